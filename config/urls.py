@@ -1,0 +1,19 @@
+from django.conf.urls.i18n import i18n_patterns  # noqa: F401  (kept for reference)
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("xinban.accounts.urls")),
+    path("organisation/", include("xinban.organisations.urls")),
+    path("applications/", include("xinban.applications.urls")),
+    path("campaigns/", include("xinban.campaigns.urls")),
+    path("api/", include("xinban.api.urls")),
+    path("", include("xinban.core.urls")),
+]
+
+handler404 = "xinban.core.errors.not_found"
+handler403 = "xinban.core.errors.forbidden"
+handler500 = "xinban.core.errors.server_error"
+handler400 = "xinban.core.errors.bad_request"

@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+import logging
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from xinban.accounts import services
+from xinban.accounts.forms import SignUpForm, ThrottledAuthenticationForm
+from xinban.core.errors import ServiceError
+
+logger = logging.getLogger("xinban.accounts")
+
+
+@require_http_methods(["GET", "POST"])
+def signup(request: HttpRequest) -> HttpResponse:
+    form = SignUpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.user_sign_up(
+                email=form.cleaned_data["email"],
+                name=form.cleaned_data["name"],
+                password=form.cleaned_data["password1"],
+                mobile=form.cleaned_data["mobile"],
+            )
+        except ServiceError as exc:
+            form.add_error(exc.field, exc.message)
+        else:
+            return render(request, "accounts/signup_done.html", {"email": form.cleaned_data["email"]})
+    return render(request, "accounts/signup.html", {"form": form})
+
+
+def verify(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        services.user_verify_email(token=token)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+        return redirect("accounts:login")
+    messages.success(request, _("邮箱已验证，请登录。"))
+    return redirect("accounts:login")
+
+
+class LoginView(auth_views.LoginView):
+    form_class = ThrottledAuthenticationForm
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+
+    def form_invalid(self, form: ThrottledAuthenticationForm) -> HttpResponse:
+        logger.warning(
+            "failed login for %r from %s", form.data.get("username"), self.request.META.get("REMOTE_ADDR")
+        )
+        return super().form_invalid(form)
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    template_name = "accounts/password_reset.html"
+    email_template_name = "accounts/email_password_reset.txt"
+    subject_template_name = "accounts/email_password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")

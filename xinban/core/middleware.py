@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from django.db import OperationalError, InterfaceError, connections
+from django.http import HttpRequest, HttpResponse
+from django.template.loader import render_to_string
+
+from xinban.core.context import reset_client_ip, set_client_ip
+
+logger = logging.getLogger("xinban.core")
+
+
+def client_ip_of(request: HttpRequest) -> str | None:
+    # Behind the documented nginx set-up the proxy sets X-Real-IP; REMOTE_ADDR otherwise.
+    return request.META.get("HTTP_X_REAL_IP") or request.META.get("REMOTE_ADDR") or None
+
+
+class RequestContextMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        token = set_client_ip(client_ip_of(request))
+        try:
+            return self.get_response(request)
+        finally:
+            reset_client_ip(token)
+
+
+class DatabaseUnavailableMiddleware:
+    """A database that goes away for a moment gives a clean 503 page, not a stack trace.
+
+    The broken connection is closed so that the next request opens a fresh one.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, OperationalError | InterfaceError):
+            return None
+        logger.warning("database unavailable: %s", exception)
+        for conn in connections.all():
+            conn.close_if_unusable_or_obsolete()
+            try:
+                conn.close()
+            except Exception:  # noqa: BLE001 - closing a dead connection may fail again
+                pass
+        html = render_to_string("503.html", request=None)
+        return HttpResponse(html, status=503)

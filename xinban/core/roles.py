@@ -1,0 +1,61 @@
+"""Which roles a user holds. Read once per request and cached on the user object."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Roles:
+    organisation_ids: frozenset[int] = field(default_factory=frozenset)
+    unit_ids: frozenset[int] = field(default_factory=frozenset)
+    unit_admin_ids: frozenset[int] = field(default_factory=frozenset)
+    guiding_unit_ids: frozenset[int] = field(default_factory=frozenset)
+    is_staff: bool = False
+
+    @property
+    def is_applicant(self) -> bool:
+        return bool(self.organisation_ids)
+
+    @property
+    def is_unit_member(self) -> bool:
+        return bool(self.unit_ids)
+
+    @property
+    def is_guiding(self) -> bool:
+        return bool(self.guiding_unit_ids)
+
+
+def roles_of(user: Any) -> Roles:
+    if user is None or not user.is_authenticated:
+        return Roles()
+    cached = getattr(user, "_xinban_roles", None)
+    if cached is not None:
+        return cached
+    from xinban.organisations.models import (
+        GuidingUnit,
+        OrganisationMembership,
+        UnitMembership,
+        UnitRole,
+    )
+
+    org_ids = frozenset(
+        OrganisationMembership.objects.filter(user=user).values_list("organisation_id", flat=True)
+    )
+    unit_rows = list(UnitMembership.objects.filter(user=user).values_list("unit_id", "role"))
+    guiding_ids = frozenset(GuidingUnit.objects.filter(members=user).values_list("id", flat=True))
+    result = Roles(
+        organisation_ids=org_ids,
+        unit_ids=frozenset(u for u, _ in unit_rows),
+        unit_admin_ids=frozenset(u for u, r in unit_rows if r == UnitRole.ADMIN),
+        guiding_unit_ids=guiding_ids,
+        is_staff=bool(user.is_association_staff),
+    )
+    user._xinban_roles = result
+    return result
+
+
+def forget_roles(user: Any) -> None:
+    if hasattr(user, "_xinban_roles"):
+        del user._xinban_roles

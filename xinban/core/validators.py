@@ -1,0 +1,58 @@
+"""Field validators shared by the forms. Messages are Chinese first; English via translation."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
+POSTCODE_RE = re.compile(r"^\d{6}$")
+
+
+def validate_mainland_mobile(value: str) -> None:
+    if not MOBILE_RE.fullmatch(value or ""):
+        raise ValidationError(
+            _("请填写11位中国大陆手机号码，如 13912345678。"), code="mobile"
+        )
+
+
+def validate_postcode(value: str) -> None:
+    if not POSTCODE_RE.fullmatch(value or ""):
+        raise ValidationError(_("邮编应为6位数字。"), code="postcode")
+
+
+def validate_percentage(value: Decimal | None) -> None:
+    """Percentages are 0–100 with at most two decimals."""
+    if value is None:
+        return
+    if value < 0 or value > 100:
+        raise ValidationError(_("百分比应在0到100之间。"), code="percentage_range")
+    exponent = value.as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -2:
+        raise ValidationError(_("百分比最多保留两位小数。"), code="percentage_decimals")
+
+
+def team_name_problem(name: str, endings: Iterable[str]) -> str | None:
+    """Why a team's name breaks the naming rule of 附件3 note 3, or None when it is fine.
+
+    The full name without the superior department; never "**班组"; it must end as a unit
+    name such as "**班", "**组", "**工段", "**室" (the accepted endings are data).
+    """
+    stripped = (name or "").strip()
+    if not stripped:
+        return _("请填写质量信得过班组名称。")
+    if stripped != name:
+        return _("班组名称前后不能有空格。")
+    if stripped.endswith("班组"):
+        return _("班组名称不能以“班组”结尾，请区分“班”和“组”，如“**班”或“**组”。")
+    accepted = sorted({e for e in endings if e}, key=len, reverse=True)
+    matched = next((e for e in accepted if stripped.endswith(e)), None)
+    if matched is None:
+        return _("班组名称需以“%(endings)s”等结尾。") % {"endings": "”、“".join(accepted)}
+    if len(stripped) <= len(matched):
+        return _("班组名称需写全称，不能只有“%(ending)s”。") % {"ending": matched}
+    return None
