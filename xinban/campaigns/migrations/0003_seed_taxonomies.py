@@ -26,5 +26,5 @@ def seed(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("campaigns", "0001_initial")]
+    dependencies = [("campaigns", "0002_initial")]
     operations = [migrations.RunPython(seed, migrations.RunPython.noop)]
