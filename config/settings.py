@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rules.apps.AutodiscoverRulesConfig",
+    "ninja",
     "xinban.core",
     "xinban.accounts",
     "xinban.campaigns",

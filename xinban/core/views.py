@@ -1,9 +1,14 @@
 from __future__ import annotations
 
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from xinban.campaigns.selectors import campaign_current, phases_with_status
+from xinban.core.roles import roles_of
+from xinban.core.selectors import audit_entries
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -15,3 +20,17 @@ def home(request: HttpRequest) -> HttpResponse:
 def minimal(request: HttpRequest) -> HttpResponse:
     """The benchmark's baseline: a view that does nothing behind the same middleware."""
     return HttpResponse("ok", content_type="text/plain")
+
+
+@login_required
+def audit_log(request: HttpRequest) -> HttpResponse:
+    """Staff browse and filter the audit log."""
+    if not roles_of(request.user).is_staff:
+        raise PermissionDenied
+    filters = {
+        key: request.GET.get(key, "").strip()
+        for key in ("action", "object_type", "object_id", "actor", "since", "until")
+    }
+    entries = audit_entries(**filters)
+    page = Paginator(entries, 100).get_page(request.GET.get("page"))
+    return render(request, "core/audit_log.html", {"page": page, "filters": filters})

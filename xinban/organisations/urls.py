@@ -1,4 +1,10 @@
 from django.urls import path
 
+from xinban.organisations import views
+
 app_name = "organisations"
-urlpatterns: list = []
+urlpatterns = [
+    path("new/", views.create, name="create"),
+    path("registration/", views.registration, name="registration"),
+    path("members/", views.members, name="members"),
+]

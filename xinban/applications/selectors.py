@@ -1,0 +1,144 @@
+"""Reads for applications. List selectors return querysets with everything a list page
+shows joined in, so the page runs a constant number of queries."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from xinban.accounts.models import User
+from xinban.applications.documents import ApplicationFormData
+from xinban.applications.models import INDICATOR_FIELDS, Application, ApplicationState
+from xinban.campaigns.models import Campaign, Domain, Industry, OrganisationNature
+from xinban.core.roles import roles_of
+from xinban.organisations.models import Registration
+
+
+def _list_base() -> QuerySet[Application]:
+    return Application.objects.select_related(
+        "organisation", "recommending_unit", "team_type", "campaign"
+    )
+
+
+def applications_of_organisations(
+    *, user: User, campaign: Campaign | None = None
+) -> QuerySet[Application]:
+    qs = _list_base().filter(organisation_id__in=roles_of(user).organisation_ids)
+    if campaign is not None:
+        qs = qs.filter(campaign=campaign)
+    return qs.order_by("-campaign__year", "number")
+
+
+def applications_visible_to(*, user: User) -> QuerySet[Application]:
+    """Every application the user may see: their organisations', their units' (not
+    drafts), or all for staff."""
+    roles = roles_of(user)
+    if roles.is_staff:
+        return _list_base()
+    condition = Q(organisation_id__in=roles.organisation_ids) | (
+        Q(recommending_unit_id__in=roles.unit_ids) & ~Q(state=ApplicationState.DRAFT)
+    )
+    return _list_base().filter(condition)
+
+
+def applications_for_staff(
+    *,
+    campaign: Campaign | None,
+    state: str = "",
+    unit_id: int | None = None,
+    domain_id: int | None = None,
+    q: str = "",
+) -> QuerySet[Application]:
+    qs = _list_base()
+    if campaign is not None:
+        qs = qs.filter(campaign=campaign)
+    if state:
+        qs = qs.filter(state=state)
+    if unit_id:
+        qs = qs.filter(recommending_unit_id=unit_id)
+    if domain_id:
+        qs = qs.filter(
+            organisation__registrations__campaign=campaign,
+            organisation__registrations__domain_id=domain_id,
+        )
+    if q:
+        qs = qs.filter(
+            Q(number__icontains=q) | Q(team_name__icontains=q) | Q(organisation__name__icontains=q)
+        )
+    return qs.order_by("number")
+
+
+def application_get_for(*, user: User, pk: int, perm: str = "applications.view_application") -> Application:
+    """The application if the user may see it; 404 for outsiders (we do not reveal that it
+    exists). A caller that needs more than viewing checks that separately (403)."""
+    application = (
+        _list_base()
+        .select_related("created_by")
+        .filter(pk=pk)
+        .first()
+    )
+    if application is None or not user.has_perm("applications.view_application", application):
+        raise Http404
+    return application
+
+
+def application_detail_context(application: Application) -> dict[str, Any]:
+    attachments = list(application.attachments.all())
+    revisions = list(application.revisions.all())
+    return {"attachments": attachments, "revisions": revisions}
+
+
+def application_form_data(application: Application) -> ApplicationFormData:
+    """What the generated 附件3 prints: the frozen organisation data once submitted, the
+    live 附件2 registration before that."""
+    from xinban.applications.services import registration_snapshot
+
+    org = application.organisation_snapshot
+    if not org:
+        registration = (
+            Registration.objects.select_related("organisation", "nature", "domain")
+            .prefetch_related("industries")
+            .filter(organisation=application.organisation, campaign=application.campaign)
+            .first()
+        )
+        org = registration_snapshot(registration) if registration else {
+            "name": application.organisation.name,
+            "short_name": application.organisation.short_name,
+        }
+    groups: dict[str, list[str]] = {}
+    for industry in Industry.objects.filter(active=True):
+        groups.setdefault(industry.group, []).append(industry.name)
+
+    def text(value: Any) -> str:
+        return "" if value is None else str(value)
+
+    return ApplicationFormData(
+        year=application.campaign.year,
+        recommending_unit=application.recommending_unit.name,
+        number=application.number,
+        organisation_name=org.get("name", ""),
+        is_member=bool(org.get("is_member", False)),
+        nature=org.get("nature", ""),
+        nature_other=org.get("nature_other", ""),
+        industries=tuple(org.get("industries", ())),
+        industry_other=org.get("industry_other", ""),
+        industry_options=tuple((g, tuple(names)) for g, names in groups.items()),
+        domain=org.get("domain", ""),
+        domain_options=tuple(Domain.objects.filter(active=True).values_list("name", flat=True)),
+        nature_options=tuple(
+            OrganisationNature.objects.filter(active=True).values_list("name", flat=True)
+        ),
+        team_name=application.team_name,
+        team_type=application.team_type.name,
+        team_size=application.team_size,
+        address=org.get("address", ""),
+        postcode=org.get("postcode", ""),
+        management_department=org.get("management_department", ""),
+        promoter_name=org.get("promoter_name", ""),
+        promoter_position=org.get("promoter_position", ""),
+        promoter_mobile=org.get("promoter_mobile", ""),
+        promoter_email=org.get("promoter_email", ""),
+        **{name: text(getattr(application, name)) for name in INDICATOR_FIELDS},
+    )

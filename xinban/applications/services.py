@@ -1,0 +1,556 @@
+"""Application (附件3) writes. Each public function is one atomic, audited transition that
+checks the current state, the actor's right and the phase window."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from xinban.accounts.models import User
+from xinban.applications.models import (
+    ACTIVE_STATES,
+    COMMITMENT_FIELDS,
+    EDITABLE_STATES,
+    INDICATOR_FIELDS,
+    MATERIAL_FIELDS,
+    Application,
+    ApplicationRevision,
+    ApplicationState,
+    Attachment,
+    YearSequence,
+)
+from xinban.campaigns.models import Campaign, PhaseKind, TeamNameEnding
+from xinban.campaigns.selectors import phase_is_open
+from xinban.core import uploads
+from xinban.core.audit import audit_record
+from xinban.core.errors import (
+    ConcurrentEdit,
+    NotAllowed,
+    ServiceError,
+    WindowClosed,
+    WrongState,
+)
+from xinban.core.roles import roles_of
+from xinban.core.validators import team_name_problem
+from xinban.organisations.models import Organisation, RecommendingUnit, Registration
+from xinban.organisations.services import unit_accepts
+
+ATTACHMENT_KINDS = (uploads.UploadKind.DOCUMENT, uploads.UploadKind.IMAGE)
+
+# The content an applicant edits (the form's fields, in order).
+CONTENT_FIELDS = [
+    "recommending_unit",
+    "team_name",
+    "team_type",
+    "team_size",
+    *INDICATOR_FIELDS,
+    *COMMITMENT_FIELDS,
+    "eligibility_basic_unit",
+    "eligibility_no_accidents",
+    *MATERIAL_FIELDS.values(),
+]
+
+
+class SubmissionIncomplete(ServiceError):
+    """Submission refused; `problems` maps each field to what is missing."""
+
+    status = 400
+
+    def __init__(self, problems: dict[str, str]) -> None:
+        super().__init__(
+            _("申报表还不完整，请补全标红的内容后再提交。"), code="incomplete", field=None
+        )
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_per_org: int
+
+
+# --- guards -----------------------------------------------------------------------------
+
+
+def _require_member(actor: User, organisation_id: int) -> None:
+    if organisation_id not in roles_of(actor).organisation_ids:
+        raise NotAllowed(_("只有本单位成员可以修改本单位的申报。"), code="not_member")
+
+
+def _require_window(application_or_campaign: Campaign, organisation_id: int, *kinds: PhaseKind) -> None:
+    for kind in kinds:
+        if phase_is_open(
+            campaign=application_or_campaign, kind=kind, organisation_id=organisation_id
+        ):
+            return
+    raise WindowClosed(_("成果申报不在开放时间内，无法修改或提交。"), code="window_closed")
+
+
+def _require_state(application: Application, allowed: Iterable[str]) -> None:
+    if application.state not in set(allowed):
+        raise WrongState(
+            _("当前状态（%(state)s）下不能进行此操作。")
+            % {"state": application.get_state_display()},
+            code="wrong_state",
+        )
+
+
+def _lock(application: Application) -> Application:
+    """Re-read the application under a row lock; the caller's copy may be stale."""
+    return Application.objects.select_for_update().select_related("campaign").get(
+        pk=application.pk
+    )
+
+
+def _edit_window_kinds(state: str) -> tuple[PhaseKind, ...]:
+    # A returned application is corrected while the units recommend, so the recommendation
+    # window counts too; fresh drafts follow the application window alone.
+    if state == ApplicationState.RETURNED:
+        return (PhaseKind.APPLICATION, PhaseKind.RECOMMENDATION)
+    return (PhaseKind.APPLICATION,)
+
+
+# --- rules ------------------------------------------------------------------------------
+
+
+def accepted_team_name_endings() -> list[str]:
+    return list(TeamNameEnding.objects.filter(active=True).values_list("name", flat=True))
+
+
+def _check_team_rules(
+    *,
+    organisation: Organisation,
+    campaign: Campaign,
+    team_name: str,
+    team_type_id: int,
+    exclude_pk: int | None,
+) -> None:
+    problem = team_name_problem(team_name, accepted_team_name_endings())
+    if problem:
+        raise ServiceError(problem, code="team_name", field="team_name")
+    siblings = Application.objects.filter(
+        organisation=organisation, campaign=campaign, state__in=ACTIVE_STATES
+    )
+    if exclude_pk is not None:
+        siblings = siblings.exclude(pk=exclude_pk)
+    if siblings.filter(team_type_id=team_type_id).exists():
+        raise ServiceError(
+            _("本单位本年度已有同一班组类型的申报，各申报的班组类型应有所差异。"),
+            code="duplicate_team_type",
+            field="team_type",
+        )
+    if siblings.filter(team_name=team_name).exists():
+        raise ServiceError(
+            _("本单位本年度已申报同名班组。"), code="duplicate_team_name", field="team_name"
+        )
+
+
+def _check_unit(unit: RecommendingUnit, registration: Registration) -> None:
+    if not unit_accepts(unit, registration):
+        raise ServiceError(
+            _("本单位不符合该推荐单位的受理条件，请选择所在区、行业或集团。"),
+            code="unit_not_eligible",
+            field="recommending_unit",
+        )
+
+
+def _registration_for(organisation: Organisation, campaign: Campaign) -> Registration:
+    registration = (
+        Registration.objects.select_related("nature", "domain")
+        .filter(organisation=organisation, campaign=campaign)
+        .first()
+    )
+    if registration is None:
+        raise ServiceError(
+            _("请先填写本年度报名表（附件2），再新建申报。"), code="not_registered"
+        )
+    return registration
+
+
+def application_number_next(year: int) -> str:
+    """The next 编号 (year + 4-digit sequence). Call inside a transaction."""
+    YearSequence.objects.get_or_create(year=year)
+    seq = YearSequence.objects.select_for_update().get(year=year)
+    seq.last = F("last") + 1
+    seq.save(update_fields=["last"])
+    seq.refresh_from_db(fields=["last"])
+    return f"{year}{seq.last:04d}"
+
+
+# --- transitions ------------------------------------------------------------------------
+
+
+def application_create(
+    *, actor: User, organisation: Organisation, campaign: Campaign, data: dict[str, Any]
+) -> Application:
+    """A new draft. `data` holds the content fields (a form's cleaned_data)."""
+    _require_member(actor, organisation.pk)
+    _require_window(campaign, organisation.pk, PhaseKind.APPLICATION)
+    with transaction.atomic():
+        # Locking the organisation serialises concurrent creates for it (limit, team type).
+        Organisation.objects.select_for_update().get(pk=organisation.pk)
+        registration = _registration_for(organisation, campaign)
+        active = Application.objects.filter(
+            organisation=organisation, campaign=campaign, state__in=ACTIVE_STATES
+        ).count()
+        if active >= campaign.max_applications_per_org:
+            raise ServiceError(
+                _("每家单位每年度最多申报 %(n)s 个班组，本单位已达上限。")
+                % {"n": campaign.max_applications_per_org},
+                code="limit_reached",
+            )
+        _check_team_rules(
+            organisation=organisation,
+            campaign=campaign,
+            team_name=data["team_name"],
+            team_type_id=data["team_type"].pk,
+            exclude_pk=None,
+        )
+        _check_unit(data["recommending_unit"], registration)
+        application = Application(
+            campaign=campaign,
+            organisation=organisation,
+            created_by=actor,
+            number=application_number_next(campaign.year),
+        )
+        _assign_content(application, data)
+        try:
+            with transaction.atomic():
+                application.save()
+        except IntegrityError as exc:
+            raise ServiceError(
+                _("本单位本年度已有同一班组类型的申报。"),
+                code="duplicate_team_type",
+                field="team_type",
+            ) from exc
+        audit_record(
+            actor=actor,
+            action="application.create",
+            obj=application,
+            changes=_content_values(application),
+        )
+    return application
+
+
+def application_update(
+    *, actor: User, application: Application, data: dict[str, Any], expected_version: int
+) -> Application:
+    """Save the applicant's edits. A form opened on an older version is refused, so
+    nobody's input is silently overwritten."""
+    _require_member(actor, application.organisation_id)
+    with transaction.atomic():
+        current = _lock(application)
+        _require_state(current, EDITABLE_STATES)
+        _require_window(current.campaign, current.organisation_id, *_edit_window_kinds(current.state))
+        if current.version != expected_version:
+            raise ConcurrentEdit(
+                _(
+                    "这份申报已被同事在 %(time)s 修改过。为避免覆盖对方的内容，本次未保存；"
+                    "您的输入仍保留在下方，请核对后重新保存。"
+                )
+                % {"time": timezone.localtime(current.updated_at).strftime("%H:%M:%S")},
+                code="concurrent_edit",
+            )
+        registration = _registration_for(current.organisation, current.campaign)
+        _check_team_rules(
+            organisation=current.organisation,
+            campaign=current.campaign,
+            team_name=data["team_name"],
+            team_type_id=data["team_type"].pk,
+            exclude_pk=current.pk,
+        )
+        if data["recommending_unit"].pk != current.recommending_unit_id:
+            _check_unit(data["recommending_unit"], registration)
+        before = _content_values(current)
+        _assign_content(current, data)
+        current.version = current.version + 1
+        current.save()
+        after = _content_values(current)
+        audit_record(
+            actor=actor,
+            action="application.update",
+            obj=current,
+            changes={k: [before[k], v] for k, v in after.items() if before[k] != v},
+        )
+    return current
+
+
+def application_attachment_add(
+    *, actor: User, application: Application, area: int, file: UploadedFile
+) -> Attachment:
+    _require_member(actor, application.organisation_id)
+    detected = uploads.validate_upload(file, kinds=ATTACHMENT_KINDS)
+    with _FilesWrittenInTransaction() as files, transaction.atomic():
+        current = _lock(application)
+        _require_state(current, EDITABLE_STATES)
+        _require_window(current.campaign, current.organisation_id, *_edit_window_kinds(current.state))
+        attachment = Attachment(
+            application=current,
+            area=area,
+            original_name=uploads.clean_display_name(file.name or "file"),
+            content_type=detected.mime,
+            size=file.size or 0,
+            sha256=uploads.sha256_of(file),
+            uploaded_by=actor,
+        )
+        attachment.file.save(
+            uploads.safe_storage_name(file.name or "", ext=detected.ext), file, save=False
+        )
+        files.track(attachment.file)
+        attachment.save()
+        Application.objects.filter(pk=current.pk).update(version=F("version") + 1)
+        audit_record(
+            actor=actor,
+            action="application.attachment_add",
+            obj=current,
+            changes={"area": area, "name": attachment.original_name, "sha256": attachment.sha256},
+        )
+    return attachment
+
+
+def application_attachment_remove(
+    *, actor: User, application: Application, attachment: Attachment
+) -> None:
+    _require_member(actor, application.organisation_id)
+    with transaction.atomic():
+        current = _lock(application)
+        _require_state(current, EDITABLE_STATES)
+        _require_window(current.campaign, current.organisation_id, *_edit_window_kinds(current.state))
+        if attachment.application_id != current.pk:
+            raise NotAllowed(_("附件不属于该申报。"), code="foreign_attachment")
+        name = attachment.original_name
+        stored = attachment.file.name
+        attachment.delete()
+        Application.objects.filter(pk=current.pk).update(version=F("version") + 1)
+        audit_record(
+            actor=actor,
+            action="application.attachment_remove",
+            obj=current,
+            changes={"name": name},
+        )
+        storage = attachment.file.storage
+        transaction.on_commit(lambda: storage.delete(stored))
+
+
+def application_stamped_form_upload(
+    *, actor: User, application: Application, file: UploadedFile
+) -> Application:
+    _require_member(actor, application.organisation_id)
+    detected = uploads.validate_upload(file, kinds=uploads.UploadKind.SCAN)
+    with _FilesWrittenInTransaction() as files, transaction.atomic():
+        current = _lock(application)
+        _require_state(current, EDITABLE_STATES)
+        _require_window(current.campaign, current.organisation_id, *_edit_window_kinds(current.state))
+        old_name = current.stamped_form.name if current.stamped_form else ""
+        current.stamped_form.save(
+            uploads.safe_storage_name(file.name or "", ext=detected.ext), file, save=False
+        )
+        files.track(current.stamped_form)
+        current.stamped_form_name = uploads.clean_display_name(file.name or "scan")
+        current.version = current.version + 1
+        current.save(update_fields=["stamped_form", "stamped_form_name", "version", "updated_at"])
+        audit_record(
+            actor=actor,
+            action="application.stamped_form_upload",
+            obj=current,
+            changes={"name": current.stamped_form_name, "sha256": uploads.sha256_of(file)},
+        )
+        if old_name:
+            storage = current.stamped_form.storage
+            transaction.on_commit(lambda: storage.delete(old_name))
+    return current
+
+
+def submission_problems(application: Application) -> dict[str, str]:
+    """What is missing before the application can be submitted (field → message)."""
+    problems: dict[str, str] = {}
+    for name in INDICATOR_FIELDS:
+        if getattr(application, name) is None:
+            problems[name] = _("请填写此项指标。")
+    if application.accidents_per_year not in (None, 0):
+        problems["accidents_per_year"] = _(
+            "申报条件要求班组近三年无质量、安全、环保事故，年质量、安全事故数应为0。"
+        )
+    for name in COMMITMENT_FIELDS:
+        if not getattr(application, name):
+            problems[name] = _("请确认此项组织承诺。")
+    if not application.eligibility_basic_unit:
+        problems["eligibility_basic_unit"] = _("被推荐班组必须是单位最基础的正式组织单元。")
+    if not application.eligibility_no_accidents:
+        problems["eligibility_no_accidents"] = _("请确认班组近三年无质量、安全、环保事故。")
+    areas_with_files = set(application.attachments.values_list("area", flat=True))
+    for area, field in MATERIAL_FIELDS.items():
+        if not getattr(application, field).strip() and area not in areas_with_files:
+            problems[field] = _("请填写该部分创建材料或上传附件。")
+    if not application.stamped_form:
+        problems["stamped_form"] = _("请上传加盖公章的申报表扫描件。")
+    return problems
+
+
+def application_submit(*, actor: User, application: Application) -> Application:
+    _require_member(actor, application.organisation_id)
+    with transaction.atomic():
+        current = _lock(application)
+        _require_state(current, EDITABLE_STATES)
+        _require_window(current.campaign, current.organisation_id, *_edit_window_kinds(current.state))
+        problems = submission_problems(current)
+        if problems:
+            raise SubmissionIncomplete(problems)
+        registration = _registration_for(current.organisation, current.campaign)
+        previous_state = current.state
+        current.organisation_snapshot = registration_snapshot(registration)
+        current.state = ApplicationState.SUBMITTED
+        current.submitted_at = timezone.now()
+        current.return_reason = ""
+        current.version = current.version + 1
+        current.save()
+        revision_number = current.revisions.count() + 1
+        ApplicationRevision.objects.create(
+            application=current,
+            number=revision_number,
+            content=application_content_snapshot(current),
+            submitted_at=current.submitted_at,
+            submitted_by=actor,
+        )
+        audit_record(
+            actor=actor,
+            action="application.resubmit"
+            if previous_state == ApplicationState.RETURNED
+            else "application.submit",
+            obj=current,
+            changes={"state": [previous_state, current.state], "revision": revision_number},
+        )
+    return current
+
+
+def application_withdraw(*, actor: User, application: Application, reason: str = "") -> Application:
+    """Withdrawal is possible until the recommending unit has decided."""
+    _require_member(actor, application.organisation_id)
+    with transaction.atomic():
+        current = _lock(application)
+        _require_state(
+            current,
+            {ApplicationState.DRAFT, ApplicationState.SUBMITTED, ApplicationState.RETURNED},
+        )
+        _require_window(
+            current.campaign, current.organisation_id, PhaseKind.APPLICATION, PhaseKind.RECOMMENDATION
+        )
+        previous = current.state
+        current.state = ApplicationState.WITHDRAWN
+        current.version = current.version + 1
+        current.save(update_fields=["state", "version", "updated_at"])
+        audit_record(
+            actor=actor,
+            action="application.withdraw",
+            obj=current,
+            changes={"state": [previous, current.state], "reason": reason},
+        )
+    return current
+
+
+def application_return_for_correction(
+    *, actor: User, application: Application, reason: str
+) -> Application:
+    """The recommending unit (or staff) returns a submitted application with a reason."""
+    reason = reason.strip()
+    if not reason:
+        raise ServiceError(_("请填写退回原因。"), code="reason_required", field="reason")
+    roles = roles_of(actor)
+    with transaction.atomic():
+        current = _lock(application)
+        if not (roles.is_staff or current.recommending_unit_id in roles.unit_admin_ids):
+            raise NotAllowed(_("只有推荐单位管理员或质协工作人员可以退回申报。"), code="not_unit_admin")
+        _require_state(current, {ApplicationState.SUBMITTED})
+        if not phase_is_open(
+            campaign=current.campaign,
+            kind=PhaseKind.RECOMMENDATION,
+            unit_id=current.recommending_unit_id,
+        ) and not roles.is_staff:
+            raise WindowClosed(_("成果推荐不在开放时间内。"), code="window_closed")
+        current.state = ApplicationState.RETURNED
+        current.return_reason = reason
+        current.version = current.version + 1
+        current.save(update_fields=["state", "return_reason", "version", "updated_at"])
+        audit_record(
+            actor=actor,
+            action="application.return",
+            obj=current,
+            changes={"state": [ApplicationState.SUBMITTED, current.state], "reason": reason},
+        )
+    return current
+
+
+# --- helpers ----------------------------------------------------------------------------
+
+
+def _assign_content(application: Application, data: dict[str, Any]) -> None:
+    for name in CONTENT_FIELDS:
+        if name in data:
+            setattr(application, name, data[name])
+
+
+def _content_values(application: Application) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for name in CONTENT_FIELDS:
+        value = getattr(application, name)
+        values[name] = str(value) if hasattr(value, "pk") else value
+    return values
+
+
+def application_content_snapshot(application: Application) -> dict[str, Any]:
+    values = {k: (str(v) if v is not None and not isinstance(v, bool | int | str) else v)
+              for k, v in _content_values(application).items()}
+    values["attachments"] = [
+        {"area": a.area, "name": a.original_name, "sha256": a.sha256}
+        for a in application.attachments.all()
+    ]
+    values["organisation"] = application.organisation_snapshot
+    return values
+
+
+def registration_snapshot(registration: Registration) -> dict[str, Any]:
+    """附件2 data frozen into the application at submission."""
+    return {
+        "name": registration.organisation.name,
+        "short_name": registration.organisation.short_name,
+        "is_member": registration.is_member,
+        "nature": registration.nature.name,
+        "nature_other": registration.nature_other,
+        "industries": [i.name for i in registration.industries.all()],
+        "industry_other": registration.industry_other,
+        "domain": registration.domain.name,
+        "address": registration.address,
+        "postcode": registration.postcode,
+        "management_department": registration.management_department,
+        "promoter_name": registration.promoter_name,
+        "promoter_position": registration.promoter_position,
+        "promoter_mobile": registration.promoter_mobile,
+        "promoter_email": registration.promoter_email,
+    }
+
+
+class _FilesWrittenInTransaction:
+    """Deletes files written during a transaction when it does not commit, so a failed
+    upload leaves no orphan file behind. (A killed process may still leave an unreferenced
+    file in storage; no row points to it, so nobody can see it.)"""
+
+    def __init__(self) -> None:
+        self.written: list[tuple[Any, str]] = []
+
+    def track(self, fieldfile: Any) -> None:
+        self.written.append((fieldfile.storage, fieldfile.name))
+
+    def __enter__(self) -> _FilesWrittenInTransaction:
+        return self
+
+    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
+        if exc_type is not None:
+            for storage, name in self.written:
+                if name and storage.exists(name):
+                    storage.delete(name)

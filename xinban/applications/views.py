@@ -1,0 +1,379 @@
+"""Thin views: parse the request, call one service or selector, render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from xinban.applications import selectors, services
+from xinban.applications.documents import application_form_docx, application_form_pdf
+from xinban.applications.forms import (
+    ApplicationForm,
+    AttachmentForm,
+    ReasonForm,
+    StampedFormUploadForm,
+)
+from xinban.applications.models import Application, ApplicationState, Attachment
+from xinban.applications.selectors import application_form_data
+from xinban.campaigns.models import PhaseKind
+from xinban.campaigns.selectors import campaign_current, phase_window_end
+from xinban.core import uploads
+from xinban.core.errors import ServiceError
+from xinban.core.forms import add_service_error
+from xinban.core.roles import roles_of
+from xinban.organisations.models import RecommendingUnit
+from xinban.organisations.selectors import (
+    organisations_of_user,
+    registration_get,
+    units_open_to,
+)
+
+
+def _editable_or_403(request: HttpRequest, application: Application) -> None:
+    if not request.user.has_perm("applications.change_application", application):
+        raise PermissionDenied
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    organisation = organisations_of_user(user=request.user).first()  # type: ignore[arg-type]
+    if organisation is None:
+        return redirect("organisations:create")
+    campaign = campaign_current()
+    registration = (
+        registration_get(organisation=organisation, campaign=campaign) if campaign else None
+    )
+    applications = list(selectors.applications_of_organisations(user=request.user))  # type: ignore[arg-type]
+    current = [a for a in applications if campaign and a.campaign_id == campaign.pk]
+    past = [a for a in applications if not campaign or a.campaign_id != campaign.pk]
+    active = [a for a in current if a.state != ApplicationState.WITHDRAWN]
+    window = (
+        phase_window_end(
+            campaign=campaign, kind=PhaseKind.APPLICATION, organisation_id=organisation.pk
+        )
+        if campaign
+        else None
+    )
+    return render(
+        request,
+        "applications/dashboard.html",
+        {
+            "organisation": organisation,
+            "campaign": campaign,
+            "registration": registration,
+            "current": current,
+            "past": past,
+            "can_add": bool(
+                campaign and registration and len(active) < campaign.max_applications_per_org
+            ),
+            "window": window,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def create(request: HttpRequest) -> HttpResponse:
+    organisation = organisations_of_user(user=request.user).first()  # type: ignore[arg-type]
+    campaign = campaign_current()
+    if organisation is None or campaign is None:
+        return redirect("applications:dashboard")
+    registration = registration_get(organisation=organisation, campaign=campaign)
+    if registration is None:
+        messages.info(request, _("请先填写本年度报名表（附件2）。"))
+        return redirect("organisations:registration")
+    form = ApplicationForm(
+        request.POST or None,
+        units=units_open_to(registration=registration),
+        commitment_year=campaign.year,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            application = services.application_create(
+                actor=request.user,  # type: ignore[arg-type]
+                organisation=organisation,
+                campaign=campaign,
+                data=form.cleaned_data,
+            )
+        except ServiceError as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(
+                request,
+                _("申报已保存为草稿，编号 %(number)s。") % {"number": application.number},
+            )
+            return redirect("applications:detail", pk=application.pk)
+    return render(
+        request, "applications/edit.html", {"form": form, "campaign": campaign, "creating": True}
+    )
+
+
+@login_required
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    application = selectors.application_get_for(user=request.user, pk=pk)  # type: ignore[arg-type]
+    can_edit = request.user.has_perm("applications.change_application", application)
+    context = {
+        "application": application,
+        "can_edit": can_edit and application.is_editable,
+        "is_member": can_edit,
+        "problems": services.submission_problems(application)
+        if can_edit and application.is_editable
+        else {},
+        "attachment_form": AttachmentForm(),
+        "stamped_form": StampedFormUploadForm(),
+        "withdraw_form": ReasonForm(),
+        "can_withdraw": can_edit
+        and application.state
+        in {ApplicationState.DRAFT, ApplicationState.SUBMITTED, ApplicationState.RETURNED},
+        **selectors.application_detail_context(application),
+    }
+    return render(request, "applications/detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit(request: HttpRequest, pk: int) -> HttpResponse:
+    application = selectors.application_get_for(user=request.user, pk=pk)  # type: ignore[arg-type]
+    _editable_or_403(request, application)
+    if not application.is_editable:
+        messages.error(request, _("当前状态下不能修改。"))
+        return redirect("applications:detail", pk=pk)
+    registration = registration_get(
+        organisation=application.organisation, campaign=application.campaign
+    )
+    units = units_open_to(registration=registration)
+    if application.recommending_unit not in units:
+        units.append(application.recommending_unit)
+    form = ApplicationForm(
+        request.POST or None,
+        instance=application,
+        units=units,
+        commitment_year=application.campaign.year,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.application_update(
+                actor=request.user,  # type: ignore[arg-type]
+                application=application,
+                data=form.cleaned_data,
+                expected_version=form.cleaned_data.get("version") or 0,
+            )
+        except ServiceError as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, _("已保存。"))
+            return redirect("applications:detail", pk=pk)
+    return render(
+        request,
+        "applications/edit.html",
+        {"form": form, "application": application, "campaign": application.campaign},
+    )
+
+
+def _upload_view(request: HttpRequest, pk: int, *, stamped: bool) -> HttpResponse:
+    application = selectors.application_get_for(user=request.user, pk=pk)  # type: ignore[arg-type]
+    _editable_or_403(request, application)
+    form_class = StampedFormUploadForm if stamped else AttachmentForm
+    form = form_class(request.POST, request.FILES)
+    refused = uploads.add_upload_refusal_errors(form, request)
+    if not refused and form.is_valid():
+        try:
+            if stamped:
+                services.application_stamped_form_upload(
+                    actor=request.user,  # type: ignore[arg-type]
+                    application=application,
+                    file=form.cleaned_data["file"],
+                )
+            else:
+                services.application_attachment_add(
+                    actor=request.user,  # type: ignore[arg-type]
+                    application=application,
+                    area=form.cleaned_data["area"],
+                    file=form.cleaned_data["file"],
+                )
+        except ValidationError as exc:
+            form.add_error("file", exc)
+        except ServiceError as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, _("文件已上传。"))
+            return redirect("applications:detail", pk=pk)
+    context = {
+        "application": application,
+        "can_edit": application.is_editable,
+        "is_member": True,
+        "problems": services.submission_problems(application),
+        "attachment_form": AttachmentForm() if stamped else form,
+        "stamped_form": form if stamped else StampedFormUploadForm(),
+        "withdraw_form": ReasonForm(),
+        "can_withdraw": True,
+        **selectors.application_detail_context(application),
+    }
+    return render(request, "applications/detail.html", context, status=400)
+
+
+@login_required
+@require_POST
+def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
+    return _upload_view(request, pk, stamped=False)
+
+
+@login_required
+@require_POST
+def stamped_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    return _upload_view(request, pk, stamped=True)
+
+
+@login_required
+@require_POST
+def attachment_remove(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
+    application = selectors.application_get_for(user=request.user, pk=pk)  # type: ignore[arg-type]
+    _editable_or_403(request, application)
+    attachment = get_object_or_404(Attachment, pk=attachment_pk, application=application)
+    try:
+        services.application_attachment_remove(
+            actor=request.user,  # type: ignore[arg-type]
+            application=application,
+            attachment=attachment,
+        )
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("附件已删除。"))
+    return redirect("applications:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def submit(request: HttpRequest, pk: int) -> HttpResponse:
+    application = selectors.application_get_for(user=request.user, pk=pk)  # type: ignore[arg-type]
+    _editable_or_403(request, application)
+    try:
+        services.application_submit(actor=request.user, application=application)  # type: ignore[arg-type]
+    except services.SubmissionIncomplete as exc:
+        messages.error(request, exc.message)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("申报已提交至推荐单位。"))
+    return redirect("applications:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    application = selectors.application_get_for(user=request.user, pk=pk)  # type: ignore[arg-type]
+    _editable_or_403(request, application)
+    form = ReasonForm(request.POST)
+    form.is_valid()
+    try:
+        services.application_withdraw(
+            actor=request.user,  # type: ignore[arg-type]
+            application=application,
+            reason=form.cleaned_data.get("reason", ""),
+        )
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("申报已撤回。"))
+    return redirect("applications:detail", pk=pk)
+
+
+# --- downloads (each permission-checked) ----------------------------------------------
+
+
+def _download_base(application: Application) -> tuple[str, str]:
+    short = application.organisation_snapshot.get("short_name") or application.organisation.short_name
+    return short, application.team_name
+
+
+@login_required
+def generated_form(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    application = selectors.application_get_for(user=request.user, pk=pk)  # type: ignore[arg-type]
+    data = application_form_data(application)
+    short, team = _download_base(application)
+    if fmt == "docx":
+        content = application_form_docx(data)
+        mime = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    elif fmt == "pdf":
+        content = application_form_pdf(data)
+        mime = "application/pdf"
+    else:
+        raise Http404
+    return uploads.attachment_response(
+        ContentFile(content),
+        download_name=uploads.download_name_for(short, team, _("申报表"), fmt),
+        content_type=mime,
+    )
+
+
+@login_required
+def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
+    application = selectors.application_get_for(user=request.user, pk=pk)  # type: ignore[arg-type]
+    attachment = get_object_or_404(Attachment, pk=attachment_pk, application=application)
+    short, team = _download_base(application)
+    ext = attachment.file.name.rsplit(".", 1)[-1] if "." in attachment.file.name else "bin"
+    suffix = f"{attachment.get_area_display()}-{attachment.original_name.rsplit('.', 1)[0]}"
+    return uploads.attachment_response(
+        attachment.file,
+        download_name=uploads.download_name_for(short, team, suffix, ext),
+        content_type=attachment.content_type,
+    )
+
+
+@login_required
+def stamped_download(request: HttpRequest, pk: int) -> HttpResponse:
+    application = selectors.application_get_for(user=request.user, pk=pk)  # type: ignore[arg-type]
+    if not application.stamped_form:
+        raise Http404
+    short, team = _download_base(application)
+    ext = application.stamped_form.name.rsplit(".", 1)[-1]
+    return uploads.attachment_response(
+        application.stamped_form,
+        download_name=uploads.download_name_for(short, team, _("盖章申报表"), ext),
+    )
+
+
+@login_required
+def revision(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    application = selectors.application_get_for(user=request.user, pk=pk)  # type: ignore[arg-type]
+    rev = get_object_or_404(application.revisions, number=number)
+    return render(request, "applications/revision.html", {"application": application, "revision": rev})
+
+
+# --- staff ----------------------------------------------------------------------------
+
+
+@login_required
+def staff_list(request: HttpRequest) -> HttpResponse:
+    if not roles_of(request.user).is_staff:
+        raise PermissionDenied
+    campaign = campaign_current()
+    state = request.GET.get("state", "")
+    unit = request.GET.get("unit", "")
+    q = request.GET.get("q", "").strip()
+    qs = selectors.applications_for_staff(
+        campaign=campaign,
+        state=state if state in ApplicationState.values else "",
+        unit_id=int(unit) if unit.isdigit() else None,
+        q=q,
+    )
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "applications/staff_list.html",
+        {
+            "page": page,
+            "campaign": campaign,
+            "states": ApplicationState.choices,
+            "units": RecommendingUnit.objects.all(),
+            "filters": {"state": state, "unit": unit, "q": q},
+        },
+    )

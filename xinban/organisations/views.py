@@ -1,0 +1,91 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from xinban.campaigns.selectors import campaign_current, phase_window_end
+from xinban.campaigns.models import PhaseKind
+from xinban.core.errors import ServiceError
+from xinban.core.forms import add_service_error
+from xinban.organisations import selectors, services
+from xinban.organisations.forms import AddMemberForm, OrganisationCreateForm, RegistrationForm
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def create(request: HttpRequest) -> HttpResponse:
+    form = OrganisationCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.organisation_create(actor=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+        except ServiceError as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, _("单位已登记，请填写本年度报名表。"))
+            return redirect("organisations:registration")
+    return render(request, "organisations/create.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def registration(request: HttpRequest) -> HttpResponse:
+    organisation = selectors.organisations_of_user(user=request.user).first()  # type: ignore[arg-type]
+    if organisation is None:
+        return redirect("organisations:create")
+    campaign = campaign_current()
+    if campaign is None:
+        messages.error(request, _("尚未设置活动年度。"))
+        return redirect("core:home")
+    existing = selectors.registration_get(organisation=organisation, campaign=campaign)
+    form = RegistrationForm(request.POST or None, instance=existing)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.registration_save(
+                actor=request.user,  # type: ignore[arg-type]
+                organisation=organisation,
+                campaign=campaign,
+                data=form.cleaned_data,
+            )
+        except ServiceError as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, _("报名表已保存。"))
+            return redirect("applications:dashboard")
+    window = phase_window_end(
+        campaign=campaign, kind=PhaseKind.REGISTRATION, organisation_id=organisation.pk
+    )
+    return render(
+        request,
+        "organisations/registration.html",
+        {"form": form, "organisation": organisation, "campaign": campaign, "window": window},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def members(request: HttpRequest) -> HttpResponse:
+    organisation = selectors.organisations_of_user(user=request.user).first()  # type: ignore[arg-type]
+    if organisation is None:
+        return redirect("organisations:create")
+    form = AddMemberForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.organisation_add_member(
+                actor=request.user,  # type: ignore[arg-type]
+                organisation=organisation,
+                email=form.cleaned_data["email"],
+            )
+        except ServiceError as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, _("已添加同事。"))
+            return redirect("organisations:members")
+    return render(
+        request,
+        "organisations/members.html",
+        {"form": form, "organisation": organisation, "people": organisation.members.all()},
+    )
