@@ -85,7 +85,7 @@ demo: migrate
 # --- checks --------------------------------------------------------------------
 
 # pytest's exit code is kept (5 = no tests collected) unless ALLOW_NO_TESTS=1.
-test: install
+test: install messages
 	@echo "$(VENV)/bin/pytest -n 2 $(PYTEST_ARGS)"
 	@$(VENV)/bin/pytest -n 2 $(PYTEST_ARGS) || { rc=$$?; \
 	  if [ $$rc -eq 5 ] && [ "$(ALLOW_NO_TESTS)" = 1 ]; then \
