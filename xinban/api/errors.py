@@ -1,0 +1,139 @@
+"""How refusals look in the API.
+
+- invalid input (a Django form said no, or the body could not be read as the schema):
+  422 ``{"detail": ..., "errors": {"field": ["message", ...]}}``;
+- a service rule refused (`ServiceError` and subclasses): its ``.status`` (400/403/409)
+  with ``{"detail", "code", "field"}``, plus ``errors`` for an incomplete submission;
+- not logged in 401, not visible 404, visible but not changeable 403.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django import forms
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+
+from xinban.core.errors import ServiceError
+
+Errors = dict[str, list[str]]
+
+
+class InvalidInput(Exception):
+    """Field errors for a 422 answer."""
+
+    def __init__(self, errors: Mapping[str, list[str]], detail: str | None = None) -> None:
+        super().__init__(detail)
+        self.errors: Errors = {field: list(messages) for field, messages in errors.items()}
+        self.detail = detail
+
+
+class NotFound(ServiceError):
+    """Something the API needs does not exist for this user (no organisation, no campaign
+    year, no registration yet)."""
+
+    status = 404
+
+
+def invalid_detail() -> str:
+    return _("提交的内容有误，请按字段提示修改。")
+
+
+def form_errors(form: forms.BaseForm) -> Errors:
+    return {
+        field: [str(item["message"]) for item in items]
+        for field, items in form.errors.get_json_data().items()
+    }
+
+
+def ensure_valid(form: forms.BaseForm) -> None:
+    if not form.is_valid():
+        raise InvalidInput(form_errors(form))
+
+
+def validation_error_messages(exc: DjangoValidationError, *, field: str) -> Errors:
+    if hasattr(exc, "error_dict"):
+        return {name: [str(m) for m in errs[0].messages] if len(errs) == 1 else
+                [str(m) for e in errs for m in e.messages]
+                for name, errs in exc.error_dict.items()}
+    return {field: [str(m) for m in exc.messages]}
+
+
+# --- handlers ------------------------------------------------------------------------------
+
+
+def install_error_handlers(api: NinjaAPI) -> None:
+    def service_error(request: HttpRequest, exc: ServiceError) -> HttpResponse:
+        body: dict[str, Any] = {"detail": exc.message, "code": exc.code, "field": exc.field}
+        problems = getattr(exc, "problems", None)
+        if problems:
+            body["errors"] = {name: [str(message)] for name, message in problems.items()}
+        return api.create_response(request, body, status=exc.status)
+
+    def invalid_input(request: HttpRequest, exc: InvalidInput) -> HttpResponse:
+        return api.create_response(
+            request, {"detail": exc.detail or invalid_detail(), "errors": exc.errors}, status=422
+        )
+
+    def django_validation_error(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
+        errors = validation_error_messages(exc, field="__all__")
+        return api.create_response(
+            request, {"detail": invalid_detail(), "errors": errors}, status=422
+        )
+
+    def schema_validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+        # Only the shape of the request can fail here (a body that is not a JSON object, a
+        # path id that is not a number): field values are checked by the forms.
+        if any(error.get("loc", ("",))[0] == "path" for error in exc.errors):
+            return not_found(request, Http404())
+        errors: Errors = {}
+        for error in exc.errors:
+            loc = [str(part) for part in error.get("loc", ()) if part not in ("body", "payload")]
+            name = loc[-1] if loc else "__all__"
+            message = (
+                forms.Field.default_error_messages["required"]
+                if error.get("type") == "missing"
+                else _("请求内容应为 JSON 对象，字段见接口文档。")
+                if not loc
+                else _("格式不正确。")
+            )
+            errors.setdefault(name, []).append(str(message))
+        return api.create_response(
+            request, {"detail": invalid_detail(), "errors": errors}, status=422
+        )
+
+    def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+        return api.create_response(
+            request, {"detail": _("未找到，或您无权查看。"), "code": "not_found"}, status=404
+        )
+
+    def forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+        return api.create_response(
+            request, {"detail": _("您无权进行此操作。"), "code": "forbidden"}, status=403
+        )
+
+    def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        if isinstance(exc, AuthenticationError):
+            body = {"detail": _("请先登录。"), "code": "not_authenticated"}
+        elif exc.status_code == 403:
+            body = {"detail": _("CSRF 校验失败，请刷新页面后重试。"), "code": "csrf"}
+        elif exc.status_code == 400:
+            body = {"detail": _("请求内容不是有效的 JSON。"), "code": "bad_request"}
+        else:
+            body = {"detail": str(exc), "code": "http_error"}
+        return api.create_response(request, body, status=exc.status_code)
+
+    api.add_exception_handler(ServiceError, service_error)
+    api.add_exception_handler(InvalidInput, invalid_input)
+    api.add_exception_handler(DjangoValidationError, django_validation_error)
+    api.add_exception_handler(NinjaValidationError, schema_validation_error)
+    api.add_exception_handler(Http404, not_found)
+    api.add_exception_handler(PermissionDenied, forbidden)
+    api.add_exception_handler(HttpError, http_error)

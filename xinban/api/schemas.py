@@ -1,0 +1,424 @@
+"""Request and response schemas of the JSON API.
+
+Titles are the official Chinese labels, taken from the models' verbose names (see
+`labels`). Request bodies are validated by the *same Django forms as the pages*, so their
+fields are declared loosely here (`Any`, documented with the JSON type clients should
+send): a wrong type then reaches the form and comes back as the page's own, translated
+field error (422) instead of a generic type error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from decimal import Decimal
+from typing import Annotated, Any
+
+from django import forms
+from ninja import Schema
+from pydantic import ConfigDict, WithJsonSchema
+
+from xinban.api.labels import model_field, titled, zh
+from xinban.applications.forms import ApplicationForm
+from xinban.applications.models import Application, ApplicationState, Attachment, MaterialArea
+from xinban.campaigns.models import Campaign, Industry, Phase, PhaseKind
+from xinban.organisations.forms import OrganisationCreateForm, RegistrationForm
+from xinban.organisations.models import Organisation, Participation, RecommendingUnit, Registration
+
+# --- loosely validated request fields (the Django form does the checking) -----------------
+
+_NULL = {"type": "null"}
+_DECIMAL_STRING = {"type": "string", "pattern": r"^\d{1,10}(\.\d{1,2})?$"}
+
+JsonText = Annotated[Any, WithJsonSchema({"type": "string"})]
+JsonBool = Annotated[Any, WithJsonSchema({"type": "boolean"})]
+JsonId = Annotated[Any, WithJsonSchema({"type": "integer", "minimum": 1})]
+JsonIdList = Annotated[
+    Any, WithJsonSchema({"type": "array", "items": {"type": "integer", "minimum": 1}})
+]
+JsonTeamSize = Annotated[Any, WithJsonSchema({"type": "integer", "minimum": 1})]
+JsonCount = Annotated[Any, WithJsonSchema({"anyOf": [{"type": "integer", "minimum": 0}, _NULL]})]
+JsonPercent = Annotated[
+    Any,
+    WithJsonSchema(
+        {"anyOf": [{"type": "number", "minimum": 0, "maximum": 100}, _DECIMAL_STRING, _NULL]}
+    ),
+]
+JsonMoney = Annotated[
+    Any, WithJsonSchema({"anyOf": [{"type": "number", "minimum": 0}, _DECIMAL_STRING, _NULL]})
+]
+JsonParticipation = Annotated[
+    Any, WithJsonSchema({"type": "string", "enum": list(Participation.values)})
+]
+JsonVersion = Annotated[Any, WithJsonSchema({"type": "integer", "minimum": 1})]
+
+PERCENT_HELP = "百分比，0–100，最多两位小数；可传数字或字符串（如 \"98.50\"）"
+COUNT_HELP = "非负整数"
+
+
+def _required_from(form_class: type[forms.BaseForm], *extra: str) -> Callable[..., None]:
+    """Mark in the JSON schema the fields the form requires (documentation only: the form
+    itself refuses the missing ones with its own message)."""
+    required = [name for name, field in form_class.base_fields.items() if field.required]
+
+    def update(schema: dict[str, Any], *_args: Any) -> None:
+        names = [n for n in [*required, *extra] if n in schema.get("properties", {})]
+        if names:
+            schema["required"] = names
+
+    return update
+
+
+# --- common --------------------------------------------------------------------------------
+
+
+class ErrorOut(Schema):
+    """Every refusal: a message for people, a stable code for programs."""
+
+    detail: str = titled("说明", description="面向用户的说明（按请求语言翻译）")
+    code: str | None = titled("错误代码", None, description="稳定的错误代码，供程序判断")
+    field: str | None = titled("相关字段", None)
+    errors: dict[str, list[str]] | None = titled(
+        "字段错误", None, description="字段名 → 错误信息列表；`__all__` 为整体错误"
+    )
+
+
+class ValidationErrorOut(Schema):
+    detail: str = titled("说明")
+    errors: dict[str, list[str]] = titled(
+        "字段错误", description="字段名 → 错误信息列表（与页面表单相同的校验与提示）"
+    )
+
+
+class TermOut(Schema):
+    id: int
+    name: str = titled("名称")
+    label: str = titled("显示名称", description="按请求语言（中文或英文）")
+
+
+# --- me ------------------------------------------------------------------------------------
+
+
+class OrganisationOut(Schema):
+    id: int
+    name: str = model_field(Organisation, "name")
+    short_name: str = model_field(Organisation, "short_name")
+
+
+class RolesOut(Schema):
+    organisation_ids: list[int] = titled("所属申报单位")
+    unit_ids: list[int] = titled("所属推荐单位")
+    unit_admin_ids: list[int] = titled("担任管理员的推荐单位")
+    guiding_unit_ids: list[int] = titled("所属指导单位")
+    is_staff: bool = titled("质协工作人员")
+
+
+class MeOut(Schema):
+    id: int
+    email: str = titled("电子邮箱")
+    name: str = titled("姓名")
+    roles: RolesOut = titled("角色")
+    organisations: list[OrganisationOut] = titled("申报单位")
+
+
+# --- campaign ------------------------------------------------------------------------------
+
+
+class PhaseOut(Schema):
+    kind: str = model_field(Phase, "kind", json_schema_extra={"enum": list(PhaseKind.values)})
+    label: str = titled("阶段名称")
+    starts_at: datetime = model_field(Phase, "starts_at")
+    ends_at: datetime = model_field(Phase, "ends_at")
+    responsible: str = model_field(Phase, "responsible")
+    status: str = titled(
+        "状态",
+        description="open 开放中 / upcoming 未开始 / closed 已结束（按活动统一时间窗口）",
+        json_schema_extra={"enum": ["open", "upcoming", "closed"]},
+    )
+    open_for_me: bool = titled(
+        "对本单位开放", description="计入质协为本单位延长的时间窗口"
+    )
+
+
+class CampaignOut(Schema):
+    year: int = model_field(Campaign, "year")
+    title: str = model_field(Campaign, "title")
+    max_applications_per_org: int = model_field(Campaign, "max_applications_per_org")
+    phases: list[PhaseOut] = titled("阶段")
+
+
+# --- taxonomies ----------------------------------------------------------------------------
+
+
+class NatureOut(TermOut):
+    is_other: bool = titled("需填写说明", description="选择后须填写“单位性质（其他）”")
+
+
+class IndustryOut(TermOut):
+    group: str = model_field(Industry, "group")
+    group_label: str = titled("分组显示名称")
+    is_other: bool = titled("需填写说明", description="选择后须填写“重点产业（其他）”")
+
+
+class UnitOut(Schema):
+    id: int
+    name: str = model_field(RecommendingUnit, "name")
+    kind: str = model_field(RecommendingUnit, "kind")
+    kind_label: str = titled("类别名称")
+
+
+class ChoiceOut(Schema):
+    value: int | str = titled("取值")
+    label: str = titled("名称")
+
+
+class TaxonomiesOut(Schema):
+    natures: list[NatureOut] = titled("单位性质")
+    industries: list[IndustryOut] = titled("重点产业")
+    domains: list[TermOut] = titled("重点领域")
+    team_types: list[TermOut] = titled("班组类型")
+    team_name_endings: list[str] = titled(
+        "班组名称后缀", description="质量信得过班组名称须以其中之一结尾，且不能以“班组”结尾"
+    )
+    recommending_units: list[UnitOut] = titled(
+        "可选择的推荐单位", description="按本单位本年度报名表（附件2）判断可选择的推荐单位"
+    )
+    material_areas: list[ChoiceOut] = titled("创建材料类别", description="上传附件时的 area")
+    participation: list[ChoiceOut] = titled("申报意向：参加情况")
+
+
+# --- organisation & registration (附件2) ---------------------------------------------------
+
+
+class OrganisationIn(Schema):
+    model_config = ConfigDict(json_schema_extra=_required_from(OrganisationCreateForm))
+
+    name: JsonText = model_field(
+        Organisation, "name", None, description="全称，与公章保持一致；此为制作证书的依据"
+    )
+    short_name: JsonText = model_field(
+        Organisation, "short_name", None, description="用于附件文件名“单位简称+班组名称”"
+    )
+
+
+class RegistrationIn(Schema):
+    """附件2 报名表. Ids refer to /api/taxonomies."""
+
+    model_config = ConfigDict(json_schema_extra=_required_from(RegistrationForm))
+
+    is_member: JsonBool = model_field(Registration, "is_member", None)
+    nature: JsonId = model_field(Registration, "nature", None, description="单位性质 id")
+    nature_other: JsonText = model_field(
+        Registration, "nature_other", None, description="单位性质选择“其他”时必填"
+    )
+    industries: JsonIdList = model_field(
+        Registration, "industries", None, description="重点产业 id 列表，可多选"
+    )
+    industry_other: JsonText = model_field(
+        Registration, "industry_other", None, description="重点产业选择“其他”时必填"
+    )
+    domain: JsonId = model_field(Registration, "domain", None, description="重点领域 id")
+    is_specialised: JsonBool = model_field(Registration, "is_specialised", None)
+    is_high_tech: JsonBool = model_field(Registration, "is_high_tech", None)
+    address: JsonText = model_field(Registration, "address", None)
+    postcode: JsonText = model_field(Registration, "postcode", None, description="6位数字")
+    management_department: JsonText = model_field(Registration, "management_department", None)
+    promoter_name: JsonText = model_field(Registration, "promoter_name", None)
+    promoter_position: JsonText = model_field(Registration, "promoter_position", None)
+    promoter_mobile: JsonText = model_field(
+        Registration, "promoter_mobile", None, description="11位中国大陆手机号码"
+    )
+    promoter_email: JsonText = model_field(Registration, "promoter_email", None)
+    participation: JsonParticipation = model_field(
+        Registration, "participation", None, description="first 首次参加 / continuing 持续参加"
+    )
+    applies_with_experience: JsonBool = model_field(Registration, "applies_with_experience", None)
+
+
+class RegistrationOut(Schema):
+    id: int
+    organisation: OrganisationOut = titled("申报单位")
+    campaign_year: int = model_field(Campaign, "year")
+    is_member: bool = model_field(Registration, "is_member")
+    nature: int = model_field(Registration, "nature")
+    nature_name: str = titled("单位性质名称")
+    nature_other: str = model_field(Registration, "nature_other")
+    industries: list[int] = model_field(Registration, "industries")
+    industry_names: list[str] = titled("重点产业名称")
+    industry_other: str = model_field(Registration, "industry_other")
+    domain: int = model_field(Registration, "domain")
+    domain_name: str = titled("重点领域名称")
+    is_specialised: bool = model_field(Registration, "is_specialised")
+    is_high_tech: bool = model_field(Registration, "is_high_tech")
+    address: str = model_field(Registration, "address")
+    postcode: str = model_field(Registration, "postcode")
+    management_department: str = model_field(Registration, "management_department")
+    promoter_name: str = model_field(Registration, "promoter_name")
+    promoter_position: str = model_field(Registration, "promoter_position")
+    promoter_mobile: str = model_field(Registration, "promoter_mobile")
+    promoter_email: str = model_field(Registration, "promoter_email")
+    participation: str = model_field(
+        Registration, "participation", json_schema_extra={"enum": list(Participation.values)}
+    )
+    applies_with_experience: bool = model_field(Registration, "applies_with_experience")
+    updated_at: datetime = titled("更新时间")
+
+
+# --- application (附件3) -------------------------------------------------------------------
+
+
+def _pct(name: str) -> Any:
+    return model_field(Application, name, None, description=PERCENT_HELP)
+
+
+def _count(name: str) -> Any:
+    return model_field(Application, name, None, description=COUNT_HELP)
+
+
+class ApplicationIn(Schema):
+    """附件3 content. Ids refer to /api/taxonomies. A full replacement: omitted
+    check-boxes count as not ticked and omitted texts as empty, as on the page."""
+
+    model_config = ConfigDict(json_schema_extra=_required_from(ApplicationForm))
+
+    recommending_unit: JsonId = model_field(
+        Application, "recommending_unit", None, description="推荐单位 id（须为本单位可选择的）"
+    )
+    team_name: JsonText = model_field(
+        Application,
+        "team_name",
+        None,
+        description="写全称，不要挂上级部门；不能以“班组”为名，需以“班”“组”“工段”“室”等结尾",
+    )
+    team_type: JsonId = model_field(
+        Application, "team_type", None, description="班组类型 id；同一单位同一年度各申报的班组类型不同"
+    )
+    team_size: JsonTeamSize = model_field(Application, "team_size", None, description="≥1")
+    completion_rate: JsonPercent = _pct("completion_rate")
+    qualification_rate: JsonPercent = _pct("qualification_rate")
+    nonconformity_rate: JsonPercent = _pct("nonconformity_rate")
+    first_pass_rate: JsonPercent = _pct("first_pass_rate")
+    accidents_per_year: JsonCount = model_field(
+        Application, "accidents_per_year", None, description="申报条件要求为0"
+    )
+    complaints_per_year: JsonCount = _count("complaints_per_year")
+    trainees_per_year: JsonCount = _count("trainees_per_year")
+    training_hours_per_year: JsonCount = _count("training_hours_per_year")
+    improvement_participation_rate: JsonPercent = _pct("improvement_participation_rate")
+    coverage_rate: JsonPercent = _pct("coverage_rate")
+    quality_cost: JsonMoney = model_field(
+        Application, "quality_cost", None, description="万元/年，≥0，最多两位小数"
+    )
+    commitment_voluntary: JsonBool = model_field(Application, "commitment_voluntary", None)
+    commitment_standard: JsonBool = model_field(Application, "commitment_standard", None)
+    commitment_truthful: JsonBool = model_field(Application, "commitment_truthful", None)
+    commitment_secrecy: JsonBool = model_field(Application, "commitment_secrecy", None)
+    eligibility_basic_unit: JsonBool = model_field(Application, "eligibility_basic_unit", None)
+    eligibility_no_accidents: JsonBool = model_field(
+        Application, "eligibility_no_accidents", None
+    )
+    material_composition: JsonText = model_field(Application, "material_composition", None)
+    material_basic_management: JsonText = model_field(
+        Application, "material_basic_management", None
+    )
+    material_skills: JsonText = model_field(Application, "material_skills", None)
+    material_improvement: JsonText = model_field(Application, "material_improvement", None)
+    material_results: JsonText = model_field(Application, "material_results", None)
+    material_honours: JsonText = model_field(Application, "material_honours", None)
+
+
+class ApplicationUpdateIn(ApplicationIn):
+    model_config = ConfigDict(json_schema_extra=_required_from(ApplicationForm, "version"))
+
+    version: JsonVersion = titled(
+        "版本",
+        None,
+        description="读取时得到的 version；若期间已被他人修改，返回 409 且不保存",
+    )
+
+
+class WithdrawIn(Schema):
+    reason: JsonText = titled("原因", None, description="撤回原因（可选）")
+
+
+class AttachmentOut(Schema):
+    id: int
+    area: int = model_field(
+        Attachment, "area", json_schema_extra={"enum": list(MaterialArea.values)}
+    )
+    area_label: str = titled("材料类别名称")
+    original_name: str = model_field(Attachment, "original_name")
+    content_type: str = titled("文件类型")
+    size: int = titled("大小（字节）")
+    sha256: str = titled("SHA-256")
+    uploaded_at: datetime = titled("上传时间")
+    download_url: str = titled("下载地址")
+
+
+class StampedFormOut(Schema):
+    name: str = titled("文件名")
+    download_url: str = titled("下载地址")
+
+
+class ApplicationSummaryOut(Schema):
+    id: int
+    number: str = model_field(Application, "number")
+    campaign_year: int = model_field(Campaign, "year")
+    state: str = model_field(
+        Application, "state", json_schema_extra={"enum": list(ApplicationState.values)}
+    )
+    state_label: str = titled("状态名称")
+    version: int = titled("版本", description="修改时原样传回，用于防止覆盖他人的修改")
+    organisation: OrganisationOut = model_field(Application, "organisation")
+    recommending_unit: int = model_field(Application, "recommending_unit")
+    recommending_unit_name: str = titled("推荐单位名称")
+    team_name: str = model_field(Application, "team_name")
+    team_type: int = model_field(Application, "team_type")
+    team_type_name: str = titled("班组类型名称")
+    submitted_at: datetime | None = model_field(Application, "submitted_at")
+    updated_at: datetime = titled("更新时间")
+
+
+class ApplicationOut(ApplicationSummaryOut):
+    team_size: int = model_field(Application, "team_size")
+    completion_rate: Decimal | None = _pct("completion_rate")
+    qualification_rate: Decimal | None = _pct("qualification_rate")
+    nonconformity_rate: Decimal | None = _pct("nonconformity_rate")
+    first_pass_rate: Decimal | None = _pct("first_pass_rate")
+    accidents_per_year: int | None = _count("accidents_per_year")
+    complaints_per_year: int | None = _count("complaints_per_year")
+    trainees_per_year: int | None = _count("trainees_per_year")
+    training_hours_per_year: int | None = _count("training_hours_per_year")
+    improvement_participation_rate: Decimal | None = _pct("improvement_participation_rate")
+    coverage_rate: Decimal | None = _pct("coverage_rate")
+    quality_cost: Decimal | None = model_field(Application, "quality_cost", None)
+    commitment_voluntary: bool = model_field(Application, "commitment_voluntary")
+    commitment_standard: bool = model_field(Application, "commitment_standard")
+    commitment_truthful: bool = model_field(Application, "commitment_truthful")
+    commitment_secrecy: bool = model_field(Application, "commitment_secrecy")
+    eligibility_basic_unit: bool = model_field(Application, "eligibility_basic_unit")
+    eligibility_no_accidents: bool = model_field(Application, "eligibility_no_accidents")
+    material_composition: str = model_field(Application, "material_composition")
+    material_basic_management: str = model_field(Application, "material_basic_management")
+    material_skills: str = model_field(Application, "material_skills")
+    material_improvement: str = model_field(Application, "material_improvement")
+    material_results: str = model_field(Application, "material_results")
+    material_honours: str = model_field(Application, "material_honours")
+    attachments: list[AttachmentOut] = titled("附件")
+    stamped_form: StampedFormOut | None = model_field(Application, "stamped_form", None)
+    return_reason: str = model_field(Application, "return_reason")
+    organisation_snapshot: dict[str, Any] = titled(
+        "提交时的单位信息", description="提交时从报名表（附件2）冻结的单位信息；草稿为空"
+    )
+    editable: bool = titled("可修改", description="当前用户可修改且状态允许修改（草稿或退回修改）")
+    can_withdraw: bool = titled("可撤回")
+    form_docx_url: str = titled("申报表（Word）下载地址")
+    form_pdf_url: str = titled("申报表（PDF）下载地址")
+
+
+class SubmissionProblemsOut(Schema):
+    complete: bool = titled("可以提交", description="无缺项（仍需在开放时间内、且状态允许）")
+    problems: dict[str, str] = titled("缺项", description="字段名 → 缺少的内容")
+
+
+MATERIAL_AREA_HELP = zh("；".join(f"{value} {label}" for value, label in MaterialArea.choices))
