@@ -21,6 +21,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
+from xinban.api.auth import CsrfFailed
 from xinban.core.errors import ServiceError
 
 Errors = dict[str, list[str]]
@@ -53,17 +54,20 @@ def form_errors(form: forms.BaseForm) -> Errors:
     }
 
 
-def ensure_valid(form: forms.BaseForm) -> None:
-    if not form.is_valid():
-        raise InvalidInput(form_errors(form))
+def ensure_valid(form: forms.BaseForm, type_errors: Errors | None = None) -> None:
+    """Raise InvalidInput with the form's errors and the payload's type errors, if any."""
+    valid = form.is_valid()
+    if type_errors or not valid:
+        raise InvalidInput({**form_errors(form), **(type_errors or {})})
 
 
 def validation_error_messages(exc: DjangoValidationError, *, field: str) -> Errors:
     if hasattr(exc, "error_dict"):
-        return {name: [str(m) for m in errs[0].messages] if len(errs) == 1 else
-                [str(m) for e in errs for m in e.messages]
-                for name, errs in exc.error_dict.items()}
-    return {field: [str(m) for m in exc.messages]}
+        return {
+            name: [str(message) for error in errors for message in error.messages]
+            for name, errors in exc.error_dict.items()
+        }
+    return {field: [str(message) for message in exc.messages]}
 
 
 # --- handlers ------------------------------------------------------------------------------
@@ -122,8 +126,8 @@ def install_error_handlers(api: NinjaAPI) -> None:
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         if isinstance(exc, AuthenticationError):
             body = {"detail": _("请先登录。"), "code": "not_authenticated"}
-        elif exc.status_code == 403:
-            body = {"detail": _("CSRF 校验失败，请刷新页面后重试。"), "code": "csrf"}
+        elif isinstance(exc, CsrfFailed):
+            body = {"detail": _("CSRF 校验失败，请刷新页面后重试。"), "code": "csrf_failed"}
         elif exc.status_code == 400:
             body = {"detail": _("请求内容不是有效的 JSON。"), "code": "bad_request"}
         else:

@@ -1,6 +1,11 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from xinban.campaigns import models
+from xinban.campaigns import models, services
+from xinban.core.errors import ServiceError
 
 
 class PhaseInline(admin.TabularInline):
@@ -12,6 +17,21 @@ class PhaseInline(admin.TabularInline):
 class CampaignAdmin(admin.ModelAdmin):
     list_display = ["year", "title", "max_applications_per_org", "default_recommend_quota", "results_published"]
     inlines = [PhaseInline]
+    actions = ["create_next_year"]
+
+    @admin.action(description=gettext_lazy("以所选年度为模板创建下一年度"))
+    def create_next_year(self, request: HttpRequest, queryset: QuerySet[models.Campaign]) -> None:
+        for previous in queryset:
+            try:
+                created = services.campaign_create_from_previous(
+                    actor=request.user,  # type: ignore[arg-type]
+                    previous=previous,
+                    year=previous.year + 1,
+                )
+            except ServiceError as exc:
+                self.message_user(request, f"{previous.year}: {exc.message}", messages.ERROR)
+            else:
+                self.message_user(request, _("已创建 %(year)s 年度。") % {"year": created.year})
 
 
 @admin.register(models.WindowExtension)

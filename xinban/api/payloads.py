@@ -1,0 +1,60 @@
+"""Turn a JSON request body into the data of the page's Django form.
+
+The form (shared with the pages) does all value checking; here we only refuse what a
+form's HTML-oriented parsing would silently misread: ``true`` as the id 1, ``"no"`` as a
+ticked box, a nested object as a text.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext as _
+from pydantic import BaseModel
+
+from xinban.api.errors import Errors
+
+
+def _is_boolean(field: forms.Field) -> bool:
+    if isinstance(field, forms.BooleanField):
+        return True
+    if isinstance(field, forms.TypedChoiceField):
+        values = [value for value, _label in field.choices]  # type: ignore[misc]
+        return bool(values) and all(isinstance(value, bool) for value in values)
+    return False
+
+
+def _is_scalar_id(value: Any) -> bool:
+    return isinstance(value, int | str) and not isinstance(value, bool)
+
+
+def form_data(
+    payload: BaseModel | None, form_class: type[forms.BaseForm]
+) -> tuple[dict[str, Any], Errors]:
+    """The form data for ``form_class`` from the request body, and errors for the values of
+    the wrong JSON type (left out of the data; pass them to ``ensure_valid``). Absent and
+    null values are left out too, so the form sees them as empty (a required field says
+    so; a check-box counts as not ticked)."""
+    raw = payload.model_dump() if payload is not None else {}
+    data: dict[str, Any] = {}
+    errors: Errors = {}
+    for name, value in raw.items():
+        field = form_class.base_fields.get(name)
+        if field is None or value is None:
+            continue
+        if _is_boolean(field):
+            if not isinstance(value, bool):
+                errors[name] = [_("应为 true 或 false。")]
+                continue
+            data[name] = value if isinstance(field, forms.BooleanField) else str(value)
+        elif isinstance(field, forms.MultipleChoiceField | forms.ModelMultipleChoiceField):
+            if not isinstance(value, list) or not all(_is_scalar_id(v) for v in value):
+                errors[name] = [_("应为编号列表，如 [1, 2]。")]
+                continue
+            data[name] = value
+        elif isinstance(value, bool) or not isinstance(value, int | float | str):
+            errors[name] = [_("格式不正确。")]
+        else:
+            data[name] = value
+    return data, errors
