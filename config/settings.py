@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "xinban.campaigns",
     "xinban.organisations",
     "xinban.applications",
+    "xinban.scoring",
+    "xinban.recommendation",
     "xinban.api",
 ]
 
@@ -51,6 +53,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "xinban.core.middleware.SecurityHeadersMiddleware",
     "xinban.core.middleware.RequestContextMiddleware",
     "xinban.core.middleware.DatabaseUnavailableMiddleware",
 ]

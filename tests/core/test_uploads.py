@@ -96,15 +96,17 @@ def make_webm() -> bytes:
     return b"\x1a\x45\xdf\xa3" + bytes([0x80 | len(ebml)]) + ebml + b"\x00" * 64
 
 
-ENDOFCHAIN, FREESECT, FATSECT, NOSTREAM = 0xFFFFFFFE, 0xFFFFFFFF, 0xFFFFFFFD, 0xFFFFFFFF
+ENDOFCHAIN, FREESECT, FATSECT, DIFSECT = 0xFFFFFFFE, 0xFFFFFFFF, 0xFFFFFFFD, 0xFFFFFFFC
+NOSTREAM = 0xFFFFFFFF
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 Tree = list[tuple[str, "Tree | None"]]
 
 
-def make_ole(children: Tree) -> bytes:
-    """A minimal but well-formed MS-CFB v3 file: header, one FAT sector, then the
-    directory (chained through the FAT). Storages are (name, [children]); streams
-    (name, None). Enough for anything that reads the directory, as Office does first."""
+def make_ole(children: Tree, *, min_sectors: int = 0) -> bytes:
+    """A minimal but well-formed MS-CFB v3 (512-byte sector) file: FAT sectors, DIFAT
+    sectors when there are more than 109 FAT sectors, zero filler, then the directory at
+    the end (chained through the FAT), as Office lays it out. Storages are
+    (name, [children]); streams (name, None)."""
     entries: list[dict[str, Any]] = [
         {"name": "Root Entry", "kind": 5, "right": NOSTREAM, "child": NOSTREAM}
     ]
@@ -112,9 +114,8 @@ def make_ole(children: Tree) -> bytes:
     def add(items: Tree) -> int:
         indices = []
         for name, sub in items:
-            entries.append(
-                {"name": name, "kind": 2 if sub is None else 1, "right": NOSTREAM, "child": NOSTREAM}
-            )
+            kind = 2 if sub is None else 1
+            entries.append({"name": name, "kind": kind, "right": NOSTREAM, "child": NOSTREAM})
             index = len(entries) - 1
             indices.append(index)
             if sub:
@@ -126,7 +127,6 @@ def make_ole(children: Tree) -> bytes:
     entries[0]["child"] = add(children)
     while len(entries) % 4:
         entries.append({"name": "", "kind": 0, "right": NOSTREAM, "child": NOSTREAM})
-
     directory = b""
     for entry in entries:
         raw = bytearray(128)
@@ -139,16 +139,39 @@ def make_ole(children: Tree) -> bytes:
         raw[0x44:0x50] = struct.pack("<III", NOSTREAM, entry["right"], entry["child"])
         raw[0x74:0x78] = struct.pack("<I", ENDOFCHAIN)
         directory += bytes(raw)
-    dir_sectors = len(directory) // 512  # sectors 1..dir_sectors, chained in order
-    fat = [FATSECT] + [s + 1 for s in range(1, dir_sectors)] + [ENDOFCHAIN]
-    fat += [FREESECT] * (128 - len(fat))
+
+    dir_count = len(directory) // 512
+    total = max(min_sectors, dir_count + 2)
+    fat_count = math.ceil(total / 128)
+    difat_count = math.ceil(max(0, fat_count - 109) / 127)
+    dir_start = total - dir_count
+    fat = [FREESECT] * (fat_count * 128)
+    for sector in range(fat_count):
+        fat[sector] = FATSECT
+    for sector in range(fat_count, fat_count + difat_count):
+        fat[sector] = DIFSECT
+    for sector in range(dir_start, total):
+        fat[sector] = sector + 1 if sector + 1 < total else ENDOFCHAIN
+    sectors = [struct.pack("<128I", *fat[i * 128 : (i + 1) * 128]) for i in range(fat_count)]
+    rest = list(range(109, fat_count))
+    for i in range(difat_count):
+        chunk = rest[i * 127 : (i + 1) * 127]
+        chunk += [FREESECT] * (127 - len(chunk))
+        following = fat_count + i + 1 if i + 1 < difat_count else ENDOFCHAIN
+        sectors.append(struct.pack("<128I", *chunk, following))
+    sectors += [bytes(512)] * (dir_start - len(sectors))
+    sectors.append(directory)
 
     header = bytearray(512)
     header[0:8] = OLE_MAGIC
     header[0x18:0x22] = struct.pack("<HHHHH", 0x3E, 3, 0xFFFE, 9, 6)
-    header[0x2C:0x4C] = struct.pack("<IIIIIIII", 1, 1, 0, 4096, ENDOFCHAIN, 0, ENDOFCHAIN, 0)
-    header[0x4C:0x200] = struct.pack("<109I", 0, *([FREESECT] * 108))
-    return bytes(header) + struct.pack("<128I", *fat) + directory
+    first_difat = fat_count if difat_count else ENDOFCHAIN
+    header[0x2C:0x4C] = struct.pack(
+        "<IIIIIIII", fat_count, dir_start, 0, 4096, ENDOFCHAIN, 0, first_difat, difat_count
+    )
+    in_header = list(range(min(fat_count, 109)))
+    header[0x4C:0x200] = struct.pack("<109I", *in_header, *([FREESECT] * (109 - len(in_header))))
+    return bytes(header) + b"".join(sectors)
 
 
 DOC_STREAMS: Tree = [
@@ -352,11 +375,13 @@ def test_damaged_zip_is_refused() -> None:
 def bomb_docx(zeros: int) -> bytes:
     """A real docx plus a large, highly compressible entry, streamed in (never in memory)."""
     buf = io.BytesIO(make_docx())
-    with zipfile.ZipFile(buf, "a", zipfile.ZIP_DEFLATED) as archive:
-        with archive.open("word/media/image1.png", "w") as entry:
-            chunk = bytes(MIB)
-            for _ in range(zeros // MIB):
-                entry.write(chunk)
+    with (
+        zipfile.ZipFile(buf, "a", zipfile.ZIP_DEFLATED) as archive,
+        archive.open("word/media/image1.png", "w") as entry,
+    ):
+        chunk = bytes(MIB)
+        for _ in range(zeros // MIB):
+            entry.write(chunk)
     return buf.getvalue()
 
 
@@ -433,17 +458,20 @@ def test_other_ole_files_are_refused() -> None:
         validate_upload(upload("a.doc", truncated), kinds=UploadKind.DOCUMENT)
 
 
-def test_unreadable_ole_directory_falls_back_to_word_signature() -> None:
-    # Directory pointer past the end, but the Word FIB magic right after the header.
-    data = bytearray(make_ole(DOC_STREAMS))
-    data[0x30:0x34] = struct.pack("<I", 999)
-    data[512:516] = b"\xec\xa5\xc1\x00"
-    assert validate_upload(upload("a", bytes(data)), kinds=UploadKind.DOCUMENT).ext == "doc"
+def test_big_ole_file_directory_is_found_through_the_difat() -> None:
+    # Over ~7 MB the FAT no longer fits in the header's 109 slots (DIFAT chain).
+    data = make_ole(XLS_STREAMS + [(f"Filler{i}", None) for i in range(6)], min_sectors=15_000)
+    assert len(data) > 7 * MIB
+    assert validate_upload(upload("a", data), kinds=UploadKind.DOCUMENT).ext == "xls"
 
 
 def test_password_protected_office_file_is_refused_with_a_reason() -> None:
     encrypted = make_ole(
-        [("\x06DataSpaces", [("Version", None)]), ("EncryptionInfo", None), ("EncryptedPackage", None)]
+        [
+            ("\x06DataSpaces", [("Version", None)]),
+            ("EncryptionInfo", None),
+            ("EncryptedPackage", None),
+        ]
     )
     with pytest.raises(ValidationError) as exc_info:
         validate_upload(upload("申报表.docx", encrypted), kinds=UploadKind.DOCUMENT)
@@ -504,7 +532,10 @@ def test_clean_display_name_properties(raw: str, max_length: int) -> None:
 
 
 def test_download_name_for() -> None:
-    assert download_name_for("华谊集团", "质检一班", "申报表", "docx") == "华谊集团质检一班-申报表.docx"
+    assert (
+        download_name_for("华谊集团", "质检一班", "申报表", "docx")
+        == "华谊集团质检一班-申报表.docx"
+    )
     assert download_name_for("上汽", "QC/一班:甲", "盖章页", ".PDF") == "上汽QC_一班_甲-盖章页.pdf"
     assert download_name_for("华谊集团", "质检一班", "", "xlsx") == "华谊集团质检一班.xlsx"
     assert download_name_for("", "", "", "pdf") == f"{UNNAMED}.pdf"
@@ -591,7 +622,7 @@ def test_attachment_response_for_a_chinese_name(tmp_path: Path) -> None:
     assert response["Content-Length"] == str(len(data))
     assert "private" in response["Cache-Control"]
     assert response.streaming
-    assert b"".join(response.streaming_content) == data
+    assert response.getvalue() == data
     response.close()
     assert stored.closed
 
@@ -614,7 +645,7 @@ def test_attachment_response_never_trusts_the_name_or_reads_all_at_once() -> Non
     assert "\r" not in disposition and "\n" not in disposition
     assert disposition.startswith("attachment;")
     assert spy.reads == []  # nothing read until the response is sent
-    assert len(b"".join(response.streaming_content)) == 50_000
+    assert len(response.getvalue()) == 50_000
     assert max(spy.reads) <= 4096
 
 
@@ -677,8 +708,8 @@ def upload_client(tmp_path: Path) -> Any:
     ):
         client = Client()
 
-        def post(data: dict[str, Any]) -> dict[str, Any]:
-            response = client.post("/upload/", data)
+        def post(data: Any, **kwargs: Any) -> dict[str, Any]:
+            response = client.post("/upload/", data, **kwargs)
             assert response.status_code == 200
             body = json.loads(response.content)
             body["temp_after"] = sorted(os.listdir(temp_dir))
@@ -733,6 +764,33 @@ def test_refusing_one_file_keeps_the_others(upload_client: Any, refused_first: b
     # The optional field would otherwise have passed silently without its file.
     assert body["codes"] == {"extra": ["file_too_large"]}
     assert len(body["temp_files"]) == 1
+
+
+def test_part_announcing_its_oversize_length_keeps_earlier_files(upload_client: Any) -> None:
+    # Some clients send a Content-Length per part. Refusing on it at once (in new_file)
+    # would make Django close the previous field's already accepted file.
+    boundary = "XinbanBoundary"
+    parts = [
+        ("attachment", "a.txt", b"g" * 5000, ""),
+        ("extra", "b.txt", b"x" * (2 * LIMIT), f"Content-Length: {2 * LIMIT}\r\n"),
+    ]
+    body = b""
+    for field, name, data, extra_header in parts:
+        body += (
+            (
+                f"--{boundary}\r\n"
+                f'Content-Disposition: form-data; name="{field}"; filename="{name}"\r\n'
+                f"Content-Type: text/plain\r\n{extra_header}\r\n"
+            ).encode()
+            + data
+            + b"\r\n"
+        )
+    body += f"--{boundary}--\r\n".encode()
+    with override_settings(XINBAN_MAX_UPLOAD_REQUEST_BYTES=10 * MIB):
+        result = upload_client(body, content_type=f"multipart/form-data; boundary={boundary}")
+    assert result["contents"] == {"attachment": "g" * 5000}
+    assert result["codes"] == {"extra": ["file_too_large"]}
+    assert result["seen"] == {"attachment": 5000}  # nothing of the announced file got through
 
 
 def test_default_handlers_refuse_too(tmp_path: Path) -> None:

@@ -54,7 +54,8 @@ def upload_view(request: HttpRequest) -> JsonResponse:
     temp_dir = settings.FILE_UPLOAD_TEMP_DIR
     errors = form.errors.get_json_data()
     contents = {}
-    for name, upload in request.FILES.items():
+    for name, uploads in request.FILES.lists():
+        upload = uploads[-1]
         upload.seek(0)  # fails if the file was closed or deleted under us
         contents[name] = upload.read().decode()
     return JsonResponse(

@@ -32,9 +32,9 @@ class SessionUserAuth(SessionAuth):
     def __call__(self, request: HttpRequest) -> Any:
         if not request.user.is_authenticated:
             return None
-        if self.csrf and not getattr(request, "_ninja_csrf_exempt", False):
-            if check_csrf(request) is not None:
-                raise CsrfFailed
+        exempt = getattr(request, "_ninja_csrf_exempt", False)
+        if self.csrf and not exempt and check_csrf(request) is not None:
+            raise CsrfFailed
         return self.authenticate(request, request.COOKIES.get(self.param_name))
 
 

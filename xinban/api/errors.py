@@ -9,8 +9,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
 
 from django import forms
 from django.core.exceptions import PermissionDenied
@@ -25,6 +25,7 @@ from xinban.api.auth import CsrfFailed
 from xinban.core.errors import ServiceError
 
 Errors = dict[str, list[str]]
+E = TypeVar("E", bound=Exception)
 
 
 class InvalidInput(Exception):
@@ -134,10 +135,17 @@ def install_error_handlers(api: NinjaAPI) -> None:
             body = {"detail": str(exc), "code": "http_error"}
         return api.create_response(request, body, status=exc.status_code)
 
-    api.add_exception_handler(ServiceError, service_error)
-    api.add_exception_handler(InvalidInput, invalid_input)
-    api.add_exception_handler(DjangoValidationError, django_validation_error)
-    api.add_exception_handler(NinjaValidationError, schema_validation_error)
-    api.add_exception_handler(Http404, not_found)
-    api.add_exception_handler(PermissionDenied, forbidden)
-    api.add_exception_handler(HttpError, http_error)
+    _on(api, ServiceError, service_error)
+    _on(api, InvalidInput, invalid_input)
+    _on(api, DjangoValidationError, django_validation_error)
+    _on(api, NinjaValidationError, schema_validation_error)
+    _on(api, Http404, not_found)
+    _on(api, PermissionDenied, forbidden)
+    _on(api, HttpError, http_error)
+
+
+def _on(
+    api: NinjaAPI, exc_class: type[E], handler: Callable[[HttpRequest, E], HttpResponse]
+) -> None:
+    # ninja types the handler's argument as "E | type[E]"; it always passes the instance.
+    api.add_exception_handler(exc_class, handler)  # type: ignore[arg-type]

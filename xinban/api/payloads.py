@@ -15,23 +15,41 @@ from pydantic import BaseModel
 
 from xinban.api.errors import Errors
 
+# The forms whose fields we read: plain and model forms (both declare ``base_fields``).
+FormClass = type[forms.Form] | type[forms.ModelForm[Any]]
+
 
 def _is_boolean(field: forms.Field) -> bool:
     if isinstance(field, forms.BooleanField):
         return True
     if isinstance(field, forms.TypedChoiceField):
-        values = [value for value, _label in field.choices]  # type: ignore[misc]
-        return bool(values) and all(isinstance(value, bool) for value in values)
+        choices: list[tuple[Any, Any]] = list(getattr(field, "choices", []))
+        return bool(choices) and all(isinstance(value, bool) for value, _label in choices)
     return False
+
+
+# Ids are 64-bit: a larger number matches no row, but some databases (SQLite) raise on
+# it in an ``IN (...)`` query instead of finding nothing.
+_MAX_ID = 2**63 - 1
 
 
 def _is_scalar_id(value: Any) -> bool:
     return isinstance(value, int | str) and not isinstance(value, bool)
 
 
-def form_data(
-    payload: BaseModel | None, form_class: type[forms.BaseForm]
-) -> tuple[dict[str, Any], Errors]:
+def _out_of_range(value: Any) -> bool:
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        return False  # not a number at all: the form says so
+    return not -_MAX_ID <= number <= _MAX_ID
+
+
+def _invalid_choice(field: forms.Field, value: Any) -> str:
+    return str(field.error_messages["invalid_choice"] % {"value": value})
+
+
+def form_data(payload: BaseModel | None, form_class: FormClass) -> tuple[dict[str, Any], Errors]:
     """The form data for ``form_class`` from the request body, and errors for the values of
     the wrong JSON type (left out of the data; pass them to ``ensure_valid``). Absent and
     null values are left out too, so the form sees them as empty (a required field says
@@ -52,9 +70,15 @@ def form_data(
             if not isinstance(value, list) or not all(_is_scalar_id(v) for v in value):
                 errors[name] = [_("应为编号列表，如 [1, 2]。")]
                 continue
+            too_large = [v for v in value if _out_of_range(v)]
+            if too_large:
+                errors[name] = [_invalid_choice(field, too_large[0])]
+                continue
             data[name] = value
         elif isinstance(value, bool) or not isinstance(value, int | float | str):
             errors[name] = [_("格式不正确。")]
+        elif isinstance(field, forms.ModelChoiceField) and _out_of_range(value):
+            errors[name] = [_invalid_choice(field, value)]
         else:
             data[name] = value
     return data, errors

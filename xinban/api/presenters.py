@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.urls import reverse
 
 from xinban.accounts.models import User
@@ -103,29 +105,26 @@ def attachment_out(attachment: Attachment) -> schemas.AttachmentOut:
 
 
 def application_summary_out(application: Application) -> schemas.ApplicationSummaryOut:
-    return schemas.ApplicationSummaryOut(**_summary_values(application))
-
-
-def _summary_values(application: Application) -> dict[str, object]:
-    return {
-        "id": application.pk,
-        "number": application.number,
-        "campaign_year": application.campaign.year,
-        "state": application.state,
-        "state_label": str(application.get_state_display()),
-        "version": application.version,
-        "organisation": organisation_out(application.organisation),
-        "recommending_unit": application.recommending_unit_id,
-        "recommending_unit_name": application.recommending_unit.name,
-        "team_name": application.team_name,
-        "team_type": application.team_type_id,
-        "team_type_name": application.team_type.label,
-        "submitted_at": application.submitted_at,
-        "updated_at": application.updated_at,
-    }
+    return schemas.ApplicationSummaryOut(
+        id=application.pk,
+        number=application.number,
+        campaign_year=application.campaign.year,
+        state=application.state,
+        state_label=str(application.get_state_display()),
+        version=application.version,
+        organisation=organisation_out(application.organisation),
+        recommending_unit=application.recommending_unit_id,
+        recommending_unit_name=application.recommending_unit.name,
+        team_name=application.team_name,
+        team_type=application.team_type_id,
+        team_type_name=application.team_type.label,
+        submitted_at=application.submitted_at,
+        updated_at=application.updated_at,
+    )
 
 
 def application_out(application: Application, *, user: User) -> schemas.ApplicationOut:
+    ids = {"application_id": application.pk}
     is_member = user.has_perm("applications.change_application", application)
     stamped = (
         schemas.StampedFormOut(
@@ -135,7 +134,8 @@ def application_out(application: Application, *, user: User) -> schemas.Applicat
         if application.stamped_form
         else None
     )
-    content = {
+    summary = application_summary_out(application)
+    content: dict[str, Any] = {
         name: getattr(application, name)
         for name in [
             "team_size",
@@ -147,7 +147,7 @@ def application_out(application: Application, *, user: User) -> schemas.Applicat
         ]
     }
     return schemas.ApplicationOut(
-        **_summary_values(application),
+        **dict(summary),  # the summary's fields, as schema instances
         **content,
         attachments=[attachment_out(a) for a in application.attachments.all()],
         stamped_form=stamped,
@@ -155,6 +155,6 @@ def application_out(application: Application, *, user: User) -> schemas.Applicat
         organisation_snapshot=application.organisation_snapshot or {},
         editable=is_member and application.is_editable,
         can_withdraw=is_member and application.state in WITHDRAWABLE_STATES,
-        form_docx_url=reverse("api:application_form_docx", kwargs={"application_id": application.pk}),
-        form_pdf_url=reverse("api:application_form_pdf", kwargs={"application_id": application.pk}),
+        form_docx_url=reverse("api:application_form_docx", kwargs=ids),
+        form_pdf_url=reverse("api:application_form_pdf", kwargs=ids),
     )

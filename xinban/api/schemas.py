@@ -56,7 +56,9 @@ PERCENT_HELP = "百分比，0–100，最多两位小数；可传数字或字符
 COUNT_HELP = "非负整数"
 
 
-def _required_from(form_class: type[forms.BaseForm], *extra: str) -> Callable[..., None]:
+def _required_from(
+    form_class: type[forms.Form] | type[forms.ModelForm[Any]], *extra: str
+) -> Callable[..., None]:
     """Mark in the JSON schema the fields the form requires (documentation only: the form
     itself refuses the missing ones with its own message)."""
     required = [name for name, field in form_class.base_fields.items() if field.required]
@@ -291,7 +293,10 @@ class ApplicationIn(Schema):
         description="写全称，不要挂上级部门；不能以“班组”为名，需以“班”“组”“工段”“室”等结尾",
     )
     team_type: JsonId = model_field(
-        Application, "team_type", None, description="班组类型 id；同一单位同一年度各申报的班组类型不同"
+        Application,
+        "team_type",
+        None,
+        description="班组类型 id；同一单位同一年度各申报的班组类型不同",
     )
     team_size: JsonTeamSize = model_field(Application, "team_size", None, description="≥1")
     completion_rate: JsonPercent = _pct("completion_rate")

@@ -37,6 +37,7 @@ from xinban.core.errors import (
     WindowClosed,
     WrongState,
 )
+from xinban.core.notify import notify_after_commit, organisation_emails
 from xinban.core.roles import roles_of
 from xinban.core.validators import team_name_problem
 from xinban.organisations.models import Organisation, RecommendingUnit, Registration
@@ -482,6 +483,11 @@ def application_return_for_correction(
             action="application.return",
             obj=current,
             changes={"state": [ApplicationState.SUBMITTED, current.state], "reason": reason},
+        )
+        notify_after_commit(
+            to=organisation_emails(current.organisation_id),
+            template="application_returned",
+            context={"application": current},
         )
     return current
 

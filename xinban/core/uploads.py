@@ -149,7 +149,7 @@ class LimitedUploadHandler(FileUploadHandler):
 
     def _record_refusal(self, seen_bytes: int) -> None:
         logger.info(
-            "upload refused: field %r over %s bytes (limit %s)",
+            "upload refused: field %r at %s bytes (limit %s per file)",
             self.field_name,
             seen_bytes,
             self.limit,
@@ -359,7 +359,7 @@ def _sniff(
     if head.startswith(_OLE_MAGIC):
         if not {"doc", "xls"} & set(allowed):
             return None
-        return _inspect_ole(file, head)
+        return _inspect_ole(file)
     guess = filetype.guess(head)
     if guess is None:
         return None
@@ -391,9 +391,8 @@ def _inspect_ooxml(file: File[bytes], limits: ZipLimits) -> str | None:
     if sum(info.file_size for info in infos) > limits.max_total_bytes:
         raise _archive_error("archive_too_large")
     for info in infos:
-        if info.file_size > limits.ratio_min_bytes and info.file_size > limits.max_ratio * max(
-            info.compress_size, 1
-        ):
+        big = info.file_size > limits.ratio_min_bytes
+        if big and info.file_size > limits.max_ratio * max(info.compress_size, 1):
             raise _archive_error("archive_ratio")
     return ext
 
@@ -404,12 +403,16 @@ _OLE_NOSTREAM = 0xFFFFFFFF
 _OLE_LAST_REGULAR_SECTOR = 0xFFFFFFFA
 
 
-def _inspect_ole(file: File[bytes], head: bytes) -> str | None:
-    """.doc or .xls by the streams at the top of the compound file; no decompression."""
+def _inspect_ole(file: File[bytes]) -> str | None:
+    """.doc or .xls by the streams at the top of the compound file; no decompression.
+
+    filetype's own .doc/.xls signatures are not used: its .xls test matches the FAT
+    layout that almost every compound file has, so a broken or foreign file would pass.
+    """
     try:
         names = _ole_root_stream_names(file)
     except (ValueError, IndexError):
-        names = set()
+        return None  # unreadable directory: Office could not open it either
     if {"EncryptionInfo", "EncryptedPackage"} <= names:
         # A password-protected docx/xlsx is stored as an OLE file: judges could not open it.
         raise ValidationError(
@@ -417,14 +420,17 @@ def _inspect_ole(file: File[bytes], head: bytes) -> str | None:
         )
     has_word = "WordDocument" in names
     has_book = bool({"Workbook", "Book"} & names)
-    if has_word != has_book:
-        return "doc" if has_word else "xls"
-    # Directory unreadable: fall back to filetype's fixed-offset signatures.
-    guess = filetype.guess(head)
-    return guess.extension if guess is not None and guess.extension in {"doc", "xls"} else None
+    if has_word == has_book:
+        return None  # neither (an Outlook .msg, a .ppt ...) or nonsense
+    return "doc" if has_word else "xls"
+
+
+def _u32(data: bytes, offset: int) -> int:
+    return int.from_bytes(data[offset : offset + 4], "little")
 
 
 def _ole_root_stream_names(file: File[bytes]) -> set[str]:
+    """Names of the root storage's direct children, read from the directory (MS-CFB)."""
     file.seek(0)
     header = file.read(512)
     if len(header) < 512:
@@ -433,27 +439,36 @@ def _ole_root_stream_names(file: File[bytes]) -> set[str]:
     if shift not in (9, 12):
         raise ValueError("bad sector size")
     sector_size = 1 << shift
-    difat = [int.from_bytes(header[0x4C + 4 * i : 0x50 + 4 * i], "little") for i in range(109)]
+    per_sector = sector_size // 4
 
     def read_sector(sector: int) -> bytes:
+        if sector >= _OLE_LAST_REGULAR_SECTOR:
+            raise ValueError("not a sector")
         file.seek((sector + 1) * sector_size)
         data = file.read(sector_size)
         if len(data) < sector_size:
             raise ValueError("truncated")
         return data
 
-    def next_sector(sector: int) -> int:
-        per_fat = sector_size // 4
-        fat_sector = difat[sector // per_fat]  # IndexError past the header's 109 entries
-        if fat_sector >= _OLE_LAST_REGULAR_SECTOR:
-            raise ValueError("bad FAT")
-        fat = read_sector(fat_sector)
-        slot = (sector % per_fat) * 4
-        return int.from_bytes(fat[slot : slot + 4], "little")
+    # Where the FAT sectors are: 109 in the header, the rest in a chain of DIFAT sectors
+    # (files over ~7 MB with 512-byte sectors).
+    fat_count = _u32(header, 0x2C)
+    fat_sectors = [_u32(header, 0x4C + 4 * i) for i in range(min(fat_count, 109))]
+    difat_sector = _u32(header, 0x44)
+    for _i in range(_OLE_MAX_SECTORS_READ):
+        if len(fat_sectors) >= fat_count or difat_sector >= _OLE_LAST_REGULAR_SECTOR:
+            break
+        data = read_sector(difat_sector)
+        fat_sectors += [_u32(data, 4 * i) for i in range(per_sector - 1)]
+        difat_sector = _u32(data, sector_size - 4)
 
-    # Directory entries: 128 bytes, UTF-16 name, type, left/right sibling, child.
+    def next_sector(sector: int) -> int:
+        fat = read_sector(fat_sectors[sector // per_sector])  # IndexError: no such FAT
+        return _u32(fat, (sector % per_sector) * 4)
+
+    # Directory entries: 128 bytes; UTF-16 name, type, left/right sibling, child.
     entries: list[tuple[str, int, int, int, int]] = []
-    sector = int.from_bytes(header[0x30:0x34], "little")
+    sector = _u32(header, 0x30)
     for _i in range(_OLE_MAX_SECTORS_READ):
         if sector >= _OLE_LAST_REGULAR_SECTOR:
             break
@@ -462,15 +477,7 @@ def _ole_root_stream_names(file: File[bytes]) -> set[str]:
             raw = data[off : off + 128]
             name_len = int.from_bytes(raw[0x40:0x42], "little")
             name = raw[: max(0, min(name_len, 64) - 2)].decode("utf-16-le", "replace")
-            entries.append(
-                (
-                    name,
-                    raw[0x42],
-                    int.from_bytes(raw[0x44:0x48], "little"),
-                    int.from_bytes(raw[0x48:0x4C], "little"),
-                    int.from_bytes(raw[0x4C:0x50], "little"),
-                )
-            )
+            entries.append((name, raw[0x42], _u32(raw, 0x44), _u32(raw, 0x48), _u32(raw, 0x4C)))
         sector = next_sector(sector)
     if not entries or entries[0][1] != 5:
         raise ValueError("no root entry")

@@ -7,6 +7,9 @@ document.addEventListener("DOMContentLoaded", () => {
     area.addEventListener("input", update);
     update();
   });
+  document.querySelectorAll("[data-print]").forEach((button) => {
+    button.addEventListener("click", () => window.print());
+  });
   // Confirm before destructive actions.
   document.querySelectorAll("form[data-confirm]").forEach((form) => {
     form.addEventListener("submit", (event) => {

@@ -1,0 +1,384 @@
+"""Team applications (附件3): the applicant's whole journey, over the same services and
+forms as the pages."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, HttpRequest
+from django.http.response import HttpResponseBase
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Status
+
+from xinban.accounts.models import User
+from xinban.api.auth import current_user
+from xinban.api.common import (
+    ORGANISATION_QUERY_HELP,
+    error_responses,
+    require_campaign,
+    require_organisation,
+)
+from xinban.api.errors import InvalidInput, ensure_valid, form_errors, validation_error_messages
+from xinban.api.labels import model_label, zh
+from xinban.api.payloads import form_data
+from xinban.api.presenters import application_out, application_summary_out, attachment_out
+from xinban.api.schemas import (
+    MATERIAL_AREA_HELP,
+    ApplicationIn,
+    ApplicationOut,
+    ApplicationSummaryOut,
+    ApplicationUpdateIn,
+    AttachmentOut,
+    SubmissionProblemsOut,
+    WithdrawIn,
+)
+from xinban.applications import selectors, services
+from xinban.applications.documents import application_form_docx, application_form_pdf
+from xinban.applications.forms import ApplicationForm, AttachmentForm, StampedFormUploadForm
+from xinban.applications.models import Application, Attachment, MaterialArea
+from xinban.campaigns.selectors import campaign_get
+from xinban.core import uploads
+from xinban.core.errors import NotAllowed, ServiceError, WrongState
+from xinban.organisations.selectors import registration_get, units_open_to
+
+router = Router(tags=["申报表（附件3）"])
+
+DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+PDF_MIME = "application/pdf"
+
+
+# --- lookups -------------------------------------------------------------------------------
+
+
+def _visible(user: User, application_id: int) -> Application:
+    """The application if the user may see it, else 404 (its existence is not revealed)."""
+    return selectors.application_get_for(user=user, pk=application_id)
+
+
+def _changeable(user: User, application_id: int) -> Application:
+    """404 when the user may not see it, 403 when they see it but may not change it."""
+    application = _visible(user, application_id)
+    if not user.has_perm("applications.change_application", application):
+        raise NotAllowed(_("只有本单位成员可以修改本单位的申报。"), code="not_member")
+    return application
+
+
+def _require_editable(application: Application) -> None:
+    if not application.is_editable:
+        raise WrongState(
+            _("当前状态（%(state)s）下不能进行此操作。")
+            % {"state": application.get_state_display()},
+            code="wrong_state",
+        )
+
+
+def _out(application_id: int, user: User) -> ApplicationOut:
+    """Re-read after a write, so the answer shows what is stored."""
+    return application_out(_visible(user, application_id), user=user)
+
+
+def _multipart(properties: dict[str, Any], required: list[str]) -> dict[str, Any]:
+    return {
+        "requestBody": {
+            "required": True,
+            "content": {
+                "multipart/form-data": {
+                    "schema": {"type": "object", "properties": properties, "required": required}
+                }
+            },
+        }
+    }
+
+
+def _binary(mime: str, description: str) -> dict[str, Any]:
+    return {
+        "responses": {
+            200: {
+                "description": description,
+                "content": {mime: {"schema": {"type": "string", "format": "binary"}}},
+            }
+        }
+    }
+
+
+_FILE_PROPERTY = {
+    "type": "string",
+    "format": "binary",
+    "title": model_label(Attachment, "file"),
+    "description": zh(AttachmentForm.base_fields["file"].help_text),
+}
+_SCAN_PROPERTY = {
+    "type": "string",
+    "format": "binary",
+    "title": model_label(Application, "stamped_form"),
+    "description": zh(StampedFormUploadForm.base_fields["file"].help_text),
+}
+_AREA_PROPERTY = {
+    "type": "integer",
+    "enum": list(MaterialArea.values),
+    "title": model_label(Attachment, "area"),
+    "description": MATERIAL_AREA_HELP,
+}
+
+
+# --- list, create, read, update ------------------------------------------------------------
+
+
+@router.get(
+    "/applications",
+    response={200: list[ApplicationSummaryOut], **error_responses()},
+    summary="本单位的申报（各年度）",
+)
+def application_list(
+    request: HttpRequest,
+    year: int | None = Query(None, description="只列出该活动年度的申报"),  # noqa: B008
+) -> list[ApplicationSummaryOut]:
+    user = current_user(request)
+    campaign = campaign_get(year=year) if year is not None else None
+    if year is not None and campaign is None:
+        return []
+    applications = selectors.applications_of_organisations(user=user, campaign=campaign)
+    return [application_summary_out(a) for a in applications]
+
+
+@router.post(
+    "/applications",
+    response={201: ApplicationOut, **error_responses(400, 403, 404, 409, 422)},
+    summary="新建申报（草稿）",
+    description=(
+        "在成果申报开放时间内、已填写本年度报名表后，为一个班组新建申报草稿，系统分配编号。"
+        "每家单位每年度最多申报的班组数有上限（code: limit_reached），"
+        "各申报的班组类型不能相同（code: duplicate_team_type）。"
+    ),
+)
+def application_create(
+    request: HttpRequest,
+    payload: ApplicationIn,
+    organisation: int | None = Query(None, description=ORGANISATION_QUERY_HELP),  # noqa: B008
+) -> Status[ApplicationOut]:
+    user = current_user(request)
+    mine = require_organisation(user, organisation)
+    campaign = require_campaign()
+    registration = registration_get(organisation=mine, campaign=campaign)
+    if registration is None:
+        raise ServiceError(
+            _("请先填写本年度报名表（附件2），再新建申报。"), code="not_registered"
+        )
+    data, type_errors = form_data(payload, ApplicationForm)
+    form = ApplicationForm(
+        data, units=units_open_to(registration=registration), commitment_year=campaign.year
+    )
+    ensure_valid(form, type_errors)
+    application = services.application_create(
+        actor=user, organisation=mine, campaign=campaign, data=form.cleaned_data
+    )
+    return Status(201, _out(application.pk, user))
+
+
+@router.get(
+    "/applications/{application_id}",
+    response={200: ApplicationOut, **error_responses(404)},
+    summary="申报详情",
+)
+def application_detail(request: HttpRequest, application_id: int) -> ApplicationOut:
+    user = current_user(request)
+    return application_out(_visible(user, application_id), user=user)
+
+
+@router.put(
+    "/applications/{application_id}",
+    response={200: ApplicationOut, **error_responses(400, 403, 404, 409, 422)},
+    summary="修改申报内容",
+    description=(
+        "整体替换申报内容（未传的勾选项视为未勾选、文字视为空），须带上读取时的 version。"
+        "期间已被他人修改时返回 409（code: concurrent_edit），不保存。"
+    ),
+)
+def application_update(
+    request: HttpRequest, application_id: int, payload: ApplicationUpdateIn
+) -> ApplicationOut:
+    user = current_user(request)
+    application = _changeable(user, application_id)
+    _require_editable(application)
+    registration = registration_get(
+        organisation=application.organisation, campaign=application.campaign
+    )
+    units = units_open_to(registration=registration)
+    if application.recommending_unit not in units:
+        units.append(application.recommending_unit)  # the unit chosen earlier stays valid
+    data, type_errors = form_data(payload, ApplicationForm)
+    form = ApplicationForm(
+        data, instance=application, units=units, commitment_year=application.campaign.year
+    )
+    form.fields["version"].required = True
+    ensure_valid(form, type_errors)
+    services.application_update(
+        actor=user,
+        application=application,
+        data=form.cleaned_data,
+        expected_version=form.cleaned_data["version"],
+    )
+    return _out(application_id, user)
+
+
+# --- files ---------------------------------------------------------------------------------
+
+
+def _upload_form(
+    request: HttpRequest, form_class: type[AttachmentForm] | type[StampedFormUploadForm]
+) -> AttachmentForm | StampedFormUploadForm:
+    form = form_class(request.POST, request.FILES)
+    uploads.add_upload_refusal_errors(form, request)  # too large: say so, not "required"
+    if not form.is_valid():
+        raise InvalidInput(form_errors(form))
+    return form
+
+
+@router.post(
+    "/applications/{application_id}/attachments",
+    response={201: AttachmentOut, **error_responses(400, 403, 404, 409, 422)},
+    summary="上传创建材料附件",
+    description="multipart/form-data：area（材料类别 1–6）与 file。文件按内容识别类型。",
+    openapi_extra=_multipart({"area": _AREA_PROPERTY, "file": _FILE_PROPERTY}, ["area", "file"]),
+)
+def attachment_add(request: HttpRequest, application_id: int) -> Status[AttachmentOut]:
+    user = current_user(request)
+    application = _changeable(user, application_id)
+    form = _upload_form(request, AttachmentForm)
+    try:
+        attachment = services.application_attachment_add(
+            actor=user,
+            application=application,
+            area=form.cleaned_data["area"],
+            file=form.cleaned_data["file"],
+        )
+    except DjangoValidationError as exc:
+        raise InvalidInput(validation_error_messages(exc, field="file")) from exc
+    return Status(201, attachment_out(attachment))
+
+
+@router.delete(
+    "/applications/{application_id}/attachments/{attachment_id}",
+    response={204: None, **error_responses(403, 404, 409)},
+    summary="删除附件",
+)
+def attachment_remove(
+    request: HttpRequest, application_id: int, attachment_id: int
+) -> Status[None]:
+    user = current_user(request)
+    application = _changeable(user, application_id)
+    attachment = Attachment.objects.filter(pk=attachment_id, application=application).first()
+    if attachment is None:
+        raise Http404
+    services.application_attachment_remove(
+        actor=user, application=application, attachment=attachment
+    )
+    return Status(204, None)
+
+
+@router.post(
+    "/applications/{application_id}/stamped-form",
+    response={200: ApplicationOut, **error_responses(400, 403, 404, 409, 422)},
+    summary="上传盖章申报表扫描件",
+    description="multipart/form-data：file（PDF、JPG 或 PNG）。再次上传会替换原文件。",
+    openapi_extra=_multipart({"file": _SCAN_PROPERTY}, ["file"]),
+)
+def stamped_form_upload(request: HttpRequest, application_id: int) -> ApplicationOut:
+    user = current_user(request)
+    application = _changeable(user, application_id)
+    form = _upload_form(request, StampedFormUploadForm)
+    try:
+        services.application_stamped_form_upload(
+            actor=user, application=application, file=form.cleaned_data["file"]
+        )
+    except DjangoValidationError as exc:
+        raise InvalidInput(validation_error_messages(exc, field="file")) from exc
+    return _out(application_id, user)
+
+
+def _generated_form(request: HttpRequest, application_id: int, fmt: str) -> HttpResponseBase:
+    """The pre-filled 附件3 for printing and stamping, named 单位简称+班组名称."""
+    application = _visible(current_user(request), application_id)
+    data = selectors.application_form_data(application)
+    if fmt == "docx":
+        content, mime = application_form_docx(data), DOCX_MIME
+    else:
+        content, mime = application_form_pdf(data), PDF_MIME
+    short = (
+        application.organisation_snapshot.get("short_name")
+        or application.organisation.short_name
+    )
+    return uploads.attachment_response(
+        io.BytesIO(content),
+        download_name=uploads.download_name_for(short, application.team_name, _("申报表"), fmt),
+        content_type=mime,
+    )
+
+
+@router.get(
+    "/applications/{application_id}/form.docx",
+    response={200: None, **error_responses(404)},
+    url_name="application_form_docx",
+    summary="下载预填的申报表（Word）",
+    openapi_extra=_binary(DOCX_MIME, "附件3 申报表（Word），文件名为“单位简称+班组名称-申报表”"),
+)
+def application_form_docx_get(request: HttpRequest, application_id: int) -> HttpResponseBase:
+    return _generated_form(request, application_id, "docx")
+
+
+@router.get(
+    "/applications/{application_id}/form.pdf",
+    response={200: None, **error_responses(404)},
+    url_name="application_form_pdf",
+    summary="下载预填的申报表（PDF）",
+    openapi_extra=_binary(PDF_MIME, "附件3 申报表（PDF），文件名为“单位简称+班组名称-申报表”"),
+)
+def application_form_pdf_get(request: HttpRequest, application_id: int) -> HttpResponseBase:
+    return _generated_form(request, application_id, "pdf")
+
+
+# --- transitions ---------------------------------------------------------------------------
+
+
+@router.get(
+    "/applications/{application_id}/submission-problems",
+    response={200: SubmissionProblemsOut, **error_responses(403, 404)},
+    summary="提交前的缺项检查",
+)
+def submission_problems(request: HttpRequest, application_id: int) -> SubmissionProblemsOut:
+    application = _changeable(current_user(request), application_id)
+    problems = {k: str(v) for k, v in services.submission_problems(application).items()}
+    return SubmissionProblemsOut(complete=not problems, problems=problems)
+
+
+@router.post(
+    "/applications/{application_id}/submit",
+    response={200: ApplicationOut, **error_responses(400, 403, 404, 409)},
+    summary="提交至推荐单位",
+    description="不完整时返回 400（code: incomplete），errors 列出各缺项。",
+)
+def application_submit(request: HttpRequest, application_id: int) -> ApplicationOut:
+    user = current_user(request)
+    application = _changeable(user, application_id)
+    services.application_submit(actor=user, application=application)
+    return _out(application_id, user)
+
+
+@router.post(
+    "/applications/{application_id}/withdraw",
+    response={200: ApplicationOut, **error_responses(403, 404, 409, 422)},
+    summary="撤回申报",
+    description="推荐单位作出推荐决定之前可以撤回。请求体可省略。",
+)
+def application_withdraw(
+    request: HttpRequest, application_id: int, payload: WithdrawIn | None = None
+) -> ApplicationOut:
+    user = current_user(request)
+    application = _changeable(user, application_id)
+    reason = payload.reason if payload is not None else None
+    if reason is not None and not isinstance(reason, str):
+        raise InvalidInput({"reason": [_("格式不正确。")]})
+    services.application_withdraw(actor=user, application=application, reason=reason or "")
+    return _out(application_id, user)

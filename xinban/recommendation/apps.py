@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class RecommendationConfig(AppConfig):
+    name = "xinban.recommendation"
+    label = "recommendation"

@@ -1,0 +1,178 @@
+"""Judges (评委), rubrics per campaign and stage, and score sheets. A score sheet is also
+the assignment: it exists from the moment a judge is given an application."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+
+class Stage(models.TextChoices):
+    UNIT = "unit", _("推荐单位评审")
+    EXPERT = "expert", _("专家评委会审")
+
+
+class Judge(models.Model):
+    """A person with (usually) a TGQ judge certificate, on a unit's panel or the
+    association's expert panel."""
+
+    # Empty until the judge accepts the e-mailed invitation; they are listed on 附件5
+    # either way, but score only with an account.
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="judge_profile",
+        verbose_name=_("账号"),
+    )
+    name = models.CharField(_("姓名"), max_length=30)
+    employer = models.CharField(_("工作单位"), max_length=120)
+    employer_organisation = models.ForeignKey(
+        "organisations.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("工作单位（平台内单位）"),
+        help_text=_("评委所在单位如也在平台申报，请关联，用于回避"),
+    )
+    tgq_number = models.CharField(_("TGQ评委证书号"), max_length=40, blank=True)
+    address = models.CharField(_("通讯地址"), max_length=200, blank=True)
+    email = models.EmailField(_("E-mail"))
+    mobile = models.CharField(_("手机"), max_length=11)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = _("评委")
+        verbose_name_plural = _("评委")
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.employer}）"
+
+
+class ConflictDeclaration(models.Model):
+    """A judge declares they must not review an organisation's applications."""
+
+    judge = models.ForeignKey(Judge, on_delete=models.CASCADE, related_name="conflicts")
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="+", verbose_name=_("单位")
+    )
+    reason = models.CharField(_("回避原因"), max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["judge", "organisation"], name="conflict_unique")
+        ]
+        verbose_name = _("回避声明")
+        verbose_name_plural = _("回避声明")
+
+    def __str__(self) -> str:
+        return f"{self.judge} ↔ {self.organisation}"
+
+
+class Rubric(models.Model):
+    campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.CASCADE, related_name="rubrics")
+    stage = models.CharField(_("评审阶段"), max_length=10, choices=Stage.choices)
+    normalise_judges = models.BooleanField(
+        _("按评委标准化"), default=False, help_text=_("抵消评委打分偏严或偏松（z 分数换算）")
+    )
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["campaign", "stage"], name="rubric_unique")]
+        verbose_name = _("评分细则")
+        verbose_name_plural = _("评分细则")
+
+    def __str__(self) -> str:
+        return f"{self.campaign.year} {self.get_stage_display()}"
+
+
+class Criterion(models.Model):
+    rubric = models.ForeignKey(Rubric, on_delete=models.CASCADE, related_name="criteria")
+    name = models.CharField(_("评分项"), max_length=80)
+    name_en = models.CharField(_("英文名称"), max_length=120, blank=True)
+    weight = models.DecimalField(
+        _("权重"), max_digits=5, decimal_places=2, default=Decimal("1"),
+        validators=[MinValueValidator(Decimal("0.01"))],
+    )
+    max_points = models.DecimalField(
+        _("满分"), max_digits=5, decimal_places=1, validators=[MinValueValidator(Decimal("1"))]
+    )
+    position = models.PositiveSmallIntegerField(_("排序"), default=0)
+
+    class Meta:
+        ordering = ["rubric", "position", "id"]
+        verbose_name = _("评分项")
+        verbose_name_plural = _("评分项")
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        if translation.get_language() == "en" and self.name_en:
+            return self.name_en
+        return self.name
+
+
+class SheetStatus(models.TextChoices):
+    ASSIGNED = "assigned", _("待评分")
+    DRAFT = "draft", _("评分中")
+    SUBMITTED = "submitted", _("已提交")
+
+
+class ScoreSheet(models.Model):
+    """One judge's evaluation of one application in one stage and round."""
+
+    application = models.ForeignKey(
+        "applications.Application", on_delete=models.CASCADE, related_name="score_sheets"
+    )
+    judge = models.ForeignKey(Judge, on_delete=models.PROTECT, related_name="sheets")
+    stage = models.CharField(max_length=10, choices=Stage.choices)
+    round = models.PositiveSmallIntegerField(default=1)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=SheetStatus.choices, default=SheetStatus.ASSIGNED
+    )
+    conformity = models.TextField(_("符合标准程度"), blank=True)
+    features = models.TextField(_("特色"), blank=True)
+    shortcomings = models.TextField(_("不足之处"), blank=True)
+    total = models.DecimalField(_("得分"), max_digits=7, decimal_places=3, null=True, blank=True)
+    assigned_at = models.DateTimeField(auto_now_add=True)
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["application", "judge"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "judge", "stage", "round"], name="sheet_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["stage", "judge", "status"])]
+        verbose_name = _("评分表")
+        verbose_name_plural = _("评分表")
+
+    def __str__(self) -> str:
+        return f"{self.application_id} / {self.judge}"
+
+
+class CriterionScore(models.Model):
+    sheet = models.ForeignKey(ScoreSheet, on_delete=models.CASCADE, related_name="scores")
+    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="+")
+    points = models.DecimalField(_("得分"), max_digits=5, decimal_places=1)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["sheet", "criterion"], name="criterion_score_unique")
+        ]
