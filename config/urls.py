@@ -1,6 +1,10 @@
 from django.conf.urls.i18n import i18n_patterns  # noqa: F401  (kept for reference)
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, register_converter
+
+from xinban.core.converters import IdConverter
+
+register_converter(IdConverter, "id")
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
@@ -10,6 +14,7 @@ urlpatterns = [
     path("applications/", include("xinban.applications.urls")),
     path("campaigns/", include("xinban.campaigns.urls")),
     path("api/", include("xinban.api.urls")),
+    path("", include("xinban.recommendation.urls")),
     path("", include("xinban.core.urls")),
 ]
 

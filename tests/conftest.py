@@ -33,7 +33,10 @@ def campaign(db: Any) -> Any:
     c = Campaign.objects.create(year=year, title=f"{year}年上海市“质量信得过班组”建设活动")
     for kind in PhaseKind:
         Phase.objects.create(
-            campaign=c, kind=kind, starts_at=now - timedelta(days=10), ends_at=now + timedelta(days=30)
+            campaign=c,
+            kind=kind,
+            starts_at=now - timedelta(days=10),
+            ends_at=now + timedelta(days=30),
         )
     return c
 

@@ -23,7 +23,9 @@ SIGNUP = {
 }
 
 
-def test_sign_up_sends_a_verification_link_that_verifies(django_capture_on_commit_callbacks: Any) -> None:
+def test_sign_up_sends_a_verification_link_that_verifies(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
     client = Client()
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("accounts:signup"), SIGNUP)
@@ -34,14 +36,18 @@ def test_sign_up_sends_a_verification_link_that_verifies(django_capture_on_commi
     link = re.search(r"https?://\S+/accounts/verify/\S+/", mail.outbox[0].body)
     assert link
     # Unverified users cannot log in yet.
-    login = client.post(reverse("accounts:login"), {"username": user.email, "password": SIGNUP["password1"]})
+    login = client.post(
+        reverse("accounts:login"), {"username": user.email, "password": SIGNUP["password1"]}
+    )
     assert login.status_code == 200
     assert "验证邮箱" in login.content.decode()
     path = "/" + link.group(0).split("/", 3)[3]
     client.get(path)
     user.refresh_from_db()
     assert user.email_verified
-    login = client.post(reverse("accounts:login"), {"username": user.email, "password": SIGNUP["password1"]})
+    login = client.post(
+        reverse("accounts:login"), {"username": user.email, "password": SIGNUP["password1"]}
+    )
     assert login.status_code == 302
     assert AuditEntry.objects.filter(action="account.verify_email", object_id=str(user.pk)).exists()
 
@@ -80,11 +86,14 @@ def test_repeated_failed_logins_are_throttled_and_logged(settings: Any) -> None:
     make_user("victim@example.com", "受害者")
     client = Client()
     for _ in range(3):
-        client.post(reverse("accounts:login"), {"username": "victim@example.com", "password": "wrong"})
+        client.post(
+            reverse("accounts:login"), {"username": "victim@example.com", "password": "wrong"}
+        )
     assert LoginFailure.objects.filter(email="victim@example.com").count() == 3
     # Even the right password is refused while throttled.
     response = client.post(
-        reverse("accounts:login"), {"username": "victim@example.com", "password": "pw-for-tests-123"}
+        reverse("accounts:login"),
+        {"username": "victim@example.com", "password": "pw-for-tests-123"},
     )
     assert response.status_code == 200
     assert "次数过多" in response.content.decode()
@@ -94,7 +103,9 @@ def test_successful_login_clears_failures() -> None:
     make_user("ok@example.com", "正常用户")
     client = Client()
     client.post(reverse("accounts:login"), {"username": "ok@example.com", "password": "wrong"})
-    response = client.post(reverse("accounts:login"), {"username": "ok@example.com", "password": "pw-for-tests-123"})
+    response = client.post(
+        reverse("accounts:login"), {"username": "ok@example.com", "password": "pw-for-tests-123"}
+    )
     assert response.status_code == 302
     assert not LoginFailure.objects.filter(email="ok@example.com").exists()
 

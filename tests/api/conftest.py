@@ -162,9 +162,7 @@ def application_body(unit: RecommendingUnit, **overrides: Any) -> dict[str, Any]
     return body
 
 
-def _registered_applicant(
-    client: Client, email: str, name: str, org_name: str, short: str
-) -> Api:
+def _registered_applicant(client: Client, email: str, name: str, org_name: str, short: str) -> Api:
     user = _user(email, name)
     client.force_login(user)
     api = Api(client)

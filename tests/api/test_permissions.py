@@ -10,6 +10,7 @@ import pytest
 from django.conf import settings
 from django.middleware.csrf import CSRF_ALLOWED_CHARS
 from django.test import Client
+from django.utils import timezone
 from django.utils.crypto import get_random_string
 
 from tests.api.conftest import Api, application_body, pdf_upload, registration_body
@@ -49,7 +50,9 @@ def test_anonymous_gets_401(method: str, path: str) -> None:
 
 
 def test_other_organisation_gets_404(
-    api_a: Api, api_b: Api, unit_x: RecommendingUnit,
+    api_a: Api,
+    api_b: Api,
+    unit_x: RecommendingUnit,
     new_application: Callable[..., dict[str, Any]],
 ) -> None:
     application = new_application()
@@ -81,13 +84,17 @@ def test_other_organisation_gets_404(
 
 
 def test_recommending_unit_sees_but_cannot_change(
-    api_a: Api, api_unit_x: Api, unit_x: RecommendingUnit,
+    api_a: Api,
+    api_unit_x: Api,
+    unit_x: RecommendingUnit,
     new_application: Callable[..., dict[str, Any]],
 ) -> None:
     application = new_application()
     pk = application["id"]
     assert api_unit_x.get(f"/applications/{pk}").status_code == 404  # drafts are private
-    Application.objects.filter(pk=pk).update(state=ApplicationState.SUBMITTED)
+    Application.objects.filter(pk=pk).update(
+        state=ApplicationState.SUBMITTED, submitted_at=timezone.now()
+    )
     seen = api_unit_x.get(f"/applications/{pk}")
     assert seen.status_code == 200
     assert seen.json()["editable"] is False

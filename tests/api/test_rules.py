@@ -99,9 +99,7 @@ def test_organisation_name_taken(api_a: Api, client: Client) -> None:
     assert response.json()["field"] == "name"
 
 
-def test_closed_window_gives_409(
-    api_a: Api, unit_x: RecommendingUnit, campaign: Campaign
-) -> None:
+def test_closed_window_gives_409(api_a: Api, unit_x: RecommendingUnit, campaign: Campaign) -> None:
     campaign.phases.filter(kind="application").update(
         starts_at=campaign.phases.get(kind="application").starts_at.replace(year=2000),
         ends_at=campaign.phases.get(kind="application").starts_at.replace(year=2001),

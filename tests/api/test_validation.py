@@ -135,6 +135,13 @@ def test_malformed_json_gives_400(api_a: Api) -> None:
     assert response.json()["detail"]
 
 
+def test_oversized_body_gives_413(api_a: Api, settings: Any) -> None:
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024
+    response = api_a.put("/registration", {**registration_body(), "address": "路" * 2000})
+    assert response.status_code == 413
+    assert response.json()["code"] == "request_too_large"
+
+
 def test_update_needs_the_version(
     api_a: Api, unit_x: RecommendingUnit, new_application: Callable[..., dict[str, Any]]
 ) -> None:
@@ -157,11 +164,11 @@ def test_odd_query_parameters_give_422(api_a: Api) -> None:
     assert response.status_code == 422
     assert "year" in response.json()["errors"]
     assert api_a.get("/applications", year=1999).json() == []
+    assert api_a.get("/applications", year=10**30).json() == []
+    assert api_a.get("/registration", organisation=10**30).status_code == 404
 
 
-def test_upload_errors(
-    api_a: Api, new_application: Callable[..., dict[str, Any]]
-) -> None:
+def test_upload_errors(api_a: Api, new_application: Callable[..., dict[str, Any]]) -> None:
     pk = new_application()["id"]
     missing = api_a.upload(f"/applications/{pk}/attachments", area=1)
     assert missing.status_code == 422

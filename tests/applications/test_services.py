@@ -31,7 +31,9 @@ def scan() -> SimpleUploadedFile:
 
 
 class TestCreate:
-    def test_creates_a_draft_with_a_number_and_audits(self, draft_a: Application, campaign: Any) -> None:
+    def test_creates_a_draft_with_a_number_and_audits(
+        self, draft_a: Application, campaign: Any
+    ) -> None:
         assert draft_a.state == ApplicationState.DRAFT
         assert draft_a.number == f"{campaign.year}0001"
         assert audit_actions(draft_a) == ["application.create"]
@@ -51,18 +53,28 @@ class TestCreate:
         draft_a.refresh_from_db()
         assert draft_a.number == f"{campaign.year}0001"
 
-    def test_refused_for_an_outsider(self, applicant_b: Any, org_a: Any, campaign: Any, unit_x: Any) -> None:
+    def test_refused_for_an_outsider(
+        self, applicant_b: Any, org_a: Any, campaign: Any, unit_x: Any
+    ) -> None:
         with pytest.raises(NotAllowed):
             services.application_create(
-                actor=applicant_b, organisation=org_a, campaign=campaign, data=application_data(unit_x)
+                actor=applicant_b,
+                organisation=org_a,
+                campaign=campaign,
+                data=application_data(unit_x),
             )
         assert Application.objects.count() == 0
 
-    def test_refused_outside_the_window(self, applicant_a: Any, org_a: Any, campaign: Any, unit_x: Any) -> None:
+    def test_refused_outside_the_window(
+        self, applicant_a: Any, org_a: Any, campaign: Any, unit_x: Any
+    ) -> None:
         close_phase(campaign, PhaseKind.APPLICATION)
         with pytest.raises(WindowClosed):
             services.application_create(
-                actor=applicant_a, organisation=org_a, campaign=campaign, data=application_data(unit_x)
+                actor=applicant_a,
+                organisation=org_a,
+                campaign=campaign,
+                data=application_data(unit_x),
             )
         assert Application.objects.count() == 0
 
@@ -90,7 +102,9 @@ class TestCreate:
         assert created.pk
         assert AuditEntry.objects.filter(action="campaign.window_extend").count() == 1
 
-    def test_fourth_application_refused(self, applicant_a: Any, org_a: Any, campaign: Any, unit_x: Any) -> None:
+    def test_fourth_application_refused(
+        self, applicant_a: Any, org_a: Any, campaign: Any, unit_x: Any
+    ) -> None:
         names = ["质检一班", "装配二组", "工艺室"]
         types = list(TeamType.objects.all()[:4])
         for name, team_type in zip(names, types, strict=False):
@@ -110,7 +124,9 @@ class TestCreate:
         assert exc.value.code == "limit_reached"
         assert Application.objects.count() == 3
 
-    def test_limit_is_configurable(self, applicant_a: Any, org_a: Any, campaign: Any, unit_x: Any) -> None:
+    def test_limit_is_configurable(
+        self, applicant_a: Any, org_a: Any, campaign: Any, unit_x: Any
+    ) -> None:
         campaign.max_applications_per_org = 1
         campaign.save()
         services.application_create(
@@ -162,11 +178,16 @@ class TestCreate:
             )
         assert exc.value.field == "team_name"
 
-    def test_requires_registration(self, applicant_a: Any, org_a: Any, campaign: Any, unit_x: Any) -> None:
+    def test_requires_registration(
+        self, applicant_a: Any, org_a: Any, campaign: Any, unit_x: Any
+    ) -> None:
         org_a.registrations.all().delete()
         with pytest.raises(ServiceError) as exc:
             services.application_create(
-                actor=applicant_a, organisation=org_a, campaign=campaign, data=application_data(unit_x)
+                actor=applicant_a,
+                organisation=org_a,
+                campaign=campaign,
+                data=application_data(unit_x),
             )
         assert exc.value.code == "not_registered"
 
@@ -186,13 +207,18 @@ class TestCreate:
         registration.is_specialised = True
         registration.save()
         created = services.application_create(
-            actor=applicant_a, organisation=org_a, campaign=campaign, data=application_data(association_unit)
+            actor=applicant_a,
+            organisation=org_a,
+            campaign=campaign,
+            data=application_data(association_unit),
         )
         assert created.recommending_unit == association_unit
 
 
 class TestUpdate:
-    def test_update_bumps_version_and_audits_the_change(self, draft_a: Application, applicant_a: Any, unit_x: Any) -> None:
+    def test_update_bumps_version_and_audits_the_change(
+        self, draft_a: Application, applicant_a: Any, unit_x: Any
+    ) -> None:
         updated = services.application_update(
             actor=applicant_a,
             application=draft_a,
@@ -224,7 +250,9 @@ class TestUpdate:
         draft_a.refresh_from_db()
         assert draft_a.team_size == 20
 
-    def test_refused_after_submission(self, submitted_a: Application, applicant_a: Any, unit_x: Any) -> None:
+    def test_refused_after_submission(
+        self, submitted_a: Application, applicant_a: Any, unit_x: Any
+    ) -> None:
         with pytest.raises(WrongState):
             services.application_update(
                 actor=applicant_a,
@@ -233,7 +261,9 @@ class TestUpdate:
                 expected_version=submitted_a.version,
             )
 
-    def test_refused_outside_window(self, draft_a: Application, applicant_a: Any, unit_x: Any, campaign: Any) -> None:
+    def test_refused_outside_window(
+        self, draft_a: Application, applicant_a: Any, unit_x: Any, campaign: Any
+    ) -> None:
         close_phase(campaign, PhaseKind.APPLICATION)
         with pytest.raises(WindowClosed):
             services.application_update(
@@ -243,7 +273,9 @@ class TestUpdate:
                 expected_version=draft_a.version,
             )
 
-    def test_refused_for_unit_admin(self, submitted_a: Application, unit_x_admin: Any, unit_x: Any) -> None:
+    def test_refused_for_unit_admin(
+        self, submitted_a: Application, unit_x_admin: Any, unit_x: Any
+    ) -> None:
         with pytest.raises(NotAllowed):
             services.application_update(
                 actor=unit_x_admin,
@@ -254,7 +286,9 @@ class TestUpdate:
 
 
 class TestSubmit:
-    def test_submission_needs_the_stamped_form(self, draft_a: Application, applicant_a: Any) -> None:
+    def test_submission_needs_the_stamped_form(
+        self, draft_a: Application, applicant_a: Any
+    ) -> None:
         with pytest.raises(services.SubmissionIncomplete) as exc:
             services.application_submit(actor=applicant_a, application=draft_a)
         assert "stamped_form" in exc.value.problems
@@ -291,7 +325,9 @@ class TestSubmit:
             actor=applicant_a,
             application=app,
             area=6,
-            file=SimpleUploadedFile("荣誉.pdf", pdf_bytes("honours"), content_type="application/pdf"),
+            file=SimpleUploadedFile(
+                "荣誉.pdf", pdf_bytes("honours"), content_type="application/pdf"
+            ),
         )
         assert "material_honours" not in services.submission_problems(app)
 
@@ -318,8 +354,12 @@ class TestSubmit:
         with pytest.raises(NotAllowed):
             services.application_submit(actor=applicant_b, application=draft_a)
 
-    def test_submit_refused_outside_window(self, draft_a: Application, applicant_a: Any, campaign: Any) -> None:
-        services.application_stamped_form_upload(actor=applicant_a, application=draft_a, file=scan())
+    def test_submit_refused_outside_window(
+        self, draft_a: Application, applicant_a: Any, campaign: Any
+    ) -> None:
+        services.application_stamped_form_upload(
+            actor=applicant_a, application=draft_a, file=scan()
+        )
         close_phase(campaign, PhaseKind.APPLICATION)
         with pytest.raises(WindowClosed):
             services.application_submit(actor=applicant_a, application=draft_a)
@@ -327,7 +367,12 @@ class TestSubmit:
 
 class TestReturnAndResubmit:
     def test_unit_returns_applicant_fixes_and_resubmits(
-        self, submitted_a: Application, unit_x_admin: Any, applicant_a: Any, unit_x: Any, campaign: Any
+        self,
+        submitted_a: Application,
+        unit_x_admin: Any,
+        applicant_a: Any,
+        unit_x: Any,
+        campaign: Any,
     ) -> None:
         returned = services.application_return_for_correction(
             actor=unit_x_admin, application=submitted_a, reason="荣誉材料缺少证书扫描件"
@@ -355,30 +400,42 @@ class TestReturnAndResubmit:
 
     def test_return_needs_a_reason(self, submitted_a: Application, unit_x_admin: Any) -> None:
         with pytest.raises(ServiceError) as exc:
-            services.application_return_for_correction(actor=unit_x_admin, application=submitted_a, reason=" ")
+            services.application_return_for_correction(
+                actor=unit_x_admin, application=submitted_a, reason=" "
+            )
         assert exc.value.field == "reason"
 
     def test_other_unit_cannot_return(self, submitted_a: Application, unit_y_admin: Any) -> None:
         with pytest.raises(NotAllowed):
-            services.application_return_for_correction(actor=unit_y_admin, application=submitted_a, reason="x")
+            services.application_return_for_correction(
+                actor=unit_y_admin, application=submitted_a, reason="x"
+            )
 
     def test_draft_cannot_be_returned(self, draft_a: Application, unit_x_admin: Any) -> None:
         with pytest.raises(WrongState):
-            services.application_return_for_correction(actor=unit_x_admin, application=draft_a, reason="x")
+            services.application_return_for_correction(
+                actor=unit_x_admin, application=draft_a, reason="x"
+            )
 
 
 class TestWithdraw:
     def test_withdraw_submitted(self, submitted_a: Application, applicant_a: Any) -> None:
-        result = services.application_withdraw(actor=applicant_a, application=submitted_a, reason="班组调整")
+        result = services.application_withdraw(
+            actor=applicant_a, application=submitted_a, reason="班组调整"
+        )
         assert result.state == ApplicationState.WITHDRAWN
         assert audit_actions(result)[-1] == "application.withdraw"
 
-    def test_withdraw_refused_after_recommendation(self, submitted_a: Application, applicant_a: Any) -> None:
+    def test_withdraw_refused_after_recommendation(
+        self, submitted_a: Application, applicant_a: Any
+    ) -> None:
         Application.objects.filter(pk=submitted_a.pk).update(state=ApplicationState.RECOMMENDED)
         with pytest.raises(WrongState):
             services.application_withdraw(actor=applicant_a, application=submitted_a)
 
-    def test_withdraw_refused_for_outsider(self, submitted_a: Application, applicant_b: Any) -> None:
+    def test_withdraw_refused_for_outsider(
+        self, submitted_a: Application, applicant_b: Any
+    ) -> None:
         with pytest.raises(NotAllowed):
             services.application_withdraw(actor=applicant_b, application=submitted_a)
 
@@ -399,7 +456,9 @@ class TestAttachments:
             actor=applicant_a,
             application=draft_a,
             area=1,
-            file=SimpleUploadedFile("../../etc/人员.pdf", pdf_bytes(), content_type="application/pdf"),
+            file=SimpleUploadedFile(
+                "../../etc/人员.pdf", pdf_bytes(), content_type="application/pdf"
+            ),
         )
         assert attachment.original_name == "人员.pdf"
         assert ".." not in attachment.file.name and "人员" not in attachment.file.name
@@ -417,7 +476,9 @@ class TestAttachments:
             "application.attachment_remove",
         ]
 
-    def test_fake_pdf_refused_and_nothing_stored(self, draft_a: Application, applicant_a: Any, settings: Any) -> None:
+    def test_fake_pdf_refused_and_nothing_stored(
+        self, draft_a: Application, applicant_a: Any, settings: Any
+    ) -> None:
         from pathlib import Path
 
         from django.core.exceptions import ValidationError
@@ -427,7 +488,9 @@ class TestAttachments:
                 actor=applicant_a,
                 application=draft_a,
                 area=1,
-                file=SimpleUploadedFile("fake.pdf", b"just text, not a pdf", content_type="application/pdf"),
+                file=SimpleUploadedFile(
+                    "fake.pdf", b"just text, not a pdf", content_type="application/pdf"
+                ),
             )
         assert not Attachment.objects.exists()
         media = Path(settings.MEDIA_ROOT)

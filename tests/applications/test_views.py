@@ -9,6 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from docx import Document
 
 from tests.conftest import pdf_bytes
@@ -105,7 +106,9 @@ class TestPersonas:
     ) -> None:
         x = client_for(unit_x_admin)
         assert x.get(reverse("applications:detail", args=[draft_a.pk])).status_code == 404
-        Application.objects.filter(pk=draft_a.pk).update(state=ApplicationState.SUBMITTED)
+        Application.objects.filter(pk=draft_a.pk).update(
+            state=ApplicationState.SUBMITTED, submitted_at=timezone.now()
+        )
         assert x.get(reverse("applications:detail", args=[draft_a.pk])).status_code == 200
         # Read-only role: 403 on changes.
         assert x.get(reverse("applications:edit", args=[draft_a.pk])).status_code == 403
@@ -114,13 +117,17 @@ class TestPersonas:
         y = client_for(unit_y_admin)
         assert y.get(reverse("applications:detail", args=[draft_a.pk])).status_code == 404
 
-    def test_staff_list_only_for_staff(self, staff: Any, applicant_a: Any, draft_a: Application) -> None:
+    def test_staff_list_only_for_staff(
+        self, staff: Any, applicant_a: Any, draft_a: Application
+    ) -> None:
         assert client_for(applicant_a).get(reverse("applications:staff_list")).status_code == 403
         response = client_for(staff).get(reverse("applications:staff_list"))
         assert response.status_code == 200
         assert draft_a.number in response.content.decode()
 
-    def test_audit_log_only_for_staff(self, staff: Any, applicant_a: Any, draft_a: Application) -> None:
+    def test_audit_log_only_for_staff(
+        self, staff: Any, applicant_a: Any, draft_a: Application
+    ) -> None:
         assert client_for(applicant_a).get(reverse("core:audit_log")).status_code == 403
         response = client_for(staff).get(reverse("core:audit_log"), {"action": "application."})
         assert response.status_code == 200
@@ -129,7 +136,9 @@ class TestPersonas:
 
 class TestCreateAndEdit:
     def test_create_through_the_page(self, applicant_a: Any, unit_x: Any) -> None:
-        response = client_for(applicant_a).post(reverse("applications:create"), form_payload(unit_x))
+        response = client_for(applicant_a).post(
+            reverse("applications:create"), form_payload(unit_x)
+        )
         assert response.status_code == 302
         application = Application.objects.get()
         assert application.team_name == "质检一班"
@@ -151,7 +160,9 @@ class TestCreateAndEdit:
     def test_bad_input_gets_a_field_error_and_keeps_the_rest(
         self, applicant_a: Any, unit_x: Any, field: str, value: str, fragment: str
     ) -> None:
-        payload = form_payload(unit_x, **{field: value, "material_results": "我们的业绩很好，请保留。"})
+        payload = form_payload(
+            unit_x, **{field: value, "material_results": "我们的业绩很好，请保留。"}
+        )
         response = client_for(applicant_a).post(reverse("applications:create"), payload)
         assert response.status_code == 200
         form = response.context["form"]
@@ -216,18 +227,26 @@ class TestUploadsAndDownloads:
     def test_fake_pdf_refused_at_the_field(self, applicant_a: Any, draft_a: Application) -> None:
         response = client_for(applicant_a).post(
             reverse("applications:attachment_add", args=[draft_a.pk]),
-            {"area": "1", "file": SimpleUploadedFile("fake.pdf", b"hello", content_type="application/pdf")},
+            {
+                "area": "1",
+                "file": SimpleUploadedFile("fake.pdf", b"hello", content_type="application/pdf"),
+            },
         )
         assert response.status_code == 400
         assert "file" in response.context["attachment_form"].errors
         assert not Attachment.objects.exists()
 
-    def test_oversized_file_refused(self, applicant_a: Any, draft_a: Application, settings: Any) -> None:
+    def test_oversized_file_refused(
+        self, applicant_a: Any, draft_a: Application, settings: Any
+    ) -> None:
         settings.XINBAN_MAX_UPLOAD_BYTES = 10_000
         big = pdf_bytes() + b"%" + b"0" * 20_000
         response = client_for(applicant_a).post(
             reverse("applications:attachment_add", args=[draft_a.pk]),
-            {"area": "1", "file": SimpleUploadedFile("big.pdf", big, content_type="application/pdf")},
+            {
+                "area": "1",
+                "file": SimpleUploadedFile("big.pdf", big, content_type="application/pdf"),
+            },
         )
         assert response.status_code == 400
         errors = " ".join(response.context["attachment_form"].errors["file"])
@@ -239,7 +258,9 @@ class TestUploadsAndDownloads:
             reverse("applications:attachment_add", args=[draft_a.pk]),
             {
                 "area": "2",
-                "file": SimpleUploadedFile("..\\..\\windows\\制度.pdf", pdf_bytes(), content_type="application/pdf"),
+                "file": SimpleUploadedFile(
+                    "..\\..\\windows\\制度.pdf", pdf_bytes(), content_type="application/pdf"
+                ),
             },
         )
         assert response.status_code == 302

@@ -74,6 +74,14 @@ def expect_no_field_error(page: Any, name: str) -> None:
     expect(field(page, name).locator(".invalid-feedback")).to_have_count(0)
 
 
+def visit(page: Any, url: str) -> None:
+    """Open `url`; a server error fails here rather than as a timeout further on."""
+    response = page.goto(url)
+    assert response is not None and response.ok, (
+        f"GET {url} -> {response.status if response else 'no response'}"
+    )
+
+
 def click_button(page: Any, name: str) -> None:
     page.locator("#main").get_by_role("button", name=name, exact=True).click()
 
@@ -116,7 +124,7 @@ def check_on_phone(
     try:
         phone_page = phone.new_page()
         phone_page.on("pageerror", lambda error: js_errors.append(str(error)))
-        phone_page.goto(url)
+        visit(phone_page, url)
         expect(phone_page.locator("h1 .badge")).to_have_text(badge)
         layout = horizontal_overflow(phone_page)
         assert layout["innerWidth"] == PHONE["width"], layout
@@ -148,7 +156,7 @@ def test_applicant_journey(
     base = live_server.url
 
     # --- 1. sign up, verify the e-mail, log in -----------------------------------------
-    page.goto(f"{base}/accounts/signup/")
+    visit(page, f"{base}/accounts/signup/")
     page.fill("#id_email", EMAIL)
     page.fill("#id_name", "王芳")
     page.fill("#id_mobile", "13912345678")
@@ -164,7 +172,7 @@ def test_applicant_journey(
     link = re.search(r"https?://\S+/accounts/verify/\S+/", str(message.body))
     assert link, message.body
     # The link is built from SITE_URL; follow its path on the live server.
-    page.goto(base + urlsplit(link.group(0)).path)
+    visit(page, base + urlsplit(link.group(0)).path)
     expect(page).to_have_url(re.compile(r"/accounts/login/"))
     expect(page.locator(".alert-success")).to_contain_text("邮箱已验证")
 

@@ -62,7 +62,9 @@ def test_window_is_inclusive_and_in_shanghai_time(campaign: Campaign) -> None:
     assert str(timezone.get_current_timezone()) == "Asia/Shanghai"
 
 
-def test_extension_must_be_later_and_needs_reason(campaign: Campaign, staff: Any, org_a: Any) -> None:
+def test_extension_must_be_later_and_needs_reason(
+    campaign: Campaign, staff: Any, org_a: Any
+) -> None:
     phase = campaign.phases.get(kind=PhaseKind.APPLICATION)
     with pytest.raises(ServiceError):
         window_extend(

@@ -15,7 +15,9 @@ from xinban.core.validators import (
 )
 
 ENDINGS = ["班", "组", "工段", "室"]
-cjk = st.text(alphabet=st.characters(min_codepoint=0x4E00, max_codepoint=0x9FA5), min_size=1, max_size=12)
+cjk = st.text(
+    alphabet=st.characters(min_codepoint=0x4E00, max_codepoint=0x9FA5), min_size=1, max_size=12
+)
 
 
 @given(prefix=cjk, ending=st.sampled_from(ENDINGS))
@@ -48,7 +50,9 @@ def test_the_endings_are_data() -> None:
     assert team_name_problem("运维中心", [*ENDINGS, "中心"]) is None
 
 
-@given(value=st.decimals(min_value=0, max_value=100, places=2, allow_nan=False, allow_infinity=False))
+@given(
+    value=st.decimals(min_value=0, max_value=100, places=2, allow_nan=False, allow_infinity=False)
+)
 def test_percentages_in_range_with_two_decimals_pass(value: Decimal) -> None:
     validate_percentage(value)
 
@@ -63,7 +67,9 @@ def test_percentages_out_of_range_fail(value: Decimal) -> None:
         validate_percentage(value)
 
 
-@given(value=st.decimals(min_value=0, max_value=100, places=3, allow_nan=False, allow_infinity=False))
+@given(
+    value=st.decimals(min_value=0, max_value=100, places=3, allow_nan=False, allow_infinity=False)
+)
 def test_percentages_with_three_decimals_fail_unless_exact(value: Decimal) -> None:
     if value.as_tuple().exponent < -2 and value != value.quantize(Decimal("0.01")):
         with pytest.raises(ValidationError):
@@ -75,7 +81,9 @@ def test_mainland_mobiles_pass(digits: str) -> None:
     validate_mainland_mobile(digits)
 
 
-@pytest.mark.parametrize("bad", ["1391234567", "139123456789", "12912345678", "abc", "+8613912345678"])
+@pytest.mark.parametrize(
+    "bad", ["1391234567", "139123456789", "12912345678", "abc", "+8613912345678"]
+)
 def test_bad_mobiles_fail(bad: str) -> None:
     with pytest.raises(ValidationError):
         validate_mainland_mobile(bad)

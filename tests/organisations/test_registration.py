@@ -21,7 +21,10 @@ def registration_payload(**overrides: Any) -> dict[str, Any]:
         "is_member": "True",
         "nature": OrganisationNature.objects.get(name="民营").pk,
         "nature_other": "",
-        "industries": [Industry.objects.get(name="集成电路").pk, Industry.objects.get(name="金融").pk],
+        "industries": [
+            Industry.objects.get(name="集成电路").pk,
+            Industry.objects.get(name="金融").pk,
+        ],
         "industry_other": "",
         "domain": Domain.objects.get(name="制造").pk,
         "address": "上海市徐汇区漕溪路1号",
@@ -86,9 +89,7 @@ def test_same_organisation_twice_is_refused_at_the_name(newcomer: Any) -> None:
         ("industry_other", ""),
     ],
 )
-def test_registration_field_errors_keep_input(
-    applicant_a: Any, field: str, value: Any
-) -> None:
+def test_registration_field_errors_keep_input(applicant_a: Any, field: str, value: Any) -> None:
     overrides: dict[str, Any] = {field: value}
     if field == "nature_other":
         overrides["nature"] = OrganisationNature.objects.get(name="其他").pk
@@ -107,12 +108,16 @@ def test_registration_field_errors_keep_input(
 def test_registration_outside_window_refused(applicant_a: Any, org_a: Any, campaign: Any) -> None:
     close_phase(campaign, PhaseKind.REGISTRATION)
     with pytest.raises(WindowClosed):
-        services.registration_save(actor=applicant_a, organisation=org_a, campaign=campaign, data={})
+        services.registration_save(
+            actor=applicant_a, organisation=org_a, campaign=campaign, data={}
+        )
 
 
 def test_registration_by_outsider_refused(applicant_b: Any, org_a: Any, campaign: Any) -> None:
     with pytest.raises(NotAllowed):
-        services.registration_save(actor=applicant_b, organisation=org_a, campaign=campaign, data={})
+        services.registration_save(
+            actor=applicant_b, organisation=org_a, campaign=campaign, data={}
+        )
 
 
 def test_add_colleague(applicant_a: Any, org_a: Any) -> None:

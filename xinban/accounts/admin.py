@@ -16,7 +16,9 @@ class UserAdmin(BaseUserAdmin):
         (_("个人信息"), {"fields": ("name", "mobile", "email_verified")}),
         (_("权限"), {"fields": ("is_active", "is_association_staff", "is_staff", "is_superuser")}),
     )
-    add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "name", "password1", "password2")}),)
+    add_fieldsets = (
+        (None, {"classes": ("wide",), "fields": ("email", "name", "password1", "password2")}),
+    )
 
 
 @admin.register(LoginFailure)

@@ -25,7 +25,9 @@ def user_sign_up(*, email: str, name: str, password: str, mobile: str = "") -> U
     email = email.strip().lower()
     with transaction.atomic():
         if User.objects.filter(email__iexact=email).exists():
-            raise ServiceError(_("该邮箱已注册，请直接登录或找回密码。"), code="email_taken", field="email")
+            raise ServiceError(
+                _("该邮箱已注册，请直接登录或找回密码。"), code="email_taken", field="email"
+            )
         user = User.objects.create_user(email=email, password=password, name=name, mobile=mobile)
         audit_record(actor=user, action="account.sign_up", obj=user, changes={"email": email})
         transaction.on_commit(lambda: user_send_verification(user=user))

@@ -31,7 +31,9 @@ def signup(request: HttpRequest) -> HttpResponse:
         except ServiceError as exc:
             form.add_error(exc.field, exc.message)
         else:
-            return render(request, "accounts/signup_done.html", {"email": form.cleaned_data["email"]})
+            return render(
+                request, "accounts/signup_done.html", {"email": form.cleaned_data["email"]}
+            )
     return render(request, "accounts/signup.html", {"form": form})
 
 
@@ -52,7 +54,9 @@ class LoginView(auth_views.LoginView):
 
     def form_invalid(self, form: ThrottledAuthenticationForm) -> HttpResponse:
         logger.warning(
-            "failed login for %r from %s", form.data.get("username"), self.request.META.get("REMOTE_ADDR")
+            "failed login for %r from %s",
+            form.data.get("username"),
+            self.request.META.get("REMOTE_ADDR"),
         )
         return super().form_invalid(form)
 

@@ -21,8 +21,7 @@ ORGANISATION_QUERY_HELP = "仅当您属于多个申报单位时需要：申报�
 def error_responses(*statuses: int) -> dict[int, Any]:
     """The error bodies an endpoint may answer with, for the OpenAPI document."""
     return {
-        status: ValidationErrorOut if status == 422 else ErrorOut
-        for status in (401, *statuses)
+        status: ValidationErrorOut if status == 422 else ErrorOut for status in (401, *statuses)
     }
 
 
@@ -45,7 +44,5 @@ def my_organisation(user: User, organisation_id: int | None = None) -> Organisat
 def require_organisation(user: User, organisation_id: int | None = None) -> Organisation:
     organisation = my_organisation(user, organisation_id)
     if organisation is None:
-        raise NotFound(
-            _("您还没有所属的申报单位，请先登记单位。"), code="no_organisation"
-        )
+        raise NotFound(_("您还没有所属的申报单位，请先登记单位。"), code="no_organisation")
     return organisation

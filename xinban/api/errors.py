@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 from django import forms
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
@@ -135,6 +135,15 @@ def install_error_handlers(api: NinjaAPI) -> None:
             body = {"detail": str(exc), "code": "http_error"}
         return api.create_response(request, body, status=exc.status_code)
 
+    def suspicious(request: HttpRequest, exc: SuspiciousOperation) -> HttpResponse:
+        # e.g. a body over DATA_UPLOAD_MAX_MEMORY_SIZE; Django would answer with an HTML 400.
+        if isinstance(exc, RequestDataTooBig):
+            body = {"detail": _("请求内容过大。"), "code": "request_too_large"}
+            return api.create_response(request, body, status=413)
+        return api.create_response(
+            request, {"detail": _("请求无效。"), "code": "bad_request"}, status=400
+        )
+
     _on(api, ServiceError, service_error)
     _on(api, InvalidInput, invalid_input)
     _on(api, DjangoValidationError, django_validation_error)
@@ -142,6 +151,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
     _on(api, Http404, not_found)
     _on(api, PermissionDenied, forbidden)
     _on(api, HttpError, http_error)
+    _on(api, SuspiciousOperation, suspicious)
 
 
 def _on(

@@ -7,7 +7,7 @@ ticked box, a nested object as a text.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeAlias
 
 from django import forms
 from django.utils.translation import gettext as _
@@ -16,7 +16,7 @@ from pydantic import BaseModel
 from xinban.api.errors import Errors
 
 # The forms whose fields we read: plain and model forms (both declare ``base_fields``).
-FormClass = type[forms.Form] | type[forms.ModelForm[Any]]
+FormClass: TypeAlias = "type[forms.Form] | type[forms.ModelForm[Any]]"
 
 
 def _is_boolean(field: forms.Field) -> bool:

@@ -52,7 +52,7 @@ JsonParticipation = Annotated[
 ]
 JsonVersion = Annotated[Any, WithJsonSchema({"type": "integer", "minimum": 1})]
 
-PERCENT_HELP = "百分比，0–100，最多两位小数；可传数字或字符串（如 \"98.50\"）"
+PERCENT_HELP = '百分比，0–100，最多两位小数；可传数字或字符串（如 "98.50"）'
 COUNT_HELP = "非负整数"
 
 
@@ -137,9 +137,7 @@ class PhaseOut(Schema):
         description="open 开放中 / upcoming 未开始 / closed 已结束（按活动统一时间窗口）",
         json_schema_extra={"enum": ["open", "upcoming", "closed"]},
     )
-    open_for_me: bool = titled(
-        "对本单位开放", description="计入质协为本单位延长的时间窗口"
-    )
+    open_for_me: bool = titled("对本单位开放", description="计入质协为本单位延长的时间窗口")
 
 
 class CampaignOut(Schema):
@@ -319,9 +317,7 @@ class ApplicationIn(Schema):
     commitment_truthful: JsonBool = model_field(Application, "commitment_truthful", None)
     commitment_secrecy: JsonBool = model_field(Application, "commitment_secrecy", None)
     eligibility_basic_unit: JsonBool = model_field(Application, "eligibility_basic_unit", None)
-    eligibility_no_accidents: JsonBool = model_field(
-        Application, "eligibility_no_accidents", None
-    )
+    eligibility_no_accidents: JsonBool = model_field(Application, "eligibility_no_accidents", None)
     material_composition: JsonText = model_field(Application, "material_composition", None)
     material_basic_management: JsonText = model_field(
         Application, "material_basic_management", None

@@ -14,11 +14,12 @@ from xinban.applications.models import (
 )
 from xinban.applications.services import CONTENT_FIELDS, accepted_team_name_endings
 from xinban.campaigns.models import TeamType
+from xinban.core.forms import SafeChoicesMixin
 from xinban.core.validators import team_name_problem
 from xinban.organisations.models import RecommendingUnit
 
 
-class ApplicationForm(forms.ModelForm):
+class ApplicationForm(SafeChoicesMixin, forms.ModelForm):
     """附件3's content. Field-level rules live here (shared by the pages and the API);
     rules that need other rows (limits, team types, the unit's eligibility) are the
     service's."""
@@ -107,4 +108,6 @@ class StampedFormUploadForm(forms.Form):
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("原因"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    reason = forms.CharField(
+        label=_("原因"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )

@@ -51,6 +51,9 @@ class YearSequence(models.Model):
     year = models.PositiveSmallIntegerField(primary_key=True)
     last = models.PositiveIntegerField(default=0)
 
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last}"
+
 
 def _pct(label: str) -> models.DecimalField:
     return models.DecimalField(
@@ -125,7 +128,9 @@ class Application(models.Model):
     )
 
     commitment_voluntary = models.BooleanField(_("承诺一：自愿参加本年度活动"), default=False)
-    commitment_standard = models.BooleanField(_("承诺二：推行《质量信得过班组建设准则》"), default=False)
+    commitment_standard = models.BooleanField(
+        _("承诺二：推行《质量信得过班组建设准则》"), default=False
+    )
     commitment_truthful = models.BooleanField(_("承诺三：材料真实、合法、有效"), default=False)
     commitment_secrecy = models.BooleanField(_("承诺四：不含涉密内容"), default=False)
 
@@ -245,9 +250,7 @@ class Attachment(models.Model):
 class ApplicationRevision(models.Model):
     """The content of an application as it was at each submission, for the history."""
 
-    application = models.ForeignKey(
-        Application, on_delete=models.CASCADE, related_name="revisions"
-    )
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="revisions")
     number = models.PositiveSmallIntegerField()
     content = models.JSONField()
     submitted_at = models.DateTimeField()

@@ -10,7 +10,7 @@ from django.http import Http404
 
 from xinban.accounts.models import User
 from xinban.applications.documents import ApplicationFormData
-from xinban.applications.models import INDICATOR_FIELDS, Application, ApplicationState
+from xinban.applications.models import INDICATOR_FIELDS, Application
 from xinban.campaigns.models import Campaign, Domain, Industry, OrganisationNature
 from xinban.core.roles import roles_of
 from xinban.organisations.models import Registration
@@ -38,7 +38,7 @@ def applications_visible_to(*, user: User) -> QuerySet[Application]:
     if roles.is_staff:
         return _list_base()
     condition = Q(organisation_id__in=roles.organisation_ids) | (
-        Q(recommending_unit_id__in=roles.unit_ids) & ~Q(state=ApplicationState.DRAFT)
+        Q(recommending_unit_id__in=roles.unit_ids) & Q(submitted_at__isnull=False)
     )
     return _list_base().filter(condition)
 
@@ -70,15 +70,10 @@ def applications_for_staff(
     return qs.order_by("number")
 
 
-def application_get_for(*, user: User, pk: int, perm: str = "applications.view_application") -> Application:
+def application_get_for(*, user: User, pk: int) -> Application:
     """The application if the user may see it; 404 for outsiders (we do not reveal that it
     exists). A caller that needs more than viewing checks that separately (403)."""
-    application = (
-        _list_base()
-        .select_related("created_by")
-        .filter(pk=pk)
-        .first()
-    )
+    application = _list_base().select_related("created_by").filter(pk=pk).first()
     if application is None or not user.has_perm("applications.view_application", application):
         raise Http404
     return application
@@ -103,10 +98,14 @@ def application_form_data(application: Application) -> ApplicationFormData:
             .filter(organisation=application.organisation, campaign=application.campaign)
             .first()
         )
-        org = registration_snapshot(registration) if registration else {
-            "name": application.organisation.name,
-            "short_name": application.organisation.short_name,
-        }
+        org = (
+            registration_snapshot(registration)
+            if registration
+            else {
+                "name": application.organisation.name,
+                "short_name": application.organisation.short_name,
+            }
+        )
     groups: dict[str, list[str]] = {}
     for industry in Industry.objects.filter(active=True):
         groups.setdefault(industry.group, []).append(industry.name)

@@ -84,7 +84,9 @@ def _require_member(actor: User, organisation_id: int) -> None:
         raise NotAllowed(_("只有本单位成员可以修改本单位的申报。"), code="not_member")
 
 
-def _require_window(application_or_campaign: Campaign, organisation_id: int, *kinds: PhaseKind) -> None:
+def _require_window(
+    application_or_campaign: Campaign, organisation_id: int, *kinds: PhaseKind
+) -> None:
     for kind in kinds:
         if phase_is_open(
             campaign=application_or_campaign, kind=kind, organisation_id=organisation_id
@@ -104,9 +106,7 @@ def _require_state(application: Application, allowed: Iterable[str]) -> None:
 
 def _lock(application: Application) -> Application:
     """Re-read the application under a row lock; the caller's copy may be stale."""
-    return Application.objects.select_for_update().select_related("campaign").get(
-        pk=application.pk
-    )
+    return Application.objects.select_for_update().select_related("campaign").get(pk=application.pk)
 
 
 def _edit_window_kinds(state: str) -> tuple[PhaseKind, ...]:
@@ -168,9 +168,7 @@ def _registration_for(organisation: Organisation, campaign: Campaign) -> Registr
         .first()
     )
     if registration is None:
-        raise ServiceError(
-            _("请先填写本年度报名表（附件2），再新建申报。"), code="not_registered"
-        )
+        raise ServiceError(_("请先填写本年度报名表（附件2），再新建申报。"), code="not_registered")
     return registration
 
 
@@ -248,7 +246,9 @@ def application_update(
     with transaction.atomic():
         current = _lock(application)
         _require_state(current, EDITABLE_STATES)
-        _require_window(current.campaign, current.organisation_id, *_edit_window_kinds(current.state))
+        _require_window(
+            current.campaign, current.organisation_id, *_edit_window_kinds(current.state)
+        )
         if current.version != expected_version:
             raise ConcurrentEdit(
                 _(
@@ -290,7 +290,9 @@ def application_attachment_add(
     with _FilesWrittenInTransaction() as files, transaction.atomic():
         current = _lock(application)
         _require_state(current, EDITABLE_STATES)
-        _require_window(current.campaign, current.organisation_id, *_edit_window_kinds(current.state))
+        _require_window(
+            current.campaign, current.organisation_id, *_edit_window_kinds(current.state)
+        )
         attachment = Attachment(
             application=current,
             area=area,
@@ -322,7 +324,9 @@ def application_attachment_remove(
     with transaction.atomic():
         current = _lock(application)
         _require_state(current, EDITABLE_STATES)
-        _require_window(current.campaign, current.organisation_id, *_edit_window_kinds(current.state))
+        _require_window(
+            current.campaign, current.organisation_id, *_edit_window_kinds(current.state)
+        )
         if attachment.application_id != current.pk:
             raise NotAllowed(_("附件不属于该申报。"), code="foreign_attachment")
         name = attachment.original_name
@@ -347,7 +351,9 @@ def application_stamped_form_upload(
     with _FilesWrittenInTransaction() as files, transaction.atomic():
         current = _lock(application)
         _require_state(current, EDITABLE_STATES)
-        _require_window(current.campaign, current.organisation_id, *_edit_window_kinds(current.state))
+        _require_window(
+            current.campaign, current.organisation_id, *_edit_window_kinds(current.state)
+        )
         old_name = current.stamped_form.name if current.stamped_form else ""
         current.stamped_form.save(
             uploads.safe_storage_name(file.name or "", ext=detected.ext), file, save=False
@@ -399,7 +405,9 @@ def application_submit(*, actor: User, application: Application) -> Application:
     with transaction.atomic():
         current = _lock(application)
         _require_state(current, EDITABLE_STATES)
-        _require_window(current.campaign, current.organisation_id, *_edit_window_kinds(current.state))
+        _require_window(
+            current.campaign, current.organisation_id, *_edit_window_kinds(current.state)
+        )
         problems = submission_problems(current)
         if problems:
             raise SubmissionIncomplete(problems)
@@ -440,7 +448,10 @@ def application_withdraw(*, actor: User, application: Application, reason: str =
             {ApplicationState.DRAFT, ApplicationState.SUBMITTED, ApplicationState.RETURNED},
         )
         _require_window(
-            current.campaign, current.organisation_id, PhaseKind.APPLICATION, PhaseKind.RECOMMENDATION
+            current.campaign,
+            current.organisation_id,
+            PhaseKind.APPLICATION,
+            PhaseKind.RECOMMENDATION,
         )
         previous = current.state
         current.state = ApplicationState.WITHDRAWN
@@ -466,13 +477,18 @@ def application_return_for_correction(
     with transaction.atomic():
         current = _lock(application)
         if not (roles.is_staff or current.recommending_unit_id in roles.unit_admin_ids):
-            raise NotAllowed(_("只有推荐单位管理员或质协工作人员可以退回申报。"), code="not_unit_admin")
+            raise NotAllowed(
+                _("只有推荐单位管理员或质协工作人员可以退回申报。"), code="not_unit_admin"
+            )
         _require_state(current, {ApplicationState.SUBMITTED})
-        if not phase_is_open(
-            campaign=current.campaign,
-            kind=PhaseKind.RECOMMENDATION,
-            unit_id=current.recommending_unit_id,
-        ) and not roles.is_staff:
+        if (
+            not phase_is_open(
+                campaign=current.campaign,
+                kind=PhaseKind.RECOMMENDATION,
+                unit_id=current.recommending_unit_id,
+            )
+            and not roles.is_staff
+        ):
             raise WindowClosed(_("成果推荐不在开放时间内。"), code="window_closed")
         current.state = ApplicationState.RETURNED
         current.return_reason = reason
@@ -510,8 +526,10 @@ def _content_values(application: Application) -> dict[str, Any]:
 
 
 def application_content_snapshot(application: Application) -> dict[str, Any]:
-    values = {k: (str(v) if v is not None and not isinstance(v, bool | int | str) else v)
-              for k, v in _content_values(application).items()}
+    values = {
+        k: (str(v) if v is not None and not isinstance(v, bool | int | str) else v)
+        for k, v in _content_values(application).items()
+    }
     values["attachments"] = [
         {"area": a.area, "name": a.original_name, "sha256": a.sha256}
         for a in application.attachments.all()

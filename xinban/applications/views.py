@@ -290,7 +290,9 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _download_base(application: Application) -> tuple[str, str]:
-    short = application.organisation_snapshot.get("short_name") or application.organisation.short_name
+    short = (
+        application.organisation_snapshot.get("short_name") or application.organisation.short_name
+    )
     return short, application.team_name
 
 
@@ -345,7 +347,9 @@ def stamped_download(request: HttpRequest, pk: int) -> HttpResponse:
 def revision(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     application = selectors.application_get_for(user=request.user, pk=pk)  # type: ignore[arg-type]
     rev = get_object_or_404(application.revisions, number=number)
-    return render(request, "applications/revision.html", {"application": application, "revision": rev})
+    return render(
+        request, "applications/revision.html", {"application": application, "revision": rev}
+    )
 
 
 # --- staff ----------------------------------------------------------------------------

@@ -15,7 +15,13 @@ class PhaseInline(admin.TabularInline):
 
 @admin.register(models.Campaign)
 class CampaignAdmin(admin.ModelAdmin):
-    list_display = ["year", "title", "max_applications_per_org", "default_recommend_quota", "results_published"]
+    list_display = [
+        "year",
+        "title",
+        "max_applications_per_org",
+        "default_recommend_quota",
+        "results_published",
+    ]
     inlines = [PhaseInline]
     actions = ["create_next_year"]
 

@@ -90,9 +90,7 @@ class Campaign(models.Model):
 
     year = models.PositiveSmallIntegerField(_("年度"), unique=True)
     title = models.CharField(_("名称"), max_length=120)
-    max_applications_per_org = models.PositiveSmallIntegerField(
-        _("每家单位申报上限"), default=3
-    )
+    max_applications_per_org = models.PositiveSmallIntegerField(_("每家单位申报上限"), default=3)
     default_recommend_quota = models.PositiveSmallIntegerField(
         _("每家单位推荐名额（默认）"), default=3
     )

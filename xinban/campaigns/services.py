@@ -86,7 +86,9 @@ def window_extend(
         if phase is None:
             raise ServiceError(_("该年度没有这个阶段。"), code="no_phase")
         if until <= phase.ends_at:
-            raise ServiceError(_("延长时间必须晚于阶段结束时间。"), code="until_too_early", field="until")
+            raise ServiceError(
+                _("延长时间必须晚于阶段结束时间。"), code="until_too_early", field="until"
+            )
         extension = WindowExtension.objects.create(
             phase=phase, organisation=organisation, unit=unit, until=until, reason=reason.strip()
         )

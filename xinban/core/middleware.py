@@ -1,9 +1,10 @@
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Callable
 
-from django.db import OperationalError, InterfaceError, connections
+from django.db import InterfaceError, OperationalError, connections
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 
@@ -46,11 +47,8 @@ class DatabaseUnavailableMiddleware:
             return None
         logger.warning("database unavailable: %s", exception)
         for conn in connections.all():
-            conn.close_if_unusable_or_obsolete()
-            try:
+            with contextlib.suppress(Exception):  # closing a dead connection may fail again
                 conn.close()
-            except Exception:  # noqa: BLE001 - closing a dead connection may fail again
-                pass
         html = render_to_string("503.html", request=None)
         return HttpResponse(html, status=503)
 

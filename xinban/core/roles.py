@@ -13,6 +13,7 @@ class Roles:
     unit_admin_ids: frozenset[int] = field(default_factory=frozenset)
     guiding_unit_ids: frozenset[int] = field(default_factory=frozenset)
     is_staff: bool = False
+    judge_id: int | None = None
 
     @property
     def is_applicant(self) -> bool:
@@ -21,6 +22,10 @@ class Roles:
     @property
     def is_unit_member(self) -> bool:
         return bool(self.unit_ids)
+
+    @property
+    def is_judge(self) -> bool:
+        return self.judge_id is not None
 
     @property
     def is_guiding(self) -> bool:
@@ -45,12 +50,16 @@ def roles_of(user: Any) -> Roles:
     )
     unit_rows = list(UnitMembership.objects.filter(user=user).values_list("unit_id", "role"))
     guiding_ids = frozenset(GuidingUnit.objects.filter(members=user).values_list("id", flat=True))
+    from xinban.scoring.models import Judge
+
+    judge_id = Judge.objects.filter(user=user).values_list("id", flat=True).first()
     result = Roles(
         organisation_ids=org_ids,
         unit_ids=frozenset(u for u, _ in unit_rows),
         unit_admin_ids=frozenset(u for u, r in unit_rows if r == UnitRole.ADMIN),
         guiding_unit_ids=guiding_ids,
         is_staff=bool(user.is_association_staff),
+        judge_id=judge_id,
     )
     user._xinban_roles = result
     return result

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import contextlib
 from datetime import date
 
 from django.db.models import Q, QuerySet
@@ -26,8 +27,7 @@ def audit_entries(
     if actor:
         qs = qs.filter(Q(actor_repr__icontains=actor))
     for value, lookup in ((since, "at__date__gte"), (until, "at__date__lte")):
-        try:
+        # An unparseable date filter is ignored; the page still renders.
+        with contextlib.suppress(ValueError):
             qs = qs.filter(**{lookup: date.fromisoformat(value)}) if value else qs
-        except ValueError:
-            pass  # an unparseable date filter is ignored, the page still renders
     return qs

@@ -15,9 +15,7 @@ POSTCODE_RE = re.compile(r"^\d{6}$")
 
 def validate_mainland_mobile(value: str) -> None:
     if not MOBILE_RE.fullmatch(value or ""):
-        raise ValidationError(
-            _("请填写11位中国大陆手机号码，如 13912345678。"), code="mobile"
-        )
+        raise ValidationError(_("请填写11位中国大陆手机号码，如 13912345678。"), code="mobile")
 
 
 def validate_postcode(value: str) -> None:

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from xinban.campaigns.models import Domain, Industry, OrganisationNature
+from xinban.core.forms import SafeChoicesMixin
 from xinban.organisations.models import Registration
 from xinban.organisations.services import REGISTRATION_FIELDS
 
@@ -28,7 +29,7 @@ class IndustryChoiceField(forms.ModelMultipleChoiceField):
         return f"{obj.group_label} · {obj.label}"
 
 
-class RegistrationForm(forms.ModelForm):
+class RegistrationForm(SafeChoicesMixin, forms.ModelForm):
     """附件2 报名表."""
 
     industries = IndustryChoiceField(

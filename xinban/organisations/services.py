@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
@@ -42,6 +43,13 @@ REGISTRATION_FIELDS = [
 
 def organisation_create(*, actor: User, name: str, short_name: str) -> Organisation:
     name, short_name = name.strip(), short_name.strip()
+    if roles_of(actor).organisation_ids:
+        # Pages act for "my organisation"; one account, one organisation keeps that clear.
+        raise ServiceError(
+            _("您的账号已属于一个申报单位。如需为其他单位申报，请用另一个邮箱注册。"),
+            code="already_member",
+            field="name",
+        )
     try:
         with transaction.atomic():
             organisation = Organisation.objects.create(name=name, short_name=short_name)
@@ -69,7 +77,9 @@ def organisation_add_member(*, actor: User, organisation: Organisation, email: s
         user = User.objects.filter(email__iexact=email.strip()).first()
         if user is None:
             raise ServiceError(
-                _("没有找到使用该邮箱注册的账号，请同事先注册。"), code="no_such_user", field="email"
+                _("没有找到使用该邮箱注册的账号，请同事先注册。"),
+                code="no_such_user",
+                field="email",
             )
         _membership, created = OrganisationMembership.objects.get_or_create(
             organisation=organisation, user=user
@@ -112,7 +122,13 @@ def registration_save(
             setattr(registration, name, data[name])
         if not registration.nature.is_other:
             registration.nature_other = ""
-        registration.full_clean(exclude=["industries"])
+        try:
+            registration.full_clean(exclude=["industries"])
+        except ValidationError as exc:
+            field, messages = next(iter(exc.message_dict.items()))
+            raise ServiceError(
+                messages[0], code="invalid", field=None if field == NON_FIELD_ERRORS else field
+            ) from exc
         registration.save()
         registration.industries.set(data["industries"])
         after = _registration_values(registration)
@@ -151,5 +167,7 @@ def unit_accepts(unit: RecommendingUnit, registration: Registration) -> bool:
     if unit.admits_specialised and registration.is_specialised:
         return True
     return bool(
-        unit.admits_high_tech_private and registration.is_high_tech and registration.nature.is_private
+        unit.admits_high_tech_private
+        and registration.is_high_tech
+        and registration.nature.is_private
     )

@@ -7,8 +7,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from xinban.campaigns.selectors import campaign_current, phase_window_end
 from xinban.campaigns.models import PhaseKind
+from xinban.campaigns.selectors import campaign_current, phase_window_end
 from xinban.core.errors import ServiceError
 from xinban.core.forms import add_service_error
 from xinban.organisations import selectors, services

@@ -18,7 +18,9 @@ class PanelMember(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["unit", "judge"], name="panel_member_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "judge"], name="panel_member_unique")
+        ]
         verbose_name = _("推荐单位评委")
         verbose_name_plural = _("推荐单位评委")
 
@@ -42,7 +44,9 @@ class Invitation(models.Model):
     judge = models.ForeignKey(
         "scoring.Judge", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
-    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     accepted_at = models.DateTimeField(null=True, blank=True)
     accepted_by = models.ForeignKey(
@@ -72,6 +76,9 @@ class UnitNote(models.Model):
         verbose_name = _("现场评审")
         verbose_name_plural = _("现场评审")
 
+    def __str__(self) -> str:
+        return f"{self.application_id} {self.on_site_date or ''}"
+
 
 class UnitQuota(models.Model):
     """Staff raise a unit's per-organisation quota for a year (default: the campaign's)."""
@@ -85,6 +92,9 @@ class UnitQuota(models.Model):
         constraints = [models.UniqueConstraint(fields=["unit", "campaign"], name="quota_unique")]
         verbose_name = _("推荐名额")
         verbose_name_plural = _("推荐名额")
+
+    def __str__(self) -> str:
+        return f"{self.unit_id}/{self.campaign_id}: {self.per_organisation}"
 
 
 class ReportStatus(models.TextChoices):
@@ -146,7 +156,9 @@ class Recommendation(models.Model):
     )
     opinion = models.TextField(_("推荐意见"))
     position = models.PositiveSmallIntegerField(_("排序"))
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -62,7 +62,9 @@ def require_recommendation_window(campaign: Campaign, unit_id: int) -> None:
         raise WindowClosed(_("成果推荐不在开放时间内。"), code="window_closed")
 
 
-def report_for(*, unit: RecommendingUnit, campaign: Campaign, lock: bool = False) -> UnitRecommendationReport:
+def report_for(
+    *, unit: RecommendingUnit, campaign: Campaign, lock: bool = False
+) -> UnitRecommendationReport:
     UnitRecommendationReport.objects.get_or_create(unit=unit, campaign=campaign)
     qs = UnitRecommendationReport.objects.select_related("unit", "campaign")
     if lock:
@@ -72,9 +74,7 @@ def report_for(*, unit: RecommendingUnit, campaign: Campaign, lock: bool = False
 
 def _require_open_report(report: UnitRecommendationReport) -> None:
     if report.is_locked:
-        raise WrongState(
-            _("本单位的推荐表已报送质协，不能再修改。"), code="report_locked"
-        )
+        raise WrongState(_("本单位的推荐表已报送质协，不能再修改。"), code="report_locked")
 
 
 def _lock_application(application: Application) -> Application:
@@ -126,7 +126,10 @@ def invitation_send(
 def invitation_accept(*, actor: User, token: str) -> Invitation:
     with transaction.atomic():
         invitation = (
-            Invitation.objects.select_for_update().select_related("unit", "judge").filter(token=token).first()
+            Invitation.objects.select_for_update()
+            .select_related("unit", "judge")
+            .filter(token=token)
+            .first()
         )
         if invitation is None or invitation.accepted_at is not None:
             raise ServiceError(_("邀请链接无效或已使用。"), code="invitation_invalid")
@@ -188,7 +191,9 @@ def judge_add_to_panel(*, actor: User, unit: RecommendingUnit, data: dict[str, A
             changes={"judge": judge.name, "email": email, "new": created},
         )
         if judge.user_id is None:
-            invitation_send(actor=actor, unit=unit, email=email, role=InvitationRole.JUDGE, judge=judge)
+            invitation_send(
+                actor=actor, unit=unit, email=email, role=InvitationRole.JUDGE, judge=judge
+            )
     return judge
 
 
@@ -198,14 +203,16 @@ def judge_remove_from_panel(*, actor: User, unit: RecommendingUnit, judge: Judge
         if ScoreSheet.objects.filter(
             judge=judge, stage=Stage.UNIT, application__recommending_unit=unit
         ).exists():
-            raise ServiceError(
-                _("该评委已有分配的评审，请先取消分配。"), code="judge_has_sheets"
-            )
+            raise ServiceError(_("该评委已有分配的评审，请先取消分配。"), code="judge_has_sheets")
         PanelMember.objects.filter(unit=unit, judge=judge).delete()
-        audit_record(actor=actor, action="unit.panel_remove", obj=unit, changes={"judge": judge.name})
+        audit_record(
+            actor=actor, action="unit.panel_remove", obj=unit, changes={"judge": judge.name}
+        )
 
 
-def conflict_declare(*, actor: User, organisation: Organisation, reason: str) -> ConflictDeclaration:
+def conflict_declare(
+    *, actor: User, organisation: Organisation, reason: str
+) -> ConflictDeclaration:
     judge = Judge.objects.filter(user=actor).first()
     if judge is None:
         raise NotAllowed(_("只有评委可以声明回避。"), code="not_judge")
@@ -233,14 +240,18 @@ def conflict_declare(*, actor: User, organisation: Organisation, reason: str) ->
 # --- assignment -------------------------------------------------------------------------
 
 
-def conflict_reason(judge: Judge, application: Application, declared: set[tuple[int, int]] | None = None) -> str | None:
+def conflict_reason(
+    judge: Judge, application: Application, declared: set[tuple[int, int]] | None = None
+) -> str | None:
     """Why a judge may not review an application, or None."""
     if judge.employer_organisation_id == application.organisation_id:
         return _("评委来自申报单位")
     if declared is not None:
         if (judge.pk, application.organisation_id) in declared:
             return _("评委已声明回避")
-    elif ConflictDeclaration.objects.filter(judge=judge, organisation_id=application.organisation_id).exists():
+    elif ConflictDeclaration.objects.filter(
+        judge=judge, organisation_id=application.organisation_id
+    ).exists():
         return _("评委已声明回避")
     if judge.user_id and application.organisation_id in roles_of(judge.user).organisation_ids:
         return _("评委是申报单位的成员")
@@ -263,7 +274,9 @@ def assignment_add(*, actor: User, application: Application, judge: Judge) -> Sc
         require_recommendation_window(current.campaign, unit.pk)
         _require_open_report(report_for(unit=unit, campaign=current.campaign))
         if not PanelMember.objects.filter(unit=unit, judge=judge).exists():
-            raise ServiceError(_("该评委不在本单位评委名单中。"), code="not_on_panel", field="judge")
+            raise ServiceError(
+                _("该评委不在本单位评委名单中。"), code="not_on_panel", field="judge"
+            )
         reason = conflict_reason(judge, current)
         if reason:
             raise ServiceError(
@@ -275,10 +288,10 @@ def assignment_add(*, actor: User, application: Application, judge: Judge) -> Sc
                     application=current, judge=judge, stage=Stage.UNIT, assigned_by=actor
                 )
         except IntegrityError as exc:
-            raise ServiceError(_("已分配给该评委。"), code="already_assigned", field="judge") from exc
-        audit_record(
-            actor=actor, action="unit.assign", obj=current, changes={"judge": judge.name}
-        )
+            raise ServiceError(
+                _("已分配给该评委。"), code="already_assigned", field="judge"
+            ) from exc
+        audit_record(actor=actor, action="unit.assign", obj=current, changes={"judge": judge.name})
         _notify_judge_assigned(judge, [current])
     return sheet
 
@@ -292,7 +305,10 @@ def assignment_remove(*, actor: User, sheet: ScoreSheet) -> None:
             raise WrongState(_("评委已提交评分，不能取消分配。"), code="sheet_submitted")
         current.delete()
         audit_record(
-            actor=actor, action="unit.unassign", obj=application, changes={"judge": sheet.judge.name}
+            actor=actor,
+            action="unit.unassign",
+            obj=application,
+            changes={"judge": sheet.judge.name},
         )
 
 
@@ -326,14 +342,18 @@ def assignment_spread_evenly(
             assigned.setdefault(app_id, set()).add(judge_id)
         load = Counter(judge_id for _app, judge_id in existing)
         declared = set(
-            ConflictDeclaration.objects.filter(judge__in=judges).values_list("judge_id", "organisation_id")
+            ConflictDeclaration.objects.filter(judge__in=judges).values_list(
+                "judge_id", "organisation_id"
+            )
         )
         new: list[ScoreSheet] = []
         per_judge: dict[int, list[Application]] = {}
         for application in applications:
             have = assigned.setdefault(application.pk, set())
             candidates = [
-                j for j in judges if j.pk not in have and conflict_reason(j, application, declared) is None
+                j
+                for j in judges
+                if j.pk not in have and conflict_reason(j, application, declared) is None
             ]
             while len(have) < per_application and candidates:
                 candidates.sort(key=lambda j: (load[j.pk], j.pk))
@@ -341,7 +361,9 @@ def assignment_spread_evenly(
                 have.add(judge.pk)
                 load[judge.pk] += 1
                 new.append(
-                    ScoreSheet(application=application, judge=judge, stage=Stage.UNIT, assigned_by=actor)
+                    ScoreSheet(
+                        application=application, judge=judge, stage=Stage.UNIT, assigned_by=actor
+                    )
                 )
                 per_judge.setdefault(judge.pk, []).append(application)
         ScoreSheet.objects.bulk_create(new)
@@ -373,7 +395,12 @@ def _notify_judge_assigned(judge: Judge, applications: Sequence[Application]) ->
 
 
 def unit_note_save(
-    *, actor: User, application: Application, on_site_review: bool, on_site_date: date | None, notes: str
+    *,
+    actor: User,
+    application: Application,
+    on_site_review: bool,
+    on_site_date: date | None,
+    notes: str,
 ) -> UnitNote:
     require_unit_admin(actor, application.recommending_unit_id)
     if on_site_review and on_site_date is None:
@@ -384,7 +411,11 @@ def unit_note_save(
             raise WrongState(_("草稿不能标记现场评审。"), code="wrong_state")
         note, _created = UnitNote.objects.update_or_create(
             application=current,
-            defaults={"on_site_review": on_site_review, "on_site_date": on_site_date, "on_site_notes": notes},
+            defaults={
+                "on_site_review": on_site_review,
+                "on_site_date": on_site_date,
+                "on_site_notes": notes,
+            },
         )
         audit_record(
             actor=actor,
@@ -403,13 +434,17 @@ def quota_for(*, unit: RecommendingUnit, campaign: Campaign) -> int:
     return row.per_organisation if row else campaign.default_recommend_quota
 
 
-def quota_set(*, actor: User, unit: RecommendingUnit, campaign: Campaign, per_organisation: int, reason: str) -> UnitQuota:
+def quota_set(
+    *, actor: User, unit: RecommendingUnit, campaign: Campaign, per_organisation: int, reason: str
+) -> UnitQuota:
     require_staff(actor)
     if per_organisation < 1:
         raise ServiceError(_("名额至少为 1。"), code="bad_quota", field="per_organisation")
     with transaction.atomic():
         quota, _created = UnitQuota.objects.update_or_create(
-            unit=unit, campaign=campaign, defaults={"per_organisation": per_organisation, "reason": reason}
+            unit=unit,
+            campaign=campaign,
+            defaults={"per_organisation": per_organisation, "reason": reason},
         )
         audit_record(
             actor=actor,
@@ -420,7 +455,9 @@ def quota_set(*, actor: User, unit: RecommendingUnit, campaign: Campaign, per_or
     return quota
 
 
-def recommend(*, actor: User, application: Application, opinion: str, position: int | None = None) -> Recommendation:
+def recommend(
+    *, actor: User, application: Application, opinion: str, position: int | None = None
+) -> Recommendation:
     """Put an application on the unit's recommendation list, within the per-organisation
     quota. Locking the organisation row makes two people recommending at the same moment
     wait for each other, so the quota holds."""
@@ -457,7 +494,11 @@ def recommend(*, actor: User, application: Application, opinion: str, position: 
         if position is None:
             position = (report.recommendations.count() or 0) + 1
         recommendation = Recommendation.objects.create(
-            report=report, application=current, opinion=opinion.strip(), position=position, created_by=actor
+            report=report,
+            application=current,
+            opinion=opinion.strip(),
+            position=position,
+            created_by=actor,
         )
         audit_record(
             actor=actor,
@@ -481,7 +522,9 @@ def unrecommend(*, actor: User, recommendation: Recommendation) -> None:
         audit_record(actor=actor, action="unit.unrecommend", obj=application)
 
 
-def recommendation_reorder(*, actor: User, report: UnitRecommendationReport, ordered_ids: Sequence[int]) -> None:
+def recommendation_reorder(
+    *, actor: User, report: UnitRecommendationReport, ordered_ids: Sequence[int]
+) -> None:
     """Adjust the order by hand (the default order comes from the score)."""
     require_unit_admin(actor, report.unit_id)
     with transaction.atomic():
@@ -495,7 +538,9 @@ def recommendation_reorder(*, actor: User, report: UnitRecommendationReport, ord
             if rec.position != position:
                 rec.position = position
                 rec.save(update_fields=["position"])
-        audit_record(actor=actor, action="unit.reorder", obj=locked, changes={"order": list(ordered_ids)})
+        audit_record(
+            actor=actor, action="unit.reorder", obj=locked, changes={"order": list(ordered_ids)}
+        )
 
 
 def _renumber(report: UnitRecommendationReport) -> None:
@@ -508,10 +553,18 @@ def _renumber(report: UnitRecommendationReport) -> None:
 # --- the signed form (附件5) and submission ---------------------------------------------
 
 
-REPORT_FIELDS = ["filler_name", "filler_phone", "fill_date", "no_fee_declared", "declaration_accepted"]
+REPORT_FIELDS = [
+    "filler_name",
+    "filler_phone",
+    "fill_date",
+    "no_fee_declared",
+    "declaration_accepted",
+]
 
 
-def report_save(*, actor: User, report: UnitRecommendationReport, data: dict[str, Any]) -> UnitRecommendationReport:
+def report_save(
+    *, actor: User, report: UnitRecommendationReport, data: dict[str, Any]
+) -> UnitRecommendationReport:
     require_unit_admin(actor, report.unit_id)
     with transaction.atomic():
         locked = UnitRecommendationReport.objects.select_for_update().get(pk=report.pk)
@@ -530,7 +583,9 @@ def report_save(*, actor: User, report: UnitRecommendationReport, data: dict[str
     return locked
 
 
-def report_upload_scan(*, actor: User, report: UnitRecommendationReport, file: UploadedFile) -> UnitRecommendationReport:
+def report_upload_scan(
+    *, actor: User, report: UnitRecommendationReport, file: UploadedFile
+) -> UnitRecommendationReport:
     require_unit_admin(actor, report.unit_id)
     detected = uploads.validate_upload(file, kinds=uploads.UploadKind.SCAN)
     stored: list[str] = []
@@ -539,7 +594,9 @@ def report_upload_scan(*, actor: User, report: UnitRecommendationReport, file: U
             locked = UnitRecommendationReport.objects.select_for_update().get(pk=report.pk)
             _require_open_report(locked)
             old = locked.stamped_scan.name if locked.stamped_scan else ""
-            locked.stamped_scan.save(uploads.safe_storage_name(file.name or "", ext=detected.ext), file, save=False)
+            locked.stamped_scan.save(
+                uploads.safe_storage_name(file.name or "", ext=detected.ext), file, save=False
+            )
             stored.append(locked.stamped_scan.name)
             locked.stamped_scan_name = uploads.clean_display_name(file.name or "scan")
             locked.save(update_fields=["stamped_scan", "stamped_scan_name"])
@@ -590,7 +647,11 @@ def report_submit(*, actor: User, report: UnitRecommendationReport) -> UnitRecom
     applications become 已推荐, the unit's other submitted ones 未推荐; applicants are told."""
     require_unit_admin(actor, report.unit_id)
     with transaction.atomic():
-        locked = UnitRecommendationReport.objects.select_for_update().select_related("campaign", "unit").get(pk=report.pk)
+        locked = (
+            UnitRecommendationReport.objects.select_for_update()
+            .select_related("campaign", "unit")
+            .get(pk=report.pk)
+        )
         _require_open_report(locked)
         require_recommendation_window(locked.campaign, locked.unit_id)
         problems = report_problems(locked)
@@ -609,13 +670,17 @@ def report_submit(*, actor: User, report: UnitRecommendationReport) -> UnitRecom
         for application in pending:
             previous = application.state
             application.state = (
-                ApplicationState.RECOMMENDED if application.pk in recommended_ids else ApplicationState.NOT_RECOMMENDED
+                ApplicationState.RECOMMENDED
+                if application.pk in recommended_ids
+                else ApplicationState.NOT_RECOMMENDED
             )
             application.version += 1
             application.save(update_fields=["state", "version", "updated_at"])
             audit_record(
                 actor=actor,
-                action="application.recommended" if application.pk in recommended_ids else "application.not_recommended",
+                action="application.recommended"
+                if application.pk in recommended_ids
+                else "application.not_recommended",
                 obj=application,
                 changes={"state": [previous, application.state]},
             )
@@ -639,13 +704,19 @@ def report_submit(*, actor: User, report: UnitRecommendationReport) -> UnitRecom
     return locked
 
 
-def report_void(*, actor: User, report: UnitRecommendationReport, reason: str) -> UnitRecommendationReport:
+def report_void(
+    *, actor: User, report: UnitRecommendationReport, reason: str
+) -> UnitRecommendationReport:
     """推荐无效: staff void a unit's recommendations (e.g. it charged fees)."""
     require_staff(actor)
     if not reason.strip():
         raise ServiceError(_("请填写推荐无效的原因。"), code="reason_required", field="reason")
     with transaction.atomic():
-        locked = UnitRecommendationReport.objects.select_for_update().select_related("unit").get(pk=report.pk)
+        locked = (
+            UnitRecommendationReport.objects.select_for_update()
+            .select_related("unit")
+            .get(pk=report.pk)
+        )
         if locked.status != ReportStatus.SUBMITTED:
             raise WrongState(_("只能对已报送的推荐表认定推荐无效。"), code="wrong_state")
         affected = list(
@@ -661,7 +732,10 @@ def report_void(*, actor: User, report: UnitRecommendationReport, reason: str) -
                 actor=actor,
                 action="application.recommendation_voided",
                 obj=application,
-                changes={"state": [ApplicationState.RECOMMENDED, application.state], "reason": reason},
+                changes={
+                    "state": [ApplicationState.RECOMMENDED, application.state],
+                    "reason": reason,
+                },
             )
             notify_after_commit(
                 to=organisation_emails(application.organisation_id),
@@ -673,7 +747,10 @@ def report_void(*, actor: User, report: UnitRecommendationReport, reason: str) -
         locked.voided_at = timezone.now()
         locked.save(update_fields=["status", "void_reason", "voided_at"])
         audit_record(
-            actor=actor, action="unit.report_void", obj=locked, changes={"reason": reason, "applications": len(affected)}
+            actor=actor,
+            action="unit.report_void",
+            obj=locked,
+            changes={"reason": reason, "applications": len(affected)},
         )
     return locked
 
@@ -705,7 +782,9 @@ def judges_remind(*, now: Any = None, within_days: int = 3) -> int:
                 by_judge.setdefault(sheet.judge_id, []).append(sheet)
         for sheets_of_judge in by_judge.values():
             judge = sheets_of_judge[0].judge
-            ScoreSheet.objects.filter(pk__in=[s.pk for s in sheets_of_judge]).update(reminded_at=now)
+            ScoreSheet.objects.filter(pk__in=[s.pk for s in sheets_of_judge]).update(
+                reminded_at=now
+            )
             notify_after_commit(
                 to=[judge.email],
                 template="judge_reminder",

@@ -62,7 +62,10 @@ class ConflictDeclaration(models.Model):
 
     judge = models.ForeignKey(Judge, on_delete=models.CASCADE, related_name="conflicts")
     organisation = models.ForeignKey(
-        "organisations.Organisation", on_delete=models.CASCADE, related_name="+", verbose_name=_("单位")
+        "organisations.Organisation",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("单位"),
     )
     reason = models.CharField(_("回避原因"), max_length=200)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -79,7 +82,9 @@ class ConflictDeclaration(models.Model):
 
 
 class Rubric(models.Model):
-    campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.CASCADE, related_name="rubrics")
+    campaign = models.ForeignKey(
+        "campaigns.Campaign", on_delete=models.CASCADE, related_name="rubrics"
+    )
     stage = models.CharField(_("评审阶段"), max_length=10, choices=Stage.choices)
     normalise_judges = models.BooleanField(
         _("按评委标准化"), default=False, help_text=_("抵消评委打分偏严或偏松（z 分数换算）")
@@ -99,7 +104,10 @@ class Criterion(models.Model):
     name = models.CharField(_("评分项"), max_length=80)
     name_en = models.CharField(_("英文名称"), max_length=120, blank=True)
     weight = models.DecimalField(
-        _("权重"), max_digits=5, decimal_places=2, default=Decimal("1"),
+        _("权重"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("1"),
         validators=[MinValueValidator(Decimal("0.01"))],
     )
     max_points = models.DecimalField(
@@ -176,3 +184,6 @@ class CriterionScore(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["sheet", "criterion"], name="criterion_score_unique")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.sheet_id}/{self.criterion_id}: {self.points}"

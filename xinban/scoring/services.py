@@ -63,7 +63,9 @@ def engine_criteria(rubric: Rubric) -> list[aggregation.Criterion]:
     ]
 
 
-def _parse_points(raw: Mapping[int, Any], criteria: list[Criterion], *, complete: bool) -> dict[int, Decimal]:
+def _parse_points(
+    raw: Mapping[int, Any], criteria: list[Criterion], *, complete: bool
+) -> dict[int, Decimal]:
     """Validate points per criterion; returns criterion id → points. Errors name the field
     `points_<criterion id>` so pages and the API can show them at the input."""
     values: dict[int, Decimal] = {}
@@ -139,14 +141,20 @@ def sheet_save(
             ):
                 if not text.strip():
                     raise ServiceError(
-                        _("提交前请填写“%(label)s”。") % {"label": label}, code="text_missing", field=name
+                        _("提交前请填写“%(label)s”。") % {"label": label},
+                        code="text_missing",
+                        field=name,
                     )
         CriterionScore.objects.filter(sheet=current).exclude(criterion_id__in=values).delete()
         for criterion_id, value in values.items():
             CriterionScore.objects.update_or_create(
                 sheet=current, criterion_id=criterion_id, defaults={"points": value}
             )
-        current.conformity, current.features, current.shortcomings = conformity, features, shortcomings
+        current.conformity, current.features, current.shortcomings = (
+            conformity,
+            features,
+            shortcomings,
+        )
         if submit:
             current.total = aggregation.weighted_total(
                 {str(k): v for k, v in values.items()}, engine_criteria(rubric)

@@ -163,9 +163,7 @@ def application_create(
     campaign = require_campaign()
     registration = registration_get(organisation=mine, campaign=campaign)
     if registration is None:
-        raise ServiceError(
-            _("请先填写本年度报名表（附件2），再新建申报。"), code="not_registered"
-        )
+        raise ServiceError(_("请先填写本年度报名表（附件2），再新建申报。"), code="not_registered")
     data, type_errors = form_data(payload, ApplicationForm)
     form = ApplicationForm(
         data, units=units_open_to(registration=registration), commitment_year=campaign.year
@@ -307,8 +305,7 @@ def _generated_form(request: HttpRequest, application_id: int, fmt: str) -> Http
     else:
         content, mime = application_form_pdf(data), PDF_MIME
     short = (
-        application.organisation_snapshot.get("short_name")
-        or application.organisation.short_name
+        application.organisation_snapshot.get("short_name") or application.organisation.short_name
     )
     return uploads.attachment_response(
         io.BytesIO(content),

@@ -83,7 +83,5 @@ def taxonomies(
         team_name_endings=accepted_team_name_endings(),
         recommending_units=[unit_out(u) for u in units_open_to(registration=registration)],
         material_areas=[ChoiceOut(value=v, label=str(label)) for v, label in MaterialArea.choices],
-        participation=[
-            ChoiceOut(value=v, label=str(label)) for v, label in Participation.choices
-        ],
+        participation=[ChoiceOut(value=v, label=str(label)) for v, label in Participation.choices],
     )

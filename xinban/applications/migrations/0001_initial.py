@@ -7,96 +7,298 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Application',
+            name="Application",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.CharField(editable=False, max_length=16, unique=True, verbose_name='编号')),
-                ('state', models.CharField(choices=[('draft', '草稿'), ('submitted', '已提交'), ('returned', '退回修改'), ('withdrawn', '已撤回'), ('recommended', '已推荐'), ('not_recommended', '未推荐'), ('formal_passed', '形式审查通过'), ('formal_failed', '形式审查未通过'), ('expert_review', '专家评审中'), ('selected', '建设经验'), ('typical_candidate', '典型经验候选'), ('typical', '典型经验'), ('not_selected', '未入选')], db_index=True, default='draft', max_length=20, verbose_name='状态')),
-                ('version', models.PositiveIntegerField(default=1, editable=False)),
-                ('team_name', models.CharField(max_length=60, verbose_name='质量信得过班组名称')),
-                ('team_size', models.PositiveIntegerField(default=1, validators=[django.core.validators.MinValueValidator(1)], verbose_name='班组人数')),
-                ('completion_rate', models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True, validators=[xinban.core.validators.validate_percentage], verbose_name='班组工作完成率%')),
-                ('qualification_rate', models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True, validators=[xinban.core.validators.validate_percentage], verbose_name='质量考核合格率%')),
-                ('nonconformity_rate', models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True, validators=[xinban.core.validators.validate_percentage], verbose_name='产品/服务不合格率%')),
-                ('first_pass_rate', models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True, validators=[xinban.core.validators.validate_percentage], verbose_name='产品/服务一次合格率%')),
-                ('accidents_per_year', models.PositiveIntegerField(blank=True, null=True, verbose_name='年质量、安全事故数')),
-                ('complaints_per_year', models.PositiveIntegerField(blank=True, null=True, verbose_name='年顾客投诉数')),
-                ('trainees_per_year', models.PositiveIntegerField(blank=True, null=True, verbose_name='年培训人数')),
-                ('training_hours_per_year', models.PositiveIntegerField(blank=True, null=True, verbose_name='年培训时数')),
-                ('improvement_participation_rate', models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True, validators=[xinban.core.validators.validate_percentage], verbose_name='成员参与改进活动率%')),
-                ('coverage_rate', models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True, validators=[xinban.core.validators.validate_percentage], verbose_name='质量信得过班组创建普及率%')),
-                ('quality_cost', models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0'))], verbose_name='质量成本（万元/年）')),
-                ('commitment_voluntary', models.BooleanField(default=False, verbose_name='承诺一：自愿参加本年度活动')),
-                ('commitment_standard', models.BooleanField(default=False, verbose_name='承诺二：推行《质量信得过班组建设准则》')),
-                ('commitment_truthful', models.BooleanField(default=False, verbose_name='承诺三：材料真实、合法、有效')),
-                ('commitment_secrecy', models.BooleanField(default=False, verbose_name='承诺四：不含涉密内容')),
-                ('eligibility_basic_unit', models.BooleanField(default=False, verbose_name='本班组是单位最基础的正式组织单元')),
-                ('eligibility_no_accidents', models.BooleanField(default=False, verbose_name='班组近三年无质量、安全、环保事故')),
-                ('material_composition', models.TextField(blank=True, verbose_name='人员组成、职责、主要工作内容、班组文化和愿景')),
-                ('material_basic_management', models.TextField(blank=True, verbose_name='基础管理情况')),
-                ('material_skills', models.TextField(blank=True, verbose_name='专业知识、技能培训、工具方法应用能力')),
-                ('material_improvement', models.TextField(blank=True, verbose_name='质量改进和创新能力')),
-                ('material_results', models.TextField(blank=True, verbose_name='管理特色、业绩和评价结果')),
-                ('material_honours', models.TextField(blank=True, verbose_name='近三年荣誉（集体和个人）')),
-                ('stamped_form', models.FileField(blank=True, upload_to='stamped/%Y/', verbose_name='盖章申报表扫描件')),
-                ('stamped_form_name', models.CharField(blank=True, max_length=200)),
-                ('organisation_snapshot', models.JSONField(blank=True, default=dict, editable=False)),
-                ('return_reason', models.TextField(blank=True, verbose_name='退回原因')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('submitted_at', models.DateTimeField(blank=True, null=True, verbose_name='提交时间')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "number",
+                    models.CharField(
+                        editable=False, max_length=16, unique=True, verbose_name="编号"
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("draft", "草稿"),
+                            ("submitted", "已提交"),
+                            ("returned", "退回修改"),
+                            ("withdrawn", "已撤回"),
+                            ("recommended", "已推荐"),
+                            ("not_recommended", "未推荐"),
+                            ("formal_passed", "形式审查通过"),
+                            ("formal_failed", "形式审查未通过"),
+                            ("expert_review", "专家评审中"),
+                            ("selected", "建设经验"),
+                            ("typical_candidate", "典型经验候选"),
+                            ("typical", "典型经验"),
+                            ("not_selected", "未入选"),
+                        ],
+                        db_index=True,
+                        default="draft",
+                        max_length=20,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(default=1, editable=False)),
+                ("team_name", models.CharField(max_length=60, verbose_name="质量信得过班组名称")),
+                (
+                    "team_size",
+                    models.PositiveIntegerField(
+                        default=1,
+                        validators=[django.core.validators.MinValueValidator(1)],
+                        verbose_name="班组人数",
+                    ),
+                ),
+                (
+                    "completion_rate",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=5,
+                        null=True,
+                        validators=[xinban.core.validators.validate_percentage],
+                        verbose_name="班组工作完成率%",
+                    ),
+                ),
+                (
+                    "qualification_rate",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=5,
+                        null=True,
+                        validators=[xinban.core.validators.validate_percentage],
+                        verbose_name="质量考核合格率%",
+                    ),
+                ),
+                (
+                    "nonconformity_rate",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=5,
+                        null=True,
+                        validators=[xinban.core.validators.validate_percentage],
+                        verbose_name="产品/服务不合格率%",
+                    ),
+                ),
+                (
+                    "first_pass_rate",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=5,
+                        null=True,
+                        validators=[xinban.core.validators.validate_percentage],
+                        verbose_name="产品/服务一次合格率%",
+                    ),
+                ),
+                (
+                    "accidents_per_year",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="年质量、安全事故数"
+                    ),
+                ),
+                (
+                    "complaints_per_year",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="年顾客投诉数"),
+                ),
+                (
+                    "trainees_per_year",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="年培训人数"),
+                ),
+                (
+                    "training_hours_per_year",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="年培训时数"),
+                ),
+                (
+                    "improvement_participation_rate",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=5,
+                        null=True,
+                        validators=[xinban.core.validators.validate_percentage],
+                        verbose_name="成员参与改进活动率%",
+                    ),
+                ),
+                (
+                    "coverage_rate",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=5,
+                        null=True,
+                        validators=[xinban.core.validators.validate_percentage],
+                        verbose_name="质量信得过班组创建普及率%",
+                    ),
+                ),
+                (
+                    "quality_cost",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=12,
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                        verbose_name="质量成本（万元/年）",
+                    ),
+                ),
+                (
+                    "commitment_voluntary",
+                    models.BooleanField(default=False, verbose_name="承诺一：自愿参加本年度活动"),
+                ),
+                (
+                    "commitment_standard",
+                    models.BooleanField(
+                        default=False, verbose_name="承诺二：推行《质量信得过班组建设准则》"
+                    ),
+                ),
+                (
+                    "commitment_truthful",
+                    models.BooleanField(default=False, verbose_name="承诺三：材料真实、合法、有效"),
+                ),
+                (
+                    "commitment_secrecy",
+                    models.BooleanField(default=False, verbose_name="承诺四：不含涉密内容"),
+                ),
+                (
+                    "eligibility_basic_unit",
+                    models.BooleanField(
+                        default=False, verbose_name="本班组是单位最基础的正式组织单元"
+                    ),
+                ),
+                (
+                    "eligibility_no_accidents",
+                    models.BooleanField(
+                        default=False, verbose_name="班组近三年无质量、安全、环保事故"
+                    ),
+                ),
+                (
+                    "material_composition",
+                    models.TextField(
+                        blank=True, verbose_name="人员组成、职责、主要工作内容、班组文化和愿景"
+                    ),
+                ),
+                (
+                    "material_basic_management",
+                    models.TextField(blank=True, verbose_name="基础管理情况"),
+                ),
+                (
+                    "material_skills",
+                    models.TextField(
+                        blank=True, verbose_name="专业知识、技能培训、工具方法应用能力"
+                    ),
+                ),
+                (
+                    "material_improvement",
+                    models.TextField(blank=True, verbose_name="质量改进和创新能力"),
+                ),
+                (
+                    "material_results",
+                    models.TextField(blank=True, verbose_name="管理特色、业绩和评价结果"),
+                ),
+                (
+                    "material_honours",
+                    models.TextField(blank=True, verbose_name="近三年荣誉（集体和个人）"),
+                ),
+                (
+                    "stamped_form",
+                    models.FileField(
+                        blank=True, upload_to="stamped/%Y/", verbose_name="盖章申报表扫描件"
+                    ),
+                ),
+                ("stamped_form_name", models.CharField(blank=True, max_length=200)),
+                (
+                    "organisation_snapshot",
+                    models.JSONField(blank=True, default=dict, editable=False),
+                ),
+                ("return_reason", models.TextField(blank=True, verbose_name="退回原因")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "submitted_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="提交时间"),
+                ),
             ],
             options={
-                'verbose_name': '申报表（附件3）',
-                'verbose_name_plural': '申报表（附件3）',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "申报表（附件3）",
+                "verbose_name_plural": "申报表（附件3）",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='ApplicationRevision',
+            name="ApplicationRevision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveSmallIntegerField()),
-                ('content', models.JSONField()),
-                ('submitted_at', models.DateTimeField()),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveSmallIntegerField()),
+                ("content", models.JSONField()),
+                ("submitted_at", models.DateTimeField()),
             ],
             options={
-                'verbose_name': '提交版本',
-                'verbose_name_plural': '提交版本',
-                'ordering': ['application', 'number'],
+                "verbose_name": "提交版本",
+                "verbose_name_plural": "提交版本",
+                "ordering": ["application", "number"],
             },
         ),
         migrations.CreateModel(
-            name='Attachment',
+            name="Attachment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('area', models.PositiveSmallIntegerField(choices=[(1, '人员组成、职责、主要工作内容、班组文化和愿景'), (2, '基础管理情况'), (3, '专业知识、技能培训、工具方法应用能力'), (4, '质量改进和创新能力'), (5, '管理特色、业绩和评价结果'), (6, '近三年荣誉（集体和个人）')], verbose_name='材料类别')),
-                ('file', models.FileField(upload_to='attachments/%Y/', verbose_name='文件')),
-                ('original_name', models.CharField(max_length=200, verbose_name='原文件名')),
-                ('content_type', models.CharField(max_length=100)),
-                ('size', models.PositiveBigIntegerField()),
-                ('sha256', models.CharField(max_length=64)),
-                ('uploaded_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "area",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (1, "人员组成、职责、主要工作内容、班组文化和愿景"),
+                            (2, "基础管理情况"),
+                            (3, "专业知识、技能培训、工具方法应用能力"),
+                            (4, "质量改进和创新能力"),
+                            (5, "管理特色、业绩和评价结果"),
+                            (6, "近三年荣誉（集体和个人）"),
+                        ],
+                        verbose_name="材料类别",
+                    ),
+                ),
+                ("file", models.FileField(upload_to="attachments/%Y/", verbose_name="文件")),
+                ("original_name", models.CharField(max_length=200, verbose_name="原文件名")),
+                ("content_type", models.CharField(max_length=100)),
+                ("size", models.PositiveBigIntegerField()),
+                ("sha256", models.CharField(max_length=64)),
+                ("uploaded_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'verbose_name': '附件',
-                'verbose_name_plural': '附件',
-                'ordering': ['area', 'uploaded_at', 'id'],
+                "verbose_name": "附件",
+                "verbose_name_plural": "附件",
+                "ordering": ["area", "uploaded_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='YearSequence',
+            name="YearSequence",
             fields=[
-                ('year', models.PositiveSmallIntegerField(primary_key=True, serialize=False)),
-                ('last', models.PositiveIntegerField(default=0)),
+                ("year", models.PositiveSmallIntegerField(primary_key=True, serialize=False)),
+                ("last", models.PositiveIntegerField(default=0)),
             ],
         ),
     ]

@@ -6,80 +6,132 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('applications', '0001_initial'),
-        ('campaigns', '0001_initial'),
-        ('organisations', '0001_initial'),
+        ("applications", "0001_initial"),
+        ("campaigns", "0001_initial"),
+        ("organisations", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='application',
-            name='campaign',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='applications', to='campaigns.campaign', verbose_name='活动年度'),
+            model_name="application",
+            name="campaign",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="applications",
+                to="campaigns.campaign",
+                verbose_name="活动年度",
+            ),
         ),
         migrations.AddField(
-            model_name='application',
-            name='created_by',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="application",
+            name="created_by",
+            field=models.ForeignKey(
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='application',
-            name='organisation',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='applications', to='organisations.organisation', verbose_name='申报单位'),
+            model_name="application",
+            name="organisation",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="applications",
+                to="organisations.organisation",
+                verbose_name="申报单位",
+            ),
         ),
         migrations.AddField(
-            model_name='application',
-            name='recommending_unit',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='applications', to='organisations.recommendingunit', verbose_name='推荐各区/行业/集团'),
+            model_name="application",
+            name="recommending_unit",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="applications",
+                to="organisations.recommendingunit",
+                verbose_name="推荐各区/行业/集团",
+            ),
         ),
         migrations.AddField(
-            model_name='application',
-            name='team_type',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='campaigns.teamtype', verbose_name='班组类型'),
+            model_name="application",
+            name="team_type",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                to="campaigns.teamtype",
+                verbose_name="班组类型",
+            ),
         ),
         migrations.AddField(
-            model_name='applicationrevision',
-            name='application',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='revisions', to='applications.application'),
+            model_name="applicationrevision",
+            name="application",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="revisions",
+                to="applications.application",
+            ),
         ),
         migrations.AddField(
-            model_name='applicationrevision',
-            name='submitted_by',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="applicationrevision",
+            name="submitted_by",
+            field=models.ForeignKey(
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='attachment',
-            name='application',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attachments', to='applications.application'),
+            model_name="attachment",
+            name="application",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="attachments",
+                to="applications.application",
+            ),
         ),
         migrations.AddField(
-            model_name='attachment',
-            name='uploaded_by',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="attachment",
+            name="uploaded_by",
+            field=models.ForeignKey(
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddIndex(
-            model_name='application',
-            index=models.Index(fields=['campaign', 'state'], name='application_campaig_56dd22_idx'),
+            model_name="application",
+            index=models.Index(fields=["campaign", "state"], name="application_campaig_56dd22_idx"),
         ),
         migrations.AddIndex(
-            model_name='application',
-            index=models.Index(fields=['organisation', 'campaign'], name='application_organis_5330f5_idx'),
+            model_name="application",
+            index=models.Index(
+                fields=["organisation", "campaign"], name="application_organis_5330f5_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='application',
-            index=models.Index(fields=['recommending_unit', 'campaign', 'state'], name='application_recomme_c3aff0_idx'),
+            model_name="application",
+            index=models.Index(
+                fields=["recommending_unit", "campaign", "state"],
+                name="application_recomme_c3aff0_idx",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='application',
-            constraint=models.UniqueConstraint(condition=models.Q(('state', 'withdrawn'), _negated=True), fields=('campaign', 'organisation', 'team_type'), name='application_team_type_unique_per_org_year'),
+            model_name="application",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("state", "withdrawn"), _negated=True),
+                fields=("campaign", "organisation", "team_type"),
+                name="application_team_type_unique_per_org_year",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='applicationrevision',
-            constraint=models.UniqueConstraint(fields=('application', 'number'), name='revision_unique'),
+            model_name="applicationrevision",
+            constraint=models.UniqueConstraint(
+                fields=("application", "number"), name="revision_unique"
+            ),
         ),
     ]

@@ -5,142 +5,222 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Campaign',
+            name="Campaign",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(unique=True, verbose_name='年度')),
-                ('title', models.CharField(max_length=120, verbose_name='名称')),
-                ('max_applications_per_org', models.PositiveSmallIntegerField(default=3, verbose_name='每家单位申报上限')),
-                ('default_recommend_quota', models.PositiveSmallIntegerField(default=3, verbose_name='每家单位推荐名额（默认）')),
-                ('results_published', models.BooleanField(default=False, verbose_name='结果已发布')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(unique=True, verbose_name="年度")),
+                ("title", models.CharField(max_length=120, verbose_name="名称")),
+                (
+                    "max_applications_per_org",
+                    models.PositiveSmallIntegerField(default=3, verbose_name="每家单位申报上限"),
+                ),
+                (
+                    "default_recommend_quota",
+                    models.PositiveSmallIntegerField(
+                        default=3, verbose_name="每家单位推荐名额（默认）"
+                    ),
+                ),
+                (
+                    "results_published",
+                    models.BooleanField(default=False, verbose_name="结果已发布"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'verbose_name': '活动年度',
-                'verbose_name_plural': '活动年度',
-                'ordering': ['-year'],
+                "verbose_name": "活动年度",
+                "verbose_name_plural": "活动年度",
+                "ordering": ["-year"],
             },
         ),
         migrations.CreateModel(
-            name='Domain',
+            name="Domain",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=60, verbose_name='名称')),
-                ('name_en', models.CharField(blank=True, max_length=100, verbose_name='英文名称')),
-                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='排序')),
-                ('active', models.BooleanField(default=True, verbose_name='启用')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=60, verbose_name="名称")),
+                ("name_en", models.CharField(blank=True, max_length=100, verbose_name="英文名称")),
+                ("position", models.PositiveSmallIntegerField(default=0, verbose_name="排序")),
+                ("active", models.BooleanField(default=True, verbose_name="启用")),
             ],
             options={
-                'verbose_name': '重点领域',
-                'verbose_name_plural': '重点领域',
-                'ordering': ['position', 'id'],
-                'abstract': False,
+                "verbose_name": "重点领域",
+                "verbose_name_plural": "重点领域",
+                "ordering": ["position", "id"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='Industry',
+            name="Industry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=60, verbose_name='名称')),
-                ('name_en', models.CharField(blank=True, max_length=100, verbose_name='英文名称')),
-                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='排序')),
-                ('active', models.BooleanField(default=True, verbose_name='启用')),
-                ('group', models.CharField(max_length=30, verbose_name='分组')),
-                ('group_en', models.CharField(blank=True, max_length=60, verbose_name='分组英文')),
-                ('is_other', models.BooleanField(default=False, verbose_name='需填写说明')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=60, verbose_name="名称")),
+                ("name_en", models.CharField(blank=True, max_length=100, verbose_name="英文名称")),
+                ("position", models.PositiveSmallIntegerField(default=0, verbose_name="排序")),
+                ("active", models.BooleanField(default=True, verbose_name="启用")),
+                ("group", models.CharField(max_length=30, verbose_name="分组")),
+                ("group_en", models.CharField(blank=True, max_length=60, verbose_name="分组英文")),
+                ("is_other", models.BooleanField(default=False, verbose_name="需填写说明")),
             ],
             options={
-                'verbose_name': '重点产业',
-                'verbose_name_plural': '重点产业',
-                'ordering': ['position', 'id'],
-                'abstract': False,
+                "verbose_name": "重点产业",
+                "verbose_name_plural": "重点产业",
+                "ordering": ["position", "id"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='OrganisationNature',
+            name="OrganisationNature",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=60, verbose_name='名称')),
-                ('name_en', models.CharField(blank=True, max_length=100, verbose_name='英文名称')),
-                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='排序')),
-                ('active', models.BooleanField(default=True, verbose_name='启用')),
-                ('is_other', models.BooleanField(default=False, verbose_name='需填写说明')),
-                ('is_foreign_invested', models.BooleanField(default=False, verbose_name='外资企业')),
-                ('is_private', models.BooleanField(default=False, verbose_name='民营企业')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=60, verbose_name="名称")),
+                ("name_en", models.CharField(blank=True, max_length=100, verbose_name="英文名称")),
+                ("position", models.PositiveSmallIntegerField(default=0, verbose_name="排序")),
+                ("active", models.BooleanField(default=True, verbose_name="启用")),
+                ("is_other", models.BooleanField(default=False, verbose_name="需填写说明")),
+                (
+                    "is_foreign_invested",
+                    models.BooleanField(default=False, verbose_name="外资企业"),
+                ),
+                ("is_private", models.BooleanField(default=False, verbose_name="民营企业")),
             ],
             options={
-                'verbose_name': '单位性质',
-                'verbose_name_plural': '单位性质',
-                'ordering': ['position', 'id'],
-                'abstract': False,
+                "verbose_name": "单位性质",
+                "verbose_name_plural": "单位性质",
+                "ordering": ["position", "id"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='TeamNameEnding',
+            name="TeamNameEnding",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=60, verbose_name='名称')),
-                ('name_en', models.CharField(blank=True, max_length=100, verbose_name='英文名称')),
-                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='排序')),
-                ('active', models.BooleanField(default=True, verbose_name='启用')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=60, verbose_name="名称")),
+                ("name_en", models.CharField(blank=True, max_length=100, verbose_name="英文名称")),
+                ("position", models.PositiveSmallIntegerField(default=0, verbose_name="排序")),
+                ("active", models.BooleanField(default=True, verbose_name="启用")),
             ],
             options={
-                'verbose_name': '班组名称后缀',
-                'verbose_name_plural': '班组名称后缀',
-                'ordering': ['position', 'id'],
-                'abstract': False,
+                "verbose_name": "班组名称后缀",
+                "verbose_name_plural": "班组名称后缀",
+                "ordering": ["position", "id"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='TeamType',
+            name="TeamType",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=60, verbose_name='名称')),
-                ('name_en', models.CharField(blank=True, max_length=100, verbose_name='英文名称')),
-                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='排序')),
-                ('active', models.BooleanField(default=True, verbose_name='启用')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=60, verbose_name="名称")),
+                ("name_en", models.CharField(blank=True, max_length=100, verbose_name="英文名称")),
+                ("position", models.PositiveSmallIntegerField(default=0, verbose_name="排序")),
+                ("active", models.BooleanField(default=True, verbose_name="启用")),
             ],
             options={
-                'verbose_name': '班组类型',
-                'verbose_name_plural': '班组类型',
-                'ordering': ['position', 'id'],
-                'abstract': False,
+                "verbose_name": "班组类型",
+                "verbose_name_plural": "班组类型",
+                "ordering": ["position", "id"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='WindowExtension',
+            name="WindowExtension",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('until', models.DateTimeField(verbose_name='延长至')),
-                ('reason', models.CharField(max_length=200, verbose_name='原因')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("until", models.DateTimeField(verbose_name="延长至")),
+                ("reason", models.CharField(max_length=200, verbose_name="原因")),
             ],
             options={
-                'verbose_name': '窗口延长',
-                'verbose_name_plural': '窗口延长',
+                "verbose_name": "窗口延长",
+                "verbose_name_plural": "窗口延长",
             },
         ),
         migrations.CreateModel(
-            name='Phase',
+            name="Phase",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('registration', '活动报名'), ('briefing', '活动推进及成果申报说明会'), ('training', '活动成果辅导、培训活动'), ('application', '成果申报'), ('recommendation', '成果推荐'), ('evaluation', '成果评价及推优'), ('publication', '活动成果发布'), ('exchange', '活动优秀成果交流会'), ('promotion', '成果宣传推广')], max_length=20, verbose_name='阶段')),
-                ('starts_at', models.DateTimeField(verbose_name='开始时间')),
-                ('ends_at', models.DateTimeField(verbose_name='结束时间')),
-                ('responsible', models.CharField(blank=True, max_length=100, verbose_name='责任单位')),
-                ('campaign', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='phases', to='campaigns.campaign', verbose_name='活动年度')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("registration", "活动报名"),
+                            ("briefing", "活动推进及成果申报说明会"),
+                            ("training", "活动成果辅导、培训活动"),
+                            ("application", "成果申报"),
+                            ("recommendation", "成果推荐"),
+                            ("evaluation", "成果评价及推优"),
+                            ("publication", "活动成果发布"),
+                            ("exchange", "活动优秀成果交流会"),
+                            ("promotion", "成果宣传推广"),
+                        ],
+                        max_length=20,
+                        verbose_name="阶段",
+                    ),
+                ),
+                ("starts_at", models.DateTimeField(verbose_name="开始时间")),
+                ("ends_at", models.DateTimeField(verbose_name="结束时间")),
+                (
+                    "responsible",
+                    models.CharField(blank=True, max_length=100, verbose_name="责任单位"),
+                ),
+                (
+                    "campaign",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="phases",
+                        to="campaigns.campaign",
+                        verbose_name="活动年度",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '阶段',
-                'verbose_name_plural': '阶段',
-                'ordering': ['starts_at', 'id'],
+                "verbose_name": "阶段",
+                "verbose_name_plural": "阶段",
+                "ordering": ["starts_at", "id"],
             },
         ),
     ]

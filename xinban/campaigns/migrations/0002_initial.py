@@ -5,40 +5,66 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('campaigns', '0001_initial'),
-        ('organisations', '0001_initial'),
+        ("campaigns", "0001_initial"),
+        ("organisations", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='windowextension',
-            name='organisation',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, to='organisations.organisation', verbose_name='申报单位'),
+            model_name="windowextension",
+            name="organisation",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                to="organisations.organisation",
+                verbose_name="申报单位",
+            ),
         ),
         migrations.AddField(
-            model_name='windowextension',
-            name='phase',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='extensions', to='campaigns.phase', verbose_name='阶段'),
+            model_name="windowextension",
+            name="phase",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="extensions",
+                to="campaigns.phase",
+                verbose_name="阶段",
+            ),
         ),
         migrations.AddField(
-            model_name='windowextension',
-            name='unit',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, to='organisations.recommendingunit', verbose_name='推荐单位'),
+            model_name="windowextension",
+            name="unit",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                to="organisations.recommendingunit",
+                verbose_name="推荐单位",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='phase',
-            constraint=models.UniqueConstraint(fields=('campaign', 'kind'), name='phase_unique_per_campaign'),
+            model_name="phase",
+            constraint=models.UniqueConstraint(
+                fields=("campaign", "kind"), name="phase_unique_per_campaign"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='phase',
-            constraint=models.CheckConstraint(condition=models.Q(('ends_at__gt', models.F('starts_at'))), name='phase_ends_after_start'),
+            model_name="phase",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("ends_at__gt", models.F("starts_at"))),
+                name="phase_ends_after_start",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='windowextension',
-            constraint=models.CheckConstraint(condition=models.Q(('organisation__isnull', False), ('unit__isnull', False), _connector='OR'), name='extension_has_target'),
+            model_name="windowextension",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("organisation__isnull", False), ("unit__isnull", False), _connector="OR"
+                ),
+                name="extension_has_target",
+            ),
         ),
     ]

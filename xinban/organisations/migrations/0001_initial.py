@@ -7,137 +7,347 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('campaigns', '0001_initial'),
+        ("campaigns", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Organisation',
+            name="Organisation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(help_text='全称，与公章一致', max_length=120, unique=True, verbose_name='单位名称')),
-                ('short_name', models.CharField(help_text='用于附件文件名，如“单位简称+班组名称”', max_length=40, verbose_name='单位简称')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "name",
+                    models.CharField(
+                        help_text="全称，与公章一致",
+                        max_length=120,
+                        unique=True,
+                        verbose_name="单位名称",
+                    ),
+                ),
+                (
+                    "short_name",
+                    models.CharField(
+                        help_text="用于附件文件名，如“单位简称+班组名称”",
+                        max_length=40,
+                        verbose_name="单位简称",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'verbose_name': '申报单位',
-                'verbose_name_plural': '申报单位',
-                'ordering': ['name'],
+                "verbose_name": "申报单位",
+                "verbose_name_plural": "申报单位",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='GuidingUnit',
+            name="GuidingUnit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=80, unique=True, verbose_name='指导单位名称')),
-                ('members', models.ManyToManyField(blank=True, related_name='guiding_units', to=settings.AUTH_USER_MODEL, verbose_name='成员')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=80, unique=True, verbose_name="指导单位名称")),
+                (
+                    "members",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="guiding_units",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="成员",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '指导单位',
-                'verbose_name_plural': '指导单位',
+                "verbose_name": "指导单位",
+                "verbose_name_plural": "指导单位",
             },
         ),
         migrations.CreateModel(
-            name='OrganisationMembership',
+            name="OrganisationMembership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='organisations.organisation')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, to="organisations.organisation"
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '单位成员',
-                'verbose_name_plural': '单位成员',
+                "verbose_name": "单位成员",
+                "verbose_name_plural": "单位成员",
             },
         ),
         migrations.AddField(
-            model_name='organisation',
-            name='members',
-            field=models.ManyToManyField(related_name='organisations', through='organisations.OrganisationMembership', to=settings.AUTH_USER_MODEL, verbose_name='成员'),
+            model_name="organisation",
+            name="members",
+            field=models.ManyToManyField(
+                related_name="organisations",
+                through="organisations.OrganisationMembership",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="成员",
+            ),
         ),
         migrations.CreateModel(
-            name='RecommendingUnit',
+            name="RecommendingUnit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=80, unique=True, verbose_name='推荐单位名称')),
-                ('kind', models.CharField(choices=[('district', '区'), ('industry', '行业'), ('group', '集团'), ('association', '其他-市质协会员与质量推进部')], max_length=12, verbose_name='类别')),
-                ('active', models.BooleanField(default=True, verbose_name='启用')),
-                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='排序')),
-                ('requires_membership', models.BooleanField(default=False, verbose_name='仅限会员单位')),
-                ('admits_specialised', models.BooleanField(default=False, verbose_name='接受“专精特新”企业')),
-                ('admits_high_tech_private', models.BooleanField(default=False, verbose_name='接受高新技术民营企业')),
-                ('eligible_natures', models.ManyToManyField(blank=True, help_text='留空表示不限；与“专精特新”、高新技术民营企业条件为“或”关系', related_name='+', to='campaigns.organisationnature', verbose_name='可选择的单位性质')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=80, unique=True, verbose_name="推荐单位名称")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("district", "区"),
+                            ("industry", "行业"),
+                            ("group", "集团"),
+                            ("association", "其他-市质协会员与质量推进部"),
+                        ],
+                        max_length=12,
+                        verbose_name="类别",
+                    ),
+                ),
+                ("active", models.BooleanField(default=True, verbose_name="启用")),
+                ("position", models.PositiveSmallIntegerField(default=0, verbose_name="排序")),
+                (
+                    "requires_membership",
+                    models.BooleanField(default=False, verbose_name="仅限会员单位"),
+                ),
+                (
+                    "admits_specialised",
+                    models.BooleanField(default=False, verbose_name="接受“专精特新”企业"),
+                ),
+                (
+                    "admits_high_tech_private",
+                    models.BooleanField(default=False, verbose_name="接受高新技术民营企业"),
+                ),
+                (
+                    "eligible_natures",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="留空表示不限；与“专精特新”、高新技术民营企业条件为“或”关系",
+                        related_name="+",
+                        to="campaigns.organisationnature",
+                        verbose_name="可选择的单位性质",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '推荐单位',
-                'verbose_name_plural': '推荐单位',
-                'ordering': ['position', 'name'],
+                "verbose_name": "推荐单位",
+                "verbose_name_plural": "推荐单位",
+                "ordering": ["position", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Registration',
+            name="Registration",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('is_member', models.BooleanField(verbose_name='会员单位')),
-                ('nature_other', models.CharField(blank=True, max_length=60, verbose_name='单位性质（其他）')),
-                ('industry_other', models.CharField(blank=True, max_length=60, verbose_name='重点产业（其他）')),
-                ('is_specialised', models.BooleanField(default=False, help_text='经认定的“专精特新”中小企业', verbose_name='“专精特新”企业')),
-                ('is_high_tech', models.BooleanField(default=False, help_text='经认定的高新技术企业', verbose_name='高新技术企业')),
-                ('address', models.CharField(max_length=200, verbose_name='详细地址')),
-                ('postcode', models.CharField(max_length=6, validators=[xinban.core.validators.validate_postcode], verbose_name='邮编')),
-                ('management_department', models.CharField(max_length=60, verbose_name='活动归口管理部门')),
-                ('promoter_name', models.CharField(max_length=30, verbose_name='活动推进者姓名')),
-                ('promoter_position', models.CharField(max_length=60, verbose_name='活动推进者部门及职务')),
-                ('promoter_mobile', models.CharField(max_length=11, validators=[xinban.core.validators.validate_mainland_mobile], verbose_name='活动推进者手机')),
-                ('promoter_email', models.EmailField(max_length=254, verbose_name='活动推进者E-mail')),
-                ('participation', models.CharField(choices=[('first', '首次参加活动'), ('continuing', '持续参加活动')], max_length=12, verbose_name='申报意向：参加情况')),
-                ('applies_with_experience', models.BooleanField(default=True, verbose_name='参加活动申报质量信得过班组建设经验')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('campaign', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='registrations', to='campaigns.campaign')),
-                ('domain', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='campaigns.domain', verbose_name='重点领域')),
-                ('industries', models.ManyToManyField(related_name='+', to='campaigns.industry', verbose_name='重点产业')),
-                ('nature', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='campaigns.organisationnature', verbose_name='单位性质')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='registrations', to='organisations.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("is_member", models.BooleanField(verbose_name="会员单位")),
+                (
+                    "nature_other",
+                    models.CharField(blank=True, max_length=60, verbose_name="单位性质（其他）"),
+                ),
+                (
+                    "industry_other",
+                    models.CharField(blank=True, max_length=60, verbose_name="重点产业（其他）"),
+                ),
+                (
+                    "is_specialised",
+                    models.BooleanField(
+                        default=False,
+                        help_text="经认定的“专精特新”中小企业",
+                        verbose_name="“专精特新”企业",
+                    ),
+                ),
+                (
+                    "is_high_tech",
+                    models.BooleanField(
+                        default=False, help_text="经认定的高新技术企业", verbose_name="高新技术企业"
+                    ),
+                ),
+                ("address", models.CharField(max_length=200, verbose_name="详细地址")),
+                (
+                    "postcode",
+                    models.CharField(
+                        max_length=6,
+                        validators=[xinban.core.validators.validate_postcode],
+                        verbose_name="邮编",
+                    ),
+                ),
+                (
+                    "management_department",
+                    models.CharField(max_length=60, verbose_name="活动归口管理部门"),
+                ),
+                ("promoter_name", models.CharField(max_length=30, verbose_name="活动推进者姓名")),
+                (
+                    "promoter_position",
+                    models.CharField(max_length=60, verbose_name="活动推进者部门及职务"),
+                ),
+                (
+                    "promoter_mobile",
+                    models.CharField(
+                        max_length=11,
+                        validators=[xinban.core.validators.validate_mainland_mobile],
+                        verbose_name="活动推进者手机",
+                    ),
+                ),
+                (
+                    "promoter_email",
+                    models.EmailField(max_length=254, verbose_name="活动推进者E-mail"),
+                ),
+                (
+                    "participation",
+                    models.CharField(
+                        choices=[("first", "首次参加活动"), ("continuing", "持续参加活动")],
+                        max_length=12,
+                        verbose_name="申报意向：参加情况",
+                    ),
+                ),
+                (
+                    "applies_with_experience",
+                    models.BooleanField(
+                        default=True, verbose_name="参加活动申报质量信得过班组建设经验"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "campaign",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="registrations",
+                        to="campaigns.campaign",
+                    ),
+                ),
+                (
+                    "domain",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="campaigns.domain",
+                        verbose_name="重点领域",
+                    ),
+                ),
+                (
+                    "industries",
+                    models.ManyToManyField(
+                        related_name="+", to="campaigns.industry", verbose_name="重点产业"
+                    ),
+                ),
+                (
+                    "nature",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="campaigns.organisationnature",
+                        verbose_name="单位性质",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="registrations",
+                        to="organisations.organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '报名表（附件2）',
-                'verbose_name_plural': '报名表（附件2）',
+                "verbose_name": "报名表（附件2）",
+                "verbose_name_plural": "报名表（附件2）",
             },
         ),
         migrations.CreateModel(
-            name='UnitMembership',
+            name="UnitMembership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('admin', '管理员'), ('member', '工作人员')], max_length=10, verbose_name='角色')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='organisations.recommendingunit')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[("admin", "管理员"), ("member", "工作人员")],
+                        max_length=10,
+                        verbose_name="角色",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        to="organisations.recommendingunit",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '推荐单位成员',
-                'verbose_name_plural': '推荐单位成员',
+                "verbose_name": "推荐单位成员",
+                "verbose_name_plural": "推荐单位成员",
             },
         ),
         migrations.AddField(
-            model_name='recommendingunit',
-            name='members',
-            field=models.ManyToManyField(related_name='recommending_units', through='organisations.UnitMembership', to=settings.AUTH_USER_MODEL, verbose_name='成员'),
+            model_name="recommendingunit",
+            name="members",
+            field=models.ManyToManyField(
+                related_name="recommending_units",
+                through="organisations.UnitMembership",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="成员",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='organisationmembership',
-            constraint=models.UniqueConstraint(fields=('organisation', 'user'), name='org_member_unique'),
+            model_name="organisationmembership",
+            constraint=models.UniqueConstraint(
+                fields=("organisation", "user"), name="org_member_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='registration',
-            constraint=models.UniqueConstraint(fields=('organisation', 'campaign'), name='registration_once_per_year'),
+            model_name="registration",
+            constraint=models.UniqueConstraint(
+                fields=("organisation", "campaign"), name="registration_once_per_year"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='unitmembership',
-            constraint=models.UniqueConstraint(fields=('unit', 'user'), name='unit_member_unique'),
+            model_name="unitmembership",
+            constraint=models.UniqueConstraint(fields=("unit", "user"), name="unit_member_unique"),
         ),
     ]

@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,93 +14,178 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='PanelMember',
+            name="PanelMember",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'verbose_name': '推荐单位评委',
-                'verbose_name_plural': '推荐单位评委',
+                "verbose_name": "推荐单位评委",
+                "verbose_name_plural": "推荐单位评委",
             },
         ),
         migrations.CreateModel(
-            name='Recommendation',
+            name="Recommendation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('opinion', models.TextField(verbose_name='推荐意见')),
-                ('position', models.PositiveSmallIntegerField(verbose_name='排序')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("opinion", models.TextField(verbose_name="推荐意见")),
+                ("position", models.PositiveSmallIntegerField(verbose_name="排序")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'verbose_name': '推荐',
-                'verbose_name_plural': '推荐',
-                'ordering': ['report', 'position', 'id'],
+                "verbose_name": "推荐",
+                "verbose_name_plural": "推荐",
+                "ordering": ["report", "position", "id"],
             },
         ),
         migrations.CreateModel(
-            name='UnitNote',
+            name="UnitNote",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('on_site_review', models.BooleanField(default=False, verbose_name='需现场评审')),
-                ('on_site_date', models.DateField(blank=True, null=True, verbose_name='现场评审日期')),
-                ('on_site_notes', models.TextField(blank=True, verbose_name='现场评审记录')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("on_site_review", models.BooleanField(default=False, verbose_name="需现场评审")),
+                (
+                    "on_site_date",
+                    models.DateField(blank=True, null=True, verbose_name="现场评审日期"),
+                ),
+                ("on_site_notes", models.TextField(blank=True, verbose_name="现场评审记录")),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'verbose_name': '现场评审',
-                'verbose_name_plural': '现场评审',
+                "verbose_name": "现场评审",
+                "verbose_name_plural": "现场评审",
             },
         ),
         migrations.CreateModel(
-            name='UnitQuota',
+            name="UnitQuota",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('per_organisation', models.PositiveSmallIntegerField(verbose_name='每家申报单位推荐名额')),
-                ('reason', models.CharField(blank=True, max_length=200, verbose_name='原因')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "per_organisation",
+                    models.PositiveSmallIntegerField(verbose_name="每家申报单位推荐名额"),
+                ),
+                ("reason", models.CharField(blank=True, max_length=200, verbose_name="原因")),
             ],
             options={
-                'verbose_name': '推荐名额',
-                'verbose_name_plural': '推荐名额',
+                "verbose_name": "推荐名额",
+                "verbose_name_plural": "推荐名额",
             },
         ),
         migrations.CreateModel(
-            name='UnitRecommendationReport',
+            name="UnitRecommendationReport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('draft', '填写中'), ('submitted', '已报送'), ('voided', '推荐无效')], default='draft', max_length=10, verbose_name='状态')),
-                ('filler_name', models.CharField(blank=True, max_length=30, verbose_name='填表人')),
-                ('filler_phone', models.CharField(blank=True, max_length=20, verbose_name='电话')),
-                ('fill_date', models.DateField(blank=True, null=True, verbose_name='填表日期')),
-                ('no_fee_declared', models.BooleanField(default=False, verbose_name='未以任何形式、任何名义向参与活动和推荐申报的单位和班组收取任何费用')),
-                ('declaration_accepted', models.BooleanField(default=False, verbose_name='确认推荐声明')),
-                ('stamped_scan', models.FileField(blank=True, upload_to='unit_reports/%Y/', verbose_name='盖章推荐表扫描件')),
-                ('stamped_scan_name', models.CharField(blank=True, max_length=200)),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('submitted_at', models.DateTimeField(blank=True, null=True)),
-                ('void_reason', models.TextField(blank=True, verbose_name='推荐无效原因')),
-                ('voided_at', models.DateTimeField(blank=True, null=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "填写中"),
+                            ("submitted", "已报送"),
+                            ("voided", "推荐无效"),
+                        ],
+                        default="draft",
+                        max_length=10,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("filler_name", models.CharField(blank=True, max_length=30, verbose_name="填表人")),
+                ("filler_phone", models.CharField(blank=True, max_length=20, verbose_name="电话")),
+                ("fill_date", models.DateField(blank=True, null=True, verbose_name="填表日期")),
+                (
+                    "no_fee_declared",
+                    models.BooleanField(
+                        default=False,
+                        verbose_name="未以任何形式、任何名义向参与活动和推荐申报的单位和班组收取任何费用",
+                    ),
+                ),
+                (
+                    "declaration_accepted",
+                    models.BooleanField(default=False, verbose_name="确认推荐声明"),
+                ),
+                (
+                    "stamped_scan",
+                    models.FileField(
+                        blank=True, upload_to="unit_reports/%Y/", verbose_name="盖章推荐表扫描件"
+                    ),
+                ),
+                ("stamped_scan_name", models.CharField(blank=True, max_length=200)),
+                ("version", models.PositiveIntegerField(default=1)),
+                ("submitted_at", models.DateTimeField(blank=True, null=True)),
+                ("void_reason", models.TextField(blank=True, verbose_name="推荐无效原因")),
+                ("voided_at", models.DateTimeField(blank=True, null=True)),
             ],
             options={
-                'verbose_name': '推荐表（附件5）',
-                'verbose_name_plural': '推荐表（附件5）',
+                "verbose_name": "推荐表（附件5）",
+                "verbose_name_plural": "推荐表（附件5）",
             },
         ),
         migrations.CreateModel(
-            name='Invitation',
+            name="Invitation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('email', models.EmailField(max_length=254, verbose_name='邮箱')),
-                ('role', models.CharField(choices=[('admin', '管理员'), ('member', '工作人员'), ('judge', '评委')], max_length=10, verbose_name='角色')),
-                ('token', models.CharField(max_length=64, unique=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('accepted_at', models.DateTimeField(blank=True, null=True)),
-                ('accepted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('invited_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("email", models.EmailField(max_length=254, verbose_name="邮箱")),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[("admin", "管理员"), ("member", "工作人员"), ("judge", "评委")],
+                        max_length=10,
+                        verbose_name="角色",
+                    ),
+                ),
+                ("token", models.CharField(max_length=64, unique=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("accepted_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "accepted_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "invited_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '邀请',
-                'verbose_name_plural': '邀请',
+                "verbose_name": "邀请",
+                "verbose_name_plural": "邀请",
             },
         ),
     ]

@@ -6,94 +6,145 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('applications', '0002_initial'),
-        ('campaigns', '0003_seed_taxonomies'),
-        ('organisations', '0001_initial'),
-        ('recommendation', '0001_initial'),
-        ('scoring', '0001_initial'),
+        ("applications", "0002_initial"),
+        ("campaigns", "0003_seed_taxonomies"),
+        ("organisations", "0001_initial"),
+        ("recommendation", "0001_initial"),
+        ("scoring", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='invitation',
-            name='judge',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='scoring.judge'),
+            model_name="invitation",
+            name="judge",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="+",
+                to="scoring.judge",
+            ),
         ),
         migrations.AddField(
-            model_name='invitation',
-            name='unit',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='organisations.recommendingunit'),
+            model_name="invitation",
+            name="unit",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, to="organisations.recommendingunit"
+            ),
         ),
         migrations.AddField(
-            model_name='panelmember',
-            name='judge',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='unit_panels', to='scoring.judge'),
+            model_name="panelmember",
+            name="judge",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="unit_panels",
+                to="scoring.judge",
+            ),
         ),
         migrations.AddField(
-            model_name='panelmember',
-            name='unit',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='panel', to='organisations.recommendingunit'),
+            model_name="panelmember",
+            name="unit",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="panel",
+                to="organisations.recommendingunit",
+            ),
         ),
         migrations.AddField(
-            model_name='recommendation',
-            name='application',
-            field=models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='recommendation', to='applications.application'),
+            model_name="recommendation",
+            name="application",
+            field=models.OneToOneField(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="recommendation",
+                to="applications.application",
+            ),
         ),
         migrations.AddField(
-            model_name='recommendation',
-            name='created_by',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="recommendation",
+            name="created_by",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='unitnote',
-            name='application',
-            field=models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='unit_note', to='applications.application'),
+            model_name="unitnote",
+            name="application",
+            field=models.OneToOneField(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="unit_note",
+                to="applications.application",
+            ),
         ),
         migrations.AddField(
-            model_name='unitquota',
-            name='campaign',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='campaigns.campaign'),
+            model_name="unitquota",
+            name="campaign",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, to="campaigns.campaign"
+            ),
         ),
         migrations.AddField(
-            model_name='unitquota',
-            name='unit',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='organisations.recommendingunit'),
+            model_name="unitquota",
+            name="unit",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, to="organisations.recommendingunit"
+            ),
         ),
         migrations.AddField(
-            model_name='unitrecommendationreport',
-            name='campaign',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='campaigns.campaign'),
+            model_name="unitrecommendationreport",
+            name="campaign",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, to="campaigns.campaign"
+            ),
         ),
         migrations.AddField(
-            model_name='unitrecommendationreport',
-            name='submitted_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="unitrecommendationreport",
+            name="submitted_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='unitrecommendationreport',
-            name='unit',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='reports', to='organisations.recommendingunit'),
+            model_name="unitrecommendationreport",
+            name="unit",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="reports",
+                to="organisations.recommendingunit",
+            ),
         ),
         migrations.AddField(
-            model_name='recommendation',
-            name='report',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='recommendations', to='recommendation.unitrecommendationreport'),
+            model_name="recommendation",
+            name="report",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="recommendations",
+                to="recommendation.unitrecommendationreport",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='panelmember',
-            constraint=models.UniqueConstraint(fields=('unit', 'judge'), name='panel_member_unique'),
+            model_name="panelmember",
+            constraint=models.UniqueConstraint(
+                fields=("unit", "judge"), name="panel_member_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='unitquota',
-            constraint=models.UniqueConstraint(fields=('unit', 'campaign'), name='quota_unique'),
+            model_name="unitquota",
+            constraint=models.UniqueConstraint(fields=("unit", "campaign"), name="quota_unique"),
         ),
         migrations.AddConstraint(
-            model_name='unitrecommendationreport',
-            constraint=models.UniqueConstraint(fields=('unit', 'campaign'), name='unit_report_unique'),
+            model_name="unitrecommendationreport",
+            constraint=models.UniqueConstraint(
+                fields=("unit", "campaign"), name="unit_report_unique"
+            ),
         ),
     ]

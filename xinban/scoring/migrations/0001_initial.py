@@ -8,130 +8,315 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('applications', '0002_initial'),
-        ('campaigns', '0003_seed_taxonomies'),
-        ('organisations', '0001_initial'),
+        ("applications", "0002_initial"),
+        ("campaigns", "0003_seed_taxonomies"),
+        ("organisations", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Judge',
+            name="Judge",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=30, verbose_name='姓名')),
-                ('employer', models.CharField(max_length=120, verbose_name='工作单位')),
-                ('tgq_number', models.CharField(blank=True, max_length=40, verbose_name='TGQ评委证书号')),
-                ('address', models.CharField(blank=True, max_length=200, verbose_name='通讯地址')),
-                ('email', models.EmailField(max_length=254, verbose_name='E-mail')),
-                ('mobile', models.CharField(max_length=11, verbose_name='手机')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('employer_organisation', models.ForeignKey(blank=True, help_text='评委所在单位如也在平台申报，请关联，用于回避', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='organisations.organisation', verbose_name='工作单位（平台内单位）')),
-                ('user', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='judge_profile', to=settings.AUTH_USER_MODEL, verbose_name='账号')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=30, verbose_name="姓名")),
+                ("employer", models.CharField(max_length=120, verbose_name="工作单位")),
+                (
+                    "tgq_number",
+                    models.CharField(blank=True, max_length=40, verbose_name="TGQ评委证书号"),
+                ),
+                ("address", models.CharField(blank=True, max_length=200, verbose_name="通讯地址")),
+                ("email", models.EmailField(max_length=254, verbose_name="E-mail")),
+                ("mobile", models.CharField(max_length=11, verbose_name="手机")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "employer_organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="评委所在单位如也在平台申报，请关联，用于回避",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="organisations.organisation",
+                        verbose_name="工作单位（平台内单位）",
+                    ),
+                ),
+                (
+                    "user",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="judge_profile",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="账号",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '评委',
-                'verbose_name_plural': '评委',
-                'ordering': ['name', 'id'],
+                "verbose_name": "评委",
+                "verbose_name_plural": "评委",
+                "ordering": ["name", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Rubric',
+            name="Rubric",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('stage', models.CharField(choices=[('unit', '推荐单位评审'), ('expert', '专家评委会审')], max_length=10, verbose_name='评审阶段')),
-                ('normalise_judges', models.BooleanField(default=False, help_text='抵消评委打分偏严或偏松（z 分数换算）', verbose_name='按评委标准化')),
-                ('campaign', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='rubrics', to='campaigns.campaign')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "stage",
+                    models.CharField(
+                        choices=[("unit", "推荐单位评审"), ("expert", "专家评委会审")],
+                        max_length=10,
+                        verbose_name="评审阶段",
+                    ),
+                ),
+                (
+                    "normalise_judges",
+                    models.BooleanField(
+                        default=False,
+                        help_text="抵消评委打分偏严或偏松（z 分数换算）",
+                        verbose_name="按评委标准化",
+                    ),
+                ),
+                (
+                    "campaign",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="rubrics",
+                        to="campaigns.campaign",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '评分细则',
-                'verbose_name_plural': '评分细则',
+                "verbose_name": "评分细则",
+                "verbose_name_plural": "评分细则",
             },
         ),
         migrations.CreateModel(
-            name='Criterion',
+            name="Criterion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=80, verbose_name='评分项')),
-                ('name_en', models.CharField(blank=True, max_length=120, verbose_name='英文名称')),
-                ('weight', models.DecimalField(decimal_places=2, default=Decimal('1'), max_digits=5, validators=[django.core.validators.MinValueValidator(Decimal('0.01'))], verbose_name='权重')),
-                ('max_points', models.DecimalField(decimal_places=1, max_digits=5, validators=[django.core.validators.MinValueValidator(Decimal('1'))], verbose_name='满分')),
-                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='排序')),
-                ('rubric', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='criteria', to='scoring.rubric')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=80, verbose_name="评分项")),
+                ("name_en", models.CharField(blank=True, max_length=120, verbose_name="英文名称")),
+                (
+                    "weight",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("1"),
+                        max_digits=5,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0.01"))],
+                        verbose_name="权重",
+                    ),
+                ),
+                (
+                    "max_points",
+                    models.DecimalField(
+                        decimal_places=1,
+                        max_digits=5,
+                        validators=[django.core.validators.MinValueValidator(Decimal("1"))],
+                        verbose_name="满分",
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=0, verbose_name="排序")),
+                (
+                    "rubric",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="criteria",
+                        to="scoring.rubric",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '评分项',
-                'verbose_name_plural': '评分项',
-                'ordering': ['rubric', 'position', 'id'],
+                "verbose_name": "评分项",
+                "verbose_name_plural": "评分项",
+                "ordering": ["rubric", "position", "id"],
             },
         ),
         migrations.CreateModel(
-            name='ScoreSheet',
+            name="ScoreSheet",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('stage', models.CharField(choices=[('unit', '推荐单位评审'), ('expert', '专家评委会审')], max_length=10)),
-                ('round', models.PositiveSmallIntegerField(default=1)),
-                ('status', models.CharField(choices=[('assigned', '待评分'), ('draft', '评分中'), ('submitted', '已提交')], default='assigned', max_length=10, verbose_name='状态')),
-                ('conformity', models.TextField(blank=True, verbose_name='符合标准程度')),
-                ('features', models.TextField(blank=True, verbose_name='特色')),
-                ('shortcomings', models.TextField(blank=True, verbose_name='不足之处')),
-                ('total', models.DecimalField(blank=True, decimal_places=3, max_digits=7, null=True, verbose_name='得分')),
-                ('assigned_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('submitted_at', models.DateTimeField(blank=True, null=True)),
-                ('reminded_at', models.DateTimeField(blank=True, null=True)),
-                ('application', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='score_sheets', to='applications.application')),
-                ('assigned_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('judge', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='sheets', to='scoring.judge')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "stage",
+                    models.CharField(
+                        choices=[("unit", "推荐单位评审"), ("expert", "专家评委会审")],
+                        max_length=10,
+                    ),
+                ),
+                ("round", models.PositiveSmallIntegerField(default=1)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("assigned", "待评分"),
+                            ("draft", "评分中"),
+                            ("submitted", "已提交"),
+                        ],
+                        default="assigned",
+                        max_length=10,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("conformity", models.TextField(blank=True, verbose_name="符合标准程度")),
+                ("features", models.TextField(blank=True, verbose_name="特色")),
+                ("shortcomings", models.TextField(blank=True, verbose_name="不足之处")),
+                (
+                    "total",
+                    models.DecimalField(
+                        blank=True, decimal_places=3, max_digits=7, null=True, verbose_name="得分"
+                    ),
+                ),
+                ("assigned_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("submitted_at", models.DateTimeField(blank=True, null=True)),
+                ("reminded_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "application",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="score_sheets",
+                        to="applications.application",
+                    ),
+                ),
+                (
+                    "assigned_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "judge",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="sheets",
+                        to="scoring.judge",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '评分表',
-                'verbose_name_plural': '评分表',
-                'ordering': ['application', 'judge'],
+                "verbose_name": "评分表",
+                "verbose_name_plural": "评分表",
+                "ordering": ["application", "judge"],
             },
         ),
         migrations.CreateModel(
-            name='CriterionScore',
+            name="CriterionScore",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('points', models.DecimalField(decimal_places=1, max_digits=5, verbose_name='得分')),
-                ('criterion', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='scoring.criterion')),
-                ('sheet', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='scores', to='scoring.scoresheet')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "points",
+                    models.DecimalField(decimal_places=1, max_digits=5, verbose_name="得分"),
+                ),
+                (
+                    "criterion",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="scoring.criterion",
+                    ),
+                ),
+                (
+                    "sheet",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="scores",
+                        to="scoring.scoresheet",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='ConflictDeclaration',
+            name="ConflictDeclaration",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reason', models.CharField(max_length=200, verbose_name='回避原因')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='organisations.organisation', verbose_name='单位')),
-                ('judge', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='conflicts', to='scoring.judge')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("reason", models.CharField(max_length=200, verbose_name="回避原因")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="organisations.organisation",
+                        verbose_name="单位",
+                    ),
+                ),
+                (
+                    "judge",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="conflicts",
+                        to="scoring.judge",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '回避声明',
-                'verbose_name_plural': '回避声明',
-                'constraints': [models.UniqueConstraint(fields=('judge', 'organisation'), name='conflict_unique')],
+                "verbose_name": "回避声明",
+                "verbose_name_plural": "回避声明",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("judge", "organisation"), name="conflict_unique"
+                    )
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='rubric',
-            constraint=models.UniqueConstraint(fields=('campaign', 'stage'), name='rubric_unique'),
+            model_name="rubric",
+            constraint=models.UniqueConstraint(fields=("campaign", "stage"), name="rubric_unique"),
         ),
         migrations.AddIndex(
-            model_name='scoresheet',
-            index=models.Index(fields=['stage', 'judge', 'status'], name='scoring_sco_stage_545c36_idx'),
+            model_name="scoresheet",
+            index=models.Index(
+                fields=["stage", "judge", "status"], name="scoring_sco_stage_545c36_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='scoresheet',
-            constraint=models.UniqueConstraint(fields=('application', 'judge', 'stage', 'round'), name='sheet_unique'),
+            model_name="scoresheet",
+            constraint=models.UniqueConstraint(
+                fields=("application", "judge", "stage", "round"), name="sheet_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='criterionscore',
-            constraint=models.UniqueConstraint(fields=('sheet', 'criterion'), name='criterion_score_unique'),
+            model_name="criterionscore",
+            constraint=models.UniqueConstraint(
+                fields=("sheet", "criterion"), name="criterion_score_unique"
+            ),
         ),
     ]

@@ -10,6 +10,9 @@ document.addEventListener("DOMContentLoaded", () => {
   document.querySelectorAll("[data-print]").forEach((button) => {
     button.addEventListener("click", () => window.print());
   });
+  document.querySelectorAll("[data-autosubmit]").forEach((input) => {
+    input.addEventListener("change", () => input.form && input.form.submit());
+  });
   // Confirm before destructive actions.
   document.querySelectorAll("form[data-confirm]").forEach((form) => {
     form.addEventListener("submit", (event) => {

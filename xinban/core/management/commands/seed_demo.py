@@ -21,19 +21,20 @@ import io
 import random
 import time
 import unicodedata
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from datetime import time as dtime
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
+from django.contrib.auth.hashers import make_password
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import transaction
-from django.db.models import ProtectedError, Q
+from django.db import models, transaction
+from django.db.models import ProtectedError, Q, QuerySet, RestrictedError
 from django.utils import timezone
 
 from xinban.accounts.models import User
@@ -777,6 +778,10 @@ GIVEN_NAMES: tuple[tuple[str, str], ...] = (
     ("文斌", "wenbin"),
 )
 TITLES = ("经理", "副经理", "主管", "质量工程师", "主任", "副主任", "专员")
+MOBILE_PREFIXES = (
+    "133", "135", "136", "137", "138", "139", "150", "151", "152", "158", "159",
+    "177", "180", "181", "186", "187", "189", "199",
+)  # fmt: skip
 OTHER_NATURES = ("集体所有制", "民办非企业单位", "股份合作制")
 
 # --- teams ------------------------------------------------------------------------------
@@ -1132,6 +1137,7 @@ class Created:
 
 
 Numbering = Callable[[int], str]
+M = TypeVar("M", bound=models.Model)
 
 
 def aware(day: date, at: dtime = dtime.min) -> datetime:
@@ -1172,6 +1178,31 @@ def stamped_sample_pdf() -> bytes:
     pdf.showPage()
     pdf.save()
     return buffer.getvalue()
+
+
+def bulk_create_dated(model: type[M], rows: list[M], *, keep: bool = True) -> list[M]:
+    """``bulk_create`` that keeps the ``created_at`` / ``updated_at`` the rows carry (the
+    auto_now_add / auto_now fields would overwrite them with now), so that the demo's
+    history is spread over the year; rows without a value get now. The fields' flags are
+    switched off only during the insert of this one-off, single-threaded process."""
+    fields = [
+        f
+        for f in model._meta.concrete_fields
+        if keep and (getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False))
+    ]
+    now = timezone.now()
+    for row in rows:
+        for f in fields:
+            if getattr(row, f.attname) is None:
+                setattr(row, f.attname, now)
+    saved = [(f, f.auto_now, f.auto_now_add) for f in fields]  # type: ignore[attr-defined]
+    try:
+        for f in fields:
+            f.auto_now = f.auto_now_add = False  # type: ignore[attr-defined]
+        return model._default_manager.bulk_create(rows, batch_size=500)
+    finally:
+        for f, auto_now, auto_now_add in saved:
+            f.auto_now, f.auto_now_add = auto_now, auto_now_add  # type: ignore[attr-defined]
 
 
 def _pct(rng: random.Random, low: float, high: float) -> Decimal:
@@ -1215,6 +1246,7 @@ class DemoBuilder:
         self.plans: dict[int, OrgPlan] = {}  # organisation id → plan
         self.used_names: set[str] = set(Organisation.objects.values_list("name", flat=True))
         self._pdf: bytes | None = None
+        self._password_hash: str | None = None
 
     # --- reference data -----------------------------------------------------------------
 
@@ -1283,7 +1315,8 @@ class DemoBuilder:
         return surname + given, f"{g_py}.{s_py}"
 
     def _mobile(self) -> str:
-        return "1" + self.rng.choice("35789") + "".join(self.rng.choices("0123456789", k=9))
+        prefix = self.rng.choice(MOBILE_PREFIXES)
+        return prefix + "".join(self.rng.choices("0123456789", k=11 - len(prefix)))
 
     def _weighted(self, weights: dict[str, int] | Sequence[tuple[str, int]]) -> str:
         items = list(weights.items()) if isinstance(weights, dict) else list(weights)
@@ -1384,7 +1417,7 @@ class DemoBuilder:
             promoter_name=promoter,
             promoter_email=f"{email_local}@{slug}.demo.saq",
             promoter_mobile=self._mobile(),
-            promoter_position=f"{department}{rng.choice(TITLES)}",
+            promoter_position=f"{department} {rng.choice(TITLES)}",
             address=f"上海市{district.name}{rng.choice(district.roads)}{rng.randint(1, 2999)}号",
             postcode=f"{district.postcode + rng.randint(0, 9):06d}",
         )
@@ -1435,7 +1468,13 @@ class DemoBuilder:
                     applies_with_experience=True,
                 )
             )
-        registrations = Registration.objects.bulk_create(rows, batch_size=500)
+        if self.backdate and campaign.year < self.today.year:
+            for row in rows:
+                row.created_at = row.updated_at = aware(
+                    date(campaign.year, 2, 1) + timedelta(days=self.rng.randint(0, 100)),
+                    dtime(9 + self.rng.randint(0, 8), self.rng.randint(0, 59)),
+                )
+        registrations = bulk_create_dated(Registration, rows, keep=self.backdate)
         through = Registration.industries.through
         through.objects.bulk_create(
             [
@@ -1445,15 +1484,6 @@ class DemoBuilder:
             ],
             batch_size=1000,
         )
-        if self.backdate and campaign.year < self.today.year:
-            for registration in registrations:
-                registration.created_at = registration.updated_at = aware(
-                    date(campaign.year, 2, 1) + timedelta(days=self.rng.randint(0, 100)),
-                    dtime(9 + self.rng.randint(0, 8), self.rng.randint(0, 59)),
-                )
-            Registration.objects.bulk_update(
-                registrations, ["created_at", "updated_at"], batch_size=500
-            )
         ids = {r.pk for r in registrations}
         return [
             r
@@ -1517,13 +1547,15 @@ class DemoBuilder:
                 break
             counts[registration.pk] = 1
             remaining -= 1
-        growable = [r for r in order if counts[r.pk] and counts[r.pk] < slots[r.pk]]
+        growable = [r.pk for r in order if counts[r.pk] and counts[r.pk] < slots[r.pk]]
         while remaining > 0 and growable:  # … then some get a second or a third
-            registration = self.rng.choice(growable)
-            counts[registration.pk] += 1
+            index = self.rng.randrange(len(growable))
+            pk = growable[index]
+            counts[pk] += 1
             remaining -= 1
-            if counts[registration.pk] >= slots[registration.pk]:
-                growable.remove(registration)
+            if counts[pk] >= slots[pk]:
+                growable[index] = growable[-1]
+                growable.pop()
         plans: list[AppPlan] = []
         for registration in order:
             if not counts[registration.pk]:
@@ -1682,15 +1714,21 @@ class DemoBuilder:
                 app.stamped_form.name = self._stamped_file(app.number)
                 short = registration.organisation.short_name
                 app.stamped_form_name = f"{short}{app.team_name}申报表（盖章）.pdf"
+            app.created_at = plan.created_at
+            app.updated_at = max(plan.created_at, plan.submitted_at or plan.created_at)
             applications.append(app)
-        Application.objects.bulk_create(applications, batch_size=500)
+        bulk_create_dated(Application, applications, keep=self.backdate)
         revisions = []
         for app, plan in zip(applications, plans, strict=True):
             assert app.pk is not None
             if plan.submitted_at is None:
                 continue
-            # No attachments yet: tell the snapshot so, instead of asking the database.
-            app._prefetched_objects_cache = {"attachments": Attachment.objects.none()}
+            # No attachments yet: tell the snapshot so (as a prefetch would), instead of
+            # asking the database once per application.
+            no_attachments = Attachment.objects.none()
+            no_attachments._result_cache = []
+            no_attachments._prefetch_done = True  # type: ignore[attr-defined]
+            app._prefetched_objects_cache = {"attachments": no_attachments}  # type: ignore[attr-defined]
             revisions.append(
                 ApplicationRevision(
                     application=app,
@@ -1701,23 +1739,20 @@ class DemoBuilder:
                 )
             )
         ApplicationRevision.objects.bulk_create(revisions, batch_size=500)
-        if self.backdate:
-            for app, plan in zip(applications, plans, strict=True):
-                app.created_at = plan.created_at
-                app.updated_at = max(plan.created_at, plan.submitted_at or plan.created_at)
-            Application.objects.bulk_update(
-                applications, ["created_at", "updated_at"], batch_size=500
-            )
         return applications
 
     # --- people -------------------------------------------------------------------------
 
-    def user(self, login: Login, *, password: str | None = DEMO_PASSWORD, **extra: Any) -> User:
+    def user(self, login: Login, *, usable: bool = True, **extra: Any) -> User:
+        """A verified demo user. The password is hashed once (argon2 is slow on purpose)
+        and the hash shared by the demo accounts, which all have the same password."""
         user = User(email=login.email, name=login.name, email_verified=True, **extra)
-        if password is None:
+        if not usable:
             user.set_unusable_password()
         else:
-            user.set_password(password)
+            if self._password_hash is None:
+                self._password_hash = make_password(DEMO_PASSWORD)
+            user.password = self._password_hash
         user.save()
         self.created.user_ids.append(user.pk)
         return user
@@ -1749,6 +1784,29 @@ def latest_marker() -> AuditEntry | None:
     )
 
 
+def delete_with_dependents(queryset: QuerySet[Any], depth: int = 0) -> int:
+    """Delete the rows and, first, whatever protects them from deletion (a recommendation
+    of a demo application, a judge profile of a demo user, …): it was made in the demo.
+    Returns how many rows of the queryset's own model were deleted."""
+    model = queryset.model
+    for _attempt in range(20):
+        try:
+            with transaction.atomic():  # a savepoint, so that a refused delete can be retried
+                return queryset.delete()[1].get(model._meta.label, 0)
+        except (ProtectedError, RestrictedError) as exc:
+            if depth >= 8:
+                raise CommandError(f"演示数据仍被其他数据引用，无法清除：{exc.args[0]}") from exc
+            blockers = (
+                exc.protected_objects if isinstance(exc, ProtectedError) else exc.restricted_objects
+            )
+            by_model: dict[type[models.Model], list[Any]] = defaultdict(list)
+            for obj in blockers:
+                by_model[type(obj)].append(obj.pk)
+            for blocker_model, pks in by_model.items():
+                delete_with_dependents(blocker_model._default_manager.filter(pk__in=pks), depth + 1)
+    raise CommandError(f"无法清除 {model._meta.label} 的演示数据。")
+
+
 def demo_reset(marker: AuditEntry) -> dict[str, int]:
     """Delete what the run recorded in ``marker`` (and what hangs off it)."""
     ids: dict[str, list[int]] = marker.changes
@@ -1766,32 +1824,22 @@ def demo_reset(marker: AuditEntry) -> dict[str, int]:
     files += list(
         Attachment.objects.filter(application__in=applications).values_list("file", flat=True)
     )
-    counts: dict[str, int] = {}
-    try:
-        counts["applications"] = applications.delete()[1].get("applications.Application", 0)
-        counts["registrations"] = Registration.objects.filter(
-            Q(campaign_id__in=campaigns) | Q(organisation_id__in=organisations)
-        ).delete()[0]
-        counts["organisations"] = (
-            Organisation.objects.filter(pk__in=organisations)
-            .delete()[1]
-            .get("organisations.Organisation", 0)
-        )
-        counts["campaigns"] = (
-            Campaign.objects.filter(pk__in=campaigns).delete()[1].get("campaigns.Campaign", 0)
-        )
-        YearSequence.objects.filter(year__in=ids.get("years", [])).delete()
-        counts["units"] = (
-            RecommendingUnit.objects.filter(pk__in=units)
-            .delete()[1]
-            .get("organisations.RecommendingUnit", 0)
-        )
-        GuidingUnit.objects.filter(pk__in=ids.get("guiding_unit_ids", [])).delete()
-        counts["users"] = (
-            User.objects.filter(pk__in=ids.get("user_ids", [])).delete()[1].get("accounts.User", 0)
-        )
-    except ProtectedError as exc:
-        raise CommandError(f"演示数据仍被其他数据引用，无法清除：{exc.args[0]}") from exc
+    counts = {
+        "applications": delete_with_dependents(applications),
+        "registrations": delete_with_dependents(
+            Registration.objects.filter(
+                Q(campaign_id__in=campaigns) | Q(organisation_id__in=organisations)
+            )
+        ),
+        "organisations": delete_with_dependents(Organisation.objects.filter(pk__in=organisations)),
+        "campaigns": delete_with_dependents(Campaign.objects.filter(pk__in=campaigns)),
+        "units": delete_with_dependents(RecommendingUnit.objects.filter(pk__in=units)),
+        "guiding_units": delete_with_dependents(
+            GuidingUnit.objects.filter(pk__in=ids.get("guiding_unit_ids", []))
+        ),
+        "users": delete_with_dependents(User.objects.filter(pk__in=ids.get("user_ids", []))),
+    }
+    YearSequence.objects.filter(year__in=ids.get("years", [])).delete()
 
     def remove_files() -> None:
         for name in files:

@@ -1,0 +1,410 @@
+"""``manage.py bench`` (``make bench``): how the main pages scale with the data.
+
+The command never touches the configured database. It re-executes itself in a
+subprocess whose ``DATABASE_URL`` and ``XINBAN_VAR_DIR`` point to a new temporary
+directory, migrates that empty SQLite database, seeds 1,000 and then 10,000
+applications (bulk inserts, through the demo generator) and measures, with Django's test
+client and logged-in personas, the median latency of each page over ``--requests``
+requests after ``--warmup`` warm-ups, next to the minimal view ``/_minimal/`` (same
+middleware, no work) as the baseline.
+
+Each figure is printed on its own line as ``NAME ratio=R target<=T``, e.g.::
+
+    staff_list_vs_minimal ratio=2.10 target<=3
+    staff_list_10k_vs_1k ratio=1.05 target<=1.3
+
+A page that does not exist yet (no URL, 404, 500, …) is reported as
+``NAME skipped (reason)``. ``--strict`` exits with status 1 when a figure misses its
+target.
+
+To measure another page, add a :class:`Page` to :data:`PAGES` (and, if it needs one, a
+persona or an object to :class:`BenchContext`); to compute another figure, add a function
+to :data:`FIGURES`.
+"""
+
+from __future__ import annotations
+
+import gc
+import math
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connection, transaction
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from xinban.accounts.models import User
+from xinban.applications.models import Application, ApplicationState, YearSequence
+from xinban.campaigns.models import Campaign
+from xinban.core.management.commands.seed_demo import (
+    CURRENT_STATE_WEIGHTS,
+    DemoBuilder,
+)
+from xinban.organisations.models import (
+    Organisation,
+    OrganisationMembership,
+    UnitMembership,
+    UnitRole,
+)
+
+CHILD_ENV = "XINBAN_BENCH_DIR"  # set (to the temporary directory) in the subprocess only
+DEFAULT_SIZES = "1000,10000"
+SEED = 20240009
+
+
+# --- what is measured -------------------------------------------------------------------
+
+
+@dataclass
+class BenchContext:
+    """The personas (logged-in clients) and the objects the pages are about."""
+
+    clients: dict[str, Client] = field(default_factory=dict)
+    application_pk: int = 0
+    campaign_year: int = 0
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str
+    persona: str  # a key of BenchContext.clients
+    url: Callable[[BenchContext], str]
+
+
+PAGES: list[Page] = [
+    Page("minimal", "staff", lambda ctx: reverse("core:minimal")),
+    Page("staff_list", "staff", lambda ctx: reverse("applications:staff_list")),
+    Page("dashboard", "applicant", lambda ctx: reverse("applications:dashboard")),
+    Page(
+        "detail", "applicant", lambda ctx: reverse("applications:detail", args=[ctx.application_pk])
+    ),
+]
+BASELINE = "minimal"
+
+
+@dataclass(frozen=True)
+class Timing:
+    median_ms: float
+    queries: int
+
+
+@dataclass(frozen=True)
+class Skipped:
+    reason: str
+
+
+Result = Timing | Skipped
+Results = dict[int, dict[str, Result]]  # size → page name → result
+
+
+@dataclass(frozen=True)
+class Figure:
+    name: str
+    ratio: float | None  # None: skipped
+    target: float
+    reason: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.ratio is None or self.ratio <= self.target
+
+    def line(self) -> str:
+        if self.ratio is None:
+            return f"{self.name} skipped ({self.reason})"
+        return f"{self.name} ratio={self.ratio:.2f} target<={self.target:g}"
+
+
+def size_label(size: int) -> str:
+    return f"{size // 1000}k" if size % 1000 == 0 and size >= 1000 else str(size)
+
+
+def _ratio(name: str, top: Result | None, bottom: Result | None, target: float) -> Figure:
+    for result in (top, bottom):
+        if result is None:
+            return Figure(name, None, target, "not measured")
+        if isinstance(result, Skipped):
+            return Figure(name, None, target, result.reason)
+    assert isinstance(top, Timing) and isinstance(bottom, Timing)
+    return Figure(name, top.median_ms / max(bottom.median_ms, 1e-6), target)
+
+
+def figures_vs_baseline(results: Results) -> Iterator[Figure]:
+    """Each page against the minimal view, at the largest size: what the page's own work
+    costs on top of the middleware."""
+    largest = results[max(results)]
+    for page in PAGES:
+        if page.name != BASELINE:
+            yield _ratio(
+                f"{page.name}_vs_{BASELINE}", largest.get(page.name), largest.get(BASELINE), 3
+            )
+
+
+def figures_scaling(results: Results) -> Iterator[Figure]:
+    """Each page at the largest size against the smallest: pages must not grow with the
+    number of rows (pagination, no N+1 queries)."""
+    small, large = min(results), max(results)
+    if small == large:
+        return
+    for page in PAGES:
+        if page.name != BASELINE:
+            yield _ratio(
+                f"{page.name}_{size_label(large)}_vs_{size_label(small)}",
+                results[large].get(page.name),
+                results[small].get(page.name),
+                1.3,
+            )
+
+
+FIGURES: list[Callable[[Results], Iterator[Figure]]] = [figures_vs_baseline, figures_scaling]
+
+
+# --- measuring --------------------------------------------------------------------------
+
+
+def measure(client: Client, url: str, *, requests: int, warmup: int) -> Result:
+    try:
+        for _ in range(max(1, warmup)):
+            response = client.get(url)
+            if response.status_code != 200:
+                return Skipped(f"HTTP {response.status_code}")
+        with CaptureQueriesContext(connection) as captured:
+            client.get(url)
+        queries = len(captured)  # now: the next request clears the connection's log
+        gc.collect()
+        samples = []
+        for _ in range(requests):
+            started = time.perf_counter()
+            client.get(url)
+            samples.append(time.perf_counter() - started)
+    except Exception as exc:  # a page still being written must not stop the benchmark
+        return Skipped(f"{type(exc).__name__}: {str(exc)[:80]}")
+    return Timing(median_ms=statistics.median(samples) * 1000, queries=queries)
+
+
+def measure_pages(ctx: BenchContext, *, requests: int, warmup: int) -> dict[str, Result]:
+    results: dict[str, Result] = {}
+    for page in PAGES:
+        try:
+            url = page.url(ctx)
+        except NoReverseMatch as exc:
+            results[page.name] = Skipped(f"no URL: {str(exc)[:60]}")
+            continue
+        client = ctx.clients.get(page.persona)
+        if client is None:
+            results[page.name] = Skipped(f"no persona {page.persona}")
+            continue
+        results[page.name] = measure(client, url, requests=requests, warmup=warmup)
+    return results
+
+
+# --- data -------------------------------------------------------------------------------
+
+
+class BlockNumbering:
+    """Hands out 编号 from memory and writes the year's sequence once at the end (the
+    service's per-number row lock would dominate a 10,000-row bulk insert)."""
+
+    def __init__(self) -> None:
+        self.last: dict[int, int] = {}
+
+    def __call__(self, year: int) -> str:
+        if year not in self.last:
+            self.last[year] = YearSequence.objects.get_or_create(year=year)[0].last
+        self.last[year] += 1
+        return f"{year}{self.last[year]:04d}"
+
+    def flush(self) -> None:
+        for year, last in self.last.items():
+            YearSequence.objects.filter(year=year).update(last=last)
+
+
+class BenchData:
+    def __init__(self) -> None:
+        self.numbering = BlockNumbering()
+        self.builder = DemoBuilder(
+            rng=random.Random(SEED), numbering=self.numbering, with_files=False, backdate=False
+        )
+        self.campaign: Campaign | None = None
+
+    def base(self) -> BenchContext:
+        """The campaign, the units, the personas and the applicant's own applications."""
+        builder = self.builder
+        year = timezone.localdate().year
+        with transaction.atomic():
+            builder.ensure_units()
+            self.campaign = builder.campaign(year, open_now=True)
+            staff = User.objects.create(
+                email="staff@bench.invalid", name="质协", is_association_staff=True
+            )
+            applicant = User.objects.create(email="applicant@bench.invalid", name="申报人")
+            unit_admin = User.objects.create(email="unit@bench.invalid", name="推荐单位")
+            plan = builder.plan_organisation()
+            plan.unit = "浦东新区"
+            (organisation,) = builder.create_organisations([plan])
+            OrganisationMembership.objects.create(organisation=organisation, user=applicant)
+            UnitMembership.objects.create(
+                unit=builder.units["浦东新区"], user=unit_admin, role=UnitRole.ADMIN
+            )
+            registrations = builder.register(self.campaign, [organisation])
+            plans = builder.plan_applications(
+                self.campaign,
+                registrations,
+                target=3,
+                weights={ApplicationState.SUBMITTED: 1},
+            )
+            applications = builder.create_applications(plans)
+            self.numbering.flush()
+        ctx = BenchContext(application_pk=applications[0].pk, campaign_year=year)
+        for persona, user in (("staff", staff), ("applicant", applicant), ("unit", unit_admin)):
+            client = Client()
+            client.force_login(user)
+            ctx.clients[persona] = client
+        return ctx
+
+    def grow_to(self, total: int) -> None:
+        """Add organisations, their registrations and applications until there are
+        ``total`` applications (about 2.6 per organisation, at most 3)."""
+        assert self.campaign is not None
+        builder = self.builder
+        while (missing := total - Application.objects.count()) > 0:
+            with transaction.atomic():
+                count = max(1, math.ceil(missing / 2.6))
+                organisations = builder.create_organisations(
+                    [builder.plan_organisation() for _ in range(count)]
+                )
+                registrations = builder.register(self.campaign, organisations)
+                plans = builder.plan_applications(
+                    self.campaign, registrations, target=missing, weights=CURRENT_STATE_WEIGHTS
+                )
+                builder.create_applications(plans)
+                self.numbering.flush()
+
+
+# --- the command ------------------------------------------------------------------------
+
+
+class Command(BaseCommand):
+    help = "性能基准：在临时数据库中生成 1,000 和 10,000 份申报，测量主要页面的响应时间。"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--requests", type=int, default=30, help="每页计时的请求数")
+        parser.add_argument("--warmup", type=int, default=3, help="每页预热请求数")
+        parser.add_argument(
+            "--sizes", default=DEFAULT_SIZES, help=f"申报数，逗号分隔（默认 {DEFAULT_SIZES}）"
+        )
+        parser.add_argument("--strict", action="store_true", help="有指标超出目标时以状态 1 退出")
+        parser.add_argument("--keep", action="store_true", help="保留临时目录（便于排查）")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if os.environ.get(CHILD_ENV):
+            self._run(options)
+        else:
+            self._spawn(options)
+
+    # The parent: a throwaway directory and database, then this command again inside.
+    def _spawn(self, options: dict[str, Any]) -> None:
+        directory = Path(tempfile.mkdtemp(prefix="xinban-bench-"))
+        env = {
+            **os.environ,
+            CHILD_ENV: str(directory),
+            "DATABASE_URL": f"sqlite:///{directory / 'bench.sqlite3'}",
+            "XINBAN_VAR_DIR": str(directory),
+            "MEDIA_ROOT": str(directory / "media"),
+            "DEBUG": "0",
+            "XINBAN_FAST_HASHER": "1",
+            "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+            "LOG_LEVEL": "WARNING",
+        }
+        argv = [
+            sys.executable,
+            str(Path(settings.BASE_DIR) / "manage.py"),
+            "bench",
+            f"--requests={options['requests']}",
+            f"--warmup={options['warmup']}",
+            f"--sizes={options['sizes']}",
+            *(["--strict"] if options["strict"] else []),
+        ]
+        self.stdout.write(f"bench: throwaway database in {directory}")
+        self.stdout.flush()
+        try:
+            completed = subprocess.run(argv, env=env, check=False)  # noqa: S603 (own argv)
+        finally:
+            if options["keep"]:
+                self.stdout.write(f"bench: kept {directory}")
+            else:
+                shutil.rmtree(directory, ignore_errors=True)
+        if completed.returncode:
+            raise CommandError(
+                f"bench exited with status {completed.returncode}",
+                returncode=completed.returncode,
+            )
+
+    # The child: refuses anything but the throwaway database it was given.
+    def _run(self, options: dict[str, Any]) -> None:
+        directory = Path(os.environ[CHILD_ENV]).resolve()
+        database = connection.settings_dict
+        name = Path(str(database["NAME"])).resolve()
+        if database["ENGINE"] != "django.db.backends.sqlite3" or directory not in name.parents:
+            raise CommandError(f"bench: refusing to run on {database['ENGINE']} {name}")
+        sizes = sorted({int(s) for s in str(options["sizes"]).split(",") if s.strip()})
+        if not sizes:
+            raise CommandError("bench: --sizes is empty")
+        started = time.monotonic()
+        call_command("migrate", verbosity=0, interactive=False)
+        if Application.objects.exists() or Organisation.objects.exists():
+            raise CommandError("bench: the throwaway database is not empty")
+        data = BenchData()
+        ctx = data.base()
+        results: Results = {}
+        for size in sizes:
+            seeding = time.monotonic()
+            data.grow_to(size)
+            self.stdout.write(
+                f"seeded {Application.objects.count()} applications, "
+                f"{Organisation.objects.count()} organisations "
+                f"in {time.monotonic() - seeding:.1f}s"
+            )
+            results[size] = measure_pages(
+                ctx, requests=options["requests"], warmup=options["warmup"]
+            )
+            for page_name, result in results[size].items():
+                if isinstance(result, Timing):
+                    self.stdout.write(
+                        f"  {page_name}@{size_label(size)} median={result.median_ms:.2f}ms "
+                        f"queries={result.queries}"
+                    )
+                else:
+                    self.stdout.write(f"  {page_name}@{size_label(size)} skipped ({result.reason})")
+            self.stdout.flush()
+        missed = []
+        for figure_function in FIGURES:
+            for figure in figure_function(results):
+                self.stdout.write(figure.line())
+                if not figure.ok:
+                    missed.append(figure.name)
+        for page in PAGES:
+            counts = [results[s].get(page.name) for s in sizes]
+            if all(isinstance(c, Timing) for c in counts):
+                per_size = " ".join(
+                    f"{size_label(s)}={c.queries}"  # type: ignore[union-attr]
+                    for s, c in zip(sizes, counts, strict=True)
+                )
+                self.stdout.write(f"{page.name}_queries {per_size}")
+        self.stdout.write(f"bench: done in {time.monotonic() - started:.1f}s")
+        if missed and options["strict"]:
+            raise CommandError(f"bench: over target: {', '.join(missed)}", returncode=1)

@@ -1,0 +1,475 @@
+"""The official 附件5 推荐表 (a recommending unit's recommendation form) as Excel and Word.
+
+The unit prints it, stamps it (单位公章) and uploads the scan. Both formats follow the
+notice's layout: "附件5", the title, the unit line, part 一 (the recommended teams, one row
+each, and the 班组人数总计 row), part 二 (评委名单), part 三 (推荐声明, verbatim), the
+填表人 / 电话 / 填表日期 lines and the notes 注1–2.
+
+In the spreadsheet every value is text or a number, never a formula: user text goes
+through :func:`xinban.core.spreadsheets.write_safe`, and the total is the computed sum.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import unicodedata
+from collections.abc import Sequence
+from copy import copy, deepcopy
+from dataclasses import dataclass
+
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt
+from docx.table import Table as DocxTable
+from docx.text.paragraph import Paragraph as DocxParagraph
+from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
+from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.styles.cell_style import StyleArray
+from openpyxl.worksheet.page import PageMargins
+from openpyxl.worksheet.worksheet import Worksheet
+
+from xinban.applications.documents import (
+    DOCX_FONTS,
+    DOCX_SIZES,
+    _docx_borders,
+    _docx_defaults,
+    _set_fonts,
+    clean,
+)
+from xinban.core.spreadsheets import write_safe
+from xinban.core.uploads import download_name_for
+
+ATTACHMENT_LABEL = "附件5"
+UNIT_LABEL = "推荐各区/行业/集团（单位公章）："
+PART_ONE = "一、上海市质量信得过班组建设经验"
+PART_TWO = "二、评委名单"
+PART_THREE = "三、推荐声明"
+TEAM_HEADERS = (
+    "企业名称",
+    "班组名称",
+    "班组人数",
+    "材料评价（符合标准程度/特色/不足之处）",
+    "打分",
+    "排序",
+    "评委",
+    "推荐意见",
+)
+TOTAL_LABEL = "班组人数总计"
+JUDGE_HEADERS = ("姓名", "工作单位", "TGQ 评委证书号", "通讯地址", "E-mail", "手机")
+DECLARATION = (
+    "本单位遵守上海市群众性质量提升活动的有关规定，承诺遵守评审工作纪律，所提供的推荐申报"
+    "材料真实有效，且不存在任何违反《中华人民共和国保守国家秘密法》等相关法律法规及侵犯他人"
+    "知识产权的情形。如存在争议，将积极调查处理。如存在材料虚假或违纪行为，将承担相应责任。"
+)
+FILLER_LABEL = "填表人："
+PHONE_LABEL = "电话："
+DATE_LABEL = "填表日期："
+NOTES = (
+    "注：1、此表是推荐单位的正式汇总材料。",
+    "2、附件名称：推荐单位+质量班组活动统计表",
+)
+# The notice's note 2 names the file so (literally, although it reads like 附件6's name).
+FILE_SUFFIX = "质量班组活动统计表"
+AUTHOR = "上海市质量协会"
+
+
+@dataclass(frozen=True)
+class RecommendedRow:
+    """One recommended team, as printed (text already display text)."""
+
+    enterprise: str
+    team: str
+    team_size: int
+    conformity: str  # 符合标准程度
+    features: str  # 特色
+    shortcomings: str  # 不足之处
+    score: str
+    rank: int
+    judges: str
+    opinion: str
+
+    @property
+    def evaluation(self) -> str:
+        """The 材料评价 cell: the three parts, one per line."""
+        return (
+            f"符合标准程度：{clean(self.conformity)}\n"
+            f"特色：{clean(self.features)}\n"
+            f"不足之处：{clean(self.shortcomings)}"
+        )
+
+
+@dataclass(frozen=True)
+class JudgeRow:
+    name: str
+    employer: str
+    tgq_number: str
+    address: str
+    email: str
+    mobile: str
+
+
+@dataclass(frozen=True)
+class RecommendationFormData:
+    year: int
+    unit: str
+    rows: Sequence[RecommendedRow]
+    judges: Sequence[JudgeRow]
+    filler_name: str
+    filler_phone: str
+    fill_date: str
+    declaration: str = DECLARATION
+
+    @property
+    def title(self) -> str:
+        return f"{self.year}年上海市“质量信得过班组”建设经验推荐表"
+
+    @property
+    def total_team_size(self) -> int:
+        return sum(row.team_size for row in self.rows)
+
+
+def _team_cells(row: RecommendedRow) -> tuple[str | int, ...]:
+    return (
+        row.enterprise,
+        row.team,
+        row.team_size,
+        row.evaluation,
+        row.score,
+        row.rank,
+        row.judges,
+        row.opinion,
+    )
+
+
+def _judge_cells(judge: JudgeRow) -> tuple[str, ...]:
+    return (judge.name, judge.employer, judge.tgq_number, judge.address, judge.email, judge.mobile)
+
+
+def download_name(unit: str, ext: str) -> str:
+    """'闵行区质量协会质量班组活动统计表.xlsx': 推荐单位+质量班组活动统计表 (附件5, 注2).
+    The unit is shortened first so that a very long name never cuts the fixed part."""
+    return download_name_for(unit[: 100 - len(FILE_SUFFIX)], FILE_SUFFIX, "", ext)
+
+
+# --- Excel ----------------------------------------------------------------------------
+
+COLUMNS = 8  # A–H: the team table's columns
+# Character widths of A–H. The judge table shares them: 姓名 A, 工作单位 B, TGQ C,
+# 通讯地址 D, E-mail E:G, 手机 H.
+COLUMN_WIDTHS = (24.0, 20.0, 12.0, 46.0, 8.0, 8.0, 18.0, 28.0)
+JUDGE_SPANS = ((1, 1), (2, 2), (3, 3), (4, 4), (5, 7), (8, 8))  # first, last column
+XLSX_FONT = "宋体"
+XLSX_TITLE_FONT = "黑体"
+LINE_HEIGHT_PT = 15.0
+SHEET_TITLE = "推荐表"
+
+_THIN = Side(style="thin", color="000000")
+_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_STYLES = {
+    "label": (Font(name=XLSX_FONT, size=10.5), None, Alignment(vertical="center")),
+    "small": (Font(name=XLSX_FONT, size=9), None, Alignment(vertical="center")),
+    "title": (
+        Font(name=XLSX_TITLE_FONT, size=16, bold=True),
+        None,
+        Alignment(horizontal="center", vertical="center"),
+    ),
+    "heading": (Font(name=XLSX_FONT, size=11, bold=True), None, Alignment(vertical="center")),
+    "paragraph": (
+        Font(name=XLSX_FONT, size=10.5),
+        None,
+        Alignment(vertical="top", wrap_text=True),
+    ),
+    "header": (
+        Font(name=XLSX_FONT, size=10.5, bold=True),
+        _BORDER,
+        Alignment(horizontal="center", vertical="center", wrap_text=True),
+    ),
+    "text": (
+        Font(name=XLSX_FONT, size=10.5),
+        _BORDER,
+        Alignment(vertical="top", wrap_text=True),
+    ),
+    "number": (
+        Font(name=XLSX_FONT, size=10.5),
+        _BORDER,
+        Alignment(horizontal="center", vertical="top"),
+    ),
+}
+
+
+class _Sheet:
+    """Writes the form row by row. Every style is built once on a prototype cell and its
+    style indices copied to the cells that use it: openpyxl's per-attribute assignment
+    hashes the style objects for every cell, which costs more than writing the values."""
+
+    def __init__(self, ws: Worksheet) -> None:
+        self.ws = ws
+        self.row = 0
+        self._styles: dict[str, StyleArray] = {}
+        scratch = ws.cell(row=1, column=1)  # styles live in the workbook: A1 lends its cell
+        for name, (font, border, alignment) in _STYLES.items():
+            scratch._style = StyleArray()
+            scratch.font = font
+            if border is not None:
+                scratch.border = border
+            scratch.alignment = alignment
+            self._styles[name] = copy(scratch._style)
+        scratch._style = StyleArray()
+
+    def put(self, column: int, value: object, style: str) -> Cell:
+        cell = self.ws.cell(row=self.row, column=column)
+        write_safe(cell, value)
+        cell._style = copy(self._styles[style])
+        return cell
+
+    def line(
+        self,
+        text: str,
+        style: str = "label",
+        *,
+        height: float | None = None,
+        merge: bool = False,
+    ) -> None:
+        """A row with one text in column A. Unwrapped text runs on over the empty cells to
+        its right; ``merge`` spans it over all columns (for centring, wrapping)."""
+        self.row += 1
+        self.put(1, text, style)
+        if merge:
+            self.ws.merge_cells(
+                start_row=self.row, start_column=1, end_row=self.row, end_column=COLUMNS
+            )
+        if height is not None:
+            self.ws.row_dimensions[self.row].height = height
+
+    def paragraph(self, text: str) -> None:
+        """Wrapped text across all columns; merged cells never grow by themselves, so the
+        row gets the height the text needs."""
+        lines = _estimated_lines(clean(text), sum(COLUMN_WIDTHS))
+        self.line(text, "paragraph", height=lines * LINE_HEIGHT_PT + 4, merge=True)
+
+    def blank(self) -> None:
+        self.row += 1
+
+    def table_row(self, values: Sequence[object], styles: Sequence[str]) -> None:
+        self.row += 1
+        row, cell_at, arrays = self.row, self.ws.cell, self._styles
+        for column, (value, style) in enumerate(zip(values, styles, strict=True), start=1):
+            cell = cell_at(row=row, column=column)
+            write_safe(cell, value)
+            cell._style = copy(arrays[style])
+
+    def spanned_row(self, values: Sequence[object], style: str) -> None:
+        """A judge-table row: its six cells over the eight columns (JUDGE_SPANS)."""
+        self.row += 1
+        for value, (first, last) in zip(values, JUDGE_SPANS, strict=True):
+            self.put(first, value, style)
+            if last > first:  # openpyxl gives the covered cells the first one's borders
+                self.ws.merge_cells(
+                    start_row=self.row, start_column=first, end_row=self.row, end_column=last
+                )
+
+
+def _display_width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _estimated_lines(text: str, width: float) -> int:
+    """How many lines ``text`` wraps to in ``width`` character units (CJK counts two)."""
+    usable = max(width * 0.95, 1.0)
+    return sum(max(1, math.ceil(_display_width(part) / usable)) for part in text.split("\n"))
+
+
+_TEAM_STYLES = ("text", "text", "number", "text", "text", "number", "text", "text")
+
+
+def recommendation_form_xlsx(data: RecommendationFormData) -> bytes:
+    """附件5 as an Excel workbook: one sheet laid out like the paper form, A4 landscape,
+    fitted to the page width, the team table's header row repeated on every page."""
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = SHEET_TITLE
+    wb.properties.title = clean(data.title)
+    wb.properties.subject = clean(data.unit)
+    wb.properties.creator = wb.properties.lastModifiedBy = AUTHOR
+    for index, width in enumerate(COLUMN_WIDTHS):
+        ws.column_dimensions[chr(ord("A") + index)].width = width
+
+    sheet = _Sheet(ws)
+    sheet.line(ATTACHMENT_LABEL)
+    sheet.line(data.title, "title", height=30, merge=True)
+    sheet.line(f"{UNIT_LABEL}{clean(data.unit)}", height=LINE_HEIGHT_PT + 6)
+    sheet.line(PART_ONE, "heading", height=LINE_HEIGHT_PT + 6)
+    sheet.table_row(TEAM_HEADERS, ["header"] * COLUMNS)
+    header_row = sheet.row
+    ws.row_dimensions[header_row].height = 2 * LINE_HEIGHT_PT + 4
+    for row in data.rows:
+        sheet.table_row(_team_cells(row), _TEAM_STYLES)
+    total = (None, TOTAL_LABEL, data.total_team_size, None, None, None, None, None)
+    sheet.table_row(total, ("text", "header", "number", *["text"] * 5))
+
+    sheet.blank()
+    sheet.line(PART_TWO, "heading", height=LINE_HEIGHT_PT + 6)
+    sheet.spanned_row(JUDGE_HEADERS, "header")
+    for judge in data.judges:
+        sheet.spanned_row(_judge_cells(judge), "text")
+
+    sheet.blank()
+    sheet.line(PART_THREE, "heading", height=LINE_HEIGHT_PT + 6)
+    sheet.paragraph(data.declaration)
+    sheet.blank()
+    sheet.line(f"{FILLER_LABEL}{clean(data.filler_name)}")
+    sheet.line(f"{PHONE_LABEL}{clean(data.filler_phone)}")
+    sheet.line(f"{DATE_LABEL}{clean(data.fill_date)}")
+    sheet.blank()
+    for note in NOTES:
+        sheet.line(note, "small")
+
+    ws.print_title_rows = f"{header_row}:{header_row}"
+    ws.print_area = f"A1:H{sheet.row}"
+    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0  # as many pages as needed
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.horizontalCentered = True
+    ws.page_margins = PageMargins(left=0.5, right=0.5, top=0.6, bottom=0.6)
+
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+# --- Word -----------------------------------------------------------------------------
+
+DOCX_PAGE_WIDTH_MM, DOCX_PAGE_HEIGHT_MM = 297, 210  # A4 landscape
+DOCX_MARGIN_MM = 15
+TEAM_WIDTHS = tuple(w / sum(COLUMN_WIDTHS) for w in COLUMN_WIDTHS)
+JUDGE_WIDTHS = (0.12, 0.2, 0.14, 0.24, 0.17, 0.13)
+_DOCX_ALIGN = {
+    "left": WD_ALIGN_PARAGRAPH.LEFT,
+    "center": WD_ALIGN_PARAGRAPH.CENTER,
+    "justify": WD_ALIGN_PARAGRAPH.JUSTIFY,
+}
+
+
+def _docx_text(
+    paragraph: DocxParagraph,
+    text: str,
+    *,
+    style: str = "body",
+    align: str = "left",
+    bold: bool = False,
+    space_before: float = 0,
+) -> None:
+    """Text in ``paragraph``. Plain body text inherits everything from the Normal style
+    (宋体/Times New Roman, 10.5 pt, no spacing; see _docx_defaults): formatting each of a
+    long table's runs through python-docx would take seconds."""
+    if align != "left":
+        paragraph.alignment = _DOCX_ALIGN[align]
+    if space_before:
+        paragraph.paragraph_format.space_before = Pt(space_before)
+    run = paragraph.add_run(clean(text))  # "\n" becomes a line break
+    if style != "body" or bold:
+        run.font.size = DOCX_SIZES[style]
+        run.font.bold = bold or style == "title"
+        _set_fonts(run._r, DOCX_FONTS[style])
+
+
+def _docx_table(
+    document: object,
+    header: Sequence[str],
+    body: Sequence[Sequence[str]],
+    fractions: Sequence[float],
+    centered: Sequence[bool] = (),
+) -> DocxTable:
+    """A bordered table: the header row (bold, centred, repeated on every page), then the
+    body rows (columns flagged in ``centered`` centred).
+
+    Body rows are copies of one formatted prototype row with only their text added:
+    python-docx's per-cell setters take milliseconds each, too slow for long lists."""
+    usable = Mm(DOCX_PAGE_WIDTH_MM - 2 * DOCX_MARGIN_MM)
+    widths = [int(usable * f) for f in fractions]
+    table: DocxTable = document.add_table(rows=2, cols=len(widths))  # type: ignore[attr-defined]
+    table.style = document.styles["Table Grid"]  # type: ignore[attr-defined]
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    _docx_borders(table)
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width
+    header_row, prototype = table.rows
+    repeat = OxmlElement("w:tblHeader")
+    repeat.set(qn("w:val"), "true")
+    header_row._tr.get_or_add_trPr().append(repeat)
+    for cell, width, value in zip(header_row.cells, widths, header, strict=True):
+        cell.width = width
+        cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+        _docx_text(cell.paragraphs[0], value, align="center", bold=True)
+    flags = list(centered) + [False] * (len(widths) - len(centered))
+    for cell, width, center in zip(prototype.cells, widths, flags, strict=True):
+        cell.width = width
+        cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+        if center:
+            cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+    template = prototype._tr
+    for values in body:
+        tr = deepcopy(template)
+        template.addprevious(tr)
+        for tc, value in zip(tr.tc_lst, values, strict=True):
+            text = clean(value)
+            if text:
+                tc.p_lst[0].add_r().text = text  # "\n" becomes a line break
+    template.getparent().remove(template)
+    return table
+
+
+def recommendation_form_docx(data: RecommendationFormData) -> bytes:
+    """附件5 as a Word document: A4 landscape, bordered tables, 宋体/黑体 East Asian fonts."""
+    document = Document()
+    _docx_defaults(document)
+    section = document.sections[0]
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = Mm(DOCX_PAGE_WIDTH_MM), Mm(DOCX_PAGE_HEIGHT_MM)
+    section.left_margin = section.right_margin = Mm(DOCX_MARGIN_MM)
+    section.top_margin = section.bottom_margin = Mm(DOCX_MARGIN_MM)
+    props = document.core_properties
+    props.title = clean(data.title)
+    props.subject = clean(data.unit)
+    props.author = props.last_modified_by = AUTHOR
+
+    def para(text: str, **kwargs: object) -> None:
+        _docx_text(document.add_paragraph(), text, **kwargs)  # type: ignore[arg-type]
+
+    para(ATTACHMENT_LABEL)
+    para(data.title, style="title", align="center", space_before=6)
+    para(f"{UNIT_LABEL}{data.unit}", space_before=12)
+    para(PART_ONE, bold=True, space_before=6)
+    team_rows = [[str(value) for value in _team_cells(row)] for row in data.rows]
+    team_rows.append(["", TOTAL_LABEL, str(data.total_team_size), "", "", "", "", ""])
+    numbers = (False, False, True, False, True, True, False, False)
+    team_table = _docx_table(document, TEAM_HEADERS, team_rows, TEAM_WIDTHS, numbers)
+    team_table.rows[-1].cells[1].paragraphs[0].runs[0].font.bold = True  # 班组人数总计
+
+    para(PART_TWO, bold=True, space_before=12)
+    judge_rows = [_judge_cells(judge) for judge in data.judges]
+    _docx_table(document, JUDGE_HEADERS, judge_rows, JUDGE_WIDTHS)
+
+    para(PART_THREE, bold=True, space_before=12)
+    declaration = document.add_paragraph()
+    _docx_text(declaration, data.declaration, align="justify", space_before=4)
+    declaration.paragraph_format.first_line_indent = Pt(21)  # two characters
+    para(f"{FILLER_LABEL}{data.filler_name}", space_before=12)
+    para(f"{PHONE_LABEL}{data.filler_phone}", space_before=4)
+    para(f"{DATE_LABEL}{data.fill_date}", space_before=4)
+    for i, note in enumerate(NOTES):
+        para(note, style="small", space_before=2 if i else 12)
+
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()

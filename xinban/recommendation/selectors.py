@@ -1,0 +1,274 @@
+"""Reads for a recommending unit's pages. List reads join what they show, so the pages
+run a constant number of queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404
+
+from xinban.accounts.models import User
+from xinban.applications.models import Application, ApplicationState
+from xinban.campaigns.models import Campaign
+from xinban.core.roles import roles_of
+from xinban.organisations.models import RecommendingUnit
+from xinban.recommendation.documents import JudgeRow, RecommendationFormData, RecommendedRow
+from xinban.recommendation.models import PanelMember, Recommendation, UnitRecommendationReport
+from xinban.scoring import aggregation
+from xinban.scoring.models import Judge, ScoreSheet, SheetStatus, Stage
+
+SORTS = {
+    "number": "number",
+    "organisation": "organisation__name",
+    "team": "team_name",
+    "submitted": "-submitted_at",
+    "state": "state",
+}
+
+
+def unit_get_for(*, user: User, pk: int) -> RecommendingUnit:
+    """The unit if the user is its member or staff; 404 otherwise."""
+    roles = roles_of(user)
+    if pk not in roles.unit_ids and not roles.is_staff:
+        raise Http404
+    unit = RecommendingUnit.objects.filter(pk=pk).first()
+    if unit is None:
+        raise Http404
+    return unit
+
+
+def unit_applications(
+    *,
+    unit: RecommendingUnit,
+    campaign: Campaign,
+    q: str = "",
+    state: str = "",
+    sort: str = "number",
+) -> QuerySet[Application]:
+    qs = (
+        Application.objects.filter(
+            recommending_unit=unit, campaign=campaign, submitted_at__isnull=False
+        )
+        .select_related("organisation", "team_type", "unit_note", "recommendation")
+        .annotate(
+            sheets_total=Count("score_sheets", filter=Q(score_sheets__stage=Stage.UNIT)),
+            sheets_done=Count(
+                "score_sheets",
+                filter=Q(
+                    score_sheets__stage=Stage.UNIT, score_sheets__status=SheetStatus.SUBMITTED
+                ),
+            ),
+        )
+    )
+    if q:
+        qs = qs.filter(
+            Q(number__icontains=q) | Q(team_name__icontains=q) | Q(organisation__name__icontains=q)
+        )
+    if state in ApplicationState.values:
+        qs = qs.filter(state=state)
+    return qs.order_by(SORTS.get(sort, "number"), "number")
+
+
+def unit_application_get(*, unit: RecommendingUnit, pk: int) -> Application:
+    application = (
+        Application.objects.select_related(
+            "organisation", "team_type", "campaign", "recommending_unit"
+        )
+        .filter(pk=pk, recommending_unit=unit, submitted_at__isnull=False)
+        .first()
+    )
+    if application is None:
+        raise Http404
+    return application
+
+
+def unit_panel(*, unit: RecommendingUnit) -> list[Judge]:
+    return list(Judge.objects.filter(unit_panels__unit=unit).order_by("name", "pk"))
+
+
+def unit_sheets_of(application: Application) -> list[ScoreSheet]:
+    return list(
+        ScoreSheet.objects.filter(application=application, stage=Stage.UNIT)
+        .select_related("judge")
+        .prefetch_related("scores")
+        .order_by("judge__name")
+    )
+
+
+@dataclass(frozen=True)
+class RankingRow:
+    application: Application
+    score: Decimal | None
+    raw_mean: Decimal | None
+    judges: int
+    flagged: bool
+    rank: int | None
+    recommendation: Recommendation | None
+
+
+def unit_ranking(
+    *, unit: RecommendingUnit, campaign: Campaign, normalise: bool
+) -> list[RankingRow]:
+    """Every application the unit may recommend, ranked by the aggregated judges' scores
+    (DESIGN §5.3), through the one engine in xinban.scoring.aggregation."""
+    applications = {
+        a.pk: a
+        for a in Application.objects.filter(recommending_unit=unit, campaign=campaign)
+        .filter(
+            state__in=[
+                ApplicationState.SUBMITTED,
+                ApplicationState.RECOMMENDED,
+                ApplicationState.NOT_RECOMMENDED,
+            ]
+        )
+        .select_related("organisation", "team_type", "recommendation")
+    }
+    sheets = [
+        aggregation.JudgeScore(judge_id=j, application_id=a, total=t)
+        for a, j, t in ScoreSheet.objects.filter(
+            stage=Stage.UNIT, status=SheetStatus.SUBMITTED, application_id__in=applications
+        ).values_list("application_id", "judge_id", "total")
+    ]
+    results = aggregation.evaluate(
+        sheets,
+        groups={pk: "unit" for pk in applications},
+        normalise_judges=normalise,
+        tiebreaks={pk: (a.number,) for pk, a in applications.items()},
+    )
+    rows = []
+    for result in results:
+        application = applications[result.application_id]
+        rows.append(
+            RankingRow(
+                application=application,
+                score=aggregation.round_display(result.score),
+                raw_mean=aggregation.round_display(result.raw_mean),
+                judges=result.judges,
+                flagged=result.flagged,
+                rank=result.rank,
+                recommendation=getattr(application, "recommendation", None),
+            )
+        )
+    return rows
+
+
+def unit_report(*, unit: RecommendingUnit, campaign: Campaign) -> UnitRecommendationReport | None:
+    return (
+        UnitRecommendationReport.objects.filter(unit=unit, campaign=campaign)
+        .prefetch_related(
+            Prefetch(
+                "recommendations",
+                queryset=Recommendation.objects.select_related(
+                    "application__organisation", "application__team_type"
+                ).order_by("position"),
+            )
+        )
+        .first()
+    )
+
+
+def judge_sheets(*, user: User) -> QuerySet[ScoreSheet]:
+    return (
+        ScoreSheet.objects.filter(judge__user=user)
+        .select_related(
+            "application__organisation", "application__campaign", "application__recommending_unit"
+        )
+        .order_by("status", "application__number")
+    )
+
+
+def judge_sheet_get(*, user: User, pk: int) -> ScoreSheet:
+    sheet = (
+        ScoreSheet.objects.select_related(
+            "judge", "application__organisation", "application__campaign", "application__team_type"
+        )
+        .filter(pk=pk, judge__user=user)
+        .first()
+    )
+    if sheet is None:
+        raise Http404
+    return sheet
+
+
+def panel_members(*, unit: RecommendingUnit) -> QuerySet[PanelMember]:
+    return PanelMember.objects.filter(unit=unit).select_related("judge").order_by("judge__name")
+
+
+def recommendation_form_data(
+    *, unit: RecommendingUnit, campaign: Campaign
+) -> RecommendationFormData:
+    """附件5 as the unit has filled it: the recommended rows in order with the judges'
+    evaluations, the judge list, and the signatory."""
+    report = unit_report(unit=unit, campaign=campaign)
+    recommendations = list(report.recommendations.all()) if report else []
+    app_ids = [r.application_id for r in recommendations]
+    sheets_by_app: dict[int, list[ScoreSheet]] = {}
+    for sheet in (
+        ScoreSheet.objects.filter(
+            stage=Stage.UNIT, status=SheetStatus.SUBMITTED, application_id__in=app_ids
+        )
+        .select_related("judge")
+        .order_by("judge__name")
+    ):
+        sheets_by_app.setdefault(sheet.application_id, []).append(sheet)
+    scores = {
+        r.application_id: r.score
+        for r in aggregation.evaluate(
+            [
+                aggregation.JudgeScore(
+                    judge_id=s.judge_id, application_id=s.application_id, total=s.total
+                )
+                for sheets in sheets_by_app.values()
+                for s in sheets
+                if s.total is not None
+            ],
+            groups={pk: "unit" for pk in app_ids},
+        )
+    }
+
+    def joined(sheets: list[ScoreSheet], field: str) -> str:
+        return "；".join(
+            f"{s.judge.name}：{getattr(s, field)}" for s in sheets if getattr(s, field)
+        )
+
+    rows = []
+    for rec in recommendations:
+        app = rec.application
+        sheets = sheets_by_app.get(app.pk, [])
+        score = aggregation.round_display(scores.get(app.pk))
+        rows.append(
+            RecommendedRow(
+                enterprise=app.organisation.name,
+                team=app.team_name,
+                team_size=app.team_size,
+                conformity=joined(sheets, "conformity"),
+                features=joined(sheets, "features"),
+                shortcomings=joined(sheets, "shortcomings"),
+                score="" if score is None else str(score),
+                rank=rec.position,
+                judges="、".join(s.judge.name for s in sheets),
+                opinion=rec.opinion,
+            )
+        )
+    judges = [
+        JudgeRow(
+            name=j.name,
+            employer=j.employer,
+            tgq_number=j.tgq_number,
+            address=j.address,
+            email=j.email,
+            mobile=j.mobile,
+        )
+        for j in unit_panel(unit=unit)
+    ]
+    return RecommendationFormData(
+        year=campaign.year,
+        unit=unit.name,
+        rows=rows,
+        judges=judges,
+        filler_name=report.filler_name if report else "",
+        filler_phone=report.filler_phone if report else "",
+        fill_date=report.fill_date.isoformat() if report and report.fill_date else "",
+    )

@@ -1,0 +1,632 @@
+"""Pages of a recommending unit (inbox, assignment, ranking, 附件5) and of its judges.
+Outsiders get 404; unit staff without the admin role and association staff get 403 on
+actions they may only look at."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from xinban.applications.models import ApplicationState
+from xinban.applications.services import application_return_for_correction
+from xinban.campaigns.selectors import campaign_current
+from xinban.core import uploads
+from xinban.core.errors import ServiceError
+from xinban.core.forms import add_service_error
+from xinban.core.roles import roles_of
+from xinban.organisations.models import RecommendingUnit
+from xinban.recommendation import documents, selectors, services
+from xinban.recommendation.forms import (
+    AssignForm,
+    ConflictForm,
+    InviteForm,
+    JudgeForm,
+    OnSiteForm,
+    QuotaForm,
+    ReasonForm,
+    RecommendForm,
+    ReportForm,
+    ScanForm,
+    SheetForm,
+    SpreadForm,
+)
+from xinban.recommendation.models import Recommendation, UnitNote
+from xinban.scoring.models import Judge, ScoreSheet, Stage
+from xinban.scoring.services import rubric_for, sheet_save
+
+
+def _unit(request: HttpRequest, unit_pk: int, *, admin: bool = False) -> RecommendingUnit:
+    unit = selectors.unit_get_for(user=request.user, pk=unit_pk)  # type: ignore[arg-type]
+    if admin and unit.pk not in roles_of(request.user).unit_admin_ids:
+        raise PermissionDenied
+    return unit
+
+
+def _campaign() -> object:
+    campaign = campaign_current()
+    if campaign is None:
+        raise Http404
+    return campaign
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    roles = roles_of(request.user)
+    if roles.unit_ids:
+        return redirect("recommendation:inbox", unit_pk=min(roles.unit_ids))
+    if roles.is_staff:
+        return redirect("recommendation:staff_units")
+    raise Http404
+
+
+@login_required
+def inbox(request: HttpRequest, unit_pk: int) -> HttpResponse:
+    unit = _unit(request, unit_pk)
+    campaign = _campaign()
+    q = request.GET.get("q", "").strip()
+    state = request.GET.get("state", "")
+    sort = request.GET.get("sort", "number")
+    applications = selectors.unit_applications(
+        unit=unit, campaign=campaign, q=q, state=state, sort=sort
+    )  # type: ignore[arg-type]
+    report = selectors.unit_report(unit=unit, campaign=campaign)  # type: ignore[arg-type]
+    return render(
+        request,
+        "recommendation/inbox.html",
+        {
+            "unit": unit,
+            "campaign": campaign,
+            "applications": applications,
+            "filters": {"q": q, "state": state, "sort": sort},
+            "states": [c for c in ApplicationState.choices if c[0] != ApplicationState.DRAFT],
+            "is_admin": unit.pk in roles_of(request.user).unit_admin_ids,
+            "report": report,
+            "spread_form": SpreadForm(),
+        },
+    )
+
+
+@login_required
+def application(request: HttpRequest, unit_pk: int, pk: int) -> HttpResponse:
+    unit = _unit(request, unit_pk)
+    app = selectors.unit_application_get(unit=unit, pk=pk)
+    note = UnitNote.objects.filter(application=app).first()
+    panel = selectors.unit_panel(unit=unit)
+    return render(
+        request,
+        "recommendation/application.html",
+        {
+            "unit": unit,
+            "application": app,
+            "sheets": selectors.unit_sheets_of(app),
+            "attachments": list(app.attachments.all()),
+            "revisions": list(app.revisions.all()),
+            "is_admin": unit.pk in roles_of(request.user).unit_admin_ids,
+            "return_form": ReasonForm(),
+            "on_site_form": OnSiteForm(
+                initial={
+                    "on_site_review": note.on_site_review if note else False,
+                    "on_site_date": note.on_site_date if note else None,
+                    "notes": note.on_site_notes if note else "",
+                }
+            ),
+            "assign_form": AssignForm(judges=panel),
+            "conflicts": {j.pk: services.conflict_reason(j, app) for j in panel},
+        },
+    )
+
+
+def _back_to_application(unit: RecommendingUnit, pk: int) -> HttpResponse:
+    return redirect("recommendation:application", unit_pk=unit.pk, pk=pk)
+
+
+@login_required
+@require_POST
+def return_application(request: HttpRequest, unit_pk: int, pk: int) -> HttpResponse:
+    unit = _unit(request, unit_pk, admin=True)
+    app = selectors.unit_application_get(unit=unit, pk=pk)
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("请填写退回原因。"))
+        return _back_to_application(unit, pk)
+    try:
+        application_return_for_correction(
+            actor=request.user, application=app, reason=form.cleaned_data["reason"]
+        )  # type: ignore[arg-type]
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("已退回申报单位修改，并已通知对方。"))
+    return _back_to_application(unit, pk)
+
+
+@login_required
+@require_POST
+def on_site(request: HttpRequest, unit_pk: int, pk: int) -> HttpResponse:
+    unit = _unit(request, unit_pk, admin=True)
+    app = selectors.unit_application_get(unit=unit, pk=pk)
+    form = OnSiteForm(request.POST)
+    if form.is_valid():
+        try:
+            services.unit_note_save(
+                actor=request.user,  # type: ignore[arg-type]
+                application=app,
+                on_site_review=form.cleaned_data["on_site_review"],
+                on_site_date=form.cleaned_data["on_site_date"],
+                notes=form.cleaned_data["notes"],
+            )
+        except ServiceError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("现场评审信息已保存。"))
+    else:
+        messages.error(request, _("请检查现场评审日期。"))
+    return _back_to_application(unit, pk)
+
+
+@login_required
+@require_POST
+def assign(request: HttpRequest, unit_pk: int, pk: int) -> HttpResponse:
+    unit = _unit(request, unit_pk, admin=True)
+    app = selectors.unit_application_get(unit=unit, pk=pk)
+    form = AssignForm(request.POST, judges=selectors.unit_panel(unit=unit))
+    if form.is_valid():
+        try:
+            services.assignment_add(
+                actor=request.user, application=app, judge=form.cleaned_data["judge"]
+            )  # type: ignore[arg-type]
+        except ServiceError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("已分配评委。"))
+    else:
+        messages.error(request, _("请选择评委。"))
+    return _back_to_application(unit, pk)
+
+
+@login_required
+@require_POST
+def unassign(request: HttpRequest, unit_pk: int, sheet_pk: int) -> HttpResponse:
+    unit = _unit(request, unit_pk, admin=True)
+    sheet = get_object_or_404(
+        ScoreSheet, pk=sheet_pk, stage=Stage.UNIT, application__recommending_unit=unit
+    )
+    try:
+        services.assignment_remove(actor=request.user, sheet=sheet)  # type: ignore[arg-type]
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("已取消分配。"))
+    return _back_to_application(unit, sheet.application_id)
+
+
+@login_required
+@require_POST
+def spread(request: HttpRequest, unit_pk: int) -> HttpResponse:
+    unit = _unit(request, unit_pk, admin=True)
+    form = SpreadForm(request.POST)
+    if form.is_valid():
+        try:
+            made = services.assignment_spread_evenly(
+                actor=request.user,  # type: ignore[arg-type]
+                unit=unit,
+                campaign=_campaign(),  # type: ignore[arg-type]
+                per_application=form.cleaned_data["per_application"],
+            )
+        except ServiceError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("已平均分配 %(n)s 项评审任务。") % {"n": made})
+    else:
+        messages.error(request, _("请填写 1 到 15 之间的人数。"))
+    return redirect("recommendation:inbox", unit_pk=unit.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def judges(request: HttpRequest, unit_pk: int) -> HttpResponse:
+    unit = _unit(request, unit_pk)
+    is_admin = unit.pk in roles_of(request.user).unit_admin_ids
+    form = JudgeForm(request.POST or None)
+    invite_form = InviteForm()
+    if request.method == "POST":
+        if not is_admin:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.judge_add_to_panel(actor=request.user, unit=unit, data=form.cleaned_data)  # type: ignore[arg-type]
+            except ServiceError as exc:
+                add_service_error(form, exc)
+            else:
+                messages.success(request, _("评委已加入本单位评委名单。"))
+                return redirect("recommendation:judges", unit_pk=unit.pk)
+    campaign = _campaign()
+    progress = services.unit_progress_counts(unit, campaign)  # type: ignore[arg-type]
+    members = selectors.panel_members(unit=unit)
+    return render(
+        request,
+        "recommendation/judges.html",
+        {
+            "unit": unit,
+            "members": [
+                (m, progress.get(m.judge_id, {"assigned": 0, "submitted": 0})) for m in members
+            ],
+            "form": form,
+            "invite_form": invite_form,
+            "is_admin": is_admin,
+        },
+    )
+
+
+@login_required
+@require_POST
+def judge_remove(request: HttpRequest, unit_pk: int, judge_pk: int) -> HttpResponse:
+    unit = _unit(request, unit_pk, admin=True)
+    judge = get_object_or_404(Judge, pk=judge_pk, unit_panels__unit=unit)
+    try:
+        services.judge_remove_from_panel(actor=request.user, unit=unit, judge=judge)  # type: ignore[arg-type]
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    return redirect("recommendation:judges", unit_pk=unit.pk)
+
+
+@login_required
+@require_POST
+def invite(request: HttpRequest, unit_pk: int) -> HttpResponse:
+    unit = _unit(request, unit_pk, admin=True)
+    form = InviteForm(request.POST)
+    if form.is_valid():
+        services.invitation_send(actor=request.user, unit=unit, **form.cleaned_data)  # type: ignore[arg-type]
+        messages.success(request, _("邀请邮件已发送。"))
+    else:
+        messages.error(request, _("请填写正确的邮箱。"))
+    return redirect("recommendation:judges", unit_pk=unit.pk)
+
+
+@login_required
+def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
+    if request.method == "POST":
+        try:
+            invitation = services.invitation_accept(actor=request.user, token=token)  # type: ignore[arg-type]
+        except ServiceError as exc:
+            messages.error(request, exc.message)
+            return redirect("core:home")
+        messages.success(request, _("已加入%(unit)s。") % {"unit": invitation.unit.name})
+        if invitation.role == "judge":
+            return redirect("recommendation:judge_home")
+        return redirect("recommendation:inbox", unit_pk=invitation.unit_id)
+    return render(request, "recommendation/accept_invitation.html", {"token": token})
+
+
+@login_required
+def ranking(request: HttpRequest, unit_pk: int) -> HttpResponse:
+    unit = _unit(request, unit_pk)
+    campaign = _campaign()
+    rubric = rubric_for(campaign=campaign, stage=Stage.UNIT)  # type: ignore[arg-type]
+    normalise = request.GET.get("normalise", "1" if rubric.normalise_judges else "0") == "1"
+    rows = selectors.unit_ranking(unit=unit, campaign=campaign, normalise=normalise)  # type: ignore[arg-type]
+    report = selectors.unit_report(unit=unit, campaign=campaign)  # type: ignore[arg-type]
+    return render(
+        request,
+        "recommendation/ranking.html",
+        {
+            "unit": unit,
+            "campaign": campaign,
+            "rows": rows,
+            "normalise": normalise,
+            "report": report,
+            "locked": bool(report and report.is_locked),
+            "quota": services.quota_for(unit=unit, campaign=campaign),  # type: ignore[arg-type]
+            "is_admin": unit.pk in roles_of(request.user).unit_admin_ids,
+            "recommend_form": RecommendForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def recommend(request: HttpRequest, unit_pk: int, pk: int) -> HttpResponse:
+    unit = _unit(request, unit_pk, admin=True)
+    app = selectors.unit_application_get(unit=unit, pk=pk)
+    form = RecommendForm(request.POST)
+    if form.is_valid():
+        try:
+            services.recommend(
+                actor=request.user, application=app, opinion=form.cleaned_data["opinion"]
+            )  # type: ignore[arg-type]
+        except ServiceError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("已加入推荐名单：%(team)s") % {"team": app.team_name})
+    else:
+        messages.error(request, _("请填写推荐意见。"))
+    return redirect("recommendation:ranking", unit_pk=unit.pk)
+
+
+@login_required
+@require_POST
+def unrecommend(request: HttpRequest, unit_pk: int, rec_pk: int) -> HttpResponse:
+    unit = _unit(request, unit_pk, admin=True)
+    rec = get_object_or_404(Recommendation, pk=rec_pk, report__unit=unit)
+    try:
+        services.unrecommend(actor=request.user, recommendation=rec)  # type: ignore[arg-type]
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    return redirect("recommendation:report", unit_pk=unit.pk)
+
+
+@login_required
+@require_POST
+def move(request: HttpRequest, unit_pk: int, rec_pk: int, direction: str) -> HttpResponse:
+    unit = _unit(request, unit_pk, admin=True)
+    rec = get_object_or_404(Recommendation, pk=rec_pk, report__unit=unit)
+    ids = list(rec.report.recommendations.order_by("position", "id").values_list("pk", flat=True))
+    i = ids.index(rec.pk)
+    j = i - 1 if direction == "up" else i + 1
+    if 0 <= j < len(ids):
+        ids[i], ids[j] = ids[j], ids[i]
+        try:
+            services.recommendation_reorder(actor=request.user, report=rec.report, ordered_ids=ids)  # type: ignore[arg-type]
+        except ServiceError as exc:
+            messages.error(request, exc.message)
+    return redirect("recommendation:report", unit_pk=unit.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report(request: HttpRequest, unit_pk: int) -> HttpResponse:
+    unit = _unit(request, unit_pk)
+    campaign = _campaign()
+    is_admin = unit.pk in roles_of(request.user).unit_admin_ids
+    current = services.report_for(unit=unit, campaign=campaign)  # type: ignore[arg-type]
+    form = ReportForm(request.POST or None, instance=current)
+    if request.method == "POST":
+        if not is_admin:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.report_save(actor=request.user, report=current, data=form.cleaned_data)  # type: ignore[arg-type]
+            except ServiceError as exc:
+                add_service_error(form, exc)
+            else:
+                messages.success(request, _("已保存。"))
+                return redirect("recommendation:report", unit_pk=unit.pk)
+    current = selectors.unit_report(unit=unit, campaign=campaign) or current  # type: ignore[arg-type]
+    return render(
+        request,
+        "recommendation/report.html",
+        {
+            "unit": unit,
+            "campaign": campaign,
+            "report": current,
+            "form": form,
+            "scan_form": ScanForm(),
+            "problems": services.report_problems(current) if not current.is_locked else {},
+            "is_admin": is_admin,
+            "is_staff": roles_of(request.user).is_staff,
+            "void_form": ReasonForm(),
+            "quota_form": QuotaForm(
+                initial={"per_organisation": services.quota_for(unit=unit, campaign=campaign)}
+            ),  # type: ignore[arg-type]
+            "total_team_size": sum(r.application.team_size for r in current.recommendations.all()),
+        },
+    )
+
+
+@login_required
+@require_POST
+def report_scan(request: HttpRequest, unit_pk: int) -> HttpResponse:
+    unit = _unit(request, unit_pk, admin=True)
+    current = services.report_for(unit=unit, campaign=_campaign())  # type: ignore[arg-type]
+    form = ScanForm(request.POST, request.FILES)
+    refused = uploads.add_upload_refusal_errors(form, request)
+    if not refused and form.is_valid():
+        try:
+            services.report_upload_scan(
+                actor=request.user, report=current, file=form.cleaned_data["file"]
+            )  # type: ignore[arg-type]
+        except (ValidationError, ServiceError) as exc:
+            messages.error(
+                request, " ".join(exc.messages) if isinstance(exc, ValidationError) else exc.message
+            )
+        else:
+            messages.success(request, _("盖章推荐表已上传。"))
+    else:
+        messages.error(request, " ".join(str(e) for e in form.errors.get("file", [])))
+    return redirect("recommendation:report", unit_pk=unit.pk)
+
+
+@login_required
+@require_POST
+def report_submit(request: HttpRequest, unit_pk: int) -> HttpResponse:
+    unit = _unit(request, unit_pk, admin=True)
+    current = services.report_for(unit=unit, campaign=_campaign())  # type: ignore[arg-type]
+    try:
+        services.report_submit(actor=request.user, report=current)  # type: ignore[arg-type]
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("推荐表已报送上海市质协，推荐名单已锁定。"))
+    return redirect("recommendation:report", unit_pk=unit.pk)
+
+
+@login_required
+@require_POST
+def report_void(request: HttpRequest, unit_pk: int) -> HttpResponse:
+    unit = _unit(request, unit_pk)
+    if not roles_of(request.user).is_staff:
+        raise PermissionDenied
+    current = services.report_for(unit=unit, campaign=_campaign())  # type: ignore[arg-type]
+    form = ReasonForm(request.POST)
+    if form.is_valid():
+        try:
+            services.report_void(
+                actor=request.user, report=current, reason=form.cleaned_data["reason"]
+            )  # type: ignore[arg-type]
+        except ServiceError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("已认定推荐无效，相关申报单位已收到通知。"))
+    else:
+        messages.error(request, _("请填写推荐无效的原因。"))
+    return redirect("recommendation:report", unit_pk=unit.pk)
+
+
+@login_required
+@require_POST
+def quota(request: HttpRequest, unit_pk: int) -> HttpResponse:
+    unit = _unit(request, unit_pk)
+    if not roles_of(request.user).is_staff:
+        raise PermissionDenied
+    form = QuotaForm(request.POST)
+    if form.is_valid():
+        services.quota_set(actor=request.user, unit=unit, campaign=_campaign(), **form.cleaned_data)  # type: ignore[arg-type]
+        messages.success(request, _("推荐名额已调整。"))
+    else:
+        messages.error(request, _("请填写名额和原因。"))
+    return redirect("recommendation:report", unit_pk=unit.pk)
+
+
+def _form_data(unit: RecommendingUnit) -> documents.RecommendationFormData:
+    return selectors.recommendation_form_data(unit=unit, campaign=_campaign())  # type: ignore[arg-type]
+
+
+@login_required
+def report_download(request: HttpRequest, unit_pk: int, fmt: str) -> HttpResponse:
+    unit = _unit(request, unit_pk)
+    data = _form_data(unit)
+    if fmt == "xlsx":
+        content = documents.recommendation_form_xlsx(data)
+        mime = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    elif fmt == "docx":
+        content = documents.recommendation_form_docx(data)
+        mime = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    else:
+        raise Http404
+    return uploads.attachment_response(
+        ContentFile(content),
+        download_name=documents.download_name(unit.name, fmt),
+        content_type=mime,
+    )
+
+
+@login_required
+def report_scan_download(request: HttpRequest, unit_pk: int) -> HttpResponse:
+    unit = _unit(request, unit_pk)
+    current = selectors.unit_report(unit=unit, campaign=_campaign())  # type: ignore[arg-type]
+    if current is None or not current.stamped_scan:
+        raise Http404
+    ext = current.stamped_scan.name.rsplit(".", 1)[-1]
+    return uploads.attachment_response(
+        current.stamped_scan, download_name=f"{unit.name}-盖章推荐表.{ext}"
+    )
+
+
+@login_required
+def staff_units(request: HttpRequest) -> HttpResponse:
+    if not roles_of(request.user).is_staff:
+        raise PermissionDenied
+    campaign = _campaign()
+    from django.db.models import Count, Q
+
+    units = RecommendingUnit.objects.annotate(
+        received=Count(
+            "applications",
+            filter=Q(applications__campaign=campaign)
+            & ~Q(applications__state=ApplicationState.DRAFT),
+        ),
+        recommended=Count(
+            "applications",
+            filter=Q(
+                applications__campaign=campaign, applications__state=ApplicationState.RECOMMENDED
+            ),
+        ),
+    )
+    reports = {r.unit_id: r for r in campaign.unitrecommendationreport_set.all()}  # type: ignore[attr-defined]
+    return render(
+        request,
+        "recommendation/staff_units.html",
+        {"units": [(u, reports.get(u.pk)) for u in units], "campaign": campaign},
+    )
+
+
+# --- judges -----------------------------------------------------------------------------
+
+
+@login_required
+def judge_home(request: HttpRequest) -> HttpResponse:
+    sheets = list(selectors.judge_sheets(user=request.user))  # type: ignore[arg-type]
+    if not sheets and not Judge.objects.filter(user=request.user).exists():
+        raise Http404
+    return render(request, "recommendation/judge_home.html", {"sheets": sheets})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def judge_sheet(request: HttpRequest, pk: int) -> HttpResponse:
+    sheet = selectors.judge_sheet_get(user=request.user, pk=pk)  # type: ignore[arg-type]
+    rubric = rubric_for(campaign=sheet.application.campaign, stage=sheet.stage)
+    criteria = list(rubric.criteria.all())
+    initial = {f"points_{s.criterion_id}": s.points for s in sheet.scores.all()}
+    initial.update(
+        conformity=sheet.conformity, features=sheet.features, shortcomings=sheet.shortcomings
+    )
+    form = SheetForm(request.POST or None, criteria=criteria, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        submit = "submit" in request.POST
+        try:
+            sheet_save(
+                actor=request.user,  # type: ignore[arg-type]
+                sheet=sheet,
+                points=form.points(),
+                conformity=form.cleaned_data["conformity"],
+                features=form.cleaned_data["features"],
+                shortcomings=form.cleaned_data["shortcomings"],
+                submit=submit,
+            )
+        except ServiceError as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, _("评分已提交。") if submit else _("草稿已保存。"))
+            return (
+                redirect("recommendation:judge_sheet", pk=sheet.pk)
+                if not submit
+                else redirect("recommendation:judge_home")
+            )
+    app = sheet.application
+    return render(
+        request,
+        "recommendation/judge_sheet.html",
+        {
+            "sheet": sheet,
+            "application": app,
+            "attachments": list(app.attachments.all()),
+            "form": form,
+            "conflict_form": ConflictForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def judge_conflict(request: HttpRequest, pk: int) -> HttpResponse:
+    sheet = selectors.judge_sheet_get(user=request.user, pk=pk)  # type: ignore[arg-type]
+    form = ConflictForm(request.POST)
+    if form.is_valid():
+        try:
+            services.conflict_declare(
+                actor=request.user,  # type: ignore[arg-type]
+                organisation=sheet.application.organisation,
+                reason=form.cleaned_data["reason"],
+            )
+        except ServiceError as exc:
+            messages.error(request, exc.message)
+            return redirect("recommendation:judge_sheet", pk=pk)
+        messages.success(request, _("已声明回避，该评审任务已撤回。"))
+    return redirect("recommendation:judge_home")
