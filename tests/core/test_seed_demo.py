@@ -160,7 +160,7 @@ class TestApplications:
             assert app.organisation_snapshot["name"] == app.organisation.name
             assert app.submitted_at is not None
             assert app.revisions.filter(number=1).exists()
-            assert app.stamped_form and default_storage.exists(app.stamped_form.name)
+            assert app.stamped_form and default_storage.exists(str(app.stamped_form.name))
             if app.state == S.RETURNED:
                 assert app.return_reason
 
@@ -283,7 +283,7 @@ class TestRuns:
         audit_record(
             actor=applicant,
             action="application.update",
-            obj=Application.objects.filter(organisation__members=applicant).first(),
+            obj=Application.objects.filter(organisation__members=applicant)[0],
         )
         with django_capture_on_commit_callbacks(execute=True):
             seed(organisations=20, reset=True)
