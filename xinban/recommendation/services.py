@@ -491,8 +491,13 @@ def recommend(
             raise ServiceError(
                 _("同一申报单位推荐的班组类型应有所差异。"), code="duplicate_team_type"
             )
+        existing = list(report.recommendations.order_by("position", "id"))
         if position is None:
-            position = (report.recommendations.count() or 0) + 1
+            position = _position_by_score(report, current, existing)
+        for rec in existing:
+            if rec.position >= position:
+                rec.position += 1
+                rec.save(update_fields=["position"])
         recommendation = Recommendation.objects.create(
             report=report,
             application=current,
@@ -507,6 +512,27 @@ def recommend(
             changes={"opinion": opinion, "position": position},
         )
     return recommendation
+
+
+def _position_by_score(
+    report: UnitRecommendationReport, application: Application, existing: list[Recommendation]
+) -> int:
+    """The default order comes from the ranking: the new recommendation goes before the
+    first one ranked below it; hand-made reordering of the others is kept."""
+    from xinban.recommendation.selectors import unit_ranking
+    from xinban.scoring.services import rubric_for
+
+    rubric = rubric_for(campaign=report.campaign, stage=Stage.UNIT)
+    rows = unit_ranking(
+        unit=report.unit, campaign=report.campaign, normalise=rubric.normalise_judges
+    )
+    ranks = {row.application.pk: row.rank for row in rows}
+    worst = float("inf")
+    mine = ranks.get(application.pk) or worst
+    for index, rec in enumerate(existing, start=1):
+        if (ranks.get(rec.application_id) or worst) > mine:
+            return index
+    return len(existing) + 1
 
 
 def unrecommend(*, actor: User, recommendation: Recommendation) -> None:

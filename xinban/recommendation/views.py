@@ -260,6 +260,7 @@ def judges(request: HttpRequest, unit_pk: int) -> HttpResponse:
             "form": form,
             "invite_form": invite_form,
             "is_admin": is_admin,
+            "can_invite": is_admin or roles_of(request.user).is_staff,
         },
     )
 
@@ -279,7 +280,10 @@ def judge_remove(request: HttpRequest, unit_pk: int, judge_pk: int) -> HttpRespo
 @login_required
 @require_POST
 def invite(request: HttpRequest, unit_pk: int) -> HttpResponse:
-    unit = _unit(request, unit_pk, admin=True)
+    unit = _unit(request, unit_pk)
+    roles = roles_of(request.user)
+    if unit.pk not in roles.unit_admin_ids and not roles.is_staff:
+        raise PermissionDenied
     form = InviteForm(request.POST)
     if form.is_valid():
         services.invitation_send(actor=request.user, unit=unit, **form.cleaned_data)  # type: ignore[arg-type]

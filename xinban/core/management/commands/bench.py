@@ -176,7 +176,11 @@ FIGURES: list[Callable[[Results], Iterator[Figure]]] = [figures_vs_baseline, fig
 # --- measuring --------------------------------------------------------------------------
 
 
-def measure(client: Client, url: str, *, requests: int, warmup: int) -> Result:
+ROUNDS = 3  # the timed requests of all pages are interleaved in this many rounds
+
+
+def _prepare(client: Client, url: str, *, warmup: int) -> Result:
+    """Warm the page up and count its queries; a page that fails is skipped."""
     try:
         for _ in range(max(1, warmup)):
             response = client.get(url)
@@ -184,20 +188,24 @@ def measure(client: Client, url: str, *, requests: int, warmup: int) -> Result:
                 return Skipped(f"HTTP {response.status_code}")
         with CaptureQueriesContext(connection) as captured:
             client.get(url)
-        queries = len(captured)  # now: the next request clears the connection's log
-        gc.collect()
-        samples = []
-        for _ in range(requests):
-            started = time.perf_counter()
-            client.get(url)
-            samples.append(time.perf_counter() - started)
+        return Timing(median_ms=0.0, queries=len(captured))  # counted now: the next
+        # request clears the connection's query log
     except Exception as exc:  # a page still being written must not stop the benchmark
         return Skipped(f"{type(exc).__name__}: {str(exc)[:80]}")
-    return Timing(median_ms=statistics.median(samples) * 1000, queries=queries)
 
 
-def measure_pages(ctx: BenchContext, *, requests: int, warmup: int) -> dict[str, Result]:
+def measure_pages(
+    ctx: BenchContext,
+    *,
+    requests: int,
+    warmup: int,
+    clock: Callable[[], float] = time.perf_counter,
+) -> dict[str, Result]:
+    """The median latency of each page over ``requests`` requests. The pages' requests
+    are interleaved (in ``ROUNDS`` rounds) so that a passing load on the machine weighs
+    on all pages alike rather than on one."""
     results: dict[str, Result] = {}
+    targets: dict[str, tuple[Client, str]] = {}
     for page in PAGES:
         try:
             url = page.url(ctx)
@@ -208,7 +216,23 @@ def measure_pages(ctx: BenchContext, *, requests: int, warmup: int) -> dict[str,
         if client is None:
             results[page.name] = Skipped(f"no persona {page.persona}")
             continue
-        results[page.name] = measure(client, url, requests=requests, warmup=warmup)
+        results[page.name] = _prepare(client, url, warmup=warmup)
+        if isinstance(results[page.name], Timing):
+            targets[page.name] = (client, url)
+    samples: dict[str, list[float]] = {name: [] for name in targets}
+    per_round = [requests // ROUNDS + (1 if r < requests % ROUNDS else 0) for r in range(ROUNDS)]
+    gc.collect()
+    for count in per_round:
+        for name, (client, url) in targets.items():
+            for _ in range(count):
+                started = clock()
+                client.get(url)
+                samples[name].append(clock() - started)
+    for name, values in samples.items():
+        counted = results[name]
+        assert isinstance(counted, Timing)
+        if values:
+            results[name] = Timing(statistics.median(values) * 1000, counted.queries)
     return results
 
 
