@@ -33,6 +33,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "rules.apps.AutodiscoverRulesConfig",
     "ninja",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "xinban.core",
     "xinban.accounts",
     "xinban.campaigns",
@@ -51,6 +53,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "xinban.accounts.middleware.RequireTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "xinban.core.middleware.SecurityHeadersMiddleware",
@@ -116,6 +120,10 @@ LOGOUT_REDIRECT_URL = "core:home"
 
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# Staff and guiding-unit users log in with a TOTP second factor. On by default in
+# production; `make run` (DEBUG=1) leaves it off so the demo logins work at once.
+REQUIRE_TWO_FACTOR = env_bool("XINBAN_REQUIRE_2FA", not DEBUG)
+OTP_TOTP_ISSUER = "上海市质量协会 质量信得过班组平台"
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 LOGIN_FAILURE_WINDOW_SECONDS = env_int("LOGIN_FAILURE_WINDOW_SECONDS", 15 * 60)
 

@@ -21,6 +21,9 @@ def pytest_configure(config: pytest.Config) -> None:
 def _media_in_tmp(settings: Any, tmp_path: Any) -> None:
     settings.MEDIA_ROOT = str(tmp_path / "media")
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    # Persona tests log staff in with force_login; tests/accounts/test_two_factor.py turns
+    # the second factor back on and checks it.
+    settings.REQUIRE_TWO_FACTOR = False
 
 
 @pytest.fixture

@@ -156,7 +156,8 @@ def all_cells(ws: Worksheet) -> Iterator[Cell | MergedCell]:
 
 def expected_team_row(row: RecommendedRow) -> list[object]:
     evaluation = (
-        f"符合标准程度：{row.conformity}\n特色：{row.features}\n不足之处：{row.shortcomings}"
+        f"符合标准程度：{clean(row.conformity)}\n特色：{clean(row.features)}\n"
+        f"不足之处：{clean(row.shortcomings)}"
     )
     values = (
         row.enterprise,

@@ -62,3 +62,12 @@ class ThrottledAuthenticationForm(AuthenticationForm):
         super().confirm_login_allowed(user)
         if not user.email_verified:
             raise forms.ValidationError(self.error_messages["unverified"], code="unverified")
+
+
+class TokenForm(forms.Form):
+    token = forms.RegexField(
+        label=_("验证码"),
+        regex=r"^\s*\d{6}\s*$",
+        error_messages={"invalid": _("请输入身份验证器显示的6位数字。")},
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+    )

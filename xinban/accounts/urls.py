@@ -9,6 +9,8 @@ urlpatterns = [
     path("verify/<str:token>/", views.verify, name="verify"),
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("2fa/setup/", views.two_factor_setup, name="2fa_setup"),
+    path("2fa/verify/", views.two_factor_verify, name="2fa_verify"),
     path("password-reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path(
         "password-reset/done/",

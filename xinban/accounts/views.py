@@ -1,17 +1,21 @@
 from __future__ import annotations
 
 import logging
+from base64 import b32encode
 
+import qrcode
+import qrcode.image.svg
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from xinban.accounts import services
-from xinban.accounts.forms import SignUpForm, ThrottledAuthenticationForm
+from xinban.accounts import services, two_factor
+from xinban.accounts.forms import SignUpForm, ThrottledAuthenticationForm, TokenForm
 from xinban.core.errors import ServiceError
 
 logger = logging.getLogger("xinban.accounts")
@@ -71,3 +75,57 @@ class PasswordResetView(auth_views.PasswordResetView):
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "accounts/password_reset_confirm.html"
     success_url = reverse_lazy("accounts:password_reset_complete")
+
+
+def _safe_next(request: HttpRequest) -> str:
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    target = request.POST.get("next") or request.GET.get("next") or "/"
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return "/"
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def two_factor_setup(request: HttpRequest) -> HttpResponse:
+    if two_factor.has_confirmed_device(request.user):
+        return redirect("accounts:2fa_verify")
+    device = two_factor.totp_device_pending(request.user)
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            two_factor.totp_confirm(request=request, token=form.cleaned_data["token"])
+        except ServiceError as exc:
+            form.add_error("token", exc.message)
+        else:
+            messages.success(request, _("两步验证已启用。"))
+            return redirect(_safe_next(request))
+    image = qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage)
+    svg = image.to_string(encoding="unicode")
+    return render(
+        request,
+        "accounts/two_factor_setup.html",
+        {
+            "form": form,
+            "qr_svg": svg,
+            "secret": b32encode(device.bin_key).decode(),
+            "next": _safe_next(request),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def two_factor_verify(request: HttpRequest) -> HttpResponse:
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            two_factor.totp_verify(request=request, token=form.cleaned_data["token"])
+        except ServiceError as exc:
+            form.add_error("token", exc.message)
+        else:
+            return redirect(_safe_next(request))
+    return render(
+        request, "accounts/two_factor_verify.html", {"form": form, "next": _safe_next(request)}
+    )

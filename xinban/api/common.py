@@ -1,17 +1,20 @@
 """Lookups shared by the endpoints: the current campaign year, the caller's organisation,
-and the documented error responses."""
+the documented error responses, and the OpenAPI descriptions of uploads and downloads."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
+from django import forms
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from xinban.accounts.models import User
-from xinban.api.errors import NotFound
+from xinban.api.errors import InvalidInput, NotFound, form_errors
 from xinban.api.schemas import ErrorOut, ValidationErrorOut
 from xinban.campaigns.models import Campaign
 from xinban.campaigns.selectors import campaign_current
+from xinban.core import uploads
 from xinban.organisations.models import Organisation
 from xinban.organisations.selectors import organisations_of_user
 
@@ -46,3 +49,43 @@ def require_organisation(user: User, organisation_id: int | None = None) -> Orga
     if organisation is None:
         raise NotFound(_("您还没有所属的申报单位，请先登记单位。"), code="no_organisation")
     return organisation
+
+
+# --- uploads and downloads -----------------------------------------------------------------
+
+F = TypeVar("F", bound=forms.Form)
+
+
+def validated_upload(request: HttpRequest, form_class: type[F]) -> F:
+    """The page's upload form, bound to the multipart request and valid; else 422."""
+    form = form_class(request.POST, request.FILES)
+    uploads.add_upload_refusal_errors(form, request)  # too large: say so, not "required"
+    if not form.is_valid():
+        raise InvalidInput(form_errors(form))
+    return form
+
+
+def multipart_body(properties: dict[str, Any], required: list[str]) -> dict[str, Any]:
+    """``openapi_extra`` for an endpoint that reads a multipart/form-data upload."""
+    return {
+        "requestBody": {
+            "required": True,
+            "content": {
+                "multipart/form-data": {
+                    "schema": {"type": "object", "properties": properties, "required": required}
+                }
+            },
+        }
+    }
+
+
+def binary_response(mime: str, description: str) -> dict[str, Any]:
+    """``openapi_extra`` for an endpoint that answers with a file download."""
+    return {
+        "responses": {
+            200: {
+                "description": description,
+                "content": {mime: {"schema": {"type": "string", "format": "binary"}}},
+            }
+        }
+    }

@@ -51,3 +51,78 @@ def model_field(
 def titled(title: Any, default: Any = ..., *, description: str | None = None, **kwargs: Any) -> Any:
     """A pydantic Field for a value that is not a model field (still titled in Chinese)."""
     return Field(default, title=zh(title), description=description, **kwargs)
+
+
+def form_label(form_class: Any, name: str) -> str:
+    """The label of a page form's field in Chinese (for request fields that are not model
+    fields, e.g. 每份申报的评委人数)."""
+    return zh(form_class.base_fields[name].label or name)
+
+
+def form_field(
+    form_class: Any, name: str, default: Any = ..., *, description: str | None = None, **kwargs: Any
+) -> Any:
+    """A pydantic Field titled with the page form field's label; the description is the
+    given one, else the form field's help text."""
+    help_text = form_class.base_fields[name].help_text
+    return Field(
+        default,
+        title=form_label(form_class, name),
+        description=description if description is not None else (zh(help_text) or None),
+        **kwargs,
+    )
+
+
+# Titles of values that are neither model nor form fields (computed, or gathered from
+# several rows), written once here and used by every schema that shows them.
+RANK = "排名"
+SCORE = "得分"
+RAW_MEAN = "原始平均分"
+JUDGE_COUNT = "评委数"
+FLAGGED = "分歧较大"
+NORMALISED = "按评委标准化"
+QUOTA = "每家申报单位推荐名额"
+LOCKED = "推荐表已锁定"
+TOTAL_TEAM_SIZE = "班组人数总计"
+PROBLEMS = "缺项"
+SHEETS_TOTAL = "已分配评审数"
+SHEETS_DONE = "已提交评审数"
+ASSIGNED = "已分配"
+SUBMITTED = "已提交"
+RECOMMENDED = "已推荐"
+IS_ADMIN = "我是管理员"
+MY_ROLE = "我的角色"
+JUDGE = "评委"
+JUDGE_NAME = "评委姓名"
+HAS_ACCOUNT = "已有账号"
+CONFLICT = "不可分配原因"
+EDITABLE = "可修改"
+STATUS_LABEL = "状态名称"
+STAGE_LABEL = "评审阶段名称"
+APPLICATION = "申报"
+APPLICATION_ID = "申报 id"
+JUDGE_ID = "评委 id"
+RECOMMENDATION = "推荐"
+RECOMMENDATIONS = "推荐名单"
+RECOMMENDATION_IDS = "推荐排序"
+ASSIGNMENTS = "评委与进度"
+PANEL = "可分配的评委"
+REVISIONS = "提交记录"
+REVISION_NUMBER = "版本号"
+ON_SITE = "现场评审"
+CRITERIA = "评分细则"
+CRITERION_NAME = "评分项"
+POINTS = "各评分项得分"
+SUBMIT = "提交"
+WITHDRAWN = "评审任务已撤回"
+ASSIGNED_COUNT = "本次分配数"
+STAMPED_SCAN = "盖章推荐表扫描件"
+FILE_NAME = "文件名"
+DOWNLOAD_URL = "下载地址"
+XLSX_URL = "推荐表（Excel）下载地址"
+DOCX_URL = "推荐表（Word）下载地址"
+SUBMITTED_AT = "提交时间"
+UPDATED_AT = "更新时间"
+CREATED_AT = "创建时间"
+UNIT = "推荐单位"
+ORGANISATION = "申报单位"

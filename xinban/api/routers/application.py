@@ -4,7 +4,6 @@ forms as the pages."""
 from __future__ import annotations
 
 import io
-from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest
@@ -16,11 +15,14 @@ from xinban.accounts.models import User
 from xinban.api.auth import current_user
 from xinban.api.common import (
     ORGANISATION_QUERY_HELP,
+    binary_response,
     error_responses,
+    multipart_body,
     require_campaign,
     require_organisation,
+    validated_upload,
 )
-from xinban.api.errors import InvalidInput, ensure_valid, form_errors, validation_error_messages
+from xinban.api.errors import InvalidInput, ensure_valid, validation_error_messages
 from xinban.api.labels import model_label, zh
 from xinban.api.payloads import form_data
 from xinban.api.presenters import application_out, application_summary_out, attachment_out
@@ -77,30 +79,6 @@ def _require_editable(application: Application) -> None:
 def _out(application_id: int, user: User) -> ApplicationOut:
     """Re-read after a write, so the answer shows what is stored."""
     return application_out(_visible(user, application_id), user=user)
-
-
-def _multipart(properties: dict[str, Any], required: list[str]) -> dict[str, Any]:
-    return {
-        "requestBody": {
-            "required": True,
-            "content": {
-                "multipart/form-data": {
-                    "schema": {"type": "object", "properties": properties, "required": required}
-                }
-            },
-        }
-    }
-
-
-def _binary(mime: str, description: str) -> dict[str, Any]:
-    return {
-        "responses": {
-            200: {
-                "description": description,
-                "content": {mime: {"schema": {"type": "string", "format": "binary"}}},
-            }
-        }
-    }
 
 
 _FILE_PROPERTY = {
@@ -224,27 +202,19 @@ def application_update(
 # --- files ---------------------------------------------------------------------------------
 
 
-def _upload_form(
-    request: HttpRequest, form_class: type[AttachmentForm] | type[StampedFormUploadForm]
-) -> AttachmentForm | StampedFormUploadForm:
-    form = form_class(request.POST, request.FILES)
-    uploads.add_upload_refusal_errors(form, request)  # too large: say so, not "required"
-    if not form.is_valid():
-        raise InvalidInput(form_errors(form))
-    return form
-
-
 @router.post(
     "/applications/{application_id}/attachments",
     response={201: AttachmentOut, **error_responses(400, 403, 404, 409, 422)},
     summary="上传创建材料附件",
     description="multipart/form-data：area（材料类别 1–6）与 file。文件按内容识别类型。",
-    openapi_extra=_multipart({"area": _AREA_PROPERTY, "file": _FILE_PROPERTY}, ["area", "file"]),
+    openapi_extra=multipart_body(
+        {"area": _AREA_PROPERTY, "file": _FILE_PROPERTY}, ["area", "file"]
+    ),
 )
 def attachment_add(request: HttpRequest, application_id: int) -> Status[AttachmentOut]:
     user = current_user(request)
     application = _changeable(user, application_id)
-    form = _upload_form(request, AttachmentForm)
+    form = validated_upload(request, AttachmentForm)
     try:
         attachment = services.application_attachment_add(
             actor=user,
@@ -281,12 +251,12 @@ def attachment_remove(
     response={200: ApplicationOut, **error_responses(400, 403, 404, 409, 422)},
     summary="上传盖章申报表扫描件",
     description="multipart/form-data：file（PDF、JPG 或 PNG）。再次上传会替换原文件。",
-    openapi_extra=_multipart({"file": _SCAN_PROPERTY}, ["file"]),
+    openapi_extra=multipart_body({"file": _SCAN_PROPERTY}, ["file"]),
 )
 def stamped_form_upload(request: HttpRequest, application_id: int) -> ApplicationOut:
     user = current_user(request)
     application = _changeable(user, application_id)
-    form = _upload_form(request, StampedFormUploadForm)
+    form = validated_upload(request, StampedFormUploadForm)
     try:
         services.application_stamped_form_upload(
             actor=user, application=application, file=form.cleaned_data["file"]
@@ -319,7 +289,9 @@ def _generated_form(request: HttpRequest, application_id: int, fmt: str) -> Http
     response={200: None, **error_responses(404)},
     url_name="application_form_docx",
     summary="下载预填的申报表（Word）",
-    openapi_extra=_binary(DOCX_MIME, "附件3 申报表（Word），文件名为“单位简称+班组名称-申报表”"),
+    openapi_extra=binary_response(
+        DOCX_MIME, "附件3 申报表（Word），文件名为“单位简称+班组名称-申报表”"
+    ),
 )
 def application_form_docx_get(request: HttpRequest, application_id: int) -> HttpResponseBase:
     return _generated_form(request, application_id, "docx")
@@ -330,7 +302,9 @@ def application_form_docx_get(request: HttpRequest, application_id: int) -> Http
     response={200: None, **error_responses(404)},
     url_name="application_form_pdf",
     summary="下载预填的申报表（PDF）",
-    openapi_extra=_binary(PDF_MIME, "附件3 申报表（PDF），文件名为“单位简称+班组名称-申报表”"),
+    openapi_extra=binary_response(
+        PDF_MIME, "附件3 申报表（PDF），文件名为“单位简称+班组名称-申报表”"
+    ),
 )
 def application_form_pdf_get(request: HttpRequest, application_id: int) -> HttpResponseBase:
     return _generated_form(request, application_id, "pdf")

@@ -1,0 +1,815 @@
+"""The permission matrix (issue 7): every URL pattern and every API operation, requested
+by every persona, against objects that belong to someone else.
+
+How it works:
+
+- ``all_url_patterns()`` walks ``get_resolver()``; ``api_operations()`` reads
+  ``/api/openapi.json`` through the test client. Every page route name and every API
+  ``"METHOD /path"`` must have an entry in ``MATRIX`` (variants of an entry add a
+  ``" (…)"`` suffix to the key and may override URL kwargs). A route without one fails
+  with "add it to MATRIX"; an entry without a route fails with "remove it".
+- One world is built per test (``build_world``): applicant A's submitted application in
+  unit X with an attachment and a stamped scan, unit X's judge assigned to it, unit X's
+  recommendation report with A's application recommended and a stamped scan, applicant
+  B's draft (also addressed to unit X, so unit X must not see it) with its own
+  attachment, an open invitation for someone who is none of the personas, and so on.
+  ``KWARGS`` fills every URL kwarg from it.
+- An expectation is a status code, ``Redirect(prefix)`` (``LOGIN`` for pages sent to the
+  login page), or ``ALLOWED_NOT_EXERCISED`` for a state-changing request by the one
+  persona allowed to make it (its behaviour is tested elsewhere; here we only check the
+  others are refused). POSTs carry an empty body: the permission check must come before
+  validation, so a 200/400/422 for an outsider is a leak.
+- ``KNOWN_BUGS`` lists (key, method, persona) triples whose CORRECT expectation is in
+  ``MATRIX`` but where the app currently answers otherwise; they are reported, not
+  failed (like a strict xfail: once fixed, the test asks for the line to be removed).
+- Nothing a refused persona sends may change anything: the audit log and a fingerprint
+  of the world are compared before and after.
+
+Run ``pytest tests/security -s`` to see the number of (route × persona) pairs tried.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from tests.conftest import application_data, make_user, pdf_bytes
+
+# --------------------------------------------------------------------------- personas
+
+ANON = "anonymous"
+PERSONAS: tuple[str, ...] = (
+    ANON,
+    "applicant_a",
+    "applicant_b",
+    "unit_x_admin",
+    "unit_x_member",  # unit X staff without the admin role: may look, may not act
+    "unit_y_admin",
+    "judge",  # on unit X's panel, assigned to A's application
+    "expert",  # a verified user with a Judge profile, no panel, no assignment
+    "staff",  # is_association_staff
+    "guide",  # member of a guiding unit (指导单位)
+)
+
+
+# ------------------------------------------------------------------------ expectations
+
+
+@dataclass(frozen=True)
+class Redirect:
+    """A 302 whose Location starts with ``to`` (formatted with the world's ids), or equals
+    it when ``exact``."""
+
+    to: str
+    exact: bool = False
+
+    def __str__(self) -> str:
+        return f"302→{self.to}"
+
+
+class _NotExercised:
+    def __repr__(self) -> str:
+        return "ALLOWED_NOT_EXERCISED"
+
+
+ALLOWED_NOT_EXERCISED = _NotExercised()
+ANE = ALLOWED_NOT_EXERCISED
+LOGIN = Redirect("/accounts/login/?next=")
+HOME = Redirect("/", exact=True)
+NO_ORGANISATION = Redirect("/organisation/new/", exact=True)
+
+Expect = int | Redirect | _NotExercised
+Row = Mapping[str, Expect]
+
+
+def row(default: Expect, *, anonymous: Expect = LOGIN, **by_persona: Expect) -> dict[str, Expect]:
+    """Every persona gets ``default`` unless named; anonymous is sent to the login page."""
+    unknown = set(by_persona) - set(PERSONAS)
+    assert not unknown, f"unknown personas {unknown}"
+    expected: dict[str, Expect] = dict.fromkeys(PERSONAS, default)
+    expected[ANON] = anonymous
+    expected.update(by_persona)
+    return expected
+
+
+def api_row(default: Expect, **by_persona: Expect) -> dict[str, Expect]:
+    """As ``row``, for the API: anonymous gets 401."""
+    return row(default, anonymous=401, **by_persona)
+
+
+# Who may see applicant A's submitted application: A, the unit it was submitted to (admin
+# and plain member), the judge assigned to it, association staff. Everyone else: 404.
+A_VIEWERS = ("applicant_a", "unit_x_admin", "unit_x_member", "judge", "staff")
+# Of those, who may see it but not change it: 403.
+A_READ_ONLY = ("unit_x_admin", "unit_x_member", "judge", "staff")
+
+
+def sees_a(status: Expect = 200, *, api: bool = False) -> dict[str, Expect]:
+    make = api_row if api else row
+    return make(404, **dict.fromkeys(A_VIEWERS, status))
+
+
+def changes_a(owner: Expect = ANE, *, api: bool = False) -> dict[str, Expect]:
+    """An applicant-only write on A's application: read-only viewers 403, outsiders 404."""
+    make = api_row if api else row
+    return make(404, applicant_a=owner, **dict.fromkeys(A_READ_ONLY, 403))
+
+
+PUBLIC = row(200, anonymous=200)
+LOGGED_IN = row(200)
+STAFF_ONLY = row(403, staff=200)
+POST_ONLY = row(405)  # GET of a POST-only action: anonymous to login, everyone else 405
+ORGANISATION_PAGE = row(NO_ORGANISATION, applicant_a=200, applicant_b=200)
+UNIT_X_VIEW = row(404, unit_x_admin=200, unit_x_member=200, staff=200)
+UNIT_X_ADMIN_ACTION = row(404, unit_x_admin=ANE, unit_x_member=403, staff=403)
+UNIT_X_STAFF_ACTION = row(404, staff=ANE, unit_x_admin=403, unit_x_member=403)
+# A unit action addressed through unit Y at one of unit X's objects: unit Y's admin
+# passes the unit check and must then not find unit X's object (404, not ANE/302).
+VIA_UNIT_Y_ACTION = row(404, staff=403)
+EVERYONE_404 = row(404)
+
+
+# --------------------------------------------------------------------------- entries
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A URL kwarg value taken from the world by name."""
+
+    name: str
+
+
+@dataclass(frozen=True)
+class Page:
+    get: Row
+    post: Row | None = None
+    kwargs: Mapping[str, Any] = field(default_factory=dict)
+    # Personas whose 200 answer must not mention A's application (its number).
+    hides_a: frozenset[str] = frozenset()
+    # The request ends the session (logout): use a throw-away client.
+    fresh_client: bool = False
+
+
+@dataclass(frozen=True)
+class Op:
+    expect: Row
+    kwargs: Mapping[str, Any] = field(default_factory=dict)
+    body: str = "json"  # "json": the body "{}"; "multipart": an empty form; "none"
+    hides_a: frozenset[str] = frozenset()
+
+
+NOT_A = frozenset(PERSONAS) - {"applicant_a"}
+
+MATRIX: dict[str, Page | Op] = {
+    # --- core
+    "core:home": Page(get=PUBLIC),
+    "core:minimal": Page(get=PUBLIC),
+    "core:audit_log": Page(get=STAFF_ONLY),
+    # --- accounts (public; a bogus token everywhere)
+    "accounts:signup": Page(get=PUBLIC, post=PUBLIC),  # an empty form is shown again
+    "accounts:verify": Page(
+        get=row(Redirect("/accounts/login/", exact=True), anonymous=Redirect("/accounts/login/")),
+        kwargs={"token": "not-a-token"},
+    ),
+    "accounts:login": Page(get=row(HOME, anonymous=200), post=row(HOME, anonymous=200)),
+    "accounts:logout": Page(
+        get=row(405, anonymous=405), post=row(HOME, anonymous=HOME), fresh_client=True
+    ),
+    "accounts:password_reset": Page(get=PUBLIC, post=PUBLIC),
+    "accounts:password_reset_done": Page(get=PUBLIC),
+    "accounts:password_reset_confirm": Page(get=PUBLIC, kwargs={"token": "bad-token"}),
+    "accounts:password_reset_complete": Page(get=PUBLIC),
+    # --- organisations: always the caller's own organisation, never an id in the URL
+    "organisations:create": Page(get=LOGGED_IN, post=LOGGED_IN),  # anyone may register one
+    "organisations:registration": Page(get=ORGANISATION_PAGE, post=ORGANISATION_PAGE),
+    "organisations:members": Page(
+        get=ORGANISATION_PAGE, post=ORGANISATION_PAGE, hides_a=frozenset({"applicant_b"})
+    ),
+    # --- applications (pk: A's submitted application unless overridden)
+    "applications:dashboard": Page(get=ORGANISATION_PAGE, hides_a=frozenset({"applicant_b"})),
+    "applications:create": Page(
+        get=row(Redirect("/applications/", exact=True), applicant_a=200, applicant_b=200),
+        post=row(Redirect("/applications/", exact=True), applicant_a=200, applicant_b=200),
+    ),
+    "applications:staff_list": Page(get=STAFF_ONLY),
+    "applications:detail": Page(get=sees_a()),
+    "applications:detail (B's draft)": Page(
+        get=row(404, applicant_b=200, staff=200), kwargs={"pk": Ref("app_b")}
+    ),
+    # A's application is submitted, so A is sent back to its page; read-only viewers 403.
+    "applications:edit": Page(
+        get=changes_a(Redirect("/applications/{app_a}/", exact=True)), post=changes_a()
+    ),
+    "applications:edit (B's draft)": Page(
+        get=row(404, applicant_b=200, staff=403),
+        post=row(404, applicant_b=ANE, staff=403),
+        kwargs={"pk": Ref("app_b")},
+    ),
+    "applications:attachment_add": Page(get=POST_ONLY, post=changes_a()),
+    "applications:attachment_download": Page(get=sees_a()),
+    "applications:attachment_download (B's attachment under A's application)": Page(
+        get=EVERYONE_404, kwargs={"attachment_pk": Ref("att_b")}
+    ),
+    "applications:attachment_remove": Page(get=POST_ONLY, post=changes_a()),
+    "applications:attachment_remove (B's attachment under A's application)": Page(
+        get=POST_ONLY, post=changes_a(404), kwargs={"attachment_pk": Ref("att_b")}
+    ),
+    "applications:stamped_upload": Page(get=POST_ONLY, post=changes_a()),
+    "applications:stamped_download": Page(get=sees_a()),
+    "applications:generated_form": Page(get=sees_a()),
+    "applications:generated_form (B's draft, docx)": Page(
+        get=row(404, applicant_b=200, staff=200), kwargs={"pk": Ref("app_b"), "fmt": "docx"}
+    ),
+    "applications:generated_form (unknown format)": Page(
+        get=sees_a(404), kwargs={"fmt": "exe"}
+    ),
+    "applications:submit": Page(get=POST_ONLY, post=changes_a()),
+    "applications:submit (B's draft)": Page(
+        get=POST_ONLY, post=row(404, applicant_b=ANE, staff=403), kwargs={"pk": Ref("app_b")}
+    ),
+    "applications:withdraw": Page(get=POST_ONLY, post=changes_a()),
+    "applications:revision": Page(get=sees_a()),
+    # --- recommending units (unit_pk: unit X unless overridden)
+    "recommendation:home": Page(
+        get=row(
+            404,
+            unit_x_admin=Redirect("/unit/{unit_x}/", exact=True),
+            unit_x_member=Redirect("/unit/{unit_x}/", exact=True),
+            unit_y_admin=Redirect("/unit/{unit_y}/", exact=True),
+            staff=Redirect("/unit/all/", exact=True),
+        )
+    ),
+    "recommendation:staff_units": Page(get=STAFF_ONLY),
+    "recommendation:inbox": Page(get=UNIT_X_VIEW),
+    "recommendation:inbox (unit Y)": Page(
+        get=row(404, unit_y_admin=200, staff=200),
+        kwargs={"unit_pk": Ref("unit_y")},
+        hides_a=frozenset({"unit_y_admin", "staff"}),
+    ),
+    "recommendation:application": Page(get=UNIT_X_VIEW),
+    "recommendation:application (A's application via unit Y)": Page(
+        get=EVERYONE_404, kwargs={"unit_pk": Ref("unit_y")}
+    ),
+    "recommendation:application (B's draft)": Page(
+        get=EVERYONE_404, kwargs={"pk": Ref("app_b")}
+    ),
+    "recommendation:return": Page(get=POST_ONLY, post=UNIT_X_ADMIN_ACTION),
+    "recommendation:return (via unit Y)": Page(
+        get=POST_ONLY, post=VIA_UNIT_Y_ACTION, kwargs={"unit_pk": Ref("unit_y")}
+    ),
+    "recommendation:on_site": Page(get=POST_ONLY, post=UNIT_X_ADMIN_ACTION),
+    "recommendation:on_site (via unit Y)": Page(
+        get=POST_ONLY, post=VIA_UNIT_Y_ACTION, kwargs={"unit_pk": Ref("unit_y")}
+    ),
+    "recommendation:assign": Page(get=POST_ONLY, post=UNIT_X_ADMIN_ACTION),
+    "recommendation:assign (via unit Y)": Page(
+        get=POST_ONLY, post=VIA_UNIT_Y_ACTION, kwargs={"unit_pk": Ref("unit_y")}
+    ),
+    "recommendation:recommend": Page(get=POST_ONLY, post=UNIT_X_ADMIN_ACTION),
+    "recommendation:recommend (via unit Y)": Page(
+        get=POST_ONLY, post=VIA_UNIT_Y_ACTION, kwargs={"unit_pk": Ref("unit_y")}
+    ),
+    "recommendation:unassign": Page(get=POST_ONLY, post=UNIT_X_ADMIN_ACTION),
+    "recommendation:unassign (via unit Y)": Page(
+        get=POST_ONLY, post=VIA_UNIT_Y_ACTION, kwargs={"unit_pk": Ref("unit_y")}
+    ),
+    "recommendation:spread": Page(get=POST_ONLY, post=UNIT_X_ADMIN_ACTION),
+    "recommendation:judges": Page(get=UNIT_X_VIEW, post=UNIT_X_ADMIN_ACTION),
+    "recommendation:judge_remove": Page(get=POST_ONLY, post=UNIT_X_ADMIN_ACTION),
+    "recommendation:judge_remove (via unit Y)": Page(
+        get=POST_ONLY, post=VIA_UNIT_Y_ACTION, kwargs={"unit_pk": Ref("unit_y")}
+    ),
+    "recommendation:invite": Page(get=POST_ONLY, post=UNIT_X_ADMIN_ACTION),
+    "recommendation:ranking": Page(get=UNIT_X_VIEW),
+    "recommendation:report": Page(get=UNIT_X_VIEW, post=UNIT_X_ADMIN_ACTION),
+    "recommendation:report_scan": Page(get=POST_ONLY, post=UNIT_X_ADMIN_ACTION),
+    "recommendation:report_scan_download": Page(get=UNIT_X_VIEW),
+    "recommendation:report_submit": Page(get=POST_ONLY, post=UNIT_X_ADMIN_ACTION),
+    "recommendation:report_void": Page(get=POST_ONLY, post=UNIT_X_STAFF_ACTION),
+    "recommendation:quota": Page(get=POST_ONLY, post=UNIT_X_STAFF_ACTION),
+    "recommendation:report_download": Page(get=UNIT_X_VIEW, kwargs={"fmt": "xlsx"}),
+    "recommendation:report_download (docx)": Page(get=UNIT_X_VIEW, kwargs={"fmt": "docx"}),
+    "recommendation:unrecommend": Page(get=POST_ONLY, post=UNIT_X_ADMIN_ACTION),
+    "recommendation:unrecommend (via unit Y)": Page(
+        get=POST_ONLY, post=VIA_UNIT_Y_ACTION, kwargs={"unit_pk": Ref("unit_y")}
+    ),
+    "recommendation:move": Page(get=POST_ONLY, post=UNIT_X_ADMIN_ACTION),
+    "recommendation:move (via unit Y)": Page(
+        get=POST_ONLY, post=VIA_UNIT_Y_ACTION, kwargs={"unit_pk": Ref("unit_y")}
+    ),
+    # The invitation is for someone who is none of the personas: every POST is refused
+    # (back home with a message) and nobody joins unit X.
+    "recommendation:accept_invitation": Page(get=LOGGED_IN, post=row(HOME)),
+    "recommendation:judge_home": Page(
+        get=row(404, judge=200, expert=200), hides_a=frozenset({"expert"})
+    ),
+    "recommendation:judge_sheet": Page(
+        get=row(404, judge=200), post=row(404, judge=ANE), kwargs={"pk": Ref("sheet")}
+    ),
+    "recommendation:judge_conflict": Page(
+        get=POST_ONLY, post=row(404, judge=ANE), kwargs={"pk": Ref("sheet")}
+    ),
+    # --- the API's own URL patterns that are not operations
+    "api:openapi-json": Page(get=PUBLIC),
+    "api:openapi-view": Page(get=PUBLIC),
+    "api:api-root": Page(get=row(404, anonymous=404)),
+    # --- API operations ({application_id}: A's submitted application unless overridden)
+    "GET /api/me": Op(api_row(200)),
+    "GET /api/campaigns/current": Op(api_row(200)),
+    "GET /api/taxonomies": Op(api_row(200)),
+    "POST /api/organisations": Op(api_row(422)),  # anyone may register one; {} is invalid
+    "GET /api/registration": Op(api_row(404, applicant_a=200, applicant_b=200)),
+    "PUT /api/registration": Op(api_row(404, applicant_a=422, applicant_b=422)),
+    "GET /api/applications": Op(api_row(200), hides_a=NOT_A),
+    "POST /api/applications": Op(api_row(404, applicant_a=422, applicant_b=422)),
+    "GET /api/applications/{application_id}": Op(sees_a(api=True)),
+    "GET /api/applications/{application_id} (B's draft)": Op(
+        api_row(404, applicant_b=200, staff=200), kwargs={"application_id": Ref("app_b")}
+    ),
+    "PUT /api/applications/{application_id}": Op(changes_a(api=True)),
+    "PUT /api/applications/{application_id} (B's draft)": Op(
+        api_row(404, applicant_b=ANE, staff=403), kwargs={"application_id": Ref("app_b")}
+    ),
+    "POST /api/applications/{application_id}/attachments": Op(
+        changes_a(api=True), body="multipart"
+    ),
+    "DELETE /api/applications/{application_id}/attachments/{attachment_id}": Op(
+        changes_a(api=True), body="none"
+    ),
+    "DELETE /api/applications/{application_id}/attachments/{attachment_id} (B's attachment)": Op(
+        changes_a(404, api=True), kwargs={"attachment_id": Ref("att_b")}, body="none"
+    ),
+    "POST /api/applications/{application_id}/stamped-form": Op(
+        changes_a(api=True), body="multipart"
+    ),
+    "GET /api/applications/{application_id}/form.docx": Op(sees_a(api=True)),
+    "GET /api/applications/{application_id}/form.pdf": Op(sees_a(api=True)),
+    "GET /api/applications/{application_id}/submission-problems": Op(
+        changes_a(200, api=True)
+    ),
+    "POST /api/applications/{application_id}/submit": Op(changes_a(api=True)),
+    "POST /api/applications/{application_id}/submit (B's draft)": Op(
+        api_row(404, applicant_b=ANE, staff=403), kwargs={"application_id": Ref("app_b")}
+    ),
+    "POST /api/applications/{application_id}/withdraw": Op(changes_a(api=True)),
+}
+
+# Triples (MATRIX key, method, persona) where the app answers otherwise than MATRIX says
+# it should. Each one is a bug reported to the lead; remove the line once it is fixed (the
+# test then fails until you do).
+KNOWN_BUGS: set[tuple[str, str, str]] = set()
+
+# URL kwarg name → value: a Ref into the world, or a literal.
+KWARGS: dict[str, Any] = {
+    "pk": Ref("app_a"),
+    "application_id": Ref("app_a"),
+    "attachment_pk": Ref("att_a"),
+    "attachment_id": Ref("att_a"),
+    "number": 1,
+    "fmt": "pdf",
+    "unit_pk": Ref("unit_x"),
+    "sheet_pk": Ref("sheet"),
+    "rec_pk": Ref("rec"),
+    "judge_pk": Ref("judge"),
+    "direction": "up",
+    "token": Ref("invitation_token"),
+    "uidb64": Ref("uidb64_a"),
+}
+
+SKIPPED_NAMESPACES = ("admin",)  # Django admin: see test_admin_sends_everyone_to_its_login
+SKIPPED_NAMES = ("set_language",)  # django.conf.urls.i18n
+
+
+# ------------------------------------------------------------------------ enumeration
+
+
+@dataclass(frozen=True)
+class Route:
+    name: str
+    path: str  # as written in the URLconf, for messages and for matching API operations
+    kwargs: tuple[str, ...]
+
+
+def _walk(
+    resolver: URLResolver, prefix: str = "", namespaces: tuple[str, ...] = ()
+) -> Iterator[Route]:
+    for item in resolver.url_patterns:
+        pattern = item.pattern
+        names = tuple(getattr(pattern, "converters", {}) or pattern.regex.groupindex)
+        if isinstance(item, URLResolver):
+            inner = (*namespaces, item.namespace) if item.namespace else namespaces
+            for route in _walk(item, prefix + str(pattern), inner):
+                yield Route(route.name, route.path, names + route.kwargs)
+        elif isinstance(item, URLPattern):
+            name = ":".join((*namespaces, item.name or "<unnamed>"))
+            yield Route(name, prefix + str(pattern), names)
+
+
+def all_url_patterns() -> list[Route]:
+    routes = []
+    for route in _walk(get_resolver()):
+        if route.name.split(":")[0] in SKIPPED_NAMESPACES or route.name in SKIPPED_NAMES:
+            continue
+        routes.append(route)
+    return routes
+
+
+def api_operations(client: Client) -> dict[str, list[str]]:
+    """``"METHOD /path"`` → path parameter names, from the OpenAPI document."""
+    response = client.get("/api/openapi.json")
+    assert response.status_code == 200
+    document = json.loads(response.content)
+    operations: dict[str, list[str]] = {}
+    for path, item in document["paths"].items():
+        for method, operation in item.items():
+            if method.lower() not in {"get", "post", "put", "patch", "delete"}:
+                continue
+            names = [p["name"] for p in operation.get("parameters", []) if p["in"] == "path"]
+            operations[f"{method.upper()} {path}"] = names
+    return operations
+
+
+def route_of(key: str) -> str:
+    """The route name or "METHOD /path" of a MATRIX key (without its " (variant)")."""
+    return key.split(" (", 1)[0]
+
+
+def coverage_problems(routes: list[Route], operations: Mapping[str, Any]) -> list[str]:
+    problems: list[str] = []
+    api_paths = {op.split(" ", 1)[1] for op in operations}
+    covered = {route_of(key) for key in MATRIX}
+    known = set(operations)
+    for route in routes:
+        # An API URL pattern whose path is an OpenAPI path is covered by its operations.
+        as_openapi = "/" + re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", route.path)
+        if route.name.startswith("api:") and as_openapi in api_paths:
+            continue
+        known.add(route.name)
+        if route.name not in covered:
+            problems.append(
+                f"URL pattern {route.name!r} ({route.path}) has no entry: add it to MATRIX"
+            )
+    for operation in operations:
+        if operation not in covered:
+            problems.append(f"API operation {operation!r} has no entry: add it to MATRIX")
+    for key in MATRIX:
+        if route_of(key) not in known:
+            problems.append(f"MATRIX entry {key!r} matches no URL pattern or API operation")
+    for key, method, persona in KNOWN_BUGS:
+        if key not in MATRIX or persona not in PERSONAS:
+            problems.append(f"KNOWN_BUGS entry {(key, method, persona)} names nothing")
+    return problems
+
+
+# ------------------------------------------------------------------------------ world
+
+
+def build_world(fx: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Create every object the routes address; return (users by persona, ids by name)."""
+    from tests.recommendation.conftest import make_judge
+    from xinban.applications import services as application_services
+    from xinban.organisations.models import UnitMembership, UnitRole
+    from xinban.recommendation import services as unit_services
+
+    applicant_a, applicant_b = fx["applicant_a"], fx["applicant_b"]
+    unit_x, unit_y, unit_x_admin = fx["unit_x"], fx["unit_y"], fx["unit_x_admin"]
+    campaign = fx["campaign"]
+
+    def pdf(name: str) -> SimpleUploadedFile:
+        return SimpleUploadedFile(name, pdf_bytes(name), content_type="application/pdf")
+
+    # Applicant A: a submitted application in unit X, with an attachment and stamped scan.
+    app_a = fx["draft_a"]
+    att_a = application_services.application_attachment_add(
+        actor=applicant_a, application=app_a, area=1, file=pdf("甲-材料.pdf")
+    )
+    application_services.application_stamped_form_upload(
+        actor=applicant_a, application=app_a, file=pdf("甲-盖章.pdf")
+    )
+    app_a = application_services.application_submit(actor=applicant_a, application=app_a)
+
+    # Applicant B: a draft, also addressed to unit X (which must not see drafts).
+    app_b = application_services.application_create(
+        actor=applicant_b,
+        organisation=fx["org_b"],
+        campaign=campaign,
+        data=application_data(unit_x, team_name="护理一班"),
+    )
+    att_b = application_services.application_attachment_add(
+        actor=applicant_b, application=app_b, area=2, file=pdf("乙-材料.pdf")
+    )
+
+    # Unit X: a plain member, a judge on its panel assigned to A, a report recommending A
+    # with a stamped scan, an open invitation to someone outside the personas.
+    unit_x_member = make_user("x-member@example.com", "推荐单位X工作人员")
+    UnitMembership.objects.create(unit=unit_x, user=unit_x_member, role=UnitRole.MEMBER)
+    judge = make_judge("judge@example.com", "评委甲", unit_x)
+    sheet = unit_services.assignment_add(actor=unit_x_admin, application=app_a, judge=judge)
+    expert = make_judge("expert@example.com", "专家乙", None, tgq_number="TGQ-2024-009")
+    rec = unit_services.recommend(actor=unit_x_admin, application=app_a, opinion="同意推荐")
+    report = unit_services.report_for(unit=unit_x, campaign=campaign)
+    unit_services.report_upload_scan(actor=unit_x_admin, report=report, file=pdf("X-盖章.pdf"))
+    invitation = unit_services.invitation_send(
+        actor=unit_x_admin, unit=unit_x, email="newcomer@example.com", role="admin"
+    )
+
+    users = {
+        "applicant_a": applicant_a,
+        "applicant_b": applicant_b,
+        "unit_x_admin": unit_x_admin,
+        "unit_x_member": unit_x_member,
+        "unit_y_admin": fx["unit_y_admin"],
+        "judge": judge.user,
+        "expert": expert.user,
+        "staff": fx["staff"],
+        "guide": fx["guide"],
+    }
+    ids = {
+        "app_a": app_a.pk,
+        "app_a_number": app_a.number,
+        "att_a": att_a.pk,
+        "app_b": app_b.pk,
+        "att_b": att_b.pk,
+        "unit_x": unit_x.pk,
+        "unit_y": unit_y.pk,
+        "sheet": sheet.pk,
+        "rec": rec.pk,
+        "judge": judge.pk,
+        "invitation_token": invitation.token,
+        "uidb64_a": urlsafe_base64_encode(force_bytes(applicant_a.pk)),
+    }
+    return users, ids
+
+
+def fingerprint() -> dict[str, Any]:
+    """What a refused request must not change."""
+    from xinban.applications.models import Application, Attachment
+    from xinban.core.models import AuditEntry
+    from xinban.organisations.models import Organisation, UnitMembership
+    from xinban.recommendation.models import (
+        Invitation,
+        PanelMember,
+        Recommendation,
+        UnitNote,
+        UnitQuota,
+        UnitRecommendationReport,
+    )
+    from xinban.scoring.models import ConflictDeclaration, Judge, ScoreSheet
+
+    return {
+        "audit": AuditEntry.objects.count(),
+        "applications": sorted(Application.objects.values_list("pk", "state", "version")),
+        "attachments": sorted(Attachment.objects.values_list("pk", flat=True)),
+        "organisations": Organisation.objects.count(),
+        "unit_members": sorted(UnitMembership.objects.values_list("unit_id", "user_id", "role")),
+        "invitations": sorted(Invitation.objects.values_list("pk", "accepted_at")),
+        "panel": PanelMember.objects.count(),
+        "judges": Judge.objects.count(),
+        "sheets": sorted(ScoreSheet.objects.values_list("pk", "status")),
+        "conflicts": ConflictDeclaration.objects.count(),
+        "recommendations": sorted(Recommendation.objects.values_list("pk", "position")),
+        "reports": sorted(
+            UnitRecommendationReport.objects.values_list("pk", "status", "version")
+        ),
+        "notes": UnitNote.objects.count(),
+        "quotas": UnitQuota.objects.count(),
+    }
+
+
+# ------------------------------------------------------------------------------ checks
+
+
+def fill(
+    kwarg_names: list[str] | tuple[str, ...], overrides: Mapping[str, Any], ids: Mapping[str, Any]
+) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for name in kwarg_names:
+        if name in overrides:
+            value = overrides[name]
+        elif name in KWARGS:
+            value = KWARGS[name]
+        else:
+            raise LookupError(f"no value for URL kwarg {name!r}: add it to KWARGS")
+        values[name] = ids[value.name] if isinstance(value, Ref) else value
+    return values
+
+
+def describe(response: Any) -> str:
+    location = response.get("Location", "")
+    return f"{response.status_code}→{location}" if location else str(response.status_code)
+
+
+def matches(response: Any, expected: Expect, ids: Mapping[str, Any]) -> bool:
+    if isinstance(expected, Redirect):
+        target = expected.to.format(**ids)
+        location = response.get("Location", "")
+        if response.status_code != 302:
+            return False
+        return location == target if expected.exact else location.startswith(target)
+    return response.status_code == expected
+
+
+def body_of(response: Any) -> str:
+    if getattr(response, "streaming", False):
+        return ""  # a download: its name and content are not what we look for
+    return response.content.decode("utf-8", errors="replace")
+
+
+@dataclass
+class Tally:
+    pairs: int = 0
+    not_exercised: int = 0
+    known_bugs: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+    def record(
+        self,
+        key: str,
+        method: str,
+        persona: str,
+        url: str,
+        response: Any,
+        expected: Expect,
+        ids: Mapping[str, Any],
+        hides_a: frozenset[str],
+    ) -> None:
+        self.pairs += 1
+        ok = matches(response, expected, ids)
+        where = f"{method} {url} [{key}] as {persona}"
+        if ok and response.status_code == 200 and persona in hides_a:
+            if str(ids["app_a_number"]) in body_of(response):
+                ok = False
+                where += " (shows A's application)"
+        if hasattr(response, "close"):
+            response.close()
+        message = f"{where}: expected {expected}, got {describe(response)}"
+        if (key, method, persona) in KNOWN_BUGS:
+            if ok:
+                self.problems.append(f"{where}: fixed, remove it from KNOWN_BUGS")
+            else:
+                self.known_bugs.append(message)
+        elif not ok:
+            self.problems.append(message)
+
+
+def login_clients(users: Mapping[str, Any]) -> dict[str, Client]:
+    clients = {ANON: Client()}
+    for persona, user in users.items():
+        client = Client()
+        client.force_login(user)
+        clients[persona] = client
+    return clients
+
+
+def request_page(client: Client, method: str, url: str) -> Any:
+    return client.get(url) if method == "GET" else client.post(url, {})
+
+
+def request_api(client: Client, method: str, url: str, body: str) -> Any:
+    call = getattr(client, method.lower())
+    if body == "multipart":
+        return call(url, {})
+    if body == "json":
+        return call(url, data="{}", content_type="application/json")
+    return call(url)
+
+
+def check_pages(
+    routes: list[Route],
+    clients: Mapping[str, Client],
+    users: Mapping[str, Any],
+    ids: Mapping[str, Any],
+    tally: Tally,
+) -> None:
+    by_name = {route.name: route for route in routes}
+    for key, entry in MATRIX.items():
+        if not isinstance(entry, Page):
+            continue
+        route = by_name.get(route_of(key))
+        if route is None:
+            continue  # reported by coverage_problems
+        try:
+            url = reverse(route.name, kwargs=fill(route.kwargs, entry.kwargs, ids))
+        except LookupError as exc:
+            tally.problems.append(f"{key}: {exc}")
+            continue
+        for method, expectations in (("GET", entry.get), ("POST", entry.post)):
+            if expectations is None:
+                continue
+            for persona in PERSONAS:
+                expected = expectations[persona]
+                if expected is ALLOWED_NOT_EXERCISED:
+                    tally.not_exercised += 1
+                    continue
+                client = clients[persona]
+                if entry.fresh_client:
+                    client = Client()
+                    if persona != ANON:
+                        client.force_login(users[persona])
+                response = request_page(client, method, url)
+                tally.record(key, method, persona, url, response, expected, ids, entry.hides_a)
+
+
+def check_operations(
+    operations: Mapping[str, list[str]],
+    clients: Mapping[str, Client],
+    ids: Mapping[str, Any],
+    tally: Tally,
+) -> None:
+    for key, entry in MATRIX.items():
+        if not isinstance(entry, Op):
+            continue
+        operation = route_of(key)
+        if operation not in operations:
+            continue  # reported by coverage_problems
+        method, path = operation.split(" ", 1)
+        try:
+            values = fill(operations[operation], entry.kwargs, ids)
+        except LookupError as exc:
+            tally.problems.append(f"{key}: {exc}")
+            continue
+        url = re.sub(r"\{(\w+)\}", lambda m: str(values[m.group(1)]), path)
+        for persona in PERSONAS:
+            expected = entry.expect[persona]
+            if expected is ALLOWED_NOT_EXERCISED:
+                tally.not_exercised += 1
+                continue
+            response = request_api(clients[persona], method, url, entry.body)
+            tally.record(key, method, persona, url, response, expected, ids, entry.hides_a)
+
+
+# ------------------------------------------------------------------------------- tests
+
+
+def test_every_route_and_operation_has_a_matrix_entry(db: Any) -> None:
+    """Fails fast, naming what to add, when a URL or an API operation is new."""
+    problems = coverage_problems(all_url_patterns(), api_operations(Client()))
+    assert not problems, "\n".join(problems)
+
+
+def test_permission_matrix(
+    campaign: Any,
+    unit_x: Any,
+    unit_y: Any,
+    org_b: Any,
+    applicant_a: Any,
+    applicant_b: Any,
+    unit_x_admin: Any,
+    unit_y_admin: Any,
+    staff: Any,
+    guide: Any,
+    draft_a: Any,
+) -> None:
+    fixtures = {name: value for name, value in locals().items() if name != "fixtures"}
+    users, ids = build_world(fixtures)
+    assert set(users) | {ANON} == set(PERSONAS)
+    clients = login_clients(users)
+    routes = all_url_patterns()
+    operations = api_operations(clients[ANON])
+
+    tally = Tally(problems=coverage_problems(routes, operations))
+    before = fingerprint()
+    check_pages(routes, clients, users, ids, tally)
+    check_operations(operations, clients, ids, tally)
+    after = fingerprint()
+    for name in before:
+        if before[name] != after[name]:
+            tally.problems.append(
+                f"a refused request changed {name}: {before[name]!r} → {after[name]!r}"
+            )
+
+    print(
+        f"\npermission matrix: {tally.pairs} route×persona pairs "
+        f"({len(MATRIX)} entries × {len(PERSONAS)} personas; "
+        f"{tally.not_exercised} allowed-but-not-exercised; "
+        f"{len(tally.known_bugs)} known bugs)"
+    )
+    for line in tally.known_bugs:
+        print(f"  KNOWN BUG {line}")
+    assert tally.pairs > 0
+    assert not tally.problems, f"{len(tally.problems)} problems:\n" + "\n".join(tally.problems)
+
+
+def test_admin_sends_everyone_to_its_login(
+    applicant_a: Any, unit_x_admin: Any, staff: Any, guide: Any
+) -> None:
+    """The Django admin has its own permission model (``is_staff``): none of the
+    personas holds it — association staff included — so each is sent to its login."""
+    for user in (None, applicant_a, unit_x_admin, staff, guide):
+        client = Client()
+        if user is not None:
+            client.force_login(user)
+        for url in ("/admin/", "/admin/applications/application/"):
+            response = client.get(url)
+            assert response.status_code == 302, (user, url)
+            assert response["Location"].startswith(f"/admin/login/?next={url}"), (user, url)
