@@ -87,6 +87,7 @@ ANE = ALLOWED_NOT_EXERCISED
 LOGIN = Redirect("/accounts/login/?next=")
 HOME = Redirect("/", exact=True)
 NO_ORGANISATION = Redirect("/organisation/new/", exact=True)
+TO_2FA_VERIFY = Redirect("/accounts/2fa/verify/", exact=True)
 
 Expect = int | Redirect | _NotExercised
 Row = Mapping[str, Expect]
@@ -189,6 +190,13 @@ MATRIX: dict[str, Page | Op] = {
     "accounts:password_reset_done": Page(get=PUBLIC),
     "accounts:password_reset_confirm": Page(get=PUBLIC, kwargs={"token": "bad-token"}),
     "accounts:password_reset_complete": Page(get=PUBLIC),
+    # Anyone may add a second factor; staff and guide already have one (their sessions are
+    # verified), so setting up again sends them to the code page.
+    "accounts:2fa_setup": Page(
+        get=row(200, staff=TO_2FA_VERIFY, guide=TO_2FA_VERIFY),
+        post=row(200, staff=TO_2FA_VERIFY, guide=TO_2FA_VERIFY),
+    ),
+    "accounts:2fa_verify": Page(get=LOGGED_IN, post=LOGGED_IN),  # an empty code: form again
     # --- organisations: always the caller's own organisation, never an id in the URL
     "organisations:create": Page(get=LOGGED_IN, post=LOGGED_IN),  # anyone may register one
     "organisations:registration": Page(get=ORGANISATION_PAGE, post=ORGANISATION_PAGE),
