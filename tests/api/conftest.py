@@ -16,6 +16,7 @@ from django.utils import timezone
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
+from tests.recommendation.conftest import make_judge
 from xinban.accounts.models import User
 from xinban.campaigns.models import (
     Campaign,
@@ -34,6 +35,7 @@ from xinban.organisations.models import (
     UnitMembership,
     UnitRole,
 )
+from xinban.scoring.models import Judge
 
 JSON = "application/json"
 
@@ -211,3 +213,90 @@ def new_application(api_a: Api, unit_x: RecommendingUnit) -> Callable[..., dict[
 
 def organisation_of(email: str) -> Organisation:
     return OrganisationMembership.objects.get(user__email=email).organisation
+
+
+# --- recommending units and judges ---------------------------------------------------------
+
+
+def api_for(user: User) -> Api:
+    client = Client()
+    client.force_login(user)
+    return Api(client)
+
+
+def submit_application(api: Api, unit: RecommendingUnit, **overrides: Any) -> dict[str, Any]:
+    """File an application through the API and submit it to ``unit``; returns its JSON."""
+    body = application_body(unit, material_honours="2024年获评先进班组。", **overrides)
+    created = api.post("/applications", body)
+    assert created.status_code == 201, created.json()
+    pk = created.json()["id"]
+    stamped = api.upload(f"/applications/{pk}/stamped-form", file=pdf_upload("盖章.pdf"))
+    assert stamped.status_code == 200, stamped.json()
+    submitted = api.post(f"/applications/{pk}/submit")
+    assert submitted.status_code == 200, submitted.json()
+    return dict(submitted.json())
+
+
+@pytest.fixture
+def judge_1(unit_x: RecommendingUnit) -> Judge:
+    return make_judge("judge1@example.com", "评委一", unit_x)
+
+
+@pytest.fixture
+def judge_2(unit_x: RecommendingUnit) -> Judge:
+    return make_judge("judge2@example.com", "评委二", unit_x, tgq_number="TGQ-2024-002")
+
+
+@pytest.fixture
+def api_judge_1(judge_1: Judge) -> Api:
+    assert judge_1.user is not None
+    return api_for(judge_1.user)
+
+
+@pytest.fixture
+def api_judge_2(judge_2: Judge) -> Api:
+    assert judge_2.user is not None
+    return api_for(judge_2.user)
+
+
+@pytest.fixture
+def api_unit_x_member(unit_x: RecommendingUnit) -> Api:
+    """Unit X's staff member without the admin role: may look, may not act."""
+    user = _user("xm@example.com", "推荐单位X工作人员")
+    UnitMembership.objects.create(unit=unit_x, user=user, role=UnitRole.MEMBER)
+    return api_for(user)
+
+
+@pytest.fixture
+def unit_y(db: None) -> RecommendingUnit:
+    return RecommendingUnit.objects.create(name="黄浦区", kind=UnitKind.DISTRICT)
+
+
+@pytest.fixture
+def api_unit_y(unit_y: RecommendingUnit) -> Api:
+    user = _user("y@example.com", "推荐单位Y管理员")
+    UnitMembership.objects.create(unit=unit_y, user=user, role=UnitRole.ADMIN)
+    return api_for(user)
+
+
+@pytest.fixture
+def api_staff(db: None) -> Api:
+    user = User.objects.create_user(
+        email="staff@example.com",
+        password="pw-123456-long",
+        name="质协工作人员",
+        is_association_staff=True,
+    )
+    return api_for(user)
+
+
+@pytest.fixture
+def submitted_a(api_a: Api, unit_x: RecommendingUnit) -> dict[str, Any]:
+    """Applicant A's application, submitted to unit X through the API."""
+    return submit_application(api_a, unit_x)
+
+
+@pytest.fixture
+def submitted_b(api_b: Api, unit_x: RecommendingUnit) -> dict[str, Any]:
+    """Applicant B's application, submitted to unit X through the API."""
+    return submit_application(api_b, unit_x, team_name="客服二组", team_type=team_type_id("服务型"))

@@ -25,7 +25,6 @@ from tests.browser.test_applicant_journey import (
     click_button,
     expect_field_error,
     expect_no_field_error,
-    field,
     horizontal_overflow,
     visit,
 )
@@ -131,7 +130,9 @@ def unit_world(taxonomies: None) -> dict[str, Any]:
     applications = []
     team_types = ("生产操作型", "服务型")
     for i, (team, team_type) in enumerate(zip((TEAM_A, TEAM_B), team_types, strict=True)):
-        organisation = Organisation.objects.create(name=team.organisation, short_name=team.short_name)
+        organisation = Organisation.objects.create(
+            name=team.organisation, short_name=team.short_name
+        )
         make_registration(organisation, campaign)
         applicant = make_user(f"applicant{i}@example.com", f"申报人{i}")
         OrganisationMembership.objects.create(organisation=organisation, user=applicant)
@@ -177,6 +178,11 @@ def nav_link(page: Any, name: str) -> Any:
     return page.locator("#mainnav").get_by_role("link", name=name, exact=True)
 
 
+def sheet_badge(page: Any, team: Team) -> Any:
+    """The status badge of `team`'s sheet on 我的评审."""
+    return page.locator(".list-group a", has_text=team.name).locator(".badge")
+
+
 def open_sheet(page: Any, team: Team) -> list[str]:
     """From 我的评审, open the sheet of `team`; returns the criterion fields' names."""
     page.locator(".list-group a", has_text=team.name).click()
@@ -199,7 +205,9 @@ def fill_sheet(page: Any, names: list[str], points: tuple[str, ...]) -> None:
 
 def expect_sheet_values(page: Any, names: list[str], points: tuple[str, ...]) -> None:
     for name, value in zip(names, points, strict=True):
-        expect(page.locator(f"#id_{name}")).to_have_value(re.compile(rf"^{re.escape(value)}(\.0)?$"))
+        expect(page.locator(f"#id_{name}")).to_have_value(
+            re.compile(rf"^{re.escape(value)}(\.0)?$")
+        )
     for name, text in TEXTS.items():
         expect(page.locator(f"#id_{name}")).to_have_value(text)
 
@@ -208,9 +216,7 @@ def submit_sheet(page: Any, team: Team) -> None:
     click_button(page, "提交评分")
     expect(page).to_have_url(re.compile(r"/judge/$"))
     expect(page.locator(".alert-success")).to_contain_text("评分已提交")
-    expect(page.locator(".list-group a", has_text=team.name).locator(".badge")).to_have_text(
-        "已提交"
-    )
+    expect(sheet_badge(page, team)).to_have_text("已提交")
 
 
 def judge_scores_on_phone(
@@ -229,9 +235,7 @@ def judge_scores_on_phone(
         expect(page.locator("#main h1")).to_have_text("我的评审")
         expect(page.locator(".list-group a")).to_have_count(2)
         for team in (TEAM_A, TEAM_B):
-            expect(page.locator(".list-group a", has_text=team.name).locator(".badge")).to_have_text(
-                "待评分"
-            )
+            expect(sheet_badge(page, team)).to_have_text("待评分")
         expect_no_overflow(page)
 
         # Team A: a point above the maximum first.

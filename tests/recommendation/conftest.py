@@ -52,8 +52,8 @@ def submit_with_attachment(applicant: Any, organisation: Any, campaign: Any, uni
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from tests.conftest import application_data, pdf_bytes
-    from xinban.applications.models import MaterialArea
     from xinban.applications import services as application_services
+    from xinban.applications.models import MaterialArea
 
     draft = application_services.application_create(
         actor=applicant, organisation=organisation, campaign=campaign, data=application_data(unit)
@@ -62,7 +62,9 @@ def submit_with_attachment(applicant: Any, organisation: Any, campaign: Any, uni
         actor=applicant,
         application=draft,
         area=MaterialArea.HONOURS,
-        file=SimpleUploadedFile("荣誉证书.pdf", pdf_bytes("honours"), content_type="application/pdf"),
+        file=SimpleUploadedFile(
+            "荣誉证书.pdf", pdf_bytes("honours"), content_type="application/pdf"
+        ),
     )
     application_services.application_stamped_form_upload(
         actor=applicant,

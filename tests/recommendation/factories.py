@@ -38,7 +38,9 @@ def make_application(
     **overrides: Any,
 ) -> Application:
     """An application row in any state, without going through the applicant's services."""
-    data = application_data(unit, team_name=team_name, team_type=TeamType.objects.get(name=team_type))
+    data = application_data(
+        unit, team_name=team_name, team_type=TeamType.objects.get(name=team_type)
+    )
     data.update(overrides)
     with transaction.atomic():
         number = application_number_next(campaign.year)
@@ -48,7 +50,10 @@ def make_application(
             number=number,
             state=state,
             submitted_at=None if state == ApplicationState.DRAFT else timezone.now(),
-            organisation_snapshot={"name": organisation.name, "short_name": organisation.short_name},
+            organisation_snapshot={
+                "name": organisation.name,
+                "short_name": organisation.short_name,
+            },
             **data,
         )
 
@@ -59,9 +64,7 @@ def criteria_of(sheet: ScoreSheet) -> list[Any]:
 
 def points_for(sheet: ScoreSheet, share: Decimal = Decimal("0.8")) -> dict[int, Decimal]:
     """Points for every criterion: `share` of its maximum, rounded to one decimal."""
-    return {
-        c.pk: (c.max_points * share).quantize(Decimal("0.1")) for c in criteria_of(sheet)
-    }
+    return {c.pk: (c.max_points * share).quantize(Decimal("0.1")) for c in criteria_of(sheet)}
 
 
 def score(sheet: ScoreSheet, *, share: Decimal = Decimal("0.8"), submit: bool = True) -> ScoreSheet:

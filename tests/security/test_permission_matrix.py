@@ -36,7 +36,6 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -139,6 +138,11 @@ UNIT_X_STAFF_ACTION = row(404, staff=ANE, unit_x_admin=403, unit_x_member=403)
 VIA_UNIT_Y_ACTION = row(404, staff=403)
 EVERYONE_404 = row(404)
 
+UNIT_X_VIEW_API = api_row(404, unit_x_admin=200, unit_x_member=200, staff=200)
+UNIT_X_ADMIN_API = api_row(404, unit_x_admin=ANE, unit_x_member=403, staff=403)
+UNIT_X_STAFF_API = api_row(404, staff=ANE, unit_x_admin=403, unit_x_member=403)
+VIA_UNIT_Y_API = api_row(404, staff=403)
+
 
 # --------------------------------------------------------------------------- entries
 
@@ -165,7 +169,9 @@ class Page:
 class Op:
     expect: Row
     kwargs: Mapping[str, Any] = field(default_factory=dict)
-    body: str = "json"  # "json": the body "{}"; "multipart": an empty form; "none"
+    # Writes send "json" (the body "{}"), "multipart" (an empty form), "none", or the
+    # given JSON object (values may be Refs).
+    body: str | Mapping[str, Any] = "json"
     hides_a: frozenset[str] = frozenset()
 
 
@@ -238,9 +244,7 @@ MATRIX: dict[str, Page | Op] = {
     "applications:generated_form (B's draft, docx)": Page(
         get=row(404, applicant_b=200, staff=200), kwargs={"pk": Ref("app_b"), "fmt": "docx"}
     ),
-    "applications:generated_form (unknown format)": Page(
-        get=sees_a(404), kwargs={"fmt": "exe"}
-    ),
+    "applications:generated_form (unknown format)": Page(get=sees_a(404), kwargs={"fmt": "exe"}),
     "applications:submit": Page(get=POST_ONLY, post=changes_a()),
     "applications:submit (B's draft)": Page(
         get=POST_ONLY, post=row(404, applicant_b=ANE, staff=403), kwargs={"pk": Ref("app_b")}
@@ -268,9 +272,7 @@ MATRIX: dict[str, Page | Op] = {
     "recommendation:application (A's application via unit Y)": Page(
         get=EVERYONE_404, kwargs={"unit_pk": Ref("unit_y")}
     ),
-    "recommendation:application (B's draft)": Page(
-        get=EVERYONE_404, kwargs={"pk": Ref("app_b")}
-    ),
+    "recommendation:application (B's draft)": Page(get=EVERYONE_404, kwargs={"pk": Ref("app_b")}),
     "recommendation:return": Page(get=POST_ONLY, post=UNIT_X_ADMIN_ACTION),
     "recommendation:return (via unit Y)": Page(
         get=POST_ONLY, post=VIA_UNIT_Y_ACTION, kwargs={"unit_pk": Ref("unit_y")}
@@ -297,7 +299,10 @@ MATRIX: dict[str, Page | Op] = {
     "recommendation:judge_remove (via unit Y)": Page(
         get=POST_ONLY, post=VIA_UNIT_Y_ACTION, kwargs={"unit_pk": Ref("unit_y")}
     ),
-    "recommendation:invite": Page(get=POST_ONLY, post=UNIT_X_ADMIN_ACTION),
+    # Staff may invite a unit's people (its first admin).
+    "recommendation:invite": Page(
+        get=POST_ONLY, post=row(404, unit_x_admin=ANE, unit_x_member=403, staff=ANE)
+    ),
     "recommendation:ranking": Page(get=UNIT_X_VIEW),
     "recommendation:report": Page(get=UNIT_X_VIEW, post=UNIT_X_ADMIN_ACTION),
     "recommendation:report_scan": Page(get=POST_ONLY, post=UNIT_X_ADMIN_ACTION),
@@ -352,35 +357,122 @@ MATRIX: dict[str, Page | Op] = {
         changes_a(api=True), body="multipart"
     ),
     "DELETE /api/applications/{application_id}/attachments/{attachment_id}": Op(
-        changes_a(api=True), body="none"
+        changes_a(api=True)
     ),
     "DELETE /api/applications/{application_id}/attachments/{attachment_id} (B's attachment)": Op(
-        changes_a(404, api=True), kwargs={"attachment_id": Ref("att_b")}, body="none"
+        changes_a(404, api=True), kwargs={"attachment_id": Ref("att_b")}
     ),
     "POST /api/applications/{application_id}/stamped-form": Op(
         changes_a(api=True), body="multipart"
     ),
     "GET /api/applications/{application_id}/form.docx": Op(sees_a(api=True)),
     "GET /api/applications/{application_id}/form.pdf": Op(sees_a(api=True)),
-    "GET /api/applications/{application_id}/submission-problems": Op(
-        changes_a(200, api=True)
-    ),
+    "GET /api/applications/{application_id}/submission-problems": Op(changes_a(200, api=True)),
     "POST /api/applications/{application_id}/submit": Op(changes_a(api=True)),
     "POST /api/applications/{application_id}/submit (B's draft)": Op(
         api_row(404, applicant_b=ANE, staff=403), kwargs={"application_id": Ref("app_b")}
     ),
     "POST /api/applications/{application_id}/withdraw": Op(changes_a(api=True)),
+    # --- API: recommending units ({unit_id}: unit X unless overridden)
+    "GET /api/units": Op(api_row(200)),
+    "GET /api/units/{unit_id}/applications": Op(UNIT_X_VIEW_API),
+    "GET /api/units/{unit_id}/applications (unit Y)": Op(
+        api_row(404, unit_y_admin=200, staff=200),
+        kwargs={"unit_id": Ref("unit_y")},
+        hides_a=frozenset({"unit_y_admin", "staff"}),
+    ),
+    "GET /api/units/{unit_id}/applications/{application_id}": Op(UNIT_X_VIEW_API),
+    "GET /api/units/{unit_id}/applications/{application_id} (via unit Y)": Op(
+        api_row(404), kwargs={"unit_id": Ref("unit_y")}
+    ),
+    "GET /api/units/{unit_id}/applications/{application_id} (B's draft)": Op(
+        api_row(404), kwargs={"application_id": Ref("app_b")}
+    ),
+    "POST /api/units/{unit_id}/applications/{application_id}/return": Op(UNIT_X_ADMIN_API),
+    "POST /api/units/{unit_id}/applications/{application_id}/return (via unit Y)": Op(
+        VIA_UNIT_Y_API, kwargs={"unit_id": Ref("unit_y")}, body={"reason": "退回"}
+    ),
+    "PUT /api/units/{unit_id}/applications/{application_id}/on-site": Op(UNIT_X_ADMIN_API),
+    "PUT /api/units/{unit_id}/applications/{application_id}/on-site (via unit Y)": Op(
+        VIA_UNIT_Y_API, kwargs={"unit_id": Ref("unit_y")}
+    ),
+    "POST /api/units/{unit_id}/applications/{application_id}/assignments": Op(UNIT_X_ADMIN_API),
+    "POST /api/units/{unit_id}/applications/{application_id}/assignments (via unit Y)": Op(
+        VIA_UNIT_Y_API, kwargs={"unit_id": Ref("unit_y")}, body={"judge_id": Ref("judge")}
+    ),
+    "DELETE /api/units/{unit_id}/assignments/{sheet_id}": Op(UNIT_X_ADMIN_API),
+    "DELETE /api/units/{unit_id}/assignments/{sheet_id} (via unit Y)": Op(
+        VIA_UNIT_Y_API, kwargs={"unit_id": Ref("unit_y")}
+    ),
+    "POST /api/units/{unit_id}/assign-evenly": Op(UNIT_X_ADMIN_API),
+    "GET /api/units/{unit_id}/judges": Op(UNIT_X_VIEW_API),
+    "POST /api/units/{unit_id}/judges": Op(UNIT_X_ADMIN_API),
+    "DELETE /api/units/{unit_id}/judges/{judge_id}": Op(UNIT_X_ADMIN_API),
+    "DELETE /api/units/{unit_id}/judges/{judge_id} (via unit Y)": Op(
+        VIA_UNIT_Y_API, kwargs={"unit_id": Ref("unit_y")}
+    ),
+    # Staff may invite a unit's people (its first admin), as on the page.
+    "POST /api/units/{unit_id}/invitations": Op(
+        api_row(404, unit_x_admin=ANE, unit_x_member=403, staff=ANE)
+    ),
+    "GET /api/units/{unit_id}/ranking": Op(UNIT_X_VIEW_API),
+    "POST /api/units/{unit_id}/recommendations": Op(UNIT_X_ADMIN_API),
+    # Unit Y's admin naming A's application: the same 422 "not a valid choice" as for an
+    # id that does not exist (nothing revealed), and nothing recommended.
+    "POST /api/units/{unit_id}/recommendations (A's application via unit Y)": Op(
+        api_row(404, unit_y_admin=422, staff=403),
+        kwargs={"unit_id": Ref("unit_y")},
+        body={"application_id": Ref("app_a"), "opinion": "同意推荐"},
+    ),
+    "DELETE /api/units/{unit_id}/recommendations/{recommendation_id}": Op(UNIT_X_ADMIN_API),
+    "DELETE /api/units/{unit_id}/recommendations/{recommendation_id} (via unit Y)": Op(
+        VIA_UNIT_Y_API, kwargs={"unit_id": Ref("unit_y")}
+    ),
+    "PUT /api/units/{unit_id}/recommendations/order": Op(UNIT_X_ADMIN_API),
+    "GET /api/units/{unit_id}/report": Op(UNIT_X_VIEW_API),
+    "PUT /api/units/{unit_id}/report": Op(UNIT_X_ADMIN_API),
+    "POST /api/units/{unit_id}/report/scan": Op(UNIT_X_ADMIN_API, body="multipart"),
+    "POST /api/units/{unit_id}/report/submit": Op(UNIT_X_ADMIN_API),
+    "POST /api/units/{unit_id}/report/void": Op(UNIT_X_STAFF_API),
+    "PUT /api/units/{unit_id}/quota": Op(UNIT_X_STAFF_API),
+    "GET /api/units/{unit_id}/report.xlsx": Op(UNIT_X_VIEW_API),
+    "GET /api/units/{unit_id}/report.docx": Op(UNIT_X_VIEW_API),
+    # --- API: judges ({sheet_id}: the judge's sheet on A's application)
+    "GET /api/judge/sheets": Op(api_row(200), hides_a=frozenset(PERSONAS) - {"judge"}),
+    "GET /api/judge/sheets/{sheet_id}": Op(api_row(404, judge=200)),
+    "PUT /api/judge/sheets/{sheet_id}": Op(api_row(404, judge=ANE)),
+    "POST /api/judge/sheets/{sheet_id}/conflict": Op(api_row(404, judge=ANE)),
+    # The invitation is for someone else: 403 (invitation_other_email), nobody joins.
+    "POST /api/invitations/{token}/accept": Op(api_row(403)),
 }
 
+
 # Triples (MATRIX key, method, persona) where the app answers otherwise than MATRIX says
-# it should. Each one is a bug reported to the lead; remove the line once it is fixed (the
+# it should. Each one is a bug reported to the lead; remove the lines once it is fixed (the
 # test then fails until you do).
-KNOWN_BUGS: set[tuple[str, str, str]] = set()
+def _bug(key: str, method: str, *personas: str) -> set[tuple[str, str, str]]:
+    entry = MATRIX[key]
+    row_ = entry.expect if isinstance(entry, Op) else entry.get if method == "GET" else entry.post
+    assert row_ is not None
+    chosen = personas or tuple(p for p in PERSONAS if row_[p] is not ALLOWED_NOT_EXERCISED)
+    return {(key, method, persona) for persona in chosen}
+
+
+KNOWN_BUGS: set[tuple[str, str, str]] = (
+    # The operation is unreachable: ninja's path "/units/{unit_id}/recommendations/
+    # {recommendation_id}" (DELETE, declared first, a str converter) also matches ".../order",
+    # so every PUT gets 405 — even anonymous (expected 401) and outsiders (expected 404).
+    _bug("PUT /api/units/{unit_id}/recommendations/order", "PUT")
+)
 
 # URL kwarg name → value: a Ref into the world, or a literal.
 KWARGS: dict[str, Any] = {
     "pk": Ref("app_a"),
     "application_id": Ref("app_a"),
+    "unit_id": Ref("unit_x"),
+    "sheet_id": Ref("sheet"),
+    "judge_id": Ref("judge"),
+    "recommendation_id": Ref("rec"),
     "attachment_pk": Ref("att_a"),
     "attachment_id": Ref("att_a"),
     "number": 1,
@@ -586,9 +678,7 @@ def fingerprint() -> dict[str, Any]:
         "sheets": sorted(ScoreSheet.objects.values_list("pk", "status")),
         "conflicts": ConflictDeclaration.objects.count(),
         "recommendations": sorted(Recommendation.objects.values_list("pk", "position")),
-        "reports": sorted(
-            UnitRecommendationReport.objects.values_list("pk", "status", "version")
-        ),
+        "reports": sorted(UnitRecommendationReport.objects.values_list("pk", "status", "version")),
         "notes": UnitNote.objects.count(),
         "quotas": UnitQuota.objects.count(),
     }
@@ -610,6 +700,11 @@ def fill(
             raise LookupError(f"no value for URL kwarg {name!r}: add it to KWARGS")
         values[name] = ids[value.name] if isinstance(value, Ref) else value
     return values
+
+
+def expand(path: str, values: Mapping[str, Any]) -> str:
+    """An OpenAPI path with its {parameters} filled in."""
+    return re.sub(r"\{(\w+)\}", lambda match: str(values[match.group(1)]), path)
 
 
 def describe(response: Any) -> str:
@@ -654,10 +749,14 @@ class Tally:
         self.pairs += 1
         ok = matches(response, expected, ids)
         where = f"{method} {url} [{key}] as {persona}"
-        if ok and response.status_code == 200 and persona in hides_a:
-            if str(ids["app_a_number"]) in body_of(response):
-                ok = False
-                where += " (shows A's application)"
+        if (
+            ok
+            and response.status_code == 200
+            and persona in hides_a
+            and str(ids["app_a_number"]) in body_of(response)
+        ):
+            ok = False
+            where += " (shows A's application)"
         if hasattr(response, "close"):
             response.close()
         message = f"{where}: expected {expected}, got {describe(response)}"
@@ -670,35 +769,51 @@ class Tally:
             self.problems.append(message)
 
 
-def login_clients(users: Mapping[str, Any]) -> dict[str, Client]:
-    clients = {ANON: Client()}
-    for persona, user in users.items():
-        client = Client()
-        client.force_login(user)
-        clients[persona] = client
-    return clients
+SECOND_FACTOR_PERSONAS = ("staff", "guide")
+
+
+def client_for(persona: str, users: Mapping[str, Any], *, second_factor: bool = True) -> Client:
+    """A client logged in as the persona. Staff and guide must pass a second factor: their
+    session is marked verified with a confirmed TOTP device (as after entering a code)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    client = Client()
+    if persona == ANON:
+        return client
+    user = users[persona]
+    client.force_login(user)
+    if second_factor and persona in SECOND_FACTOR_PERSONAS:
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        if device is None:
+            device = TOTPDevice.objects.create(user=user, name="matrix", confirmed=True)
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+    return client
 
 
 def request_page(client: Client, method: str, url: str) -> Any:
     return client.get(url) if method == "GET" else client.post(url, {})
 
 
-def request_api(client: Client, method: str, url: str, body: str) -> Any:
+def request_api(
+    client: Client, method: str, url: str, body: str | Mapping[str, Any], ids: Mapping[str, Any]
+) -> Any:
     call = getattr(client, method.lower())
+    if method in ("GET", "DELETE") or body == "none":
+        return call(url)
     if body == "multipart":
         return call(url, {})
-    if body == "json":
-        return call(url, data="{}", content_type="application/json")
-    return call(url)
+    payload = {} if body == "json" else body
+    assert isinstance(payload, Mapping)
+    data = {k: ids[v.name] if isinstance(v, Ref) else v for k, v in payload.items()}
+    return call(url, data=json.dumps(data), content_type="application/json")
 
 
-def check_pages(
-    routes: list[Route],
-    clients: Mapping[str, Client],
-    users: Mapping[str, Any],
-    ids: Mapping[str, Any],
-    tally: Tally,
-) -> None:
+def page_urls(
+    routes: list[Route], ids: Mapping[str, Any], tally: Tally
+) -> Iterator[tuple[str, Page, str]]:
     by_name = {route.name: route for route in routes}
     for key, entry in MATRIX.items():
         if not isinstance(entry, Page):
@@ -711,29 +826,12 @@ def check_pages(
         except LookupError as exc:
             tally.problems.append(f"{key}: {exc}")
             continue
-        for method, expectations in (("GET", entry.get), ("POST", entry.post)):
-            if expectations is None:
-                continue
-            for persona in PERSONAS:
-                expected = expectations[persona]
-                if expected is ALLOWED_NOT_EXERCISED:
-                    tally.not_exercised += 1
-                    continue
-                client = clients[persona]
-                if entry.fresh_client:
-                    client = Client()
-                    if persona != ANON:
-                        client.force_login(users[persona])
-                response = request_page(client, method, url)
-                tally.record(key, method, persona, url, response, expected, ids, entry.hides_a)
+        yield key, entry, url
 
 
-def check_operations(
-    operations: Mapping[str, list[str]],
-    clients: Mapping[str, Client],
-    ids: Mapping[str, Any],
-    tally: Tally,
-) -> None:
+def operation_urls(
+    operations: Mapping[str, list[str]], ids: Mapping[str, Any], tally: Tally
+) -> Iterator[tuple[str, Op, str, str]]:
     for key, entry in MATRIX.items():
         if not isinstance(entry, Op):
             continue
@@ -746,14 +844,74 @@ def check_operations(
         except LookupError as exc:
             tally.problems.append(f"{key}: {exc}")
             continue
-        url = re.sub(r"\{(\w+)\}", lambda m: str(values[m.group(1)]), path)
+        yield key, entry, method, expand(path, values)
+
+
+def check_pages(
+    routes: list[Route],
+    clients: Mapping[str, Client],
+    users: Mapping[str, Any],
+    ids: Mapping[str, Any],
+    tally: Tally,
+) -> None:
+    for key, entry, url in page_urls(routes, ids, tally):
+        for method, expectations in (("GET", entry.get), ("POST", entry.post)):
+            if expectations is None:
+                continue
+            for persona in PERSONAS:
+                expected = expectations[persona]
+                if expected is ALLOWED_NOT_EXERCISED:
+                    tally.not_exercised += 1
+                    continue
+                client = client_for(persona, users) if entry.fresh_client else clients[persona]
+                response = request_page(client, method, url)
+                tally.record(key, method, persona, url, response, expected, ids, entry.hides_a)
+
+
+def check_operations(
+    operations: Mapping[str, list[str]],
+    clients: Mapping[str, Client],
+    ids: Mapping[str, Any],
+    tally: Tally,
+) -> None:
+    for key, entry, method, url in operation_urls(operations, ids, tally):
         for persona in PERSONAS:
             expected = entry.expect[persona]
             if expected is ALLOWED_NOT_EXERCISED:
                 tally.not_exercised += 1
                 continue
-            response = request_api(clients[persona], method, url, entry.body)
+            response = request_api(clients[persona], method, url, entry.body, ids)
             tally.record(key, method, persona, url, response, expected, ids, entry.hides_a)
+
+
+# Paths a logged-in staff or guide user reaches before entering the second factor.
+BEFORE_SECOND_FACTOR = ("/static/", "/i18n/", "/accounts/logout/", "/accounts/2fa/")
+
+
+def check_second_factor_gate(
+    routes: list[Route],
+    operations: Mapping[str, list[str]],
+    users: Mapping[str, Any],
+    ids: Mapping[str, Any],
+    tally: Tally,
+) -> None:
+    """Staff and guide logged in with their password only: every page sends them to the
+    code page, every API operation answers 403, whatever the method."""
+    for persona in SECOND_FACTOR_PERSONAS:
+        client = client_for(persona, users, second_factor=False)
+        label = f"{persona} (password only)"
+        for key, page, url in page_urls(routes, ids, tally):
+            if url.startswith(BEFORE_SECOND_FACTOR):
+                continue
+            expected: Expect = Redirect(f"/accounts/2fa/verify/?next={url}", exact=True)
+            if url.startswith("/api/"):
+                expected = 403
+            for method in ("GET", "POST") if page.post is not None else ("GET",):
+                response = request_page(client, method, url)
+                tally.record(key, method, label, url, response, expected, ids, frozenset())
+        for key, op, method, url in operation_urls(operations, ids, tally):
+            response = request_api(client, method, url, op.body, ids)
+            tally.record(key, method, label, url, response, 403, ids, frozenset())
 
 
 # ------------------------------------------------------------------------------- tests
@@ -766,6 +924,7 @@ def test_every_route_and_operation_has_a_matrix_entry(db: Any) -> None:
 
 
 def test_permission_matrix(
+    settings: Any,
     campaign: Any,
     unit_x: Any,
     unit_y: Any,
@@ -778,10 +937,11 @@ def test_permission_matrix(
     guide: Any,
     draft_a: Any,
 ) -> None:
+    settings.REQUIRE_TWO_FACTOR = True  # as in production (tests/conftest.py turns it off)
     fixtures = {name: value for name, value in locals().items() if name != "fixtures"}
     users, ids = build_world(fixtures)
     assert set(users) | {ANON} == set(PERSONAS)
-    clients = login_clients(users)
+    clients = {persona: client_for(persona, users) for persona in PERSONAS}
     routes = all_url_patterns()
     operations = api_operations(clients[ANON])
 
@@ -789,6 +949,8 @@ def test_permission_matrix(
     before = fingerprint()
     check_pages(routes, clients, users, ids, tally)
     check_operations(operations, clients, ids, tally)
+    matrix_pairs = tally.pairs
+    check_second_factor_gate(routes, operations, users, ids, tally)
     after = fingerprint()
     for name in before:
         if before[name] != after[name]:
@@ -798,9 +960,9 @@ def test_permission_matrix(
 
     print(
         f"\npermission matrix: {tally.pairs} route×persona pairs "
-        f"({len(MATRIX)} entries × {len(PERSONAS)} personas; "
-        f"{tally.not_exercised} allowed-but-not-exercised; "
-        f"{len(tally.known_bugs)} known bugs)"
+        f"({matrix_pairs} over {len(MATRIX)} entries × {len(PERSONAS)} personas, "
+        f"{tally.pairs - matrix_pairs} for staff and guide before their second factor; "
+        f"{tally.not_exercised} allowed but not exercised; {len(tally.known_bugs)} known bugs)"
     )
     for line in tally.known_bugs:
         print(f"  KNOWN BUG {line}")

@@ -1,4 +1,5 @@
-"""The JSON API: the applicant's journey over the same services and forms as the pages.
+"""The JSON API: the applicant's journey, the recommending units' work and the judges'
+scoring, over the same services and forms as the pages.
 
 OpenAPI at /api/openapi.json, interactive documentation at /api/docs (Swagger UI served
 from ninja's bundled static files: no CDN).
@@ -10,7 +11,7 @@ from ninja import NinjaAPI
 
 from xinban.api.auth import API_AUTH
 from xinban.api.errors import install_error_handlers
-from xinban.api.routers import account, application, campaign, organisation
+from xinban.api.routers import account, application, campaign, judge, organisation, unit
 
 API_VERSION = "1.0.0"
 
@@ -35,3 +36,5 @@ api.add_router("", account.router)
 api.add_router("", campaign.router)
 api.add_router("", organisation.router)
 api.add_router("", application.router)
+api.add_router("", unit.router)
+api.add_router("", judge.router)

@@ -3,11 +3,12 @@ the documented error responses, and the OpenAPI descriptions of uploads and down
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
 from django import forms
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
+from ninja import Path
 
 from xinban.accounts.models import User
 from xinban.api.errors import InvalidInput, NotFound, form_errors
@@ -19,6 +20,14 @@ from xinban.organisations.models import Organisation
 from xinban.organisations.selectors import organisations_of_user
 
 ORGANISATION_QUERY_HELP = "仅当您属于多个申报单位时需要：申报单位 id（默认为第一个）"
+
+# Path parameters, titled in Chinese in the OpenAPI document.
+UnitId = Annotated[int, Path(title="推荐单位 id")]
+ApplicationId = Annotated[int, Path(title="申报 id")]
+SheetId = Annotated[int, Path(title="评分表 id")]
+JudgeId = Annotated[int, Path(title="评委 id")]
+RecommendationId = Annotated[int, Path(title="推荐 id")]
+InvitationToken = Annotated[str, Path(title="邀请码", description="邀请邮件链接中的一段")]
 
 
 def error_responses(*statuses: int) -> dict[int, Any]:

@@ -9,7 +9,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 from django import forms
@@ -55,11 +56,30 @@ def form_errors(form: forms.BaseForm) -> Errors:
     }
 
 
-def ensure_valid(form: forms.BaseForm, type_errors: Errors | None = None) -> None:
-    """Raise InvalidInput with the form's errors and the payload's type errors, if any."""
+def ensure_valid(
+    form: forms.BaseForm,
+    type_errors: Errors | None = None,
+    *,
+    names: Mapping[str, str] | None = None,
+) -> None:
+    """Raise InvalidInput with the form's errors and the payload's type errors, if any.
+    ``names`` maps a form field to the body field that filled it (``judge`` →
+    ``judge_id``), so that errors name what the client sent."""
     valid = form.is_valid()
     if type_errors or not valid:
-        raise InvalidInput({**form_errors(form), **(type_errors or {})})
+        renamed = {(names or {}).get(k, k): v for k, v in form_errors(form).items()}
+        raise InvalidInput({**renamed, **(type_errors or {})})
+
+
+@contextmanager
+def fields_named(names: Mapping[str, str]) -> Iterator[None]:
+    """Service errors name the page form's field; give the body's name for it instead."""
+    try:
+        yield
+    except ServiceError as exc:
+        if exc.field in names:
+            exc.field = names[exc.field]
+        raise
 
 
 def validation_error_messages(exc: DjangoValidationError, *, field: str) -> Errors:

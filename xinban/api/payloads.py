@@ -7,6 +7,7 @@ ticked box, a nested object as a text.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, TypeAlias
 
 from django import forms
@@ -49,23 +50,31 @@ def _invalid_choice(field: forms.Field, value: Any) -> str:
     return str(field.error_messages["invalid_choice"] % {"value": value})
 
 
-def form_data(payload: BaseModel | None, form_class: FormClass) -> tuple[dict[str, Any], Errors]:
+def form_data(
+    payload: BaseModel | None,
+    form_class: FormClass,
+    *,
+    names: Mapping[str, str] | None = None,
+) -> tuple[dict[str, Any], Errors]:
     """The form data for ``form_class`` from the request body, and errors for the values of
     the wrong JSON type (left out of the data; pass them to ``ensure_valid``). Absent and
     null values are left out too, so the form sees them as empty (a required field says
-    so; a check-box counts as not ticked)."""
+    so; a check-box counts as not ticked). ``names`` maps a body field to the form field it
+    fills when the two are named differently (``judge_id`` → ``judge``); errors keep the
+    body's name."""
     raw = payload.model_dump() if payload is not None else {}
     data: dict[str, Any] = {}
     errors: Errors = {}
     for name, value in raw.items():
-        field = form_class.base_fields.get(name)
+        form_name = (names or {}).get(name, name)
+        field = form_class.base_fields.get(form_name)
         if field is None or value is None:
             continue
         if _is_boolean(field):
             if not isinstance(value, bool):
                 errors[name] = [_("应为 true 或 false。")]
                 continue
-            data[name] = value if isinstance(field, forms.BooleanField) else str(value)
+            data[form_name] = value if isinstance(field, forms.BooleanField) else str(value)
         elif isinstance(field, forms.MultipleChoiceField | forms.ModelMultipleChoiceField):
             if not isinstance(value, list) or not all(_is_scalar_id(v) for v in value):
                 errors[name] = [_("应为编号列表，如 [1, 2]。")]
@@ -74,11 +83,11 @@ def form_data(payload: BaseModel | None, form_class: FormClass) -> tuple[dict[st
             if too_large:
                 errors[name] = [_invalid_choice(field, too_large[0])]
                 continue
-            data[name] = value
+            data[form_name] = value
         elif isinstance(value, bool) or not isinstance(value, int | float | str):
             errors[name] = [_("格式不正确。")]
         elif isinstance(field, forms.ModelChoiceField) and _out_of_range(value):
             errors[name] = [_invalid_choice(field, value)]
         else:
-            data[name] = value
+            data[form_name] = value
     return data, errors

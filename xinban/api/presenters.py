@@ -17,7 +17,16 @@ from xinban.applications.models import (
     Attachment,
 )
 from xinban.campaigns.models import Domain, Industry, OrganisationNature, TeamType
-from xinban.organisations.models import Organisation, RecommendingUnit, Registration
+from xinban.organisations.models import Organisation, RecommendingUnit, Registration, UnitRole
+from xinban.recommendation.models import (
+    Invitation,
+    Recommendation,
+    UnitNote,
+    UnitRecommendationReport,
+)
+from xinban.recommendation.selectors import RankingRow
+from xinban.recommendation.services import report_problems
+from xinban.scoring.models import Criterion, Judge, ScoreSheet, SheetStatus
 
 WITHDRAWABLE_STATES = frozenset(
     {ApplicationState.DRAFT, ApplicationState.SUBMITTED, ApplicationState.RETURNED}
@@ -157,4 +166,258 @@ def application_out(application: Application, *, user: User) -> schemas.Applicat
         can_withdraw=is_member and application.state in WITHDRAWABLE_STATES,
         form_docx_url=reverse("api:application_form_docx", kwargs=ids),
         form_pdf_url=reverse("api:application_form_pdf", kwargs=ids),
+    )
+
+
+# --- recommending units ----------------------------------------------------------------------
+
+
+def my_unit_out(unit: RecommendingUnit, *, role: str | None) -> schemas.MyUnitOut:
+    return schemas.MyUnitOut(**dict(unit_out(unit)), role=role, is_admin=role == UnitRole.ADMIN)
+
+
+def application_brief_out(application: Application) -> schemas.ApplicationBriefOut:
+    """Reads only the application, its organisation and team type (join them)."""
+    return schemas.ApplicationBriefOut(
+        id=application.pk,
+        number=application.number,
+        state=application.state,
+        state_label=str(application.get_state_display()),
+        organisation=organisation_out(application.organisation),
+        team_name=application.team_name,
+        team_type=application.team_type_id,
+        team_type_name=application.team_type.label,
+        team_size=application.team_size,
+        submitted_at=application.submitted_at,
+    )
+
+
+def _note_of(application: Application) -> UnitNote | None:
+    # A missing reverse one-to-one raises (an AttributeError subclass), joined or not.
+    return getattr(application, "unit_note", None)
+
+
+def _recommendation_of(application: Application) -> Recommendation | None:
+    return getattr(application, "recommendation", None)
+
+
+def inbox_item_out(application: Any) -> schemas.InboxItemOut:
+    """An application of ``selectors.unit_applications`` (annotated with the sheet counts)."""
+    note = _note_of(application)
+    return schemas.InboxItemOut(
+        **dict(application_brief_out(application)),
+        sheets_total=application.sheets_total,
+        sheets_done=application.sheets_done,
+        on_site_review=bool(note and note.on_site_review),
+        on_site_date=note.on_site_date if note else None,
+        recommended=_recommendation_of(application) is not None,
+    )
+
+
+def on_site_out(note: UnitNote | None) -> schemas.OnSiteOut:
+    if note is None:
+        return schemas.OnSiteOut(
+            on_site_review=False, on_site_date=None, on_site_notes="", updated_at=None
+        )
+    return schemas.OnSiteOut(
+        on_site_review=note.on_site_review,
+        on_site_date=note.on_site_date,
+        on_site_notes=note.on_site_notes,
+        updated_at=note.updated_at,
+    )
+
+
+def assignment_out(sheet: ScoreSheet) -> schemas.AssignmentOut:
+    return schemas.AssignmentOut(
+        id=sheet.pk,
+        judge_id=sheet.judge_id,
+        judge_name=sheet.judge.name,
+        status=sheet.status,
+        status_label=str(sheet.get_status_display()),
+        total=sheet.total,
+        submitted_at=sheet.submitted_at,
+    )
+
+
+def recommendation_brief_out(
+    recommendation: Recommendation | None,
+) -> schemas.RecommendationBriefOut | None:
+    if recommendation is None:
+        return None
+    return schemas.RecommendationBriefOut(
+        id=recommendation.pk, opinion=recommendation.opinion, position=recommendation.position
+    )
+
+
+def recommendation_out(recommendation: Recommendation) -> schemas.RecommendationOut:
+    return schemas.RecommendationOut(
+        id=recommendation.pk,
+        opinion=recommendation.opinion,
+        position=recommendation.position,
+        application=application_brief_out(recommendation.application),
+    )
+
+
+def unit_application_out(
+    application: Application,
+    *,
+    user: User,
+    sheets: list[ScoreSheet],
+    conflicts: list[tuple[Judge, str | None]],
+) -> schemas.UnitApplicationOut:
+    """The application as its unit sees it; ``conflicts``: the panel, each judge with the
+    reason they may not be assigned (or None)."""
+    return schemas.UnitApplicationOut(
+        **dict(application_out(application, user=user)),
+        on_site=on_site_out(UnitNote.objects.filter(application=application).first()),
+        assignments=[assignment_out(s) for s in sheets],
+        panel=[
+            schemas.PanelChoiceOut(
+                judge_id=judge.pk, name=judge.name, conflict=str(reason) if reason else None
+            )
+            for judge, reason in conflicts
+        ],
+        revisions=[
+            schemas.RevisionOut(
+                number=revision.number,
+                submitted_at=revision.submitted_at,
+                url=reverse(
+                    "applications:revision",
+                    kwargs={"pk": application.pk, "number": revision.number},
+                ),
+            )
+            for revision in application.revisions.all()
+        ],
+        recommendation=recommendation_brief_out(
+            Recommendation.objects.filter(application=application).first()
+        ),
+    )
+
+
+def panel_judge_out(judge: Judge, progress: dict[str, int] | None) -> schemas.PanelJudgeOut:
+    progress = progress or {}
+    return schemas.PanelJudgeOut(
+        id=judge.pk,
+        name=judge.name,
+        employer=judge.employer,
+        tgq_number=judge.tgq_number,
+        address=judge.address,
+        email=judge.email,
+        mobile=judge.mobile,
+        has_account=judge.user_id is not None,
+        assigned=progress.get("assigned", 0),
+        submitted=progress.get("submitted", 0),
+    )
+
+
+def invitation_out(invitation: Invitation) -> schemas.InvitationOut:
+    """Never the token: it is the secret the invitee receives by e-mail."""
+    return schemas.InvitationOut(
+        id=invitation.pk,
+        email=invitation.email,
+        role=invitation.role,
+        role_label=str(invitation.get_role_display()),
+        created_at=invitation.created_at,
+    )
+
+
+def ranking_row_out(row: RankingRow) -> schemas.RankingRowOut:
+    return schemas.RankingRowOut(
+        rank=row.rank,
+        score=row.score,
+        raw_mean=row.raw_mean,
+        judges=row.judges,
+        flagged=row.flagged,
+        application=application_brief_out(row.application),
+        recommendation=recommendation_brief_out(row.recommendation),
+    )
+
+
+def report_out(
+    report: UnitRecommendationReport, *, quota: int, is_admin: bool
+) -> schemas.ReportOut:
+    """``report`` as read by ``selectors.unit_report`` (recommendations joined)."""
+    unit = report.unit
+    recommendations = list(report.recommendations.all())
+    ids = {"unit_id": unit.pk}
+    scan = (
+        schemas.ScanOut(
+            name=report.stamped_scan_name,
+            download_url=reverse(
+                "recommendation:report_scan_download", kwargs={"unit_pk": unit.pk}
+            ),
+        )
+        if report.stamped_scan
+        else None
+    )
+    return schemas.ReportOut(
+        id=report.pk,
+        campaign_year=report.campaign.year,
+        unit=unit_out(unit),
+        status=report.status,
+        status_label=str(report.get_status_display()),
+        filler_name=report.filler_name,
+        filler_phone=report.filler_phone,
+        fill_date=report.fill_date,
+        no_fee_declared=report.no_fee_declared,
+        declaration_accepted=report.declaration_accepted,
+        stamped_scan=scan,
+        submitted_at=report.submitted_at,
+        void_reason=report.void_reason,
+        voided_at=report.voided_at,
+        quota=quota,
+        recommendations=[recommendation_out(r) for r in recommendations],
+        total_team_size=sum(r.application.team_size for r in recommendations),
+        problems=(
+            {}
+            if report.is_locked
+            else {name: str(text) for name, text in report_problems(report).items()}
+        ),
+        editable=is_admin and not report.is_locked,
+        xlsx_url=reverse("api:unit_report_xlsx", kwargs=ids),
+        docx_url=reverse("api:unit_report_docx", kwargs=ids),
+    )
+
+
+# --- judges ------------------------------------------------------------------------------------
+
+
+def _stage_fields(sheet: ScoreSheet) -> dict[str, Any]:
+    return {
+        "id": sheet.pk,
+        "stage": sheet.stage,
+        "stage_label": str(sheet.get_stage_display()),
+        "status": sheet.status,
+        "status_label": str(sheet.get_status_display()),
+        "total": sheet.total,
+        "submitted_at": sheet.submitted_at,
+    }
+
+
+def sheet_summary_out(sheet: ScoreSheet) -> schemas.SheetSummaryOut:
+    return schemas.SheetSummaryOut(
+        **_stage_fields(sheet), application=application_brief_out(sheet.application)
+    )
+
+
+def criterion_out(criterion: Criterion) -> schemas.CriterionOut:
+    return schemas.CriterionOut(
+        id=criterion.pk,
+        name=criterion.label,
+        weight=criterion.weight,
+        max_points=criterion.max_points,
+        position=criterion.position,
+    )
+
+
+def sheet_out(sheet: ScoreSheet, *, user: User, criteria: list[Criterion]) -> schemas.SheetOut:
+    return schemas.SheetOut(
+        **_stage_fields(sheet),
+        editable=sheet.status != SheetStatus.SUBMITTED,
+        criteria=[criterion_out(c) for c in criteria],
+        points={str(score.criterion_id): score.points for score in sheet.scores.all()},
+        conformity=sheet.conformity,
+        features=sheet.features,
+        shortcomings=sheet.shortcomings,
+        application=application_out(sheet.application, user=user),
     )

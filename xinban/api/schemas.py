@@ -10,7 +10,7 @@ field error (422) instead of a generic type error.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
@@ -18,12 +18,55 @@ from django import forms
 from ninja import Schema
 from pydantic import ConfigDict, WithJsonSchema
 
-from xinban.api.labels import model_field, titled, zh
+from xinban.api import labels
+from xinban.api.labels import form_field, model_field, titled, zh
 from xinban.applications.forms import ApplicationForm
-from xinban.applications.models import Application, ApplicationState, Attachment, MaterialArea
+from xinban.applications.models import (
+    Application,
+    ApplicationRevision,
+    ApplicationState,
+    Attachment,
+    MaterialArea,
+)
 from xinban.campaigns.models import Campaign, Industry, Phase, PhaseKind
 from xinban.organisations.forms import OrganisationCreateForm, RegistrationForm
-from xinban.organisations.models import Organisation, Participation, RecommendingUnit, Registration
+from xinban.organisations.models import (
+    Organisation,
+    Participation,
+    RecommendingUnit,
+    Registration,
+    UnitMembership,
+    UnitRole,
+)
+from xinban.recommendation.forms import (
+    AssignForm,
+    ConflictForm,
+    InviteForm,
+    JudgeForm,
+    OnSiteForm,
+    QuotaForm,
+    ReasonForm,
+    RecommendForm,
+    ReportForm,
+    SpreadForm,
+)
+from xinban.recommendation.models import (
+    Invitation,
+    InvitationRole,
+    Recommendation,
+    ReportStatus,
+    UnitNote,
+    UnitQuota,
+    UnitRecommendationReport,
+)
+from xinban.scoring.models import (
+    ConflictDeclaration,
+    Criterion,
+    Judge,
+    ScoreSheet,
+    SheetStatus,
+    Stage,
+)
 
 # --- loosely validated request fields (the Django form does the checking) -----------------
 
@@ -51,17 +94,35 @@ JsonParticipation = Annotated[
     Any, WithJsonSchema({"type": "string", "enum": list(Participation.values)})
 ]
 JsonVersion = Annotated[Any, WithJsonSchema({"type": "integer", "minimum": 1})]
+JsonPositive = Annotated[Any, WithJsonSchema({"type": "integer", "minimum": 1})]
+JsonDate = Annotated[Any, WithJsonSchema({"anyOf": [{"type": "string", "format": "date"}, _NULL]})]
+JsonEmail = Annotated[Any, WithJsonSchema({"type": "string", "format": "email"})]
+JsonPoints = Annotated[
+    Any,
+    WithJsonSchema(
+        {
+            "type": "object",
+            "additionalProperties": {
+                "anyOf": [{"type": "number", "minimum": 0}, {"type": "string"}, _NULL]
+            },
+        }
+    ),
+]
 
 PERCENT_HELP = '百分比，0–100，最多两位小数；可传数字或字符串（如 "98.50"）'
 COUNT_HELP = "非负整数"
 
 
 def _required_from(
-    form_class: type[forms.Form] | type[forms.ModelForm[Any]], *extra: str
+    form_class: type[forms.Form] | type[forms.ModelForm[Any]] | None,
+    *extra: str,
+    names: dict[str, str] | None = None,
 ) -> Callable[..., None]:
     """Mark in the JSON schema the fields the form requires (documentation only: the form
-    itself refuses the missing ones with its own message)."""
-    required = [name for name, field in form_class.base_fields.items() if field.required]
+    itself refuses the missing ones with its own message). ``names``: form field → body
+    field, where they differ."""
+    fields = form_class.base_fields.items() if form_class is not None else []
+    required = [(names or {}).get(name, name) for name, field in fields if field.required]
 
     def update(schema: dict[str, Any], *_args: Any) -> None:
         names = [n for n in [*required, *extra] if n in schema.get("properties", {})]
@@ -423,3 +484,375 @@ class SubmissionProblemsOut(Schema):
 
 
 MATERIAL_AREA_HELP = zh("；".join(f"{value} {label}" for value, label in MaterialArea.choices))
+
+
+# --- recommending units ----------------------------------------------------------------------
+# Request bodies are checked by the pages' forms (xinban.recommendation.forms); titles come
+# from the models' verbose names, else from the forms' labels, else from `labels`.
+
+_REPORT_STATUSES = list(ReportStatus.values)
+_JUDGE_ID = {"judge": "judge_id"}
+_SHEET_STATUSES = list(SheetStatus.values)
+
+
+class MyUnitOut(UnitOut):
+    role: str | None = model_field(
+        UnitMembership,
+        "role",
+        None,
+        description="admin 管理员 / member 工作人员；质协工作人员查看其他推荐单位时为空",
+        json_schema_extra={"enum": [*UnitRole.values, None]},
+    )
+    is_admin: bool = titled(labels.IS_ADMIN, description="可以分配评委、推荐、填写并报送推荐表")
+
+
+class ApplicationBriefOut(Schema):
+    """An application as a line of a list (inbox, ranking, recommendation list)."""
+
+    id: int
+    number: str = model_field(Application, "number")
+    state: str = model_field(
+        Application, "state", json_schema_extra={"enum": list(ApplicationState.values)}
+    )
+    state_label: str = titled(labels.STATUS_LABEL)
+    organisation: OrganisationOut = model_field(Application, "organisation")
+    team_name: str = model_field(Application, "team_name")
+    team_type: int = model_field(Application, "team_type")
+    team_type_name: str = titled("班组类型名称")
+    team_size: int = model_field(Application, "team_size")
+    submitted_at: datetime | None = model_field(Application, "submitted_at")
+
+
+class InboxItemOut(ApplicationBriefOut):
+    sheets_total: int = titled(labels.SHEETS_TOTAL, description="分配给本单位评委的评分表数")
+    sheets_done: int = titled(labels.SHEETS_DONE, description="其中评委已提交的数量")
+    on_site_review: bool = model_field(UnitNote, "on_site_review")
+    on_site_date: date | None = model_field(UnitNote, "on_site_date")
+    recommended: bool = titled(labels.RECOMMENDED, description="已在本单位的推荐名单中")
+
+
+class OnSiteOut(Schema):
+    on_site_review: bool = model_field(UnitNote, "on_site_review")
+    on_site_date: date | None = model_field(UnitNote, "on_site_date")
+    on_site_notes: str = model_field(UnitNote, "on_site_notes")
+    updated_at: datetime | None = titled(labels.UPDATED_AT)
+
+
+class AssignmentOut(Schema):
+    """A judge's score sheet for the application, as the unit sees it (its progress)."""
+
+    id: int
+    judge_id: int = titled(labels.JUDGE_ID)
+    judge_name: str = model_field(Judge, "name")
+    status: str = model_field(ScoreSheet, "status", json_schema_extra={"enum": _SHEET_STATUSES})
+    status_label: str = titled(labels.STATUS_LABEL)
+    total: Decimal | None = model_field(
+        ScoreSheet, "total", description="该评委提交后的加权总分（0–100）"
+    )
+    submitted_at: datetime | None = titled(labels.SUBMITTED_AT)
+
+
+class PanelChoiceOut(Schema):
+    judge_id: int = titled(labels.JUDGE_ID)
+    name: str = model_field(Judge, "name")
+    conflict: str | None = titled(
+        labels.CONFLICT, description="不能分配给该评委的原因（来自申报单位、已声明回避等）"
+    )
+
+
+class RevisionOut(Schema):
+    number: int = titled(labels.REVISION_NUMBER)
+    submitted_at: datetime = model_field(ApplicationRevision, "submitted_at")
+    url: str = titled(labels.DOWNLOAD_URL, description="该版本的页面地址")
+
+
+class RecommendationBriefOut(Schema):
+    id: int
+    opinion: str = model_field(Recommendation, "opinion")
+    position: int = model_field(Recommendation, "position")
+
+
+class RecommendationOut(RecommendationBriefOut):
+    application: ApplicationBriefOut = titled(labels.APPLICATION)
+
+
+class UnitApplicationOut(ApplicationOut):
+    """An application as its recommending unit sees it: the materials, the unit's on-site
+    review note, the judges assigned with their progress, the submission history."""
+
+    on_site: OnSiteOut = titled(labels.ON_SITE)
+    assignments: list[AssignmentOut] = titled(labels.ASSIGNMENTS)
+    panel: list[PanelChoiceOut] = titled(labels.PANEL, description="本单位评委名单及能否分配")
+    revisions: list[RevisionOut] = titled(labels.REVISIONS, description="每次提交的版本")
+    recommendation: RecommendationBriefOut | None = titled(labels.RECOMMENDATION, None)
+
+
+class ReturnIn(Schema):
+    model_config = ConfigDict(json_schema_extra=_required_from(ReasonForm))
+
+    reason: JsonText = form_field(
+        ReasonForm, "reason", None, description="退回原因；申报单位会收到通知，修改后重新提交"
+    )
+
+
+class OnSiteIn(Schema):
+    model_config = ConfigDict(json_schema_extra=_required_from(OnSiteForm))
+
+    on_site_review: JsonBool = form_field(OnSiteForm, "on_site_review", None)
+    on_site_date: JsonDate = form_field(
+        OnSiteForm, "on_site_date", None, description="YYYY-MM-DD；需现场评审时必填"
+    )
+    notes: JsonText = form_field(OnSiteForm, "notes", None)
+
+
+class AssignIn(Schema):
+    model_config = ConfigDict(json_schema_extra=_required_from(AssignForm, names=_JUDGE_ID))
+
+    judge_id: JsonId = form_field(
+        AssignForm, "judge", None, description="本单位评委名单中的评委 id"
+    )
+
+
+class SpreadIn(Schema):
+    model_config = ConfigDict(json_schema_extra=_required_from(SpreadForm))
+
+    per_application: JsonPositive = form_field(
+        SpreadForm, "per_application", None, description="1–15；已分配的评委计入在内"
+    )
+
+
+class AssignedCountOut(Schema):
+    assigned: int = titled(labels.ASSIGNED_COUNT)
+
+
+class JudgeIn(Schema):
+    """姓名, 工作单位, TGQ 评委证书号, 通讯地址, E-mail, 手机 (附件5 评委名单)."""
+
+    model_config = ConfigDict(json_schema_extra=_required_from(JudgeForm))
+
+    name: JsonText = model_field(Judge, "name", None)
+    employer: JsonText = model_field(Judge, "employer", None)
+    tgq_number: JsonText = model_field(Judge, "tgq_number", None)
+    address: JsonText = model_field(Judge, "address", None)
+    email: JsonEmail = model_field(
+        Judge, "email", None, description="已有该邮箱的账号则直接关联，否则发送邀请邮件"
+    )
+    mobile: JsonText = model_field(Judge, "mobile", None, description="11位中国大陆手机号码")
+
+
+class PanelJudgeOut(Schema):
+    id: int
+    name: str = model_field(Judge, "name")
+    employer: str = model_field(Judge, "employer")
+    tgq_number: str = model_field(Judge, "tgq_number")
+    address: str = model_field(Judge, "address")
+    email: str = model_field(Judge, "email")
+    mobile: str = model_field(Judge, "mobile")
+    has_account: bool = titled(labels.HAS_ACCOUNT, description="已接受邀请，可以登录评分")
+    assigned: int = titled(labels.ASSIGNED, description="本年度分配给该评委的评审数")
+    submitted: int = titled(labels.SUBMITTED, description="其中已提交评分的数量")
+
+
+class InviteIn(Schema):
+    model_config = ConfigDict(json_schema_extra=_required_from(InviteForm))
+
+    email: JsonEmail = model_field(Invitation, "email", None)
+    role: Annotated[
+        Any,
+        WithJsonSchema({"type": "string", "enum": [InvitationRole.ADMIN, InvitationRole.MEMBER]}),
+    ] = model_field(Invitation, "role", None, description="admin 管理员 / member 工作人员")
+
+
+class InvitationOut(Schema):
+    id: int
+    email: str = model_field(Invitation, "email")
+    role: str = model_field(Invitation, "role", json_schema_extra={"enum": InvitationRole.values})
+    role_label: str = titled("角色名称")
+    created_at: datetime = titled(labels.CREATED_AT)
+
+
+class RankingRowOut(Schema):
+    rank: int | None = titled(labels.RANK, description="并列同名次，下一名次顺延；无评分为空")
+    score: Decimal | None = titled(
+        labels.SCORE, description="评委总分的（5 位及以上评委时去掉最高最低分的）平均分，两位小数"
+    )
+    raw_mean: Decimal | None = titled(labels.RAW_MEAN, description="未标准化、未去分的平均分")
+    judges: int = titled(labels.JUDGE_COUNT, description="已提交评分的评委人数")
+    flagged: bool = titled(labels.FLAGGED, description="评委打分差异较大，建议复核")
+    application: ApplicationBriefOut = titled(labels.APPLICATION)
+    recommendation: RecommendationBriefOut | None = titled(labels.RECOMMENDATION, None)
+
+
+class RankingOut(Schema):
+    normalise: bool = titled(labels.NORMALISED, description="是否按评委标准化后计算得分")
+    quota: int = titled(labels.QUOTA)
+    locked: bool = titled(labels.LOCKED, description="推荐表已报送，不能再修改推荐名单")
+    rows: list[RankingRowOut] = titled(labels.RANK)
+
+
+class RecommendIn(Schema):
+    model_config = ConfigDict(json_schema_extra=_required_from(RecommendForm, "application_id"))
+
+    application_id: JsonId = titled(
+        labels.APPLICATION_ID, None, description="已提交至本单位的申报 id"
+    )
+    opinion: JsonText = model_field(Recommendation, "opinion", None)
+
+
+class OrderIn(Schema):
+    model_config = ConfigDict(json_schema_extra=_required_from(None, "ids"))
+
+    ids: JsonIdList = titled(
+        labels.RECOMMENDATION_IDS, None, description="推荐名单中全部推荐的 id，按新的顺序排列"
+    )
+
+
+class ScanOut(Schema):
+    name: str = titled(labels.FILE_NAME)
+    download_url: str = titled(labels.DOWNLOAD_URL)
+
+
+class ReportOut(Schema):
+    """附件5 推荐表 of the unit for the current year."""
+
+    id: int
+    campaign_year: int = model_field(Campaign, "year")
+    unit: UnitOut = titled(labels.UNIT)
+    status: str = model_field(
+        UnitRecommendationReport, "status", json_schema_extra={"enum": _REPORT_STATUSES}
+    )
+    status_label: str = titled(labels.STATUS_LABEL)
+    filler_name: str = model_field(UnitRecommendationReport, "filler_name")
+    filler_phone: str = model_field(UnitRecommendationReport, "filler_phone")
+    fill_date: date | None = model_field(UnitRecommendationReport, "fill_date")
+    no_fee_declared: bool = model_field(UnitRecommendationReport, "no_fee_declared")
+    declaration_accepted: bool = model_field(UnitRecommendationReport, "declaration_accepted")
+    stamped_scan: ScanOut | None = model_field(UnitRecommendationReport, "stamped_scan", None)
+    submitted_at: datetime | None = titled(labels.SUBMITTED_AT)
+    void_reason: str = model_field(UnitRecommendationReport, "void_reason")
+    voided_at: datetime | None = titled("认定推荐无效时间")
+    quota: int = titled(labels.QUOTA)
+    recommendations: list[RecommendationOut] = titled(labels.RECOMMENDATIONS)
+    total_team_size: int = titled(labels.TOTAL_TEAM_SIZE)
+    problems: dict[str, str] = titled(
+        labels.PROBLEMS, description="报送前还缺的内容：字段名 → 说明；已报送时为空"
+    )
+    editable: bool = titled(labels.EDITABLE, description="当前用户是本单位管理员且推荐表未报送")
+    xlsx_url: str = titled(labels.XLSX_URL)
+    docx_url: str = titled(labels.DOCX_URL)
+
+
+class ReportIn(Schema):
+    """附件5 的填表信息与声明 (a full replacement: omitted boxes count as not ticked)."""
+
+    model_config = ConfigDict(json_schema_extra=_required_from(ReportForm))
+
+    filler_name: JsonText = model_field(UnitRecommendationReport, "filler_name", None)
+    filler_phone: JsonText = model_field(UnitRecommendationReport, "filler_phone", None)
+    fill_date: JsonDate = model_field(
+        UnitRecommendationReport, "fill_date", None, description="YYYY-MM-DD"
+    )
+    no_fee_declared: JsonBool = model_field(UnitRecommendationReport, "no_fee_declared", None)
+    declaration_accepted: JsonBool = model_field(
+        UnitRecommendationReport, "declaration_accepted", None
+    )
+
+
+class VoidIn(Schema):
+    model_config = ConfigDict(json_schema_extra=_required_from(ReasonForm))
+
+    reason: JsonText = model_field(
+        UnitRecommendationReport, "void_reason", None, description="申报单位会收到通知"
+    )
+
+
+class QuotaIn(Schema):
+    model_config = ConfigDict(json_schema_extra=_required_from(QuotaForm))
+
+    per_organisation: JsonPositive = model_field(
+        UnitQuota, "per_organisation", None, description="1–20"
+    )
+    reason: JsonText = model_field(UnitQuota, "reason", None)
+
+
+class QuotaOut(Schema):
+    per_organisation: int = model_field(UnitQuota, "per_organisation")
+    reason: str = model_field(UnitQuota, "reason")
+
+
+# --- judges ------------------------------------------------------------------------------------
+
+
+class CriterionOut(Schema):
+    id: int
+    name: str = model_field(Criterion, "name")
+    weight: Decimal = model_field(Criterion, "weight")
+    max_points: Decimal = model_field(Criterion, "max_points")
+    position: int = model_field(Criterion, "position")
+
+
+class SheetSummaryOut(Schema):
+    id: int
+    stage: str = titled("评审阶段", json_schema_extra={"enum": list(Stage.values)})
+    stage_label: str = titled(labels.STAGE_LABEL)
+    status: str = model_field(ScoreSheet, "status", json_schema_extra={"enum": _SHEET_STATUSES})
+    status_label: str = titled(labels.STATUS_LABEL)
+    total: Decimal | None = model_field(ScoreSheet, "total", None)
+    submitted_at: datetime | None = titled(labels.SUBMITTED_AT)
+    application: ApplicationBriefOut = titled(labels.APPLICATION)
+
+
+class SheetOut(Schema):
+    id: int
+    stage: str = titled("评审阶段", json_schema_extra={"enum": list(Stage.values)})
+    stage_label: str = titled(labels.STAGE_LABEL)
+    status: str = model_field(ScoreSheet, "status", json_schema_extra={"enum": _SHEET_STATUSES})
+    status_label: str = titled(labels.STATUS_LABEL)
+    editable: bool = titled(labels.EDITABLE, description="尚未提交（提交后不能再修改）")
+    criteria: list[CriterionOut] = titled(labels.CRITERIA)
+    points: dict[str, Decimal] = titled(labels.POINTS, description="评分项 id → 得分")
+    conformity: str = model_field(ScoreSheet, "conformity")
+    features: str = model_field(ScoreSheet, "features")
+    shortcomings: str = model_field(ScoreSheet, "shortcomings")
+    total: Decimal | None = model_field(ScoreSheet, "total", None)
+    submitted_at: datetime | None = titled(labels.SUBMITTED_AT)
+    application: ApplicationOut = titled(labels.APPLICATION, description="申报材料")
+
+
+class SheetIn(Schema):
+    """The whole sheet (a full replacement: omitted points and texts count as empty)."""
+
+    points: JsonPoints = titled(
+        labels.POINTS,
+        None,
+        description=(
+            '评分项 id → 得分（0 至该项满分，最多一位小数），如 {"12": 13.5}；'
+            "草稿可缺项，提交时每项必填。错误以字段 points_<评分项 id> 返回"
+        ),
+    )
+    conformity: JsonText = model_field(ScoreSheet, "conformity", None)
+    features: JsonText = model_field(ScoreSheet, "features", None)
+    shortcomings: JsonText = model_field(ScoreSheet, "shortcomings", None)
+    submit: JsonBool = titled(
+        labels.SUBMIT, None, description="true 提交评分（提交后不能再修改）；省略或 false 保存草稿"
+    )
+
+
+class ConflictIn(Schema):
+    model_config = ConfigDict(json_schema_extra=_required_from(ConflictForm))
+
+    reason: JsonText = model_field(
+        ConflictDeclaration, "reason", None, description="声明后，该单位尚未提交的评审任务撤回"
+    )
+
+
+class ConflictOut(Schema):
+    organisation: OrganisationOut = model_field(ConflictDeclaration, "organisation")
+    reason: str = model_field(ConflictDeclaration, "reason")
+    withdrawn: bool = titled(labels.WITHDRAWN)
+
+
+class InvitationAcceptedOut(Schema):
+    unit: UnitOut = titled(labels.UNIT)
+    role: str = model_field(Invitation, "role", json_schema_extra={"enum": InvitationRole.values})
+    role_label: str = titled("角色名称")

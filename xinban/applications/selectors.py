@@ -22,10 +22,30 @@ def _list_base() -> QuerySet[Application]:
     )
 
 
+# What a list row shows; lists leave the long material texts and snapshots unread.
+LIST_FIELDS = (
+    "id",
+    "number",
+    "team_name",
+    "state",
+    "submitted_at",
+    "created_at",
+    "campaign__id",
+    "campaign__year",
+    "organisation__id",
+    "organisation__name",
+    "recommending_unit__id",
+    "recommending_unit__name",
+    "team_type__id",
+    "team_type__name",
+    "team_type__name_en",
+)
+
+
 def applications_of_organisations(
     *, user: User, campaign: Campaign | None = None
 ) -> QuerySet[Application]:
-    qs = _list_base().filter(organisation_id__in=roles_of(user).organisation_ids)
+    qs = _list_base().only(*LIST_FIELDS).filter(organisation_id__in=roles_of(user).organisation_ids)
     if campaign is not None:
         qs = qs.filter(campaign=campaign)
     return qs.order_by("-campaign__year", "number")
@@ -51,7 +71,7 @@ def applications_for_staff(
     domain_id: int | None = None,
     q: str = "",
 ) -> QuerySet[Application]:
-    qs = _list_base()
+    qs = _list_base().only(*LIST_FIELDS)
     if campaign is not None:
         qs = qs.filter(campaign=campaign)
     if state:

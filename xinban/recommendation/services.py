@@ -556,6 +556,7 @@ def recommendation_reorder(
     with transaction.atomic():
         locked = UnitRecommendationReport.objects.select_for_update().get(pk=report.pk)
         _require_open_report(locked)
+        require_recommendation_window(locked.campaign, locked.unit_id)
         current = {r.pk: r for r in locked.recommendations.all()}
         if sorted(ordered_ids) != sorted(current):
             raise ServiceError(_("排序列表与推荐名单不一致，请刷新后重试。"), code="order_mismatch")

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms, template
+from django.utils.html import format_html
 
 register = template.Library()
 
@@ -26,6 +27,24 @@ def bs(field: forms.BoundField) -> str:
         attrs["aria-invalid"] = "true"
         attrs["aria-describedby"] = f"{field.auto_id}_errors"
     return field.as_widget(attrs=attrs)
+
+
+_BADGE = {
+    "draft": "text-bg-secondary",
+    "returned": "text-bg-warning",
+    "withdrawn": "text-bg-light",
+    "not_recommended": "text-bg-light",
+    "formal_failed": "text-bg-light",
+    "not_selected": "text-bg-light",
+}
+
+
+@register.simple_tag
+def state_badge(application: Any) -> str:
+    """The state badge of an application (a tag, not an include: list pages render it
+    once per row)."""
+    css = _BADGE.get(application.state, "text-bg-success")
+    return format_html('<span class="badge {}">{}</span>', css, application.get_state_display())
 
 
 @register.filter

@@ -1,0 +1,330 @@
+"""``manage.py backup`` / ``manage.py restore``: one archive reproduces the instance.
+
+Backup, flush the database and empty the storage, restore, and compare every row (all
+fields, natural foreign keys) and every stored file with what was there before. A damaged,
+tampered or unsafe archive is refused with nothing restored; so is a non-empty database.
+Runs on SQLite and, with scripts/with-postgres.sh, on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tarfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.apps import apps
+from django.conf import settings
+from django.contrib.auth.models import Group, Permission
+from django.core import serializers
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from xinban.applications.models import Application
+from xinban.campaigns.models import TaxonomyTerm
+from xinban.core.backup import dump_models, through_models, verify_archive
+from xinban.core.models import AuditEntry
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+
+
+def reseed_taxonomies() -> None:
+    """What a fresh `migrate` leaves in the database: the taxonomy lists."""
+    migration = importlib.import_module("xinban.campaigns.migrations.0003_seed_taxonomies")
+    migration.seed(apps, None)
+
+
+@pytest.fixture(autouse=True)
+def taxonomies(transactional_db: Any) -> None:
+    # A transactional test may start from a database flushed by the previous one.
+    reseed_taxonomies()
+
+
+@pytest.fixture
+def instance(submitted_a: Any, staff: Any) -> Any:
+    """An application with a stamped PDF and audit rows, plus a group with permissions
+    (natural keys) and a staff TOTP device."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    group = Group.objects.create(name="评审组")
+    group.permissions.set(Permission.objects.filter(codename__startswith="view_")[:3])
+    staff.groups.add(group)
+    staff.user_permissions.add(Permission.objects.get(codename="change_application"))
+    TOTPDevice.objects.create(user=staff, name="phone", confirmed=True)
+    assert submitted_a.stamped_form
+    assert AuditEntry.objects.filter(object_id=str(submitted_a.pk)).exists()
+    return submitted_a
+
+
+def all_rows() -> dict[str, list[dict[str, Any]]]:
+    """Every restorable row, all fields, foreign keys to content types/permissions as
+    natural keys (their ids may differ after a flush)."""
+    return {
+        model._meta.label_lower: serializers.serialize(
+            "python", model._base_manager.order_by("pk"), use_natural_foreign_keys=True
+        )
+        for model in dump_models()
+    }
+
+
+def row_counts() -> dict[str, int]:
+    dumped = dump_models()
+    return {
+        m._meta.label_lower: m._base_manager.count() for m in [*dumped, *through_models(dumped)]
+    }
+
+
+def media_files() -> dict[str, bytes]:
+    root = Path(settings.MEDIA_ROOT)
+    if not root.exists():
+        return {}
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+def wipe_instance() -> None:
+    call_command("flush", interactive=False, verbosity=0)
+    shutil.rmtree(settings.MEDIA_ROOT, ignore_errors=True)
+
+
+def backup(tmp_path: Path, name: str = "backup.tar.gz") -> Path:
+    archive = tmp_path / name
+    out = io.StringIO()
+    call_command("backup", output=str(archive), stdout=out)
+    assert "backup written" in out.getvalue()
+    return archive
+
+
+def rewrite_archive(source: Path, target: Path, change: Any) -> None:
+    """Copy the archive member by member; `change(info, data)` returns (info, data) or
+    None to drop the member."""
+    with tarfile.open(source, "r:gz") as tar_in, tarfile.open(target, "w:gz") as tar_out:
+        for member in tar_in:
+            stream = tar_in.extractfile(member)
+            data = stream.read() if stream else b""
+            changed = change(member, data)
+            if changed is None:
+                continue
+            info, data = changed
+            info.size = len(data)
+            tar_out.addfile(info, io.BytesIO(data))
+
+
+def assert_nothing_restored() -> None:
+    # The taxonomy lists are what a fresh migrate seeds (reseed_taxonomies).
+    seeded = {m._meta.label_lower for m in dump_models() if issubclass(m, TaxonomyTerm)}
+    assert {k: v for k, v in row_counts().items() if v and k not in seeded} == {}
+    assert media_files() == {}
+
+
+@pytest.mark.parametrize("fresh_migrate", [True, False], ids=["seeded", "flushed"])
+def test_backup_then_restore_reproduces_everything(
+    instance: Any, tmp_path: Path, fresh_migrate: bool
+) -> None:
+    rows_before = all_rows()
+    counts_before = row_counts()
+    files_before = media_files()
+    audit_before = list(
+        AuditEntry.objects.filter(object_id=str(instance.pk)).order_by("pk").values()
+    )
+    application_before = Application.objects.filter(pk=instance.pk).values().get()
+    stamped_name = instance.stamped_form.name
+    assert stamped_name in files_before
+
+    archive = backup(tmp_path)
+
+    # The manifest: counts per model, migration state, and checksums that verify.
+    manifest = verify_archive(archive)
+    assert manifest["counts"] == counts_before
+    assert manifest["migrations"]["applications"] and manifest["migrations"]["core"]
+    assert manifest["missing_files"] == []
+    assert {e["name"]: e["sha256"] for e in manifest["media"]} == {
+        name: hashlib.sha256(data).hexdigest() for name, data in files_before.items()
+    }
+    assert oct(archive.stat().st_mode & 0o777) == oct(0o600)
+
+    wipe_instance()
+    assert media_files() == {}
+    assert not Application.objects.exists()
+    if fresh_migrate:
+        reseed_taxonomies()
+
+    out = io.StringIO()
+    call_command("restore", str(archive), stdout=out)
+    assert "counts and checksums verified" in out.getvalue()
+
+    assert row_counts() == counts_before
+    assert all_rows() == rows_before
+    assert Application.objects.filter(pk=instance.pk).values().get() == application_before
+    assert (
+        list(AuditEntry.objects.filter(object_id=str(instance.pk)).order_by("pk").values())
+        == audit_before
+    )
+    files_after = media_files()
+    assert files_after == files_before
+    restored = Application.objects.get(pk=instance.pk)
+    with restored.stamped_form.open("rb") as stream:
+        assert (
+            hashlib.sha256(stream.read()).hexdigest()
+            == hashlib.sha256(files_before[stamped_name]).hexdigest()
+        )
+
+    # The restored instance keeps working: new rows get fresh ids (sequences reset on
+    # PostgreSQL) and the audit log is still append-only.
+    group = Group.objects.create(name="新组")
+    assert group.pk > max(row["pk"] for row in rows_before["auth.group"])
+    entry = AuditEntry.objects.order_by("pk").first()
+    assert entry is not None
+    with pytest.raises(PermissionError):
+        entry.save()
+
+
+@pytest.mark.parametrize("member", ["media", "database.jsonl"])
+def test_tampered_archive_is_refused_and_nothing_is_restored(
+    instance: Any, tmp_path: Path, member: str
+) -> None:
+    archive = backup(tmp_path)
+    tampered = tmp_path / "tampered.tar.gz"
+
+    def flip_one_byte(info: tarfile.TarInfo, data: bytes) -> tuple[tarfile.TarInfo, bytes]:
+        if info.name.startswith(member) and data:
+            middle = len(data) // 2
+            data = data[:middle] + bytes([data[middle] ^ 0x01]) + data[middle + 1 :]
+        return info, data
+
+    rewrite_archive(archive, tampered, flip_one_byte)
+    wipe_instance()
+    with pytest.raises(CommandError, match="checksum mismatch"):
+        call_command("restore", str(tampered))
+    assert_nothing_restored()
+
+
+def test_damaged_gzip_is_refused(instance: Any, tmp_path: Path) -> None:
+    archive = backup(tmp_path)
+    data = bytearray(archive.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    damaged = tmp_path / "damaged.tar.gz"
+    damaged.write_bytes(bytes(data))
+    wipe_instance()
+    with pytest.raises(CommandError, match="archive refused|not a readable"):
+        call_command("restore", str(damaged))
+    assert_nothing_restored()
+
+
+@pytest.mark.parametrize(
+    "kind", ["dotdot", "absolute", "symlink", "hardlink", "device", "unlisted", "missing"]
+)
+def test_unsafe_or_incomplete_archive_is_refused(instance: Any, tmp_path: Path, kind: str) -> None:
+    archive = backup(tmp_path)
+    bad = tmp_path / f"{kind}.tar.gz"
+    done: list[str] = []
+
+    def change(info: tarfile.TarInfo, data: bytes) -> Any:
+        if not info.name.startswith("media/") or done:
+            return info, data
+        done.append(info.name)
+        if kind == "dotdot":
+            info.name = "media/../../evil.pdf"
+        elif kind == "absolute":
+            info.name = "/tmp/evil.pdf"  # noqa: S108
+        elif kind == "symlink":
+            info.type, info.linkname, data = tarfile.SYMTYPE, "/etc/passwd", b""
+        elif kind == "hardlink":
+            info.type, info.linkname, data = tarfile.LNKTYPE, "database.jsonl", b""
+        elif kind == "device":
+            info.type, data = tarfile.CHRTYPE, b""
+        elif kind == "missing":
+            return None
+        elif kind == "unlisted":
+            info.name = info.name + ".copy"  # same bytes, a name the manifest does not list
+        return info, data
+
+    rewrite_archive(archive, bad, change)
+    assert done
+    wipe_instance()
+    with pytest.raises(CommandError, match="archive refused"):
+        call_command("restore", str(bad))
+    assert_nothing_restored()
+    assert not (tmp_path / "evil.pdf").exists()
+
+
+def test_restore_into_a_non_empty_database_is_refused(instance: Any, tmp_path: Path) -> None:
+    archive = backup(tmp_path)
+    rows_before = all_rows()
+    files_before = media_files()
+    with pytest.raises(CommandError, match="database is not empty"):
+        call_command("restore", str(archive))
+    assert all_rows() == rows_before
+    assert media_files() == files_before
+
+
+def test_restore_refuses_to_overwrite_stored_files(instance: Any, tmp_path: Path) -> None:
+    archive = backup(tmp_path)
+    files_before = media_files()
+    call_command("flush", interactive=False, verbosity=0)  # files stay
+    with pytest.raises(CommandError, match="already exist in the storage"):
+        call_command("restore", str(archive))
+    assert media_files() == files_before
+    assert not Application.objects.exists()
+
+
+def test_backup_refuses_to_overwrite_an_archive(instance: Any, tmp_path: Path) -> None:
+    archive = backup(tmp_path)
+    before = archive.read_bytes()
+    with pytest.raises(CommandError, match="already exists"):
+        call_command("backup", output=str(archive))
+    assert archive.read_bytes() == before
+
+
+def test_archive_layout_and_portable_dump(instance: Any, tmp_path: Path) -> None:
+    archive = backup(tmp_path)
+    with tarfile.open(archive, "r:gz") as tar:
+        names = tar.getnames()
+        dump = tar.extractfile("database.jsonl").read().decode()  # type: ignore[union-attr]
+    assert names[0] == "database.jsonl" and names[-1] == "manifest.json"
+    assert all(n.startswith("media/") for n in names[1:-1])
+    models_in_dump = {json.loads(line)["model"] for line in dump.splitlines()}
+    assert not models_in_dump & {"contenttypes.contenttype", "auth.permission", "sessions.session"}
+    group = next(json.loads(x) for x in dump.splitlines() if '"auth.group"' in x)
+    assert all(isinstance(p, list) for p in group["fields"]["permissions"])  # natural keys
+
+
+def test_restore_into_a_new_sqlite_instance_migrates_first(instance: Any, tmp_path: Path) -> None:
+    """The command as an operator runs it: a new, unmigrated SQLite database and an empty
+    media directory (the archive may come from PostgreSQL: the dump is portable)."""
+    archive = backup(tmp_path)
+    files_before = media_files()
+    target = tmp_path / "new"
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{target / 'db.sqlite3'}",
+        "MEDIA_ROOT": str(target / "media"),
+        "XINBAN_VAR_DIR": str(target / "var"),
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "restore", str(archive)],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "migrating the database" in result.stdout
+    assert "counts and checksums verified" in result.stdout
+    restored = {
+        p.relative_to(target / "media").as_posix(): p.read_bytes()
+        for p in (target / "media").rglob("*")
+        if p.is_file()
+    }
+    assert restored == files_before
