@@ -924,3 +924,31 @@ def test_openapi_lists_the_unit_paths_with_chinese_titles(client: Client) -> Non
     }
     scan = document["paths"]["/api/units/{unit_id}/report/scan"]["post"]["requestBody"]
     assert "multipart/form-data" in scan["content"]
+
+
+def test_lists_run_a_constant_number_of_queries(
+    api_a: Api, api_unit_x: Api, judge_1: Judge, unit_x: RecommendingUnit
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    u = f"/units/{unit_x.pk}"
+    paths = [f"{u}/applications", f"{u}/ranking", f"{u}/report", f"{u}/judges"]
+
+    def counts() -> list[int]:
+        result = []
+        for path in paths:
+            with CaptureQueriesContext(connection) as queries:
+                assert api_unit_x.get(path).status_code == 200
+            result.append(len(queries))
+        return result
+
+    first = submit_application(api_a, unit_x)
+    api_unit_x.post(f"{u}/recommendations", {"application_id": first["id"], "opinion": "同意"})
+    api_unit_x.get(f"{u}/ranking")  # the rubric is created on first use
+    one = counts()
+    for name, team_type in (("客服二组", "服务型"), ("计划工段", "管理型")):
+        more = submit_application(api_a, unit_x, team_name=name, team_type=team_type_id(team_type))
+        api_unit_x.post(f"{u}/recommendations", {"application_id": more["id"], "opinion": "同意"})
+    assert api_unit_x.post(f"{u}/assign-evenly", {"per_application": 1}).status_code == 200
+    assert counts() == one

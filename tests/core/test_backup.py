@@ -17,6 +17,7 @@ import shutil
 import subprocess
 import sys
 import tarfile
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,7 @@ from django.contrib.auth.models import Group, Permission
 from django.core import serializers
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection, connections
 
 from xinban.applications.models import Application
 from xinban.campaigns.models import TaxonomyTerm
@@ -328,3 +330,59 @@ def test_restore_into_a_new_sqlite_instance_migrates_first(instance: Any, tmp_pa
         if p.is_file()
     }
     assert restored == files_before
+
+
+@pytest.mark.postgres_only
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs a second PostgreSQL session")
+def test_backup_reads_one_snapshot_while_the_site_writes(
+    instance: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A row committed by another session while the backup runs is in neither the dump
+    nor the counts: rows and counts come from one REPEATABLE READ READ ONLY snapshot."""
+    from xinban.core import backup as backup_module
+
+    before = AuditEntry.objects.count()
+    seen: dict[str, str] = {}
+    real_state = backup_module.applied_migration_state
+
+    def state_then_concurrent_write(conn: Any) -> dict[str, str]:
+        with conn.cursor() as cursor:
+            cursor.execute("SHOW transaction_isolation")
+            seen["isolation"] = cursor.fetchone()[0]
+            cursor.execute("SHOW transaction_read_only")
+            seen["read_only"] = cursor.fetchone()[0]
+
+        def write() -> None:
+            try:
+                AuditEntry.objects.create(
+                    action="during.backup", object_type="x", object_id="1", object_repr="x"
+                )
+            finally:
+                connections.close_all()
+
+        thread = threading.Thread(target=write)
+        thread.start()
+        thread.join()
+        return real_state(conn)
+
+    monkeypatch.setattr(backup_module, "applied_migration_state", state_then_concurrent_write)
+    archive = backup(tmp_path)
+
+    assert seen == {"isolation": "repeatable read", "read_only": "on"}
+    assert AuditEntry.objects.count() == before + 1  # committed meanwhile
+    manifest = verify_archive(archive)
+    assert manifest["counts"]["core.auditentry"] == before
+    with tarfile.open(archive, "r:gz") as tar:
+        dump = tar.extractfile("database.jsonl").read().decode()  # type: ignore[union-attr]
+    assert "during.backup" not in dump
+
+
+def test_backup_snapshot_on_sqlite_leaves_the_connection_as_it_was(instance: Any) -> None:
+    from xinban.core.backup import _read_snapshot
+
+    mode = getattr(connection, "transaction_mode", None)
+    with _read_snapshot(connection):
+        assert connection.in_atomic_block
+        assert AuditEntry.objects.exists()
+    assert not connection.in_atomic_block
+    assert getattr(connection, "transaction_mode", None) == mode

@@ -77,7 +77,7 @@ def fields_named(names: Mapping[str, str]) -> Iterator[None]:
     try:
         yield
     except ServiceError as exc:
-        if exc.field in names:
+        if exc.field is not None and exc.field in names:
             exc.field = names[exc.field]
         raise
 

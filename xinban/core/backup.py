@@ -276,6 +276,7 @@ def _read_snapshot(connection: BaseDatabaseWrapper) -> Iterator[None]:
             # sets its isolation: every query below sees the same committed state.
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                cursor.execute("SELECT 1")  # takes the snapshot now, not at the first row
             yield
     elif connection.vendor == "sqlite":
         # settings.py opens SQLite transactions with BEGIN IMMEDIATE (a write lock, right

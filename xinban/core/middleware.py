@@ -31,10 +31,7 @@ class RequestContextMiddleware:
 
 
 class DatabaseUnavailableMiddleware:
-    """A database that goes away for a moment gives a clean 503 page, not a stack trace.
-
-    The broken connection is closed so that the next request opens a fresh one.
-    """
+    """A database that goes away for a moment gives a clean 503 page, not a stack trace."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -46,9 +43,13 @@ class DatabaseUnavailableMiddleware:
         if not isinstance(exception, OperationalError | InterfaceError):
             return None
         logger.warning("database unavailable: %s", exception)
+        # A connection that really broke is closed, so the next request opens a fresh one;
+        # one that still works is kept (closing it could end a caller's transaction).
         for conn in connections.all():
-            with contextlib.suppress(Exception):  # closing a dead connection may fail again
-                conn.close()
+            if conn.in_atomic_block:
+                continue  # the caller's transaction owns it (tests run inside one)
+            with contextlib.suppress(Exception):  # checking a dead connection may fail again
+                conn.close_if_unusable_or_obsolete()
         html = render_to_string("503.html", request=None)
         return HttpResponse(html, status=503)
 
