@@ -12,8 +12,10 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.core import mail
+from django.db import connection
 from django.middleware.csrf import CSRF_ALLOWED_CHARS
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils.crypto import get_random_string
 from docx import Document
 from openpyxl import load_workbook
@@ -929,9 +931,6 @@ def test_openapi_lists_the_unit_paths_with_chinese_titles(client: Client) -> Non
 def test_lists_run_a_constant_number_of_queries(
     api_a: Api, api_unit_x: Api, judge_1: Judge, unit_x: RecommendingUnit
 ) -> None:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     u = f"/units/{unit_x.pk}"
     paths = [f"{u}/applications", f"{u}/ranking", f"{u}/report", f"{u}/judges"]
 

@@ -113,8 +113,7 @@ def parse_po(path: Path) -> list[Entry]:
             assert current is not None and last is not None, f"line {number}: stray string"
             value = _unquote(line, number)
             if last.startswith("msgstr["):
-                index = int(last[7:-1])
-                current.msgstr_plural[index] += value
+                current.msgstr_plural[int(last[7:-1])] += value
             else:
                 setattr(current, last, getattr(current, last) + value)
             continue
@@ -122,9 +121,10 @@ def parse_po(path: Path) -> list[Entry]:
         assert match, f"{path.name} line {number}: cannot parse {raw!r}"
         keyword, index, text = match[1], match[2], match[3]
         value = _unquote(text, number)
-        if keyword in ("msgctxt", "msgid") and current is not None and last is not None:
-            if keyword == "msgctxt" or last != "msgctxt":
-                finish()
+        # A new msgctxt, or a msgid not right after its msgctxt, starts the next entry.
+        starts_entry = keyword == "msgctxt" or (keyword == "msgid" and last != "msgctxt")
+        if starts_entry and current is not None and last is not None:
+            finish()
         if current is None:
             current = Entry(line=number, flags=pending_flags)
             pending_flags = set()
@@ -327,8 +327,8 @@ def compiled_catalog() -> None:
     # (what Django does itself when LOCALE_PATHS changes).
     from django.utils.translation import trans_real
 
-    trans_real._translations = {}
-    trans_real._default = None
+    trans_real._translations = {}  # type: ignore[attr-defined]
+    trans_real._default = None  # type: ignore[attr-defined]
 
 
 @pytest.mark.usefixtures("compiled_catalog")

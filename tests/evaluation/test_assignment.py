@@ -110,6 +110,25 @@ def test_capacities_summing_below_the_need() -> None:
     assert check_rules(result, apps, experts, conflicts={}) == []
 
 
+def test_conflicts_can_force_an_imbalance_and_it_is_the_smallest_possible() -> None:
+    apps, experts = round_of(10), panel(3)
+    conflicts = {(e, a): "本单位" for e in (101, 102) for a in range(1, 9)}
+    result = assign(apps, experts, k=1, conflicts=conflicts)
+    assert result.uncovered == {}
+    assert result.loads == {100: 8, 101: 1, 102: 1}  # 101 and 102 can only take 9 and 10
+    assert check_rules(result, apps, experts, conflicts=conflicts) == []
+
+
+def test_a_hopeless_application_does_not_take_capacity_from_a_coverable_one() -> None:
+    apps = round_of(2)
+    experts = [Expert(100, capacity=1), Expert(101, capacity=1)]
+    conflicts = {(101, 1): "本单位"}
+    result = assign(apps, experts, k=2, conflicts=conflicts)
+    assert result.uncovered == {1: "only 1 experts without a conflict (需要2位)"}
+    assert result.experts_for(2) == (100, 101)
+    assert check_rules(result, apps, experts, conflicts=conflicts) == []
+
+
 def test_domain_match_is_preferred_within_balance() -> None:
     apps = [*round_of(4, "制造"), *(Application(10 + i, "建设工程") for i in range(4))]
     experts = [*panel(2, domain="制造"), Expert(300, fs("建设工程")), Expert(301, fs("建设工程"))]
@@ -217,8 +236,7 @@ def test_the_validator_catches_broken_results() -> None:
     assert any("could receive" in p for p in check_rules(lazy, apps, experts, conflicts={}))
     dropped = with_pairs({(101, 1), (102, 2), (100, 3), (101, 4)})
     assert any(
-        "dropped" in p
-        for p in check_rules(dropped, apps, experts, conflicts={}, fixed={(102, 4)})
+        "dropped" in p for p in check_rules(dropped, apps, experts, conflicts={}, fixed={(102, 4)})
     )
     capped = [Expert(100, capacity=0), *experts[1:]]
     over = with_pairs({(100, 1), (101, 2), (102, 3), (101, 4)})
@@ -264,9 +282,7 @@ def instances(
         )
         for j in range(n_experts)
     ]
-    apps = [
-        Application(1 + i, draw(st.sampled_from(DOMAINS)), draw(labels)) for i in range(n_apps)
-    ]
+    apps = [Application(1 + i, draw(st.sampled_from(DOMAINS)), draw(labels)) for i in range(n_apps)]
     all_pairs = [(e.id, a.id) for e in experts for a in apps]
     conflicts: dict[Pair, str] = {}
     fixed: set[Pair] = set()
@@ -382,7 +398,9 @@ def tiny_instances(
         for j in range(draw(st.integers(min_value=k, max_value=4)))
     ]
     apps = [
-        Application(1 + i, draw(st.sampled_from(DOMAINS[:2])), fs(draw(st.sampled_from(INDUSTRIES[:2]))))
+        Application(
+            1 + i, draw(st.sampled_from(DOMAINS[:2])), fs(draw(st.sampled_from(INDUSTRIES[:2])))
+        )
         for i in range(draw(st.integers(min_value=1, max_value=3)))
     ]
     pairs = [(e.id, a.id) for e in experts for a in apps]
@@ -397,8 +415,11 @@ def test_optimal_against_brute_force(case: tuple) -> None:
     apps, experts, conflicts, k = case
     result = assign(apps, experts, k=k, conflicts=conflicts)
     options = [
-        [c for c in itertools.combinations([e.id for e in experts], k)
-         if not any((e, a.id) in conflicts for e in c)]
+        [
+            c
+            for c in itertools.combinations([e.id for e in experts], k)
+            if not any((e, a.id) in conflicts for e in c)
+        ]
         for a in apps
     ]
     best: tuple[int, int] | None = None
@@ -413,12 +434,18 @@ def test_optimal_against_brute_force(case: tuple) -> None:
             uncovered={},
             k=k,
             loads={e.id: loads[e.id] for e in experts},
-            preference_score=sum(a.domain in by_id[e].domains for e, a in
-                                 ((e, next(x for x in apps if x.id == ai)) for e, ai in pairs)),
+            preference_score=sum(
+                a.domain in by_id[e].domains
+                for e, a in ((e, next(x for x in apps if x.id == ai)) for e, ai in pairs)
+            ),
             industry_score=0,
         )
         if check_rules(candidate, apps, experts, conflicts=conflicts):
             continue
+        # Every rule-keeping assignment is as balanced as the optimiser's (Σ load² equal).
+        assert sum(x * x for x in candidate.loads.values()) == sum(
+            x * x for x in result.loads.values()
+        )
         score = (
             candidate.preference_score,
             sum(

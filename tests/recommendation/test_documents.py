@@ -154,6 +154,12 @@ def all_cells(ws: Worksheet) -> Iterator[Cell | MergedCell]:
         yield from row
 
 
+def _cell_text(value: object) -> object:
+    """What a cell holding safe_cell(value) reads back as: an empty string is no value."""
+    safe = safe_cell(value)
+    return None if safe == "" else safe
+
+
 def expected_team_row(row: RecommendedRow) -> list[object]:
     evaluation = (
         f"符合标准程度：{clean(row.conformity)}\n特色：{clean(row.features)}\n"
@@ -169,7 +175,7 @@ def expected_team_row(row: RecommendedRow) -> list[object]:
         row.judges,
         row.opinion,
     )
-    return [(safe_cell(v) if v != "" else None) for v in values]
+    return [_cell_text(v) for v in values]
 
 
 def docx_tables(content: bytes) -> list[list[list[str]]]:
@@ -469,12 +475,6 @@ odd_judges = st.builds(
     email=odd_text,
     mobile=odd_text,
 )
-
-
-def _cell_text(value: object) -> object:
-    """What a cell holding safe_cell(value) reads back as: an empty string is no value."""
-    safe = safe_cell(value)
-    return None if safe == "" else safe
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -518,7 +518,7 @@ class ApplicationBriefOut(Schema):
     organisation: OrganisationOut = model_field(Application, "organisation")
     team_name: str = model_field(Application, "team_name")
     team_type: int = model_field(Application, "team_type")
-    team_type_name: str = titled("班组类型名称")
+    team_type_name: str = titled(labels.TEAM_TYPE_NAME)
     team_size: int = model_field(Application, "team_size")
     submitted_at: datetime | None = model_field(Application, "submitted_at")
 
@@ -667,7 +667,7 @@ class InvitationOut(Schema):
     id: int
     email: str = model_field(Invitation, "email")
     role: str = model_field(Invitation, "role", json_schema_extra={"enum": InvitationRole.values})
-    role_label: str = titled("角色名称")
+    role_label: str = titled(labels.ROLE_LABEL)
     created_at: datetime = titled(labels.CREATED_AT)
 
 
@@ -730,7 +730,7 @@ class ReportOut(Schema):
     stamped_scan: ScanOut | None = model_field(UnitRecommendationReport, "stamped_scan", None)
     submitted_at: datetime | None = titled(labels.SUBMITTED_AT)
     void_reason: str = model_field(UnitRecommendationReport, "void_reason")
-    voided_at: datetime | None = titled("认定推荐无效时间")
+    voided_at: datetime | None = titled(labels.VOIDED_AT)
     quota: int = titled(labels.QUOTA)
     recommendations: list[RecommendationOut] = titled(labels.RECOMMENDATIONS)
     total_team_size: int = titled(labels.TOTAL_TEAM_SIZE)
@@ -793,7 +793,7 @@ class CriterionOut(Schema):
 
 class SheetSummaryOut(Schema):
     id: int
-    stage: str = titled("评审阶段", json_schema_extra={"enum": list(Stage.values)})
+    stage: str = titled(labels.STAGE, json_schema_extra={"enum": list(Stage.values)})
     stage_label: str = titled(labels.STAGE_LABEL)
     status: str = model_field(ScoreSheet, "status", json_schema_extra={"enum": _SHEET_STATUSES})
     status_label: str = titled(labels.STATUS_LABEL)
@@ -804,7 +804,7 @@ class SheetSummaryOut(Schema):
 
 class SheetOut(Schema):
     id: int
-    stage: str = titled("评审阶段", json_schema_extra={"enum": list(Stage.values)})
+    stage: str = titled(labels.STAGE, json_schema_extra={"enum": list(Stage.values)})
     stage_label: str = titled(labels.STAGE_LABEL)
     status: str = model_field(ScoreSheet, "status", json_schema_extra={"enum": _SHEET_STATUSES})
     status_label: str = titled(labels.STATUS_LABEL)
@@ -855,4 +855,4 @@ class ConflictOut(Schema):
 class InvitationAcceptedOut(Schema):
     unit: UnitOut = titled(labels.UNIT)
     role: str = model_field(Invitation, "role", json_schema_extra={"enum": InvitationRole.values})
-    role_label: str = titled("角色名称")
+    role_label: str = titled(labels.ROLE_LABEL)

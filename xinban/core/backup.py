@@ -156,10 +156,10 @@ def _dependency_order(selected: list[type[models.Model]]) -> list[type[models.Mo
 
 def through_models(dumped: Iterable[type[models.Model]]) -> list[type[models.Model]]:
     """The auto-created many-to-many tables of the dumped models (counted, not dumped)."""
-    result = []
+    result: list[type[models.Model]] = []
     for model in dumped:
         for f in model._meta.local_many_to_many:
-            through = f.remote_field.through  # type: ignore[attr-defined]
+            through: type[models.Model] = f.remote_field.through  # type: ignore[attr-defined,assignment]
             if through._meta.auto_created:
                 result.append(through)
     return result
@@ -365,6 +365,58 @@ def _add_member(tar: tarfile.TarFile, name: str, size: int, stream: IO[bytes], m
     return reader.sha256.hexdigest()
 
 
+def _write_members(
+    tar: tarfile.TarFile,
+    dump_path: Path,
+    dump: _DatabaseDump,
+    storage: Storage,
+    connection: BaseDatabaseWrapper,
+    say: Log,
+) -> dict[str, Any]:
+    """The dump, every stored file, then the manifest; return the manifest."""
+    mtime = dump.created_at.timestamp()
+    db_size = dump_path.stat().st_size
+    with open(dump_path, "rb") as stream:
+        db_sha = _add_member(tar, DATABASE_NAME, db_size, stream, mtime)
+    media: list[dict[str, Any]] = []
+    for name in _storage_names(storage):
+        if not _safe_name(name):
+            raise BackupError(f"stored file with an unsafe name: {name!r}")
+        try:
+            size = storage.size(name)
+            source = storage.open(name, "rb")
+        except FileNotFoundError:
+            say(f"warning: {name} disappeared while the backup ran")
+            continue
+        with source:
+            sha = _add_member(tar, MEDIA_PREFIX + name, size, source, mtime)
+        media.append({"name": name, "sha256": sha, "size": size})
+    missing = sorted(dump.referenced_files - {entry["name"] for entry in media})
+    for name in missing:
+        say(f"warning: {name} is referenced by a row but not in the storage")
+    if dump.migrations != code_migration_state(connection):
+        say(
+            "warning: the database has unapplied migrations; only a release at this exact"
+            " migration state can restore the archive"
+        )
+    manifest = {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "created_at": dump.created_at.isoformat(),
+        "django_version": django.get_version(),
+        "database_vendor": connection.vendor,
+        "storage": f"{type(storage).__module__}.{type(storage).__qualname__}",
+        "migrations": dump.migrations,
+        "counts": dump.counts,
+        "database": {"name": DATABASE_NAME, "sha256": db_sha, "size": db_size},
+        "media": media,
+        "missing_files": missing,
+    }
+    encoded = json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True).encode()
+    _add_member(tar, MANIFEST_NAME, len(encoded), io.BytesIO(encoded), mtime)
+    return manifest
+
+
 def create_backup(
     output: str | os.PathLike[str],
     *,
@@ -372,8 +424,11 @@ def create_backup(
     storage: Storage | None = None,
     log: Log | None = None,
 ) -> dict[str, Any]:
-    """Write the archive to ``output`` (which must not exist yet); return its manifest."""
-    say = log or (lambda message: None)
+    """Write the archive to ``output`` (which must not exist yet); return its manifest.
+
+    The archive is written to ``<output>.partial`` (mode 0600) and renamed when complete,
+    so an interrupted backup never leaves a plausible-looking archive behind."""
+    say: Log = log or (lambda message: None)
     storage = storage if storage is not None else default_storage
     output = Path(output)
     if output.exists():
@@ -382,63 +437,28 @@ def create_backup(
         raise BackupError(f"{output.parent} is not a directory")
     connection = _connection(using)
     partial = output.with_name(output.name + ".partial")
-    # The dump and the partial archive sit next to the output: same file system, and /tmp
-    # may be smaller than the database.
+    # The dump sits next to the output: /tmp may be smaller than the database.
     with tempfile.TemporaryDirectory(prefix=".xinban-backup-", dir=output.parent) as work:
         dump_path = Path(work) / DATABASE_NAME
         dump = _dump_database(dump_path, connection)
         say(f"database: {sum(dump.counts.values())} rows in {len(dump.counts)} tables")
-        mtime = dump.created_at.timestamp()
-        media: list[dict[str, Any]] = []
         fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         try:
-            with os.fdopen(fd, "wb") as raw, tarfile.open(fileobj=raw, mode="w:gz") as tar:
-                db_size = dump_path.stat().st_size
-                with open(dump_path, "rb") as stream:
-                    db_sha = _add_member(tar, DATABASE_NAME, db_size, stream, mtime)
-                for name in _storage_names(storage):
-                    if not _safe_name(name):
-                        raise BackupError(f"stored file with an unsafe name: {name!r}")
-                    try:
-                        size = storage.size(name)
-                        with storage.open(name, "rb") as stream:
-                            sha = _add_member(tar, MEDIA_PREFIX + name, size, stream, mtime)
-                    except FileNotFoundError:
-                        say(f"warning: {name} disappeared while the backup ran")
-                        continue
-                    media.append({"name": name, "sha256": sha, "size": size})
-                archived = {entry["name"] for entry in media}
-                missing = sorted(dump.referenced_files - archived)
-                for name in missing:
-                    say(f"warning: {name} is referenced by a row but not in the storage")
-                manifest = {
-                    "format": FORMAT,
-                    "format_version": FORMAT_VERSION,
-                    "created_at": dump.created_at.isoformat(),
-                    "django_version": django.get_version(),
-                    "database_vendor": connection.vendor,
-                    "storage": f"{type(storage).__module__}.{type(storage).__qualname__}",
-                    "migrations": dump.migrations,
-                    "counts": dump.counts,
-                    "database": {"name": DATABASE_NAME, "sha256": db_sha, "size": db_size},
-                    "media": media,
-                    "missing_files": missing,
-                }
-                if dump.migrations != code_migration_state(connection):
-                    say(
-                        "warning: the database has unapplied migrations; only a release at this"
-                        " exact migration state can restore the archive"
-                    )
-                data = json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True)
-                encoded = data.encode("utf-8")
-                _add_member(tar, MANIFEST_NAME, len(encoded), io.BytesIO(encoded), mtime)
+            with os.fdopen(fd, "wb") as raw:
+                with tarfile.open(fileobj=raw, mode="w:gz") as tar:
+                    manifest = _write_members(tar, dump_path, dump, storage, connection, say)
                 raw.flush()
                 os.fsync(raw.fileno())
             os.replace(partial, output)
+            directory = os.open(output.parent, os.O_RDONLY)
+            try:
+                os.fsync(directory)  # the rename itself survives a crash
+            finally:
+                os.close(directory)
         except BaseException:
             partial.unlink(missing_ok=True)
             raise
-    say(f"files: {len(media)} ({sum(e['size'] for e in media)} bytes)")
+    say(f"files: {len(manifest['media'])} ({sum(e['size'] for e in manifest['media'])} bytes)")
     return manifest
 
 
@@ -675,8 +695,13 @@ def _verify_counts(manifest: dict[str, Any], using: str, loaded: Counter[str]) -
         raise BackupError("restore failed: row counts differ: " + "; ".join(wrong[:5]))
 
 
-def _write_file(storage: Storage, name: str, stream: IO[bytes], written: list[str]) -> None:
-    stored = storage.save(name, File(stream, name=posixpath.basename(name)))
+def _write_file(
+    storage: Storage, entry: dict[str, Any], stream: IO[bytes], written: list[str]
+) -> None:
+    name = entry["name"]
+    content = File(stream, name=posixpath.basename(name))
+    content.size = entry["size"]  # File would otherwise guess it from the member's name
+    stored = storage.save(name, content)
     written.append(stored)
     if stored != name:
         raise BackupError(f"restore failed: the storage saved {name} as {stored}")
@@ -732,7 +757,7 @@ def restore_backup(
                         loaded = _load_database(stream, manifest, using)
                         say(f"database: {sum(loaded.values())} rows loaded")
                     elif member.name in media:
-                        _write_file(storage, media[member.name]["name"], stream, written)
+                        _write_file(storage, media[member.name], stream, written)
             if loaded is None:  # pragma: no cover - verify_archive saw it
                 raise BackupError("restore failed: no database dump in the archive")
             _reset_sequences(connection)

@@ -70,7 +70,7 @@ first) exists only for the benchmark's comparison.
 from __future__ import annotations
 
 from collections import Counter, deque
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -160,9 +160,7 @@ class AssignmentResult:
     @property
     def capped(self) -> frozenset[int]:
         """Experts whose load equals their declared capacity."""
-        return frozenset(
-            e for e, load in self.loads.items() if self.capacities.get(e) == load
-        )
+        return frozenset(e for e, load in self.loads.items() if self.capacities.get(e) == load)
 
     @property
     def free_spread(self) -> int:
@@ -286,9 +284,7 @@ def _prepare(
             rejected[pair] = f"application {a_id} already has {k} fixed experts"
             continue
         if fixed_load[ej] >= cap[ej]:
-            rejected[pair] = (
-                f"expert {e_id}'s declared capacity ({panel[ej].capacity}) is used up"
-            )
+            rejected[pair] = f"expert {e_id}'s declared capacity ({panel[ej].capacity}) is used up"
             continue
         kept.add(pair)
         fixed_by_app[ai].append(ej)
@@ -297,9 +293,9 @@ def _prepare(
     # Who may sit on what: a (applications × experts) boolean matrix.
     ok = np.ones((n_apps, len(panel)), dtype=bool)
     for e_id, a_id in conflicts:
-        ai, ej = a_index.get(a_id), e_index.get(e_id)
-        if ai is not None and ej is not None:
-            ok[ai, ej] = False
+        row, col = a_index.get(a_id), e_index.get(e_id)
+        if row is not None and col is not None:
+            ok[row, col] = False
     free = ok.copy()
     for ai, members in enumerate(fixed_by_app):
         free[ai, members] = False
@@ -380,7 +376,10 @@ def _pair_scores(
         # Lexicographic: one domain match outweighs every industry overlap together.
         heavy = sum(p.need) + 1
         domains = sorted({d for ex in p.experts for d in ex.domains})
-        industries = sorted({i for x in (*p.experts, *p.apps) for i in x.industries})
+        industries = sorted(
+            {i for ex in p.experts for i in ex.industries}
+            | {i for app in p.apps for i in app.industries}
+        )
         d_index = {d: n for n, d in enumerate(domains)}
         i_index = {i: n for n, i in enumerate(industries)}
         expert_domain = np.zeros((len(p.experts), len(domains) + 1), dtype=bool)
@@ -526,17 +525,17 @@ def assign(
     # The level the loads would reach with the capacities alone: ⌈L⌉ and up.
     total = sum(p.need) + sum(p.fixed_load)
     level = 0
-    while level < n_apps and sum(min(c, max(level, f)) for c, f in
-                                 zip(p.cap, p.fixed_load, strict=True)) < total:
+    while (
+        level < n_apps
+        and sum(min(c, max(level, f)) for c, f in zip(p.cap, p.fixed_load, strict=True)) < total
+    ):
         level += 1
     unit_limit = level + 2
 
     demand = list(p.need)
     covered_all = True
     while True:
-        flows, truncated = _balanced_flow(
-            p, demand, tails, heads, pair_cost, weight, unit_limit
-        )
+        flows, truncated = _balanced_flow(p, demand, tails, heads, pair_cost, weight, unit_limit)
         if flows is None:
             if not covered_all:  # cannot happen: the demand is a feasible flow's
                 raise RuntimeError("min-cost flow: the coverage pass was not feasible")
@@ -660,20 +659,23 @@ def check_rules(
         reason = result.rejected_fixed.get((e, a))
         if not reason:
             problems.append(f"fixed pair ({e}, {a}) was dropped without a reason")
-        elif e in panel and a in apps and (e, a) not in conflicts and (
-            kept_per_app[a] < k and kept_per_expert[e] < cap_of(e)
+        elif (
+            e in panel
+            and a in apps
+            and (e, a) not in conflicts
+            and (kept_per_app[a] < k and kept_per_expert[e] < cap_of(e))
         ):
             problems.append(f"fixed pair ({e}, {a}) was refused but breaks no rule")
 
-    pref = sum(apps[a].domain in panel[e].domains for e, a in result.pairs
-               if e in panel and a in apps)
+    pref = sum(
+        apps[a].domain in panel[e].domains for e, a in result.pairs if e in panel and a in apps
+    )
     if pref != result.preference_score:
         problems.append(f"preference score {result.preference_score} ≠ {pref}")
 
     # Reassignment graph: x → y when x holds a movable (not fixed) application a that y
     # could take instead (no conflict, not already on a).
-    movable = [(e, a) for e, a in result.pairs if (e, a) not in kept and e in panel
-               and a in apps]
+    movable = [(e, a) for e, a in result.pairs if (e, a) not in kept and e in panel and a in apps]
     takers: dict[int, set[int]] = {}
     for a in apps:
         takers[a] = {y for y in panel if y not in on_app[a] and (y, a) not in conflicts}
@@ -710,4 +712,3 @@ def check_rules(
         if any(load[z] < cap_of(z) for z in reach(takers[a])):
             problems.append(f"application {a} is short but could receive another expert")
     return problems
-

@@ -126,7 +126,7 @@ def invitation_send(
 def invitation_accept(*, actor: User, token: str) -> Invitation:
     with transaction.atomic():
         invitation = (
-            Invitation.objects.select_for_update()
+            Invitation.objects.select_for_update(of=("self",))
             .select_related("unit", "judge")
             .filter(token=token)
             .first()

@@ -114,9 +114,9 @@ INBOX_STATES = [s for s in ApplicationState.values if s != ApplicationState.DRAF
 INBOX_SORTS = list(selectors.SORTS)
 # Checked in the endpoint (with the forms' message); the schema documents the choices.
 _InboxState = Annotated[str, WithJsonSchema({"type": "string", "enum": ["", *INBOX_STATES]})]
-_STATE_TITLE = model_label(Application, "state")
 _InboxSort = Annotated[str, WithJsonSchema({"type": "string", "enum": INBOX_SORTS})]
 
+_STATE_TITLE = model_label(Application, "state")
 _SCAN_PROPERTY = {
     "type": "string",
     "format": "binary",
@@ -147,9 +147,7 @@ def _require_staff(user: User) -> None:
         raise NotAllowed(_("只有质协工作人员可以进行此操作。"), code="not_staff")
 
 
-def _detail(
-    user: User, unit: RecommendingUnit, application_id: ApplicationId
-) -> UnitApplicationOut:
+def _detail(user: User, unit: RecommendingUnit, application_id: int) -> UnitApplicationOut:
     application = selectors.unit_application_get(unit=unit, pk=application_id)
     return unit_application_out(
         application,
