@@ -1,6 +1,7 @@
 from django.conf.urls.i18n import i18n_patterns  # noqa: F401  (kept for reference)
 from django.contrib import admin
 from django.urls import include, path, register_converter
+from django.views.generic import RedirectView
 
 from xinban.core.converters import IdConverter
 
@@ -8,6 +9,12 @@ register_converter(IdConverter, "id")
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
+    # The admin logs in through the site's own throttled, e-mail-verified login.
+    path(
+        "admin/login/",
+        RedirectView.as_view(pattern_name="accounts:login", query_string=True),
+        name="admin_login",
+    ),
     path("admin/", admin.site.urls),
     path("accounts/", include("xinban.accounts.urls")),
     path("organisation/", include("xinban.organisations.urls")),

@@ -52,6 +52,15 @@ def taxonomies(transactional_db: Any) -> None:
     reseed_taxonomies()
 
 
+@pytest.fixture(scope="module", autouse=True)
+def leave_taxonomies_behind(django_db_setup: Any, django_db_blocker: Any) -> Any:
+    """After the module's last flush, leave the database as `migrate` does, for the
+    transactional tests of other modules that expect the seeded lists."""
+    yield
+    with django_db_blocker.unblock():
+        reseed_taxonomies()
+
+
 @pytest.fixture
 def instance(submitted_a: Any, staff: Any) -> Any:
     """An application with a stamped PDF and audit rows, plus a group with permissions

@@ -1465,7 +1465,7 @@ class TestReportSubmit:
         judge_1: Judge,
     ) -> None:
         rec = recommend(unit_x_admin, four_of_a[0])
-        recommend(unit_x_admin, four_of_a[1])
+        second = recommend(unit_x_admin, four_of_a[1])
         report = complete_report(unit_x_admin, unit_x, campaign)
         services.report_submit(actor=unit_x_admin, report=report)
         extra = make_application(
@@ -1480,7 +1480,7 @@ class TestReportSubmit:
             lambda: recommend(unit_x_admin, extra),
             lambda: services.unrecommend(actor=unit_x_admin, recommendation=rec),
             lambda: services.recommendation_reorder(
-                actor=unit_x_admin, report=report, ordered_ids=[rec.pk + 1, rec.pk]
+                actor=unit_x_admin, report=report, ordered_ids=[second.pk, rec.pk]
             ),
             lambda: services.assignment_add(actor=unit_x_admin, application=extra, judge=judge_1),
             lambda: services.assignment_spread_evenly(

@@ -20,7 +20,8 @@ def two_factor_required(user: Any) -> bool:
     if not settings.REQUIRE_TWO_FACTOR or not getattr(user, "is_authenticated", False):
         return False
     roles = roles_of(user)
-    return roles.is_staff or roles.is_guiding or bool(user.is_superuser)
+    # Django-admin access (is_staff / is_superuser) needs the second factor too.
+    return roles.is_staff or roles.is_guiding or bool(user.is_superuser or user.is_staff)
 
 
 def totp_device_pending(user: Any) -> TOTPDevice:

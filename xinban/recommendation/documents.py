@@ -31,6 +31,7 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.styles.cell_style import StyleArray
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -153,7 +154,8 @@ def _judge_cells(judge: JudgeRow) -> tuple[str, ...]:
 
 def download_name(unit: str, ext: str) -> str:
     """'闵行区质量协会质量班组活动统计表.xlsx': 推荐单位+质量班组活动统计表 (附件5, 注2).
-    The unit is shortened first so that a very long name never cuts the fixed part."""
+    Characters file systems refuse become "_"; the unit is shortened first so that a very
+    long name never cuts the fixed part. ValueError for an ``ext`` that is no extension."""
     return download_name_for(unit[: 100 - len(FILE_SUFFIX)], FILE_SUFFIX, "", ext)
 
 
@@ -298,8 +300,8 @@ def recommendation_form_xlsx(data: RecommendationFormData) -> bytes:
     wb.properties.title = clean(data.title)
     wb.properties.subject = clean(data.unit)
     wb.properties.creator = wb.properties.lastModifiedBy = AUTHOR
-    for index, width in enumerate(COLUMN_WIDTHS):
-        ws.column_dimensions[chr(ord("A") + index)].width = width
+    for index, width in enumerate(COLUMN_WIDTHS, start=1):
+        ws.column_dimensions[get_column_letter(index)].width = width
 
     sheet = _Sheet(ws)
     sheet.line(ATTACHMENT_LABEL)
@@ -443,8 +445,22 @@ def recommendation_form_docx(data: RecommendationFormData) -> bytes:
     props.subject = clean(data.unit)
     props.author = props.last_modified_by = AUTHOR
 
-    def para(text: str, **kwargs: object) -> None:
-        _docx_text(document.add_paragraph(), text, **kwargs)  # type: ignore[arg-type]
+    def para(
+        text: str,
+        *,
+        style: str = "body",
+        align: str = "left",
+        bold: bool = False,
+        space_before: float = 0,
+    ) -> None:
+        _docx_text(
+            document.add_paragraph(),
+            text,
+            style=style,
+            align=align,
+            bold=bold,
+            space_before=space_before,
+        )
 
     para(ATTACHMENT_LABEL)
     para(data.title, style="title", align="center", space_before=6)

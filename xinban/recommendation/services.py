@@ -645,7 +645,7 @@ def report_upload_scan(
 
 def report_problems(report: UnitRecommendationReport) -> dict[str, str]:
     problems: dict[str, str] = {}
-    if not report.recommendations.exists():
+    if report.pk is None or not report.recommendations.exists():
         problems["recommendations"] = _("推荐名单为空。")
     for name, message in (
         ("filler_name", _("请填写填表人。")),

@@ -36,7 +36,7 @@ from xinban.recommendation.forms import (
     SheetForm,
     SpreadForm,
 )
-from xinban.recommendation.models import Recommendation, UnitNote
+from xinban.recommendation.models import Recommendation, UnitNote, UnitRecommendationReport
 from xinban.scoring.models import Judge, ScoreSheet, Stage
 from xinban.scoring.services import rubric_for, sheet_save
 
@@ -369,6 +369,8 @@ def unrecommend(request: HttpRequest, unit_pk: int, rec_pk: int) -> HttpResponse
 @require_POST
 def move(request: HttpRequest, unit_pk: int, rec_pk: int, direction: str) -> HttpResponse:
     unit = _unit(request, unit_pk, admin=True)
+    if direction not in ("up", "down"):
+        raise Http404
     rec = get_object_or_404(Recommendation, pk=rec_pk, report__unit=unit)
     ids = list(rec.report.recommendations.order_by("position", "id").values_list("pk", flat=True))
     i = ids.index(rec.pk)
@@ -388,11 +390,16 @@ def report(request: HttpRequest, unit_pk: int) -> HttpResponse:
     unit = _unit(request, unit_pk)
     campaign = _campaign()
     is_admin = unit.pk in roles_of(request.user).unit_admin_ids
-    current = services.report_for(unit=unit, campaign=campaign)  # type: ignore[arg-type]
+    if request.method == "POST" and not is_admin:
+        raise PermissionDenied
+    # Looking does not create the report; the first save by the unit's admin does.
+    current = selectors.unit_report(unit=unit, campaign=campaign) or (  # type: ignore[arg-type]
+        services.report_for(unit=unit, campaign=campaign)  # type: ignore[arg-type]
+        if request.method == "POST"
+        else UnitRecommendationReport(unit=unit, campaign=campaign)
+    )
     form = ReportForm(request.POST or None, instance=current)
     if request.method == "POST":
-        if not is_admin:
-            raise PermissionDenied
         if form.is_valid():
             try:
                 services.report_save(actor=request.user, report=current, data=form.cleaned_data)  # type: ignore[arg-type]
@@ -401,7 +408,7 @@ def report(request: HttpRequest, unit_pk: int) -> HttpResponse:
             else:
                 messages.success(request, _("已保存。"))
                 return redirect("recommendation:report", unit_pk=unit.pk)
-    current = selectors.unit_report(unit=unit, campaign=campaign) or current  # type: ignore[arg-type]
+    recommendations = list(current.recommendations.all()) if current.pk else []
     return render(
         request,
         "recommendation/report.html",
@@ -418,7 +425,8 @@ def report(request: HttpRequest, unit_pk: int) -> HttpResponse:
             "quota_form": QuotaForm(
                 initial={"per_organisation": services.quota_for(unit=unit, campaign=campaign)}
             ),  # type: ignore[arg-type]
-            "total_team_size": sum(r.application.team_size for r in current.recommendations.all()),
+            "recommendations": recommendations,
+            "total_team_size": sum(r.application.team_size for r in recommendations),
         },
     )
 
