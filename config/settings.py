@@ -138,6 +138,7 @@ STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
 STATICFILES_DIRS = [
+    BASE_DIR / "xinban" / "static",
     ("vendor/bootstrap", BASE_DIR / "node_modules" / "bootstrap" / "dist"),
     ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
     ("vendor/chartjs", BASE_DIR / "node_modules" / "chart.js" / "dist"),
@@ -159,8 +160,9 @@ WHITENOISE_USE_FINDERS = True
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 XINBAN_MAX_UPLOAD_BYTES = env_int("XINBAN_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
-XINBAN_MAX_UPLOAD_REQUEST_BYTES = env_int(
-    "XINBAN_MAX_UPLOAD_REQUEST_BYTES", XINBAN_MAX_UPLOAD_BYTES + 1024 * 1024
+# Largest multipart body; unset means the per-file limit plus 1 MiB (xinban.core.uploads).
+XINBAN_MAX_UPLOAD_REQUEST_BYTES = (
+    env_int("XINBAN_MAX_UPLOAD_REQUEST_BYTES", 0) or None
 )
 FILE_UPLOAD_HANDLERS = [
     "xinban.core.uploads.LimitedUploadHandler",

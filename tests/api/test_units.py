@@ -951,3 +951,30 @@ def test_lists_run_a_constant_number_of_queries(
         api_unit_x.post(f"{u}/recommendations", {"application_id": more["id"], "opinion": "同意"})
     assert api_unit_x.post(f"{u}/assign-evenly", {"per_application": 1}).status_code == 200
     assert counts() == one
+
+
+def test_looking_at_the_report_creates_nothing(
+    api_unit_x_member: Api, api_staff: Api, unit_x: RecommendingUnit, campaign: Campaign
+) -> None:
+    for api in (api_unit_x_member, api_staff):
+        report = api.get(f"/units/{unit_x.pk}/report")
+        assert report.status_code == 200, report.json()
+        assert report.json()["id"] is None
+        assert report.json()["status"] == "draft"
+        assert report.json()["recommendations"] == []
+        assert "recommendations" in report.json()["problems"]
+        assert api.get(f"/units/{unit_x.pk}/report.xlsx").status_code == 200
+    assert not UnitRecommendationReport.objects.exists()
+
+
+def test_without_a_campaign_year_nothing_is_written(
+    api_unit_x: Api, unit_x: RecommendingUnit
+) -> None:
+    response = api_unit_x.post(
+        f"/units/{unit_x.pk}/judges",
+        {"name": "王五", "employer": "某单位", "email": "w@example.com", "mobile": "13900001111"},
+    )
+    assert response.status_code == 404
+    assert response.json()["code"] == "no_campaign"
+    assert not Judge.objects.exists()
+    assert api_unit_x.get(f"/units/{unit_x.pk}/applications").json()["code"] == "no_campaign"

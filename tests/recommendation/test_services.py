@@ -1072,7 +1072,7 @@ class TestRecommend:
             )
         assert (exc.value.code, exc.value.field) == ("bad_quota", "per_organisation")
 
-    def test_duplicate_team_type_refused(
+    def test_a_withdrawn_teams_type_is_free_for_its_replacement(
         self,
         app: Application,
         org_a: Any,
@@ -1081,16 +1081,17 @@ class TestRecommend:
         unit_x_admin: Any,
         applicant_a: Any,
     ) -> None:
-        # The only way two applications of one organisation share a team type is a
-        # withdrawn one and its replacement (the database forbids it otherwise).
+        # Two applications of one organisation share a team type only when one was
+        # withdrawn; withdrawal takes it off the list, so its replacement may take its place.
         recommend(unit_x_admin, app)
         application_services.application_withdraw(actor=applicant_a, application=app)
         replacement = make_application(
             organisation=org_a, unit=unit_x, campaign=campaign, team_name="质检新一班"
         )
-        with pytest.raises(ServiceError) as exc:
-            recommend(unit_x_admin, replacement)
-        assert exc.value.code == "duplicate_team_type"
+        recommend(unit_x_admin, replacement)
+        assert list(Recommendation.objects.values_list("application_id", flat=True)) == [
+            replacement.pk
+        ]
 
     def test_unit_x_cannot_recommend_unit_ys_application(
         self, org_b: Any, unit_y: Any, campaign: Any, unit_x_admin: Any
@@ -1808,14 +1809,9 @@ class TestReturnForCorrection:
         assert "<td>精密质检一班</td>" in second.content.decode()
 
 
-# --- gaps found while writing these tests (expected behaviour; see the report) -----------
+# --- gaps found while writing these tests, now closed ------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="application_withdraw leaves the Recommendation row: a withdrawn team stays on "
-    "the unit's list, counts against the quota and is printed on 附件5",
-)
 def test_a_withdrawn_application_leaves_the_recommendation_list(
     app: Application, unit_x: Any, campaign: Any, unit_x_admin: Any, applicant_a: Any
 ) -> None:
@@ -1832,11 +1828,6 @@ def test_a_withdrawn_application_leaves_the_recommendation_list(
     assert recommendation_form_data(unit=unit_x, campaign=campaign).rows == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="judge_remove_from_panel counts submitted sheets of every year: a judge who "
-    "scored last year can never leave the (year-independent) panel",
-)
 def test_a_judge_who_scored_last_year_can_leave_the_panel(
     unit_x: Any, unit_x_admin: Any, judge_1: Judge, org_a: Any
 ) -> None:
@@ -1855,11 +1846,6 @@ def test_a_judge_who_scored_last_year_can_leave_the_panel(
     assert not PanelMember.objects.filter(unit=unit_x, judge=judge_1).exists()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="sheet_save does not check the unit's report: a judge can still submit scores "
-    "and texts that change 附件5 after the unit has sent (and stamped) it",
-)
 def test_scoring_is_closed_once_the_units_report_is_submitted(
     sheet: ScoreSheet, unit_x: Any, campaign: Any
 ) -> None:
@@ -1869,9 +1855,7 @@ def test_scoring_is_closed_once_the_units_report_is_submitted(
 
 
 class TestMissingWindowChecks:
-    """DESIGN §4: every transition checks the phase window. These four do not (yet)."""
-
-    pytestmark = pytest.mark.xfail(strict=True, reason="no require_recommendation_window")
+    """DESIGN §4: every transition checks the phase window."""
 
     def test_assignment_remove(self, sheet: ScoreSheet, campaign: Any, unit_x_admin: Any) -> None:
         close_phase(campaign, PhaseKind.RECOMMENDATION)

@@ -336,9 +336,10 @@ def ranking_row_out(row: RankingRow) -> schemas.RankingRowOut:
 def report_out(
     report: UnitRecommendationReport, *, quota: int, is_admin: bool
 ) -> schemas.ReportOut:
-    """``report`` as read by ``selectors.unit_report`` (recommendations joined)."""
+    """``report`` as read by ``selectors.unit_report`` (recommendations joined), or an
+    unsaved one when the unit has not started its report yet."""
     unit = report.unit
-    recommendations = list(report.recommendations.all())
+    recommendations = list(report.recommendations.all()) if report.pk else []
     ids = {"unit_id": unit.pk}
     scan = (
         schemas.ScanOut(

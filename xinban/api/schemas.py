@@ -715,7 +715,7 @@ class ScanOut(Schema):
 class ReportOut(Schema):
     """附件5 推荐表 of the unit for the current year."""
 
-    id: int
+    id: int | None = titled("推荐表 id", description="本单位尚未开始填写时为空")
     campaign_year: int = model_field(Campaign, "year")
     unit: UnitOut = titled(labels.UNIT)
     status: str = model_field(

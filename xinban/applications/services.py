@@ -454,6 +454,7 @@ def application_withdraw(*, actor: User, application: Application, reason: str =
             PhaseKind.RECOMMENDATION,
         )
         previous = current.state
+        _drop_from_recommendation_list(current)
         current.state = ApplicationState.WITHDRAWN
         current.version = current.version + 1
         current.save(update_fields=["state", "version", "updated_at"])
@@ -509,6 +510,23 @@ def application_return_for_correction(
 
 
 # --- helpers ----------------------------------------------------------------------------
+
+
+def _drop_from_recommendation_list(application: Application) -> None:
+    """A withdrawn team leaves its unit's (still open) recommendation list."""
+    from xinban.recommendation.models import Recommendation
+
+    recommendation = (
+        Recommendation.objects.select_related("report").filter(application=application).first()
+    )
+    if recommendation is None:
+        return
+    report = recommendation.report
+    recommendation.delete()
+    for position, rec in enumerate(report.recommendations.order_by("position", "id"), start=1):
+        if rec.position != position:
+            rec.position = position
+            rec.save(update_fields=["position"])
 
 
 def _assign_content(application: Application, data: dict[str, Any]) -> None:

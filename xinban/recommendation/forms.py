@@ -38,7 +38,9 @@ class ReasonForm(forms.Form):
 class OnSiteForm(forms.Form):
     on_site_review = forms.BooleanField(label=_("需现场评审"), required=False)
     on_site_date = forms.DateField(
-        label=_("现场评审日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("现场评审日期"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     notes = forms.CharField(
         label=_("现场评审记录"), required=False, widget=forms.Textarea(attrs={"rows": 3})
@@ -73,7 +75,7 @@ class ReportForm(forms.ModelForm):
             "no_fee_declared",
             "declaration_accepted",
         ]
-        widgets = {"fill_date": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"fill_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
 
 class ScanForm(forms.Form):

@@ -200,9 +200,14 @@ def judge_add_to_panel(*, actor: User, unit: RecommendingUnit, data: dict[str, A
 def judge_remove_from_panel(*, actor: User, unit: RecommendingUnit, judge: Judge) -> None:
     require_unit_admin(actor, unit.pk)
     with transaction.atomic():
-        if ScoreSheet.objects.filter(
-            judge=judge, stage=Stage.UNIT, application__recommending_unit=unit
-        ).exists():
+        # Work still to do blocks the removal; submitted sheets stay (with their judge).
+        if (
+            ScoreSheet.objects.filter(
+                judge=judge, stage=Stage.UNIT, application__recommending_unit=unit
+            )
+            .exclude(status=SheetStatus.SUBMITTED)
+            .exists()
+        ):
             raise ServiceError(_("该评委已有分配的评审，请先取消分配。"), code="judge_has_sheets")
         PanelMember.objects.filter(unit=unit, judge=judge).delete()
         audit_record(
@@ -301,6 +306,7 @@ def assignment_remove(*, actor: User, sheet: ScoreSheet) -> None:
     require_unit_admin(actor, application.recommending_unit_id)
     with transaction.atomic():
         current = ScoreSheet.objects.select_for_update().get(pk=sheet.pk)
+        require_recommendation_window(application.campaign, application.recommending_unit_id)
         if current.status == SheetStatus.SUBMITTED:
             raise WrongState(_("评委已提交评分，不能取消分配。"), code="sheet_submitted")
         current.delete()
@@ -407,6 +413,7 @@ def unit_note_save(
         raise ServiceError(_("请填写现场评审日期。"), code="date_required", field="on_site_date")
     with transaction.atomic():
         current = _lock_application(application)
+        require_recommendation_window(current.campaign, current.recommending_unit_id)
         if current.state == ApplicationState.DRAFT:
             raise WrongState(_("草稿不能标记现场评审。"), code="wrong_state")
         note, _created = UnitNote.objects.update_or_create(
@@ -479,17 +486,13 @@ def recommend(
             raise ServiceError(_("该申报已在推荐名单中。"), code="already_recommended")
         siblings = Recommendation.objects.filter(
             report=report, application__organisation_id=current.organisation_id
-        ).select_related("application")
+        )
         quota = quota_for(unit=unit, campaign=current.campaign)
         if siblings.count() >= quota:
             raise ServiceError(
                 _("每家申报单位最多推荐 %(n)s 个班组，%(org)s 已达名额。")
                 % {"n": quota, "org": current.organisation.name},
                 code="quota_reached",
-            )
-        if any(s.application.team_type_id == current.team_type_id for s in siblings):
-            raise ServiceError(
-                _("同一申报单位推荐的班组类型应有所差异。"), code="duplicate_team_type"
             )
         existing = list(report.recommendations.order_by("position", "id"))
         if position is None:
@@ -596,6 +599,7 @@ def report_save(
     with transaction.atomic():
         locked = UnitRecommendationReport.objects.select_for_update().get(pk=report.pk)
         _require_open_report(locked)
+        require_recommendation_window(locked.campaign, locked.unit_id)
         for name in REPORT_FIELDS:
             if name in data:
                 setattr(locked, name, data[name])
@@ -620,6 +624,7 @@ def report_upload_scan(
         with transaction.atomic():
             locked = UnitRecommendationReport.objects.select_for_update().get(pk=report.pk)
             _require_open_report(locked)
+            require_recommendation_window(locked.campaign, locked.unit_id)
             old = locked.stamped_scan.name if locked.stamped_scan else ""
             locked.stamped_scan.save(
                 uploads.safe_storage_name(file.name or "", ext=detected.ext), file, save=False
@@ -692,8 +697,11 @@ def report_submit(*, actor: User, report: UnitRecommendationReport) -> UnitRecom
                 state__in=[ApplicationState.SUBMITTED, ApplicationState.RETURNED],
             )
         )
-        if any(a.pk in recommended_ids and a.state != ApplicationState.SUBMITTED for a in pending):
-            raise WrongState(_("推荐名单中有退回修改的申报，请先处理。"), code="returned_in_list")
+        submitted_ids = {a.pk for a in pending if a.state == ApplicationState.SUBMITTED}
+        if recommended_ids - submitted_ids:
+            raise WrongState(
+                _("推荐名单中有退回修改或已撤回的申报，请先处理。"), code="returned_in_list"
+            )
         for application in pending:
             previous = application.state
             application.state = (

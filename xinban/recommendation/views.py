@@ -399,15 +399,14 @@ def report(request: HttpRequest, unit_pk: int) -> HttpResponse:
         else UnitRecommendationReport(unit=unit, campaign=campaign)
     )
     form = ReportForm(request.POST or None, instance=current)
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.report_save(actor=request.user, report=current, data=form.cleaned_data)  # type: ignore[arg-type]
-            except ServiceError as exc:
-                add_service_error(form, exc)
-            else:
-                messages.success(request, _("已保存。"))
-                return redirect("recommendation:report", unit_pk=unit.pk)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.report_save(actor=request.user, report=current, data=form.cleaned_data)  # type: ignore[arg-type]
+        except ServiceError as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, _("已保存。"))
+            return redirect("recommendation:report", unit_pk=unit.pk)
     recommendations = list(current.recommendations.all()) if current.pk else []
     return render(
         request,

@@ -102,6 +102,18 @@ def _parse_points(
     return values
 
 
+def _unit_report_locked(application: Any) -> bool:
+    from xinban.recommendation.models import ReportStatus, UnitRecommendationReport
+
+    return (
+        UnitRecommendationReport.objects.filter(
+            unit_id=application.recommending_unit_id, campaign_id=application.campaign_id
+        )
+        .exclude(status=ReportStatus.DRAFT)
+        .exists()
+    )
+
+
 def sheet_save(
     *,
     actor: User,
@@ -130,6 +142,8 @@ def sheet_save(
             unit_id=application.recommending_unit_id if current.stage == Stage.UNIT else None,
         ):
             raise WindowClosed(_("评审不在开放时间内。"), code="window_closed")
+        if current.stage == Stage.UNIT and _unit_report_locked(application):
+            raise WrongState(_("推荐单位已报送推荐表，评分已锁定。"), code="report_locked")
         rubric = rubric_for(campaign=application.campaign, stage=current.stage)
         criteria = list(rubric.criteria.all())
         values = _parse_points(points, criteria, complete=submit)

@@ -161,9 +161,10 @@ def _detail(user: User, unit: RecommendingUnit, application_id: int) -> UnitAppl
 
 
 def _report(user: User, unit: RecommendingUnit, campaign: Campaign) -> ReportOut:
-    services.report_for(unit=unit, campaign=campaign)  # the page creates it on first view too
-    report = selectors.unit_report(unit=unit, campaign=campaign)
-    assert report is not None
+    # Looking does not create the report (as on the page); the first write does.
+    report = selectors.unit_report(unit=unit, campaign=campaign) or UnitRecommendationReport(
+        unit=unit, campaign=campaign
+    )
     return report_out(
         report,
         quota=services.quota_for(unit=unit, campaign=campaign),
@@ -368,11 +369,6 @@ def assign_evenly(request: HttpRequest, unit_id: UnitId, payload: SpreadIn) -> A
 # --- the judge panel and invitations -------------------------------------------------------
 
 
-def _panel_judge(unit: RecommendingUnit, judge: Judge) -> PanelJudgeOut:
-    progress = services.unit_progress_counts(unit, require_campaign())
-    return panel_judge_out(judge, progress.get(judge.pk))
-
-
 @router.get(
     "/units/{unit_id}/judges",
     response={200: list[PanelJudgeOut], **error_responses(404)},
@@ -396,11 +392,13 @@ def judge_list(request: HttpRequest, unit_id: UnitId) -> list[PanelJudgeOut]:
 def judge_add(request: HttpRequest, unit_id: UnitId, payload: JudgeIn) -> Status[PanelJudgeOut]:
     user = current_user(request)
     unit = _unit(user, unit_id, admin=True)
+    campaign = require_campaign()  # for the progress counts: before anything is written
     data, type_errors = form_data(payload, JudgeForm)
     form = JudgeForm(data)
     ensure_valid(form, type_errors)
     judge = services.judge_add_to_panel(actor=user, unit=unit, data=form.cleaned_data)
-    return Status(201, _panel_judge(unit, judge))
+    progress = services.unit_progress_counts(unit, campaign)
+    return Status(201, panel_judge_out(judge, progress.get(judge.pk)))
 
 
 @router.delete(
