@@ -1884,3 +1884,36 @@ class TestMissingWindowChecks:
         close_phase(campaign, PhaseKind.RECOMMENDATION)
         with pytest.raises(WindowClosed):
             services.report_upload_scan(actor=unit_x_admin, report=report, file=scan())
+
+
+class TestReviewFindings:
+    def test_another_units_judge_keeps_their_details(
+        self, unit_x: Any, unit_y: Any, unit_y_admin: Any, judge_1: Judge
+    ) -> None:
+        before = (judge_1.name, judge_1.employer, judge_1.tgq_number, judge_1.mobile)
+        services.judge_add_to_panel(
+            actor=unit_y_admin,
+            unit=unit_y,
+            data={
+                "name": "冒名",
+                "employer": "别的单位",
+                "tgq_number": "FAKE",
+                "address": "别处",
+                "email": judge_1.email,
+                "mobile": "13800000000",
+            },
+        )
+        judge_1.refresh_from_db()
+        assert (judge_1.name, judge_1.employer, judge_1.tgq_number, judge_1.mobile) == before
+        assert PanelMember.objects.filter(unit=unit_y, judge=judge_1).exists()
+
+    def test_panel_and_assignments_frozen_once_the_report_is_sent(
+        self, sheet: ScoreSheet, unit_x: Any, campaign: Any, unit_x_admin: Any, judge_2: Judge
+    ) -> None:
+        lock_report(unit_x, campaign)
+        with pytest.raises(WrongState):
+            services.assignment_remove(actor=unit_x_admin, sheet=sheet)
+        with pytest.raises(WrongState):
+            services.judge_remove_from_panel(actor=unit_x_admin, unit=unit_x, judge=judge_2)
+        assert ScoreSheet.objects.filter(pk=sheet.pk).exists()
+        assert PanelMember.objects.filter(unit=unit_x, judge=judge_2).exists()

@@ -10,7 +10,7 @@ from django.http import Http404
 
 from xinban.accounts.models import User
 from xinban.applications.documents import ApplicationFormData
-from xinban.applications.models import INDICATOR_FIELDS, Application
+from xinban.applications.models import INDICATOR_FIELDS, Application, ApplicationRevision
 from xinban.campaigns.models import Campaign, Domain, Industry, OrganisationNature
 from xinban.core.roles import roles_of
 from xinban.organisations.models import Registration
@@ -161,3 +161,15 @@ def application_form_data(application: Application) -> ApplicationFormData:
         promoter_email=org.get("promoter_email", ""),
         **{name: text(getattr(application, name)) for name in INDICATOR_FIELDS},
     )
+
+
+def revision_rows(revision: ApplicationRevision) -> list[tuple[str, Any]]:
+    """A submitted version as (official label, value) rows, in the form's order."""
+    from xinban.applications.services import CONTENT_FIELDS
+
+    rows = []
+    for name in CONTENT_FIELDS:
+        if name in revision.content:
+            label = Application._meta.get_field(name).verbose_name
+            rows.append((str(label), revision.content[name]))
+    return rows

@@ -348,7 +348,9 @@ def revision(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     application = selectors.application_get_for(user=request.user, pk=pk)  # type: ignore[arg-type]
     rev = get_object_or_404(application.revisions, number=number)
     return render(
-        request, "applications/revision.html", {"application": application, "revision": rev}
+        request,
+        "applications/revision.html",
+        {"application": application, "revision": rev, "rows": selectors.revision_rows(rev)},
     )
 
 

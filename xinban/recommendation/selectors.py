@@ -213,19 +213,13 @@ def recommendation_form_data(
         .order_by("judge__name")
     ):
         sheets_by_app.setdefault(sheet.application_id, []).append(sheet)
+    # The same scores as the ranking page (normalised when the rubric says so).
+    from xinban.scoring.services import rubric_for
+
+    rubric = rubric_for(campaign=campaign, stage=Stage.UNIT)
     scores = {
-        r.application_id: r.score
-        for r in aggregation.evaluate(
-            [
-                aggregation.JudgeScore(
-                    judge_id=s.judge_id, application_id=s.application_id, total=s.total
-                )
-                for sheets in sheets_by_app.values()
-                for s in sheets
-                if s.total is not None
-            ],
-            groups={pk: "unit" for pk in app_ids},
-        )
+        row.application.pk: row.score
+        for row in unit_ranking(unit=unit, campaign=campaign, normalise=rubric.normalise_judges)
     }
 
     def joined(sheets: list[ScoreSheet], field: str) -> str:
@@ -237,7 +231,7 @@ def recommendation_form_data(
     for rec in recommendations:
         app = rec.application
         sheets = sheets_by_app.get(app.pk, [])
-        score = aggregation.round_display(scores.get(app.pk))
+        score = scores.get(app.pk)
         rows.append(
             RecommendedRow(
                 enterprise=app.organisation.name,

@@ -166,7 +166,9 @@ def invitation_accept(*, actor: User, token: str) -> Invitation:
 
 def judge_add_to_panel(*, actor: User, unit: RecommendingUnit, data: dict[str, Any]) -> Judge:
     """Add a judge (姓名, 工作单位, TGQ 评委证书号, 通讯地址, E-mail, 手机) to the unit's
-    panel. An existing account with that e-mail is linked; otherwise the judge is invited."""
+    panel. An existing account with that e-mail is linked; otherwise the judge is invited.
+    A judge who already sits on another panel keeps the details that panel knows: one
+    unit's admin must not rewrite what another unit's 附件5 prints."""
     require_unit_admin(actor, unit.pk)
     email = data["email"].strip().lower()
     with transaction.atomic():
@@ -178,11 +180,16 @@ def judge_add_to_panel(*, actor: User, unit: RecommendingUnit, data: dict[str, A
                 judge = Judge.objects.get(user=user)
             else:
                 judge = Judge(user=user, email=email)
-        for name in fields:
-            if name in data:
-                setattr(judge, name, data[name])
-        judge.email = email
-        judge.save()
+        elsewhere = (
+            judge.pk is not None
+            and PanelMember.objects.filter(judge=judge).exclude(unit=unit).exists()
+        )
+        if not elsewhere:
+            for name in fields:
+                if name in data:
+                    setattr(judge, name, data[name])
+            judge.email = email
+            judge.save()
         _member, created = PanelMember.objects.get_or_create(unit=unit, judge=judge)
         audit_record(
             actor=actor,
@@ -200,6 +207,9 @@ def judge_add_to_panel(*, actor: User, unit: RecommendingUnit, data: dict[str, A
 def judge_remove_from_panel(*, actor: User, unit: RecommendingUnit, judge: Judge) -> None:
     require_unit_admin(actor, unit.pk)
     with transaction.atomic():
+        # The signed 附件5 lists the panel: it stays as it was once the report is sent.
+        if _current_report_locked(unit):
+            raise WrongState(_("本单位的推荐表已报送质协，不能再修改。"), code="report_locked")
         # Work still to do blocks the removal; submitted sheets stay (with their judge).
         if (
             ScoreSheet.objects.filter(
@@ -213,6 +223,18 @@ def judge_remove_from_panel(*, actor: User, unit: RecommendingUnit, judge: Judge
         audit_record(
             actor=actor, action="unit.panel_remove", obj=unit, changes={"judge": judge.name}
         )
+
+
+def _current_report_locked(unit: RecommendingUnit) -> bool:
+    from xinban.campaigns.selectors import campaign_current
+
+    campaign = campaign_current()
+    return bool(
+        campaign
+        and UnitRecommendationReport.objects.filter(unit=unit, campaign=campaign)
+        .exclude(status=ReportStatus.DRAFT)
+        .exists()
+    )
 
 
 def conflict_declare(
@@ -307,6 +329,9 @@ def assignment_remove(*, actor: User, sheet: ScoreSheet) -> None:
     with transaction.atomic():
         current = ScoreSheet.objects.select_for_update().get(pk=sheet.pk)
         require_recommendation_window(application.campaign, application.recommending_unit_id)
+        _require_open_report(
+            report_for(unit=application.recommending_unit, campaign=application.campaign)
+        )
         if current.status == SheetStatus.SUBMITTED:
             raise WrongState(_("评委已提交评分，不能取消分配。"), code="sheet_submitted")
         current.delete()
