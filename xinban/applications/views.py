@@ -30,7 +30,8 @@ from xinban.core.forms import add_service_error
 from xinban.core.roles import roles_of
 from xinban.organisations.models import RecommendingUnit
 from xinban.organisations.selectors import (
-    organisations_of_user,
+    organisation_of_user,
+    registration_exists,
     registration_get,
     units_open_to,
 )
@@ -43,12 +44,12 @@ def _editable_or_403(request: HttpRequest, application: Application) -> None:
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    organisation = organisations_of_user(user=request.user).first()  # type: ignore[arg-type]
+    organisation = organisation_of_user(user=request.user)  # type: ignore[arg-type]
     if organisation is None:
         return redirect("organisations:create")
     campaign = campaign_current()
-    registration = (
-        registration_get(organisation=organisation, campaign=campaign) if campaign else None
+    registration = bool(
+        campaign and registration_exists(organisation=organisation, campaign=campaign)
     )
     applications = list(selectors.applications_of_organisations(user=request.user))  # type: ignore[arg-type]
     current = [a for a in applications if campaign and a.campaign_id == campaign.pk]
@@ -81,7 +82,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def create(request: HttpRequest) -> HttpResponse:
-    organisation = organisations_of_user(user=request.user).first()  # type: ignore[arg-type]
+    organisation = organisation_of_user(user=request.user)  # type: ignore[arg-type]
     campaign = campaign_current()
     if organisation is None or campaign is None:
         return redirect("applications:dashboard")
@@ -365,7 +366,7 @@ def staff_list(request: HttpRequest) -> HttpResponse:
     state = request.GET.get("state", "")
     unit = request.GET.get("unit", "")
     q = request.GET.get("q", "").strip()
-    qs = selectors.applications_for_staff(
+    qs = selectors.application_rows_for_staff(
         campaign=campaign,
         state=state if state in ApplicationState.values else "",
         unit_id=int(unit) if unit.isdigit() else None,
@@ -379,7 +380,7 @@ def staff_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "campaign": campaign,
             "states": ApplicationState.choices,
-            "units": RecommendingUnit.objects.all(),
+            "units": RecommendingUnit.objects.values_list("pk", "name"),
             "filters": {"state": state, "unit": unit, "q": q},
         },
     )

@@ -3,10 +3,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Q
+from django.db.models import DateTimeField, Max, Q, Value
 from django.utils import timezone
 
-from xinban.campaigns.models import Campaign, Phase, PhaseKind, WindowExtension
+from xinban.campaigns.models import Campaign, Phase, PhaseKind
 
 
 def campaign_current() -> Campaign | None:
@@ -46,26 +46,25 @@ def phase_window_end(
     organisation_id: int | None = None,
     unit_id: int | None = None,
 ) -> tuple[datetime, datetime] | None:
-    """The (start, end) of a phase for this organisation or unit, extensions included."""
-    phase = Phase.objects.filter(campaign=campaign, kind=kind).first()
-    if phase is None:
-        return None
-    end = phase.ends_at
+    """The (start, end) of a phase for this organisation or unit, extensions included
+    (one query: the latest extension is aggregated alongside the phase)."""
     target = Q()
     if organisation_id is not None:
-        target |= Q(organisation_id=organisation_id)
+        target |= Q(extensions__organisation_id=organisation_id)
     if unit_id is not None:
-        target |= Q(unit_id=unit_id)
+        target |= Q(extensions__unit_id=unit_id)
+    qs = Phase.objects.filter(campaign=campaign, kind=kind)
     if target:
-        extended = (
-            WindowExtension.objects.filter(target, phase=phase)
-            .order_by("-until")
-            .values_list("until", flat=True)
-            .first()
-        )
-        if extended and extended > end:
-            end = extended
-    return phase.starts_at, end
+        qs = qs.annotate(extended=Max("extensions__until", filter=target))
+    else:
+        qs = qs.annotate(extended=Value(None, output_field=DateTimeField()))
+    row = qs.values("starts_at", "ends_at", "extended").first()
+    if row is None:
+        return None
+    end = row["ends_at"]
+    if row["extended"] and row["extended"] > end:
+        end = row["extended"]
+    return row["starts_at"], end
 
 
 def phase_is_open(

@@ -14,6 +14,8 @@ class Roles:
     guiding_unit_ids: frozenset[int] = field(default_factory=frozenset)
     is_staff: bool = False
     judge_id: int | None = None
+    # The user's organisations, loaded with the memberships (ordered by name).
+    organisations: tuple[Any, ...] = ()
 
     @property
     def is_applicant(self) -> bool:
@@ -45,9 +47,13 @@ def roles_of(user: Any) -> Roles:
         UnitRole,
     )
 
-    org_ids = frozenset(
-        OrganisationMembership.objects.filter(user=user).values_list("organisation_id", flat=True)
+    organisations = tuple(
+        m.organisation
+        for m in OrganisationMembership.objects.filter(user=user)
+        .select_related("organisation")
+        .order_by("organisation__name")
     )
+    org_ids = frozenset(o.pk for o in organisations)
     unit_rows = list(UnitMembership.objects.filter(user=user).values_list("unit_id", "role"))
     guiding_ids = frozenset(GuidingUnit.objects.filter(members=user).values_list("id", flat=True))
     from xinban.scoring.models import Judge
@@ -60,6 +66,7 @@ def roles_of(user: Any) -> Roles:
         guiding_unit_ids=guiding_ids,
         is_staff=bool(user.is_association_staff),
         judge_id=judge_id,
+        organisations=organisations,
     )
     user._xinban_roles = result
     return result

@@ -18,8 +18,10 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def minimal(request: HttpRequest) -> HttpResponse:
-    """The benchmark's baseline: a view that does nothing behind the same middleware."""
-    return HttpResponse("ok", content_type="text/plain")
+    """The benchmarks' baseline: an empty page in the site's layout, behind the same
+    middleware (session, user, roles, navigation), so a page's ratio to it measures the
+    work the page itself adds."""
+    return render(request, "core/minimal.html")
 
 
 @login_required

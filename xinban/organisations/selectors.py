@@ -13,6 +13,13 @@ def organisations_of_user(*, user: User) -> QuerySet[Organisation]:
     return Organisation.objects.filter(pk__in=roles_of(user).organisation_ids)
 
 
+def organisation_of_user(*, user: User) -> Organisation | None:
+    """The organisation the pages act for: the user's first (by name), from the roles
+    already loaded for this request."""
+    organisations = roles_of(user).organisations
+    return organisations[0] if organisations else None
+
+
 def registration_get(*, organisation: Organisation, campaign: Campaign) -> Registration | None:
     return (
         Registration.objects.select_related("nature", "domain")
@@ -20,6 +27,10 @@ def registration_get(*, organisation: Organisation, campaign: Campaign) -> Regis
         .filter(organisation=organisation, campaign=campaign)
         .first()
     )
+
+
+def registration_exists(*, organisation: Organisation, campaign: Campaign) -> bool:
+    return Registration.objects.filter(organisation=organisation, campaign=campaign).exists()
 
 
 def units_open_to(*, registration: Registration | None) -> list[RecommendingUnit]:

@@ -33,7 +33,7 @@ def create(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def registration(request: HttpRequest) -> HttpResponse:
-    organisation = selectors.organisations_of_user(user=request.user).first()  # type: ignore[arg-type]
+    organisation = selectors.organisation_of_user(user=request.user)  # type: ignore[arg-type]
     if organisation is None:
         return redirect("organisations:create")
     campaign = campaign_current()
@@ -68,7 +68,7 @@ def registration(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def members(request: HttpRequest) -> HttpResponse:
-    organisation = selectors.organisations_of_user(user=request.user).first()  # type: ignore[arg-type]
+    organisation = selectors.organisation_of_user(user=request.user)  # type: ignore[arg-type]
     if organisation is None:
         return redirect("organisations:create")
     form = AddMemberForm(request.POST or None)

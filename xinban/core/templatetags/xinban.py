@@ -1,9 +1,13 @@
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from django import forms, template
-from django.utils.html import format_html
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 
 register = template.Library()
 
@@ -43,8 +47,25 @@ _BADGE = {
 def state_badge(application: Any) -> str:
     """The state badge of an application (a tag, not an include: list pages render it
     once per row)."""
-    css = _BADGE.get(application.state, "text-bg-success")
-    return format_html('<span class="badge {}">{}</span>', css, application.get_state_display())
+    return _badge(application.state)
+
+
+def _badge(state: str) -> SafeString:
+    css = _BADGE.get(state, "text-bg-success")
+    return format_html('<span class="badge {}">{}</span>', css, _state_label(state))
+
+
+@lru_cache(maxsize=64)
+def _state_labels(language: str | None) -> dict[str, str]:
+    # get_state_display() rebuilds a dict of lazy labels on every call; once per language
+    # is enough (the choices are code, not data).
+    from xinban.applications.models import ApplicationState
+
+    return {value: str(label) for value, label in ApplicationState.choices}
+
+
+def _state_label(state: str) -> str:
+    return _state_labels(get_language()).get(state, state)
 
 
 @register.filter
@@ -55,3 +76,46 @@ def is_checkbox(field: forms.BoundField) -> bool:
 @register.filter
 def is_multi(field: forms.BoundField) -> bool:
     return isinstance(field.field.widget, forms.CheckboxSelectMultiple | forms.RadioSelect)
+
+
+@register.simple_tag
+def select_options(choices: Any, selected: Any) -> SafeString:
+    """<option>s for a filter select, rendered in Python (a template loop per option
+    costs more than the whole page's queries)."""
+    chosen = "" if selected is None else str(selected)
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        (
+            (value, mark_safe(" selected") if str(value) == chosen else "", label)  # noqa: S308
+            for value, label in choices
+        ),
+    )
+
+
+@lru_cache(maxsize=1)
+def _detail_prefix() -> str:
+    return reverse("applications:detail", args=[0])[:-2]
+
+
+@register.simple_tag
+def staff_application_rows(applications: Any) -> SafeString:
+    """The staff list's rows (number, organisation, team with link, unit, state)."""
+    prefix = _detail_prefix()
+    return format_html_join(
+        "",
+        '<tr><td>{}</td><td>{}</td><td><a href="{}{}/">{}</a></td>'
+        '<td class="d-none d-md-table-cell">{}</td><td>{}</td></tr>',
+        (
+            (
+                row["number"],
+                row["organisation__name"],
+                prefix,
+                row["pk"],
+                row["team_name"],
+                row["recommending_unit__name"],
+                _badge(row["state"]),
+            )
+            for row in applications
+        ),
+    )
