@@ -118,3 +118,10 @@ system-deps:
 
 clean-venv:
 	rm -rf $(VENV) node_modules
+
+# --- load test -------------------------------------------------------------------
+# 100 simulated users for 60 s against gunicorn + a throwaway PostgreSQL (docs/loadtest.md);
+# LOADTEST_USERS, LOADTEST_RUN_TIME, LOADTEST_WORKERS, ... override the defaults.
+.PHONY: loadtest
+loadtest: install
+	loadtest/run.sh

@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "xinban.applications",
     "xinban.scoring",
     "xinban.recommendation",
+    "xinban.uploads_resumable",
+    "xinban.evaluation",
     "xinban.api",
 ]
 
@@ -124,6 +126,8 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # production; `make run` (DEBUG=1) leaves it off so the demo logins work at once.
 REQUIRE_TWO_FACTOR = env_bool("XINBAN_REQUIRE_2FA", not DEBUG)
 OTP_TOTP_ISSUER = "上海市质量协会 质量信得过班组平台"
+# Proxies whose X-Real-IP header names the client (audit log, login throttle).
+XINBAN_TRUSTED_PROXIES = env_list("XINBAN_TRUSTED_PROXIES", ["127.0.0.1", "::1"])
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 LOGIN_FAILURE_WINDOW_SECONDS = env_int("LOGIN_FAILURE_WINDOW_SECONDS", 15 * 60)
 

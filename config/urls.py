@@ -21,6 +21,7 @@ urlpatterns = [
     path("applications/", include("xinban.applications.urls")),
     path("campaigns/", include("xinban.campaigns.urls")),
     path("api/", include("xinban.api.urls")),
+    path("uploads/", include("xinban.uploads_resumable.urls")),
     path("", include("xinban.recommendation.urls")),
     path("", include("xinban.core.urls")),
 ]

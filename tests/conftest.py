@@ -11,6 +11,9 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
+# One set of browser fixtures for every folder (one Chromium per session and worker).
+pytest_plugins = ["tests.browser_fixtures"]
+
 
 def pytest_configure(config: pytest.Config) -> None:
     # argon2 is slow by design; tests use a fast hasher (production keeps argon2).

@@ -18,7 +18,7 @@ from django.core import mail
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from tests.browser.conftest import new_context
+from tests.browser_fixtures import new_context
 from tests.conftest import pdf_bytes
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -19,7 +19,6 @@ from django.utils import timezone
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
-from tests.browser.conftest import new_context
 from tests.browser.test_applicant_journey import (
     PHONE,
     click_button,
@@ -28,6 +27,7 @@ from tests.browser.test_applicant_journey import (
     horizontal_overflow,
     visit,
 )
+from tests.browser_fixtures import new_context
 from tests.conftest import application_data, make_registration, make_user, pdf_bytes
 from tests.recommendation.conftest import make_judge
 

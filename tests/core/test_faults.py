@@ -16,7 +16,7 @@ def test_database_error_gives_a_clean_503_then_recovers(applicant_a: Any, monkey
 
     client = Client()
     client.force_login(applicant_a)
-    original = views.organisations_of_user
+    original = views.organisation_of_user
     calls = {"n": 0}
 
     def flaky(**kwargs: Any) -> Any:
@@ -25,7 +25,7 @@ def test_database_error_gives_a_clean_503_then_recovers(applicant_a: Any, monkey
             raise OperationalError("server closed the connection unexpectedly")
         return original(**kwargs)
 
-    monkeypatch.setattr(views, "organisations_of_user", flaky)
+    monkeypatch.setattr(views, "organisation_of_user", flaky)
     response = client.get(reverse("applications:dashboard"))
     assert response.status_code == 503
     body = response.content.decode()
@@ -57,3 +57,16 @@ def test_postgres_connection_killed_between_requests(applicant_a: Any) -> None:
     assert response.status_code == 503
     assert "Traceback" not in response.content.decode()
     assert client.get(reverse("applications:dashboard")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_x_real_ip_is_believed_only_from_a_trusted_proxy(settings: Any) -> None:
+    from django.test import RequestFactory
+
+    from xinban.core.middleware import client_ip_of
+
+    settings.XINBAN_TRUSTED_PROXIES = ["127.0.0.1"]
+    via_proxy = RequestFactory().get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_REAL_IP="203.0.113.9")
+    assert client_ip_of(via_proxy) == "203.0.113.9"
+    forged = RequestFactory().get("/", REMOTE_ADDR="198.51.100.7", HTTP_X_REAL_IP="203.0.113.9")
+    assert client_ip_of(forged) == "198.51.100.7"

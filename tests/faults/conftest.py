@@ -367,14 +367,17 @@ class SlowUpload:
     def send_file_until(
         self, done: Callable[[int], bool], *, chunk: int = 64 * 1024, pause: float = 0.01
     ) -> None:
+        """Send the file in pieces until `done(bytes sent)`; the last piece is never sent,
+        so the request stays unfinished. A slow server gets time to catch up."""
         offset = 0
-        while offset < len(self.data):
-            self._send(self.data[offset : offset + chunk])
-            offset += chunk
+        keep = min(len(self.data) // 4, 256 * 1024)
+        while offset < len(self.data) - keep:
+            self._send(self.data[offset : min(offset + chunk, len(self.data) - keep)])
+            offset = min(offset + chunk, len(self.data) - keep)
             if done(self.sent):
                 return
             time.sleep(pause)
-        raise AssertionError("the whole file was sent before the condition held")
+        wait_for(lambda: done(self.sent), "the server to read the upload", timeout=30)
 
     def close(self) -> None:
         with contextlib.suppress(OSError):
@@ -549,7 +552,9 @@ class FaultSite:
 
     def paused_pid(self) -> int:
         text = wait_for(
-            lambda: self.marker.exists() and self.marker.read_text(), "the paused request"
+            lambda: self.marker.exists() and self.marker.read_text(),
+            "the paused request",
+            timeout=30,
         )
         assert "in_atomic_block=True" in text, text
         return int(re.search(r"pid=(\d+)", text).group(1))  # type: ignore[union-attr]
@@ -557,9 +562,19 @@ class FaultSite:
     def temp_uploads(self) -> list[Path]:
         return sorted(self.tmp.glob("*.upload*"))
 
+    def temp_upload_bytes(self) -> int:
+        """Size of the largest temporary upload file Django is writing right now."""
+        sizes = [0]
+        for path in self.temp_uploads():
+            with contextlib.suppress(OSError):
+                sizes.append(path.stat().st_size)
+        return max(sizes)
+
 
 @pytest.fixture
-def site(fault_databases: SqliteDatabases | PostgresDatabases, tmp_path: Path) -> Iterator[FaultSite]:
+def site(
+    fault_databases: SqliteDatabases | PostgresDatabases, tmp_path: Path
+) -> Iterator[FaultSite]:
     var = tmp_path / "var"
     (var / "tmp").mkdir(parents=True)
     (var / "media").mkdir()

@@ -18,6 +18,7 @@ from typing import Any
 
 timeout = 120  # the paused worker must not be reaped by gunicorn before the test kills it
 graceful_timeout = 1
+control_socket_disable = True  # gunicorn 27: no shared ~/.gunicorn/gunicorn.ctl between tests
 
 
 def post_worker_init(worker: Any) -> None:

@@ -84,9 +84,11 @@ def stored_files() -> dict[str, Any]:
     from django.db import models
 
     root = Path(settings.MEDIA_ROOT)
-    on_disk = sorted(
-        str(p.relative_to(root)) for p in root.rglob("*") if p.is_file()
-    ) if root.exists() else []
+    on_disk = (
+        sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())
+        if root.exists()
+        else []
+    )
     referenced: set[str] = set()
     for model in apps.get_models():
         for field in model._meta.get_fields():

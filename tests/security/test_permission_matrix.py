@@ -216,6 +216,13 @@ MATRIX: dict[str, Page | Op] = {
     "accounts:logout": Page(
         get=row(405, anonymous=405), post=row(HOME, anonymous=HOME), fresh_client=True
     ),
+    # --- resumable uploads: only the owner reaches a session
+    "uploads_resumable:start": Page(get=row(405, anonymous=401), post=row(ANE, anonymous=401)),
+    "uploads_resumable:session": Page(
+        get=row(404, anonymous=401, applicant_a=200),
+        post=row(404, anonymous=401, applicant_a=405),
+        kwargs={"pk": Ref("upload_a")},
+    ),
     # The admin's own login form is replaced by the site's throttled one.
     "admin_login": Page(
         get=row(TO_SITE_LOGIN, anonymous=TO_SITE_LOGIN),
@@ -681,6 +688,16 @@ def build_world(fx: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
         actor=unit_x_admin, unit=unit_x, email="newcomer@example.com", role="admin"
     )
 
+    from xinban.uploads_resumable.services import upload_session_start
+
+    upload_a = upload_session_start(
+        actor=applicant_a,
+        purpose="presentation_video",
+        target=f"application:{app_a.pk}",
+        filename="甲-汇报视频.mp4",
+        size=1024,
+    )
+
     users = {
         "applicant_a": applicant_a,
         "applicant_b": applicant_b,
@@ -707,6 +724,7 @@ def build_world(fx: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
         "rec": rec.pk,
         "judge": judge.pk,
         "invitation_token": invitation.token,
+        "upload_a": upload_a.pk,
         "uidb64_a": urlsafe_base64_encode(force_bytes(applicant_a.pk)),
     }
     return users, ids

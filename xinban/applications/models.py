@@ -166,6 +166,8 @@ class Application(models.Model):
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["campaign", "state"]),
+            # The staff list pages through a year's applications in 编号 order.
+            models.Index(fields=["campaign", "number"]),
             models.Index(fields=["organisation", "campaign"]),
             models.Index(fields=["recommending_unit", "campaign", "state"]),
         ]

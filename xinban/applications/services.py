@@ -109,12 +109,33 @@ def _lock(application: Application) -> Application:
     return Application.objects.select_for_update().select_related("campaign").get(pk=application.pk)
 
 
-def _edit_window_kinds(state: str) -> tuple[PhaseKind, ...]:
+def _edit_window_kinds(state: str, *, formally_returned: bool = False) -> tuple[PhaseKind, ...]:
     # A returned application is corrected while the units recommend, so the recommendation
-    # window counts too; fresh drafts follow the application window alone.
+    # window counts too; one the association's formal review returned is corrected during
+    # the evaluation; fresh drafts follow the application window alone.
     if state == ApplicationState.RETURNED:
+        if formally_returned:
+            return (PhaseKind.APPLICATION, PhaseKind.RECOMMENDATION, PhaseKind.EVALUATION)
         return (PhaseKind.APPLICATION, PhaseKind.RECOMMENDATION)
     return (PhaseKind.APPLICATION,)
+
+
+def _returned_by_formal_review(application: Application) -> bool:
+    """Returned after its unit recommended it (it sits on a submitted 附件5): the
+    association's formal review returned it, and resubmitting sends it back there."""
+    if application.state != ApplicationState.RETURNED:
+        return False
+    from xinban.recommendation.models import Recommendation, ReportStatus
+
+    return Recommendation.objects.filter(
+        application=application, report__status=ReportStatus.SUBMITTED
+    ).exists()
+
+
+def _edit_kinds_for(application: Application) -> tuple[PhaseKind, ...]:
+    return _edit_window_kinds(
+        application.state, formally_returned=_returned_by_formal_review(application)
+    )
 
 
 # --- rules ------------------------------------------------------------------------------
@@ -246,9 +267,7 @@ def application_update(
     with transaction.atomic():
         current = _lock(application)
         _require_state(current, EDITABLE_STATES)
-        _require_window(
-            current.campaign, current.organisation_id, *_edit_window_kinds(current.state)
-        )
+        _require_window(current.campaign, current.organisation_id, *_edit_kinds_for(current))
         if current.version != expected_version:
             raise ConcurrentEdit(
                 _(
@@ -290,9 +309,7 @@ def application_attachment_add(
     with _FilesWrittenInTransaction() as files, transaction.atomic():
         current = _lock(application)
         _require_state(current, EDITABLE_STATES)
-        _require_window(
-            current.campaign, current.organisation_id, *_edit_window_kinds(current.state)
-        )
+        _require_window(current.campaign, current.organisation_id, *_edit_kinds_for(current))
         attachment = Attachment(
             application=current,
             area=area,
@@ -324,9 +341,7 @@ def application_attachment_remove(
     with transaction.atomic():
         current = _lock(application)
         _require_state(current, EDITABLE_STATES)
-        _require_window(
-            current.campaign, current.organisation_id, *_edit_window_kinds(current.state)
-        )
+        _require_window(current.campaign, current.organisation_id, *_edit_kinds_for(current))
         if attachment.application_id != current.pk:
             raise NotAllowed(_("附件不属于该申报。"), code="foreign_attachment")
         name = attachment.original_name
@@ -351,9 +366,7 @@ def application_stamped_form_upload(
     with _FilesWrittenInTransaction() as files, transaction.atomic():
         current = _lock(application)
         _require_state(current, EDITABLE_STATES)
-        _require_window(
-            current.campaign, current.organisation_id, *_edit_window_kinds(current.state)
-        )
+        _require_window(current.campaign, current.organisation_id, *_edit_kinds_for(current))
         old_name = current.stamped_form.name if current.stamped_form else ""
         current.stamped_form.save(
             uploads.safe_storage_name(file.name or "", ext=detected.ext), file, save=False
@@ -405,16 +418,17 @@ def application_submit(*, actor: User, application: Application) -> Application:
     with transaction.atomic():
         current = _lock(application)
         _require_state(current, EDITABLE_STATES)
-        _require_window(
-            current.campaign, current.organisation_id, *_edit_window_kinds(current.state)
-        )
+        _require_window(current.campaign, current.organisation_id, *_edit_kinds_for(current))
         problems = submission_problems(current)
         if problems:
             raise SubmissionIncomplete(problems)
         registration = _registration_for(current.organisation, current.campaign)
         previous_state = current.state
+        back_to_association = _returned_by_formal_review(current)
         current.organisation_snapshot = registration_snapshot(registration)
-        current.state = ApplicationState.SUBMITTED
+        current.state = (
+            ApplicationState.RECOMMENDED if back_to_association else ApplicationState.SUBMITTED
+        )
         current.submitted_at = timezone.now()
         current.return_reason = ""
         current.version = current.version + 1

@@ -4,6 +4,7 @@ import contextlib
 import logging
 from collections.abc import Callable
 
+from django.conf import settings
 from django.db import InterfaceError, OperationalError, connections
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
@@ -14,8 +15,12 @@ logger = logging.getLogger("xinban.core")
 
 
 def client_ip_of(request: HttpRequest) -> str | None:
-    # Behind the documented nginx set-up the proxy sets X-Real-IP; REMOTE_ADDR otherwise.
-    return request.META.get("HTTP_X_REAL_IP") or request.META.get("REMOTE_ADDR") or None
+    # X-Real-IP counts only when it comes from a trusted proxy (the documented nginx on the
+    # same host); anyone else could forge it to dodge the login throttle.
+    remote = request.META.get("REMOTE_ADDR") or None
+    if remote in settings.XINBAN_TRUSTED_PROXIES:
+        return request.META.get("HTTP_X_REAL_IP") or remote
+    return remote
 
 
 class RequestContextMiddleware:

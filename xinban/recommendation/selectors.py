@@ -3,10 +3,12 @@ run a constant number of queries."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.core.cache import cache
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from xinban.accounts.models import User
@@ -108,50 +110,104 @@ class RankingRow:
     recommendation: Recommendation | None
 
 
+RANKABLE_STATES = (
+    ApplicationState.SUBMITTED,
+    ApplicationState.RECOMMENDED,
+    ApplicationState.NOT_RECOMMENDED,
+)
+
+
+@dataclass(frozen=True)
+class RankEntry:
+    application_id: int
+    score: Decimal | None
+    raw_mean: Decimal | None
+    judges: int
+    flagged: bool
+    rank: int | None
+
+
+def unit_rank_entries(
+    *, unit: RecommendingUnit, campaign: Campaign, normalise: bool
+) -> list[RankEntry]:
+    """The unit's ranking (DESIGN §5.3) through the one engine in xinban.scoring.aggregation,
+    in rank order. Aggregating thousands of sheets exactly is costly, so the result is cached
+    under a fingerprint of what it depends on (the rankable applications and the submitted
+    sheets): any new submission, sheet or state change makes a new key."""
+    applications = Application.objects.filter(
+        recommending_unit=unit, campaign=campaign, state__in=RANKABLE_STATES
+    )
+    sheets = ScoreSheet.objects.filter(
+        stage=Stage.UNIT,
+        status=SheetStatus.SUBMITTED,
+        application__recommending_unit=unit,
+        application__campaign=campaign,
+        application__state__in=RANKABLE_STATES,
+    )
+    apps_print = applications.aggregate(n=Count("id"), last=Max("updated_at"))
+    sheets_print = sheets.aggregate(n=Count("id"), last=Max("submitted_at"))
+    key = "ranking:{}:{}:{}:{}:{}:{}:{}".format(
+        unit.pk,
+        campaign.pk,
+        int(normalise),
+        apps_print["n"],
+        apps_print["last"].isoformat() if apps_print["last"] else "",
+        sheets_print["n"],
+        sheets_print["last"].isoformat() if sheets_print["last"] else "",
+    )
+    cached = cache.get(key)
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    numbers = dict(applications.values_list("pk", "number"))
+    results = aggregation.evaluate(
+        [
+            aggregation.JudgeScore(judge_id=j, application_id=a, total=t)
+            for a, j, t in sheets.values_list("application_id", "judge_id", "total")
+        ],
+        groups={pk: "unit" for pk in numbers},
+        normalise_judges=normalise,
+        tiebreaks={pk: (number,) for pk, number in numbers.items()},
+    )
+    entries = [
+        RankEntry(
+            application_id=r.application_id,
+            score=aggregation.round_display(r.score),
+            raw_mean=aggregation.round_display(r.raw_mean),
+            judges=r.judges,
+            flagged=r.flagged,
+            rank=r.rank,
+        )
+        for r in results
+    ]
+    cache.set(key, entries, timeout=3600)
+    return entries
+
+
+def ranking_rows(entries: Sequence[RankEntry]) -> list[RankingRow]:
+    """Rows for some ranking entries (a page of them), with their applications loaded."""
+    applications = Application.objects.select_related(
+        "organisation", "team_type", "recommendation"
+    ).in_bulk([e.application_id for e in entries])
+    return [
+        RankingRow(
+            application=applications[e.application_id],
+            score=e.score,
+            raw_mean=e.raw_mean,
+            judges=e.judges,
+            flagged=e.flagged,
+            rank=e.rank,
+            recommendation=getattr(applications[e.application_id], "recommendation", None),
+        )
+        for e in entries
+        if e.application_id in applications
+    ]
+
+
 def unit_ranking(
     *, unit: RecommendingUnit, campaign: Campaign, normalise: bool
 ) -> list[RankingRow]:
-    """Every application the unit may recommend, ranked by the aggregated judges' scores
-    (DESIGN §5.3), through the one engine in xinban.scoring.aggregation."""
-    applications = {
-        a.pk: a
-        for a in Application.objects.filter(recommending_unit=unit, campaign=campaign)
-        .filter(
-            state__in=[
-                ApplicationState.SUBMITTED,
-                ApplicationState.RECOMMENDED,
-                ApplicationState.NOT_RECOMMENDED,
-            ]
-        )
-        .select_related("organisation", "team_type", "recommendation")
-    }
-    sheets = [
-        aggregation.JudgeScore(judge_id=j, application_id=a, total=t)
-        for a, j, t in ScoreSheet.objects.filter(
-            stage=Stage.UNIT, status=SheetStatus.SUBMITTED, application_id__in=applications
-        ).values_list("application_id", "judge_id", "total")
-    ]
-    results = aggregation.evaluate(
-        sheets,
-        groups={pk: "unit" for pk in applications},
-        normalise_judges=normalise,
-        tiebreaks={pk: (a.number,) for pk, a in applications.items()},
-    )
-    rows = []
-    for result in results:
-        application = applications[result.application_id]
-        rows.append(
-            RankingRow(
-                application=application,
-                score=aggregation.round_display(result.score),
-                raw_mean=aggregation.round_display(result.raw_mean),
-                judges=result.judges,
-                flagged=result.flagged,
-                rank=result.rank,
-                recommendation=getattr(application, "recommendation", None),
-            )
-        )
-    return rows
+    """Every rankable application of the unit with its score and rank."""
+    return ranking_rows(unit_rank_entries(unit=unit, campaign=campaign, normalise=normalise))
 
 
 def unit_report(*, unit: RecommendingUnit, campaign: Campaign) -> UnitRecommendationReport | None:

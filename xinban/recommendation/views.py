@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -314,7 +315,8 @@ def ranking(request: HttpRequest, unit_pk: int) -> HttpResponse:
     campaign = _campaign()
     rubric = rubric_for(campaign=campaign, stage=Stage.UNIT)  # type: ignore[arg-type]
     normalise = request.GET.get("normalise", "1" if rubric.normalise_judges else "0") == "1"
-    rows = selectors.unit_ranking(unit=unit, campaign=campaign, normalise=normalise)  # type: ignore[arg-type]
+    entries = selectors.unit_rank_entries(unit=unit, campaign=campaign, normalise=normalise)  # type: ignore[arg-type]
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
     report = selectors.unit_report(unit=unit, campaign=campaign)  # type: ignore[arg-type]
     return render(
         request,
@@ -322,7 +324,9 @@ def ranking(request: HttpRequest, unit_pk: int) -> HttpResponse:
         {
             "unit": unit,
             "campaign": campaign,
-            "rows": rows,
+            "rows": selectors.ranking_rows(page.object_list),
+            "page": page,
+            "filters": {"normalise": "1" if normalise else "0"},
             "normalise": normalise,
             "report": report,
             "locked": bool(report and report.is_locked),

@@ -46,6 +46,13 @@ class Judge(models.Model):
     address = models.CharField(_("通讯地址"), max_length=200, blank=True)
     email = models.EmailField(_("E-mail"))
     mobile = models.CharField(_("手机"), max_length=11)
+    # Expertise, used to prefer matching experts when the association assigns its panel.
+    domains = models.ManyToManyField(
+        "campaigns.Domain", blank=True, related_name="+", verbose_name=_("擅长领域")
+    )
+    industries = models.ManyToManyField(
+        "campaigns.Industry", blank=True, related_name="+", verbose_name=_("熟悉行业")
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -55,6 +62,43 @@ class Judge(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}（{self.employer}）"
+
+
+class JudgeEmployment(models.Model):
+    """A past (or current) employer of a judge: an expert never reviews an organisation
+    they worked for (DESIGN §5.2)."""
+
+    judge = models.ForeignKey(Judge, on_delete=models.CASCADE, related_name="employments")
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("单位（平台内单位）"),
+        help_text=_("该单位如也在平台申报，请关联，用于回避"),
+    )
+    organisation_name = models.CharField(_("单位名称"), max_length=120)
+    start_year = models.PositiveSmallIntegerField(_("起始年份"))
+    end_year = models.PositiveSmallIntegerField(
+        _("结束年份"), null=True, blank=True, help_text=_("留空表示至今")
+    )
+
+    class Meta:
+        ordering = ["judge", "-start_year", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_year__isnull=True)
+                | models.Q(end_year__gte=models.F("start_year")),
+                name="employment_ends_after_start",
+            )
+        ]
+        verbose_name = _("工作经历")
+        verbose_name_plural = _("工作经历")
+
+    def __str__(self) -> str:
+        end = self.end_year or _("至今")
+        return f"{self.judge.name}：{self.organisation_name}（{self.start_year}–{end}）"
 
 
 class ConflictDeclaration(models.Model):

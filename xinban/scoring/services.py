@@ -114,6 +114,28 @@ def _unit_report_locked(application: Any) -> bool:
     )
 
 
+def _check_expert_sheet_open(sheet: ScoreSheet) -> None:
+    """An expert sheet is written while its application is under expert review and
+    until its round's deadline (xinban.evaluation.EvaluationRound)."""
+    from xinban.applications.models import ApplicationState
+    from xinban.evaluation.models import EvaluationRound
+
+    application = sheet.application
+    if application.state != ApplicationState.EXPERT_REVIEW:
+        raise WrongState(_("专家评审已结束，评分不能再修改。"), code="review_closed")
+    deadline = (
+        EvaluationRound.objects.filter(campaign_id=application.campaign_id, number=sheet.round)
+        .values_list("deadline", flat=True)
+        .first()
+    )
+    if deadline is not None and timezone.now() > deadline:
+        raise WindowClosed(
+            _("本轮评分已于 %(time)s 截止。")
+            % {"time": timezone.localtime(deadline).strftime("%Y-%m-%d %H:%M")},
+            code="round_closed",
+        )
+
+
 def sheet_save(
     *,
     actor: User,
@@ -144,6 +166,8 @@ def sheet_save(
             raise WindowClosed(_("评审不在开放时间内。"), code="window_closed")
         if current.stage == Stage.UNIT and _unit_report_locked(application):
             raise WrongState(_("推荐单位已报送推荐表，评分已锁定。"), code="report_locked")
+        if current.stage == Stage.EXPERT:
+            _check_expert_sheet_open(current)
         rubric = rubric_for(campaign=application.campaign, stage=current.stage)
         criteria = list(rubric.criteria.all())
         values = _parse_points(points, criteria, complete=submit)

@@ -22,11 +22,30 @@ target.
 To measure another page, add a :class:`Page` to :data:`PAGES` (and, if it needs one, a
 persona or an object to :class:`BenchContext`); to compute another figure, add a function
 to :data:`FIGURES`.
+
+Measurements that need data of their own are *studies* (:data:`STUDIES`), run after the
+pages above in the same database:
+
+* the recommending unit's ranking page (``recommendation:ranking``) as the unit's admin,
+  with ``--ranking-sizes`` (default 500 and 5,000) submitted applications in one unit, each
+  scored by the same 5 judges on the rubric's 6 criteria, against the minimal view of the
+  same persona at the largest size, and its query count at every size, which must not
+  change::
+
+      ranking_vs_minimal ratio=R target<=3
+      ranking_queries 500=N 5000=N
+
+* the 附件5 export (``recommendation_form_xlsx``) of 500 recommended rows against writing
+  the same cell values with openpyxl directly (a plain workbook, no styles, no merges),
+  both timed in this run::
+
+      form5_xlsx_vs_openpyxl ratio=R target<=2
 """
 
 from __future__ import annotations
 
 import gc
+import io
 import math
 import os
 import random
@@ -36,8 +55,10 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -52,20 +73,37 @@ from django.utils import timezone
 
 from xinban.accounts.models import User
 from xinban.applications.models import Application, ApplicationState, YearSequence
-from xinban.campaigns.models import Campaign
+from xinban.campaigns.models import Campaign, TeamType
 from xinban.core.management.commands.seed_demo import (
+    CONFORMITY_TEXTS,
     CURRENT_STATE_WEIGHTS,
+    FEATURE_TEXTS,
+    OPINIONS,
+    SHORTCOMING_TEXTS,
     DemoBuilder,
 )
 from xinban.organisations.models import (
     Organisation,
     OrganisationMembership,
+    RecommendingUnit,
+    UnitKind,
     UnitMembership,
     UnitRole,
 )
+from xinban.recommendation.documents import (
+    JudgeRow,
+    RecommendationFormData,
+    RecommendedRow,
+    recommendation_form_xlsx,
+)
+from xinban.recommendation.models import PanelMember, Recommendation, UnitRecommendationReport
+from xinban.scoring import aggregation
+from xinban.scoring.models import CriterionScore, Judge, ScoreSheet, SheetStatus, Stage
+from xinban.scoring.services import engine_criteria, rubric_for
 
 CHILD_ENV = "XINBAN_BENCH_DIR"  # set (to the temporary directory) in the subprocess only
 DEFAULT_SIZES = "1000,10000"
+DEFAULT_RANKING_SIZES = "500,5000"
 SEED = 20240009
 
 
@@ -79,6 +117,7 @@ class BenchContext:
     clients: dict[str, Client] = field(default_factory=dict)
     application_pk: int = 0
     campaign_year: int = 0
+    ranking_unit_pk: int = 0  # the unit of the ranking study (its admin: "ranking_admin")
 
 
 @dataclass(frozen=True)
@@ -103,8 +142,8 @@ def baseline_name(persona: str) -> str:
     return f"{BASELINE}_{persona}"
 
 
-def baseline_pages() -> list[Page]:
-    personas = sorted({page.persona for page in PAGES})
+def baseline_pages(pages: Sequence[Page] | None = None) -> list[Page]:
+    personas = sorted({page.persona for page in (PAGES if pages is None else pages)})
     return [Page(baseline_name(p), p, lambda ctx: reverse("core:minimal")) for p in personas]
 
 
@@ -214,13 +253,16 @@ def measure_pages(
     # CPU time of this thread, not wall time: the test client, the views and SQLite all
     # run in this thread, and CPU time barely moves when other jobs load a shared machine.
     clock: Callable[[], float] = time.thread_time,
+    pages: Sequence[Page] | None = None,
 ) -> dict[str, Result]:
-    """The median latency of each page over ``requests`` requests. The pages' requests
-    are interleaved (in ``ROUNDS`` rounds) so that a passing load on the machine weighs
-    on all pages alike rather than on one."""
+    """The median latency of each page (default: :data:`PAGES`) and of the minimal view
+    for each of their personas over ``requests`` requests. The pages' requests are
+    interleaved (in ``ROUNDS`` rounds) so that a passing load on the machine weighs on
+    all pages alike rather than on one."""
+    pages = PAGES if pages is None else pages
     results: dict[str, Result] = {}
     targets: dict[str, tuple[Client, str]] = {}
-    for page in [*baseline_pages(), *PAGES]:
+    for page in [*baseline_pages(pages), *pages]:
         try:
             url = page.url(ctx)
         except NoReverseMatch as exc:
@@ -352,6 +394,367 @@ class BenchData:
                 self.numbering.flush()
 
 
+# --- studies: measurements on data of their own ------------------------------------------
+
+
+@dataclass(frozen=True)
+class StudyOptions:
+    warmup: int
+    ranking_sizes: tuple[int, ...]
+    ranking_requests: int
+    form5_rows: int
+    form5_repeats: int
+
+
+@dataclass
+class StudyResult:
+    figures: list[Figure] = field(default_factory=list)
+    lines: list[str] = field(default_factory=list)  # printed after the query counts
+    missed: list[str] = field(default_factory=list)  # over target, besides the figures
+
+
+Say = Callable[[str], None]
+Study = Callable[[BenchData, BenchContext, StudyOptions, Say], StudyResult]
+
+
+def _timing_line(name: str, size: int, result: Result) -> str:
+    if isinstance(result, Timing):
+        return (
+            f"  {name}@{size_label(size)} median={result.median_ms:.2f}ms queries={result.queries}"
+        )
+    return f"  {name}@{size_label(size)} skipped ({result.reason})"
+
+
+# The unit's ranking page (issue 3): every submitted application of one unit, scored by
+# the same judges on every criterion, aggregated and ranked by xinban.scoring.aggregation.
+
+RANKING_JUDGES = 5
+RANKING_PER_ORGANISATION = 3  # the campaign's limit of applications per organisation
+RANKING_PERSONA = "ranking_admin"
+RANKING_PAGE = Page(
+    "ranking",
+    RANKING_PERSONA,
+    lambda ctx: reverse("recommendation:ranking", args=[ctx.ranking_unit_pk]),
+)
+
+
+class RankingData:
+    """A recommending unit of its own (no other application chooses it), its admin, a
+    panel of :data:`RANKING_JUDGES` judges and the campaign's unit rubric; :meth:`grow_to`
+    adds submitted applications, each with a submitted sheet (total as ``sheet_save``
+    computes it) of every judge and a score for every criterion, with ``bulk_create``.
+    The unit's draft report has a few recommendations, as while a unit ranks."""
+
+    def __init__(self, data: BenchData) -> None:
+        assert data.campaign is not None
+        self.data = data
+        self.campaign = data.campaign
+        self.rng = random.Random(SEED + 1)
+        with transaction.atomic():
+            self.unit = RecommendingUnit.objects.create(
+                name="基准测试推荐单位", kind=UnitKind.GROUP
+            )
+            self.admin = User.objects.create(email="ranking@bench.invalid", name="排序单位管理员")
+            UnitMembership.objects.create(unit=self.unit, user=self.admin, role=UnitRole.ADMIN)
+            self.judges = Judge.objects.bulk_create(
+                [
+                    Judge(
+                        name=f"评委{i}",
+                        employer="上海质量管理科学研究院",
+                        tgq_number=f"TGQ2023{i:04d}",
+                        address="上海市徐汇区漕溪北路1号",
+                        email=f"judge{i}@bench.invalid",
+                        mobile=f"1391234{i:04d}",
+                    )
+                    for i in range(1, RANKING_JUDGES + 1)
+                ]
+            )
+            PanelMember.objects.bulk_create(
+                [PanelMember(unit=self.unit, judge=judge) for judge in self.judges]
+            )
+            rubric = rubric_for(campaign=self.campaign, stage=Stage.UNIT)
+            self.criteria = list(rubric.criteria.all())
+            self.engine = engine_criteria(rubric)
+            self.report = UnitRecommendationReport.objects.create(
+                unit=self.unit, campaign=self.campaign
+            )
+        self.types = list(TeamType.objects.filter(active=True).order_by("position", "id"))
+        self.types = self.types[:RANKING_PER_ORGANISATION]
+        self.organisations = 0
+
+    def count(self) -> int:
+        return Application.objects.filter(recommending_unit=self.unit).count()
+
+    def grow_to(self, total: int) -> None:
+        missing = total - self.count()
+        if missing <= 0:
+            return
+        rng, year, now = self.rng, self.campaign.year, timezone.now()
+        per = len(self.types)
+        with transaction.atomic():
+            organisations = Organisation.objects.bulk_create(
+                [
+                    Organisation(
+                        name=f"上海基准排序{n:05d}号有限公司", short_name=f"基准排序{n:05d}"
+                    )
+                    for n in range(
+                        self.organisations + 1, self.organisations + 1 + -(-missing // per)
+                    )
+                ],
+                batch_size=1000,
+            )
+            self.organisations += len(organisations)
+            applications = []
+            for i in range(missing):
+                organisation = organisations[i // per]
+                applications.append(
+                    Application(
+                        campaign=self.campaign,
+                        organisation=organisation,
+                        recommending_unit=self.unit,
+                        number=self.data.numbering(year),
+                        state=ApplicationState.SUBMITTED,
+                        version=2,
+                        team_name=f"质检{i % 97 + 1}班",
+                        team_type=self.types[i % per],
+                        team_size=rng.randint(6, 30),
+                        completion_rate=Decimal("98.50"),
+                        accidents_per_year=0,
+                        organisation_snapshot={
+                            "name": organisation.name,
+                            "short_name": organisation.short_name,
+                        },
+                        submitted_at=now - timedelta(minutes=rng.randint(60, 40_000)),
+                    )
+                )
+            Application.objects.bulk_create(applications, batch_size=1000)
+            self.data.numbering.flush()
+            sheets: list[ScoreSheet] = []
+            points: list[dict[int, Decimal]] = []
+            for application in applications:
+                quality = rng.uniform(0.6, 0.95)
+                for judge in self.judges:
+                    values = {
+                        c.pk: (
+                            c.max_points
+                            * Decimal(f"{min(1.0, max(0.3, quality + rng.gauss(0, 0.06))):.3f}")
+                        ).quantize(Decimal("0.1"))
+                        for c in self.criteria
+                    }
+                    sheets.append(
+                        ScoreSheet(
+                            application=application,
+                            judge=judge,
+                            stage=Stage.UNIT,
+                            status=SheetStatus.SUBMITTED,
+                            conformity="基本符合准则要求。",
+                            features="标准化作业扎实。",
+                            shortcomings="改进成果的数据对比不足。",
+                            total=aggregation.weighted_total(
+                                {str(k): v for k, v in values.items()}, self.engine
+                            ),
+                            submitted_at=now,
+                        )
+                    )
+                    points.append(values)
+            ScoreSheet.objects.bulk_create(sheets, batch_size=1000)
+            CriterionScore.objects.bulk_create(
+                [
+                    CriterionScore(sheet=sheet, criterion_id=criterion_id, points=value)
+                    for sheet, values in zip(sheets, points, strict=True)
+                    for criterion_id, value in values.items()
+                ],
+                batch_size=5000,
+            )
+            if not self.report.recommendations.exists():
+                Recommendation.objects.bulk_create(
+                    [
+                        Recommendation(
+                            report=self.report,
+                            application=application,
+                            opinion="同意推荐。",
+                            position=position,
+                            created_by=self.admin,
+                        )
+                        for position, application in enumerate(applications[: 3 * per : per], 1)
+                    ]
+                )
+
+
+def ranking_study(
+    data: BenchData, ctx: BenchContext, options: StudyOptions, say: Say
+) -> StudyResult:
+    """The ranking page at each of ``ranking_sizes``: its median against the minimal
+    view (same persona) at the largest size, and its query count at every size."""
+    ranking = RankingData(data)
+    ctx.ranking_unit_pk = ranking.unit.pk
+    ctx.clients[RANKING_PERSONA] = logged_in(ranking.admin)
+    results: dict[int, dict[str, Result]] = {}
+    for size in options.ranking_sizes:
+        seeding = time.monotonic()
+        ranking.grow_to(size)
+        say(
+            f"seeded {ranking.count()} applications x {RANKING_JUDGES} judges x "
+            f"{len(ranking.criteria)} criteria in one unit in {time.monotonic() - seeding:.1f}s"
+        )
+        results[size] = measure_pages(
+            ctx, requests=options.ranking_requests, warmup=options.warmup, pages=[RANKING_PAGE]
+        )
+        for name, result in results[size].items():
+            say(_timing_line(name, size, result))
+    largest = results[max(results)]
+    study = StudyResult(
+        figures=[
+            _ratio(
+                f"{RANKING_PAGE.name}_vs_{BASELINE}",
+                largest.get(RANKING_PAGE.name),
+                largest.get(baseline_name(RANKING_PERSONA)),
+                3,
+            )
+        ]
+    )
+    counts = [results[size].get(RANKING_PAGE.name) for size in options.ranking_sizes]
+    timings = [c for c in counts if isinstance(c, Timing)]
+    if len(timings) == len(counts):
+        study.lines.append(
+            f"{RANKING_PAGE.name}_queries "
+            + " ".join(
+                f"{s}={t.queries}" for s, t in zip(options.ranking_sizes, timings, strict=True)
+            )
+        )
+        if len({t.queries for t in timings}) > 1:
+            study.missed.append(f"{RANKING_PAGE.name}_queries")
+    else:
+        reasons = {c.reason for c in counts if isinstance(c, Skipped)}
+        study.lines.append(f"{RANKING_PAGE.name}_queries skipped ({'; '.join(sorted(reasons))})")
+    return study
+
+
+# 附件5 as Excel (issue 3): the platform's writer against openpyxl writing the same values.
+
+
+def form5_data(rows: int) -> RecommendationFormData:
+    """A unit's 附件5 with ``rows`` recommended teams, each evaluated by five of the
+    panel's seven judges (the three texts joined per judge, as the selector does)."""
+    rng = random.Random(SEED + 2)
+    judges = [
+        JudgeRow(
+            name=f"评委{i}",
+            employer=rng.choice(("上海质量管理科学研究院", "同济大学经济与管理学院")),
+            tgq_number=f"TGQ2023{i:04d}",
+            address=f"上海市浦东新区张江路{100 + i}号",
+            email=f"judge{i}@example.com",
+            mobile=f"1391234{i:04d}",
+        )
+        for i in range(1, 8)
+    ]
+    values = {
+        "strength": "质量改进",
+        "weak": "班组文化建设",
+        "feature": "一岗一标、一日一查",
+        "topic": "降低焊接返修率",
+        "motto": "把每一道工序做成精品",
+    }
+
+    def joined(texts: Sequence[str], names: Sequence[str]) -> str:
+        return "；".join(f"{name}：{rng.choice(texts).format(**values)}" for name in names)
+
+    conformity = [t for band in CONFORMITY_TEXTS.values() for t in band]
+    recommended = []
+    for position in range(1, rows + 1):
+        names = sorted(rng.sample([j.name for j in judges], 5))
+        recommended.append(
+            RecommendedRow(
+                enterprise=f"上海浦江第{position}精密机械股份有限公司",
+                team=f"总装{position}班",
+                team_size=rng.randint(6, 30),
+                conformity=joined(conformity, names),
+                features=joined(FEATURE_TEXTS, names),
+                shortcomings=joined(SHORTCOMING_TEXTS, names),
+                score=f"{rng.uniform(70, 95):.2f}",
+                rank=position,
+                judges="、".join(names),
+                opinion=rng.choice(OPINIONS).format(**values),
+            )
+        )
+    return RecommendationFormData(
+        year=timezone.localdate().year,
+        unit="浦东新区",
+        rows=recommended,
+        judges=judges,
+        filler_name="张立明",
+        filler_phone="021-58881234",
+        fill_date=timezone.localdate().isoformat(),
+    )
+
+
+def workbook_cells(content: bytes) -> list[tuple[int, int, Any]]:
+    """(row, column, value) of every cell with a value in the workbook's first sheet."""
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(io.BytesIO(content)).active
+    assert sheet is not None
+    return [
+        (cell.row, cell.column, cell.value)
+        for row in sheet.iter_rows()
+        for cell in row
+        if cell.value is not None
+    ]
+
+
+def plain_workbook(cells: Sequence[tuple[int, int, Any]]) -> bytes:
+    """The same values written with openpyxl directly: a plain workbook, no styles."""
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    for row, column, value in cells:
+        sheet.cell(row=row, column=column, value=value)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def form5_study(
+    data: BenchData,
+    ctx: BenchContext,
+    options: StudyOptions,
+    say: Say,
+    clock: Callable[[], float] = time.thread_time,
+) -> StudyResult:
+    """``recommendation_form_xlsx`` for ``form5_rows`` rows against :func:`plain_workbook`
+    of the cells it wrote, medians of ``form5_repeats`` interleaved runs (CPU time)."""
+    name = "form5_xlsx_vs_openpyxl"
+    form = form5_data(options.form5_rows)
+    try:
+        cells = workbook_cells(recommendation_form_xlsx(form))
+    except Exception as exc:  # the export being rewritten must not stop the benchmark
+        return StudyResult(figures=[Figure(name, None, 2, f"{type(exc).__name__}: {exc}"[:80])])
+    runs: dict[str, Callable[[], bytes]] = {
+        "form5_xlsx": lambda: recommendation_form_xlsx(form),
+        "form5_openpyxl": lambda: plain_workbook(cells),
+    }
+    for run in runs.values():  # warm up
+        run()
+    samples: dict[str, list[float]] = {key: [] for key in runs}
+    gc.collect()
+    for repeat in range(max(1, options.form5_repeats)):
+        order = list(runs) if repeat % 2 == 0 else list(reversed(runs))
+        for key in order:
+            started = clock()
+            runs[key]()
+            samples[key].append(clock() - started)
+    medians = {key: statistics.median(values) * 1000 for key, values in samples.items()}
+    for key, median in medians.items():
+        say(f"  {key}@{options.form5_rows} median={median:.2f}ms cells={len(cells)}")
+    ratio = medians["form5_xlsx"] / max(medians["form5_openpyxl"], 1e-6)
+    return StudyResult(figures=[Figure(name, ratio, 2)])
+
+
+STUDIES: list[Study] = [ranking_study, form5_study]
+
+
 # --- the command ------------------------------------------------------------------------
 
 
@@ -364,6 +767,16 @@ class Command(BaseCommand):
         parser.add_argument(
             "--sizes", default=DEFAULT_SIZES, help=f"申报数，逗号分隔（默认 {DEFAULT_SIZES}）"
         )
+        parser.add_argument(
+            "--ranking-sizes",
+            default=DEFAULT_RANKING_SIZES,
+            help=f"评分排序页：一个推荐单位的申报数，逗号分隔（默认 {DEFAULT_RANKING_SIZES}）",
+        )
+        parser.add_argument(
+            "--ranking-requests", type=int, default=10, help="评分排序页计时的请求数"
+        )
+        parser.add_argument("--form5-rows", type=int, default=500, help="附件5 的推荐行数")
+        parser.add_argument("--form5-repeats", type=int, default=15, help="附件5 导出的计时次数")
         parser.add_argument("--strict", action="store_true", help="有指标超出目标时以状态 1 退出")
         parser.add_argument("--keep", action="store_true", help="保留临时目录（便于排查）")
 
@@ -394,6 +807,10 @@ class Command(BaseCommand):
             f"--requests={options['requests']}",
             f"--warmup={options['warmup']}",
             f"--sizes={options['sizes']}",
+            f"--ranking-sizes={options['ranking_sizes']}",
+            f"--ranking-requests={options['ranking_requests']}",
+            f"--form5-rows={options['form5_rows']}",
+            f"--form5-repeats={options['form5_repeats']}",
             *(["--strict"] if options["strict"] else []),
         ]
         self.stdout.write(f"bench: throwaway database in {directory}")
@@ -421,6 +838,18 @@ class Command(BaseCommand):
         sizes = sorted({int(s) for s in str(options["sizes"]).split(",") if s.strip()})
         if not sizes:
             raise CommandError("bench: --sizes is empty")
+        ranking_sizes = tuple(
+            sorted({int(s) for s in str(options["ranking_sizes"]).split(",") if s.strip()})
+        )
+        if not ranking_sizes:
+            raise CommandError("bench: --ranking-sizes is empty")
+        study_options = StudyOptions(
+            warmup=options["warmup"],
+            ranking_sizes=ranking_sizes,
+            ranking_requests=options["ranking_requests"],
+            form5_rows=options["form5_rows"],
+            form5_repeats=options["form5_repeats"],
+        )
         started = time.monotonic()
         call_command("migrate", verbosity=0, interactive=False)
         if Application.objects.exists() or Organisation.objects.exists():
@@ -440,20 +869,15 @@ class Command(BaseCommand):
                 ctx, requests=options["requests"], warmup=options["warmup"]
             )
             for page_name, result in results[size].items():
-                if isinstance(result, Timing):
-                    self.stdout.write(
-                        f"  {page_name}@{size_label(size)} median={result.median_ms:.2f}ms "
-                        f"queries={result.queries}"
-                    )
-                else:
-                    self.stdout.write(f"  {page_name}@{size_label(size)} skipped ({result.reason})")
+                self.stdout.write(_timing_line(page_name, size, result))
             self.stdout.flush()
+        studies = [self._study(study, data, ctx, study_options) for study in STUDIES]
         missed = []
-        for figure_function in FIGURES:
-            for figure in figure_function(results):
-                self.stdout.write(figure.line())
-                if not figure.ok:
-                    missed.append(figure.name)
+        figures = [f for function in FIGURES for f in function(results)]
+        for figure in [*figures, *(f for study in studies for f in study.figures)]:
+            self.stdout.write(figure.line())
+            if not figure.ok:
+                missed.append(figure.name)
         for page in [*baseline_pages(), *PAGES]:
             counts = [results[s].get(page.name) for s in sizes]
             if all(isinstance(c, Timing) for c in counts):
@@ -462,6 +886,24 @@ class Command(BaseCommand):
                     for s, c in zip(sizes, counts, strict=True)
                 )
                 self.stdout.write(f"{page.name}_queries {per_size}")
+        for study in studies:
+            for line in study.lines:
+                self.stdout.write(line)
+            missed += study.missed
         self.stdout.write(f"bench: done in {time.monotonic() - started:.1f}s")
         if missed and options["strict"]:
             raise CommandError(f"bench: over target: {', '.join(missed)}", returncode=1)
+
+    def _study(
+        self, study: Study, data: BenchData, ctx: BenchContext, options: StudyOptions
+    ) -> StudyResult:
+        def say(line: str) -> None:
+            self.stdout.write(line)
+            self.stdout.flush()
+
+        try:
+            return study(data, ctx, options, say)
+        except Exception as exc:  # a study of a feature being written must not stop the rest
+            reason = f"{type(exc).__name__}: {str(exc)[:80]}"
+            say(f"{study.__name__} skipped ({reason})")
+            return StudyResult(lines=[f"{study.__name__} skipped ({reason})"])

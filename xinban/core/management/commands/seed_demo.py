@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from datetime import time as dtime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, TypeVar
 
 from django.contrib.auth.hashers import make_password
@@ -72,6 +72,18 @@ from xinban.organisations.models import (
     UnitMembership,
     UnitRole,
 )
+from xinban.recommendation.models import (
+    Invitation,
+    InvitationRole,
+    PanelMember,
+    Recommendation,
+    ReportStatus,
+    UnitNote,
+    UnitRecommendationReport,
+)
+from xinban.scoring import aggregation
+from xinban.scoring.models import CriterionScore, Judge, ScoreSheet, SheetStatus, Stage
+from xinban.scoring.services import engine_criteria, rubric_for
 
 DEFAULT_SEED = 2024_0009  # 沪质协（2024）9号
 DEMO_PASSWORD = "demo2026"  # noqa: S105 (documented demo password)
@@ -1044,6 +1056,123 @@ CURRENT_STATE_WEIGHTS: dict[str, int] = {
 }
 PAST_STATE_WEIGHTS: dict[str, int] = {S.SELECTED: 55, S.TYPICAL: 10, S.NOT_SELECTED: 35}
 
+# The recommending unit's review (DESIGN §5.3). States in which the unit's judges have
+# scored (or are scoring) an application; states that mean the unit submitted its 附件5
+# and recommended it (every later state too); states still waiting for the unit.
+REVIEWED_STATES = frozenset(
+    {
+        S.SUBMITTED,
+        S.RECOMMENDED,
+        S.NOT_RECOMMENDED,
+        S.FORMAL_PASSED,
+        S.FORMAL_FAILED,
+        S.EXPERT_REVIEW,
+        S.SELECTED,
+        S.TYPICAL_CANDIDATE,
+        S.TYPICAL,
+        S.NOT_SELECTED,
+    }
+)
+DECIDED_STATES = REVIEWED_STATES - {S.SUBMITTED}
+RECOMMENDED_STATES = DECIDED_STATES - {S.NOT_RECOMMENDED}
+PENDING_STATES = frozenset({S.SUBMITTED, S.RETURNED})
+# How good an application in a state is, as a share of the maximum points (the judges'
+# scores scatter around it): recommended ones above the ones a unit did not recommend.
+QUALITY: dict[str, tuple[float, float]] = {
+    S.SUBMITTED: (0.62, 0.93),
+    S.NOT_RECOMMENDED: (0.58, 0.78),
+    S.RECOMMENDED: (0.78, 0.92),
+    S.FORMAL_FAILED: (0.76, 0.88),
+    S.FORMAL_PASSED: (0.78, 0.92),
+    S.EXPERT_REVIEW: (0.78, 0.93),
+    S.NOT_SELECTED: (0.76, 0.88),
+    S.SELECTED: (0.8, 0.93),
+    S.TYPICAL_CANDIDATE: (0.86, 0.95),
+    S.TYPICAL: (0.88, 0.96),
+}
+PANEL_SIZE = (3, 7)  # judges per unit
+JUDGES_PER_APPLICATION = (2, 5)
+# judge@demo.saq's sheets in 浦东新区, in this order of the unit's submitted applications.
+FEATURED_SHEETS = (
+    SheetStatus.SUBMITTED,
+    SheetStatus.DRAFT,
+    SheetStatus.ASSIGNED,
+    SheetStatus.SUBMITTED,
+    SheetStatus.ASSIGNED,
+    SheetStatus.DRAFT,
+    SheetStatus.SUBMITTED,
+    SheetStatus.ASSIGNED,
+)
+FEATURED_UNIT = "浦东新区"  # unit X: report in progress, a few recommendations chosen
+OPEN_UNITS = ("浦东新区", "黄浦区")  # units X and Y are still reviewing this year
+UNIT_REPORT_DIR = "unit_reports/demo"
+
+INDUSTRY_SLUGS: dict[str, str] = {
+    "上海市建筑施工行业协会": "jzsg",
+    "上海市电力行业": "dianli",
+    "上海市医药行业协会": "yiyao",
+    "上海市交通运输行业协会": "jtys",
+    "上海市医院协会": "yyxh",
+    "上海市电子信息行业协会": "dzxx",
+    "上海市燃气行业协会": "ranqi",
+    "上海市商业联合会": "shanglian",
+}
+# Where judges work besides the unit's own bodies: (name, e-mail slug, district).
+CITY_EMPLOYERS: tuple[tuple[str, str, str], ...] = (
+    ("上海市质量协会", "saq", "长宁区"),
+    ("上海质量管理科学研究院", "sqi", "徐汇区"),
+    ("上海市质量和标准化研究院", "sist", "长宁区"),
+    ("上海市计量测试技术研究院", "simt", "徐汇区"),
+    ("同济大学经济与管理学院", "tongji", "杨浦区"),
+    ("上海交通大学安泰经济与管理学院", "sjtu", "徐汇区"),
+    ("华东理工大学商学院", "ecust", "徐汇区"),
+    ("上海理工大学管理学院", "usst", "杨浦区"),
+    ("上海大学管理学院", "shu", "宝山区"),
+)
+STRENGTHS = ("基础管理", "现场管理", "技能培训", "质量改进", "班组文化建设", "标准化作业")
+CONFORMITY_TEXTS: dict[str, tuple[str, ...]] = {
+    "high": (
+        "班组建设全面符合《质量信得过班组建设准则》要求，六个方面材料完整、数据翔实，"
+        "{strength}尤为突出。",
+        "对照准则逐项核查，班组各项指标均达到或优于要求，{strength}成效显著。",
+    ),
+    "mid": (
+        "班组建设基本符合《质量信得过班组建设准则》要求，材料较为完整，{strength}有一定成效。",
+        "大部分条款符合准则要求，{strength}做法规范，个别指标的证据略显不足。",
+    ),
+    "low": (
+        "班组建设部分符合准则要求，{weak}方面的材料和数据支撑不足。",
+        "对照准则，班组在{weak}方面与要求仍有差距，需进一步完善。",
+    ),
+}
+FEATURE_TEXTS = (
+    "“{feature}”的管理做法扎实有效，具有推广价值。",
+    "围绕“{topic}”开展质量改进，过程规范，效果数据清晰。",
+    "班组以“{motto}”为理念，班组文化鲜明，凝聚力强。",
+    "师带徒和岗位练兵常态化，成员技能等级提升明显。",
+    "管理看板和目视化管理运用得当，异常问题处置闭环及时。",
+)
+SHORTCOMING_TEXTS = (
+    "质量改进成果的经济效益测算依据不够充分。",
+    "近三年业绩数据缺少与同行业水平的对比。",
+    "创新成果的推广应用范围有限。",
+    "班组文化建设的特色提炼不够。",
+    "质量工具应用以排列图、因果图为主，方法较单一。",
+    "标准作业程序的修订记录不够完整。",
+    "荣誉证明材料不够齐全。",
+    "人员技能等级结构有待进一步优化。",
+)
+OPINIONS = (
+    "该班组{strength}扎实，“{feature}”特色鲜明，同意推荐。",
+    "班组管理规范，质量改进成效显著，推荐参加上海市质量信得过班组评审。",
+    "材料完整、数据翔实，在“{topic}”方面成果突出，同意推荐。",
+    "经本单位评委评审，该班组综合得分靠前，同意推荐。",
+)
+ON_SITE_NOTES = (
+    "拟赴现场查看班组管理看板、质量记录和交接班制度的执行情况。",
+    "现场核实改进课题的数据来源，并与班组长和两名成员座谈。",
+)
+
 
 # --- demo logins ------------------------------------------------------------------------
 
@@ -1065,9 +1194,9 @@ LOGINS: tuple[Login, ...] = (
         "李俊",
         "申报单位 B（黄浦区，2 份申报：草稿、已提交；还可新建 1 份）",
     ),
-    Login("unit-x@demo.saq", "张立明", "推荐单位 X 管理员：浦东新区"),
+    Login("unit-x@demo.saq", "张立明", "推荐单位 X 管理员：浦东新区（评审进行中，推荐表填写中）"),
     Login("unit-y@demo.saq", "刘芳", "推荐单位 Y 管理员：黄浦区"),
-    Login("judge@demo.saq", "赵建国", "评委（浦东新区推荐单位工作人员）"),
+    Login("judge@demo.saq", "赵建国", "评委（浦东新区评委，评审任务：已提交、评分中、待评分）"),
     Login("expert@demo.saq", "孙文博", "质协专家评委（专家库待建）"),
     Login("guide@demo.saq", "周敏", "指导单位：" + taxonomy.GUIDING_UNITS[0]),
 )
@@ -1115,6 +1244,15 @@ class AppPlan:
 
 
 @dataclass
+class Panel:
+    """A recommending unit's admin (who assigns, recommends and submits) and its judges."""
+
+    unit: RecommendingUnit
+    admin: User
+    judges: list[Judge] = field(default_factory=list)
+
+
+@dataclass
 class Created:
     """What this run created; recorded in the audit log so ``--reset`` can remove it."""
 
@@ -1123,6 +1261,7 @@ class Created:
     unit_ids: list[int] = field(default_factory=list)
     guiding_unit_ids: list[int] = field(default_factory=list)
     user_ids: list[int] = field(default_factory=list)
+    judge_ids: list[int] = field(default_factory=list)
     years: list[int] = field(default_factory=list)
 
     def as_json(self) -> dict[str, list[int]]:
@@ -1132,6 +1271,7 @@ class Created:
             "unit_ids": self.unit_ids,
             "guiding_unit_ids": self.guiding_unit_ids,
             "user_ids": self.user_ids,
+            "judge_ids": self.judge_ids,
             "years": self.years,
         }
 
@@ -1157,8 +1297,12 @@ def open_window(today: date) -> tuple[datetime, datetime]:
     )
 
 
-def stamped_sample_pdf() -> bytes:
-    """A one-page stand-in for the scan of the stamped 附件3 (built once per run)."""
+def stamped_sample_pdf(
+    title: str = "质量信得过班组建设活动申报表（附件3）",
+    note: str = "演示数据：盖章申报表扫描件样例，非真实文件。",
+) -> bytes:
+    """A one-page stand-in for the scan of a stamped form (built once per run): the 附件3
+    by default, the 附件5 for the units' reports."""
     from reportlab.lib.colors import red
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.cidfonts import UnicodeCIDFont
@@ -1168,9 +1312,9 @@ def stamped_sample_pdf() -> bytes:
     buffer = io.BytesIO()
     pdf = canvas.Canvas(buffer)
     pdf.setFont("STSong-Light", 16)
-    pdf.drawString(72, 760, "质量信得过班组建设活动申报表（附件3）")
+    pdf.drawString(72, 760, title)
     pdf.setFont("STSong-Light", 11)
-    pdf.drawString(72, 736, "演示数据：盖章申报表扫描件样例，非真实文件。")
+    pdf.drawString(72, 736, note)
     pdf.setStrokeColor(red)
     pdf.setFillColor(red)
     pdf.circle(420, 640, 48, stroke=1, fill=0)
@@ -1246,7 +1390,11 @@ class DemoBuilder:
         self.plans: dict[int, OrgPlan] = {}  # organisation id → plan
         self.used_names: set[str] = set(Organisation.objects.values_list("name", flat=True))
         self._pdf: bytes | None = None
+        self._report_pdf: bytes | None = None
         self._password_hash: str | None = None
+        self._emails: set[str] = set()
+        self._tgq = rng.randint(100, 900)
+        self._bias: dict[int, float] = {}  # judge id → how harsh (−) or lenient (+)
 
     # --- reference data -----------------------------------------------------------------
 
@@ -1741,6 +1889,536 @@ class DemoBuilder:
         ApplicationRevision.objects.bulk_create(revisions, batch_size=500)
         return applications
 
+    # --- recommending units: admins, judges, review -------------------------------------
+
+    def _unit_slug(self, unit: RecommendingUnit) -> str:
+        if unit.name in DISTRICT_BY_NAME:
+            return DISTRICT_BY_NAME[unit.name].pinyin
+        if unit.name in GROUP_BY_NAME:
+            return GROUP_BY_NAME[unit.name].slug
+        if unit.name == ASSOCIATION_UNIT:
+            return "saq-hy"
+        return INDUSTRY_SLUGS.get(unit.name, f"unit{unit.pk}")
+
+    def _email(self, local: str, domain: str) -> str:
+        email = f"{local}@{domain}"
+        for n in range(2, 100):
+            if email not in self._emails:
+                break
+            email = f"{local}{n}@{domain}"
+        self._emails.add(email)
+        return email
+
+    def _accounts(self, people: Sequence[tuple[str, str, str]]) -> list[User]:
+        """Accounts (e-mail, name, mobile) of the people who act in the demo's history:
+        unit admins and judges. They have no password: the demo logins are the ones in
+        :data:`LOGINS`."""
+        users = User.objects.bulk_create(
+            [
+                User(
+                    email=email,
+                    name=name,
+                    mobile=mobile,
+                    email_verified=True,
+                    password=make_password(None),  # unusable, and no hashing
+                )
+                for email, name, mobile in people
+            ],
+            batch_size=500,
+        )
+        self.created.user_ids += [u.pk for u in users]
+        return users
+
+    def unit_admins(self, known: dict[str, User]) -> dict[int, User]:
+        """Every unit's admin: the demo logins for the units in ``known`` (name → user,
+        their memberships made by the caller), an account for each other unit."""
+        admins = {self.units[name].pk: user for name, user in known.items()}
+        missing = [u for u in sorted(self.units.values(), key=lambda u: u.pk) if u.pk not in admins]
+        people = []
+        for unit in missing:
+            name, _local = self._person()
+            email = self._email("admin", f"{self._unit_slug(unit)}.demo.saq")
+            people.append((email, name, self._mobile()))
+        for unit, user in zip(missing, self._accounts(people), strict=True):
+            admins[unit.pk] = user
+        UnitMembership.objects.bulk_create(
+            [UnitMembership(unit=u, user=admins[u.pk], role=UnitRole.ADMIN) for u in missing]
+        )
+        return admins
+
+    def _employers(self, unit: RecommendingUnit) -> list[tuple[str, str, str]]:
+        """The unit's own bodies judges come from: (name, e-mail slug, district)."""
+        if unit.name in DISTRICT_BY_NAME:
+            d = DISTRICT_BY_NAME[unit.name]
+            return [
+                (f"上海市{d.name}质量技术协会", f"zjxh.{d.pinyin}", d.name),
+                (f"上海市{d.name}市场监督管理局", f"scjg.{d.pinyin}", d.name),
+            ]
+        if unit.name in GROUP_BY_NAME:
+            g = GROUP_BY_NAME[unit.name]
+            district = self._district().name
+            return [
+                (f"{g.name}质量管理部", g.slug, district),
+                (f"{g.name}技术中心", f"jszx.{g.slug}", district),
+            ]
+        if unit.name == ASSOCIATION_UNIT:
+            return [("上海市质量协会会员与质量推进部", "saq", "长宁区")]
+        slug = INDUSTRY_SLUGS.get(unit.name, f"unit{unit.pk}")
+        return [
+            (f"{unit.name}秘书处", slug, "静安区"),
+            (f"{unit.name}专家委员会", f"zjwyh.{slug}", "黄浦区"),
+        ]
+
+    def _tgq_number(self) -> str:
+        """A TGQ judge certificate number like TGQ20230517 (year of issue, serial)."""
+        self._tgq += self.rng.randint(1, 29)
+        return f"TGQ{self.rng.randint(2015, 2024)}{self._tgq:04d}"
+
+    def _address(self, district: str) -> str:
+        d = DISTRICT_BY_NAME.get(district) or self._district()
+        return f"上海市{d.name}{self.rng.choice(d.roads)}{self.rng.randint(1, 2999)}号"
+
+    def judge_panels(
+        self,
+        admins: dict[int, User],
+        *,
+        applicants: dict[int, list[Organisation]],
+        featured: tuple[User, str] | None = None,
+    ) -> dict[int, Panel]:
+        """Every unit's panel of 3–7 judges with TGQ numbers, employers, addresses and
+        mobiles. Judges who score have an account; some units wait for a judge to accept
+        the e-mailed invitation (no account yet); some panels have a judge who works for
+        an organisation that applies to the unit (``applicants``: unit id → organisations),
+        who never scores that organisation. ``featured`` (user, unit name) is the demo
+        login put first on that unit's panel."""
+        rng = self.rng
+        rows: list[tuple[int, Judge, bool]] = []  # unit id, judge, needs an account
+        people: list[tuple[str, str, str]] = []
+        for unit in sorted(self.units.values(), key=lambda u: (u.position, u.pk)):
+            is_featured = featured is not None and unit.name == featured[1]
+            size = PANEL_SIZE[1] if is_featured else rng.randint(*PANEL_SIZE)
+            kinds = ["plain"] * size
+            if is_featured:
+                kinds[0] = "featured"
+            if size >= 4 and rng.random() < 0.35:
+                kinds[-1] = "pending"  # invited, has not accepted yet
+            candidates = applicants.get(unit.pk, [])
+            if candidates and rng.random() < 0.35:
+                kinds[1] = "applicant"
+            own = self._employers(unit)
+            for kind in kinds:
+                name, local = self._person()
+                organisation: Organisation | None = None
+                if kind == "applicant":
+                    organisation = rng.choice(candidates)
+                    plan = self.plans[organisation.pk]
+                    employer, slug, address = organisation.name, plan.slug, plan.address
+                else:
+                    employer, slug, district = rng.choice(
+                        own if kind == "featured" or rng.random() < 0.5 else CITY_EMPLOYERS
+                    )
+                    address = self._address(district)
+                judge = Judge(
+                    name=name,
+                    employer=employer,
+                    employer_organisation=organisation,
+                    tgq_number=self._tgq_number(),
+                    address=address,
+                    email=self._email(local, f"{slug}.demo.saq"),
+                    mobile=self._mobile(),
+                )
+                if kind == "featured":
+                    assert featured is not None
+                    user = featured[0]
+                    judge.user, judge.name, judge.email = user, user.name, user.email
+                    judge.mobile = user.mobile or judge.mobile
+                elif kind != "pending":
+                    people.append((judge.email, judge.name, judge.mobile))
+                rows.append((unit.pk, judge, kind not in ("featured", "pending")))
+        accounts = iter(self._accounts(people))
+        for _unit_pk, judge, needs_account in rows:
+            if needs_account:
+                judge.user = next(accounts)
+        judges = bulk_create_dated(Judge, [judge for _u, judge, _a in rows], keep=False)
+        self.created.judge_ids += [j.pk for j in judges]
+        PanelMember.objects.bulk_create(
+            [PanelMember(unit_id=unit_pk, judge=judge) for unit_pk, judge, _a in rows]
+        )
+        Invitation.objects.bulk_create(
+            [
+                Invitation(
+                    unit_id=unit_pk,
+                    email=judge.email,
+                    role=InvitationRole.JUDGE,
+                    token=f"demo-{rng.getrandbits(160):040x}",
+                    judge=judge,
+                    invited_by=admins[unit_pk],
+                )
+                for unit_pk, judge, _a in rows
+                if judge.user_id is None
+            ]
+        )
+        panels = {pk: Panel(unit=u, admin=admins[pk]) for pk, u in self.units_by_pk().items()}
+        for unit_pk, judge, _a in rows:
+            panels[unit_pk].judges.append(judge)
+        return panels
+
+    def units_by_pk(self) -> dict[int, RecommendingUnit]:
+        return {u.pk: u for u in self.units.values()}
+
+    def settle_unit_states(
+        self, campaign: Campaign, plans: Sequence[AppPlan], *, still_open: Iterable[str] = ()
+    ) -> set[int]:
+        """Make the planned states agree with the units' 附件5 reports, per unit: a unit
+        that has submitted its report has nothing waiting any more (as ``report_submit``
+        leaves it: a submitted application recommended or not, a returned one not
+        recommended); a unit still reviewing (all in ``still_open``, and those with more
+        applications waiting than decided) has decided none. Recommended applications
+        respect the per-organisation quota. Returns the ids of the units that submitted."""
+        rng = self.rng
+        keep = {self.units[name].pk for name in still_open if name in self.units}
+        quota = campaign.default_recommend_quota  # the demo raises no unit's quota
+        by_unit: dict[int, list[AppPlan]] = defaultdict(list)
+        for plan in plans:
+            by_unit[plan.unit.pk].append(plan)
+        done: set[int] = set()
+        for unit_pk, unit_plans in sorted(by_unit.items()):
+            decided = sum(p.state in DECIDED_STATES for p in unit_plans)
+            pending = sum(p.state in PENDING_STATES for p in unit_plans)
+            if unit_pk not in keep and decided and decided >= pending:
+                done.add(unit_pk)
+                for p in unit_plans:
+                    if p.state == S.SUBMITTED and rng.random() < 0.5:
+                        p.state = S.RECOMMENDED
+                    elif p.state in PENDING_STATES:
+                        p.state = S.NOT_RECOMMENDED
+                if not any(p.state in RECOMMENDED_STATES for p in unit_plans):
+                    # A report recommends at least one (report_submit refuses an empty list).
+                    next(
+                        p for p in unit_plans if p.state == S.NOT_RECOMMENDED
+                    ).state = S.RECOMMENDED
+            else:
+                for p in unit_plans:
+                    if p.state in DECIDED_STATES:
+                        p.state = S.SUBMITTED
+            recommended: Counter[int] = Counter()
+            # The ones the association has moved on with first: only RECOMMENDED can drop.
+            for p in sorted(unit_plans, key=lambda p: p.state == S.RECOMMENDED):
+                if p.state in RECOMMENDED_STATES:
+                    organisation = p.registration.organisation_id
+                    if recommended[organisation] >= quota:
+                        p.state = S.NOT_RECOMMENDED
+                    else:
+                        recommended[organisation] += 1
+        return done
+
+    def _review_window(self, campaign: Campaign, submitted: datetime) -> tuple[datetime, datetime]:
+        """When the unit assigned an application and until when its judges worked on it."""
+        rng = self.rng
+        if campaign.year >= self.today.year:
+            assigned = submitted + (self.now - submitted) * rng.uniform(0.05, 0.3)
+            return assigned, self.now - timedelta(minutes=5)
+        opens, closes = year_window(campaign.year, PhaseKind.RECOMMENDATION)
+        limit = closes - timedelta(days=10)
+        assigned = max(submitted + timedelta(days=rng.randint(1, 7)), opens + timedelta(hours=9))
+        return min(assigned, limit - timedelta(days=10)), limit
+
+    def _sheet_statuses(self, state: str, count: int, *, finished: float = 0.45) -> list[str]:
+        """All submitted once the unit has decided; while it is still reviewing, all
+        submitted with probability ``finished``, else a mix."""
+        rng = self.rng
+        done, draft, todo = SheetStatus.SUBMITTED, SheetStatus.DRAFT, SheetStatus.ASSIGNED
+        roll = rng.random()
+        if state != S.SUBMITTED or roll < finished:
+            return [done] * count
+        if roll < 0.8:
+            return [rng.choice((done, done, draft, todo)) for _ in range(count)]
+        return [rng.choice((draft, todo, todo)) for _ in range(count)]
+
+    def _points(self, max_points: Decimal, share: float) -> Decimal:
+        share = min(1.0, max(0.3, share + self.rng.gauss(0, 0.05)))
+        return (max_points * Decimal(f"{share:.3f}")).quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+    def _sheet_texts(self, application: Application, share: float) -> tuple[str, str, str]:
+        """符合标准程度 / 特色 / 不足之处 of one judge, in keeping with their points."""
+        rng = self.rng
+        plan = self.plans.get(application.organisation_id)
+        domain = plan.domain if plan is not None else D_MANUFACTURING
+        band = "high" if share >= 0.85 else "mid" if share >= 0.72 else "low"
+        values = {
+            "strength": rng.choice(STRENGTHS),
+            "weak": rng.choice(STRENGTHS),
+            "feature": rng.choice(FEATURES),
+            "topic": rng.choice(TOPICS[domain]),
+            "motto": rng.choice(MOTTOS),
+        }
+        conformity = rng.choice(CONFORMITY_TEXTS[band]).format(**values)
+        features = "".join(t.format(**values) for t in rng.sample(FEATURE_TEXTS, rng.randint(1, 2)))
+        shortcomings = "".join(rng.sample(SHORTCOMING_TEXTS, 1 if band == "high" else 2))
+        return conformity, features, shortcomings
+
+    def _opinion(self, application: Application) -> str:
+        plan = self.plans.get(application.organisation_id)
+        domain = plan.domain if plan is not None else D_MANUFACTURING
+        return self.rng.choice(OPINIONS).format(
+            strength=self.rng.choice(STRENGTHS),
+            feature=self.rng.choice(FEATURES),
+            topic=self.rng.choice(TOPICS[domain]),
+        )
+
+    def review(
+        self,
+        campaign: Campaign,
+        applications: Sequence[Application],
+        *,
+        panels: dict[int, Panel],
+        done_units: set[int],
+        featured: Judge | None = None,
+        showcase: str | None = None,
+    ) -> None:
+        """The units' review of one campaign's ``applications``: for each one in a reviewed
+        state, score sheets (stage unit) of 2–5 judges of its unit's panel (never a judge
+        of the applying organisation), scored per criterion of the campaign's unit rubric,
+        totals as ``sheet_save`` computes them; all submitted once the unit has decided,
+        a mix while it reviews. Then each unit's 附件5 report (see :meth:`_reports`).
+
+        ``featured`` is the judge whose sheets in the ``showcase`` unit this year follow
+        :data:`FEATURED_SHEETS` (and who gets no others); the showcase unit keeps its
+        report in progress with a few recommendations chosen."""
+        rng = self.rng
+        rubric = rubric_for(campaign=campaign, stage=Stage.UNIT)
+        criteria = list(rubric.criteria.all())
+        engine = engine_criteria(rubric)
+        current = campaign.year >= self.today.year
+        reviewed = sorted(
+            (a for a in applications if a.state in REVIEWED_STATES), key=lambda a: a.number
+        )
+        showcase_pk = self.units[showcase].pk if showcase in self.units else None
+        designated: dict[int, str] = {}
+        if featured is not None and current and showcase_pk is not None:
+            pool = [
+                a
+                for a in reviewed
+                if a.recommending_unit_id == showcase_pk
+                and a.state == S.SUBMITTED
+                and a.organisation_id != featured.employer_organisation_id
+            ]
+            # Every other one, so that the unit also has fully scored ones without them.
+            designated = {
+                a.pk: status for a, status in zip(pool[::2], FEATURED_SHEETS, strict=False)
+            }
+        showcased = 0  # the showcase unit's first few others are fully scored
+        sheets: list[ScoreSheet] = []
+        points: list[dict[int, Decimal]] = []
+        for app in reviewed:
+            panel = panels[app.recommending_unit_id]
+            eligible = [
+                j
+                for j in panel.judges
+                if j.user_id is not None
+                and j.employer_organisation_id != app.organisation_id
+                and j is not featured
+            ]
+            high = min(JUDGES_PER_APPLICATION[1], len(eligible))
+            chosen = rng.sample(eligible, rng.randint(min(JUDGES_PER_APPLICATION[0], high), high))
+            finished = 0.45
+            if app.recommending_unit_id == showcase_pk and app.pk not in designated:
+                finished = 1.0 if showcased < 5 else 0.55
+                showcased += app.state == S.SUBMITTED
+            statuses = self._sheet_statuses(app.state, len(chosen), finished=finished)
+            if app.pk in designated and featured is not None:
+                chosen = [featured, *chosen[: max(1, len(chosen) - 1)]]
+                statuses = [designated[app.pk], *statuses[: len(chosen) - 1]]
+            quality = rng.uniform(*QUALITY[app.state])
+            assert app.submitted_at is not None
+            assigned, until = self._review_window(campaign, app.submitted_at)
+            for judge, status in zip(chosen, statuses, strict=True):
+                if judge.pk not in self._bias:
+                    self._bias[judge.pk] = rng.uniform(-0.05, 0.05)
+                share = quality + self._bias[judge.pk]
+                if status == SheetStatus.SUBMITTED:
+                    scored = criteria
+                elif status == SheetStatus.DRAFT:
+                    scored = rng.sample(criteria, rng.randint(1, len(criteria) - 1))
+                else:
+                    scored = []
+                values = {c.pk: self._points(c.max_points, share) for c in scored}
+                texts = self._sheet_texts(app, share) if scored else ("", "", "")
+                worked = assigned + (until - assigned) * rng.uniform(0.1, 0.9)
+                sheet = ScoreSheet(
+                    application=app,
+                    judge=judge,
+                    stage=Stage.UNIT,
+                    status=status,
+                    assigned_at=assigned,
+                    assigned_by=panel.admin,
+                    updated_at=worked if scored else assigned,
+                )
+                if status == SheetStatus.SUBMITTED:
+                    sheet.conformity, sheet.features, sheet.shortcomings = texts
+                    # As scoring.services.sheet_save computes it.
+                    sheet.total = aggregation.weighted_total(
+                        {str(k): v for k, v in values.items()}, engine
+                    )
+                    sheet.submitted_at = worked
+                elif status == SheetStatus.DRAFT:
+                    sheet.conformity = texts[0]  # still writing the rest
+                sheets.append(sheet)
+                points.append(values)
+        bulk_create_dated(ScoreSheet, sheets, keep=self.backdate)
+        CriterionScore.objects.bulk_create(
+            [
+                CriterionScore(sheet=sheet, criterion_id=criterion_id, points=value)
+                for sheet, values in zip(sheets, points, strict=True)
+                for criterion_id, value in values.items()
+            ],
+            batch_size=2000,
+        )
+        self._reports(
+            campaign,
+            reviewed,
+            sheets,
+            panels=panels,
+            done_units=done_units,
+            showcase_pk=showcase_pk,
+            normalise=rubric.normalise_judges,
+        )
+
+    def _report_file(self, campaign: Campaign, unit_pk: int) -> str:
+        if self._report_pdf is None:
+            self._report_pdf = stamped_sample_pdf(
+                "质量信得过班组建设经验推荐表（附件5）",
+                "演示数据：推荐单位盖章推荐表扫描件样例，非真实文件。",
+            )
+        return default_storage.save(
+            f"{UNIT_REPORT_DIR}/{campaign.year}-{unit_pk}.pdf", ContentFile(self._report_pdf)
+        )
+
+    def _reports(
+        self,
+        campaign: Campaign,
+        applications: Sequence[Application],
+        sheets: Sequence[ScoreSheet],
+        *,
+        panels: dict[int, Panel],
+        done_units: set[int],
+        showcase_pk: int | None,
+        normalise: bool,
+    ) -> None:
+        """Each unit's 附件5: units that decided have submitted it (signed, declared,
+        stamped) with their recommended applications in the order of the ranking; the
+        showcase unit has a draft with a few of its best fully scored applications chosen;
+        other units still reviewing have a draft (sometimes with a choice or two) or none
+        yet. Recommendations respect the per-organisation quota."""
+        rng = self.rng
+        quota = campaign.default_recommend_quota
+        by_unit: dict[int, list[Application]] = defaultdict(list)
+        for app in applications:
+            by_unit[app.recommending_unit_id].append(app)
+        by_application: dict[int, list[ScoreSheet]] = defaultdict(list)
+        for sheet in sheets:
+            by_application[sheet.application.pk].append(sheet)
+        reports: list[UnitRecommendationReport] = []
+        chosen_by_report: list[list[Application]] = []
+        spans: list[tuple[datetime, datetime]] = []  # when each unit's choices were made
+        for unit_pk, apps in sorted(by_unit.items()):
+            panel = panels[unit_pk]
+            of_unit = {a.pk: a for a in apps}
+            ranked = aggregation.evaluate(
+                [
+                    aggregation.JudgeScore(s.judge.pk, a.pk, s.total)
+                    for a in apps
+                    for s in by_application[a.pk]
+                    if s.total is not None
+                ],
+                groups={a.pk: "unit" for a in apps},
+                normalise_judges=normalise,
+                tiebreaks={a.pk: (a.number,) for a in apps},
+            )
+            order = [of_unit[r.application_id] for r in ranked]  # best first
+            worked = [s.submitted_at for a in apps for s in by_application[a.pk] if s.submitted_at]
+            last = max(worked, default=self.now - timedelta(days=1))
+            report = UnitRecommendationReport(unit=panel.unit, campaign=campaign)
+            if unit_pk in done_units:
+                chosen = [a for a in order if a.state in RECOMMENDED_STATES]
+                if campaign.year >= self.today.year:
+                    at = last + (self.now - last) * rng.uniform(0.2, 0.8)
+                else:
+                    closes = year_window(campaign.year, PhaseKind.RECOMMENDATION)[1]
+                    at = closes - timedelta(days=rng.randint(1, 5), hours=rng.randint(6, 12))
+                report.status = ReportStatus.SUBMITTED
+                report.filler_name = panel.admin.name
+                report.filler_phone = f"021-{rng.randint(5000_0000, 6999_9999)}"
+                report.fill_date = timezone.localtime(at).date()
+                report.no_fee_declared = report.declaration_accepted = True
+                report.version = rng.randint(2, 6)
+                report.submitted_at = at
+                report.submitted_by = panel.admin
+                if self.with_files:
+                    report.stamped_scan.name = self._report_file(campaign, unit_pk)
+                    report.stamped_scan_name = f"{panel.unit.name}-盖章推荐表.pdf"
+            else:
+                complete = [
+                    a
+                    for a in order
+                    if a.state == S.SUBMITTED
+                    and by_application[a.pk]
+                    and all(s.status == SheetStatus.SUBMITTED for s in by_application[a.pk])
+                ]
+                if unit_pk == showcase_pk:  # a few chosen, others left to choose
+                    wanted = max(1, min(rng.randint(3, 4), len(complete) - 2)) if complete else 0
+                    report.filler_name = panel.admin.name
+                    report.filler_phone = f"021-{rng.randint(5000_0000, 6999_9999)}"
+                elif rng.random() < 0.5:
+                    wanted = rng.randint(0, min(2, len(complete) // 2))
+                else:
+                    continue  # no report yet
+                taken: Counter[int] = Counter()
+                chosen = []
+                for a in complete:
+                    if len(chosen) < wanted and taken[a.organisation_id] < quota:
+                        taken[a.organisation_id] += 1
+                        chosen.append(a)
+                report.version = 1 + len(chosen)
+                at = self.now
+            reports.append(report)
+            chosen_by_report.append(chosen)
+            spans.append((min(last, at), max(last, at)))
+        UnitRecommendationReport.objects.bulk_create(reports)
+        recommendations = []
+        for report, chosen, (start, end) in zip(reports, chosen_by_report, spans, strict=True):
+            admin = panels[report.unit_id].admin
+            for position, app in enumerate(chosen, start=1):
+                recommendations.append(
+                    Recommendation(
+                        report=report,
+                        application=app,
+                        opinion=self._opinion(app),
+                        position=position,
+                        created_by=admin,
+                        created_at=start + (end - start) * rng.uniform(0.1, 0.9),
+                    )
+                )
+        bulk_create_dated(Recommendation, recommendations, keep=self.backdate)
+        if showcase_pk is not None and showcase_pk in by_unit:
+            recommended = {r.application.pk for r in recommendations}
+            visits = [
+                a
+                for a in by_unit[showcase_pk]
+                if a.state == S.SUBMITTED and a.pk not in recommended
+            ][:2]
+            UnitNote.objects.bulk_create(
+                [
+                    UnitNote(
+                        application=app,
+                        on_site_review=True,
+                        on_site_date=self.today + timedelta(days=3 + 4 * i),
+                        on_site_notes=ON_SITE_NOTES[i % len(ON_SITE_NOTES)],
+                    )
+                    for i, app in enumerate(visits)
+                ]
+            )
+
     # --- people -------------------------------------------------------------------------
 
     def user(self, login: Login, *, usable: bool = True, **extra: Any) -> User:
@@ -1824,7 +2502,13 @@ def demo_reset(marker: AuditEntry) -> dict[str, int]:
     files += list(
         Attachment.objects.filter(application__in=applications).values_list("file", flat=True)
     )
+    reports = UnitRecommendationReport.objects.filter(
+        Q(campaign_id__in=campaigns) | Q(unit_id__in=units)
+    )
+    files += list(reports.exclude(stamped_scan="").values_list("stamped_scan", flat=True))
     counts = {
+        # Recommendations go with the reports; score sheets with the applications.
+        "reports": delete_with_dependents(reports),
         "applications": delete_with_dependents(applications),
         "registrations": delete_with_dependents(
             Registration.objects.filter(
@@ -1833,6 +2517,7 @@ def demo_reset(marker: AuditEntry) -> dict[str, int]:
         ),
         "organisations": delete_with_dependents(Organisation.objects.filter(pk__in=organisations)),
         "campaigns": delete_with_dependents(Campaign.objects.filter(pk__in=campaigns)),
+        "judges": delete_with_dependents(Judge.objects.filter(pk__in=ids.get("judge_ids", []))),
         "units": delete_with_dependents(RecommendingUnit.objects.filter(pk__in=units)),
         "guiding_units": delete_with_dependents(
             GuidingUnit.objects.filter(pk__in=ids.get("guiding_unit_ids", []))
@@ -1950,15 +2635,16 @@ class Command(BaseCommand):
         applicant_b = builder.user(users["applicant-b@demo.saq"], mobile="13816880002")
         unit_x = builder.user(users["unit-x@demo.saq"])
         unit_y = builder.user(users["unit-y@demo.saq"])
-        judge = builder.user(users["judge@demo.saq"])
+        judge = builder.user(users["judge@demo.saq"], mobile="13761880006")
         builder.user(users["expert@demo.saq"])
         guide = builder.user(users["guide@demo.saq"])
         del staff
+        # The judge is on 浦东新区's panel (below), not a member of the unit: a judge sees
+        # only the applications assigned to them.
         UnitMembership.objects.bulk_create(
             [
                 UnitMembership(unit=builder.units["浦东新区"], user=unit_x, role=UnitRole.ADMIN),
                 UnitMembership(unit=builder.units["黄浦区"], user=unit_y, role=UnitRole.ADMIN),
-                UnitMembership(unit=builder.units["浦东新区"], user=judge, role=UnitRole.MEMBER),
             ]
         )
         guiding[0].members.add(guide)
@@ -2103,6 +2789,8 @@ class Command(BaseCommand):
                 ),
             },
         }
+        applications: dict[int, list[Application]] = {}
+        decided_units: dict[int, set[int]] = {}
         for y in (year - 2, year - 1, year):
             fixed_here = fixed_plans[y]
             generated = builder.plan_applications(
@@ -2113,7 +2801,11 @@ class Command(BaseCommand):
                 ),
                 weights=CURRENT_STATE_WEIGHTS if y == year else PAST_STATE_WEIGHTS,
             )
-            builder.create_applications([p for ps in fixed_here.values() for p in ps] + generated)
+            year_plans = [p for ps in fixed_here.values() for p in ps] + generated
+            decided_units[y] = builder.settle_unit_states(
+                campaigns[y], year_plans, still_open=OPEN_UNITS if y == year else ()
+            )
+            applications[y] = builder.create_applications(year_plans)
         # Some organisations registered this year without applying (yet).
         applying = set(
             Application.objects.filter(campaign=campaigns[year]).values_list(
@@ -2125,8 +2817,37 @@ class Command(BaseCommand):
             applies_with_experience=False
         )
 
+        # The recommending units: admins, judge panels, score sheets, 附件5 reports.
+        admins = builder.unit_admins({"浦东新区": unit_x, "黄浦区": unit_y})
+        applicants: dict[int, list[Organisation]] = defaultdict(list)
+        for app in applications[year]:
+            if app.organisation not in applicants[app.recommending_unit_id]:
+                applicants[app.recommending_unit_id].append(app.organisation)
+        panels = builder.judge_panels(
+            admins, applicants=applicants, featured=(judge, FEATURED_UNIT)
+        )
+        featured = panels[builder.units[FEATURED_UNIT].pk].judges[0]
+        for y in (year - 2, year - 1, year):
+            builder.review(
+                campaigns[y],
+                applications[y],
+                panels=panels,
+                done_units=decided_units[y],
+                featured=featured,
+                showcase=FEATURED_UNIT if y == year else None,
+            )
+
     def _summary(self, builder: DemoBuilder, seconds: float) -> None:
         campaign_ids = builder.created.campaign_ids
+        sheets = ScoreSheet.objects.filter(application__campaign_id__in=campaign_ids)
+        sheets_submitted = sheets.filter(status=SheetStatus.SUBMITTED).count()
+        reports = Counter(
+            UnitRecommendationReport.objects.filter(campaign_id__in=campaign_ids).values_list(
+                "status", flat=True
+            )
+        )
+        reports_submitted = reports[ReportStatus.SUBMITTED]
+        reports_draft = reports[ReportStatus.DRAFT]
         rows: list[Sequence[object]] = [("年度", "报名表", "申报", "各状态")]
         for campaign in Campaign.objects.filter(pk__in=campaign_ids).order_by("-year"):
             states = Counter(
@@ -2159,7 +2880,18 @@ class Command(BaseCommand):
                             application__campaign_id__in=campaign_ids
                         ).count(),
                     ),
-                    ("演示账号", len(builder.created.user_ids)),
+                    ("评委", len(builder.created.judge_ids)),
+                    ("评分表（已提交 / 全部）", f"{sheets_submitted} / {sheets.count()}"),
+                    ("推荐表（已报送 / 填写中）", f"{reports_submitted} / {reports_draft}"),
+                    (
+                        "推荐",
+                        Recommendation.objects.filter(report__campaign_id__in=campaign_ids).count(),
+                    ),
+                    ("演示账号", len(LOGINS)),
+                    (
+                        "其他账号（推荐单位管理员、评委；无密码）",
+                        len(builder.created.user_ids) - len(LOGINS),
+                    ),
                 ]
             )
         )

@@ -1,6 +1,6 @@
-"""Fixtures for the real-browser tests: one Chromium per test session (per xdist worker),
-a fresh browser context per test, and the taxonomies a live-server test needs.
-
+"""Fixtures for the real-browser tests (a pytest plugin, registered in tests/conftest.py so
+that every folder shares ONE Chromium per test session and xdist worker): a fresh browser
+context per test, and the taxonomies a live-server test needs.
 The browser is Debian's Chromium driven by Playwright's sync API; nothing is downloaded.
 When /usr/bin/chromium is missing the tests are skipped (CI installs it).
 """

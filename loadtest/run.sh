@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# Load test on loopback against the production server set-up (gunicorn + PostgreSQL).
+#
+#   loadtest/run.sh [extra locust options]          (or: make loadtest)
+#
+# 1. starts a throwaway PostgreSQL 15 cluster (scripts/with-postgres.sh),
+# 2. migrates, loads the demo (manage.py seed_demo) and prepares it (loadtest/prepare.py:
+#    the demo judge gets score sheets, more applicant logins on demo organisations),
+# 3. starts gunicorn with deploy/gunicorn.conf.py and production settings (DEBUG=0,
+#    argon2, XINBAN_REQUIRE_2FA=0 so the staff login needs no TOTP app, ALLOWED_HOSTS=127.0.0.1),
+# 4. runs locust headless (loadtest/locustfile.py) and writes its CSV statistics,
+# 5. prints the failed requests (target 0) and, for the busiest pages, the p95 latency as a
+#    ratio to the minimal view /_minimal/ measured under the same load.
+#
+# Settings (environment):
+#   LOADTEST_USERS=100  LOADTEST_SPAWN_RATE=10  LOADTEST_RUN_TIME=60s
+#   LOADTEST_WORKERS=4 (gunicorn workers)  LOADTEST_APPLICANTS=80 (extra applicant logins)
+#   LOADTEST_OUT=var/loadtest (results: xinban_stats.csv, summary.txt, summary.json, logs)
+#   DB_CONN_MAX_AGE=60 (persistent database connections, as in production)
+# Exit status: 0 when no request failed and the server answered no 5xx; 1 otherwise.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+VENV_BIN="${VENV_BIN:-$ROOT/.venv/bin}"
+PY="$VENV_BIN/python"
+
+if [[ "${XINBAN_LOADTEST_INSIDE_PG:-}" != 1 ]]; then
+    exec env XINBAN_LOADTEST_INSIDE_PG=1 "$ROOT/scripts/with-postgres.sh" "$ROOT/loadtest/run.sh" "$@"
+fi
+
+USERS="${LOADTEST_USERS:-100}"
+SPAWN_RATE="${LOADTEST_SPAWN_RATE:-10}"
+RUN_TIME="${LOADTEST_RUN_TIME:-60s}"
+WORKERS="${LOADTEST_WORKERS:-4}"
+APPLICANTS="${LOADTEST_APPLICANTS:-80}"
+OUT="${LOADTEST_OUT:-$ROOT/var/loadtest}"
+case "$OUT" in /*) ;; *) OUT="$ROOT/$OUT" ;; esac
+
+rm -rf "$OUT"
+mkdir -p "$OUT/var"
+
+# Production settings, isolated data directory (media, static) for this run.
+export DEBUG=0 XINBAN_HTTPS=0 XINBAN_REQUIRE_2FA=0 XINBAN_FAST_HASHER=0
+export ALLOWED_HOSTS=127.0.0.1
+export SECRET_KEY="loadtest-$(od -An -N24 -tx1 /dev/urandom | tr -d ' \n')"
+export XINBAN_VAR_DIR="$OUT/var"
+export MEDIA_ROOT="$OUT/var/media"
+export EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend
+export DB_CONN_MAX_AGE="${DB_CONN_MAX_AGE:-60}"
+export LOG_LEVEL=WARNING
+
+step() { printf '\n== %s\n' "$*" >&2; }
+
+step "migrate, seed the demo, prepare logins and score sheets"
+"$PY" manage.py migrate --noinput -v 0
+"$PY" manage.py seed_demo >"$OUT/seed_demo.log" 2>&1 || { cat "$OUT/seed_demo.log" >&2; exit 1; }
+"$PY" loadtest/prepare.py "$OUT/accounts.json" --applicants "$APPLICANTS"
+
+PORT="$("$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+HOST_URL="http://127.0.0.1:$PORT"
+
+step "gunicorn: $WORKERS workers on $HOST_URL (deploy/gunicorn.conf.py)"
+GUNICORN_BIND="127.0.0.1:$PORT" GUNICORN_WORKERS="$WORKERS" \
+    GUNICORN_ACCESS_LOG="$OUT/access.log" GUNICORN_ERROR_LOG="$OUT/gunicorn.log" \
+    GUNICORN_MAX_REQUESTS=0 \
+    "$VENV_BIN/gunicorn" config.wsgi -c deploy/gunicorn.conf.py &
+GUNICORN_PID=$!
+stop_gunicorn() {
+    kill "$GUNICORN_PID" 2>/dev/null || true
+    wait "$GUNICORN_PID" 2>/dev/null || true
+}
+trap stop_gunicorn EXIT
+
+"$PY" - "$HOST_URL" <<'EOF'
+import sys, time, urllib.request
+deadline = time.monotonic() + 60
+while True:
+    try:
+        with urllib.request.urlopen(sys.argv[1] + "/_minimal/", timeout=2) as r:
+            if r.status == 200:
+                break
+    except OSError:
+        pass
+    if time.monotonic() > deadline:
+        sys.exit("gunicorn did not answer /_minimal/ within 60 s")
+    time.sleep(0.2)
+EOF
+
+ulimit -n 10000 2>/dev/null || true
+step "locust: $USERS users (spawn $SPAWN_RATE/s) for $RUN_TIME"
+locust_rc=0
+XINBAN_LOADTEST_ACCOUNTS="$OUT/accounts.json" "$VENV_BIN/locust" \
+    -f loadtest/locustfile.py --headless \
+    -u "$USERS" -r "$SPAWN_RATE" -t "$RUN_TIME" --stop-timeout 10 \
+    --host "$HOST_URL" --csv "$OUT/xinban" --only-summary \
+    "$@" >"$OUT/locust.log" 2>&1 || locust_rc=$?
+
+stop_gunicorn
+trap - EXIT
+
+step "results ($OUT)"
+report_rc=0
+"$PY" loadtest/report.py "$OUT/xinban" --access-log "$OUT/access.log" --json "$OUT/summary.json" | tee "$OUT/summary.txt" \
+    || report_rc=$?
+server_errors="$(awk '{ for (i = 1; i < NF; i++) if ($i ~ /"$/ && $(i+1) ~ /^5[0-9][0-9]$/) n++ } END { print n + 0 }' "$OUT/access.log")"
+echo "server 5xx answers (access log): $server_errors" | tee -a "$OUT/summary.txt"
+if grep -q "Traceback" "$OUT/gunicorn.log"; then
+    echo "tracebacks in $OUT/gunicorn.log:" >&2
+    grep -A 3 "Traceback" "$OUT/gunicorn.log" | tail -40 >&2
+fi
+if [[ $locust_rc -ne 0 && $report_rc -eq 0 ]]; then
+    echo "locust exited with $locust_rc (see $OUT/locust.log)" >&2
+    tail -20 "$OUT/locust.log" >&2
+fi
+[[ $report_rc -eq 0 && $locust_rc -eq 0 && $server_errors -eq 0 ]]
