@@ -165,9 +165,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 XINBAN_MAX_UPLOAD_BYTES = env_int("XINBAN_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
 # Largest multipart body; unset means the per-file limit plus 1 MiB (xinban.core.uploads).
-XINBAN_MAX_UPLOAD_REQUEST_BYTES = (
-    env_int("XINBAN_MAX_UPLOAD_REQUEST_BYTES", 0) or None
-)
+XINBAN_MAX_UPLOAD_REQUEST_BYTES = env_int("XINBAN_MAX_UPLOAD_REQUEST_BYTES", 0) or None
 FILE_UPLOAD_HANDLERS = [
     "xinban.core.uploads.LimitedUploadHandler",
     "django.core.files.uploadhandler.MemoryFileUploadHandler",

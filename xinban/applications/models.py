@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from xinban.core.validators import validate_percentage
 
@@ -55,7 +56,7 @@ class YearSequence(models.Model):
         return f"{self.year}: {self.last}"
 
 
-def _pct(label: str) -> models.DecimalField:
+def _pct(label: StrOrPromise) -> models.DecimalField:
     return models.DecimalField(
         label,
         max_digits=5,
@@ -66,7 +67,7 @@ def _pct(label: str) -> models.DecimalField:
     )
 
 
-def _count(label: str) -> models.PositiveIntegerField:
+def _count(label: StrOrPromise) -> models.PositiveIntegerField:
     return models.PositiveIntegerField(label, null=True, blank=True)
 
 

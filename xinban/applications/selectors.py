@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Field, Q, QuerySet
 from django.http import Http404
 
 from xinban.accounts.models import User
@@ -185,6 +185,8 @@ def revision_rows(revision: ApplicationRevision) -> list[tuple[str, Any]]:
     rows = []
     for name in CONTENT_FIELDS:
         if name in revision.content:
-            label = Application._meta.get_field(name).verbose_name
+            field = Application._meta.get_field(name)
+            assert isinstance(field, Field)  # content fields are concrete model fields
+            label = field.verbose_name
             rows.append((str(label), revision.content[name]))
     return rows

@@ -346,6 +346,7 @@ def application_attachment_remove(
             raise NotAllowed(_("附件不属于该申报。"), code="foreign_attachment")
         name = attachment.original_name
         stored = attachment.file.name
+        assert stored is not None  # a saved attachment always has a stored file
         attachment.delete()
         Application.objects.filter(pk=current.pk).update(version=F("version") + 1)
         audit_record(
@@ -558,7 +559,7 @@ def _content_values(application: Application) -> dict[str, Any]:
 
 
 def application_content_snapshot(application: Application) -> dict[str, Any]:
-    values = {
+    values: dict[str, Any] = {
         k: (str(v) if v is not None and not isinstance(v, bool | int | str) else v)
         for k, v in _content_values(application).items()
     }

@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -27,6 +27,7 @@ from xinban.campaigns.selectors import campaign_current, phase_window_end
 from xinban.core import uploads
 from xinban.core.errors import ServiceError
 from xinban.core.forms import add_service_error
+from xinban.core.http import AuthenticatedHttpRequest
 from xinban.core.roles import roles_of
 from xinban.organisations.models import RecommendingUnit
 from xinban.organisations.selectors import (
@@ -37,21 +38,21 @@ from xinban.organisations.selectors import (
 )
 
 
-def _editable_or_403(request: HttpRequest, application: Application) -> None:
+def _editable_or_403(request: AuthenticatedHttpRequest, application: Application) -> None:
     if not request.user.has_perm("applications.change_application", application):
         raise PermissionDenied
 
 
 @login_required
-def dashboard(request: HttpRequest) -> HttpResponse:
-    organisation = organisation_of_user(user=request.user)  # type: ignore[arg-type]
+def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
+    organisation = organisation_of_user(user=request.user)
     if organisation is None:
         return redirect("organisations:create")
     campaign = campaign_current()
     registration = bool(
         campaign and registration_exists(organisation=organisation, campaign=campaign)
     )
-    applications = list(selectors.applications_of_organisations(user=request.user))  # type: ignore[arg-type]
+    applications = list(selectors.applications_of_organisations(user=request.user))
     current = [a for a in applications if campaign and a.campaign_id == campaign.pk]
     past = [a for a in applications if not campaign or a.campaign_id != campaign.pk]
     active = [a for a in current if a.state != ApplicationState.WITHDRAWN]
@@ -81,8 +82,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def create(request: HttpRequest) -> HttpResponse:
-    organisation = organisation_of_user(user=request.user)  # type: ignore[arg-type]
+def create(request: AuthenticatedHttpRequest) -> HttpResponse:
+    organisation = organisation_of_user(user=request.user)
     campaign = campaign_current()
     if organisation is None or campaign is None:
         return redirect("applications:dashboard")
@@ -98,7 +99,7 @@ def create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             application = services.application_create(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 organisation=organisation,
                 campaign=campaign,
                 data=form.cleaned_data,
@@ -117,8 +118,8 @@ def create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    application = selectors.application_get_for(user=request.user, pk=pk)  # type: ignore[arg-type]
+def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    application = selectors.application_get_for(user=request.user, pk=pk)
     can_edit = request.user.has_perm("applications.change_application", application)
     context = {
         "application": application,
@@ -140,8 +141,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def edit(request: HttpRequest, pk: int) -> HttpResponse:
-    application = selectors.application_get_for(user=request.user, pk=pk)  # type: ignore[arg-type]
+def edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    application = selectors.application_get_for(user=request.user, pk=pk)
     _editable_or_403(request, application)
     if not application.is_editable:
         messages.error(request, _("当前状态下不能修改。"))
@@ -161,7 +162,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.application_update(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 application=application,
                 data=form.cleaned_data,
                 expected_version=form.cleaned_data.get("version") or 0,
@@ -178,8 +179,8 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _upload_view(request: HttpRequest, pk: int, *, stamped: bool) -> HttpResponse:
-    application = selectors.application_get_for(user=request.user, pk=pk)  # type: ignore[arg-type]
+def _upload_view(request: AuthenticatedHttpRequest, pk: int, *, stamped: bool) -> HttpResponse:
+    application = selectors.application_get_for(user=request.user, pk=pk)
     _editable_or_403(request, application)
     form_class = StampedFormUploadForm if stamped else AttachmentForm
     form = form_class(request.POST, request.FILES)
@@ -188,13 +189,13 @@ def _upload_view(request: HttpRequest, pk: int, *, stamped: bool) -> HttpRespons
         try:
             if stamped:
                 services.application_stamped_form_upload(
-                    actor=request.user,  # type: ignore[arg-type]
+                    actor=request.user,
                     application=application,
                     file=form.cleaned_data["file"],
                 )
             else:
                 services.application_attachment_add(
-                    actor=request.user,  # type: ignore[arg-type]
+                    actor=request.user,
                     application=application,
                     area=form.cleaned_data["area"],
                     file=form.cleaned_data["file"],
@@ -222,25 +223,27 @@ def _upload_view(request: HttpRequest, pk: int, *, stamped: bool) -> HttpRespons
 
 @login_required
 @require_POST
-def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
+def attachment_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _upload_view(request, pk, stamped=False)
 
 
 @login_required
 @require_POST
-def stamped_upload(request: HttpRequest, pk: int) -> HttpResponse:
+def stamped_upload(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _upload_view(request, pk, stamped=True)
 
 
 @login_required
 @require_POST
-def attachment_remove(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
-    application = selectors.application_get_for(user=request.user, pk=pk)  # type: ignore[arg-type]
+def attachment_remove(
+    request: AuthenticatedHttpRequest, pk: int, attachment_pk: int
+) -> HttpResponse:
+    application = selectors.application_get_for(user=request.user, pk=pk)
     _editable_or_403(request, application)
     attachment = get_object_or_404(Attachment, pk=attachment_pk, application=application)
     try:
         services.application_attachment_remove(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=request.user,
             application=application,
             attachment=attachment,
         )
@@ -253,11 +256,11 @@ def attachment_remove(request: HttpRequest, pk: int, attachment_pk: int) -> Http
 
 @login_required
 @require_POST
-def submit(request: HttpRequest, pk: int) -> HttpResponse:
-    application = selectors.application_get_for(user=request.user, pk=pk)  # type: ignore[arg-type]
+def submit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    application = selectors.application_get_for(user=request.user, pk=pk)
     _editable_or_403(request, application)
     try:
-        services.application_submit(actor=request.user, application=application)  # type: ignore[arg-type]
+        services.application_submit(actor=request.user, application=application)
     except services.SubmissionIncomplete as exc:
         messages.error(request, exc.message)
     except ServiceError as exc:
@@ -269,14 +272,14 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
-    application = selectors.application_get_for(user=request.user, pk=pk)  # type: ignore[arg-type]
+def withdraw(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    application = selectors.application_get_for(user=request.user, pk=pk)
     _editable_or_403(request, application)
     form = ReasonForm(request.POST)
     form.is_valid()
     try:
         services.application_withdraw(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=request.user,
             application=application,
             reason=form.cleaned_data.get("reason", ""),
         )
@@ -298,8 +301,8 @@ def _download_base(application: Application) -> tuple[str, str]:
 
 
 @login_required
-def generated_form(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
-    application = selectors.application_get_for(user=request.user, pk=pk)  # type: ignore[arg-type]
+def generated_form(request: AuthenticatedHttpRequest, pk: int, fmt: str) -> HttpResponseBase:
+    application = selectors.application_get_for(user=request.user, pk=pk)
     data = application_form_data(application)
     short, team = _download_base(application)
     if fmt == "docx":
@@ -318,11 +321,15 @@ def generated_form(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 
 
 @login_required
-def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
-    application = selectors.application_get_for(user=request.user, pk=pk)  # type: ignore[arg-type]
+def attachment_download(
+    request: AuthenticatedHttpRequest, pk: int, attachment_pk: int
+) -> HttpResponseBase:
+    application = selectors.application_get_for(user=request.user, pk=pk)
     attachment = get_object_or_404(Attachment, pk=attachment_pk, application=application)
     short, team = _download_base(application)
-    ext = attachment.file.name.rsplit(".", 1)[-1] if "." in attachment.file.name else "bin"
+    stored = attachment.file.name
+    assert stored is not None  # a saved attachment always has a stored file
+    ext = stored.rsplit(".", 1)[-1] if "." in stored else "bin"
     suffix = f"{attachment.get_area_display()}-{attachment.original_name.rsplit('.', 1)[0]}"
     return uploads.attachment_response(
         attachment.file,
@@ -332,11 +339,12 @@ def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> Ht
 
 
 @login_required
-def stamped_download(request: HttpRequest, pk: int) -> HttpResponse:
-    application = selectors.application_get_for(user=request.user, pk=pk)  # type: ignore[arg-type]
+def stamped_download(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
+    application = selectors.application_get_for(user=request.user, pk=pk)
     if not application.stamped_form:
         raise Http404
     short, team = _download_base(application)
+    assert application.stamped_form.name is not None  # a truthy file has a name
     ext = application.stamped_form.name.rsplit(".", 1)[-1]
     return uploads.attachment_response(
         application.stamped_form,
@@ -345,8 +353,8 @@ def stamped_download(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def revision(request: HttpRequest, pk: int, number: int) -> HttpResponse:
-    application = selectors.application_get_for(user=request.user, pk=pk)  # type: ignore[arg-type]
+def revision(request: AuthenticatedHttpRequest, pk: int, number: int) -> HttpResponse:
+    application = selectors.application_get_for(user=request.user, pk=pk)
     rev = get_object_or_404(application.revisions, number=number)
     return render(
         request,
@@ -359,7 +367,7 @@ def revision(request: HttpRequest, pk: int, number: int) -> HttpResponse:
 
 
 @login_required
-def staff_list(request: HttpRequest) -> HttpResponse:
+def staff_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not roles_of(request.user).is_staff:
         raise PermissionDenied
     campaign = campaign_current()

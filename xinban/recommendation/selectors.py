@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import cast
 
 from django.core.cache import cache
 from django.db.models import Count, Max, Prefetch, Q, QuerySet
@@ -161,7 +162,8 @@ def unit_rank_entries(
     numbers = dict(applications.values_list("pk", "number"))
     results = aggregation.evaluate(
         [
-            aggregation.JudgeScore(judge_id=j, application_id=a, total=t)
+            # Submitted sheets carry a total.
+            aggregation.JudgeScore(judge_id=j, application_id=a, total=cast(Decimal, t))
             for a, j, t in sheets.values_list("application_id", "judge_id", "total")
         ],
         groups={pk: "unit" for pk in numbers},

@@ -654,6 +654,7 @@ def report_upload_scan(
             locked.stamped_scan.save(
                 uploads.safe_storage_name(file.name or "", ext=detected.ext), file, save=False
             )
+            assert locked.stamped_scan.name is not None  # set by the save just above
             stored.append(locked.stamped_scan.name)
             locked.stamped_scan_name = uploads.clean_display_name(file.name or "scan")
             locked.save(update_fields=["stamped_scan", "stamped_scan_name"])

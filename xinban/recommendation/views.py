@@ -9,17 +9,19 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from xinban.applications.models import ApplicationState
 from xinban.applications.services import application_return_for_correction
+from xinban.campaigns.models import Campaign
 from xinban.campaigns.selectors import campaign_current
 from xinban.core import uploads
 from xinban.core.errors import ServiceError
 from xinban.core.forms import add_service_error
+from xinban.core.http import AuthenticatedHttpRequest
 from xinban.core.roles import roles_of
 from xinban.organisations.models import RecommendingUnit
 from xinban.recommendation import documents, selectors, services
@@ -42,14 +44,16 @@ from xinban.scoring.models import Judge, ScoreSheet, Stage
 from xinban.scoring.services import rubric_for, sheet_save
 
 
-def _unit(request: HttpRequest, unit_pk: int, *, admin: bool = False) -> RecommendingUnit:
-    unit = selectors.unit_get_for(user=request.user, pk=unit_pk)  # type: ignore[arg-type]
+def _unit(
+    request: AuthenticatedHttpRequest, unit_pk: int, *, admin: bool = False
+) -> RecommendingUnit:
+    unit = selectors.unit_get_for(user=request.user, pk=unit_pk)
     if admin and unit.pk not in roles_of(request.user).unit_admin_ids:
         raise PermissionDenied
     return unit
 
 
-def _campaign() -> object:
+def _campaign() -> Campaign:
     campaign = campaign_current()
     if campaign is None:
         raise Http404
@@ -57,7 +61,7 @@ def _campaign() -> object:
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     roles = roles_of(request.user)
     if roles.unit_ids:
         return redirect("recommendation:inbox", unit_pk=min(roles.unit_ids))
@@ -67,7 +71,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def inbox(request: HttpRequest, unit_pk: int) -> HttpResponse:
+def inbox(request: AuthenticatedHttpRequest, unit_pk: int) -> HttpResponse:
     unit = _unit(request, unit_pk)
     campaign = _campaign()
     q = request.GET.get("q", "").strip()
@@ -75,8 +79,8 @@ def inbox(request: HttpRequest, unit_pk: int) -> HttpResponse:
     sort = request.GET.get("sort", "number")
     applications = selectors.unit_applications(
         unit=unit, campaign=campaign, q=q, state=state, sort=sort
-    )  # type: ignore[arg-type]
-    report = selectors.unit_report(unit=unit, campaign=campaign)  # type: ignore[arg-type]
+    )
+    report = selectors.unit_report(unit=unit, campaign=campaign)
     return render(
         request,
         "recommendation/inbox.html",
@@ -94,7 +98,7 @@ def inbox(request: HttpRequest, unit_pk: int) -> HttpResponse:
 
 
 @login_required
-def application(request: HttpRequest, unit_pk: int, pk: int) -> HttpResponse:
+def application(request: AuthenticatedHttpRequest, unit_pk: int, pk: int) -> HttpResponse:
     unit = _unit(request, unit_pk)
     app = selectors.unit_application_get(unit=unit, pk=pk)
     note = UnitNote.objects.filter(application=app).first()
@@ -129,7 +133,7 @@ def _back_to_application(unit: RecommendingUnit, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def return_application(request: HttpRequest, unit_pk: int, pk: int) -> HttpResponse:
+def return_application(request: AuthenticatedHttpRequest, unit_pk: int, pk: int) -> HttpResponse:
     unit = _unit(request, unit_pk, admin=True)
     app = selectors.unit_application_get(unit=unit, pk=pk)
     form = ReasonForm(request.POST)
@@ -139,7 +143,7 @@ def return_application(request: HttpRequest, unit_pk: int, pk: int) -> HttpRespo
     try:
         application_return_for_correction(
             actor=request.user, application=app, reason=form.cleaned_data["reason"]
-        )  # type: ignore[arg-type]
+        )
     except ServiceError as exc:
         messages.error(request, exc.message)
     else:
@@ -149,14 +153,14 @@ def return_application(request: HttpRequest, unit_pk: int, pk: int) -> HttpRespo
 
 @login_required
 @require_POST
-def on_site(request: HttpRequest, unit_pk: int, pk: int) -> HttpResponse:
+def on_site(request: AuthenticatedHttpRequest, unit_pk: int, pk: int) -> HttpResponse:
     unit = _unit(request, unit_pk, admin=True)
     app = selectors.unit_application_get(unit=unit, pk=pk)
     form = OnSiteForm(request.POST)
     if form.is_valid():
         try:
             services.unit_note_save(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 application=app,
                 on_site_review=form.cleaned_data["on_site_review"],
                 on_site_date=form.cleaned_data["on_site_date"],
@@ -173,7 +177,7 @@ def on_site(request: HttpRequest, unit_pk: int, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def assign(request: HttpRequest, unit_pk: int, pk: int) -> HttpResponse:
+def assign(request: AuthenticatedHttpRequest, unit_pk: int, pk: int) -> HttpResponse:
     unit = _unit(request, unit_pk, admin=True)
     app = selectors.unit_application_get(unit=unit, pk=pk)
     form = AssignForm(request.POST, judges=selectors.unit_panel(unit=unit))
@@ -181,7 +185,7 @@ def assign(request: HttpRequest, unit_pk: int, pk: int) -> HttpResponse:
         try:
             services.assignment_add(
                 actor=request.user, application=app, judge=form.cleaned_data["judge"]
-            )  # type: ignore[arg-type]
+            )
         except ServiceError as exc:
             messages.error(request, exc.message)
         else:
@@ -193,13 +197,13 @@ def assign(request: HttpRequest, unit_pk: int, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def unassign(request: HttpRequest, unit_pk: int, sheet_pk: int) -> HttpResponse:
+def unassign(request: AuthenticatedHttpRequest, unit_pk: int, sheet_pk: int) -> HttpResponse:
     unit = _unit(request, unit_pk, admin=True)
     sheet = get_object_or_404(
         ScoreSheet, pk=sheet_pk, stage=Stage.UNIT, application__recommending_unit=unit
     )
     try:
-        services.assignment_remove(actor=request.user, sheet=sheet)  # type: ignore[arg-type]
+        services.assignment_remove(actor=request.user, sheet=sheet)
     except ServiceError as exc:
         messages.error(request, exc.message)
     else:
@@ -209,15 +213,15 @@ def unassign(request: HttpRequest, unit_pk: int, sheet_pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def spread(request: HttpRequest, unit_pk: int) -> HttpResponse:
+def spread(request: AuthenticatedHttpRequest, unit_pk: int) -> HttpResponse:
     unit = _unit(request, unit_pk, admin=True)
     form = SpreadForm(request.POST)
     if form.is_valid():
         try:
             made = services.assignment_spread_evenly(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 unit=unit,
-                campaign=_campaign(),  # type: ignore[arg-type]
+                campaign=_campaign(),
                 per_application=form.cleaned_data["per_application"],
             )
         except ServiceError as exc:
@@ -231,7 +235,7 @@ def spread(request: HttpRequest, unit_pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def judges(request: HttpRequest, unit_pk: int) -> HttpResponse:
+def judges(request: AuthenticatedHttpRequest, unit_pk: int) -> HttpResponse:
     unit = _unit(request, unit_pk)
     is_admin = unit.pk in roles_of(request.user).unit_admin_ids
     form = JudgeForm(request.POST or None)
@@ -241,14 +245,14 @@ def judges(request: HttpRequest, unit_pk: int) -> HttpResponse:
             raise PermissionDenied
         if form.is_valid():
             try:
-                services.judge_add_to_panel(actor=request.user, unit=unit, data=form.cleaned_data)  # type: ignore[arg-type]
+                services.judge_add_to_panel(actor=request.user, unit=unit, data=form.cleaned_data)
             except ServiceError as exc:
                 add_service_error(form, exc)
             else:
                 messages.success(request, _("评委已加入本单位评委名单。"))
                 return redirect("recommendation:judges", unit_pk=unit.pk)
     campaign = _campaign()
-    progress = services.unit_progress_counts(unit, campaign)  # type: ignore[arg-type]
+    progress = services.unit_progress_counts(unit, campaign)
     members = selectors.panel_members(unit=unit)
     return render(
         request,
@@ -268,11 +272,11 @@ def judges(request: HttpRequest, unit_pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def judge_remove(request: HttpRequest, unit_pk: int, judge_pk: int) -> HttpResponse:
+def judge_remove(request: AuthenticatedHttpRequest, unit_pk: int, judge_pk: int) -> HttpResponse:
     unit = _unit(request, unit_pk, admin=True)
     judge = get_object_or_404(Judge, pk=judge_pk, unit_panels__unit=unit)
     try:
-        services.judge_remove_from_panel(actor=request.user, unit=unit, judge=judge)  # type: ignore[arg-type]
+        services.judge_remove_from_panel(actor=request.user, unit=unit, judge=judge)
     except ServiceError as exc:
         messages.error(request, exc.message)
     return redirect("recommendation:judges", unit_pk=unit.pk)
@@ -280,14 +284,14 @@ def judge_remove(request: HttpRequest, unit_pk: int, judge_pk: int) -> HttpRespo
 
 @login_required
 @require_POST
-def invite(request: HttpRequest, unit_pk: int) -> HttpResponse:
+def invite(request: AuthenticatedHttpRequest, unit_pk: int) -> HttpResponse:
     unit = _unit(request, unit_pk)
     roles = roles_of(request.user)
     if unit.pk not in roles.unit_admin_ids and not roles.is_staff:
         raise PermissionDenied
     form = InviteForm(request.POST)
     if form.is_valid():
-        services.invitation_send(actor=request.user, unit=unit, **form.cleaned_data)  # type: ignore[arg-type]
+        services.invitation_send(actor=request.user, unit=unit, **form.cleaned_data)
         messages.success(request, _("邀请邮件已发送。"))
     else:
         messages.error(request, _("请填写正确的邮箱。"))
@@ -295,10 +299,10 @@ def invite(request: HttpRequest, unit_pk: int) -> HttpResponse:
 
 
 @login_required
-def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
+def accept_invitation(request: AuthenticatedHttpRequest, token: str) -> HttpResponse:
     if request.method == "POST":
         try:
-            invitation = services.invitation_accept(actor=request.user, token=token)  # type: ignore[arg-type]
+            invitation = services.invitation_accept(actor=request.user, token=token)
         except ServiceError as exc:
             messages.error(request, exc.message)
             return redirect("core:home")
@@ -310,27 +314,27 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @login_required
-def ranking(request: HttpRequest, unit_pk: int) -> HttpResponse:
+def ranking(request: AuthenticatedHttpRequest, unit_pk: int) -> HttpResponse:
     unit = _unit(request, unit_pk)
     campaign = _campaign()
-    rubric = rubric_for(campaign=campaign, stage=Stage.UNIT)  # type: ignore[arg-type]
+    rubric = rubric_for(campaign=campaign, stage=Stage.UNIT)
     normalise = request.GET.get("normalise", "1" if rubric.normalise_judges else "0") == "1"
-    entries = selectors.unit_rank_entries(unit=unit, campaign=campaign, normalise=normalise)  # type: ignore[arg-type]
+    entries = selectors.unit_rank_entries(unit=unit, campaign=campaign, normalise=normalise)
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
-    report = selectors.unit_report(unit=unit, campaign=campaign)  # type: ignore[arg-type]
+    report = selectors.unit_report(unit=unit, campaign=campaign)
     return render(
         request,
         "recommendation/ranking.html",
         {
             "unit": unit,
             "campaign": campaign,
-            "rows": selectors.ranking_rows(page.object_list),
+            "rows": selectors.ranking_rows(list(page.object_list)),
             "page": page,
             "filters": {"normalise": "1" if normalise else "0"},
             "normalise": normalise,
             "report": report,
             "locked": bool(report and report.is_locked),
-            "quota": services.quota_for(unit=unit, campaign=campaign),  # type: ignore[arg-type]
+            "quota": services.quota_for(unit=unit, campaign=campaign),
             "is_admin": unit.pk in roles_of(request.user).unit_admin_ids,
             "recommend_form": RecommendForm(),
         },
@@ -339,7 +343,7 @@ def ranking(request: HttpRequest, unit_pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def recommend(request: HttpRequest, unit_pk: int, pk: int) -> HttpResponse:
+def recommend(request: AuthenticatedHttpRequest, unit_pk: int, pk: int) -> HttpResponse:
     unit = _unit(request, unit_pk, admin=True)
     app = selectors.unit_application_get(unit=unit, pk=pk)
     form = RecommendForm(request.POST)
@@ -347,7 +351,7 @@ def recommend(request: HttpRequest, unit_pk: int, pk: int) -> HttpResponse:
         try:
             services.recommend(
                 actor=request.user, application=app, opinion=form.cleaned_data["opinion"]
-            )  # type: ignore[arg-type]
+            )
         except ServiceError as exc:
             messages.error(request, exc.message)
         else:
@@ -359,11 +363,11 @@ def recommend(request: HttpRequest, unit_pk: int, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def unrecommend(request: HttpRequest, unit_pk: int, rec_pk: int) -> HttpResponse:
+def unrecommend(request: AuthenticatedHttpRequest, unit_pk: int, rec_pk: int) -> HttpResponse:
     unit = _unit(request, unit_pk, admin=True)
     rec = get_object_or_404(Recommendation, pk=rec_pk, report__unit=unit)
     try:
-        services.unrecommend(actor=request.user, recommendation=rec)  # type: ignore[arg-type]
+        services.unrecommend(actor=request.user, recommendation=rec)
     except ServiceError as exc:
         messages.error(request, exc.message)
     return redirect("recommendation:report", unit_pk=unit.pk)
@@ -371,7 +375,9 @@ def unrecommend(request: HttpRequest, unit_pk: int, rec_pk: int) -> HttpResponse
 
 @login_required
 @require_POST
-def move(request: HttpRequest, unit_pk: int, rec_pk: int, direction: str) -> HttpResponse:
+def move(
+    request: AuthenticatedHttpRequest, unit_pk: int, rec_pk: int, direction: str
+) -> HttpResponse:
     unit = _unit(request, unit_pk, admin=True)
     if direction not in ("up", "down"):
         raise Http404
@@ -382,7 +388,7 @@ def move(request: HttpRequest, unit_pk: int, rec_pk: int, direction: str) -> Htt
     if 0 <= j < len(ids):
         ids[i], ids[j] = ids[j], ids[i]
         try:
-            services.recommendation_reorder(actor=request.user, report=rec.report, ordered_ids=ids)  # type: ignore[arg-type]
+            services.recommendation_reorder(actor=request.user, report=rec.report, ordered_ids=ids)
         except ServiceError as exc:
             messages.error(request, exc.message)
     return redirect("recommendation:report", unit_pk=unit.pk)
@@ -390,22 +396,22 @@ def move(request: HttpRequest, unit_pk: int, rec_pk: int, direction: str) -> Htt
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def report(request: HttpRequest, unit_pk: int) -> HttpResponse:
+def report(request: AuthenticatedHttpRequest, unit_pk: int) -> HttpResponse:
     unit = _unit(request, unit_pk)
     campaign = _campaign()
     is_admin = unit.pk in roles_of(request.user).unit_admin_ids
     if request.method == "POST" and not is_admin:
         raise PermissionDenied
     # Looking does not create the report; the first save by the unit's admin does.
-    current = selectors.unit_report(unit=unit, campaign=campaign) or (  # type: ignore[arg-type]
-        services.report_for(unit=unit, campaign=campaign)  # type: ignore[arg-type]
+    current = selectors.unit_report(unit=unit, campaign=campaign) or (
+        services.report_for(unit=unit, campaign=campaign)
         if request.method == "POST"
         else UnitRecommendationReport(unit=unit, campaign=campaign)
     )
     form = ReportForm(request.POST or None, instance=current)
     if request.method == "POST" and form.is_valid():
         try:
-            services.report_save(actor=request.user, report=current, data=form.cleaned_data)  # type: ignore[arg-type]
+            services.report_save(actor=request.user, report=current, data=form.cleaned_data)
         except ServiceError as exc:
             add_service_error(form, exc)
         else:
@@ -427,7 +433,7 @@ def report(request: HttpRequest, unit_pk: int) -> HttpResponse:
             "void_form": ReasonForm(),
             "quota_form": QuotaForm(
                 initial={"per_organisation": services.quota_for(unit=unit, campaign=campaign)}
-            ),  # type: ignore[arg-type]
+            ),
             "recommendations": recommendations,
             "total_team_size": sum(r.application.team_size for r in recommendations),
         },
@@ -436,16 +442,16 @@ def report(request: HttpRequest, unit_pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def report_scan(request: HttpRequest, unit_pk: int) -> HttpResponse:
+def report_scan(request: AuthenticatedHttpRequest, unit_pk: int) -> HttpResponse:
     unit = _unit(request, unit_pk, admin=True)
-    current = services.report_for(unit=unit, campaign=_campaign())  # type: ignore[arg-type]
+    current = services.report_for(unit=unit, campaign=_campaign())
     form = ScanForm(request.POST, request.FILES)
     refused = uploads.add_upload_refusal_errors(form, request)
     if not refused and form.is_valid():
         try:
             services.report_upload_scan(
                 actor=request.user, report=current, file=form.cleaned_data["file"]
-            )  # type: ignore[arg-type]
+            )
         except (ValidationError, ServiceError) as exc:
             messages.error(
                 request, " ".join(exc.messages) if isinstance(exc, ValidationError) else exc.message
@@ -459,11 +465,11 @@ def report_scan(request: HttpRequest, unit_pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def report_submit(request: HttpRequest, unit_pk: int) -> HttpResponse:
+def report_submit(request: AuthenticatedHttpRequest, unit_pk: int) -> HttpResponse:
     unit = _unit(request, unit_pk, admin=True)
-    current = services.report_for(unit=unit, campaign=_campaign())  # type: ignore[arg-type]
+    current = services.report_for(unit=unit, campaign=_campaign())
     try:
-        services.report_submit(actor=request.user, report=current)  # type: ignore[arg-type]
+        services.report_submit(actor=request.user, report=current)
     except ServiceError as exc:
         messages.error(request, exc.message)
     else:
@@ -473,17 +479,17 @@ def report_submit(request: HttpRequest, unit_pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def report_void(request: HttpRequest, unit_pk: int) -> HttpResponse:
+def report_void(request: AuthenticatedHttpRequest, unit_pk: int) -> HttpResponse:
     unit = _unit(request, unit_pk)
     if not roles_of(request.user).is_staff:
         raise PermissionDenied
-    current = services.report_for(unit=unit, campaign=_campaign())  # type: ignore[arg-type]
+    current = services.report_for(unit=unit, campaign=_campaign())
     form = ReasonForm(request.POST)
     if form.is_valid():
         try:
             services.report_void(
                 actor=request.user, report=current, reason=form.cleaned_data["reason"]
-            )  # type: ignore[arg-type]
+            )
         except ServiceError as exc:
             messages.error(request, exc.message)
         else:
@@ -495,13 +501,13 @@ def report_void(request: HttpRequest, unit_pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def quota(request: HttpRequest, unit_pk: int) -> HttpResponse:
+def quota(request: AuthenticatedHttpRequest, unit_pk: int) -> HttpResponse:
     unit = _unit(request, unit_pk)
     if not roles_of(request.user).is_staff:
         raise PermissionDenied
     form = QuotaForm(request.POST)
     if form.is_valid():
-        services.quota_set(actor=request.user, unit=unit, campaign=_campaign(), **form.cleaned_data)  # type: ignore[arg-type]
+        services.quota_set(actor=request.user, unit=unit, campaign=_campaign(), **form.cleaned_data)
         messages.success(request, _("推荐名额已调整。"))
     else:
         messages.error(request, _("请填写名额和原因。"))
@@ -509,11 +515,11 @@ def quota(request: HttpRequest, unit_pk: int) -> HttpResponse:
 
 
 def _form_data(unit: RecommendingUnit) -> documents.RecommendationFormData:
-    return selectors.recommendation_form_data(unit=unit, campaign=_campaign())  # type: ignore[arg-type]
+    return selectors.recommendation_form_data(unit=unit, campaign=_campaign())
 
 
 @login_required
-def report_download(request: HttpRequest, unit_pk: int, fmt: str) -> HttpResponse:
+def report_download(request: AuthenticatedHttpRequest, unit_pk: int, fmt: str) -> HttpResponseBase:
     unit = _unit(request, unit_pk)
     data = _form_data(unit)
     if fmt == "xlsx":
@@ -532,11 +538,12 @@ def report_download(request: HttpRequest, unit_pk: int, fmt: str) -> HttpRespons
 
 
 @login_required
-def report_scan_download(request: HttpRequest, unit_pk: int) -> HttpResponse:
+def report_scan_download(request: AuthenticatedHttpRequest, unit_pk: int) -> HttpResponseBase:
     unit = _unit(request, unit_pk)
-    current = selectors.unit_report(unit=unit, campaign=_campaign())  # type: ignore[arg-type]
+    current = selectors.unit_report(unit=unit, campaign=_campaign())
     if current is None or not current.stamped_scan:
         raise Http404
+    assert current.stamped_scan.name is not None  # a truthy file has a name
     ext = current.stamped_scan.name.rsplit(".", 1)[-1]
     return uploads.attachment_response(
         current.stamped_scan, download_name=f"{unit.name}-盖章推荐表.{ext}"
@@ -544,7 +551,7 @@ def report_scan_download(request: HttpRequest, unit_pk: int) -> HttpResponse:
 
 
 @login_required
-def staff_units(request: HttpRequest) -> HttpResponse:
+def staff_units(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not roles_of(request.user).is_staff:
         raise PermissionDenied
     campaign = _campaign()
@@ -575,8 +582,8 @@ def staff_units(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def judge_home(request: HttpRequest) -> HttpResponse:
-    sheets = list(selectors.judge_sheets(user=request.user))  # type: ignore[arg-type]
+def judge_home(request: AuthenticatedHttpRequest) -> HttpResponse:
+    sheets = list(selectors.judge_sheets(user=request.user))
     if not sheets and not Judge.objects.filter(user=request.user).exists():
         raise Http404
     return render(request, "recommendation/judge_home.html", {"sheets": sheets})
@@ -584,11 +591,11 @@ def judge_home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def judge_sheet(request: HttpRequest, pk: int) -> HttpResponse:
-    sheet = selectors.judge_sheet_get(user=request.user, pk=pk)  # type: ignore[arg-type]
+def judge_sheet(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    sheet = selectors.judge_sheet_get(user=request.user, pk=pk)
     rubric = rubric_for(campaign=sheet.application.campaign, stage=sheet.stage)
     criteria = list(rubric.criteria.all())
-    initial = {f"points_{s.criterion_id}": s.points for s in sheet.scores.all()}
+    initial: dict[str, object] = {f"points_{s.criterion_id}": s.points for s in sheet.scores.all()}
     initial.update(
         conformity=sheet.conformity, features=sheet.features, shortcomings=sheet.shortcomings
     )
@@ -597,7 +604,7 @@ def judge_sheet(request: HttpRequest, pk: int) -> HttpResponse:
         submit = "submit" in request.POST
         try:
             sheet_save(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 sheet=sheet,
                 points=form.points(),
                 conformity=form.cleaned_data["conformity"],
@@ -630,13 +637,13 @@ def judge_sheet(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def judge_conflict(request: HttpRequest, pk: int) -> HttpResponse:
-    sheet = selectors.judge_sheet_get(user=request.user, pk=pk)  # type: ignore[arg-type]
+def judge_conflict(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    sheet = selectors.judge_sheet_get(user=request.user, pk=pk)
     form = ConflictForm(request.POST)
     if form.is_valid():
         try:
             services.conflict_declare(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 organisation=sheet.application.organisation,
                 reason=form.cleaned_data["reason"],
             )
