@@ -100,9 +100,9 @@ STAFF_ROW_FIELDS = (
 )
 
 
-def application_rows_for_staff(**filters: Any) -> QuerySet[Application, dict[str, Any]]:
-    """The staff list as plain rows (dicts): a page of 50 builds no model instances."""
-    return applications_for_staff(**filters).values(*STAFF_ROW_FIELDS)
+def application_rows(applications: QuerySet[Application]) -> QuerySet[Application, dict[str, Any]]:
+    """A list as plain rows (dicts): a page of 50 builds no model instances."""
+    return applications.values(*STAFF_ROW_FIELDS)
 
 
 def application_get_for(*, user: User, pk: int) -> Application:

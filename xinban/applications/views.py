@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -28,6 +27,7 @@ from xinban.core import uploads
 from xinban.core.errors import ServiceError
 from xinban.core.forms import add_service_error
 from xinban.core.http import AuthenticatedHttpRequest
+from xinban.core.paginator import CountingPaginator
 from xinban.core.roles import roles_of
 from xinban.organisations.models import RecommendingUnit
 from xinban.organisations.selectors import (
@@ -374,13 +374,15 @@ def staff_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     state = request.GET.get("state", "")
     unit = request.GET.get("unit", "")
     q = request.GET.get("q", "").strip()
-    qs = selectors.application_rows_for_staff(
+    filtered = selectors.applications_for_staff(
         campaign=campaign,
         state=state if state in ApplicationState.values else "",
-        unit_id=int(unit) if unit.isdigit() else None,
+        unit_id=int(unit) if unit.isdigit() and len(unit) < 19 else None,
         q=q,
     )
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    page = CountingPaginator(
+        selectors.application_rows(filtered), 50, count_from=filtered
+    ).get_page(request.GET.get("page"))
     return render(
         request,
         "applications/staff_list.html",

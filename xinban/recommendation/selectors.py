@@ -3,12 +3,12 @@ run a constant number of queries."""
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import cast
 
-from django.core.cache import cache
 from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from django.http import Http404
 
@@ -111,6 +111,12 @@ class RankingRow:
     recommendation: Recommendation | None
 
 
+# Rankings computed in this process, keyed by their fingerprint (a stale entry can never be
+# hit: any change makes a new key). In-process rather than in Django's cache, which would
+# pickle thousands of entries on every read.
+_RANKINGS: OrderedDict[str, list[RankEntry]] = OrderedDict()
+_RANKINGS_KEPT = 32
+
 RANKABLE_STATES = (
     ApplicationState.SUBMITTED,
     ApplicationState.RECOMMENDED,
@@ -156,9 +162,10 @@ def unit_rank_entries(
         sheets_print["n"],
         sheets_print["last"].isoformat() if sheets_print["last"] else "",
     )
-    cached = cache.get(key)
+    cached = _RANKINGS.get(key)
     if cached is not None:
-        return cached  # type: ignore[no-any-return]
+        _RANKINGS.move_to_end(key)
+        return cached
     numbers = dict(applications.values_list("pk", "number"))
     results = aggregation.evaluate(
         [
@@ -181,7 +188,9 @@ def unit_rank_entries(
         )
         for r in results
     ]
-    cache.set(key, entries, timeout=3600)
+    _RANKINGS[key] = entries
+    while len(_RANKINGS) > _RANKINGS_KEPT:
+        _RANKINGS.popitem(last=False)
     return entries
 
 
