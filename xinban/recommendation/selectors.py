@@ -196,9 +196,26 @@ def unit_rank_entries(
 
 def ranking_rows(entries: Sequence[RankEntry]) -> list[RankingRow]:
     """Rows for some ranking entries (a page of them), with their applications loaded."""
-    applications = Application.objects.select_related(
-        "organisation", "team_type", "recommendation"
-    ).in_bulk([e.application_id for e in entries])
+    applications = (
+        Application.objects.select_related("organisation", "team_type", "recommendation")
+        .only(
+            "id",
+            "number",
+            "team_name",
+            "team_size",
+            "state",
+            "organisation__id",
+            "organisation__name",
+            "team_type__id",
+            "team_type__name",
+            "team_type__name_en",
+            "recommendation__id",
+            "recommendation__position",
+            "recommendation__opinion",
+            "recommendation__application_id",
+        )
+        .in_bulk([e.application_id for e in entries])
+    )
     return [
         RankingRow(
             application=applications[e.application_id],
@@ -219,6 +236,14 @@ def unit_ranking(
 ) -> list[RankingRow]:
     """Every rankable application of the unit with its score and rank."""
     return ranking_rows(unit_rank_entries(unit=unit, campaign=campaign, normalise=normalise))
+
+
+def unit_report_status(*, unit: RecommendingUnit, campaign: Campaign) -> str | None:
+    return (
+        UnitRecommendationReport.objects.filter(unit=unit, campaign=campaign)
+        .values_list("status", flat=True)
+        .first()
+    )
 
 
 def unit_report(*, unit: RecommendingUnit, campaign: Campaign) -> UnitRecommendationReport | None:

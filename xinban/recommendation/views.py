@@ -11,6 +11,7 @@ from django.core.files.base import ContentFile
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -39,7 +40,12 @@ from xinban.recommendation.forms import (
     SheetForm,
     SpreadForm,
 )
-from xinban.recommendation.models import Recommendation, UnitNote, UnitRecommendationReport
+from xinban.recommendation.models import (
+    Recommendation,
+    ReportStatus,
+    UnitNote,
+    UnitRecommendationReport,
+)
 from xinban.scoring.models import Judge, ScoreSheet, Stage
 from xinban.scoring.services import rubric_for, sheet_save
 
@@ -321,7 +327,7 @@ def ranking(request: AuthenticatedHttpRequest, unit_pk: int) -> HttpResponse:
     normalise = request.GET.get("normalise", "1" if rubric.normalise_judges else "0") == "1"
     entries = selectors.unit_rank_entries(unit=unit, campaign=campaign, normalise=normalise)
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
-    report = selectors.unit_report(unit=unit, campaign=campaign)
+    report_status = selectors.unit_report_status(unit=unit, campaign=campaign)
     return render(
         request,
         "recommendation/ranking.html",
@@ -332,8 +338,10 @@ def ranking(request: AuthenticatedHttpRequest, unit_pk: int) -> HttpResponse:
             "page": page,
             "filters": {"normalise": "1" if normalise else "0"},
             "normalise": normalise,
-            "report": report,
-            "locked": bool(report and report.is_locked),
+            "locked": report_status not in (None, ReportStatus.DRAFT),
+            # Row links from one reverse() each, not one per row.
+            "application_url": reverse("recommendation:application", args=[unit.pk, 0])[:-2],
+            "recommend_url": reverse("recommendation:recommend", args=[unit.pk, 0])[:-12],
             "quota": services.quota_for(unit=unit, campaign=campaign),
             "is_admin": unit.pk in roles_of(request.user).unit_admin_ids,
             "recommend_form": RecommendForm(),
