@@ -1917,3 +1917,15 @@ class TestReviewFindings:
             services.judge_remove_from_panel(actor=unit_x_admin, unit=unit_x, judge=judge_2)
         assert ScoreSheet.objects.filter(pk=sheet.pk).exists()
         assert PanelMember.objects.filter(unit=unit_x, judge=judge_2).exists()
+
+
+def test_a_formally_returned_application_cannot_be_withdrawn(
+    app: Application, unit_x: Any, campaign: Any, unit_x_admin: Any, applicant_a: Any
+) -> None:
+    recommend(unit_x_admin, app)
+    lock_report(unit_x, campaign)
+    Application.objects.filter(pk=app.pk).update(state=ApplicationState.RETURNED)
+    app.refresh_from_db()
+    with pytest.raises(WrongState):
+        application_services.application_withdraw(actor=applicant_a, application=app)
+    assert Recommendation.objects.filter(application=app).exists()

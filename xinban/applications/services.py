@@ -468,6 +468,9 @@ def application_withdraw(*, actor: User, application: Application, reason: str =
             PhaseKind.APPLICATION,
             PhaseKind.RECOMMENDATION,
         )
+        if _returned_by_formal_review(current):
+            # Returned by the association's formal review: the unit has already decided.
+            raise WrongState(_("该申报已由推荐单位报送，不能撤回。"), code="already_recommended")
         previous = current.state
         _drop_from_recommendation_list(current)
         current.state = ApplicationState.WITHDRAWN
