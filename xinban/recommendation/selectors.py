@@ -13,7 +13,7 @@ from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from xinban.accounts.models import User
-from xinban.applications.models import Application, ApplicationState
+from xinban.applications.models import MATERIAL_FIELDS, Application, ApplicationState
 from xinban.campaigns.models import Campaign
 from xinban.core.roles import roles_of
 from xinban.organisations.models import RecommendingUnit
@@ -198,22 +198,8 @@ def ranking_rows(entries: Sequence[RankEntry]) -> list[RankingRow]:
     """Rows for some ranking entries (a page of them), with their applications loaded."""
     applications = (
         Application.objects.select_related("organisation", "team_type", "recommendation")
-        .only(
-            "id",
-            "number",
-            "team_name",
-            "team_size",
-            "state",
-            "organisation__id",
-            "organisation__name",
-            "team_type__id",
-            "team_type__name",
-            "team_type__name_en",
-            "recommendation__id",
-            "recommendation__position",
-            "recommendation__opinion",
-            "recommendation__application_id",
-        )
+        # The long texts are not shown in a ranking; everything else may be (pages, API).
+        .defer(*MATERIAL_FIELDS.values(), "organisation_snapshot", "return_reason")
         .in_bulk([e.application_id for e in entries])
     )
     return [
