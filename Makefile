@@ -47,6 +47,7 @@ $(PIP_STAMP): pyproject.toml | $(PY)
 	@touch $@
 
 $(NPM_STAMP): package-lock.json package.json
+	@command -v npm >/dev/null || $(MAKE) --no-print-directory system-deps  # first run on a fresh machine
 	@command -v npm >/dev/null || { echo "npm not found: apt-get install nodejs npm (or make system-deps)" >&2; exit 1; }
 	npm ci --no-audit --no-fund
 	@touch $@
@@ -59,6 +60,7 @@ migrate: install
 # Compile translations when there are any; Django's compilemessages needs GNU gettext.
 messages: install
 	@if compgen -G 'xinban/locale/*/LC_MESSAGES/*.po' >/dev/null; then \
+	  command -v msgfmt >/dev/null || $(MAKE) --no-print-directory system-deps; \
 	  command -v msgfmt >/dev/null || { echo "msgfmt not found: apt-get install gettext (or make system-deps)" >&2; exit 1; }; \
 	  echo "$(PY) manage.py compilemessages"; \
 	  $(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules --ignore=var; \
