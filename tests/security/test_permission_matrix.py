@@ -42,7 +42,9 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core import signals
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import close_old_connections
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils.encoding import force_bytes
@@ -837,7 +839,14 @@ class Tally:
                     ok = False
                     leaks += f", whose body shows {secret} {ids[secret]!r}"
         if hasattr(response, "close"):
-            response.close()
+            # Closing fires request_finished, whose close_old_connections would close the
+            # test's connection inside its transaction (PostgreSQL); the test client
+            # detaches it the same way while it serves a request.
+            signals.request_finished.disconnect(close_old_connections)
+            try:
+                response.close()
+            finally:
+                signals.request_finished.connect(close_old_connections)
         message = f"{where}: expected {expected}, got {describe(response)}{leaks}"
         if (key, method, persona) in KNOWN_BUGS:
             if ok:
