@@ -27,6 +27,10 @@ def _media_in_tmp(settings: Any, tmp_path: Any) -> None:
     # Persona tests log staff in with force_login; tests/accounts/test_two_factor.py turns
     # the second factor back on and checks it.
     settings.REQUIRE_TWO_FACTOR = False
+    # Rolled-back tests reuse ids, so in-process ranking fingerprints could repeat.
+    from xinban.recommendation import selectors as recommendation_selectors
+
+    recommendation_selectors._RANKINGS.clear()
 
 
 @pytest.fixture

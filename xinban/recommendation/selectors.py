@@ -9,12 +9,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import cast
 
-from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from xinban.accounts.models import User
 from xinban.applications.models import MATERIAL_FIELDS, Application, ApplicationState
 from xinban.campaigns.models import Campaign
+from xinban.core.models import AuditEntry
 from xinban.core.roles import roles_of
 from xinban.organisations.models import RecommendingUnit
 from xinban.recommendation.documents import JudgeRow, RecommendationFormData, RecommendedRow
@@ -151,17 +152,11 @@ def unit_rank_entries(
         application__campaign=campaign,
         application__state__in=RANKABLE_STATES,
     )
-    apps_print = applications.aggregate(n=Count("id"), last=Max("updated_at"))
-    sheets_print = sheets.aggregate(n=Count("id"), last=Max("submitted_at"))
-    key = "ranking:{}:{}:{}:{}:{}:{}:{}".format(
-        unit.pk,
-        campaign.pk,
-        int(normalise),
-        apps_print["n"],
-        apps_print["last"].isoformat() if apps_print["last"] else "",
-        sheets_print["n"],
-        sheets_print["last"].isoformat() if sheets_print["last"] else "",
-    )
+    # Every state change is an audited service call, so the newest audit entry moves
+    # whenever a sheet, an application or a recommendation changes; the count guards
+    # against rows written without a service (imports, seeding). Both are index lookups.
+    latest_change = AuditEntry.objects.order_by("-id").values_list("id", flat=True).first()
+    key = f"ranking:{unit.pk}:{campaign.pk}:{int(normalise)}:{latest_change}:{applications.count()}"
     cached = _RANKINGS.get(key)
     if cached is not None:
         _RANKINGS.move_to_end(key)
