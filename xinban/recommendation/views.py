@@ -4,6 +4,8 @@ actions they may only look at."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -133,6 +135,17 @@ def application(request: AuthenticatedHttpRequest, unit_pk: int, pk: int) -> Htt
     )
 
 
+def _perform(request: AuthenticatedHttpRequest, action: Callable[[], object], success: str) -> bool:
+    """Run one service call: its refusal becomes an error message, success a message."""
+    try:
+        action()
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+        return False
+    messages.success(request, success)
+    return True
+
+
 def _back_to_application(unit: RecommendingUnit, pk: int) -> HttpResponse:
     return redirect("recommendation:application", unit_pk=unit.pk, pk=pk)
 
@@ -146,14 +159,13 @@ def return_application(request: AuthenticatedHttpRequest, unit_pk: int, pk: int)
     if not form.is_valid():
         messages.error(request, _("请填写退回原因。"))
         return _back_to_application(unit, pk)
-    try:
-        application_return_for_correction(
+    _perform(
+        request,
+        lambda: application_return_for_correction(
             actor=request.user, application=app, reason=form.cleaned_data["reason"]
-        )
-    except ServiceError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("已退回申报单位修改，并已通知对方。"))
+        ),
+        _("已退回申报单位修改，并已通知对方。"),
+    )
     return _back_to_application(unit, pk)
 
 
@@ -164,18 +176,17 @@ def on_site(request: AuthenticatedHttpRequest, unit_pk: int, pk: int) -> HttpRes
     app = selectors.unit_application_get(unit=unit, pk=pk)
     form = OnSiteForm(request.POST)
     if form.is_valid():
-        try:
-            services.unit_note_save(
+        _perform(
+            request,
+            lambda: services.unit_note_save(
                 actor=request.user,
                 application=app,
                 on_site_review=form.cleaned_data["on_site_review"],
                 on_site_date=form.cleaned_data["on_site_date"],
                 notes=form.cleaned_data["notes"],
-            )
-        except ServiceError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, _("现场评审信息已保存。"))
+            ),
+            _("现场评审信息已保存。"),
+        )
     else:
         messages.error(request, _("请检查现场评审日期。"))
     return _back_to_application(unit, pk)
@@ -188,14 +199,13 @@ def assign(request: AuthenticatedHttpRequest, unit_pk: int, pk: int) -> HttpResp
     app = selectors.unit_application_get(unit=unit, pk=pk)
     form = AssignForm(request.POST, judges=selectors.unit_panel(unit=unit))
     if form.is_valid():
-        try:
-            services.assignment_add(
+        _perform(
+            request,
+            lambda: services.assignment_add(
                 actor=request.user, application=app, judge=form.cleaned_data["judge"]
-            )
-        except ServiceError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, _("已分配评委。"))
+            ),
+            _("已分配评委。"),
+        )
     else:
         messages.error(request, _("请选择评委。"))
     return _back_to_application(unit, pk)
@@ -208,12 +218,11 @@ def unassign(request: AuthenticatedHttpRequest, unit_pk: int, sheet_pk: int) -> 
     sheet = get_object_or_404(
         ScoreSheet, pk=sheet_pk, stage=Stage.UNIT, application__recommending_unit=unit
     )
-    try:
-        services.assignment_remove(actor=request.user, sheet=sheet)
-    except ServiceError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("已取消分配。"))
+    _perform(
+        request,
+        lambda: services.assignment_remove(actor=request.user, sheet=sheet),
+        _("已取消分配。"),
+    )
     return _back_to_application(unit, sheet.application_id)
 
 
@@ -356,14 +365,13 @@ def recommend(request: AuthenticatedHttpRequest, unit_pk: int, pk: int) -> HttpR
     app = selectors.unit_application_get(unit=unit, pk=pk)
     form = RecommendForm(request.POST)
     if form.is_valid():
-        try:
-            services.recommend(
+        _perform(
+            request,
+            lambda: services.recommend(
                 actor=request.user, application=app, opinion=form.cleaned_data["opinion"]
-            )
-        except ServiceError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, _("已加入推荐名单：%(team)s") % {"team": app.team_name})
+            ),
+            _("已加入推荐名单：%(team)s") % {"team": app.team_name},
+        )
     else:
         messages.error(request, _("请填写推荐意见。"))
     return redirect("recommendation:ranking", unit_pk=unit.pk)
@@ -476,12 +484,11 @@ def report_scan(request: AuthenticatedHttpRequest, unit_pk: int) -> HttpResponse
 def report_submit(request: AuthenticatedHttpRequest, unit_pk: int) -> HttpResponse:
     unit = _unit(request, unit_pk, admin=True)
     current = services.report_for(unit=unit, campaign=_campaign())
-    try:
-        services.report_submit(actor=request.user, report=current)
-    except ServiceError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("推荐表已报送上海市质协，推荐名单已锁定。"))
+    _perform(
+        request,
+        lambda: services.report_submit(actor=request.user, report=current),
+        _("推荐表已报送上海市质协，推荐名单已锁定。"),
+    )
     return redirect("recommendation:report", unit_pk=unit.pk)
 
 
@@ -494,14 +501,13 @@ def report_void(request: AuthenticatedHttpRequest, unit_pk: int) -> HttpResponse
     current = services.report_for(unit=unit, campaign=_campaign())
     form = ReasonForm(request.POST)
     if form.is_valid():
-        try:
-            services.report_void(
+        _perform(
+            request,
+            lambda: services.report_void(
                 actor=request.user, report=current, reason=form.cleaned_data["reason"]
-            )
-        except ServiceError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, _("已认定推荐无效，相关申报单位已收到通知。"))
+            ),
+            _("已认定推荐无效，相关申报单位已收到通知。"),
+        )
     else:
         messages.error(request, _("请填写推荐无效的原因。"))
     return redirect("recommendation:report", unit_pk=unit.pk)
