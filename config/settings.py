@@ -44,6 +44,15 @@ INSTALLED_APPS = [
     "xinban.recommendation",
     "xinban.uploads_resumable",
     "xinban.evaluation",
+    "xinban.tasks",
+    "xinban.notifications",
+    "xinban.publication",
+    "xinban.events",
+    "xinban.learning",
+    "xinban.reports",
+    "xinban.imports",
+    "xinban.dashboards",
+    "xinban.exports",
     "xinban.api",
 ]
 

@@ -23,6 +23,15 @@ urlpatterns = [
     path("api/", include("xinban.api.urls")),
     path("uploads/", include("xinban.uploads_resumable.urls")),
     path("", include("xinban.recommendation.urls")),
+    path("tasks/", include("xinban.tasks.urls")),
+    path("notifications/", include("xinban.notifications.urls")),
+    path("", include("xinban.publication.urls")),
+    path("events/", include("xinban.events.urls")),
+    path("learning/", include("xinban.learning.urls")),
+    path("reports/", include("xinban.reports.urls")),
+    path("imports/", include("xinban.imports.urls")),
+    path("dashboards/", include("xinban.dashboards.urls")),
+    path("exports/", include("xinban.exports.urls")),
     path("", include("xinban.core.urls")),
 ]
 

@@ -11,7 +11,23 @@ from ninja import NinjaAPI
 
 from xinban.api.auth import API_AUTH
 from xinban.api.errors import install_error_handlers
-from xinban.api.routers import account, application, campaign, judge, organisation, unit
+from xinban.api.routers import (
+    account,
+    application,
+    campaign,
+    dashboards,
+    evaluation,
+    events,
+    exports,
+    imports,
+    judge,
+    learning,
+    notifications,
+    organisation,
+    publication,
+    reports,
+    unit,
+)
 
 API_VERSION = "1.0.0"
 
@@ -38,3 +54,12 @@ api.add_router("", organisation.router)
 api.add_router("", application.router)
 api.add_router("", unit.router)
 api.add_router("", judge.router)
+api.add_router("", evaluation.router)
+api.add_router("", notifications.router)
+api.add_router("", publication.router)
+api.add_router("", events.router)
+api.add_router("", learning.router)
+api.add_router("", reports.router)
+api.add_router("", imports.router)
+api.add_router("", dashboards.router)
+api.add_router("", exports.router)

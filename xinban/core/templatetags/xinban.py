@@ -164,7 +164,7 @@ def ranking_rows(context: Any, rows: Any) -> SafeString:
                 recommend,
             )
         else:
-            action = ""
+            action = format_html("")
         out.append(
             format_html(
                 '<tr><td>{}</td><td>{}</td><td><a href="{}{}/">{}</a></td>'

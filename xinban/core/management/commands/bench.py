@@ -74,6 +74,7 @@ from django.utils import timezone
 from xinban.accounts.models import User
 from xinban.applications.models import Application, ApplicationState, YearSequence
 from xinban.campaigns.models import Campaign, TeamType
+from xinban.core.areas import area_modules
 from xinban.core.management.commands.seed_demo import (
     CONFORMITY_TEXTS,
     CURRENT_STATE_WEIGHTS,
@@ -871,7 +872,8 @@ class Command(BaseCommand):
             for page_name, result in results[size].items():
                 self.stdout.write(_timing_line(page_name, size, result))
             self.stdout.flush()
-        studies = [self._study(study, data, ctx, study_options) for study in STUDIES]
+        everything = [*STUDIES, *(s for m in area_modules("bench") for s in m.STUDIES)]
+        studies = [self._study(study, data, ctx, study_options) for study in everything]
         missed = []
         figures = [f for function in FIGURES for f in function(results)]
         for figure in [*figures, *(f for study in studies for f in study.figures)]:

@@ -60,6 +60,7 @@ from xinban.campaigns.models import (
     PhaseKind,
     TeamType,
 )
+from xinban.core.areas import area_modules
 from xinban.core.models import AuditEntry
 from xinban.organisations.models import (
     GuidingUnit,
@@ -2543,6 +2544,23 @@ def demo_reset(marker: AuditEntry) -> dict[str, int]:
     return counts
 
 
+@dataclass
+class DemoContext:
+    """What an area's ``demo.seed(ctx)`` gets (see xinban.core.areas): the builder (its
+    ``rng``, ``units`` by name, ``created`` ids), the current year and the three campaign
+    years (``year - 2``, ``year - 1`` published; ``year`` open now). Area data must hang
+    off these campaigns, their applications or the demo users, so that ``--reset`` (which
+    deletes those with their dependents) removes it too."""
+
+    builder: DemoBuilder
+    year: int
+    campaigns: dict[int, Campaign]
+
+    def user(self, email: str) -> User:
+        """A demo login by e-mail (see LOGINS), e.g. ``ctx.user("staff@demo.saq")``."""
+        return User.objects.get(email=email)
+
+
 class Command(BaseCommand):
     help = "载入演示数据（本年度各阶段均开放，另有两个已发布的往年）。"
 
@@ -2590,7 +2608,10 @@ class Command(BaseCommand):
             builder = DemoBuilder(
                 rng=random.Random(options["seed"]), with_files=not options["no_files"]
             )
-            self._build(builder, year, organisations, current_target, past_target)
+            campaigns = self._build(builder, year, organisations, current_target, past_target)
+            context = DemoContext(builder=builder, year=year, campaigns=campaigns)
+            for area in area_modules("demo"):
+                area.seed(context)
             AuditEntry.objects.create(
                 action=MARKER_SEED,
                 actor_repr="system",
@@ -2616,7 +2637,7 @@ class Command(BaseCommand):
 
     def _build(
         self, builder: DemoBuilder, year: int, organisations: int, current: int, past: int
-    ) -> None:
+    ) -> dict[int, Campaign]:
         rng = builder.rng
         builder.ensure_units()
         guiding = builder.ensure_guiding_units()
@@ -2836,6 +2857,7 @@ class Command(BaseCommand):
                 featured=featured,
                 showcase=FEATURED_UNIT if y == year else None,
             )
+        return campaigns
 
     def _summary(self, builder: DemoBuilder, seconds: float) -> None:
         campaign_ids = builder.created.campaign_ids

@@ -1,0 +1,7 @@
+"""Excel 导出 (JSON)."""
+
+from __future__ import annotations
+
+from ninja import Router
+
+router = Router(tags=["Excel 导出"])
