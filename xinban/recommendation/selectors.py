@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import cast
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 
 from xinban.accounts.models import User
@@ -19,7 +19,12 @@ from xinban.core.models import AuditEntry
 from xinban.core.roles import roles_of
 from xinban.organisations.models import RecommendingUnit
 from xinban.recommendation.documents import JudgeRow, RecommendationFormData, RecommendedRow
-from xinban.recommendation.models import PanelMember, Recommendation, UnitRecommendationReport
+from xinban.recommendation.models import (
+    PanelMember,
+    Recommendation,
+    UnitQuota,
+    UnitRecommendationReport,
+)
 from xinban.scoring import aggregation
 from xinban.scoring.models import Judge, ScoreSheet, SheetStatus, Stage
 
@@ -155,8 +160,18 @@ def unit_rank_entries(
     # Every state change is an audited service call, so the newest audit entry moves
     # whenever a sheet, an application or a recommendation changes; the count guards
     # against rows written without a service (imports, seeding). Both are index lookups.
-    latest_change = AuditEntry.objects.order_by("-id").values_list("id", flat=True).first()
-    key = f"ranking:{unit.pk}:{campaign.pk}:{int(normalise)}:{latest_change}:{applications.count()}"
+    # One query for both, hung on the unit's row (which always exists).
+    count = applications.order_by().values("campaign_id").annotate(n=Count("pk")).values("n")[:1]
+    latest_change, rows = (
+        RecommendingUnit.objects.filter(pk=unit.pk)
+        .annotate(
+            latest=Subquery(AuditEntry.objects.order_by("-id").values("id")[:1]),
+            n=Subquery(count),
+        )
+        .values_list("latest", "n")
+        .get()
+    )
+    key = f"ranking:{unit.pk}:{campaign.pk}:{int(normalise)}:{latest_change}:{rows or 0}"
     cached = _RANKINGS.get(key)
     if cached is not None:
         _RANKINGS.move_to_end(key)
@@ -210,6 +225,71 @@ def ranking_rows(entries: Sequence[RankEntry]) -> list[RankingRow]:
         for e in entries
         if e.application_id in applications
     ]
+
+
+@dataclass(frozen=True)
+class RankingLine:
+    """What the ranking page shows of one entry: one values() row, no model instances
+    (building 50 Application objects cost more than the rest of the page)."""
+
+    pk: int
+    organisation_name: str
+    team_name: str
+    state: str
+    recommended_position: int | None
+    score: Decimal | None
+    judges: int
+    flagged: bool
+    rank: int | None
+
+
+def ranking_lines(entries: Sequence[RankEntry]) -> list[RankingLine]:
+    """The ranking page's rows for some entries (a page of them), in one query."""
+    values = {
+        row["pk"]: row
+        for row in Application.objects.filter(pk__in=[e.application_id for e in entries]).values(
+            "pk", "organisation__name", "team_name", "state", "recommendation__position"
+        )
+    }
+    return [
+        RankingLine(
+            pk=e.application_id,
+            organisation_name=values[e.application_id]["organisation__name"],
+            team_name=values[e.application_id]["team_name"],
+            state=values[e.application_id]["state"],
+            recommended_position=values[e.application_id]["recommendation__position"],
+            score=e.score,
+            judges=e.judges,
+            flagged=e.flagged,
+            rank=e.rank,
+        )
+        for e in entries
+        if e.application_id in values
+    ]
+
+
+def unit_report_state(*, unit: RecommendingUnit, campaign: Campaign) -> tuple[str | None, int]:
+    """The unit's report status (None before its first recommendation) and its quota per
+    applicant organisation, in one query."""
+    quota = UnitQuota.objects.filter(unit=unit, campaign=campaign).values("per_organisation")
+    row = (
+        RecommendingUnit.objects.filter(pk=unit.pk)
+        .annotate(
+            report_status=Subquery(
+                UnitRecommendationReport.objects.filter(unit=unit, campaign=campaign).values(
+                    "status"
+                )[:1]
+            ),
+            quota=Subquery(quota[:1]),
+        )
+        .values("report_status", "quota")
+        .first()
+    )
+    status = row["report_status"] if row else None
+    per_organisation = row["quota"] if row and row["quota"] is not None else None
+    return status, (
+        per_organisation if per_organisation is not None else campaign.default_recommend_quota
+    )
 
 
 def unit_ranking(

@@ -336,14 +336,14 @@ def ranking(request: AuthenticatedHttpRequest, unit_pk: int) -> HttpResponse:
     normalise = request.GET.get("normalise", "1" if rubric.normalise_judges else "0") == "1"
     entries = selectors.unit_rank_entries(unit=unit, campaign=campaign, normalise=normalise)
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
-    report_status = selectors.unit_report_status(unit=unit, campaign=campaign)
+    report_status, quota = selectors.unit_report_state(unit=unit, campaign=campaign)
     return render(
         request,
         "recommendation/ranking.html",
         {
             "unit": unit,
             "campaign": campaign,
-            "rows": selectors.ranking_rows(list(page.object_list)),
+            "rows": selectors.ranking_lines(list(page.object_list)),
             "page": page,
             "filters": {"normalise": "1" if normalise else "0"},
             "normalise": normalise,
@@ -351,7 +351,7 @@ def ranking(request: AuthenticatedHttpRequest, unit_pk: int) -> HttpResponse:
             # Row links from one reverse() each, not one per row.
             "application_url": reverse("recommendation:application", args=[unit.pk, 0])[:-2],
             "recommend_url": reverse("recommendation:recommend", args=[unit.pk, 0])[:-12],
-            "quota": services.quota_for(unit=unit, campaign=campaign),
+            "quota": quota,
             "is_admin": unit.pk in roles_of(request.user).unit_admin_ids,
             "recommend_form": RecommendForm(),
         },
