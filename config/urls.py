@@ -23,6 +23,7 @@ urlpatterns = [
     path("api/", include("xinban.api.urls")),
     path("uploads/", include("xinban.uploads_resumable.urls")),
     path("", include("xinban.recommendation.urls")),
+    path("", include("xinban.evaluation.urls")),
     path("tasks/", include("xinban.tasks.urls")),
     path("notifications/", include("xinban.notifications.urls")),
     path("", include("xinban.publication.urls")),

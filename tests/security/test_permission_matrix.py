@@ -574,15 +574,17 @@ def build_world(fx: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
         actor=unit_x_admin, unit=unit_x, email="newcomer@example.com", role="admin"
     )
 
+    from tests.uploads_resumable.conftest import any_target_may_upload_videos
     from xinban.uploads_resumable.services import upload_session_start
 
-    upload_a = upload_session_start(
-        actor=applicant_a,
-        purpose="presentation_video",
-        target=f"application:{app_a.pk}",
-        filename="甲-汇报视频.mp4",
-        size=1024,
-    )
+    with any_target_may_upload_videos():
+        upload_a = upload_session_start(
+            actor=applicant_a,
+            purpose="presentation_video",
+            target=f"application:{app_a.pk}",
+            filename="甲-汇报视频.mp4",
+            size=1024,
+        )
 
     users = {
         "applicant_a": applicant_a,

@@ -7,3 +7,16 @@ class EvaluationConfig(AppConfig):
     label = "evaluation"
     verbose_name = _("成果评价及推优")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from xinban.evaluation.services import VIDEO_PURPOSE, video_upload_allowed
+        from xinban.uploads_resumable.services import (
+            UploadKind,
+            UploadPurpose,
+            register_upload_purpose,
+        )
+
+        # Only a candidate's applicant may upload its video (others: 404 at the start).
+        register_upload_purpose(
+            UploadPurpose(VIDEO_PURPOSE, kinds=(UploadKind.VIDEO,), may_use=video_upload_allowed)
+        )

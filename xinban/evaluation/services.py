@@ -1347,3 +1347,54 @@ def guiding_review_record(
             },
         )
     return review
+
+
+# --------------------------------------------------------------------------- video upload
+
+VIDEO_PURPOSE = "presentation_video"
+
+
+def video_upload_target(application: Application) -> str:
+    """The resumable upload's target for an application's presentation video."""
+    return f"application:{application.pk}"
+
+
+def video_upload_allowed(user: User, target: str) -> bool:
+    """``may_use`` of the resumable upload purpose: only a member of the applicant
+    organisation of a typical-experience candidate may start an upload for it."""
+    prefix, _sep, raw = target.partition(":")
+    if prefix != "application" or not raw.isdigit():
+        return False
+    application = Application.objects.filter(pk=int(raw)).only("organisation_id", "state").first()
+    return bool(
+        application is not None
+        and application.state == ApplicationState.TYPICAL_CANDIDATE
+        and application.organisation_id in roles_of(user).organisation_ids
+    )
+
+
+def video_attach_upload(
+    *, actor: User, application: Application, upload_id: str
+) -> PresentationVideo:
+    """Attach a finished resumable upload (its file is already in storage: referenced in
+    place, never read into memory) as the application's presentation video."""
+    from xinban.uploads_resumable.services import upload_session_claim
+
+    try:
+        session = upload_session_claim(
+            actor=actor,
+            session_id=upload_id,
+            purpose=VIDEO_PURPOSE,
+            target=video_upload_target(application),
+        )
+    except (ValueError, ValidationError) as exc:
+        raise ServiceError(
+            _("上传记录无效，请重新上传。"), code="bad_upload", field="file"
+        ) from exc
+    return video_attach(
+        actor=actor,
+        application=application,
+        file=session.file,
+        name=session.filename,
+        sha256=session.sha256 or None,
+    )

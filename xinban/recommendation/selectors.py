@@ -324,7 +324,8 @@ def unit_report(*, unit: RecommendingUnit, campaign: Campaign) -> UnitRecommenda
 
 def judge_sheets(*, user: User) -> QuerySet[ScoreSheet]:
     return (
-        ScoreSheet.objects.filter(judge__user=user)
+        # The unit stage only: an expert's association sheets are on the expert pages.
+        ScoreSheet.objects.filter(judge__user=user, stage=Stage.UNIT)
         .select_related(
             "application__organisation", "application__campaign", "application__recommending_unit"
         )
@@ -337,7 +338,7 @@ def judge_sheet_get(*, user: User, pk: int) -> ScoreSheet:
         ScoreSheet.objects.select_related(
             "judge", "application__organisation", "application__campaign", "application__team_type"
         )
-        .filter(pk=pk, judge__user=user)
+        .filter(pk=pk, judge__user=user, stage=Stage.UNIT)
         .first()
     )
     if sheet is None:

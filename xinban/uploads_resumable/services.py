@@ -135,7 +135,8 @@ def upload_purpose(name: str) -> UploadPurpose | None:
     return _PURPOSES.get(name)
 
 
-register_upload_purpose(UploadPurpose("presentation_video", kinds=(UploadKind.VIDEO,)))
+# Purposes are registered by the apps that use them (the evaluation registers
+# "presentation_video" with its permission check in EvaluationConfig.ready).
 
 
 # --------------------------------------------------------------------------- errors

@@ -1,8 +1,659 @@
-"""The association's evaluation (JSON): formal review, expert assignment and scoring,
-decisions, presentation videos, guiding-unit review."""
+"""The association's evaluation (the pages of xinban.evaluation.views, as JSON): formal
+review, rounds, automatic and manual expert assignment, the per-domain ranking, decisions,
+typical experiences and the national mark (staff); the expert's own sheets; guiding units'
+review of candidates; the applicant's outcomes and presentation video.
+
+Who may do what, as on the pages: staff operations answer 403 to other signed-in users;
+an expert's sheet, a guiding unit's candidate and an applicant's application are 404 to
+anyone else. Applicants never receive experts' names or scores."""
 
 from __future__ import annotations
 
-from ninja import Router
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema
+
+from xinban.accounts.models import User
+from xinban.api.auth import current_user
+from xinban.api.common import ApplicationId, SheetId, error_responses, require_campaign
+from xinban.api.errors import InvalidInput, ensure_valid
+from xinban.api.payloads import form_data
+from xinban.applications.models import Application, ApplicationState
+from xinban.core.roles import roles_of
+from xinban.evaluation import selectors, services
+from xinban.evaluation.forms import (
+    DecisionForm,
+    FormalReviewForm,
+    GuidingReviewForm,
+    NationalForm,
+)
+from xinban.evaluation.models import EvaluationRound
+from xinban.recommendation.forms import SheetForm
+from xinban.scoring.models import Judge, ScoreSheet, Stage
+from xinban.scoring.services import rubric_for, sheet_save
 
 router = Router(tags=["成果评价"])
+
+
+# --------------------------------------------------------------------------- schemas
+
+
+class ApplicationBrief(Schema):
+    id: int = Field(title="申报 id")
+    number: str = Field(title="申报编号")
+    team_name: str = Field(title="班组名称")
+    organisation: str = Field(title="申报单位")
+    state: str = Field(title="状态")
+
+
+class FormalRowOut(Schema):
+    application: ApplicationBrief
+    automatic_ok: bool = Field(title="自动核对均符合")
+    failing: list[str] = Field(title="不符合的自动核对条目")
+    outcome: str | None = Field(title="审查结论")
+
+
+class FormalReviewIn(Schema):
+    outcome: str = Field("", title="审查结论", description="passed / failed / returned")
+    reason: str = Field("", title="原因")
+    checks: dict[str, bool] = Field(
+        default_factory=dict, title="人工核对条目", description="核对条目 id → 是否符合"
+    )
+
+
+class BulkIn(Schema):
+    application_ids: list[int] = Field(default_factory=list, title="申报 id 列表")
+
+
+class BulkOut(Schema):
+    passed: list[int] = Field(title="已通过")
+    refused: dict[str, str] = Field(title="需逐份审查（id → 原因）")
+
+
+class RoundIn(Schema):
+    deadline: datetime | None = Field(None, title="评分截止时间")
+
+
+class RoundOut(Schema):
+    number: int = Field(title="轮次")
+    deadline: datetime = Field(title="评分截止时间")
+
+
+class AutoAssignIn(Schema):
+    k: int = Field(3, title="每份申报的专家数", ge=1, le=9)
+
+
+class AutoAssignOut(Schema):
+    created: int = Field(title="新增评审任务数")
+    uncovered: dict[str, str] = Field(title="未能覆盖的申报（id → 原因）")
+
+
+class ManualAssignIn(Schema):
+    judge_id: int | None = Field(None, title="专家 id")
+    round: int | None = Field(None, title="轮次")
+
+
+class SheetBrief(Schema):
+    id: int = Field(title="评分表 id")
+    round: int = Field(title="轮次")
+    expert: str = Field(title="专家")
+    status: str = Field(title="状态")
+    total: Decimal | None = Field(title="总分")
+
+
+class RankingRowOut(Schema):
+    application: ApplicationBrief
+    domain: str = Field(title="领域")
+    score: Decimal | None = Field(title="得分")
+    judges: int = Field(title="专家数")
+    flagged: bool = Field(title="分歧大")
+    rank: int | None = Field(title="领域内排名")
+    decision: str | None = Field(title="评价结果")
+
+
+class DecisionIn(Schema):
+    level: str = Field("", title="评价结果")
+    consensus_notes: str = Field("", title="评审组长合议意见")
+    reason: str = Field("", title="修改原因")
+
+
+class DecisionOut(Schema):
+    level: str = Field(title="评价结果")
+    national: bool = Field(title="推荐全国质量信得过班组典型经验")
+    consensus_notes: str = Field(title="评审组长合议意见")
+
+
+class NationalIn(Schema):
+    value: bool | None = Field(None, title="推荐全国")
+    reason: str = Field("", title="原因")
+
+
+class ReasonIn(Schema):
+    reason: str = Field("", title="原因")
+
+
+class ExpertSheetOut(Schema):
+    id: int = Field(title="评分表 id")
+    round: int = Field(title="轮次")
+    status: str = Field(title="状态")
+    application: ApplicationBrief
+    criteria: list[dict[str, Any]] = Field(title="评分细则")
+    points: dict[str, Decimal | None] = Field(title="我的评分（评分项 id → 得分）")
+    conformity: str = Field(title="符合标准程度")
+    features: str = Field(title="特色")
+    shortcomings: str = Field(title="不足之处")
+    total: Decimal | None = Field(title="总分")
+
+
+class ExpertSheetIn(Schema):
+    points: dict[str, Decimal | None] = Field(
+        default_factory=dict, title="评分（评分项 id → 得分）"
+    )
+    conformity: str = Field("", title="符合标准程度")
+    features: str = Field("", title="特色")
+    shortcomings: str = Field("", title="不足之处")
+    submit: bool = Field(False, title="提交（否则保存草稿）")
+
+
+class CandidateOut(Schema):
+    application: ApplicationBrief
+    video: str | None = Field(title="发表视频文件名")
+    reviews: list[dict[str, str]] = Field(title="指导单位审核")
+
+
+class GuidingReviewIn(Schema):
+    verdict: str = Field("", title="审核意见", description="approve / reject")
+    comment: str = Field("", title="说明")
+
+
+class OutcomeOut(Schema):
+    application: ApplicationBrief
+    formal_outcome: str = Field(title="形式审查")
+    return_reason: str = Field(title="退回原因")
+    decision: str = Field(title="评价结果")
+    national: bool = Field(title="推荐全国")
+    video_required: bool = Field(title="需上传发表视频")
+
+
+class VideoIn(Schema):
+    upload_id: str = Field("", title="断点续传上传 id")
+
+
+class VideoOut(Schema):
+    name: str = Field(title="文件名")
+    size: int = Field(title="大小（字节）")
+    sha256: str = Field(title="SHA-256")
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _brief(app: Application) -> ApplicationBrief:
+    return ApplicationBrief(
+        id=app.pk,
+        number=app.number,
+        team_name=app.team_name,
+        organisation=app.organisation.name,
+        state=app.state,
+    )
+
+
+def _staff(request: HttpRequest) -> User:
+    user = current_user(request)
+    if not user.has_perm("evaluation.manage"):
+        raise PermissionDenied
+    return user
+
+
+def _app(application_id: int) -> Application:
+    return get_object_or_404(
+        Application.objects.select_related("organisation", "campaign"),
+        pk=application_id,
+        campaign=require_campaign(),
+        state__in=[ApplicationState.RECOMMENDED, *selectors.REVIEWED_STATES],
+    )
+
+
+def _round(number: int) -> EvaluationRound:
+    found = EvaluationRound.objects.filter(campaign=require_campaign(), number=number).first()
+    if found is None:
+        raise InvalidInput({"round": [_("评审轮次不存在。")]})
+    return found
+
+
+# --------------------------------------------------------------------------- staff
+
+
+@router.get(
+    "/evaluation/formal",
+    response={200: list[FormalRowOut], **error_responses(403)},
+    summary="形式审查队列（待审查的推荐申报及自动核对结果）",
+)
+def formal_queue(request: HttpRequest) -> list[FormalRowOut]:
+    _staff(request)
+    return [
+        FormalRowOut(
+            application=_brief(row.application),
+            automatic_ok=row.automatic_ok,
+            failing=row.failing,
+            outcome=row.review.outcome if row.review else None,
+        )
+        for row in selectors.formal_review_queue(campaign=require_campaign())
+    ]
+
+
+@router.post(
+    "/evaluation/applications/{application_id}/formal-review",
+    response={200: ApplicationBrief, **error_responses(400, 403, 404, 409, 422)},
+    summary="记录形式审查结论（通过、不通过或退回修改）",
+)
+def formal_review(
+    request: HttpRequest, application_id: ApplicationId, payload: FormalReviewIn
+) -> ApplicationBrief:
+    user = _staff(request)
+    app = _app(application_id)
+    items = services.checklist_for(app.campaign)
+    form = FormalReviewForm(
+        {
+            "outcome": payload.outcome,
+            "reason": payload.reason,
+            **{f"check_{k}": "on" for k, v in payload.checks.items() if v},
+        },
+        items=items,
+    )
+    ensure_valid(form)
+    services.formal_review_record(
+        actor=user,
+        application=app,
+        outcome=form.cleaned_data["outcome"],
+        checks=form.checks(),
+        reason=form.cleaned_data["reason"],
+    )
+    app.refresh_from_db()
+    return _brief(app)
+
+
+@router.post(
+    "/evaluation/formal/bulk",
+    response={200: BulkOut, **error_responses(403, 409, 422)},
+    summary="批量通过形式审查（仅自动核对均符合者）",
+)
+def formal_bulk(request: HttpRequest, payload: BulkIn) -> BulkOut:
+    user = _staff(request)
+    campaign = require_campaign()
+    applications = list(
+        Application.objects.filter(
+            campaign=campaign,
+            pk__in=[pk for pk in payload.application_ids if 0 < pk < 2**63],
+            state=ApplicationState.RECOMMENDED,
+        )
+    )
+    result = services.formal_review_bulk(actor=user, applications=applications)
+    return BulkOut(
+        passed=[a.pk for a in result.passed],
+        refused={str(k): v for k, v in result.refused.items()},
+    )
+
+
+@router.get(
+    "/evaluation/rounds",
+    response={200: list[RoundOut], **error_responses(403)},
+    summary="评审轮次",
+)
+def round_list(request: HttpRequest) -> list[RoundOut]:
+    _staff(request)
+    return [
+        RoundOut(number=r.number, deadline=r.deadline)
+        for r in selectors.rounds_of(require_campaign())
+    ]
+
+
+@router.post(
+    "/evaluation/rounds",
+    response={201: RoundOut, **error_responses(400, 403, 409, 422)},
+    summary="新建评审轮次",
+)
+def round_create(request: HttpRequest, payload: RoundIn) -> tuple[int, RoundOut]:
+    user = _staff(request)
+    if payload.deadline is None:
+        raise InvalidInput({"deadline": [_("请填写评分截止时间。")]})
+    created = services.round_create(
+        actor=user, campaign=require_campaign(), deadline=payload.deadline
+    )
+    return 201, RoundOut(number=created.number, deadline=created.deadline)
+
+
+@router.post(
+    "/evaluation/rounds/{number}/auto-assign",
+    response={200: AutoAssignOut, **error_responses(400, 403, 409, 422)},
+    summary="自动分配专家（不违反回避规则；无法覆盖的申报附原因）",
+)
+def auto_assign(request: HttpRequest, number: int, payload: AutoAssignIn) -> AutoAssignOut:
+    user = _staff(request)
+    result = services.expert_assign_auto(
+        actor=user, campaign=require_campaign(), round=_round(number), k=payload.k
+    )
+    return AutoAssignOut(
+        created=result.created, uncovered={str(k): v for k, v in result.uncovered.items()}
+    )
+
+
+@router.get(
+    "/evaluation/applications/{application_id}/experts",
+    response={200: list[SheetBrief], **error_responses(403, 404)},
+    summary="申报的专家评审任务（含专家姓名与总分，仅质协）",
+)
+def expert_list(request: HttpRequest, application_id: ApplicationId) -> list[SheetBrief]:
+    _staff(request)
+    app = _app(application_id)
+    return [
+        SheetBrief(id=s.pk, round=s.round, expert=s.judge.name, status=s.status, total=s.total)
+        for s in ScoreSheet.objects.filter(application=app, stage=Stage.EXPERT)
+        .select_related("judge")
+        .order_by("round", "judge__name")
+    ]
+
+
+@router.post(
+    "/evaluation/applications/{application_id}/experts",
+    response={201: SheetBrief, **error_responses(400, 403, 404, 409, 422)},
+    summary="手工分配专家（有回避冲突时拒绝并说明原因）",
+)
+def expert_add(
+    request: HttpRequest, application_id: ApplicationId, payload: ManualAssignIn
+) -> tuple[int, SheetBrief]:
+    user = _staff(request)
+    app = _app(application_id)
+    judge_id = payload.judge_id or 0
+    judge = Judge.objects.filter(pk=judge_id if 0 < judge_id < 2**63 else 0).first()
+    if judge is None:
+        raise InvalidInput({"judge_id": [_("专家不存在。")]})
+    if payload.round is None:
+        raise InvalidInput({"round": [_("请选择评审轮次。")]})
+    sheet = services.expert_assign_manual(
+        actor=user, application=app, judge=judge, round=_round(payload.round)
+    )
+    return 201, SheetBrief(
+        id=sheet.pk, round=sheet.round, expert=judge.name, status=sheet.status, total=sheet.total
+    )
+
+
+class RankingQuery(Schema):
+    normalise: bool | None = Field(None, title="按评委标准化")
+    round: int | None = Field(None, title="轮次（空：各专家最新一轮）")
+
+
+@router.get(
+    "/evaluation/ranking",
+    response={200: list[RankingRowOut], **error_responses(403)},
+    summary="分领域排序（截尾平均、可选评委标准化、分歧标记）",
+)
+def ranking(request: HttpRequest, query: Query[RankingQuery]) -> list[RankingRowOut]:
+    _staff(request)
+    domains = selectors.expert_ranking(
+        campaign=require_campaign(), round=query.round, normalise=query.normalise
+    )
+    return [
+        RankingRowOut(
+            application=_brief(row.application),
+            domain=row.domain,
+            score=row.score,
+            judges=row.judges,
+            flagged=row.flagged,
+            rank=row.rank,
+            decision=row.decision.level if row.decision else None,
+        )
+        for d in domains
+        for row in d.rows
+    ]
+
+
+@router.put(
+    "/evaluation/applications/{application_id}/decision",
+    response={200: DecisionOut, **error_responses(400, 403, 404, 409, 422)},
+    summary="作出或修改评价结果（修改须填写原因）",
+)
+def decision_put(
+    request: HttpRequest, application_id: ApplicationId, payload: DecisionIn
+) -> DecisionOut:
+    user = _staff(request)
+    app = _app(application_id)
+    data, type_errors = form_data(payload, DecisionForm)
+    form = DecisionForm(data)
+    ensure_valid(form, type_errors)
+    decision = services.decision_set(
+        actor=user,
+        application=app,
+        level=form.cleaned_data["level"],
+        consensus_notes=form.cleaned_data["consensus_notes"],
+        reason=form.cleaned_data["reason"],
+    )
+    return DecisionOut(
+        level=decision.level, national=decision.national, consensus_notes=decision.consensus_notes
+    )
+
+
+@router.post(
+    "/evaluation/applications/{application_id}/confirm",
+    response={200: DecisionOut, **error_responses(400, 403, 404, 409)},
+    summary="确认典型经验（须有视频、指导单位同意且无反对）",
+)
+def confirm(request: HttpRequest, application_id: ApplicationId, payload: ReasonIn) -> DecisionOut:
+    user = _staff(request)
+    decision = services.typical_confirm(
+        actor=user, application=_app(application_id), reason=payload.reason
+    )
+    return DecisionOut(
+        level=decision.level, national=decision.national, consensus_notes=decision.consensus_notes
+    )
+
+
+@router.put(
+    "/evaluation/applications/{application_id}/national",
+    response={200: DecisionOut, **error_responses(400, 403, 404, 409, 422)},
+    summary="推荐（或取消推荐）全国质量信得过班组典型经验",
+)
+def national(
+    request: HttpRequest, application_id: ApplicationId, payload: NationalIn
+) -> DecisionOut:
+    user = _staff(request)
+    if payload.value is None:
+        raise InvalidInput({"value": [_("请选择是否推荐。")]})
+    form = NationalForm({"value": "1" if payload.value else "0", "reason": payload.reason})
+    ensure_valid(form)
+    decision = services.national_mark(
+        actor=user,
+        application=_app(application_id),
+        value=form.cleaned_data["value"],
+        reason=form.cleaned_data["reason"],
+    )
+    return DecisionOut(
+        level=decision.level, national=decision.national, consensus_notes=decision.consensus_notes
+    )
+
+
+# --------------------------------------------------------------------------- experts
+
+
+def _expert_sheet_out(sheet: ScoreSheet) -> ExpertSheetOut:
+    rubric = rubric_for(campaign=sheet.application.campaign, stage=Stage.EXPERT)
+    return ExpertSheetOut(
+        id=sheet.pk,
+        round=sheet.round,
+        status=sheet.status,
+        application=_brief(sheet.application),
+        criteria=[
+            {"id": c.pk, "label": c.label, "max_points": str(c.max_points)}
+            for c in rubric.criteria.all()
+        ],
+        points={str(s.criterion_id): s.points for s in sheet.scores.all()},
+        conformity=sheet.conformity,
+        features=sheet.features,
+        shortcomings=sheet.shortcomings,
+        total=sheet.total,
+    )
+
+
+@router.get(
+    "/expert/sheets",
+    response={200: list[ExpertSheetOut], **error_responses()},
+    summary="分配给我的专家评审",
+)
+def expert_sheets(request: HttpRequest) -> list[ExpertSheetOut]:
+    return [_expert_sheet_out(s) for s in selectors.expert_sheets(user=current_user(request))]
+
+
+@router.get(
+    "/expert/sheets/{sheet_id}",
+    response={200: ExpertSheetOut, **error_responses(404)},
+    summary="专家评分表",
+)
+def expert_sheet_get(request: HttpRequest, sheet_id: SheetId) -> ExpertSheetOut:
+    return _expert_sheet_out(selectors.expert_sheet_get(user=current_user(request), pk=sheet_id))
+
+
+@router.put(
+    "/expert/sheets/{sheet_id}",
+    response={200: ExpertSheetOut, **error_responses(400, 403, 404, 409, 422)},
+    summary="保存草稿或提交专家评分",
+)
+def expert_sheet_put(
+    request: HttpRequest, sheet_id: SheetId, payload: ExpertSheetIn
+) -> ExpertSheetOut:
+    user = current_user(request)
+    sheet = selectors.expert_sheet_get(user=user, pk=sheet_id)
+    criteria = list(
+        rubric_for(campaign=sheet.application.campaign, stage=Stage.EXPERT).criteria.all()
+    )
+    data: dict[str, Any] = {
+        "conformity": payload.conformity,
+        "features": payload.features,
+        "shortcomings": payload.shortcomings,
+    }
+    for criterion in criteria:
+        value = payload.points.get(str(criterion.pk))
+        data[f"points_{criterion.pk}"] = "" if value is None else str(value)
+    form = SheetForm(data, criteria=criteria)
+    ensure_valid(form)
+    sheet_save(
+        actor=user,
+        sheet=sheet,
+        points=form.points(),
+        conformity=form.cleaned_data["conformity"],
+        features=form.cleaned_data["features"],
+        shortcomings=form.cleaned_data["shortcomings"],
+        submit=payload.submit,
+    )
+    return _expert_sheet_out(selectors.expert_sheet_get(user=user, pk=sheet_id))
+
+
+# --------------------------------------------------------------------------- guiding units
+
+
+def _candidate_out(app: Application) -> CandidateOut:
+    video = getattr(app, "presentation_video", None)
+    return CandidateOut(
+        application=_brief(app),
+        video=video.original_name if video else None,
+        reviews=[
+            {"guiding_unit": r.guiding_unit.name, "verdict": r.verdict, "comment": r.comment}
+            for r in app.guiding_reviews.all()
+        ],
+    )
+
+
+@router.get(
+    "/guiding/candidates",
+    response={200: list[CandidateOut], **error_responses(404)},
+    summary="典型经验候选（指导单位）",
+)
+def guiding_candidates(request: HttpRequest) -> list[CandidateOut]:
+    user = current_user(request)
+    if not roles_of(user).is_guiding:
+        raise Http404
+    return [
+        _candidate_out(a)
+        for a in selectors.guiding_candidates(user=user, campaign=require_campaign())
+    ]
+
+
+@router.post(
+    "/guiding/candidates/{application_id}/review",
+    response={200: CandidateOut, **error_responses(400, 403, 404, 409, 422)},
+    summary="指导单位审核典型经验候选（同意或不同意）",
+)
+def guiding_review(
+    request: HttpRequest, application_id: ApplicationId, payload: GuidingReviewIn
+) -> CandidateOut:
+    user = current_user(request)
+    if not roles_of(user).is_guiding:
+        raise Http404
+    app = selectors.guiding_candidate_get(user=user, pk=application_id)
+    if not user.has_perm("evaluation.review_candidate", app):
+        raise PermissionDenied
+    data, type_errors = form_data(payload, GuidingReviewForm)
+    form = GuidingReviewForm(data)
+    ensure_valid(form, type_errors)
+    services.guiding_review_record(
+        actor=user,
+        application=app,
+        verdict=form.cleaned_data["verdict"],
+        comment=form.cleaned_data["comment"],
+    )
+    return _candidate_out(selectors.guiding_candidate_get(user=user, pk=application_id))
+
+
+# --------------------------------------------------------------------------- applicants
+
+
+@router.get(
+    "/my/outcomes",
+    response={200: list[OutcomeOut], **error_responses()},
+    summary="我单位申报的评价结果（不含专家姓名与分数）",
+)
+def my_outcomes(request: HttpRequest) -> list[OutcomeOut]:
+    return [
+        OutcomeOut(
+            application=ApplicationBrief(
+                id=row.application.pk,
+                number=row.application.number,
+                team_name=row.application.team_name,
+                organisation="",
+                state=row.application.state,
+            ),
+            formal_outcome=row.formal_outcome,
+            return_reason=row.return_reason,
+            decision=row.decision_level,
+            national=row.national,
+            video_required=row.video_required,
+        )
+        for row in selectors.applicant_outcomes(
+            user=current_user(request), campaign=require_campaign()
+        )
+    ]
+
+
+@router.post(
+    "/my/applications/{application_id}/video",
+    response={200: VideoOut, **error_responses(400, 403, 404, 409, 422)},
+    summary="提交发表视频（先用 /uploads/ 断点续传上传，再以上传 id 提交）",
+)
+def my_video(request: HttpRequest, application_id: ApplicationId, payload: VideoIn) -> VideoOut:
+    user = current_user(request)
+    app = Application.objects.filter(
+        pk=application_id, organisation_id__in=roles_of(user).organisation_ids
+    ).first()
+    if app is None:
+        raise Http404
+    if not user.has_perm("evaluation.upload_video", app):
+        raise PermissionDenied
+    video = services.video_attach_upload(
+        actor=user, application=app, upload_id=payload.upload_id[:64]
+    )
+    return VideoOut(name=video.original_name, size=video.size, sha256=video.sha256)

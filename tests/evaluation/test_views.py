@@ -1,0 +1,308 @@
+"""The evaluation pages, persona by persona: staff run the flow, experts see only what is
+assigned to them (never the unit's scores), guiding units only candidates, applicants
+never the experts' names or scores. Outsiders 404, read-only roles 403."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from tests.evaluation.conftest import expert_sheets_of, make_org_app, mp4_bytes
+from tests.recommendation.factories import points_for
+from xinban.applications.models import Application, ApplicationState
+from xinban.core.models import AuditEntry
+from xinban.evaluation.models import Decision, GuidingReview, PresentationVideo
+from xinban.scoring.models import ScoreSheet, SheetStatus, Stage
+
+pytestmark = pytest.mark.django_db
+
+
+def client_for(user: Any) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_staff_pages_are_staff_only(
+    staff: Any, applicant_a: Any, unit_x_admin: Any, recommended_a: Application
+) -> None:
+    urls = [
+        reverse("evaluation:staff_home"),
+        reverse("evaluation:formal_list"),
+        reverse("evaluation:formal_review", args=[recommended_a.pk]),
+        reverse("evaluation:panel"),
+        reverse("evaluation:rounds"),
+        reverse("evaluation:assignments"),
+        reverse("evaluation:application", args=[recommended_a.pk]),
+        reverse("evaluation:ranking"),
+        reverse("evaluation:candidates"),
+    ]
+    for url in urls:
+        assert client_for(staff).get(url).status_code == 200, url
+        assert client_for(applicant_a).get(url).status_code == 403, url
+        assert client_for(unit_x_admin).get(url).status_code == 403, url
+        assert Client().get(url).status_code == 302, url
+
+
+def test_formal_review_fail_needs_a_reason_and_changes_nothing_without_one(
+    staff: Any, recommended_a: Application
+) -> None:
+    url = reverse("evaluation:formal_review", args=[recommended_a.pk])
+    response = client_for(staff).post(url, {"outcome": "failed", "reason": ""})
+    assert response.status_code == 200
+    assert "不通过或退回时请填写原因" in response.content.decode()
+    recommended_a.refresh_from_db()
+    assert recommended_a.state == ApplicationState.RECOMMENDED
+    response = client_for(staff).post(url, {"outcome": "failed", "reason": "缺少盖章页"})
+    assert response.status_code == 302
+    recommended_a.refresh_from_db()
+    assert recommended_a.state == ApplicationState.FORMAL_FAILED
+
+
+def test_bulk_pass_passes_only_complete_applications(
+    staff: Any, campaign: Any, unit_x: Any, recommended_a: Application
+) -> None:
+    incomplete = make_org_app(campaign, unit_x, "上海缺章有限公司", stamped_form="")
+    client = client_for(staff)
+    page = client.get(reverse("evaluation:formal_list")).content.decode()
+    assert recommended_a.team_name in page and incomplete.team_name in page
+    response = client.post(
+        reverse("evaluation:formal_bulk"),
+        {"applications": [recommended_a.pk, incomplete.pk]},
+        follow=True,
+    )
+    assert "已批量通过 1 份；1 份需逐份审查" in response.content.decode()
+    recommended_a.refresh_from_db()
+    incomplete.refresh_from_db()
+    assert recommended_a.state == ApplicationState.FORMAL_PASSED
+    assert incomplete.state == ApplicationState.RECOMMENDED
+
+
+def test_rounds_auto_assignment_and_expert_scoring(
+    staff: Any, passed_a: Application, experts: list[Any]
+) -> None:
+    client = client_for(staff)
+    response = client.post(reverse("evaluation:rounds"), {"deadline": "2099-01-01T12:00"})
+    assert response.status_code == 302
+    response = client.post(reverse("evaluation:assign_auto"), {"k": "3", "round": "1"})
+    assert response.status_code == 302
+    sheets = expert_sheets_of(passed_a)
+    assert len(sheets) == 3
+    page = client.get(response["Location"]).content.decode()
+    assert "每份申报均已分配足够的专家" in page
+
+    sheet = sheets[0]
+    expert = client_for(sheet.judge.user)
+    home = expert.get(reverse("evaluation:expert_home")).content.decode()
+    assert passed_a.team_name in home
+    url = reverse("evaluation:expert_sheet", args=[sheet.pk])
+    data = {f"points_{pk}": str(v) for pk, v in points_for(sheet, Decimal("0.8")).items()}
+    data.update(conformity="符合", features="有特色", shortcomings="无", submit="1")
+    assert expert.post(url, data).status_code == 302
+    sheet.refresh_from_db()
+    assert sheet.status == SheetStatus.SUBMITTED and sheet.total is not None
+
+    # Another expert's sheet, and the unit-stage judge page, are not theirs: 404.
+    other = expert_sheets_of(passed_a)[1]
+    assert expert.get(reverse("evaluation:expert_sheet", args=[other.pk])).status_code == 404
+    assert expert.get(reverse("recommendation:judge_sheet", args=[sheet.pk])).status_code == 404
+
+
+def test_auto_assignment_reports_uncovered_applications(
+    staff: Any, passed_a: Application, round_1: Any, org_a: Any, campaign: Any
+) -> None:
+    from tests.evaluation.conftest import make_expert
+    from xinban.scoring.models import JudgeEmployment
+
+    # The only expert once worked for A's organisation: A cannot be covered, and the
+    # page says so rather than breaking the rule.
+    expert = make_expert(campaign, "only@example.com", "唯一专家")
+    JudgeEmployment.objects.create(
+        judge=expert, organisation=org_a, organisation_name=org_a.name, start_year=2010
+    )
+    response = client_for(staff).post(
+        reverse("evaluation:assign_auto"), {"k": "3", "round": "1"}, follow=True
+    )
+    html = response.content.decode()
+    assert "未能分配足够的专家" in html and passed_a.number in html
+    assert not ScoreSheet.objects.filter(stage=Stage.EXPERT).exists()
+
+
+def test_expert_never_sees_the_units_scores(
+    reviewing_a: Application, unit_x: Any, unit_x_admin: Any
+) -> None:
+    from tests.recommendation.conftest import make_judge
+    from xinban.recommendation import services as unit_services
+    from xinban.scoring.services import sheet_save
+
+    unit_judge = make_judge("unitjudge@example.com", "单位评委丙", unit_x)
+    unit_sheet = ScoreSheet.objects.create(
+        application=reviewing_a, judge=unit_judge, stage=Stage.UNIT
+    )
+    del unit_services, sheet_save
+    sheet = expert_sheets_of(reviewing_a)[0]
+    html = client_for(sheet.judge.user).get(
+        reverse("evaluation:expert_sheet", args=[sheet.pk])
+    ).content.decode()
+    assert "单位评委丙" not in html and "推荐单位评委评分" not in html
+    assert unit_sheet.pk  # the unit sheet exists: the page chose not to show it
+
+
+def test_manual_assignment_explains_exclusions(
+    staff: Any, passed_a: Application, experts: list[Any], round_1: Any, org_a: Any
+) -> None:
+    from xinban.scoring.models import JudgeEmployment
+
+    JudgeEmployment.objects.create(
+        judge=experts[0], organisation=org_a, organisation_name=org_a.name, start_year=2015
+    )
+    client = client_for(staff)
+    html = client.get(reverse("evaluation:application", args=[passed_a.pk])).content.decode()
+    assert "专家曾在申报单位工作" in html
+    response = client.post(
+        reverse("evaluation:assign_manual", args=[passed_a.pk]),
+        {"judge": experts[0].pk, "round": "1"},
+        follow=True,
+    )
+    assert not ScoreSheet.objects.filter(judge=experts[0], stage=Stage.EXPERT).exists()
+    assert "专家曾在申报单位工作" in response.content.decode()
+    client.post(
+        reverse("evaluation:assign_manual", args=[passed_a.pk]),
+        {"judge": experts[1].pk, "round": "1"},
+    )
+    assert ScoreSheet.objects.filter(judge=experts[1], stage=Stage.EXPERT).count() == 1
+
+
+def test_decision_revision_needs_a_reason(staff: Any, scored_a: Application) -> None:
+    client = client_for(staff)
+    url = reverse("evaluation:decide", args=[scored_a.pk])
+    client.post(url, {"level": "selected", "consensus_notes": "合议：入选"})
+    assert Decision.objects.get(application=scored_a).level == "selected"
+    response = client.post(url, {"level": "not_selected", "reason": ""}, follow=True)
+    assert Decision.objects.get(application=scored_a).level == "selected"
+    assert "原因" in response.content.decode()
+    client.post(url, {"level": "not_selected", "reason": "复核后调整"})
+    assert Decision.objects.get(application=scored_a).level == "not_selected"
+    assert AuditEntry.objects.filter(action__startswith="evaluation.decision").count() >= 2
+
+
+def _upload(client: Client, application: Application, data: bytes) -> str:
+    start = client.post(
+        "/uploads/",
+        data=json.dumps(
+            {
+                "purpose": "presentation_video",
+                "target": f"application:{application.pk}",
+                "filename": "发表视频.mp4",
+                "size": len(data),
+            }
+        ),
+        content_type="application/json",
+    )
+    assert start.status_code == 201, start.content
+    url = start["Location"]
+    done = client.patch(
+        url,
+        data=data,
+        content_type="application/offset+octet-stream",
+        headers={"Upload-Offset": "0"},
+    )
+    assert done.status_code == 200, done.content
+    return str(start.json()["id"])
+
+
+def test_candidate_uploads_video_guide_approves_staff_confirm(
+    settings: Any,
+    staff: Any,
+    guide: Any,
+    applicant_a: Any,
+    applicant_b: Any,
+    candidate_a: Application,
+) -> None:
+    settings.XINBAN_UPLOAD_CHUNK_BYTES = 1024 * 1024
+    owner = client_for(applicant_a)
+    page = owner.get(reverse("evaluation:video_upload", args=[candidate_a.pk]))
+    assert page.status_code == 200 and "data-chunked-upload" in page.content.decode()
+    # Someone else cannot even start an upload for it.
+    other = client_for(applicant_b)
+    refused = other.post(
+        "/uploads/",
+        data=json.dumps(
+            {
+                "purpose": "presentation_video",
+                "target": f"application:{candidate_a.pk}",
+                "filename": "x.mp4",
+                "size": 100,
+            }
+        ),
+        content_type="application/json",
+    )
+    assert refused.status_code == 404
+    assert other.get(reverse("evaluation:video_upload", args=[candidate_a.pk])).status_code == 404
+
+    upload_id = _upload(owner, candidate_a, mp4_bytes(200 * 1024))
+    response = owner.post(
+        reverse("evaluation:video_upload", args=[candidate_a.pk]), {"upload_id": upload_id}
+    )
+    assert response.status_code == 302
+    video = PresentationVideo.objects.get(application=candidate_a)
+    assert video.size == 200 * 1024
+
+    guiding = client_for(guide)
+    assert candidate_a.team_name in guiding.get(reverse("evaluation:guiding_home")).content.decode()
+    detail = guiding.get(reverse("evaluation:guiding_candidate", args=[candidate_a.pk]))
+    assert detail.status_code == 200
+    download = guiding.get(reverse("evaluation:video", args=[candidate_a.pk]))
+    assert download.status_code == 200 and download["Content-Disposition"].startswith("attachment")
+    assert b"".join(download.streaming_content)[:32] == mp4_bytes(200 * 1024)[:32]
+    guiding.post(
+        reverse("evaluation:guiding_candidate", args=[candidate_a.pk]),
+        {"verdict": "approve", "comment": "同意"},
+    )
+    assert GuidingReview.objects.get(application=candidate_a).verdict == "approve"
+
+    staff_client = client_for(staff)
+    staff_client.post(reverse("evaluation:confirm", args=[candidate_a.pk]))
+    candidate_a.refresh_from_db()
+    assert candidate_a.state == ApplicationState.TYPICAL
+    staff_client.post(
+        reverse("evaluation:national", args=[candidate_a.pk]),
+        {"value": "1", "reason": "事迹突出"},
+    )
+    assert Decision.objects.get(application=candidate_a).national is True
+
+
+def test_guiding_unit_sees_only_candidates(
+    guide: Any, scored_a: Application, applicant_a: Any
+) -> None:
+    client = client_for(guide)
+    assert scored_a.team_name not in client.get(reverse("evaluation:guiding_home")).content.decode()
+    assert (
+        client.get(reverse("evaluation:guiding_candidate", args=[scored_a.pk])).status_code == 404
+    )
+    # Non-guiding users: the guiding pages do not exist for them.
+    assert client_for(applicant_a).get(reverse("evaluation:guiding_home")).status_code == 404
+
+
+def test_applicant_sees_outcome_never_experts_names_or_scores(
+    applicant_a: Any, selected_a: Application
+) -> None:
+    html = client_for(applicant_a).get(reverse("evaluation:outcomes")).content.decode()
+    assert selected_a.team_name in html and "建设经验" in html
+    for sheet in expert_sheets_of(selected_a):
+        assert sheet.judge.name not in html
+        assert str(sheet.total) not in html
+
+
+def test_video_download_is_permission_checked(
+    candidate_with_video: Application, applicant_b: Any, unit_y_admin: Any, applicant_a: Any
+) -> None:
+    url = reverse("evaluation:video", args=[candidate_with_video.pk])
+    assert client_for(applicant_a).get(url).status_code == 200
+    assert client_for(applicant_b).get(url).status_code == 404
+    assert client_for(unit_y_admin).get(url).status_code == 404
