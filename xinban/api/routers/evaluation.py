@@ -107,7 +107,7 @@ class SheetBrief(Schema):
     total: Decimal | None = Field(title="总分")
 
 
-class RankingRowOut(Schema):
+class ExpertRankingRowOut(Schema):
     application: ApplicationBrief
     domain: str = Field(title="领域")
     score: Decimal | None = Field(title="得分")
@@ -391,16 +391,16 @@ class RankingQuery(Schema):
 
 @router.get(
     "/evaluation/ranking",
-    response={200: list[RankingRowOut], **error_responses(403)},
+    response={200: list[ExpertRankingRowOut], **error_responses(403)},
     summary="分领域排序（截尾平均、可选评委标准化、分歧标记）",
 )
-def ranking(request: HttpRequest, query: Query[RankingQuery]) -> list[RankingRowOut]:
+def ranking(request: HttpRequest, query: Query[RankingQuery]) -> list[ExpertRankingRowOut]:
     _staff(request)
     domains = selectors.expert_ranking(
         campaign=require_campaign(), round=query.round, normalise=query.normalise
     )
     return [
-        RankingRowOut(
+        ExpertRankingRowOut(
             application=_brief(row.application),
             domain=row.domain,
             score=row.score,
