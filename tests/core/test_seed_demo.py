@@ -526,7 +526,9 @@ class TestRecommendingUnits:
             for rec in recs:
                 totals = [
                     s.total
-                    for s in rec.application.score_sheets.filter(status=SheetStatus.SUBMITTED)
+                    for s in rec.application.score_sheets.filter(
+                        status=SheetStatus.SUBMITTED, stage=Stage.UNIT
+                    )
                 ]
                 assert totals, rec
                 # Ranks compare scores as displayed (two decimals).

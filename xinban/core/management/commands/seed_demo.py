@@ -1198,7 +1198,7 @@ LOGINS: tuple[Login, ...] = (
     Login("unit-x@demo.saq", "张立明", "推荐单位 X 管理员：浦东新区（评审进行中，推荐表填写中）"),
     Login("unit-y@demo.saq", "刘芳", "推荐单位 Y 管理员：黄浦区"),
     Login("judge@demo.saq", "赵建国", "评委（浦东新区评委，评审任务：已提交、评分中、待评分）"),
-    Login("expert@demo.saq", "孙文博", "质协专家评委（专家库待建）"),
+    Login("expert@demo.saq", "孙文博", "质协专家评委（专家评审）"),
     Login("guide@demo.saq", "周敏", "指导单位：" + taxonomy.GUIDING_UNITS[0]),
 )
 
