@@ -146,9 +146,11 @@ def test_expert_never_sees_the_units_scores(
     )
     del unit_services, sheet_save
     sheet = expert_sheets_of(reviewing_a)[0]
-    html = client_for(sheet.judge.user).get(
-        reverse("evaluation:expert_sheet", args=[sheet.pk])
-    ).content.decode()
+    html = (
+        client_for(sheet.judge.user)
+        .get(reverse("evaluation:expert_sheet", args=[sheet.pk]))
+        .content.decode()
+    )
     assert "单位评委丙" not in html and "推荐单位评委评分" not in html
     assert unit_sheet.pk  # the unit sheet exists: the page chose not to show it
 
