@@ -28,9 +28,11 @@ def _media_in_tmp(settings: Any, tmp_path: Any) -> None:
     # the second factor back on and checks it.
     settings.REQUIRE_TWO_FACTOR = False
     # Rolled-back tests reuse ids, so in-process ranking fingerprints could repeat.
+    from xinban.evaluation import selectors as evaluation_selectors
     from xinban.recommendation import selectors as recommendation_selectors
 
     recommendation_selectors._RANKINGS.clear()
+    evaluation_selectors._EXPERT_RANKINGS.clear()
 
 
 @pytest.fixture

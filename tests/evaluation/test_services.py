@@ -1096,7 +1096,24 @@ class TestRanking:
         with CaptureQueriesContext(connection) as large:
             rows = selectors.expert_ranking(campaign=campaign)
         assert sum(len(d.rows) for d in rows) == 7
-        assert len(large) == len(small) <= 6
+        # Default switch, fingerprint, applications, sheets, registrations (two), domain
+        # order, the rows' applications: the same whatever the number of applications.
+        assert len(large) == len(small) <= 8
+
+    def test_cached_ranking_follows_every_change(
+        self, campaign: Any, unit_x: Any, staff: Any, round_1: Any
+    ) -> None:
+        self._scored(campaign, unit_x, staff, round_1)
+        first = selectors.expert_rank_entries(campaign=campaign, normalise=False)
+        with CaptureQueriesContext(connection) as cached:
+            again = selectors.expert_rank_entries(campaign=campaign, normalise=False)
+        assert again == first and len(cached) == 1  # the fingerprint only
+        app = make_org_app(campaign, unit_x, "上海新增有限公司", state="formal_passed")
+        services.expert_assign_auto(actor=staff, campaign=campaign, round=round_1, k=3)
+        for sheet in expert_sheets_of(app):
+            expert_score(sheet)
+        after = selectors.expert_rank_entries(campaign=campaign, normalise=False)
+        assert app.pk in {e.application_id for e in after} and len(after) == len(first) + 1
 
     def test_latest_round_counts(
         self, scored_a: Application, staff: Any, round_1: EvaluationRound

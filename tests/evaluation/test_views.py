@@ -308,3 +308,15 @@ def test_video_download_is_permission_checked(
     assert client_for(applicant_a).get(url).status_code == 200
     assert client_for(applicant_b).get(url).status_code == 404
     assert client_for(unit_y_admin).get(url).status_code == 404
+
+
+def test_ranking_page_shows_one_domain_a_page_at_a_time(
+    staff: Any, scored_a: Application, campaign: Any, unit_x: Any
+) -> None:
+    client = client_for(staff)
+    html = client.get(reverse("evaluation:ranking")).content.decode()
+    assert "制造" in html and scored_a.team_name in html and 'aria-current="page"' in html
+    # An unknown domain falls back to the first one; the round filter keeps the page.
+    other = client.get(reverse("evaluation:ranking"), {"domain": "不存在", "round": "1"})
+    assert other.status_code == 200 and scored_a.team_name in other.content.decode()
+    assert client.get(reverse("evaluation:ranking"), {"round": "9" * 30}).status_code == 200

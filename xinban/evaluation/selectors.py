@@ -10,7 +10,7 @@ never expert names or scores."""
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -431,74 +431,207 @@ def expert_normalise_default(campaign: Campaign) -> bool:
     return bool(value)
 
 
-def expert_ranking(
-    *,
-    campaign: Campaign,
-    round: EvaluationRound | int | None = None,
-    normalise: bool | None = None,
-) -> list[DomainRanking]:
-    """The experts' scores aggregated and ranked within each of the five domains
-    (DESIGN §5.3) through the one engine, ``xinban.scoring.aggregation.evaluate``: trimmed
-    mean from five experts, the per-judge normalisation when ``normalise`` (default: the
-    expert rubric's switch), disagreement flags. Only submitted sheets count; with
-    ``round`` only that round's, otherwise each expert's latest sheet per application.
+@dataclass(frozen=True)
+class ExpertRankEntry:
+    """One application's place in its domain (no model instances: cheap to keep)."""
 
-    Domains follow the taxonomy's order; six queries whatever the number of applications.
-    Staff only: the rows carry scores."""
-    number = round.number if isinstance(round, EvaluationRound) else round
-    applications = {
-        a.pk: a
-        for a in Application.objects.filter(campaign=campaign, state__in=REVIEWED_STATES)
-        .select_related("organisation", "recommending_unit", "team_type", "evaluation_decision")
-        .defer(*MATERIAL_FIELDS.values())
-    }
+    application_id: int
+    domain: str
+    score: Decimal | None
+    raw_mean: Decimal | None
+    judges: int
+    flagged: bool
+    rank: int | None
+
+
+# Rankings computed in this process, keyed by a fingerprint of what they depend on (as
+# the units' rankings in xinban.recommendation.selectors): a stale entry is never hit.
+_EXPERT_RANKINGS: OrderedDict[str, list[ExpertRankEntry]] = OrderedDict()
+_EXPERT_RANKINGS_KEPT = 16
+
+
+def _ranking_fingerprint(campaign: Campaign, number: int | None, normalise: bool) -> str:
+    """Every state change is an audited service call, so the newest audit entry moves
+    whenever a sheet, an application or a decision changes; the counts guard against
+    rows written without a service (imports, seeding). One query."""
+    from django.db.models import OuterRef, Subquery
+
+    from xinban.core.models import AuditEntry
+
+    reviewed = (
+        Application.objects.filter(campaign=OuterRef("pk"), state__in=REVIEWED_STATES)
+        .order_by()
+        .values("campaign")
+        .annotate(n=Count("pk"))
+        .values("n")[:1]
+    )
+    sheets = (
+        ScoreSheet.objects.filter(
+            application__campaign=OuterRef("pk"),
+            stage=Stage.EXPERT,
+            status=SheetStatus.SUBMITTED,
+        )
+        .order_by()
+        .values("stage")
+        .annotate(n=Count("pk"))
+        .values("n")[:1]
+    )
+    latest, apps, submitted = (
+        Campaign.objects.filter(pk=campaign.pk)
+        .annotate(
+            latest=Subquery(AuditEntry.objects.order_by("-id").values("id")[:1]),
+            apps=Subquery(reviewed),
+            submitted=Subquery(sheets),
+        )
+        .values_list("latest", "apps", "submitted")
+        .get()
+    )
+    return f"{campaign.pk}:{number}:{int(normalise)}:{latest}:{apps}:{submitted}"
+
+
+def expert_rank_entries(
+    *, campaign: Campaign, round: int | None = None, normalise: bool
+) -> list[ExpertRankEntry]:
+    """The experts' scores aggregated and ranked within each domain (DESIGN §5.3) through
+    the one engine, ``xinban.scoring.aggregation.evaluate``: trimmed mean from five
+    experts, the per-judge normalisation when ``normalise``, disagreement flags. Only
+    submitted sheets count; with ``round`` only that round's, otherwise each expert's
+    latest sheet per application. Cached under a fingerprint (see above)."""
+    key = _ranking_fingerprint(campaign, round, normalise)
+    cached = _EXPERT_RANKINGS.get(key)
+    if cached is not None:
+        _EXPERT_RANKINGS.move_to_end(key)
+        return cached
+    applications = list(
+        Application.objects.filter(campaign=campaign, state__in=REVIEWED_STATES).only(
+            "pk", "number", "organisation_snapshot", "organisation_id", "campaign_id"
+        )
+    )
     sheets_qs = ScoreSheet.objects.filter(
         stage=Stage.EXPERT,
         status=SheetStatus.SUBMITTED,
         application__campaign=campaign,
         application__state__in=REVIEWED_STATES,
     )
-    if number is not None:
-        sheets_qs = sheets_qs.filter(round=number)
+    if round is not None:
+        sheets_qs = sheets_qs.filter(round=round)
     latest: dict[tuple[int, int], tuple[int, Decimal]] = {}
     for app_id, judge_id, round_no, total in sheets_qs.values_list(
         "application_id", "judge_id", "round", "total"
     ):
-        key = (judge_id, app_id)
-        if total is not None and (key not in latest or latest[key][0] < round_no):
-            latest[key] = (round_no, total)
+        pair = (judge_id, app_id)
+        if total is not None and (pair not in latest or latest[pair][0] < round_no):
+            latest[pair] = (round_no, total)
     sheets = [
         aggregation.JudgeScore(judge_id=j, application_id=a, total=t)
         for (j, a), (_r, t) in sorted(latest.items())
     ]
-    domains = application_domains(list(applications.values()))
-    if normalise is None:
-        normalise = expert_normalise_default(campaign)
+    domains = application_domains(applications)
     results = aggregation.evaluate(
         sheets,
-        groups={pk: domains[pk][0] for pk in applications},
+        groups={a.pk: domains[a.pk][0] for a in applications},
         normalise_judges=normalise,
-        tiebreaks={pk: (a.number,) for pk, a in applications.items()},
+        tiebreaks={a.pk: (a.number,) for a in applications},
     )
     order = {name: position for name, position in Domain.objects.values_list("name", "position")}
-    grouped: dict[str, list[ExpertRankingRow]] = defaultdict(list)
-    for r in results:
-        application = applications[r.application_id]
-        grouped[r.group].append(
-            ExpertRankingRow(
-                application=application,
+    entries = sorted(
+        (
+            ExpertRankEntry(
+                application_id=r.application_id,
                 domain=r.group,
                 score=aggregation.round_display(r.score),
                 raw_mean=aggregation.round_display(r.raw_mean),
                 judges=r.judges,
                 flagged=r.flagged,
                 rank=r.rank,
+            )
+            for r in results
+        ),
+        # Domains in the taxonomy's order; within one, the engine's rank order.
+        key=lambda e: (order.get(e.domain, 10_000), e.domain),
+    )
+    _EXPERT_RANKINGS[key] = entries
+    while len(_EXPERT_RANKINGS) > _EXPERT_RANKINGS_KEPT:
+        _EXPERT_RANKINGS.popitem(last=False)
+    return entries
+
+
+def expert_ranking(
+    *,
+    campaign: Campaign,
+    round: EvaluationRound | int | None = None,
+    normalise: bool | None = None,
+) -> list[DomainRanking]:
+    """:func:`expert_rank_entries` grouped by domain with the applications and their
+    decisions loaded (normalisation default: the expert rubric's switch). Staff only:
+    the rows carry scores."""
+    number = round.number if isinstance(round, EvaluationRound) else round
+    if normalise is None:
+        normalise = expert_normalise_default(campaign)
+    entries = expert_rank_entries(campaign=campaign, round=number, normalise=normalise)
+    applications = (
+        Application.objects.select_related(
+            "organisation", "recommending_unit", "team_type", "evaluation_decision"
+        )
+        .defer(*MATERIAL_FIELDS.values())
+        .in_bulk([e.application_id for e in entries])
+    )
+    grouped: dict[str, list[ExpertRankingRow]] = defaultdict(list)
+    for e in entries:
+        application = applications[e.application_id]
+        grouped[e.domain].append(
+            ExpertRankingRow(
+                application=application,
+                domain=e.domain,
+                score=e.score,
+                raw_mean=e.raw_mean,
+                judges=e.judges,
+                flagged=e.flagged,
+                rank=e.rank,
                 decision=getattr(application, "evaluation_decision", None),
             )
         )
+    return [DomainRanking(domain=name, rows=rows) for name, rows in grouped.items()]
+
+
+@dataclass(frozen=True)
+class RankingLine:
+    """What the ranking page shows of one entry (one values() row)."""
+
+    pk: int
+    number: str
+    team_name: str
+    organisation_name: str
+    decision: str | None
+    national: bool
+    entry: ExpertRankEntry
+
+
+def ranking_lines(entries: Sequence[ExpertRankEntry]) -> list[RankingLine]:
+    """The ranking page's rows for a page of entries, in one query."""
+    values = {
+        row["pk"]: row
+        for row in Application.objects.filter(pk__in=[e.application_id for e in entries]).values(
+            "pk",
+            "number",
+            "team_name",
+            "organisation__name",
+            "evaluation_decision__level",
+            "evaluation_decision__national",
+        )
+    }
     return [
-        DomainRanking(domain=name, rows=grouped[name])
-        for name in sorted(grouped, key=lambda n: (order.get(n, 10_000), n))
+        RankingLine(
+            pk=e.application_id,
+            number=values[e.application_id]["number"],
+            team_name=values[e.application_id]["team_name"],
+            organisation_name=values[e.application_id]["organisation__name"],
+            decision=values[e.application_id]["evaluation_decision__level"],
+            national=bool(values[e.application_id]["evaluation_decision__national"]),
+            entry=e,
+        )
+        for e in entries
+        if e.application_id in values
     ]
 
 

@@ -11,6 +11,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -43,6 +44,7 @@ from xinban.evaluation.forms import (
     VideoForm,
 )
 from xinban.evaluation.models import (
+    DecisionLevel,
     EvaluationRound,
     ExpertPanelMember,
     PresentationVideo,
@@ -560,23 +562,37 @@ def unassign(request: AuthenticatedHttpRequest, sheet_pk: int) -> HttpResponse:
 
 @login_required
 def ranking(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """One domain at a time (tabs), 50 rows a page: the ranking itself is computed once
+    and cached (see selectors.expert_rank_entries)."""
     _staff(request)
     campaign = _campaign()
     default = selectors.expert_normalise_default(campaign)
     normalise = request.GET.get("normalise", "1" if default else "0") == "1"
     current = request.GET.get("round", "")
-    number = int(current) if current.isdigit() else None
+    number = int(current) if current.isdigit() and len(current) < 6 else None
+    entries = selectors.expert_rank_entries(campaign=campaign, round=number, normalise=normalise)
+    counts: dict[str, int] = {}
+    for entry in entries:
+        counts[entry.domain] = counts.get(entry.domain, 0) + 1
+    domain = request.GET.get("domain", "")
+    if domain not in counts:
+        domain = next(iter(counts), "")
+    page = Paginator([e for e in entries if e.domain == domain], 50).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "evaluation/ranking.html",
         {
             "campaign": campaign,
-            "domains": selectors.expert_ranking(
-                campaign=campaign, round=number, normalise=normalise
-            ),
+            "domains": list(counts.items()),
+            "domain": domain,
+            "page": page,
+            "rows": selectors.ranking_lines(list(page.object_list)),
             "normalise": normalise,
             "round": number,
             "rounds": selectors.rounds_of(campaign),
+            "levels": dict(DecisionLevel.choices),
         },
     )
 
