@@ -44,7 +44,6 @@ from xinban.evaluation.forms import (
     VideoForm,
 )
 from xinban.evaluation.models import (
-    DecisionLevel,
     EvaluationRound,
     ExpertPanelMember,
     PresentationVideo,
@@ -592,7 +591,6 @@ def ranking(request: AuthenticatedHttpRequest) -> HttpResponse:
             "normalise": normalise,
             "round": number,
             "rounds": selectors.rounds_of(campaign),
-            "levels": dict(DecisionLevel.choices),
         },
     )
 
