@@ -216,3 +216,10 @@ LOGGING = {
 }
 
 XINBAN_LABEL = _("上海市质量信得过班组建设活动平台")
+
+# Background tasks (xinban.tasks): a worker holds a task under a lease it renews with every
+# progress step; a task whose lease ran out is claimed again by another worker. Failed
+# attempts are retried after XINBAN_TASK_RETRY_SECONDS × 2^(attempt-1).
+XINBAN_TASK_LEASE_SECONDS = env_int("XINBAN_TASK_LEASE_SECONDS", 120)
+XINBAN_TASK_RETRY_SECONDS = env_int("XINBAN_TASK_RETRY_SECONDS", 10)
+XINBAN_TASK_MODULES = env_str("XINBAN_TASK_MODULES", "")
