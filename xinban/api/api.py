@@ -26,6 +26,7 @@ from xinban.api.routers import (
     organisation,
     publication,
     reports,
+    tasks,
     unit,
 )
 
@@ -63,3 +64,4 @@ api.add_router("", reports.router)
 api.add_router("", imports.router)
 api.add_router("", dashboards.router)
 api.add_router("", exports.router)
+api.add_router("", tasks.router)

@@ -11,4 +11,6 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_roles": None}
-    return {"nav_roles": roles.roles_of(user)}
+    from xinban.notifications.selectors import unread_count
+
+    return {"nav_roles": roles.roles_of(user), "nav_unread": unread_count(user)}
