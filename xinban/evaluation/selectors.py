@@ -781,9 +781,9 @@ def applicant_outcomes(*, user: User, campaign: Campaign | None = None) -> list[
         qs = qs.filter(campaign=campaign)
     rows = []
     qs = (
-        qs.select_related("formal_review", "evaluation_decision", "presentation_video")
+        qs.select_related("campaign", "formal_review", "evaluation_decision", "presentation_video")
         .defer(*MATERIAL_FIELDS.values(), "organisation_snapshot")
-        .order_by("number")
+        .order_by("-campaign__year", "number")
     )
     for a in qs:
         review = getattr(a, "formal_review", None)

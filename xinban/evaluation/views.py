@@ -871,5 +871,6 @@ def outcomes(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "evaluation/outcomes.html",
-        {"rows": selectors.applicant_outcomes(user=request.user, campaign=campaign_current())},
+        # Every year: past published ones carry the consent and the certificate.
+        {"rows": selectors.applicant_outcomes(user=request.user)},
     )

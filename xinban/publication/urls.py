@@ -1,4 +1,18 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import path
+
+from xinban.publication import views
 
 app_name = "publication"
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns = [
+    path("results/", views.results, name="results"),
+    path("cases/", views.cases, name="cases"),
+    path("cases/<id:pk>/", views.case_detail, name="case_detail"),
+    path("verify/", views.verify, name="verify"),
+    path("verify/<str:code>/", views.verify_code, name="verify_code"),
+    path("results/mine/<id:pk>/consent/", views.consent, name="consent"),
+    path("results/mine/<id:pk>/certificate.pdf", views.certificate_download, name="certificate"),
+    path("publication/", views.staff, name="staff"),
+    path("publication/preview.pdf", views.certificate_preview, name="preview"),
+    path("publication/<int:year>/publish/", views.publish, name="publish"),
+    path("publication/<int:year>/certificates/", views.certificates_batch, name="certificates"),
+]

@@ -7,3 +7,10 @@ class TasksConfig(AppConfig):
     label = "tasks"
     verbose_name = _("后台任务")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # Handlers register themselves when their app's ``tasks`` module is imported;
+        # the web processes need them too (enqueue checks the name).
+        from xinban.tasks.worker import load_handlers
+
+        load_handlers()

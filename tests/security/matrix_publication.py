@@ -1,0 +1,80 @@
+"""Permission-matrix entries of publication. The world adds a published past year with one
+selected experience of applicant A's organisation (with its case entry and certificate)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.security.matrix_kit import (
+    ANE,
+    POST_ONLY,
+    PUBLIC,
+    STAFF_ONLY,
+    Op,
+    Page,
+    Ref,
+    row,
+)
+
+A_OWN = row(404, applicant_a=200)
+STAFF_ACTION = row(403, staff=ANE)
+
+ENTRIES: dict[str, Page | Op] = {
+    "publication:results": Page(get=PUBLIC),
+    "publication:cases": Page(get=PUBLIC),
+    "publication:case_detail": Page(get=PUBLIC, kwargs={"pk": Ref("case")}),
+    "publication:verify": Page(get=PUBLIC),
+    "publication:verify_code": Page(get=PUBLIC, kwargs={"code": Ref("certificate_code")}),
+    "publication:verify_code (forged)": Page(
+        get=row(404, anonymous=404), kwargs={"code": "2026-FORGED0000"}
+    ),
+    "publication:consent": Page(
+        get=A_OWN,
+        post=row(404, applicant_a=200),  # an empty choice: the form again, nothing saved
+        kwargs={"pk": Ref("published_app")},
+    ),
+    "publication:certificate": Page(
+        get=row(404, applicant_a=200, staff=200), kwargs={"pk": Ref("published_app")}
+    ),
+    "publication:staff": Page(get=STAFF_ONLY),
+    "publication:preview": Page(get=STAFF_ONLY),
+    "publication:publish": Page(get=POST_ONLY, post=STAFF_ACTION, kwargs={"year": 2020}),
+    "publication:certificates": Page(get=POST_ONLY, post=STAFF_ACTION, kwargs={"year": 2020}),
+}
+
+
+def extend_world(fx: dict[str, Any], users: dict[str, Any], ids: dict[str, Any]) -> None:
+    from tests.recommendation.factories import make_application
+    from xinban.applications.models import ApplicationState
+    from xinban.campaigns.models import Campaign
+    from xinban.publication import services
+
+    past = Campaign.objects.create(year=2020, title="2020年质量信得过班组建设活动")
+    app = make_application(
+        organisation=fx["draft_a"].organisation,
+        unit=fx["unit_x"],
+        campaign=past,
+        state=ApplicationState.SELECTED,
+        team_name="往年质检一班",
+    )
+    services.results_publish(actor=fx["staff"], campaign=past)
+    certificate = services.certificate_for(app)
+    ids.update(
+        published_app=app.pk,
+        case=app.case_entry.pk,
+        certificate_code=certificate.code,
+    )
+
+
+def fingerprint() -> dict[str, Any]:
+    from xinban.campaigns.models import Campaign
+    from xinban.publication.models import CaseEntry, Certificate, PublicationConsent
+    from xinban.tasks.models import Task
+
+    return {
+        "published": sorted(Campaign.objects.values_list("year", "results_published")),
+        "cases": CaseEntry.objects.count(),
+        "certificates": Certificate.objects.count(),
+        "consents": sorted(PublicationConsent.objects.values_list("application_id", "scope")),
+        "certificate_tasks": Task.objects.filter(name="publication.certificates").count(),
+    }

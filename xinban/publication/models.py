@@ -1,0 +1,106 @@
+"""Publication (DESIGN §5.5): the association's notices, what each organisation agreed to
+publish, the case library's entries (one per published experience, denormalised for
+search), and certificates with their verification codes."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Notice(models.Model):
+    title = models.CharField(_("标题"), max_length=200)
+    body = models.TextField(_("内容"))
+    published_at = models.DateTimeField(_("发布时间"), default=timezone.now)
+    is_published = models.BooleanField(_("已发布"), default=True)
+
+    class Meta:
+        verbose_name = _("通知公告")
+        verbose_name_plural = _("通知公告")
+        ordering = ["-published_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ConsentScope(models.TextChoices):
+    NAMES = "names", _("仅公开单位、班组名称和评价结果")
+    SUMMARY = "summary", _("另公开班组概况和改进成果摘要")
+    FULL = "full", _("另公开六方面创建材料全文")
+
+
+class PublicationConsent(models.Model):
+    application = models.OneToOneField(
+        "applications.Application", on_delete=models.CASCADE, related_name="publication_consent"
+    )
+    scope = models.CharField(
+        _("同意公开的范围"), max_length=10, choices=ConsentScope.choices, default=ConsentScope.NAMES
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("公开授权")
+        verbose_name_plural = _("公开授权")
+
+    def __str__(self) -> str:
+        return f"{self.application_id}: {self.scope}"
+
+
+class Level(models.TextChoices):
+    SELECTED = "selected", _("建设经验")
+    TYPICAL = "typical", _("典型经验")
+    NATIONAL = "national", _("推荐全国质量信得过班组典型经验")
+
+
+class CaseEntry(models.Model):
+    """One published experience as the public sees it (names frozen at publication,
+    texts only as far as the organisation agreed). ``search_text`` is what the case
+    library searches (an FTS5 trigram index on SQLite, a pg_trgm index on PostgreSQL)."""
+
+    application = models.OneToOneField(
+        "applications.Application", on_delete=models.CASCADE, related_name="case_entry"
+    )
+    year = models.PositiveSmallIntegerField(_("年度"), db_index=True)
+    level = models.CharField(_("评价结果"), max_length=10, choices=Level.choices)
+    organisation_name = models.CharField(_("单位名称"), max_length=200)
+    team_name = models.CharField(_("班组名称"), max_length=100)
+    unit_name = models.CharField(_("推荐单位"), max_length=100)
+    domain = models.CharField(_("领域"), max_length=50, blank=True, db_index=True)
+    industries = models.CharField(_("行业"), max_length=300, blank=True)
+    summary = models.TextField(_("成果摘要"), blank=True)
+    materials = models.JSONField(_("公开的创建材料"), default=dict, blank=True)
+    search_text = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("案例")
+        verbose_name_plural = _("案例")
+        ordering = ["-year", "level", "organisation_name", "id"]
+        indexes = [models.Index(fields=["year", "level"])]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.organisation_name} {self.team_name}"
+
+
+class Certificate(models.Model):
+    application = models.OneToOneField(
+        "applications.Application", on_delete=models.CASCADE, related_name="certificate"
+    )
+    code = models.CharField(_("证书编号"), max_length=20, unique=True)
+    year = models.PositiveSmallIntegerField(_("年度"))
+    level = models.CharField(_("评价结果"), max_length=10, choices=Level.choices)
+    organisation_name = models.CharField(_("单位名称"), max_length=200)
+    team_name = models.CharField(_("班组名称"), max_length=100)
+    pdf = models.FileField(_("证书文件"), upload_to="certificates/%Y/", blank=True)
+    issued_at = models.DateTimeField(_("颁发时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("证书")
+        verbose_name_plural = _("证书")
+
+    def __str__(self) -> str:
+        return self.code

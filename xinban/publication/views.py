@@ -1,0 +1,234 @@
+"""The public side (no login): published results, the case library, certificate
+verification; the applicant's consent and certificate; the staff's publication page."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_POST
+
+from xinban.applications.models import Application
+from xinban.campaigns.models import Campaign
+from xinban.core import uploads
+from xinban.core.errors import ServiceError
+from xinban.core.http import AuthenticatedHttpRequest
+from xinban.core.roles import roles_of
+from xinban.publication import selectors, services
+from xinban.publication.certificates import certificate_pdf
+from xinban.publication.forms import ConsentForm, VerifyForm
+from xinban.publication.models import CaseEntry, ConsentScope, Level, PublicationConsent
+from xinban.tasks.models import Task
+
+
+def _filters(request: HttpRequest) -> selectors.CaseFilters:
+    year = request.GET.get("year", "")
+    return selectors.CaseFilters(
+        q=request.GET.get("q", "")[:100],
+        year=int(year) if year.isdigit() and len(year) == 4 else None,
+        domain=request.GET.get("domain", "")[:50],
+        industry=request.GET.get("industry", "")[:50],
+        level=request.GET.get("level", ""),
+        unit=request.GET.get("unit", "")[:100],
+    )
+
+
+def _listing(request: HttpRequest, template: str) -> HttpResponse:
+    filters = _filters(request)
+    page = Paginator(selectors.case_search(filters), 30).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        template,
+        {
+            "page": page,
+            "filters": filters,
+            "facets": selectors.case_facets(),
+            "levels": Level.choices,
+            "query": query.urlencode(),
+        },
+    )
+
+
+@cache_control(public=True, max_age=60)
+def results(request: HttpRequest) -> HttpResponse:
+    """Published results by year, domain, industry and recommending unit."""
+    return _listing(request, "publication/results.html")
+
+
+@cache_control(public=True, max_age=60)
+def cases(request: HttpRequest) -> HttpResponse:
+    """The case library (在线分享): every published year, searchable."""
+    return _listing(request, "publication/cases.html")
+
+
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = get_object_or_404(CaseEntry, pk=pk)
+    from xinban.applications.models import MaterialArea
+
+    labels = dict(MaterialArea.choices)
+    return render(
+        request,
+        "publication/case_detail.html",
+        {
+            "entry": entry,
+            "materials": [(labels.get(int(k), k), v) for k, v in sorted(entry.materials.items())],
+        },
+    )
+
+
+def verify(request: HttpRequest) -> HttpResponse:
+    form = VerifyForm(request.GET or None)
+    if form.is_valid():
+        return redirect("publication:verify_code", code=form.cleaned_data["code"].strip().upper())
+    return render(request, "publication/verify.html", {"form": form})
+
+
+def verify_code(request: HttpRequest, code: str) -> HttpResponse:
+    certificate = selectors.certificate_by_code(code)
+    return render(
+        request,
+        "publication/verify.html",
+        {
+            "form": VerifyForm(initial={"code": code}),
+            "code": code,
+            "certificate": certificate,
+            "checked": True,
+        },
+        status=200 if certificate else 404,
+    )
+
+
+def _own_application(request: AuthenticatedHttpRequest, pk: int) -> Application:
+    app = Application.objects.filter(pk=pk).select_related("campaign").first()
+    if app is None:
+        raise Http404
+    roles = roles_of(request.user)
+    if app.organisation_id not in roles.organisation_ids and not roles.is_staff:
+        raise Http404
+    return app
+
+
+@login_required
+def certificate_download(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
+    app = _own_application(request, pk)
+    if not CaseEntry.objects.filter(application=app).exists():
+        raise Http404
+    certificate = services.certificate_file(services.certificate_for(app))
+    return uploads.attachment_response(
+        certificate.pdf,
+        download_name=f"证书-{certificate.organisation_name}-{certificate.team_name}.pdf",
+        content_type="application/pdf",
+    )
+
+
+@login_required
+def consent(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    app = _own_application(request, pk)
+    if app.organisation_id not in roles_of(request.user).organisation_ids:
+        raise Http404
+    current = PublicationConsent.objects.filter(application=app).first()
+    form = ConsentForm(
+        request.POST or None, initial={"scope": current.scope if current else ConsentScope.NAMES}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.consent_set(
+                actor=request.user, application=app, scope=form.cleaned_data["scope"]
+            )
+        except ServiceError as exc:
+            form.add_error("scope", exc.message)
+        else:
+            messages.success(request, _("公开范围已保存。"))
+            return redirect("evaluation:outcomes")
+    return render(
+        request,
+        "publication/consent.html",
+        {
+            "application": app,
+            "form": form,
+            "has_certificate": CaseEntry.objects.filter(application=app).exists(),
+        },
+    )
+
+
+def _staff(request: AuthenticatedHttpRequest) -> None:
+    if not roles_of(request.user).is_staff:
+        raise PermissionDenied
+
+
+@login_required
+def staff(request: AuthenticatedHttpRequest) -> HttpResponse:
+    _staff(request)
+    campaigns = list(Campaign.objects.order_by("-year"))
+    tasks = {
+        t.kwargs.get("campaign_id"): t
+        for t in Task.objects.filter(name="publication.certificates").order_by("pk")
+    }
+    return render(
+        request,
+        "publication/staff.html",
+        {
+            "rows": [
+                {
+                    "campaign": c,
+                    "entries": CaseEntry.objects.filter(year=c.year).count(),
+                    "task": tasks.get(c.pk),
+                }
+                for c in campaigns
+            ]
+        },
+    )
+
+
+def _campaign(year: int) -> Campaign:
+    return get_object_or_404(Campaign, year=year)
+
+
+@login_required
+@require_POST
+def publish(request: AuthenticatedHttpRequest, year: int) -> HttpResponse:
+    _staff(request)
+    try:
+        count = services.results_publish(actor=request.user, campaign=_campaign(year))
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("已发布 %(count)s 项成果。") % {"count": count})
+    return redirect("publication:staff")
+
+
+@login_required
+@require_POST
+def certificates_batch(request: AuthenticatedHttpRequest, year: int) -> HttpResponse:
+    _staff(request)
+    try:
+        services.certificates_batch_start(actor=request.user, campaign=_campaign(year))
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("证书正在后台生成，完成后可下载压缩包。"))
+    return redirect("publication:staff")
+
+
+@login_required
+def certificate_preview(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """A sample certificate with the longest names, to check the layout before a batch."""
+    _staff(request)
+    content = certificate_pdf(
+        code="2026-SAMPLE0000",
+        year=2026,
+        level=Level.NATIONAL,
+        organisation_name="上海浦江智能装备股份有限公司（样例：企业名称全称）",
+        team_name="总装车间精益质量改进与数字化管控质检一班",
+    )
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = 'inline; filename="preview.pdf"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
