@@ -181,3 +181,17 @@ def test_staff_preview_and_pages_are_staff_only(staff: Any, applicant_a: Any) ->
     assert preview.status_code == 200 and preview.content.startswith(b"%PDF")
     assert client_for(applicant_a).get(reverse("publication:preview")).status_code == 403
     assert client_for(applicant_a).get(reverse("publication:staff")).status_code == 403
+
+
+def test_demo_has_a_searchable_library_and_a_certificate(db: Any) -> None:
+    from django.core.management import call_command
+
+    call_command("seed_demo", organisations=30, stdout=io.StringIO())
+    assert CaseEntry.objects.values("year").distinct().count() == 2
+    entry = CaseEntry.objects.exclude(summary="").first()
+    assert entry is not None
+    fragment = entry.team_name[1:3]
+    assert entry in selectors.case_search(selectors.CaseFilters(q=fragment))
+    assert Certificate.objects.filter(application__organisation__name__contains="浦江").exists()
+    home = Client().get(reverse("core:home")).content.decode()
+    assert "质量信得过班组" in home and "通知" in home
