@@ -33,6 +33,9 @@ def _media_in_tmp(settings: Any, tmp_path: Any) -> None:
 
     recommendation_selectors._RANKINGS.clear()
     evaluation_selectors._EXPERT_RANKINGS.clear()
+    from django.core.cache import cache
+
+    cache.clear()  # cached facets and throttles of an earlier test
 
 
 @pytest.fixture

@@ -80,7 +80,15 @@ class CaseEntry(models.Model):
         verbose_name = _("案例")
         verbose_name_plural = _("案例")
         ordering = ["-year", "level", "organisation_name", "id"]
-        indexes = [models.Index(fields=["year", "level"])]
+        indexes = [
+            models.Index(fields=["year", "level"]),
+            # The listing's order, so that a page of it needs no sort of every entry.
+            models.Index(
+                fields=["-year", "level", "organisation_name", "id"], name="publication_case_order"
+            ),
+            # A search's order (newest first).
+            models.Index(fields=["-year", "-id"], name="publication_case_recent"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.year} {self.organisation_name} {self.team_name}"

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import secrets
 
+from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -25,7 +26,7 @@ from xinban.publication.models import (
     ConsentScope,
     PublicationConsent,
 )
-from xinban.publication.selectors import RESULT_STATES, level_of
+from xinban.publication.selectors import FACETS_CACHE_KEY, RESULT_STATES, level_of
 from xinban.tasks.api import enqueue
 from xinban.tasks.models import Task
 
@@ -156,6 +157,7 @@ def case_entries_rebuild(*, campaign: Campaign, only: list[int] | None = None) -
         CaseEntry.objects.bulk_create(
             [e for e in entries if e.application_id not in existing], batch_size=500
         )
+        transaction.on_commit(lambda: cache.delete(FACETS_CACHE_KEY))
     return len(entries)
 
 

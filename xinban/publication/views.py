@@ -6,7 +6,8 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
+from django.core.paginator import Page
+from django.db import connection
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -38,9 +39,40 @@ def _filters(request: HttpRequest) -> selectors.CaseFilters:
     )
 
 
+PER_PAGE = 20  # a phone screen or two
+
+
+class _FtsPage(Page):  # type: ignore[type-arg]
+    """A page whose rows and capped count came straight from the search index."""
+
+
+def _plain_search(filters: selectors.CaseFilters) -> bool:
+    """Only a text long enough for the trigram index, and no other filter (SQLite)."""
+    return (
+        connection.vendor == "sqlite"
+        and len(" ".join(filters.q.split())) >= selectors.TRIGRAM
+        and not (filters.year or filters.domain or filters.industry or filters.level)
+        and not filters.unit
+    )
+
+
+def _page(request: HttpRequest, filters: selectors.CaseFilters) -> Page:  # type: ignore[type-arg]
+    number = request.GET.get("page", "1")
+    wanted = int(number) if number.isdigit() and len(number) < 6 else 1
+    if _plain_search(filters):
+        rows, count = selectors.fts_search_page(filters.q, wanted, PER_PAGE)
+        paginator = selectors.CappedPaginator(CaseEntry.objects.none(), PER_PAGE)
+        paginator.__dict__["count"] = count  # the capped count from the index
+        number_ok = min(max(1, wanted), paginator.num_pages)
+        if number_ok != wanted:
+            rows, _count = selectors.fts_search_page(filters.q, number_ok, PER_PAGE)
+        return _FtsPage(rows, number_ok, paginator)
+    return selectors.CappedPaginator(selectors.case_search(filters), PER_PAGE).get_page(number)
+
+
 def _listing(request: HttpRequest, template: str) -> HttpResponse:
     filters = _filters(request)
-    page = Paginator(selectors.case_search(filters), 30).get_page(request.GET.get("page"))
+    page = _page(request, filters)
     query = request.GET.copy()
     query.pop("page", None)
     return render(

@@ -873,6 +873,10 @@ class Command(BaseCommand):
                 self.stdout.write(_timing_line(page_name, size, result))
             self.stdout.flush()
         everything = [*STUDIES, *(s for m in area_modules("bench") for s in m.STUDIES)]
+        # XINBAN_BENCH_ONLY=name,name runs only those studies (while working on one).
+        only = {n.strip() for n in os.environ.get("XINBAN_BENCH_ONLY", "").split(",") if n.strip()}
+        if only:
+            everything = [s for s in everything if s.__name__ in only]
         studies = [self._study(study, data, ctx, study_options) for study in everything]
         missed = []
         figures = [f for function in FIGURES for f in function(results)]
