@@ -65,11 +65,17 @@ def case_filters(filters: Any, facets: dict[str, list[str]]) -> SafeString:
         ("level", _("评价结果"), Level.choices, filters.level, _("全部结果")),
         ("unit", _("推荐单位"), [(u, u) for u in facets["units"]], filters.unit, _("全部推荐单位")),
     ]
+    # Labels outside the f-strings, where makemessages finds them.
+    hint, search, industry, submit = (
+        escape(_("班组、单位或经验中的任意文字")),
+        escape(_("搜索")),
+        escape(_("行业")),
+        escape(_("查询")),
+    )
     parts = [
         '<form method="get" class="row g-2 mb-3 d-print-none" role="search">'
         '<div class="col-12 col-md-4"><input class="form-control" type="search" name="q" '
-        f'value="{escape(filters.q)}" placeholder="{escape(_("班组、单位或经验中的任意文字"))}" '
-        f'aria-label="{escape(_("搜索"))}"></div>'
+        f'value="{escape(filters.q)}" placeholder="{hint}" aria-label="{search}"></div>'
     ]
     for name, label, values, chosen, empty in selects:
         parts.append(
@@ -78,9 +84,8 @@ def case_filters(filters: Any, facets: dict[str, list[str]]) -> SafeString:
         )
     parts.append(
         '<div class="col-12 col-md-4"><input class="form-control" name="industry" '
-        f'value="{escape(filters.industry)}" placeholder="{escape(_("行业"))}" '
-        f'aria-label="{escape(_("行业"))}"></div>'
-        '<div class="col-12 col-md-2"><button class="btn btn-primary w-100" type="submit">'
-        f"{escape(_('查询'))}</button></div></form>"
+        f'value="{escape(filters.industry)}" placeholder="{industry}" aria-label="{industry}">'
+        '</div><div class="col-12 col-md-2"><button class="btn btn-primary w-100" type="submit">'
+        f"{submit}</button></div></form>"
     )
     return mark_safe("".join(parts))  # noqa: S308 - every value escaped above
