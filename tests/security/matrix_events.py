@@ -1,0 +1,99 @@
+"""Permission-matrix entries of events. The world adds the association's published
+briefing (applicant A signed up) and unit X's draft presentation session with A's team
+presenting."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.security.matrix_kit import (
+    ANE,
+    POST_ONLY,
+    PUBLIC,
+    Op,
+    Page,
+    Redirect,
+    Ref,
+    row,
+)
+
+BRIEFING = {"pk": Ref("briefing")}
+UNIT_EVENT = {"pk": Ref("unit_event")}
+TO_BRIEFING = Redirect("/events/{briefing}/", exact=True)
+# The briefing is the association's: staff organise it; everyone else may not (403).
+STAFF_ORGANISES = row(403, staff=200)
+STAFF_ACTS = row(403, staff=ANE)
+# Unit X's draft: only unit X (admin organises, member looks) and staff see it.
+UNIT_ORGANISES = row(404, unit_x_admin=200, unit_x_member=403, staff=200)
+UNIT_ACTS = row(404, unit_x_admin=ANE, unit_x_member=403, staff=ANE)
+
+ENTRIES: dict[str, Page | Op] = {
+    "events:list": Page(get=PUBLIC),
+    "events:create": Page(
+        get=row(403, staff=200, unit_x_admin=200, unit_y_admin=200),
+        post=row(403, staff=200, unit_x_admin=200, unit_y_admin=200),  # empty form again
+    ),
+    "events:detail": Page(get=PUBLIC, kwargs=BRIEFING),
+    "events:detail (unit X's draft)": Page(
+        get=row(404, anonymous=404, unit_x_admin=200, unit_x_member=200, staff=200),
+        kwargs=UNIT_EVENT,
+    ),
+    # Signing up: anyone logged in (an empty name is refused with a message).
+    "events:signup": Page(get=POST_ONLY, post=row(TO_BRIEFING), kwargs=BRIEFING),
+    "events:signup_cancel": Page(
+        get=POST_ONLY, post=row(404, applicant_a=ANE), kwargs=BRIEFING
+    ),
+    "events:manage": Page(get=STAFF_ORGANISES, post=STAFF_ORGANISES, kwargs=BRIEFING),
+    "events:manage (unit X's draft)": Page(
+        get=UNIT_ORGANISES, post=UNIT_ORGANISES, kwargs=UNIT_EVENT
+    ),
+    "events:publish": Page(get=POST_ONLY, post=UNIT_ACTS, kwargs=UNIT_EVENT),
+    "events:cancel": Page(get=POST_ONLY, post=STAFF_ACTS, kwargs=BRIEFING),
+    "events:attendees": Page(get=STAFF_ORGANISES, kwargs=BRIEFING),
+    "events:checkin_list": Page(get=STAFF_ORGANISES, kwargs=BRIEFING),
+    "events:checkin": Page(
+        get=POST_ONLY, post=STAFF_ACTS, kwargs={**BRIEFING, "signup_pk": Ref("signup_a")}
+    ),
+    "events:presenter_add": Page(get=POST_ONLY, post=UNIT_ACTS, kwargs=UNIT_EVENT),
+    "events:presenter_move": Page(
+        get=POST_ONLY,
+        post=UNIT_ACTS,
+        kwargs={**UNIT_EVENT, "presenter_pk": Ref("presenter"), "direction": "up"},
+    ),
+    "events:presenter_remove": Page(
+        get=POST_ONLY, post=UNIT_ACTS, kwargs={**UNIT_EVENT, "presenter_pk": Ref("presenter")}
+    ),
+}
+
+
+def extend_world(fx: dict[str, Any], users: dict[str, Any], ids: dict[str, Any]) -> None:
+    from tests.events.conftest import event_data
+    from xinban.events import services
+    from xinban.events.models import EventKind
+
+    staff, campaign = fx["staff"], fx["campaign"]
+    briefing = services.event_create(actor=staff, campaign=campaign, data=event_data())
+    services.event_publish(actor=staff, event=briefing)
+    signup = services.signup_create(actor=users["applicant_a"], event=briefing, name="甲")
+    unit_event = services.event_create(
+        actor=fx["unit_x_admin"],
+        campaign=campaign,
+        data=event_data(kind=EventKind.PRESENTATION, title="浦东发表会"),
+        unit=fx["unit_x"],
+    )
+    presenter = services.presenter_add(
+        actor=fx["unit_x_admin"], event=unit_event, application=fx["draft_a"]
+    )
+    ids.update(
+        briefing=briefing.pk, unit_event=unit_event.pk, signup_a=signup.pk, presenter=presenter.pk
+    )
+
+
+def fingerprint() -> dict[str, Any]:
+    from xinban.events.models import Event, Presenter, Signup
+
+    return {
+        "events": sorted(Event.objects.values_list("pk", "state", "capacity", "title")),
+        "signups": sorted(Signup.objects.values_list("pk", "status", "checked_in_at")),
+        "presenters": sorted(Presenter.objects.values_list("pk", "position")),
+    }
