@@ -40,9 +40,7 @@ ENTRIES: dict[str, Page | Op] = {
     ),
     # Signing up: anyone logged in (an empty name is refused with a message).
     "events:signup": Page(get=POST_ONLY, post=row(TO_BRIEFING), kwargs=BRIEFING),
-    "events:signup_cancel": Page(
-        get=POST_ONLY, post=row(404, applicant_a=ANE), kwargs=BRIEFING
-    ),
+    "events:signup_cancel": Page(get=POST_ONLY, post=row(404, applicant_a=ANE), kwargs=BRIEFING),
     "events:manage": Page(get=STAFF_ORGANISES, post=STAFF_ORGANISES, kwargs=BRIEFING),
     "events:manage (unit X's draft)": Page(
         get=UNIT_ORGANISES, post=UNIT_ORGANISES, kwargs=UNIT_EVENT
