@@ -14,6 +14,7 @@ from tests.security.matrix_kit import (
     Page,
     Redirect,
     Ref,
+    api_row,
     row,
 )
 
@@ -61,7 +62,13 @@ ENTRIES: dict[str, Page | Op] = {
     "events:presenter_remove": Page(
         get=POST_ONLY, post=UNIT_ACTS, kwargs={**UNIT_EVENT, "presenter_pk": Ref("presenter")}
     ),
+    # --- API
+    "GET /api/events": Op(row(200, anonymous=200)),
+    # Anyone signed in may sign up (A already has: 409).
+    "POST /api/events/{event_id}/signup": Op(api_row(ANE, applicant_a=409)),
+    "POST /api/events/{event_id}/signup/cancel": Op(api_row(404, applicant_a=ANE), body="none"),
 }
+KWARGS = {"event_id": Ref("briefing")}
 
 
 def extend_world(fx: dict[str, Any], users: dict[str, Any], ids: dict[str, Any]) -> None:

@@ -13,6 +13,7 @@ from tests.security.matrix_kit import (
     Op,
     Page,
     Ref,
+    api_row,
     row,
 )
 
@@ -40,7 +41,13 @@ ENTRIES: dict[str, Page | Op] = {
     "publication:preview": Page(get=STAFF_ONLY),
     "publication:publish": Page(get=POST_ONLY, post=STAFF_ACTION, kwargs={"year": 2020}),
     "publication:certificates": Page(get=POST_ONLY, post=STAFF_ACTION, kwargs={"year": 2020}),
+    # --- API
+    "GET /api/public/cases": Op(row(200, anonymous=200)),
+    "GET /api/public/certificates/{code}": Op(row(200, anonymous=200)),
+    "POST /api/publication/{year}/publish": Op(api_row(403, staff=ANE), kwargs={"year": 2020}),
+    "POST /api/publication/{year}/certificates": Op(api_row(403, staff=ANE), kwargs={"year": 2020}),
 }
+KWARGS = {"code": Ref("certificate_code")}
 
 
 def extend_world(fx: dict[str, Any], users: dict[str, Any], ids: dict[str, Any]) -> None:

@@ -1,7 +1,138 @@
-"""结果发布与证书 (JSON)."""
+"""Publication (JSON): published results and the case library (no login needed),
+certificate verification; staff publish a year and start the certificate batch."""
 
 from __future__ import annotations
 
-from ninja import Router
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Field, Query, Router, Schema
 
-router = Router(tags=["结果发布与证书"])
+from xinban.api.auth import current_user
+from xinban.api.common import error_responses
+from xinban.campaigns.models import Campaign
+from xinban.core.roles import roles_of
+from xinban.publication import selectors, services
+
+router = Router(tags=["结果发布"])
+
+
+class CaseOut(Schema):
+    id: int = Field(title="案例 id")
+    year: int = Field(title="年度")
+    level: str = Field(title="评价结果")
+    organisation_name: str = Field(title="单位名称")
+    team_name: str = Field(title="班组名称")
+    unit_name: str = Field(title="推荐单位")
+    domain: str = Field(title="领域")
+    summary: str = Field(title="成果摘要")
+
+
+class CasePageOut(Schema):
+    count: int = Field(title="数量（最多 1001）")
+    items: list[CaseOut] = Field(title="本页")
+
+
+class CaseQuery(Schema):
+    q: str = Field("", title="任意文字", max_length=100)
+    year: int | None = Field(None, title="年度", ge=1900, le=2200)
+    domain: str = Field("", title="领域", max_length=50)
+    industry: str = Field("", title="行业", max_length=50)
+    level: str = Field("", title="评价结果", max_length=10)
+    unit: str = Field("", title="推荐单位", max_length=100)
+    page: int = Field(1, title="页码", ge=1, le=10_000)
+
+
+class VerifyOut(Schema):
+    valid: bool = Field(title="真实有效")
+    code: str = Field(title="证书编号")
+    organisation_name: str | None = Field(None, title="单位名称")
+    team_name: str | None = Field(None, title="班组名称")
+    year: int | None = Field(None, title="年度")
+    level: str | None = Field(None, title="评价结果")
+
+
+class PublishOut(Schema):
+    year: int = Field(title="年度")
+    entries: int = Field(title="公开成果数")
+
+
+class TaskRef(Schema):
+    task_id: int = Field(title="后台任务 id")
+
+
+@router.get(
+    "/public/cases", response={200: CasePageOut}, auth=None, summary="结果公布与案例库（无需登录）"
+)
+def cases(request: HttpRequest, query: Query[CaseQuery]) -> CasePageOut:
+    filters = selectors.CaseFilters(
+        q=query.q,
+        year=query.year,
+        domain=query.domain,
+        industry=query.industry,
+        level=query.level,
+        unit=query.unit,
+    )
+    paginator = selectors.CappedPaginator(selectors.case_search(filters), 20)
+    page = paginator.get_page(query.page)
+    return CasePageOut(count=paginator.count, items=[CaseOut(**row) for row in page])
+
+
+@router.get(
+    "/public/certificates/{code}",
+    response={200: VerifyOut},
+    auth=None,
+    summary="证书查验（无需登录）",
+)
+def verify(request: HttpRequest, code: str) -> VerifyOut:
+    certificate = selectors.certificate_by_code(code)
+    if certificate is None:
+        return VerifyOut(
+            valid=False,
+            code=code[:20],
+            organisation_name=None,
+            team_name=None,
+            year=None,
+            level=None,
+        )
+    return VerifyOut(
+        valid=True,
+        code=certificate.code,
+        organisation_name=certificate.organisation_name,
+        team_name=certificate.team_name,
+        year=certificate.year,
+        level=certificate.level,
+    )
+
+
+def _staff(request: HttpRequest) -> object:
+    user = current_user(request)
+    if not roles_of(user).is_staff:
+        raise PermissionDenied
+    return user
+
+
+@router.post(
+    "/publication/{year}/publish",
+    response={200: PublishOut, **error_responses(403, 404, 409)},
+    summary="发布年度结果（评价全部完成后）",
+)
+def publish(request: HttpRequest, year: int) -> PublishOut:
+    user = _staff(request)
+    campaign = get_object_or_404(Campaign, year=year)
+    count = services.results_publish(actor=user, campaign=campaign)  # type: ignore[arg-type]
+    return PublishOut(year=year, entries=count)
+
+
+@router.post(
+    "/publication/{year}/certificates",
+    response={202: TaskRef, **error_responses(403, 404, 409)},
+    summary="批量生成证书（后台任务，进度见 /api/tasks/{task_id}）",
+)
+def certificates(request: HttpRequest, year: int) -> tuple[int, TaskRef]:
+    user = _staff(request)
+    campaign = Campaign.objects.filter(year=year).first()
+    if campaign is None:
+        raise Http404
+    task = services.certificates_batch_start(actor=user, campaign=campaign)  # type: ignore[arg-type]
+    return 202, TaskRef(task_id=task.pk)
