@@ -77,6 +77,10 @@ run: migrate messages
 	    echo "note: no seed_demo command yet; starting without demo data" >&2; \
 	  fi; \
 	fi
+	@# One background-task worker beside the development server (certificate batches,
+	@# large exports, the e-mail outbox); it stops with the server.
+	DEBUG=1 $(PY) manage.py run_worker --poll 1 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 
 demo: migrate
