@@ -96,3 +96,44 @@ def test_a_killed_worker_s_batch_is_resumed_by_another(site: FaultSite, tmp_path
     executions = (out / "executions.log").read_text().split()
     # Resumed, not restarted: at most the item in flight when killed ran twice.
     assert len(executions) <= 13 and sorted(set(executions), key=int) == [str(i) for i in range(12)]
+
+
+def test_two_workers_send_each_outbox_email_exactly_once(site: FaultSite, tmp_path: Path) -> None:
+    """200 queued e-mails, two worker processes sending the outbox at the same time (a
+    file-based mail backend records what actually went out)."""
+    mails = tmp_path / "mails"
+    mails.mkdir()
+    shell(
+        site,
+        "from xinban.notifications.models import OutboxEmail\n"
+        "OutboxEmail.objects.bulk_create([OutboxEmail(recipient=f'u{n}@example.com', "
+        "template='t', subject=f'主题 {n}', body='正文') for n in range(200)])",
+    )
+    env_extra = {
+        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        "EMAIL_FILE_PATH": str(mails),
+    }
+    workers = []
+    for n in (1, 2):
+        env = site.env
+        env.update(env_extra, XINBAN_TASK_MODULES="tests.tasks.handlers")
+        workers.append(
+            subprocess.Popen(  # noqa: S603 - our own command
+                [sys.executable, "manage.py", "run_worker", "--until-empty", "--poll", "0.1"],
+                cwd=ROOT,
+                env=env,
+                stdout=(tmp_path / f"m{n}.log").open("wb"),
+                stderr=subprocess.STDOUT,
+            )
+        )
+    for process in workers:
+        assert process.wait(timeout=120) == 0
+    sent = "".join(p.read_text(errors="replace") for p in mails.iterdir())
+    recipients = [line.split(": ", 1)[1] for line in sent.splitlines() if line.startswith("To: ")]
+    assert sorted(recipients) == sorted(f"u{n}@example.com" for n in range(200))
+    states = shell(
+        site,
+        "from xinban.notifications.models import OutboxEmail\n"
+        "print(sorted(set(OutboxEmail.objects.values_list('state', flat=True))))",
+    )
+    assert states.splitlines()[-1] == "['sent']"
