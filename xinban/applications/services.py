@@ -450,6 +450,12 @@ def application_submit(*, actor: User, application: Application) -> Application:
             obj=current,
             changes={"state": [previous_state, current.state], "revision": revision_number},
         )
+        # The organisation's confirmation, with the number to quote (sent after commit).
+        notify_after_commit(
+            to=organisation_emails(current.organisation_id),
+            template="application_submitted",
+            context={"application": current, "revision": revision_number},
+        )
     return current
 
 
