@@ -109,8 +109,12 @@ lint: install
 	echo "$(VENV)/bin/mypy xinban config"; $(VENV)/bin/mypy xinban config || rc=1; \
 	exit $$rc
 
+# The benchmark figures (manage.py bench), then the load run (loadtest/run.sh: 100 users
+# for 60 s against gunicorn + PostgreSQL). BENCH_LOAD=0 skips the load run.
+BENCH_LOAD ?= 1
 bench: migrate
 	$(PY) manage.py bench
+	@if [ "$(BENCH_LOAD)" = "1" ]; then loadtest/run.sh; else echo "bench: load run skipped (BENCH_LOAD=0)"; fi
 
 # --- system packages (Debian 12) -------------------------------------------------
 
