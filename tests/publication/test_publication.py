@@ -74,6 +74,11 @@ def test_search_finds_a_substring_from_the_middle_of_a_word(published: list[Any]
         found = list(selectors.case_search(selectors.CaseFilters(q=q)))
         assert [e["team_name"] for e in found] == [team], q
     assert list(selectors.case_search(selectors.CaseFilters(q="不存在的文字"))) == []
+    # Control characters (a NUL ends an FTS5 phrase early) are dropped, not an error.
+    found = selectors.case_search(selectors.CaseFilters(q="外滩\x00智能"))
+    assert [e["team_name"] for e in found] == []  # "外滩 智能": not one substring
+    page = Client().get(reverse("publication:cases"), {"q": '"\x00质检一\x01"'})
+    assert page.status_code == 200
     # Filters combine with the search.
     assert not list(selectors.case_search(selectors.CaseFilters(q="外滩智能", level="selected")))
 

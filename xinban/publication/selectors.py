@@ -63,6 +63,13 @@ LIST_FIELDS = (
 TRIGRAM = 3
 
 
+def clean_query(text: str) -> str:
+    """A search text as typed: control characters dropped (a NUL would end the FTS5
+    phrase early: a syntax error), spaces collapsed, at most 100 characters."""
+    printable = "".join(ch if ch.isprintable() else " " for ch in text)
+    return " ".join(printable.split())[:100]
+
+
 def _fts_phrase(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
@@ -79,7 +86,7 @@ def case_search(filters: CaseFilters) -> QuerySet[CaseEntry, dict[str, Any]]:
         qs = qs.filter(level=filters.level)
     if filters.unit:
         qs = qs.filter(unit_name=filters.unit)
-    q = " ".join(filters.q.split())[:100]
+    q = clean_query(filters.q)
     if q:
         if connection.vendor == "sqlite" and len(q) >= TRIGRAM:
             qs = qs.filter(
@@ -148,7 +155,7 @@ def fts_search_page(
 ) -> tuple[list[CaseEntry], int]:
     """(entries of page ``number``, count capped at cap + 1) for a query of at least
     TRIGRAM characters, read from the index without touching the other rows."""
-    phrase = _fts_phrase(" ".join(q.split())[:100])
+    phrase = _fts_phrase(clean_query(q))
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT count(*) FROM (SELECT 1 FROM publication_case_fts "

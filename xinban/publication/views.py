@@ -50,7 +50,7 @@ def _plain_search(filters: selectors.CaseFilters) -> bool:
     """Only a text long enough for the trigram index, and no other filter (SQLite)."""
     return (
         connection.vendor == "sqlite"
-        and len(" ".join(filters.q.split())) >= selectors.TRIGRAM
+        and len(selectors.clean_query(filters.q)) >= selectors.TRIGRAM
         and not (filters.year or filters.domain or filters.industry or filters.level)
         and not filters.unit
     )
