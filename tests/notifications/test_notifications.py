@@ -39,7 +39,12 @@ def client_for(user: Any) -> Client:
 
 @pytest.fixture
 def app(submitted_a: Any) -> Any:
+    """A's submitted application; its submission's own confirmation is cleared away so
+    that each test counts only what it sends."""
     submitted_a.return_reason = "缺少盖章页"
+    OutboxEmail.objects.all().delete()
+    Notification.objects.all().delete()
+    mail.outbox.clear()
     return submitted_a
 
 
