@@ -223,3 +223,6 @@ XINBAN_LABEL = _("上海市质量信得过班组建设活动平台")
 XINBAN_TASK_LEASE_SECONDS = env_int("XINBAN_TASK_LEASE_SECONDS", 120)
 XINBAN_TASK_RETRY_SECONDS = env_int("XINBAN_TASK_RETRY_SECONDS", 10)
 XINBAN_TASK_MODULES = env_str("XINBAN_TASK_MODULES", "")
+
+# Excel exports longer than this run as background tasks (xinban.exports).
+XINBAN_EXPORT_BACKGROUND_ROWS = env_int("XINBAN_EXPORT_BACKGROUND_ROWS", 5000)

@@ -36,6 +36,15 @@ def safe_text(value: object) -> str:
     at most Excel's 32,767 characters, and an apostrophe in front when it would start a
     formula."""
     text = "" if value is None else str(value)
+    # The common case, cheaply: printable text (no control, surrogate or non-character),
+    # not starting with a formula trigger or a space, short enough.
+    if (
+        text.isprintable()
+        and text[:1] not in FORMULA_TRIGGERS
+        and not text[:1].isspace()
+        and len(text) <= MAX_CELL_CHARS
+    ):
+        return text
     text = _ILLEGAL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
     # Whitespace first does not help: CSV readers and users' edits strip it.
     stripped = text.strip()

@@ -1,4 +1,9 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import path
+
+from xinban.exports import views
 
 app_name = "exports"
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns = [
+    path("<slug:kind>.xlsx", views.download, name="download"),
+    path("tasks/<id:pk>/", views.task, name="task"),
+]
