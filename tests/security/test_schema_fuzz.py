@@ -7,11 +7,14 @@ tried."""
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import schemathesis
 from django.conf import settings
+from django.core import signals
+from django.db import close_old_connections
 from django.test import Client
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
@@ -33,8 +36,22 @@ def _session_cookies(user: Any) -> dict[str, str]:
     return {settings.SESSION_COOKIE_NAME: session, settings.CSRF_COOKIE_NAME: CSRF}
 
 
+@pytest.fixture
+def keep_connection() -> Iterator[None]:
+    """Calling the WSGI application directly (not through Django's test client) would
+    close the test's database connection at the end of each request (the
+    request_started/finished signals): on PostgreSQL the test's transaction with it."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
+
+
 def test_api_never_answers_with_a_server_error(
-    staff: Any, applicant_a: Any, submitted_a: Any
+    staff: Any, applicant_a: Any, submitted_a: Any, keep_connection: None
 ) -> None:
     schema = schemathesis.openapi.from_wsgi("/api/openapi.json", application)
     tried: Counter[str] = Counter()
