@@ -147,7 +147,7 @@ def test_evaluation_journey(
     os.utime(video, (1_700_000_000, 1_700_000_000))
     applicant.locator("[data-chunked-upload] input[type=file]").set_input_files(str(video))
     progress = applicant.locator("[data-chunked-upload] [data-role=progress]")
-    expect(progress).to_be_visible()
+    expect(progress).to_be_visible(timeout=30_000)  # the start request may be slow under load
     expect(progress).to_have_attribute("aria-valuenow", "100", timeout=30_000)
     click_button(applicant, "提交视频")
     expect(applicant.locator(".alert-success")).to_contain_text("发表视频已上传")

@@ -10,7 +10,6 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -26,7 +25,6 @@ from xinban.notifications.models import (
     OutboxEmail,
     OutboxState,
     Preference,
-    stuck_after,
 )
 from xinban.notifications.rendering import (
     allowed_placeholders,
@@ -87,22 +85,15 @@ def preference(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 def outbox(request: AuthenticatedHttpRequest) -> HttpResponse:
     _staff(request)
-    states = [*OutboxState.choices, (selectors.UNKNOWN, _("结果未知（发送中断）"))]
     state = request.GET.get("state", "")
-    if state not in {value for value, _label in states}:
+    if state not in OutboxState.values:
         state = ""
     q = request.GET.get("q", "").strip()[:100]
     page = Paginator(selectors.outbox(state=state, q=q), 50).get_page(request.GET.get("page"))
     return render(
         request,
         "notifications/outbox.html",
-        {
-            "page": page,
-            "state": state,
-            "q": q,
-            "states": states,
-            "stuck_before": timezone.now() - stuck_after(),
-        },
+        {"page": page, "state": state, "q": q, "states": OutboxState.choices},
     )
 
 
