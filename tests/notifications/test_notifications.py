@@ -4,6 +4,7 @@ with placeholders checked, in Chinese and English; the outbox with retry."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -11,6 +12,7 @@ from django.core import mail
 from django.db import transaction
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from xinban.core.models import AuditEntry
 from xinban.core.notify import dispatch, notify_after_commit, send_outbox
@@ -82,7 +84,10 @@ def test_failed_send_is_retried_by_the_worker(settings: Any, app: Any, applicant
     )
     row = OutboxEmail.objects.get()
     assert row.state == OutboxState.QUEUED and "SMTP" in row.last_error
+    assert row.retry_after is not None and row.retry_after > timezone.now()
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert send_outbox() == 0  # not due yet: the mail server gets a moment to recover
+    OutboxEmail.objects.filter(pk=row.pk).update(retry_after=timezone.now())  # time passes
     assert send_outbox() == 1
     row.refresh_from_db()
     assert row.state == OutboxState.SENT and row.attempts == 2 and len(mail.outbox) == 1
@@ -95,11 +100,16 @@ def test_a_row_left_sending_is_not_resent_until_staff_retry(
         to=[applicant_a.email], template="application_returned", context={"application": app}
     )
     row = OutboxEmail.objects.get()
-    OutboxEmail.objects.filter(pk=row.pk).update(state=OutboxState.SENDING)  # a crash
+    # A crash while sending, ten minutes ago.
+    OutboxEmail.objects.filter(pk=row.pk).update(
+        state=OutboxState.SENDING, claimed_at=timezone.now() - timedelta(minutes=10)
+    )
     assert send_outbox() == 0 and len(mail.outbox) == 1
     client = client_for(staff)
-    page = client.get(reverse("notifications:outbox"), {"state": "sending"}).content.decode()
-    assert applicant_a.email in page
+    page = client.get(reverse("notifications:outbox"), {"state": "unknown"}).content.decode()
+    assert applicant_a.email in page and "data-result-unknown" in page
+    api = client.get("/api/notifications/outbox", {"state": "unknown"}).json()
+    assert [(e["id"], e["result_unknown"]) for e in api] == [(row.pk, True)]
     client.post(reverse("notifications:outbox_retry", args=[row.pk]))
     row.refresh_from_db()
     assert row.state == OutboxState.SENT and len(mail.outbox) == 2
@@ -118,8 +128,15 @@ def test_unread_count_in_the_navigation_and_mark_read(app: Any, applicant_a: Any
     assert first is not None
     client.post(reverse("notifications:read", args=[first.pk]))
     assert "data-unread>1<" in client.get(reverse("notifications:inbox")).content.decode()
+    api = client.get("/api/notifications").json()
+    assert api["unread"] == 1 and [n["read"] for n in api["items"]].count(False) == 1
     client.post(reverse("notifications:inbox"))
     assert "data-unread" not in client.get(reverse("notifications:inbox")).content.decode()
+    notify_after_commit(
+        to=[applicant_a.email], template="application_returned", context={"application": app}
+    )
+    assert client.post("/api/notifications/read-all").json() == {"marked": 1}
+    assert client.get("/api/notifications").json()["unread"] == 0
 
 
 def test_someone_elses_notification_is_404(app: Any, applicant_a: Any, applicant_b: Any) -> None:
@@ -154,6 +171,29 @@ def test_staff_edit_a_template_with_placeholders_in_both_languages(
         },
     )
     assert "data-preview" in preview.content.decode() and not EmailTemplate.objects.exists()
+    both = client.post(
+        url,
+        {
+            "subject_zh": "退回：{{ application.team_name }}",
+            "body_zh": "原因",
+            "subject_en": "Returned: {{ application.team_name }}",
+            "body_en": "Reason",
+            "preview": "1",
+        },
+    ).content.decode()
+    assert both.count("data-preview") == 2
+    assert "Returned: «application.team_name»" in both
+    bad_preview = client.post(
+        url,
+        {
+            "subject_zh": "{{ password }}",
+            "body_zh": "正文",
+            "subject_en": "",
+            "body_en": "",
+            "preview": "1",
+        },
+    ).content.decode()
+    assert "data-preview" not in bad_preview and "{{ password }}" in bad_preview
     client.post(
         url,
         {
@@ -196,3 +236,45 @@ def test_staff_only_pages(applicant_a: Any, staff: Any) -> None:
         assert client_for(staff).get(url).status_code == 200
     missing = reverse("notifications:template_edit", args=["no_such_event"])
     assert client_for(staff).get(missing).status_code == 404
+
+
+def test_a_row_being_sent_just_now_is_not_reported_unknown(
+    app: Any, applicant_a: Any, staff: Any
+) -> None:
+    OutboxEmail.objects.create(
+        recipient=applicant_a.email,
+        template="application_returned",
+        subject="正在发送",
+        body="正文",
+        state=OutboxState.SENDING,
+        claimed_at=timezone.now(),
+    )
+    client = client_for(staff)
+    unknown = client.get(reverse("notifications:outbox"), {"state": "unknown"}).content.decode()
+    assert "正在发送" not in unknown
+    sending = client.get(reverse("notifications:outbox"), {"state": "sending"}).content.decode()
+    assert "正在发送" in sending and "data-result-unknown" not in sending
+
+
+def test_after_the_last_attempt_the_email_is_failed_for_staff(
+    settings: Any, app: Any, applicant_a: Any, staff: Any
+) -> None:
+    from xinban.core.notify import MAX_ATTEMPTS
+
+    settings.EMAIL_BACKEND = "tests.notifications.backends.FailingBackend"
+    notify_after_commit(
+        to=[applicant_a.email], template="application_returned", context={"application": app}
+    )
+    row = OutboxEmail.objects.get()
+    for _ in range(MAX_ATTEMPTS - 1):
+        OutboxEmail.objects.filter(pk=row.pk).update(retry_after=timezone.now())
+        send_outbox()
+    row.refresh_from_db()
+    assert row.state == OutboxState.FAILED and row.attempts == MAX_ATTEMPTS
+    assert send_outbox() == 0
+    page = client_for(staff).get(reverse("notifications:outbox"), {"state": "failed"})
+    assert "SMTP server unavailable" in page.content.decode()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    client_for(staff).post(reverse("notifications:outbox_retry", args=[row.pk]))
+    row.refresh_from_db()
+    assert row.state == OutboxState.SENT and len(mail.outbox) == 1

@@ -106,11 +106,8 @@ def inspect() -> dict[str, Any]:
         "numbers": sorted(number for number, _state in apps),
         "states": dict(Counter(state for _number, state in apps)),
         "outbox": dict(outbox),
-        "outbox_recipients": sorted(
-            OutboxEmail.objects.filter(template="application_submitted").values_list(
-                "recipient", flat=True
-            )
-        ),
+        "outbox_recipients": sorted(OutboxEmail.objects.values_list("recipient", flat=True)),
+        "outbox_templates": dict(Counter(OutboxEmail.objects.values_list("template", flat=True))),
     }
 
 

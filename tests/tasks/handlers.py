@@ -50,3 +50,12 @@ def flaky(ctx: TaskContext, *, key: str, failures: int) -> None:
 def executions(directory: str | Path) -> list[str]:
     path = Path(directory) / "executions.log"
     return path.read_text().split() if path.exists() else []
+
+
+@task("tests.long_step")
+def long_step(ctx: TaskContext, *, directory: str, seconds: float) -> None:
+    """One long step without any progress report (only the heartbeat keeps the lease)."""
+    with open(Path(directory) / "runs.log", "a") as log:
+        log.write(f"{ctx.task.pk} start {os.getpid()} {time.time()}\n")
+    time.sleep(seconds)
+    ctx.set_result({"slept": seconds})

@@ -169,3 +169,37 @@ def test_user_with_no_rights_gets_404_on_someone_elses_status(tmp_path: Path) ->
     other = make_user("other@example.com", "其他人")
     queued = enqueue("tests.record", actor=owner, directory=str(tmp_path), label="x")
     assert client_for(other).get(reverse("tasks:status", args=[queued.pk])).status_code == 404
+
+
+def test_progress_of_a_running_task_is_visible_through_the_status_view(
+    tmp_path: Path, applicant_a: Any
+) -> None:
+    from xinban.tasks.api import TaskContext
+
+    queued = enqueue("tests.batch", actor=applicant_a, directory=str(tmp_path), items=4)
+    claimed = claim("worker-a")
+    assert claimed is not None
+    ctx = TaskContext(claimed, "worker-a")
+    ctx.set_total(4)
+    ctx.advance(1)
+    client = client_for(applicant_a)
+    url = reverse("tasks:status", args=[queued.pk])
+    data = client.get(url, HTTP_ACCEPT="application/json").json()
+    assert (data["state"], data["done"], data["total"], data["percent"]) == ("running", 1, 4, 25)
+    html = client.get(url).content.decode()
+    assert "1 / 4" in html and 'value="25"' in html and 'hx-trigger="every 1s"' in html
+    ctx.set_progress(3)
+    assert client.get(url, HTTP_ACCEPT="application/json").json()["percent"] == 75
+
+
+def test_a_handler_told_its_lease_is_lost_stops_at_its_next_step(tmp_path: Path) -> None:
+    from xinban.tasks.api import LeaseLost, TaskContext
+
+    enqueue("tests.batch", directory=str(tmp_path), items=3)
+    claimed = claim("worker-a")
+    assert claimed is not None
+    ctx = TaskContext(claimed, "worker-a")
+    ctx.lease_lost = True  # what the heartbeat sets when the row is no longer ours
+    with pytest.raises(LeaseLost):
+        ctx.advance(1)
+    assert Task.objects.get(pk=claimed.pk).progress_done == 0

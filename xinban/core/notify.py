@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 logger = logging.getLogger("xinban.notify")
@@ -63,6 +65,13 @@ def notify_after_commit(*, to: Iterable[str], template: str, context: dict[str, 
     transaction.on_commit(lambda: dispatch(ids))
 
 
+def retry_delay(attempts: int) -> timedelta:
+    """Wait before the next automatic attempt: 1, 2, 4, 8 minutes by default (a mail
+    server that is down for a while does not exhaust the attempts at once)."""
+    base = float(getattr(settings, "XINBAN_OUTBOX_RETRY_SECONDS", 60))
+    return timedelta(seconds=base * (2 ** max(0, attempts - 1)))
+
+
 def dispatch(ids: Iterable[int]) -> int:
     """Send the given queued outbox rows (each claimed first); returns how many went."""
     from xinban.notifications.models import OutboxEmail, OutboxState
@@ -82,6 +91,7 @@ def dispatch(ids: Iterable[int]) -> int:
             OutboxEmail.objects.filter(pk=pk).update(
                 state=OutboxState.FAILED if row.attempts >= MAX_ATTEMPTS else OutboxState.QUEUED,
                 last_error=f"{type(exc).__name__}: {exc}"[:2000],
+                retry_after=timezone.now() + retry_delay(row.attempts),
             )
             continue
         OutboxEmail.objects.filter(pk=pk).update(state=OutboxState.SENT, sent_at=timezone.now())
@@ -90,11 +100,12 @@ def dispatch(ids: Iterable[int]) -> int:
 
 
 def send_outbox(limit: int = 500) -> int:
-    """Send what is still queued (the task worker runs this periodically)."""
+    """Send what is still queued and due (the task worker runs this periodically)."""
     from xinban.notifications.models import OutboxEmail, OutboxState
 
+    due = Q(retry_after__isnull=True) | Q(retry_after__lte=timezone.now())
     ids = list(
-        OutboxEmail.objects.filter(state=OutboxState.QUEUED)
+        OutboxEmail.objects.filter(due, state=OutboxState.QUEUED)
         .order_by("created_at", "pk")
         .values_list("pk", flat=True)[:limit]
     )

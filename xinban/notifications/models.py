@@ -4,8 +4,11 @@ each user reads on the site."""
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -58,6 +61,7 @@ class OutboxEmail(models.Model):
     last_error = models.TextField(_("最近错误"), blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     claimed_at = models.DateTimeField(_("开始发送时间"), null=True, blank=True)
+    retry_after = models.DateTimeField(_("下次重试时间"), null=True, blank=True)
     sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
 
     class Meta:
@@ -67,6 +71,20 @@ class OutboxEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.recipient}: {self.subject}"
+
+    def result_unknown(self, now: datetime | None = None) -> bool:
+        """Left "sending" for longer than any send takes: the process crashed while
+        sending, and whether the e-mail went out is unknown (it is not resent on its
+        own; staff may retry it)."""
+        return (
+            self.state == OutboxState.SENDING
+            and self.claimed_at is not None
+            and self.claimed_at < (now or timezone.now()) - stuck_after()
+        )
+
+
+def stuck_after() -> timedelta:
+    return timedelta(seconds=int(getattr(settings, "XINBAN_OUTBOX_STUCK_SECONDS", 300)))
 
 
 class Notification(models.Model):

@@ -79,7 +79,8 @@ def outbox_retry(*, actor: User, email: OutboxEmail) -> OutboxEmail:
         if current.state not in (OutboxState.FAILED, OutboxState.SENDING):
             raise WrongState(_("只有发送失败或发送中断的邮件可以重发。"), code="not_failed")
         current.state = OutboxState.QUEUED
-        current.save(update_fields=["state"])
+        current.retry_after = None
+        current.save(update_fields=["state", "retry_after"])
         audit_record(
             actor=actor,
             action="notifications.outbox_retry",

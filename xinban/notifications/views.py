@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -25,11 +26,13 @@ from xinban.notifications.models import (
     OutboxEmail,
     OutboxState,
     Preference,
+    stuck_after,
 )
 from xinban.notifications.rendering import (
     allowed_placeholders,
     default_text,
     event_keys,
+    placeholder_problems,
     split,
 )
 
@@ -85,15 +88,22 @@ def preference(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 def outbox(request: AuthenticatedHttpRequest) -> HttpResponse:
     _staff(request)
+    states = [*OutboxState.choices, (selectors.UNKNOWN, _("结果未知（发送中断）"))]
     state = request.GET.get("state", "")
-    if state not in OutboxState.values:
+    if state not in {value for value, _label in states}:
         state = ""
     q = request.GET.get("q", "").strip()[:100]
     page = Paginator(selectors.outbox(state=state, q=q), 50).get_page(request.GET.get("page"))
     return render(
         request,
         "notifications/outbox.html",
-        {"page": page, "state": state, "q": q, "states": OutboxState.choices},
+        {
+            "page": page,
+            "state": state,
+            "q": q,
+            "states": states,
+            "stuck_before": timezone.now() - stuck_after(),
+        },
     )
 
 
@@ -122,9 +132,52 @@ def templates(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "notifications/templates.html", {"rows": rows})
 
 
+class _Sample:
+    """A preview value: shows its own path, e.g. «application.team_name»."""
+
+    def __init__(self, path: str) -> None:
+        self._path = path
+
+    def __getattr__(self, name: str) -> _Sample:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return _Sample(f"{self._path}.{name}")
+
+    def __str__(self) -> str:
+        return f"«{self._path}»"
+
+
 def _sample_context(key: str) -> dict[str, Any]:
     """Sample values for the preview: each placeholder shows its own name."""
-    return {name: f"«{name}»" for name in allowed_placeholders(key)}
+    return {name: _Sample(name) for name in allowed_placeholders(key)}
+
+
+def _preview(form: TemplateForm, key: str, data: dict[str, str]) -> list[tuple[str, str, str]]:
+    """The e-mail in Chinese (and in English when given) with sample values, or the
+    placeholder problems as field errors (the same checks as saving)."""
+    from django.template import Context, Template
+
+    for name in ("subject_zh", "body_zh", "subject_en", "body_en"):
+        problems = placeholder_problems(key, data[name])
+        if problems:
+            form.add_error(
+                name,
+                _("不能使用的占位符或模板错误：%(problems)s") % {"problems": "；".join(problems)},
+            )
+    if form.errors:
+        return []
+    versions = [("zh", _("中文"))]
+    if data["subject_en"] and data["body_en"]:
+        versions.append(("en", _("英文")))
+    ctx = Context(_sample_context(key), autoescape=False)
+    return [
+        (
+            label,
+            Template(data[f"subject_{suffix}"]).render(ctx),
+            Template(data[f"body_{suffix}"]).render(ctx),
+        )
+        for suffix, label in versions
+    ]
 
 
 @login_required
@@ -145,7 +198,7 @@ def template_edit(request: AuthenticatedHttpRequest, key: str) -> HttpResponse:
     else:
         initial = {}
     form = TemplateForm(request.POST or None, initial=initial)
-    preview: tuple[str, str] | None = None
+    preview: list[tuple[str, str, str]] = []
     if request.method == "POST" and "reset" in request.POST:
         services.template_reset(actor=request.user, key=key)
         messages.success(request, _("已恢复默认模板。"))
@@ -153,16 +206,7 @@ def template_edit(request: AuthenticatedHttpRequest, key: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if "preview" in request.POST:
-            from django.template import Context, Template, TemplateSyntaxError
-
-            try:
-                ctx = Context(_sample_context(key), autoescape=False)
-                preview = (
-                    Template(data["subject_zh"]).render(ctx),
-                    Template(data["body_zh"]).render(ctx),
-                )
-            except TemplateSyntaxError as exc:
-                form.add_error("body_zh", str(exc))
+            preview = _preview(form, key, data)
         else:
             try:
                 services.template_save(actor=request.user, key=key, **data)

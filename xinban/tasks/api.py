@@ -78,6 +78,14 @@ class TaskContext:
     def __init__(self, task: Task, worker: str) -> None:
         self.task = task
         self.worker = worker
+        # Set by the worker's heartbeat when it finds the task taken over.
+        self.lease_lost = False
+
+    def check(self) -> None:
+        """Raise :class:`LeaseLost` if another worker has taken the task over (a handler
+        doing a long step without progress may call this between steps)."""
+        if self.lease_lost:
+            raise LeaseLost(self.task.pk)
 
     @property
     def done(self) -> int:
@@ -109,6 +117,7 @@ class TaskContext:
 
     def _save(self, *fields: str) -> None:
         # Renew the lease with every step; only while the lease is still ours.
+        self.check()
         now = timezone.now()
         self.task.lease_until = now + timedelta(seconds=lease_seconds())
         updated = Task.objects.filter(

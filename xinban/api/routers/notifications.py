@@ -37,6 +37,8 @@ class OutboxOut(Schema):
     subject: str = Field(title="主题")
     state: str = Field(title="状态")
     attempts: int = Field(title="尝试次数")
+    result_unknown: bool = Field(title="结果未知（发送中断，可能已发出）")
+    last_error: str = Field(title="最近错误")
     created_at: datetime = Field(title="创建时间")
 
 
@@ -53,6 +55,8 @@ def _outbox_out(e: OutboxEmail) -> OutboxOut:
         subject=e.subject,
         state=e.state,
         attempts=e.attempts,
+        result_unknown=e.result_unknown(),
+        last_error=e.last_error,
         created_at=e.created_at,
     )
 
@@ -64,6 +68,19 @@ def inbox(request: HttpRequest) -> InboxOut:
         unread=selectors.unread_count(user),
         items=[_out(n) for n in selectors.notifications_of(user)[:50]],
     )
+
+
+class MarkedOut(Schema):
+    marked: int = Field(title="标为已读的条数")
+
+
+@router.post(
+    "/notifications/read-all",
+    response={200: MarkedOut, **error_responses()},
+    summary="全部标为已读",
+)
+def read_all(request: HttpRequest) -> MarkedOut:
+    return MarkedOut(marked=services.notifications_mark_read(user=current_user(request)))
 
 
 @router.post(
@@ -87,6 +104,7 @@ def read(request: HttpRequest, notification_id: int) -> NotificationOut:
     summary="发件箱（质协）",
 )
 def outbox(request: HttpRequest, state: str = "") -> list[OutboxOut]:
+    """``state``: queued、sending、sent、failed，或 unknown（发送中断、结果未知的）。"""
     if not roles_of(current_user(request)).is_staff:
         raise PermissionDenied
     return [_outbox_out(e) for e in selectors.outbox(state=state[:10])[:200]]

@@ -5,7 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from xinban.tasks.worker import load_handlers, work
+from xinban.tasks.worker import load_handlers, work_in_threads
 
 
 class Command(BaseCommand):
@@ -14,6 +14,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--once", action="store_true", help="只执行一个任务")
         parser.add_argument("--until-empty", action="store_true", help="队列为空时退出")
+        parser.add_argument(
+            "--concurrency", type=int, default=1, help="本进程中同时执行的任务数（线程）"
+        )
         parser.add_argument("--poll", type=float, default=1.0, help="空闲时的轮询间隔（秒）")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -25,7 +28,8 @@ class Command(BaseCommand):
 
         signal.signal(signal.SIGTERM, stop)
         signal.signal(signal.SIGINT, stop)
-        ran = work(
+        ran = work_in_threads(
+            max(1, options["concurrency"]),
             once=options["once"],
             until_empty=options["until_empty"],
             poll_seconds=options["poll"],
