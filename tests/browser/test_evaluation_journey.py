@@ -141,6 +141,9 @@ def test_evaluation_journey(
     visit(applicant, f"{base}/results/mine/")
     expect(applicant.locator("#main")).not_to_contain_text("专家1")
     applicant.get_by_role("link", name="上传发表视频").click()
+    # The widget's script is deferred: choosing the file before it has run would be lost.
+    applicant.wait_for_url(re.compile(r"/video/$"))
+    applicant.wait_for_load_state("load")
     data = mp4_bytes(1400 * 1024)
     video = tmp_path / "发表视频.mp4"
     video.write_bytes(data)
