@@ -25,8 +25,17 @@ cd "$ROOT"
 VENV_BIN="${VENV_BIN:-$ROOT/.venv/bin}"
 PY="$VENV_BIN/python"
 
+# PostgreSQL when its server binaries are installed (as in production); otherwise, or with
+# LOADTEST_DB=sqlite, SQLite with a printed note (the figures are then not production's).
+PG_BIN="${PG_BIN:-/usr/lib/postgresql/15/bin}"
+LOADTEST_DB_KIND=postgresql
 if [[ "${XINBAN_LOADTEST_INSIDE_PG:-}" != 1 ]]; then
-    exec env XINBAN_LOADTEST_INSIDE_PG=1 "$ROOT/scripts/with-postgres.sh" "$ROOT/loadtest/run.sh" "$@"
+    if [[ "${LOADTEST_DB:-}" != sqlite && -x "$PG_BIN/initdb" && -x "$PG_BIN/pg_ctl" ]]; then
+        exec env XINBAN_LOADTEST_INSIDE_PG=1 "$ROOT/scripts/with-postgres.sh" "$ROOT/loadtest/run.sh" "$@"
+    fi
+    LOADTEST_DB_KIND=sqlite
+    echo "note: load run on SQLite, not PostgreSQL ($PG_BIN/initdb not found or LOADTEST_DB=sqlite):" \
+        "the figures are not those of the production set-up" >&2
 fi
 
 USERS="${LOADTEST_USERS:-100}"
@@ -39,6 +48,9 @@ case "$OUT" in /*) ;; *) OUT="$ROOT/$OUT" ;; esac
 
 rm -rf "$OUT"
 mkdir -p "$OUT/var"
+if [[ "$LOADTEST_DB_KIND" == sqlite ]]; then
+    export DATABASE_URL="sqlite:///$OUT/var/loadtest.sqlite3"
+fi
 
 # Production settings, isolated data directory (media, static) for this run.
 export DEBUG=0 XINBAN_HTTPS=0 XINBAN_REQUIRE_2FA=0 XINBAN_FAST_HASHER=0
@@ -99,7 +111,7 @@ XINBAN_LOADTEST_ACCOUNTS="$OUT/accounts.json" "$VENV_BIN/locust" \
 stop_gunicorn
 trap - EXIT
 
-step "results ($OUT)"
+step "results ($OUT; database: $LOADTEST_DB_KIND)"
 report_rc=0
 "$PY" loadtest/report.py "$OUT/xinban" --access-log "$OUT/access.log" --json "$OUT/summary.json" | tee "$OUT/summary.txt" \
     || report_rc=$?

@@ -45,12 +45,18 @@ def test_event_signup_and_waiting_list(staff: Any, campaign: Any) -> None:
     event = event_services.event_create(actor=staff, campaign=campaign, data=event_data(capacity=1))
     event_services.event_publish(actor=staff, event=event)
     first, second = make_user("a1@example.com", "甲"), make_user("a2@example.com", "乙")
-    assert client_for(first).post(
-        f"/api/events/{event.pk}/signup", {}, content_type="application/json"
-    ).json() == {"status": "confirmed"}
-    assert client_for(second).post(
-        f"/api/events/{event.pk}/signup", {}, content_type="application/json"
-    ).json() == {"status": "waiting"}
+    confirmed = (
+        client_for(first)
+        .post(f"/api/events/{event.pk}/signup", {}, content_type="application/json")
+        .json()
+    )
+    assert confirmed["status"] == "confirmed" and confirmed["waiting_position"] is None
+    waiting = (
+        client_for(second)
+        .post(f"/api/events/{event.pk}/signup", {}, content_type="application/json")
+        .json()
+    )
+    assert waiting["status"] == "waiting" and waiting["waiting_position"] == 1
     again = client_for(second).post(
         f"/api/events/{event.pk}/signup", {}, content_type="application/json"
     )
@@ -68,4 +74,10 @@ def test_learning_progress(applicant_a: Any) -> None:
     assert refused.status_code == 409
     client.post(f"/api/learning/courses/{course.pk}/enrol")
     done = client.post(f"/api/learning/courses/{course.pk}/lessons/{lesson.pk}/done").json()
-    assert done == {"course_id": course.pk, "enrolled": True, "done": [lesson.pk]}
+    assert done == {
+        "course_id": course.pk,
+        "enrolled": True,
+        "done": [lesson.pk],
+        "total": 1,
+        "percent": 100,
+    }

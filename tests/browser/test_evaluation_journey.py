@@ -163,6 +163,12 @@ def test_evaluation_journey(
     log_in(guide, base, "guide@example.com")
     visit(guide, f"{base}/guiding/")
     guide.get_by_role("link", name=re.compile(app.team_name)).click()
+    # The video plays in the page, streamed by byte ranges behind the same permission.
+    player = guide.locator("video")
+    expect(player).to_have_attribute("src", re.compile(r"/video/stream/$"))
+    src = player.get_attribute("src")
+    streamed = guide_context.request.get(f"{base}{src}", headers={"Range": "bytes=0-99"})
+    assert streamed.status == 206 and streamed.body() == data[:100]
     guide.get_by_label("同意", exact=True).check()
     guide.fill("#id_comment", "同意作为典型经验")
     click_button(guide, "提交审核意见")

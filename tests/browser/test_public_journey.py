@@ -61,12 +61,20 @@ def test_visitor_browses_searches_and_verifies(
     click_button(page, "查询")
     expect(page.locator("#main")).to_contain_text("质检一班")
     expect(page.locator("#main")).to_contain_text("客服二组")
+    # Fits a phone: nothing wider than the screen.
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
     visit(page, f"{base}/cases/")
     page.fill("input[name=q]", "外滩数字")  # from the middle of the organisation's name
     click_button(page, "查询")
     expect(page.locator("#main .list-group")).to_contain_text("客服二组")
     expect(page.locator("#main .list-group")).not_to_contain_text("质检一班")
+    page.fill("input[name=q]", "一班")  # two characters, the end of a team's name
+    click_button(page, "查询")
+    expect(page.locator("#main .list-group")).to_contain_text("质检一班")
+    expect(page.locator("#main .list-group")).not_to_contain_text("客服二组")
+    page.fill("input[name=q]", "外滩数字")
+    click_button(page, "查询")
     page.locator("#main .list-group").get_by_role("link").first.click()
     expect(page.locator("h1")).to_have_text("客服二组")
 

@@ -137,22 +137,33 @@ def test_expert_never_sees_the_units_scores(
     reviewing_a: Application, unit_x: Any, unit_x_admin: Any
 ) -> None:
     from tests.recommendation.conftest import make_judge
-    from xinban.recommendation import services as unit_services
     from xinban.scoring.services import sheet_save
 
-    unit_judge = make_judge("unitjudge@example.com", "单位评委丙", unit_x)
+    # The recommending unit's judge scored it, with texts and a total one could recognise.
+    unit_judge = make_judge("unitjudge@example.com", "单位评委丙", unit_x, tgq_number="TGQ-U-9")
     unit_sheet = ScoreSheet.objects.create(
         application=reviewing_a, judge=unit_judge, stage=Stage.UNIT
     )
-    del unit_services, sheet_save
-    sheet = expert_sheets_of(reviewing_a)[0]
-    html = (
-        client_for(sheet.judge.user)
-        .get(reverse("evaluation:expert_sheet", args=[sheet.pk]))
-        .content.decode()
+    unit_sheet = sheet_save(
+        actor=unit_judge.user,
+        sheet=unit_sheet,
+        points=points_for(unit_sheet, Decimal("0.63")),
+        submit=True,
+        conformity="推荐单位评委意见：基本符合",
+        features="单位评语特色",
+        shortcomings="单位评语不足",
     )
-    assert "单位评委丙" not in html and "推荐单位评委评分" not in html
-    assert unit_sheet.pk  # the unit sheet exists: the page chose not to show it
+    assert unit_sheet.total is not None
+    sheet = expert_sheets_of(reviewing_a)[0]
+    client = client_for(sheet.judge.user)
+    html = (
+        client.get(reverse("evaluation:expert_sheet", args=[sheet.pk])).content.decode()
+        + client.get(reverse("evaluation:expert_home")).content.decode()
+    )
+    assert "单位评委丙" not in html and "推荐单位评委意见" not in html
+    assert f"{unit_sheet.total:.2f}" not in html and str(unit_sheet.total) not in html
+    # Nor can the expert open the unit's sheet in the experts' pages.
+    assert client.get(reverse("evaluation:expert_sheet", args=[unit_sheet.pk])).status_code == 404
 
 
 def test_manual_assignment_explains_exclusions(
@@ -320,3 +331,28 @@ def test_ranking_page_shows_one_domain_a_page_at_a_time(
     other = client.get(reverse("evaluation:ranking"), {"domain": "不存在", "round": "1"})
     assert other.status_code == 200 and scored_a.team_name in other.content.decode()
     assert client.get(reverse("evaluation:ranking"), {"round": "9" * 30}).status_code == 200
+
+
+def test_video_streams_inline_with_byte_ranges_behind_the_same_permission(
+    candidate_with_video: Application, guide: Any, staff: Any, applicant_b: Any
+) -> None:
+    url = reverse("evaluation:video_stream", args=[candidate_with_video.pk])
+    original = mp4_bytes()
+    guiding = client_for(guide)
+    page = guiding.get(reverse("evaluation:guiding_candidate", args=[candidate_with_video.pk]))
+    assert f'src="{url}"' in page.content.decode()
+    whole = guiding.get(url)
+    assert whole.status_code == 200 and whole["Content-Disposition"] == "inline"
+    assert whole["Content-Type"] == "video/mp4" and whole["X-Content-Type-Options"] == "nosniff"
+    assert whole["Accept-Ranges"] == "bytes"
+    assert b"".join(whole.streaming_content) == original
+    part = guiding.get(url, headers={"Range": "bytes=100-1123"})
+    assert part.status_code == 206
+    assert part["Content-Range"] == f"bytes 100-1123/{len(original)}"
+    assert b"".join(part.streaming_content) == original[100:1124]
+    tail = client_for(staff).get(url, headers={"Range": "bytes=-10"})
+    assert tail.status_code == 206 and b"".join(tail.streaming_content) == original[-10:]
+    beyond = guiding.get(url, headers={"Range": f"bytes={len(original) + 5}-"})
+    assert beyond.status_code == 416 and beyond["Content-Range"] == f"bytes */{len(original)}"
+    assert client_for(applicant_b).get(url).status_code == 404
+    assert Client().get(url).status_code == 302

@@ -30,3 +30,36 @@ def event_data(**overrides: Any) -> dict[str, Any]:
 def briefing(staff: Any, campaign: Any) -> Event:
     event = services.event_create(actor=staff, campaign=campaign, data=event_data())
     return services.event_publish(actor=staff, event=event)
+
+
+def people(n: int, prefix: str = "p") -> list[Any]:
+    from tests.conftest import make_user
+
+    return [make_user(f"{prefix}{i}@example.com", f"参会人{i}") for i in range(n)]
+
+
+def client_for(user: Any) -> Any:
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def exchange(staff: Any, campaign: Any) -> Event:
+    return services.event_create(
+        actor=staff,
+        campaign=campaign,
+        data=event_data(kind=EventKind.EXCHANGE, title="优秀成果交流会", capacity=None),
+    )
+
+
+@pytest.fixture
+def unit_session(unit_x_admin: Any, unit_x: Any, campaign: Any) -> Event:
+    return services.event_create(
+        actor=unit_x_admin,
+        campaign=campaign,
+        data=event_data(kind=EventKind.PRESENTATION, title="浦东新区成果发表会"),
+        unit=unit_x,
+    )

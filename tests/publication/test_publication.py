@@ -83,6 +83,39 @@ def test_search_finds_a_substring_from_the_middle_of_a_word(published: list[Any]
     assert not list(selectors.case_search(selectors.CaseFilters(q="外滩智能", level="selected")))
 
 
+def test_one_and_two_character_queries(published: list[Any]) -> None:
+    """Shorter than a trigram: found through the index's trigrams on SQLite (a scan on
+    PostgreSQL), wherever they sit: the middle, the start, the very end of the text."""
+
+    def teams(q: str) -> list[str]:
+        found = selectors.case_search(selectors.CaseFilters(q=q))
+        return sorted(e["team_name"] for e in found)
+
+    entry = CaseEntry.objects.get(team_name="客服二组")
+    assert entry.search_text.endswith("\n")
+    last_two = entry.search_text.rstrip("\n")[-2:]
+    assert "客服二组" in teams(last_two)
+    assert teams("滩") == ["客服二组"]
+    assert teams("二组") == ["客服二组"]
+    assert teams("检一") == ["质检一班"]
+    assert teams("服二") == ["客服二组"]
+    assert teams("龙虾") == [] and teams("龙") == []
+    # The public page takes the same path (no other filter: read from the index).
+    html = Client().get(reverse("publication:cases"), {"q": "服二"}).content.decode()
+    assert "客服二组" in html and "质检一班" not in html and 'data-count="1"' in html
+    html = Client().get(reverse("publication:cases"), {"q": "龙虾"}).content.decode()
+    assert 'data-count="0"' in html
+
+
+def test_a_very_common_short_query_scans(
+    published: list[Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(selectors, "MAX_SHORT_TERMS", 1)
+    assert selectors.fts_expression("上") is None  # too common: scan (PostgreSQL: always)
+    found = selectors.case_search(selectors.CaseFilters(q="上"))
+    assert len(list(found)) == 2
+
+
 def test_names_only_until_the_organisation_agrees(published: list[Any], applicant_a: Any) -> None:
     entry = CaseEntry.objects.get(team_name="质检一班")
     assert entry.summary == "" and entry.materials == {}
@@ -99,16 +132,26 @@ def test_names_only_until_the_organisation_agrees(published: list[Any], applican
     assert "缺陷率下降" in page
 
 
-def test_public_pages_without_login(published: list[Any]) -> None:
+def test_public_pages_without_login(published: list[Any], applicant_a: Any) -> None:
     anonymous = Client()
     results = anonymous.get(reverse("publication:results"), {"year": published[0].campaign.year})
     html = results.content.decode()
     assert results.status_code == 200 and "质检一班" in html and "客服二组" in html
     assert 'data-count="2"' in html
+    # The per-year summary: 2 experiences, 1 typical, 1 recommended nationally.
+    assert "各年度发布情况" in html
+    marker = f'<td><a href="?year={published[0].campaign.year}">'
+    row = html.split(marker, 1)[1].split("</tr>", 1)[0]
+    assert [cell.split(">")[-1] for cell in row.split("</td>")[1:4]] == ["2", "1", "1"]
     cases = anonymous.get(reverse("publication:cases"), {"q": "客服"}).content.decode()
     assert "客服二组" in cases and "质检一班" not in cases
     home = anonymous.get(reverse("core:home")).content.decode()
     assert reverse("publication:cases") in home
+    # Kept by shared caches only when rendered for nobody in particular.
+    assert "public" in results["Cache-Control"]
+    entry = CaseEntry.objects.get(team_name="质检一班")
+    logged_in = client_for(applicant_a).get(reverse("publication:case_detail", args=[entry.pk]))
+    assert "private" in logged_in["Cache-Control"] and "public" not in logged_in["Cache-Control"]
 
 
 def test_certificate_pdf_reads_back_and_is_not_blank(tmp_path: Path) -> None:
@@ -136,8 +179,52 @@ def test_certificate_pdf_reads_back_and_is_not_blank(tmp_path: Path) -> None:
     assert any("Xinban" in f or "Zen" in f or "Noto" in f for f in fonts), fonts
 
 
+def test_the_printed_qr_code_carries_the_verification_url(tmp_path: Path) -> None:
+    """Rendered to PNG, the QR code's modules read back (sampled at their centres) are
+    exactly those of the verification URL's code."""
+    import qrcode
+
+    from xinban.publication.certificates import verify_url
+
+    code = "2026-ABCDEFGHJKLM"
+    content = certificate_pdf(
+        code=code, year=2026, level="selected", organisation_name="上海某公司", team_name="一班"
+    )
+    pdf = tmp_path / "c.pdf"
+    pdf.write_bytes(content)
+    dpi = 200
+    subprocess.run(["pdftoppm", "-png", "-r", str(dpi), str(pdf), str(tmp_path / "p")], check=True)
+    (png,) = tmp_path.glob("p*.png")
+    image = Image.open(png).convert("L")
+    expected = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=0)
+    expected.add_data(verify_url(code))
+    expected.make(fit=True)
+    matrix = expected.get_matrix()
+
+    def px(mm: float) -> float:
+        return mm / 25.4 * dpi
+
+    # The QR box: 32 mm square, left 25 mm, bottom 22 mm (A4 landscape, 210 mm high),
+    # 2 modules of quiet zone.
+    module = 32 / (len(matrix) + 4)
+    left, top = 25 + 2 * module, 210 - 22 - 32 + 2 * module
+    read = [
+        [
+            image.getpixel((px(left + (c + 0.5) * module), px(top + (r + 0.5) * module))) < 128
+            for c in range(len(matrix))
+        ]
+        for r in range(len(matrix))
+    ]
+    assert read == matrix
+
+
 def test_verification_confirms_a_real_code_and_rejects_a_forged_one(published: list[Any]) -> None:
     certificate = services.certificate_for(published[0])
+    year, random_part = certificate.code.split("-")
+    assert year == str(published[0].campaign.year) and len(random_part) == 12
+    assert set(random_part) <= set(services.CODE_ALPHABET)
+    assert AuditEntry.objects.filter(action="publication.certificate_issue").count() == 1
+    assert services.certificate_for(published[0]) == certificate  # issued once
     anonymous = Client()
     good = anonymous.get(reverse("publication:verify_code", args=[certificate.code]))
     assert good.status_code == 200
@@ -147,6 +234,12 @@ def test_verification_confirms_a_real_code_and_rejects_a_forged_one(published: l
     assert forged.status_code == 404 and 'data-verified="no"' in forged.content.decode()
     form = anonymous.get(reverse("publication:verify"), {"code": certificate.code.lower()})
     assert form.status_code == 302 and certificate.code in form["Location"]
+    # A result withdrawn after publication (its case entry gone) no longer verifies.
+    published[0].state = ApplicationState.NOT_SELECTED
+    published[0].save(update_fields=["state"])
+    services.case_entries_rebuild(campaign=published[0].campaign, only=[published[0].pk])
+    withdrawn = anonymous.get(reverse("publication:verify_code", args=[certificate.code]))
+    assert withdrawn.status_code == 404 and 'data-verified="no"' in withdrawn.content.decode()
 
 
 def test_applicant_downloads_only_their_own_certificate(
@@ -180,9 +273,16 @@ def test_certificate_batch_with_progress_and_zip(
     assert any("质检一班" in name for name in names)
 
 
-def test_staff_preview_and_pages_are_staff_only(staff: Any, applicant_a: Any) -> None:
+def test_staff_preview_and_pages_are_staff_only(
+    staff: Any, applicant_a: Any, published: list[Any], campaign: Any
+) -> None:
     preview = client_for(staff).get(reverse("publication:preview"))
     assert preview.status_code == 200 and preview.content.startswith(b"%PDF")
+    # With a year: that year's longest organisation name, a sample code, nothing issued.
+    year_preview = client_for(staff).get(reverse("publication:preview"), {"year": campaign.year})
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(year_preview.content)).pages)
+    assert "上海外滩智能服务有限公司" in text.replace("\n", "") and "SAMPLE" in text
+    assert not Certificate.objects.exists()
     assert client_for(applicant_a).get(reverse("publication:preview")).status_code == 403
     assert client_for(applicant_a).get(reverse("publication:staff")).status_code == 403
 

@@ -80,6 +80,9 @@ ENTRIES: dict[str, Page | Op] = {
     # A's application is no candidate: A sees the page, may not upload (403).
     "evaluation:video_upload": Page(get=row(404, applicant_a=200), post=row(404, applicant_a=403)),
     "evaluation:video": Page(get=row(404, staff=200, guide=200), kwargs={"pk": Ref("candidate")}),
+    "evaluation:video_stream": Page(
+        get=row(404, staff=200, guide=200), kwargs={"pk": Ref("candidate")}
+    ),
     # --- API
     "GET /api/evaluation/formal": Op(STAFF_API_READ),
     "POST /api/evaluation/applications/{application_id}/formal-review": Op(STAFF_API_ACTION),

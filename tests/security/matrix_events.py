@@ -1,6 +1,6 @@
 """Permission-matrix entries of events. The world adds the association's published
-briefing (applicant A signed up) and unit X's draft presentation session with A's team
-presenting."""
+briefing (applicant A signed up) and unit X's draft presentation session with A's
+submitted application presenting."""
 
 from __future__ import annotations
 
@@ -39,8 +39,9 @@ ENTRIES: dict[str, Page | Op] = {
         get=row(404, anonymous=404, unit_x_admin=200, unit_x_member=200, staff=200),
         kwargs=UNIT_EVENT,
     ),
-    # Signing up: anyone logged in (an empty name is refused with a message).
-    "events:signup": Page(get=POST_ONLY, post=row(TO_BRIEFING), kwargs=BRIEFING),
+    # Signing up: anyone logged in (every field is optional); A has already signed up:
+    # refused with a message on the event page.
+    "events:signup": Page(get=POST_ONLY, post=row(ANE, applicant_a=TO_BRIEFING), kwargs=BRIEFING),
     "events:signup_cancel": Page(get=POST_ONLY, post=row(404, applicant_a=ANE), kwargs=BRIEFING),
     "events:manage": Page(get=STAFF_ORGANISES, post=STAFF_ORGANISES, kwargs=BRIEFING),
     "events:manage (unit X's draft)": Page(
@@ -64,6 +65,7 @@ ENTRIES: dict[str, Page | Op] = {
     ),
     # --- API
     "GET /api/events": Op(row(200, anonymous=200)),
+    "GET /api/events/{event_id}": Op(row(200, anonymous=200)),
     # Anyone signed in may sign up (A already has: 409).
     "POST /api/events/{event_id}/signup": Op(api_row(ANE, applicant_a=409)),
     "POST /api/events/{event_id}/signup/cancel": Op(api_row(404, applicant_a=ANE), body="none"),
@@ -86,8 +88,11 @@ def extend_world(fx: dict[str, Any], users: dict[str, Any], ids: dict[str, Any])
         data=event_data(kind=EventKind.PRESENTATION, title="浦东发表会"),
         unit=fx["unit_x"],
     )
+    from xinban.applications.models import Application
+
+    submitted_a = Application.objects.get(pk=ids["app_a"])  # A's, submitted to unit X
     presenter = services.presenter_add(
-        actor=fx["unit_x_admin"], event=unit_event, application=fx["draft_a"]
+        actor=fx["unit_x_admin"], event=unit_event, application=submitted_a
     )
     ids.update(
         briefing=briefing.pk, unit_event=unit_event.pk, signup_a=signup.pk, presenter=presenter.pk

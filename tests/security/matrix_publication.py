@@ -43,7 +43,16 @@ ENTRIES: dict[str, Page | Op] = {
     "publication:certificates": Page(get=POST_ONLY, post=STAFF_ACTION, kwargs={"year": 2020}),
     # --- API
     "GET /api/public/cases": Op(row(200, anonymous=200)),
+    "GET /api/public/cases/{case_id}": Op(row(200, anonymous=200), kwargs={"case_id": Ref("case")}),
+    "GET /api/public/notices": Op(row(200, anonymous=200)),
     "GET /api/public/certificates/{code}": Op(row(200, anonymous=200)),
+    "GET /api/my/applications/{application_id}/publication-consent": Op(
+        api_row(404, applicant_a=200), kwargs={"application_id": Ref("published_app")}
+    ),
+    # An empty body: A is told the scope is missing (422), nothing saved.
+    "PUT /api/my/applications/{application_id}/publication-consent": Op(
+        api_row(404, applicant_a=422), kwargs={"application_id": Ref("published_app")}
+    ),
     "POST /api/publication/{year}/publish": Op(api_row(403, staff=ANE), kwargs={"year": 2020}),
     "POST /api/publication/{year}/certificates": Op(api_row(403, staff=ANE), kwargs={"year": 2020}),
 }

@@ -7,6 +7,8 @@ from ninja's bundled static files: no CDN).
 
 from __future__ import annotations
 
+from typing import Any
+
 from ninja import NinjaAPI
 
 from xinban.api.auth import API_AUTH
@@ -29,22 +31,84 @@ from xinban.api.routers import (
     tasks,
     unit,
 )
+from xinban.api.scopes import READ, SCOPES, scope_for
+from xinban.api.throttling import API_THROTTLES
 
 API_VERSION = "1.0.0"
 
-api = NinjaAPI(
+DESCRIPTION = (
+    "上海市质量协会质量信得过班组建设活动平台的 JSON 接口，与网页使用相同的业务规则。\n\n"
+    "**认证**：(1) API 令牌：请求头 `Authorization: Bearer <令牌>`，令牌在 `/api/tokens/` 页面"
+    "创建（只显示一次），以令牌所属用户的身份和权限访问，并受令牌的权限范围限制；"
+    "无需 CSRF。(2) 登录后的浏览器会话（Cookie），修改类请求须带 `X-CSRFToken` 请求头。\n\n"
+    "**权限范围**：读取类请求需要 `read`；修改类请求需要各操作说明中列出的范围"
+    "（如 `applications:write`、`units:write`、`judge:write`、`staff:write`），"
+    "不具备时返回 403（code: insufficient_scope）。令牌无效、已撤销或已过期返回 401。\n\n"
+    "**频率限制**：每个令牌或用户每个时间窗口（默认 60 秒）最多 600 次请求，匿名访问按 IP 120 次；"
+    "超出返回 429（code: rate_limited）及 `Retry-After` 响应头（秒）。\n\n"
+    "**错误**：未登录返回 401；无权查看的对象返回 404；可查看但无权修改返回 403；"
+    "字段校验失败返回 422 `{detail, errors: {字段: [提示]}}`；"
+    "业务规则拒绝返回 400/403/409 `{detail, code, field}`。"
+)
+
+
+def _error(description: str, component: str = "ErrorOut") -> dict[str, Any]:
+    return {
+        "description": description,
+        "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{component}"}}},
+    }
+
+
+def _document_generic_refusals(operation: dict[str, Any]) -> None:
+    """Answers any operation may give, whatever its own code: 429 (rate limit); 401 and
+    403 when it needs authentication (no or a bad token, a missing scope); 422 when
+    a query parameter or the body does not fit the declared types; 404 when a path
+    parameter does not (an id that is not a number names nothing); 400 for a body that is
+    not JSON."""
+    responses = operation["responses"]
+    parameters = operation.get("parameters", [])
+    responses.setdefault(429, _error("请求过于频繁（Retry-After 响应头给出秒数）"))
+    if operation.get("security"):
+        responses.setdefault(401, _error("未登录，或 API 令牌无效、已撤销、已过期"))
+        responses.setdefault(403, _error("无权进行此操作，或令牌没有所需的权限范围"))
+    if "requestBody" in operation or any(p.get("in") == "query" for p in parameters):
+        responses.setdefault(422, _error("请求参数或内容格式不正确", "ValidationErrorOut"))
+    if any(p.get("in") == "path" for p in parameters):
+        responses.setdefault(404, _error("未找到，或您无权查看"))
+    if "requestBody" in operation:
+        responses.setdefault(400, _error("请求内容不是有效的 JSON"))
+
+
+class XinbanAPI(NinjaAPI):
+    """The OpenAPI document also says which token scope each operation needs."""
+
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
+        schema = super().get_openapi_schema(*args, **kwargs)
+        root = "/api"
+        for path, operations in schema.get("paths", {}).items():
+            inner = path[len(root) :] if path.startswith(root) else path
+            for method, operation in operations.items():
+                if not isinstance(operation, dict) or "responses" not in operation:
+                    continue
+                _document_generic_refusals(operation)
+                if not operation.get("security"):
+                    continue  # public: no token needed
+                scope = scope_for(method, inner)
+                operation["x-token-scope"] = scope
+                note = f"令牌权限范围：`{scope}`（{SCOPES.get(scope, READ)}）"
+                description = operation.get("description")
+                operation["description"] = f"{description}\n\n{note}" if description else note
+        return schema
+
+
+api = XinbanAPI(
     title="质量信得过班组平台 API",
     version=API_VERSION,
-    description=(
-        "上海市质量协会质量信得过班组建设活动平台的 JSON 接口，与网页使用相同的业务规则。\n\n"
-        "认证：登录后的浏览器会话（Cookie），修改类请求须带 `X-CSRFToken` 请求头。"
-        "未登录返回 401；无权查看的对象返回 404；可查看但无权修改返回 403；"
-        "字段校验失败返回 422 `{detail, errors: {字段: [提示]}}`；"
-        "业务规则拒绝返回 400/403/409 `{detail, code, field}`。"
-    ),
+    description=DESCRIPTION,
     openapi_url="/openapi.json",
     docs_url="/docs",
     auth=API_AUTH,
+    throttle=API_THROTTLES,
     urls_namespace="api",
 )
 install_error_handlers(api)

@@ -1,28 +1,47 @@
 """Who is calling the API.
 
-Today: the browser session of a logged-in user (Django's session cookie), with the CSRF
-token required on unsafe methods, exactly like the pages. To add token authentication
-later (e.g. for an integration partner), write an ``HttpBearer`` subclass whose
-``authenticate`` returns the token's ``User``, and append an instance to ``API_AUTH``:
-ninja tries the methods in order and the endpoints only ever look at ``request.auth``
-(see ``current_user``).
+Two methods, tried in order (ninja stops at the first that answers):
+
+1. ``Authorization: Bearer <token>``: an API token (``xinban.api.models.ApiToken``,
+   created on the token page ``/api/tokens/``). It acts as its owner, with the owner's
+   rights, further limited by its scopes (``xinban.api.scopes``): a request outside them
+   answers 403 ``insufficient_scope``. No CSRF token is needed (a browser never adds this
+   header by itself). An unknown, revoked or expired token answers 401; it never falls
+   back to the session.
+2. The browser session of a logged-in user (Django's session cookie), with the CSRF token
+   required on unsafe methods, exactly like the pages.
+
+The endpoints only ever look at ``request.auth`` (see ``current_user``).
 """
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any, cast
 
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext as _
 from ninja.errors import HttpError
-from ninja.security import SessionAuth
+from ninja.security import HttpBearer, SessionAuth
 from ninja.utils import check_csrf
 
 from xinban.accounts.models import User
+from xinban.api.scopes import scope_for, scope_label
 
 
 class CsrfFailed(HttpError):
     def __init__(self) -> None:
         super().__init__(403, "CSRF check failed")
+
+
+class ApiAuthError(HttpError):
+    """A refusal by the authentication itself, with a stable ``code``."""
+
+    def __init__(self, status: int, message: str, *, code: str) -> None:
+        super().__init__(status, message)
+        self.message = message
+        self.code = code
 
 
 class SessionUserAuth(SessionAuth):
@@ -38,10 +57,47 @@ class SessionUserAuth(SessionAuth):
         return self.authenticate(request, request.COOKIES.get(self.param_name))
 
 
+@cache
+def _api_root() -> str:
+    return reverse("api:api-root")  # "/api/"
+
+
+def api_path(request: HttpRequest) -> str:
+    """The request's path inside the API, e.g. ``/applications/3/submit``."""
+    root = _api_root()
+    path = request.path
+    return "/" + path[len(root) :] if path.startswith(root) else path
+
+
+class TokenAuth(HttpBearer):
+    """``Authorization: Bearer xb_…``: the token's owner, within the token's scopes."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> User:
+        from xinban.api.services import TokenRefused, token_lookup
+
+        try:
+            api_token = token_lookup(token.strip())
+        except TokenRefused as exc:
+            raise ApiAuthError(401, exc.message, code=exc.code) from exc
+        needed = scope_for(request.method or "GET", api_path(request))
+        if needed not in api_token.scopes:
+            raise ApiAuthError(
+                403,
+                _("此 API 令牌没有“%(scope)s”权限范围，不能进行此操作。")
+                % {"scope": scope_label(needed)},
+                code="insufficient_scope",
+            )
+        user = api_token.user
+        request.api_token = api_token  # type: ignore[attr-defined]
+        request.user = user  # code that reads request.user sees the token's owner
+        return user
+
+
+token_auth = TokenAuth()
 session_auth = SessionUserAuth()
 
-# Authentication methods, tried in order. Token auth goes here later.
-API_AUTH: list[Any] = [session_auth]
+# Authentication methods, tried in order.
+API_AUTH: list[Any] = [token_auth, session_auth]
 
 
 def current_user(request: HttpRequest) -> User:

@@ -31,9 +31,12 @@ InvitationToken = Annotated[str, Path(title="邀请码", description="邀请邮�
 
 
 def error_responses(*statuses: int) -> dict[int, Any]:
-    """The error bodies an endpoint may answer with, for the OpenAPI document."""
+    """The error bodies an endpoint may answer with, for the OpenAPI document. Every
+    operation may answer 401 (not logged in, or a bad token), 403 (a token without the
+    operation's scope) and 429 (rate limit)."""
     return {
-        status: ValidationErrorOut if status == 422 else ErrorOut for status in (401, *statuses)
+        status: ValidationErrorOut if status == 422 else ErrorOut
+        for status in sorted({401, 403, 429, *statuses})
     }
 
 

@@ -19,10 +19,10 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
 
-from xinban.api.auth import CsrfFailed
+from xinban.api.auth import ApiAuthError, CsrfFailed
 from xinban.core.errors import ServiceError
 
 Errors = dict[str, list[str]]
@@ -145,7 +145,19 @@ def install_error_handlers(api: NinjaAPI) -> None:
         )
 
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-        if isinstance(exc, AuthenticationError):
+        if isinstance(exc, ApiAuthError):
+            body = {"detail": exc.message, "code": exc.code}
+            response = api.create_response(request, body, status=exc.status_code)
+            if exc.status_code == 401:
+                response["WWW-Authenticate"] = f'Bearer error="invalid_token", code="{exc.code}"'
+            return response
+        if isinstance(exc, Throttled):
+            wait = max(1, int(exc.wait or 1))
+            body = {
+                "detail": _("请求过于频繁，请在 %(seconds)s 秒后重试。") % {"seconds": wait},
+                "code": "rate_limited",
+            }
+        elif isinstance(exc, AuthenticationError):
             body = {"detail": _("请先登录。"), "code": "not_authenticated"}
         elif isinstance(exc, CsrfFailed):
             body = {"detail": _("CSRF 校验失败，请刷新页面后重试。"), "code": "csrf_failed"}

@@ -856,3 +856,75 @@ class InvitationAcceptedOut(Schema):
     unit: UnitOut = titled(labels.UNIT)
     role: str = model_field(Invitation, "role", json_schema_extra={"enum": InvitationRole.values})
     role_label: str = titled(labels.ROLE_LABEL)
+
+
+# --- more reads and transitions (revisions, staff list, members, campaign years) ------------
+
+
+class RevisionFieldOut(Schema):
+    label: str = titled("项目", description="申报表上的名称")
+    value: Any = titled("内容", None, description="提交时的内容")
+
+
+class RevisionDetailOut(Schema):
+    number: int = titled(labels.REVISION_NUMBER)
+    submitted_at: datetime = model_field(ApplicationRevision, "submitted_at")
+    submitted_by: str | None = titled("提交人", None)
+    fields: list[RevisionFieldOut] = titled("内容", description="按申报表顺序")
+
+
+class StaffApplicationRowOut(Schema):
+    id: int
+    number: str = model_field(Application, "number")
+    team_name: str = model_field(Application, "team_name")
+    state: str = model_field(
+        Application, "state", json_schema_extra={"enum": list(ApplicationState.values)}
+    )
+    state_label: str = titled("状态名称")
+    organisation_name: str = titled("申报单位")
+    recommending_unit_name: str = titled("推荐单位名称")
+
+
+class StaffApplicationPageOut(Schema):
+    count: int = titled("符合条件的申报数")
+    limit: int = titled("每页条数")
+    offset: int = titled("起始位置")
+    items: list[StaffApplicationRowOut] = titled("申报")
+
+
+class MemberOut(Schema):
+    id: int
+    name: str = titled("姓名")
+    email: str = titled("电子邮箱")
+
+
+class MyOrganisationOut(OrganisationOut):
+    members: list[MemberOut] = titled("单位成员", description="可以代表本单位申报的用户")
+
+
+class MemberIn(Schema):
+    email: JsonEmail = titled("同事的注册邮箱", None, description="同事须已注册账号")
+
+
+class CampaignYearOut(Schema):
+    year: int = model_field(Campaign, "year")
+    title: str = titled("活动名称")
+    is_current: bool = titled("当前年度")
+
+
+class WindowExtensionIn(Schema):
+    organisation_id: JsonId = titled(
+        "申报单位 id", None, description="为一个申报单位延长（与 unit_id 二选一）"
+    )
+    unit_id: JsonId = titled("推荐单位 id", None, description="为一个推荐单位延长（二选一）")
+    until: JsonText = titled("延长至", None, description="ISO 8601 时间，须晚于阶段结束时间")
+    reason: JsonText = titled("原因", None)
+
+
+class WindowExtensionOut(Schema):
+    id: int
+    phase: str = titled("阶段")
+    organisation_id: int | None = titled("申报单位 id", None)
+    unit_id: int | None = titled("推荐单位 id", None)
+    until: datetime = titled("延长至")
+    reason: str = titled("原因")

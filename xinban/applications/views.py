@@ -22,7 +22,7 @@ from xinban.applications.forms import (
 from xinban.applications.models import Application, ApplicationState, Attachment
 from xinban.applications.selectors import application_form_data
 from xinban.campaigns.models import PhaseKind
-from xinban.campaigns.selectors import campaign_current, phase_window_end
+from xinban.campaigns.selectors import campaign_current, campaign_get, phase_window_end
 from xinban.core import uploads
 from xinban.core.errors import ServiceError
 from xinban.core.forms import add_service_error
@@ -370,15 +370,25 @@ def revision(request: AuthenticatedHttpRequest, pk: int, number: int) -> HttpRes
 def staff_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not roles_of(request.user).is_staff:
         raise PermissionDenied
-    campaign = campaign_current()
+    from dataclasses import replace
+
+    from xinban.dashboards.filters import drilldown_filters, narrow
+    from xinban.dashboards.selectors import describe
+
+    # A list opened from the dashboard (统计看板) also carries its chart's filters.
+    drill = drilldown_filters(request.GET)
+    campaign = campaign_get(year=drill.year) if drill.year else campaign_current()
     state = request.GET.get("state", "")
     unit = request.GET.get("unit", "")
     q = request.GET.get("q", "").strip()
-    filtered = selectors.applications_for_staff(
-        campaign=campaign,
-        state=state if state in ApplicationState.values else "",
-        unit_id=int(unit) if unit.isdigit() and len(unit) < 19 else None,
-        q=q,
+    filtered = narrow(
+        selectors.applications_for_staff(
+            campaign=campaign,
+            state=state if state in ApplicationState.values else "",
+            unit_id=int(unit) if unit.isdigit() and len(unit) < 19 else None,
+            q=q,
+        ),
+        drill,
     )
     page = CountingPaginator(
         selectors.application_rows(filtered), 50, count_from=filtered
@@ -391,6 +401,9 @@ def staff_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             "campaign": campaign,
             "states": ApplicationState.choices,
             "units": RecommendingUnit.objects.values_list("pk", "name"),
-            "filters": {"state": state, "unit": unit, "q": q},
+            "filters": {**drill.params(), "state": state, "unit": unit, "q": q},
+            # Kept as hidden fields of the search form (unit and state have their own).
+            "drilldown": {k: v for k, v in drill.params().items() if k != "unit"},
+            "drilldown_labels": describe(replace(drill, unit=None)),
         },
     )

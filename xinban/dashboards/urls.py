@@ -1,4 +1,9 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import path
+
+from xinban.dashboards import views
 
 app_name = "dashboards"
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns = [
+    path("", views.staff, name="staff"),
+    path("unit/<id:unit_pk>/", views.unit, name="unit"),
+]

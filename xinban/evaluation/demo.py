@@ -84,7 +84,9 @@ def seed(ctx: DemoContext) -> None:
     # Formal reviews, passed, for everything past them (failed ones with a reason).
     items = checklist_for(campaign)
     passed = {str(item.pk): True for item in items}
-    failed = list(Application.objects.filter(campaign=campaign, state=S.FORMAL_FAILED))
+    failed = list(
+        Application.objects.filter(campaign=campaign, state=S.FORMAL_FAILED).order_by("number")
+    )
     FormalReview.objects.bulk_create(
         [
             FormalReview(

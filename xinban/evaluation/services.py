@@ -1378,7 +1378,11 @@ def video_attach_upload(
 ) -> PresentationVideo:
     """Attach a finished resumable upload (its file is already in storage: referenced in
     place, never read into memory) as the application's presentation video."""
-    from xinban.uploads_resumable.services import upload_session_claim
+    from xinban.uploads_resumable.services import (
+        UploadConflict,
+        UploadError,
+        upload_session_claim,
+    )
 
     try:
         session = upload_session_claim(
@@ -1387,9 +1391,17 @@ def video_attach_upload(
             purpose=VIDEO_PURPOSE,
             target=video_upload_target(application),
         )
-    except (ValueError, ValidationError) as exc:
+    except UploadConflict as exc:
         raise ServiceError(
-            _("上传记录无效，请重新上传。"), code="bad_upload", field="file"
+            _("视频尚未上传完成，请等待进度条到 100% 后再提交。"),
+            code="upload_incomplete",
+            field="upload_id",
+        ) from exc
+    except (UploadError, ValueError, ValidationError) as exc:
+        # An unknown, foreign or already used upload id: a field error, not a 404 (the
+        # application itself is the caller's to see).
+        raise ServiceError(
+            _("上传记录无效，请重新上传。"), code="bad_upload", field="upload_id"
         ) from exc
     return video_attach(
         actor=actor,

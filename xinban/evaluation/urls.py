@@ -40,4 +40,5 @@ urlpatterns = [
     path("results/mine/", views.outcomes, name="outcomes"),
     path("results/mine/<id:pk>/video/", views.video_upload, name="video_upload"),
     path("evaluation/applications/<id:pk>/video/", views.video_download, name="video"),
+    path("evaluation/applications/<id:pk>/video/stream/", views.video_stream, name="video_stream"),
 ]

@@ -1,19 +1,23 @@
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from xinban.applications.models import Application
-from xinban.core.forms import SafeChoicesMixin
+from xinban.core.forms import SafeChoicesMixin, _guard_model_choice
 from xinban.events.models import EventKind
+from xinban.organisations.models import RecommendingUnit
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+PHONE = re.compile(r"[0-9+\-\s()（）]{5,20}")
 
 
-class EventForm(forms.Form):
+class EventForm(SafeChoicesMixin, forms.Form):
     kind = forms.ChoiceField(label=_("类型"), choices=EventKind.choices)
     title = forms.CharField(label=_("名称"), max_length=200)
     description = forms.CharField(
@@ -29,11 +33,41 @@ class EventForm(forms.Form):
         label=_("名额（空：不限）"), required=False, min_value=1, max_value=100_000
     )
 
+    def __init__(
+        self,
+        *args: Any,
+        units: QuerySet[RecommendingUnit] | None = None,
+        unit_required: bool = False,
+        **kwargs: Any,
+    ) -> None:
+        """``units``: the recommending units the creator may organise a 发表会 for (a unit
+        admin of several units chooses; staff may leave it empty for the association)."""
+        super().__init__(*args, **kwargs)
+        if units is not None:
+            self.fields["unit"] = forms.ModelChoiceField(
+                label=_("主办推荐单位"),
+                queryset=units,
+                required=unit_required,
+                empty_label=None if unit_required else _("（上海市质协）"),
+                help_text=_("推荐单位主办的只能是发表会。"),
+            )
+            _guard_model_choice(self.fields["unit"])
+
 
 class SignupForm(forms.Form):
-    name = forms.CharField(label=_("姓名"), max_length=50)
+    name = forms.CharField(
+        label=_("姓名"), max_length=50, required=False, help_text=_("不填则使用账号姓名。")
+    )
     organisation = forms.CharField(label=_("单位"), max_length=200, required=False)
     phone = forms.CharField(label=_("联系电话"), max_length=20, required=False)
+
+    def clean_phone(self) -> str:
+        phone: str = self.cleaned_data["phone"].strip()
+        if phone and not PHONE.fullmatch(phone):
+            raise forms.ValidationError(
+                _("请填写有效的联系电话（数字，可含空格、+、-、括号）。"), code="phone"
+            )
+        return phone
 
 
 class CancelForm(forms.Form):

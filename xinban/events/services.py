@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xinban.accounts.models import User
-from xinban.applications.models import Application
+from xinban.applications.models import Application, ApplicationState
 from xinban.campaigns.models import Campaign
 from xinban.core.audit import audit_record
 from xinban.core.errors import NotAllowed, ServiceError, WrongState
@@ -41,6 +41,8 @@ EVENT_FIELDS = (
     "signup_closes_at",
     "capacity",
 )
+# Changing one of these on a published event tells the attendees.
+ATTENDANCE_FIELDS = {"location", "starts_at", "ends_at"}
 
 
 def _check_times(data: dict[str, Any]) -> None:
@@ -83,10 +85,27 @@ def event_update(*, actor: User, event: Event, data: dict[str, Any]) -> Event:
         current = Event.objects.select_for_update().get(pk=event.pk)
         if current.state == EventState.CANCELLED:
             raise WrongState(_("活动已取消。"), code="cancelled")
+        confirmed = _confirmed(current)
+        if data["capacity"] is not None and data["capacity"] < confirmed:
+            raise ServiceError(
+                _("名额不能少于已报名人数（%(n)d 人）。") % {"n": confirmed},
+                code="capacity_below_confirmed",
+                field="capacity",
+            )
+        changes = {
+            field: [str(getattr(current, field)), str(data[field])]
+            for field in EVENT_FIELDS
+            if getattr(current, field) != data[field]
+        }
         for field in EVENT_FIELDS:
             setattr(current, field, data[field])
         current.save(update_fields=list(EVENT_FIELDS))
-        audit_record(actor=actor, action="event.update", obj=current)
+        audit_record(actor=actor, action="event.update", obj=current, changes=changes)
+        # Attendees are told when what they need to turn up changes.
+        if current.state == EventState.PUBLISHED and changes.keys() & ATTENDANCE_FIELDS:
+            notify_after_commit(
+                to=_attendee_emails(current), template="event_changed", context={"event": current}
+            )
         _promote(current)  # more places: the waiting list moves up
     return current
 
@@ -117,15 +136,19 @@ def event_cancel(*, actor: User, event: Event, reason: str) -> Event:
         current.state = EventState.CANCELLED
         current.save(update_fields=["state"])
         audit_record(actor=actor, action="event.cancel", obj=current, changes={"reason": reason})
-        emails = list(
-            current.signups.exclude(status=SignupStatus.CANCELLED).values_list(
-                "user__email", flat=True
-            )
-        )
         notify_after_commit(
-            to=emails, template="event_cancelled", context={"event": current, "reason": reason}
+            to=_attendee_emails(current),
+            template="event_cancelled",
+            context={"event": current, "reason": reason},
         )
     return current
+
+
+def _attendee_emails(event: Event) -> list[str]:
+    """Everyone signed up or waiting."""
+    return list(
+        event.signups.exclude(status=SignupStatus.CANCELLED).values_list("user__email", flat=True)
+    )
 
 
 def _confirmed(event: Event) -> int:
@@ -137,11 +160,18 @@ def _promote(event: Event) -> list[Signup]:
     if event.state != EventState.PUBLISHED:
         return []
     free = None if event.capacity is None else event.capacity - _confirmed(event)
-    waiting = event.signups.filter(status=SignupStatus.WAITING).select_related("user")
+    waiting = (
+        event.signups.filter(status=SignupStatus.WAITING)
+        .select_related("user")
+        .order_by("created_at", "pk")
+    )
     promoted = list(waiting if free is None else waiting[: max(0, free)])
     for signup in promoted:
         signup.status = SignupStatus.CONFIRMED
         signup.save(update_fields=["status"])
+        audit_record(
+            actor=None, action="event.signup_promote", obj=event, changes={"signup": signup.pk}
+        )
         notify_after_commit(
             to=[signup.user.email], template="event_promoted", context={"event": event}
         )
@@ -172,7 +202,7 @@ def signup_create(
         full = current.capacity is not None and _confirmed(current) >= current.capacity
         status = SignupStatus.WAITING if full else SignupStatus.CONFIRMED
         values = {
-            "name": name.strip()[:50] or actor.name,
+            "name": name.strip()[:50] or (actor.name or actor.email)[:50],
             "organisation": organisation.strip()[:200],
             "phone": phone.strip()[:20],
             "status": status,
@@ -189,7 +219,12 @@ def signup_create(
                 signup = Signup.objects.create(event=current, user=actor, **values)
         except IntegrityError as exc:  # the same person twice at once
             raise WrongState(_("您已报名该活动。"), code="already_signed_up") from exc
-        audit_record(actor=actor, action="event.signup", obj=current, changes={"status": status})
+        audit_record(
+            actor=actor,
+            action="event.signup",
+            obj=current,
+            changes={"signup": signup.pk, "status": status},
+        )
         notify_after_commit(
             to=[actor.email],
             template="event_signup",
@@ -198,32 +233,52 @@ def signup_create(
     return signup
 
 
-def signup_cancel(*, actor: User, signup: Signup) -> Signup:
+def signup_cancel(*, actor: User, signup: Signup, now: datetime | None = None) -> Signup:
+    """Cancel one's own sign-up (until the event starts); the first on the waiting list
+    takes the place and is told."""
     if signup.user_id != actor.pk:
         raise NotAllowed(_("只能取消自己的报名。"), code="not_own")
+    now = now or timezone.now()
     with transaction.atomic():
         event = Event.objects.select_for_update().get(pk=signup.event_id)
         current = Signup.objects.select_for_update().get(pk=signup.pk)
         if current.status == SignupStatus.CANCELLED:
             raise WrongState(_("报名已取消。"), code="already_cancelled")
+        if event.state == EventState.PUBLISHED and now >= event.starts_at:
+            raise WrongState(_("活动已开始，不能再取消报名。"), code="started")
+        was = current.status
         current.status = SignupStatus.CANCELLED
         current.save(update_fields=["status"])
-        audit_record(actor=actor, action="event.signup_cancel", obj=event)
+        audit_record(
+            actor=actor,
+            action="event.signup_cancel",
+            obj=event,
+            changes={"signup": current.pk, "was": was},
+        )
         _promote(event)
     return current
 
 
 def checkin(*, actor: User, signup: Signup, present: bool = True) -> Signup:
+    """The organiser marks (or unmarks) a confirmed attendee as present."""
     event = signup.event
     if not can_organise(actor, event):
         raise NotAllowed(_("只有主办方可以签到。"), code="not_organiser")
     with transaction.atomic():
         current = Signup.objects.select_for_update().get(pk=signup.pk)
+        event = Event.objects.get(pk=current.event_id)
+        if event.state != EventState.PUBLISHED:
+            raise WrongState(_("只有已发布的活动可以签到。"), code="not_published")
         if current.status != SignupStatus.CONFIRMED:
             raise WrongState(_("只有已报名的人员可以签到。"), code="not_confirmed")
         current.checked_in_at = timezone.now() if present else None
         current.save(update_fields=["checked_in_at"])
-        audit_record(actor=actor, action="event.checkin", obj=event, changes={"signup": current.pk})
+        audit_record(
+            actor=actor,
+            action="event.checkin",
+            obj=event,
+            changes={"signup": current.pk, "present": present},
+        )
     return current
 
 
@@ -232,6 +287,10 @@ def presenter_add(*, actor: User, event: Event, application: Application) -> Pre
         raise NotAllowed(_("只有主办方可以安排发表班组。"), code="not_organiser")
     if event.kind not in PRESENTING_KINDS:
         raise WrongState(_("只有交流会和发表会安排发表班组。"), code="no_presenters")
+    if application.state in (ApplicationState.DRAFT, ApplicationState.WITHDRAWN):
+        raise ServiceError(
+            _("草稿或已撤回的申报不能安排发表。"), code="not_submitted", field="application"
+        )
     if application.campaign_id != event.campaign_id:
         raise ServiceError(_("请选择本年度的申报。"), code="other_year", field="application")
     if event.unit_id is not None and application.recommending_unit_id != event.unit_id:
@@ -239,7 +298,8 @@ def presenter_add(*, actor: User, event: Event, application: Application) -> Pre
             _("发表会只能安排本单位推荐范围内的班组。"), code="other_unit", field="application"
         )
     with transaction.atomic():
-        Event.objects.select_for_update().get(pk=event.pk)
+        if Event.objects.select_for_update().get(pk=event.pk).state == EventState.CANCELLED:
+            raise WrongState(_("活动已取消。"), code="cancelled")
         position = (event.presenters.aggregate(m=Max("position"))["m"] or 0) + 1
         try:
             with transaction.atomic():
@@ -258,13 +318,20 @@ def presenter_add(*, actor: User, event: Event, application: Application) -> Pre
 
 
 def presenter_move(*, actor: User, presenter: Presenter, direction: str) -> None:
+    """Swap a presenting team with the one before ("up") or after ("down") it; at either
+    end nothing moves."""
     event = presenter.event
     if not can_organise(actor, event):
         raise NotAllowed(_("只有主办方可以调整顺序。"), code="not_organiser")
+    if direction not in ("up", "down"):
+        raise ServiceError(_("方向应为上移或下移。"), code="bad_direction", field="direction")
     with transaction.atomic():
-        Event.objects.select_for_update().get(pk=event.pk)
+        if Event.objects.select_for_update().get(pk=event.pk).state == EventState.CANCELLED:
+            raise WrongState(_("活动已取消。"), code="cancelled")
         ordered = list(event.presenters.order_by("position", "pk"))
-        i = next(n for n, p in enumerate(ordered) if p.pk == presenter.pk)
+        i = next((n for n, p in enumerate(ordered) if p.pk == presenter.pk), None)
+        if i is None:
+            raise WrongState(_("该班组已不在发表名单中。"), code="gone")
         j = i - 1 if direction == "up" else i + 1
         if 0 <= j < len(ordered):
             ordered[i], ordered[j] = ordered[j], ordered[i]
@@ -285,9 +352,17 @@ def presenter_remove(*, actor: User, presenter: Presenter) -> None:
     if not can_organise(actor, event):
         raise NotAllowed(_("只有主办方可以调整发表名单。"), code="not_organiser")
     with transaction.atomic():
-        presenter.delete()
+        if Event.objects.select_for_update().get(pk=event.pk).state == EventState.CANCELLED:
+            raise WrongState(_("活动已取消。"), code="cancelled")
+        if not Presenter.objects.filter(pk=presenter.pk).delete()[0]:
+            raise WrongState(_("该班组已不在发表名单中。"), code="gone")
         for position, item in enumerate(event.presenters.order_by("position", "pk"), 1):
             if item.position != position:
                 item.position = position
                 item.save(update_fields=["position"])
-        audit_record(actor=actor, action="event.presenter_remove", obj=event)
+        audit_record(
+            actor=actor,
+            action="event.presenter_remove",
+            obj=event,
+            changes={"application": presenter.application_id},
+        )

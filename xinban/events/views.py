@@ -3,7 +3,7 @@ publish, cancel, attendees, Excel export, printable check-in list, presenting te
 
 from __future__ import annotations
 
-import io
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -11,57 +11,94 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.encoding import escape_uri_path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
-from openpyxl import Workbook
 
 from xinban.campaigns.selectors import campaign_current
 from xinban.core.errors import ServiceError
 from xinban.core.forms import add_service_error
 from xinban.core.http import AuthenticatedHttpRequest
 from xinban.core.roles import roles_of
-from xinban.core.spreadsheets import safe_cell
 from xinban.events import selectors, services
+from xinban.events.exports import attendees_workbook
 from xinban.events.forms import CancelForm, EventForm, PresenterForm, SignupForm
-from xinban.events.models import PRESENTING_KINDS, Event, Presenter, Signup, SignupStatus
+from xinban.events.models import PRESENTING_KINDS, Event, EventState, Presenter, Signup
+from xinban.events.models import SignupStatus as Status
 from xinban.events.rules import can_organise
 from xinban.organisations.models import RecommendingUnit
 
+EVENT_FIELDS = services.EVENT_FIELDS
+
+
+def _perform(request: HttpRequest, action: Callable[[], object], success: str) -> bool:
+    """Run one service call: its refusal becomes an error message, success a message."""
+    try:
+        action()
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+        return False
+    if success:
+        messages.success(request, success)
+    return True
+
 
 def event_list(request: HttpRequest) -> HttpResponse:
-    organiser = request.user.is_authenticated and (
-        roles_of(request.user).is_staff or bool(roles_of(request.user).unit_admin_ids)
-    )
+    now = timezone.now()
+    events = list(selectors.events_public()[:200])
+    organised: list[Event] = []
+    organiser = False
+    if request.user.is_authenticated:
+        roles = roles_of(request.user)
+        organiser = roles.is_staff or bool(roles.unit_admin_ids)
+        if organiser:
+            organised = list(selectors.events_organised_by(request.user)[:50])  # type: ignore[arg-type]
     return render(
         request,
         "events/list.html",
-        {"events": list(selectors.events_public()[:100]), "organiser": organiser},
+        {
+            "upcoming": sorted(
+                (e for e in events if e.ends_at >= now), key=lambda e: (e.starts_at, e.pk)
+            ),
+            "past": [e for e in events if e.ends_at < now],
+            "organised": organised,
+            "organiser": organiser,
+        },
     )
+
+
+def _detail_context(request: HttpRequest, event: Event, form: SignupForm | None = None) -> Any:
+    mine = selectors.my_signup(request.user, event)
+    if form is None:
+        initial: dict[str, Any] = {}
+        if request.user.is_authenticated:
+            initial["name"] = request.user.name  # type: ignore[union-attr]
+            previous = (
+                Signup.objects.filter(user=request.user).exclude(organisation="").order_by("-pk")
+            ).first()
+            if previous is not None:  # what they typed last time
+                initial.update(organisation=previous.organisation, phone=previous.phone)
+        form = SignupForm(initial=initial)
+    return {
+        "event": event,
+        "mine": mine,
+        "position": selectors.waiting_position(mine)
+        if mine and mine.status == Status.WAITING
+        else None,
+        "confirmed": selectors.confirmed_count(event),
+        "form": form,
+        "presenters": selectors.presenters(event),
+        "open": event.state == EventState.PUBLISHED and timezone.now() <= event.signup_closes_at,
+        "started": timezone.now() >= event.starts_at,
+        "organiser": can_organise(request.user, event),
+    }
 
 
 def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    event = selectors.event_get(user=request.user, pk=pk)  # type: ignore[arg-type]
-    mine = selectors.my_signup(request.user, event)  # type: ignore[arg-type]
-    initial: dict[str, Any] = {}
-    if request.user.is_authenticated:
-        initial["name"] = request.user.name  # type: ignore[union-attr]
-    return render(
-        request,
-        "events/detail.html",
-        {
-            "event": event,
-            "mine": mine,
-            "position": selectors.waiting_position(mine)
-            if mine and mine.status == SignupStatus.WAITING
-            else None,
-            "confirmed": event.signups.filter(status=SignupStatus.CONFIRMED).count(),
-            "form": SignupForm(initial=initial),
-            "presenters": list(event.presenters.select_related("application__organisation")),
-            "open": event.state == "published" and timezone.now() <= event.signup_closes_at,
-            "organiser": can_organise(request.user, event),
-        },
-    )
+    event = selectors.event_get(user=request.user, pk=pk)
+    return render(request, "events/detail.html", _detail_context(request, event))
 
 
 @login_required
@@ -69,21 +106,22 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def signup(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     event = selectors.event_get(user=request.user, pk=pk)
     form = SignupForm(request.POST)
-    if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, str(error))
-        return redirect("events:detail", pk=event.pk)
-    try:
-        created = services.signup_create(actor=request.user, event=event, **form.cleaned_data)
-    except ServiceError as exc:
-        messages.error(request, exc.message)
-    else:
-        if created.status == SignupStatus.WAITING:
-            messages.warning(request, _("名额已满，您已进入候补名单。"))
+    if form.is_valid():
+        try:
+            created = services.signup_create(actor=request.user, event=event, **form.cleaned_data)
+        except ServiceError as exc:
+            if exc.field in form.fields:  # keep what was typed, say what is wrong
+                add_service_error(form, exc)
+            else:
+                messages.error(request, exc.message)
+                return redirect("events:detail", pk=event.pk)
         else:
-            messages.success(request, _("报名成功。"))
-    return redirect("events:detail", pk=event.pk)
+            if created.status == Status.WAITING:
+                messages.warning(request, _("名额已满，您已进入候补名单。"))
+            else:
+                messages.success(request, _("报名成功。"))
+            return redirect("events:detail", pk=event.pk)
+    return render(request, "events/detail.html", _detail_context(request, event, form))
 
 
 @login_required
@@ -93,16 +131,17 @@ def signup_cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     mine = Signup.objects.filter(event=event, user=request.user).first()
     if mine is None:
         raise Http404
-    try:
-        services.signup_cancel(actor=request.user, signup=mine)
-    except ServiceError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("已取消报名。"))
+    _perform(
+        request,
+        lambda: services.signup_cancel(actor=request.user, signup=mine),
+        _("已取消报名。"),
+    )
     return redirect("events:detail", pk=event.pk)
 
 
 def _organised(request: AuthenticatedHttpRequest, pk: int) -> Event:
+    """The event for its organiser; 404 for those who may not see it, 403 for those who
+    see it but do not organise it."""
     event = selectors.event_get(user=request.user, pk=pk)
     if not can_organise(request.user, event):
         raise PermissionDenied
@@ -110,37 +149,32 @@ def _organised(request: AuthenticatedHttpRequest, pk: int) -> Event:
 
 
 def _event_data(event: Event) -> dict[str, Any]:
-    return {
-        f: getattr(event, f)
-        for f in (
-            "kind",
-            "title",
-            "description",
-            "location",
-            "starts_at",
-            "ends_at",
-            "signup_closes_at",
-            "capacity",
-        )
-    }
+    return {f: getattr(event, f) for f in EVENT_FIELDS}
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def create(request: AuthenticatedHttpRequest) -> HttpResponse:
     roles = roles_of(request.user)
-    units = RecommendingUnit.objects.filter(pk__in=roles.unit_admin_ids)
-    if not roles.is_staff and not units.exists():
-        raise PermissionDenied
+    if roles.is_staff:
+        units = RecommendingUnit.objects.order_by("name")
+    else:
+        units = RecommendingUnit.objects.filter(pk__in=roles.unit_admin_ids).order_by("name")
+        if not roles.unit_admin_ids:
+            raise PermissionDenied
     campaign = campaign_current()
     if campaign is None:
         raise Http404
-    form = EventForm(request.POST or None)
+    initial = {} if roles.is_staff else {"kind": "presentation"}
+    form = EventForm(
+        request.POST or None, initial=initial, units=units, unit_required=not roles.is_staff
+    )
     if request.method == "POST" and form.is_valid():
-        unit = None if roles.is_staff else units.first()
+        data = dict(form.cleaned_data)
+        unit = data.pop("unit", None)
         try:
             event = services.event_create(
-                actor=request.user, campaign=campaign, data=form.cleaned_data, unit=unit
+                actor=request.user, campaign=campaign, data=data, unit=unit
             )
         except ServiceError as exc:
             add_service_error(form, exc)
@@ -163,7 +197,7 @@ def manage(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("已保存。"))
             return redirect("events:manage", pk=event.pk)
-    signups = list(event.signups.select_related("user").order_by("status", "created_at"))
+    signups = selectors.signups_for_organiser(event)
     return render(
         request,
         "events/manage.html",
@@ -172,9 +206,12 @@ def manage(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "cancel_form": CancelForm(),
             "signups": signups,
-            "presenters": list(event.presenters.select_related("application__organisation")),
+            "counts": {
+                status: sum(1 for s in signups if s.status == status) for status in Status.values
+            },
+            "presenters": selectors.presenters(event),
             "presenter_form": PresenterForm(applications=selectors.presentable_applications(event))
-            if event.kind in PRESENTING_KINDS
+            if event.kind in PRESENTING_KINDS and event.state != EventState.CANCELLED
             else None,
         },
     )
@@ -184,12 +221,11 @@ def manage(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def publish(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     event = _organised(request, pk)
-    try:
-        services.event_publish(actor=request.user, event=event)
-    except ServiceError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("活动已发布。"))
+    _perform(
+        request,
+        lambda: services.event_publish(actor=request.user, event=event),
+        _("活动已发布。"),
+    )
     return redirect("events:manage", pk=event.pk)
 
 
@@ -201,12 +237,13 @@ def cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("请填写取消原因。"))
         return redirect("events:manage", pk=event.pk)
-    try:
-        services.event_cancel(actor=request.user, event=event, reason=form.cleaned_data["reason"])
-    except ServiceError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("活动已取消，已通知报名人员。"))
+    _perform(
+        request,
+        lambda: services.event_cancel(
+            actor=request.user, event=event, reason=form.cleaned_data["reason"]
+        ),
+        _("活动已取消，已通知报名人员。"),
+    )
     return redirect("events:manage", pk=event.pk)
 
 
@@ -215,24 +252,27 @@ def cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def checkin(request: AuthenticatedHttpRequest, pk: int, signup_pk: int) -> HttpResponse:
     event = _organised(request, pk)
     target = get_object_or_404(Signup, pk=signup_pk, event=event)
-    try:
-        services.checkin(actor=request.user, signup=target, present=target.checked_in_at is None)
-    except ServiceError as exc:
-        messages.error(request, exc.message)
-    return redirect("events:checkin_list", pk=event.pk)
+    _perform(
+        request,
+        lambda: services.checkin(
+            actor=request.user, signup=target, present=target.checked_in_at is None
+        ),
+        "",
+    )
+    return redirect(f"{reverse('events:checkin_list', args=[event.pk])}#s{target.pk}")
 
 
 @login_required
 def checkin_list(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     event = _organised(request, pk)
+    rows = list(selectors.checkin_rows(event))
     return render(
         request,
         "events/checkin.html",
         {
             "event": event,
-            "signups": list(
-                event.signups.filter(status=SignupStatus.CONFIRMED).order_by("name", "pk")
-            ),
+            "signups": rows,
+            "present": sum(1 for s in rows if s.checked_in_at),
         },
     )
 
@@ -240,37 +280,14 @@ def checkin_list(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 def attendees_xlsx(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     event = _organised(request, pk)
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("报名名单"))
-    sheet.append(
-        [_("序号"), _("姓名"), _("单位"), _("联系电话"), _("状态"), _("报名时间"), _("签到")]
-    )
-    labels = dict(SignupStatus.choices)
-    for n, s in enumerate(
-        event.signups.exclude(status=SignupStatus.CANCELLED).order_by("status", "created_at"), 1
-    ):
-        sheet.append(
-            [
-                n,
-                safe_cell(s.name),
-                safe_cell(s.organisation),
-                safe_cell(s.phone),
-                str(labels[s.status]),
-                timezone.localtime(s.created_at).strftime("%Y-%m-%d %H:%M"),
-                _("已签到") if s.checked_in_at else "",
-            ]
-        )
-    out = io.BytesIO()
-    workbook.save(out)
     response = HttpResponse(
-        out.getvalue(),
+        attendees_workbook(event),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
-    from django.utils.encoding import escape_uri_path
-
-    name = f"{event.title}-报名名单.xlsx"
+    name = _("%(title)s-报名名单.xlsx") % {"title": event.title}
     response["Content-Disposition"] = f"attachment; filename*=utf-8''{escape_uri_path(name)}"
     response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-cache"
     return response
 
 
@@ -280,12 +297,13 @@ def presenter_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     event = _organised(request, pk)
     form = PresenterForm(request.POST, applications=selectors.presentable_applications(event))
     if form.is_valid():
-        try:
-            services.presenter_add(
+        _perform(
+            request,
+            lambda: services.presenter_add(
                 actor=request.user, event=event, application=form.cleaned_data["application"]
-            )
-        except ServiceError as exc:
-            messages.error(request, exc.message)
+            ),
+            _("已加入发表名单。"),
+        )
     else:
         messages.error(request, _("请选择班组。"))
     return redirect("events:manage", pk=event.pk)
@@ -300,7 +318,13 @@ def presenter_move(
     if direction not in ("up", "down"):
         raise Http404
     presenter = get_object_or_404(Presenter, pk=presenter_pk, event=event)
-    services.presenter_move(actor=request.user, presenter=presenter, direction=direction)
+    _perform(
+        request,
+        lambda: services.presenter_move(
+            actor=request.user, presenter=presenter, direction=direction
+        ),
+        "",
+    )
     return redirect("events:manage", pk=event.pk)
 
 
@@ -309,5 +333,9 @@ def presenter_move(
 def presenter_remove(request: AuthenticatedHttpRequest, pk: int, presenter_pk: int) -> HttpResponse:
     event = _organised(request, pk)
     presenter = get_object_or_404(Presenter, pk=presenter_pk, event=event)
-    services.presenter_remove(actor=request.user, presenter=presenter)
+    _perform(
+        request,
+        lambda: services.presenter_remove(actor=request.user, presenter=presenter),
+        _("已从发表名单移除。"),
+    )
     return redirect("events:manage", pk=event.pk)

@@ -5,8 +5,9 @@ page."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
@@ -19,8 +20,21 @@ from django.utils.translation import gettext_lazy
 
 from xinban.accounts.models import User
 from xinban.applications.models import ApplicationState
-from xinban.campaigns.selectors import campaign_current
+from xinban.campaigns.selectors import campaign_current, campaign_get
 from xinban.core.roles import roles_of
+from xinban.dashboards.filters import UNIT_STAGES_BEFORE_RESULTS, drilldown_filters, narrow
+from xinban.scoring.models import SheetStatus
+
+# Control characters (NUL above all) mean nothing in a filter, and PostgreSQL cannot store
+# a NUL in the JSON of a background export's task.
+_CONTROL = re.compile("[\x00-\x1f\x7f]")
+
+
+def export_params(items: Mapping[str, object]) -> dict[str, str]:
+    """A list's filter parameters as an export keeps them: text without control
+    characters, at most 200 characters each, empty ones left out."""
+    cleaned = {str(k)[:50]: _CONTROL.sub("", str(v))[:200] for k, v in items.items()}
+    return {k: v for k, v in cleaned.items() if v}
 
 
 @dataclass(frozen=True)
@@ -98,16 +112,21 @@ def _application_headers() -> list[str]:
 
 
 def _staff_applications(user: User, params: Mapping[str, str]) -> QuerySet[Any]:
+    """As the staff list (applications:staff_list), dashboard drill-down filters included."""
     from xinban.applications.selectors import applications_for_staff
 
     _staff(user)
+    drill = drilldown_filters(params)
     state = params.get("state", "")
     unit = params.get("unit", "")
-    return applications_for_staff(
-        campaign=campaign_current(),
-        state=state if state in ApplicationState.values else "",
-        unit_id=int(unit) if unit.isdigit() and len(unit) < 19 else None,
-        q=params.get("q", "").strip()[:100],
+    return narrow(
+        applications_for_staff(
+            campaign=campaign_get(year=drill.year) if drill.year else campaign_current(),
+            state=state if state in ApplicationState.values else "",
+            unit_id=int(unit) if unit.isdigit() and len(unit) < 19 else None,
+            q=params.get("q", "").strip()[:100],
+        ),
+        drill,
     ).order_by("number")
 
 
@@ -118,11 +137,15 @@ def _unit_inbox(user: User, params: Mapping[str, str]) -> QuerySet[Any]:
     if not unit_pk.isdigit() or len(unit_pk) > 18:
         raise Http404
     unit = selectors.unit_get_for(user=user, pk=int(unit_pk))  # outsiders: 404
-    campaign = campaign_current()
+    # As the inbox (recommendation:inbox), dashboard drill-down filters included.
+    drill = replace(drilldown_filters(params), unit=None, unit_kind="")
+    campaign = (campaign_get(year=drill.year) if drill.year else None) or campaign_current()
     if campaign is None:
         raise Http404
+    if not campaign.results_published and drill.stage not in UNIT_STAGES_BEFORE_RESULTS:
+        drill = replace(drill, stage="")
     state = params.get("state", "")
-    return (
+    return narrow(
         selectors.unit_applications(
             unit=unit,
             campaign=campaign,
@@ -130,8 +153,23 @@ def _unit_inbox(user: User, params: Mapping[str, str]) -> QuerySet[Any]:
             state=state if state in ApplicationState.values else "",
         )
         .order_by("number")
-        .select_related(None)
+        .select_related(None),
+        replace(drill, year=None),
     )
+
+
+def _judge_sheets(user: User, params: Mapping[str, str]) -> QuerySet[Any]:
+    """As the judge's list (recommendation:judge_home): their own unit-stage sheets."""
+    from xinban.recommendation.selectors import judge_sheets
+
+    del params
+    if not roles_of(user).is_judge:
+        raise Http404
+    return judge_sheets(user=user).select_related(None)
+
+
+def _sheet_status_label(value: str) -> str:
+    return str(dict(SheetStatus.choices).get(value, value))
 
 
 def _audit(user: User, params: Mapping[str, str]) -> QuerySet[Any]:
@@ -158,6 +196,32 @@ SPECS: dict[str, ExportSpec] = {
         queryset=_unit_inbox,
         fields=APPLICATION_FIELDS,
         transforms={6: _state_label, 7: _local},
+    ),
+    "judge_sheets": ExportSpec(
+        name="judge_sheets",
+        title=gettext_lazy("我的评审"),
+        headers=lambda: [
+            _("编号"),
+            _("申报单位"),
+            _("班组名称"),
+            _("推荐单位"),
+            _("年度"),
+            _("状态"),
+            _("得分"),
+            _("提交时间"),
+        ],
+        queryset=_judge_sheets,
+        fields=(
+            "application__number",
+            "application__organisation__name",
+            "application__team_name",
+            "application__recommending_unit__name",
+            "application__campaign__year",
+            "status",
+            "total",
+            "submitted_at",
+        ),
+        transforms={5: _sheet_status_label, 7: _local},
     ),
     "audit": ExportSpec(
         name="audit",

@@ -6,16 +6,14 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseBase
+from django.http import Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 
 from xinban.core.http import AuthenticatedHttpRequest
-from xinban.exports.registry import SPECS
-from xinban.exports.writer import spooled_xlsx
+from xinban.exports.registry import SPECS, export_params
+from xinban.exports.writer import spooled_xlsx, xlsx_download
 from xinban.tasks.api import enqueue
 from xinban.tasks.selectors import task_for
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @login_required
@@ -23,7 +21,7 @@ def download(request: AuthenticatedHttpRequest, kind: str) -> HttpResponseBase:
     spec = SPECS.get(kind)
     if spec is None:
         raise Http404
-    params = {k: str(v)[:200] for k, v in request.GET.items()}
+    params = export_params(request.GET)
     count = spec.count(request.user, params)  # the list's own permission check
     if count > settings.XINBAN_EXPORT_BACKGROUND_ROWS:
         task = enqueue(
@@ -33,10 +31,7 @@ def download(request: AuthenticatedHttpRequest, kind: str) -> HttpResponseBase:
     spool = spooled_xlsx(
         title=str(spec.title), headers=spec.headers(), rows=spec.rows(request.user, params)
     )
-    response = FileResponse(spool, as_attachment=True, filename=spec.filename(), content_type=XLSX)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-cache"
-    return response
+    return xlsx_download(spool, spec.filename())
 
 
 @login_required

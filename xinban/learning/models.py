@@ -34,7 +34,11 @@ class Lesson(models.Model):
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="lessons")
     title = models.CharField(_("课时名称"), max_length=200)
     kind = models.CharField(_("类型"), max_length=10, choices=LessonKind.choices)
-    file = models.FileField(_("文件"), upload_to="learning/%Y/", blank=True)
+    description = models.TextField(_("说明"), blank=True)
+    # Uploaded by staff through the learning services (type-checked), downloaded only
+    # through the permission-checked view.
+    file = models.FileField(_("文件"), upload_to="learning/%Y/", max_length=255, blank=True)
+    original_name = models.CharField(_("原文件名"), max_length=255, blank=True)
     url = models.URLField(_("链接"), blank=True)
     position = models.PositiveSmallIntegerField(_("排序"), default=0)
 

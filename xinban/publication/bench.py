@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from xinban.applications.models import Application, ApplicationState
 from xinban.campaigns.models import Campaign, TeamType
+from xinban.core.fonts import register_cjk_font
 from xinban.core.management.commands.bench import (
     BASELINE,
     BenchContext,
@@ -36,6 +37,7 @@ from xinban.core.management.commands.bench import (
 )
 from xinban.organisations.models import Organisation, RecommendingUnit, UnitKind
 from xinban.publication.models import CaseEntry, Level
+from xinban.publication.selectors import search_text_of
 from xinban.tasks.api import enqueue
 from xinban.tasks.testing import drain
 
@@ -45,6 +47,7 @@ CERTIFICATES = 1000
 PERSONA = "anonymous"
 WORDS = ("数字化", "质量改进", "精益", "标准化作业", "安全生产", "客户满意", "降本增效")
 SEARCH = "质量改进"
+RARE = "航天"  # two characters in one experience of 997: the index, not a scan, finds them
 PAGES = [
     Page("public_results", PERSONA, lambda ctx: reverse("publication:results")),
     Page(
@@ -56,6 +59,11 @@ PAGES = [
         "case_search_2chars",
         PERSONA,
         lambda ctx: reverse("publication:cases") + "?" + urlencode({"q": "精益"}),
+    ),
+    Page(
+        "case_search_rare_2chars",
+        PERSONA,
+        lambda ctx: reverse("publication:cases") + "?" + urlencode({"q": RARE}),
     ),
 ]
 
@@ -104,7 +112,8 @@ def _seed(year_from: int) -> list[int]:
             entries = []
             for n, (org, app) in enumerate(zip(organisations, applications, strict=True)):
                 words = f"{WORDS[n % len(WORDS)]}、{WORDS[(n * 3) % len(WORDS)]}"
-                summary = f"班组围绕{words}开展活动，一次合格率提升到百分之九十九。"
+                rare = f"为{RARE}配套产品" if n % 997 == 0 else ""
+                summary = f"班组围绕{words}开展{rare}活动，一次合格率提升到百分之九十九。"
                 entries.append(
                     CaseEntry(
                         application=app,
@@ -116,7 +125,7 @@ def _seed(year_from: int) -> list[int]:
                         domain=("制造", "服务", "建筑", "卫生", "其他")[n % 5],
                         industries="汽车",
                         summary=summary,
-                        search_text=f"{org.name}\n{app.team_name}\n{unit.name}\n{summary}",
+                        search_text=search_text_of(org.name, app.team_name, unit.name, summary),
                     )
                 )
             CaseEntry.objects.bulk_create(entries, batch_size=1000)
@@ -144,20 +153,53 @@ def public_pages_study(
         figures=[
             _ratio(f"{page.name}_vs_{BASELINE}", results.get(page.name), baseline, 3)
             for page in PAGES
-            if page.name != "case_search_2chars"
         ]
     )
-    # One- and two-character queries cannot use the trigram index: they scan (reported,
-    # not a target).
-    short = _ratio("case_search_2chars_vs_minimal", results.get("case_search_2chars"), baseline, 3)
-    study.lines.append(short.line().replace(" target<=3", " (scan; no target)"))
     data.publication_campaign_id = campaign_ids[-1]  # type: ignore[attr-defined]
     return study
+
+
+def _batch(campaign_id: int, *, traced: bool) -> tuple[list[float], float, float, str]:
+    """One certificate batch of the year from scratch: (seconds per certificate, peak
+    bytes traced or 0, wall seconds, the task's final state)."""
+    from xinban.publication import tasks as certificate_tasks
+    from xinban.publication.models import Certificate
+
+    for certificate in Certificate.objects.filter(application__campaign_id=campaign_id):
+        certificate.pdf.delete(save=False)
+    Certificate.objects.filter(application__campaign_id=campaign_id).delete()
+    task = enqueue("publication.certificates", campaign_id=campaign_id)
+    timings: list[float] = []
+    original = certificate_tasks.certificate_file
+
+    def timed(certificate):  # type: ignore[no-untyped-def]
+        started = time.perf_counter()
+        result = original(certificate)
+        timings.append(time.perf_counter() - started)
+        return result
+
+    certificate_tasks.certificate_file = timed  # type: ignore[assignment]
+    peak = 0
+    if traced:
+        tracemalloc.start()
+    started = time.monotonic()
+    try:
+        drain()
+    finally:
+        certificate_tasks.certificate_file = original  # type: ignore[assignment]
+        if traced:
+            _current, peak = tracemalloc.get_traced_memory()
+            tracemalloc.stop()
+    task.refresh_from_db()
+    return timings, peak, time.monotonic() - started, task.state
 
 
 def certificates_study(
     data: BenchData, ctx: BenchContext, options: StudyOptions, say: Say
 ) -> StudyResult:
+    """The time per certificate is measured without tracemalloc (which slows Python
+    several times over); the peak memory in a second, traced batch of the same size. The
+    CJK font is loaded before either: a worker loads it once for its lifetime."""
     del ctx, options
     campaign_id = getattr(data, "publication_campaign_id", None)
     if campaign_id is None:
@@ -169,43 +211,28 @@ def certificates_study(
         .values_list("pk", flat=True)[:CERTIFICATES]
     )
     CaseEntry.objects.filter(application__campaign_id=campaign_id).exclude(pk__in=keep).delete()
-    task = enqueue("publication.certificates", campaign_id=campaign_id)
-    timings: list[float] = []
-    from xinban.publication import tasks as certificate_tasks
-
-    original = certificate_tasks.certificate_file
-
-    def timed(certificate):  # type: ignore[no-untyped-def]
-        started = time.perf_counter()
-        result = original(certificate)
-        timings.append(time.perf_counter() - started)
-        return result
-
-    certificate_tasks.certificate_file = timed  # type: ignore[assignment]
-    tracemalloc.start()
-    started = time.monotonic()
-    try:
-        drain()
-    finally:
-        certificate_tasks.certificate_file = original  # type: ignore[assignment]
-        _current, peak = tracemalloc.get_traced_memory()
-        tracemalloc.stop()
-    task.refresh_from_db()
+    register_cjk_font()
+    timings, _peak, wall, state = _batch(campaign_id, traced=False)
     median_ms = statistics.median(timings) * 1000 if timings else float("nan")
     say(
-        f"certificates batch of {len(timings)} in {time.monotonic() - started:.1f}s "
-        f"(state {task.state}): median {median_ms:.1f} ms per certificate, "
-        f"peak memory {peak / 1024 / 1024:.1f} MB"
+        f"certificates batch of {len(timings)} in {wall:.1f}s (state {state}): "
+        f"median {median_ms:.1f} ms per certificate"
+    )
+    traced_timings, peak, traced_wall, traced_state = _batch(campaign_id, traced=True)
+    peak_mb = peak / 1024 / 1024
+    say(
+        f"traced batch of {len(traced_timings)} in {traced_wall:.1f}s (state {traced_state}): "
+        f"peak memory {peak_mb:.1f} MB"
     )
     study = StudyResult(
         lines=[
             f"certificate_ms median={median_ms:.1f} n={len(timings)}",
-            f"certificate_batch_peak_mb {peak / 1024 / 1024:.1f}",
+            f"certificate_batch_peak_mb {peak_mb:.1f} (tracemalloc, batch of {CERTIFICATES})",
         ]
     )
-    if task.state != "done" or len(timings) != CERTIFICATES:
+    ok = {len(timings), len(traced_timings)} == {CERTIFICATES} and {state, traced_state} == {"done"}
+    if not ok:
         study.missed.append("certificates_batch")
-
     return study
 
 

@@ -10,7 +10,7 @@ from typing import Any
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import Count, QuerySet
 from django.db.models.expressions import RawSQL
 
 from xinban.applications.models import ApplicationState
@@ -59,8 +59,18 @@ LIST_FIELDS = (
     "summary",
 )
 
-# Queries this long or longer use the trigram index (FTS5 on SQLite); shorter ones scan.
+# Queries this long or longer are one phrase of the trigram index (FTS5 on SQLite);
+# shorter ones become the OR of the trigrams they begin (see short_query_terms).
 TRIGRAM = 3
+# A shorter query that begins more trigrams than this is common enough for a scan (in
+# the listing's order, stopping at the page and at the count's cap) to find it at once.
+MAX_SHORT_TERMS = 300
+
+
+def search_text_of(*parts: str) -> str:
+    """What the case library searches: the parts one per line, and a final newline, so
+    that any one or two characters of the text begin a trigram of the index."""
+    return "\n".join(parts) + "\n"
 
 
 def clean_query(text: str) -> str:
@@ -72,6 +82,35 @@ def clean_query(text: str) -> str:
 
 def _fts_phrase(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
+
+
+def short_query_terms(q: str) -> list[str] | None:
+    """The trigrams of the index that begin with ``q`` (one or two characters), read
+    from the fts5vocab table; None when there are more than MAX_SHORT_TERMS."""
+    prefix = q.lower()  # the trigram tokenizer folds case
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT term FROM publication_case_fts_vocab WHERE term >= %s AND term < %s LIMIT %s",
+            [prefix, prefix + "\U0010ffff", MAX_SHORT_TERMS + 1],
+        )
+        terms = [row[0] for row in cursor.fetchall()]
+    return None if len(terms) > MAX_SHORT_TERMS else terms
+
+
+def fts_expression(text: str) -> str | None:
+    """The FTS5 MATCH expression finding ``text`` as a substring (SQLite), or None when
+    the search should scan instead (another database, no text, a very common short
+    text)."""
+    q = clean_query(text)
+    if connection.vendor != "sqlite" or not q:
+        return None
+    if len(q) >= TRIGRAM:
+        return _fts_phrase(q)
+    terms = short_query_terms(q)
+    if terms is None:
+        return None
+    # No trigram begins with it: a phrase shorter than a trigram, which matches nothing.
+    return " OR ".join(_fts_phrase(t) for t in terms) if terms else _fts_phrase(q)
 
 
 def case_search(filters: CaseFilters) -> QuerySet[CaseEntry, dict[str, Any]]:
@@ -88,11 +127,12 @@ def case_search(filters: CaseFilters) -> QuerySet[CaseEntry, dict[str, Any]]:
         qs = qs.filter(unit_name=filters.unit)
     q = clean_query(filters.q)
     if q:
-        if connection.vendor == "sqlite" and len(q) >= TRIGRAM:
+        expression = fts_expression(q)
+        if expression is not None:
             qs = qs.filter(
                 id__in=RawSQL(
                     "SELECT rowid FROM publication_case_fts WHERE publication_case_fts MATCH %s",
-                    [_fts_phrase(q)],
+                    [expression],
                 )
             ).order_by("-id")  # the matches in rowid order: no sort of all of them
         else:
@@ -104,35 +144,44 @@ def case_search(filters: CaseFilters) -> QuerySet[CaseEntry, dict[str, Any]]:
 FACETS_CACHE_KEY = "publication:facets"
 
 
-def case_facets() -> dict[str, list[str]]:
-    """The values the filters offer (cached: they change only when a year is published
-    or rebuilt, which clears the cache)."""
+def case_facets() -> dict[str, Any]:
+    """The values the filters offer and the number of experiences per year and level
+    (cached: they change only when a year is published or rebuilt, which clears the
+    cache)."""
     cached = cache.get(FACETS_CACHE_KEY)
     if cached is not None:
         return dict(cached)
     entries = CaseEntry.objects.order_by()
-    years = set(entries.values_list("year", flat=True).distinct())
+    per_year: dict[int, dict[str, int]] = {}
+    for row in entries.values("year", "level").annotate(n=Count("id")):
+        per_year.setdefault(row["year"], {})[row["level"]] = row["n"]
     facets = {
-        "years": [str(y) for y in sorted(years, reverse=True)],
+        "years": [str(y) for y in sorted(per_year, reverse=True)],
         "domains": sorted(d for d in entries.values_list("domain", flat=True).distinct() if d),
         "units": sorted(u for u in entries.values_list("unit_name", flat=True).distinct() if u),
+        # Every experience is a 建设经验; the typical ones (and of those, the ones
+        # recommended nationally) are counted again in their own columns.
+        "summary": [
+            {
+                "year": year,
+                "all": sum(levels.values()),
+                "typical": levels.get(Level.TYPICAL, 0) + levels.get(Level.NATIONAL, 0),
+                "national": levels.get(Level.NATIONAL, 0),
+            }
+            for year, levels in sorted(per_year.items(), reverse=True)
+        ],
     }
     cache.set(FACETS_CACHE_KEY, facets, 300)
     return facets
 
 
 def certificate_by_code(code: str) -> Certificate | None:
+    """The certificate with this code while its experience is still published (a result
+    withdrawn later, e.g. corrected by an import, no longer verifies)."""
     code = code.strip().upper()[:20]
     if not code:
         return None
-    return Certificate.objects.filter(code=code).first()
-
-
-def results_counts(year: int | None = None) -> dict[str, int]:
-    qs = CaseEntry.objects.all()
-    if year:
-        qs = qs.filter(year=year)
-    return {level: qs.filter(Q(level=level)).count() for level in Level.values}
+    return Certificate.objects.filter(code=code, application__case_entry__isnull=False).first()
 
 
 class CappedPaginator(Paginator):  # type: ignore[type-arg]
@@ -143,7 +192,10 @@ class CappedPaginator(Paginator):  # type: ignore[type-arg]
 
     @cached_property
     def count(self) -> int:
-        return int(self.object_list[: self.cap + 1].count())  # type: ignore[attr-defined]
+        # Only whether there are more than ``cap``: any cap + 1 matching ids will do, so
+        # no order and one column (the database reads the narrowest index it has).
+        rows = self.object_list.order_by().values("pk")  # type: ignore[attr-defined]
+        return int(rows[: self.cap + 1].count())
 
     @property
     def capped(self) -> bool:
@@ -151,22 +203,21 @@ class CappedPaginator(Paginator):  # type: ignore[type-arg]
 
 
 def fts_search_page(
-    q: str, number: int, per_page: int, cap: int = 1000
-) -> tuple[list[CaseEntry], int]:
-    """(entries of page ``number``, count capped at cap + 1) for a query of at least
-    TRIGRAM characters, read from the index without touching the other rows."""
-    phrase = _fts_phrase(clean_query(q))
+    expression: str, number: int, per_page: int, cap: int = 1000
+) -> tuple[list[dict[str, Any]], int]:
+    """(entries of page ``number``, count capped at cap + 1) for an FTS5 expression
+    (see fts_expression), read from the index without touching the other rows."""
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT count(*) FROM (SELECT 1 FROM publication_case_fts "
             "WHERE publication_case_fts MATCH %s LIMIT %s)",
-            [phrase, cap + 1],
+            [expression, cap + 1],
         )
         count = int(cursor.fetchone()[0])
         cursor.execute(
             "SELECT rowid FROM publication_case_fts WHERE publication_case_fts MATCH %s "
             "ORDER BY rowid DESC LIMIT %s OFFSET %s",
-            [phrase, per_page, max(0, (number - 1) * per_page)],
+            [expression, per_page, max(0, (number - 1) * per_page)],
         )
         ids = [row[0] for row in cursor.fetchall()]
     rows = {row["id"]: row for row in CaseEntry.objects.filter(pk__in=ids).values(*LIST_FIELDS)}

@@ -26,7 +26,12 @@ from xinban.publication.models import (
     ConsentScope,
     PublicationConsent,
 )
-from xinban.publication.selectors import FACETS_CACHE_KEY, RESULT_STATES, level_of
+from xinban.publication.selectors import (
+    FACETS_CACHE_KEY,
+    RESULT_STATES,
+    level_of,
+    search_text_of,
+)
 from xinban.tasks.api import enqueue
 from xinban.tasks.models import Task
 
@@ -40,6 +45,8 @@ UNFINISHED_STATES = (
 SUMMARY_FIELDS = ("material_composition", "material_results")
 # Alphabet of certificate codes: no 0/O, 1/I to be read back from paper.
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+# 12 random characters of 32: 60 bits, beyond guessing at any rate the site answers.
+CODE_LENGTH = 12
 
 
 def _require_staff(actor: User) -> None:
@@ -114,16 +121,14 @@ def case_entries_rebuild(*, campaign: Campaign, only: list[int] | None = None) -
                 industries="、".join(sorted(industries)),
                 summary=summary,
                 materials=materials,
-                search_text="\n".join(
-                    [
-                        organisation_name,
-                        app.team_name,
-                        unit_name,
-                        domain,
-                        "、".join(sorted(industries)),
-                        summary,
-                        *materials.values(),
-                    ]
+                search_text=search_text_of(
+                    organisation_name,
+                    app.team_name,
+                    unit_name,
+                    domain,
+                    "、".join(sorted(industries)),
+                    summary,
+                    *materials.values(),
                 ),
             )
         )
@@ -199,30 +204,43 @@ def results_publish(*, actor: User, campaign: Campaign) -> int:
 
 
 def _new_code(year: int) -> str:
-    return f"{year}-" + "".join(secrets.choice(CODE_ALPHABET) for _ in range(10))
+    return f"{year}-" + "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
 
 
-def certificate_for(application: Application) -> Certificate:
+def certificate_for(application: Application, actor: User | None = None) -> Certificate:
     """The application's certificate, issued on first use (names from the case entry)."""
-    existing = Certificate.objects.filter(application=application).first()
+    return certificate_issue(application_id=application.pk, actor=actor)
+
+
+def certificate_issue(*, application_id: int, actor: User | None = None) -> Certificate:
+    """The certificate of a published experience (by its application's id), issued on
+    first use with a new random code; the names, year and level are the case entry's."""
+    existing = Certificate.objects.filter(application_id=application_id).first()
     if existing is not None:
         return existing
-    entry = CaseEntry.objects.filter(application=application).first()
+    entry = CaseEntry.objects.filter(application_id=application_id).first()
     if entry is None:
         raise WrongState(_("该成果尚未发布，没有证书。"), code="not_published")
     for _attempt in range(5):
         try:
             with transaction.atomic():
-                return Certificate.objects.create(
-                    application=application,
+                certificate = Certificate.objects.create(
+                    application_id=application_id,
                     code=_new_code(entry.year),
                     year=entry.year,
                     level=entry.level,
                     organisation_name=entry.organisation_name,
                     team_name=entry.team_name,
                 )
+                audit_record(
+                    actor=actor,
+                    action="publication.certificate_issue",
+                    obj=certificate,
+                    changes={"code": certificate.code, "application": application_id},
+                )
+                return certificate
         except IntegrityError:
-            existing = Certificate.objects.filter(application=application).first()
+            existing = Certificate.objects.filter(application_id=application_id).first()
             if existing is not None:
                 return existing
     raise ServiceError(_("证书编号生成失败，请重试。"), code="code_collision")

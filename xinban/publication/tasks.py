@@ -1,6 +1,8 @@
 """The certificate batch (a background task): every published experience of a year gets
 its certificate and PDF (skipped when already there: the batch resumes after a crash),
-then one zip of them all, written to a temporary file, never held in memory."""
+then one zip of them all, written to a temporary file, never held in memory. Only the
+application ids are kept in memory between steps, so a batch's memory does not grow with
+its size."""
 
 from __future__ import annotations
 
@@ -9,32 +11,35 @@ import zipfile
 
 from django.core.files import File
 
-from xinban.publication.models import CaseEntry
-from xinban.publication.services import certificate_file, certificate_for
+from xinban.campaigns.models import Campaign
+from xinban.publication.models import CaseEntry, Certificate
+from xinban.publication.services import certificate_file, certificate_issue
 from xinban.tasks.api import TaskContext, task
 
 
 @task("publication.certificates")
 def certificates(ctx: TaskContext, *, campaign_id: int) -> None:
-    entries = list(
+    application_ids = list(
         CaseEntry.objects.filter(application__campaign_id=campaign_id)
-        .select_related("application")
         .order_by("pk")
+        .values_list("application_id", flat=True)
     )
-    ctx.set_total(len(entries) + 1)  # the zip is the last step
-    done = min(ctx.done, len(entries))
-    for entry in entries[done:]:
-        certificate_file(certificate_for(entry.application))
+    ctx.set_total(len(application_ids) + 1)  # the zip is the last step
+    done = min(ctx.done, len(application_ids))
+    for application_id in application_ids[done:]:
+        certificate_file(certificate_issue(application_id=application_id))
         ctx.advance()
-    year = entries[0].year if entries else ""
+    year = Campaign.objects.filter(pk=campaign_id).values_list("year", flat=True).first()
     with tempfile.TemporaryFile() as spool:
         with zipfile.ZipFile(spool, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-            for entry in entries:
-                certificate = certificate_for(entry.application)
-                name = f"{certificate.code}-{entry.organisation_name}-{entry.team_name}.pdf"
-                with certificate.pdf.open("rb") as pdf, archive.open(name, "w") as out:
+            issued = Certificate.objects.filter(
+                application__campaign_id=campaign_id, application__case_entry__isnull=False
+            ).only("code", "organisation_name", "team_name", "pdf")
+            for cert in issued.order_by("application_id").iterator(chunk_size=200):
+                name = f"{cert.code}-{cert.organisation_name}-{cert.team_name}.pdf"
+                with cert.pdf.open("rb") as pdf, archive.open(name, "w") as out:
                     for block in iter(lambda: pdf.read(64 * 1024), b""):  # noqa: B023
                         out.write(block)
         spool.seek(0)
         ctx.save_result_file(f"{year}年证书.zip", File(spool))
-    ctx.set_progress(len(entries) + 1)
+    ctx.set_progress(len(application_ids) + 1)

@@ -3,15 +3,19 @@ verification; the applicant's consent and certificate; the staff's publication p
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page
-from django.db import connection
+from django.db.models.functions import Length
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 
 from xinban.applications.models import Application
@@ -42,30 +46,45 @@ def _filters(request: HttpRequest) -> selectors.CaseFilters:
 PER_PAGE = 20  # a phone screen or two
 
 
+def _public_cache(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Public pages may be kept a minute, by anyone, when nobody is logged in; a page
+    rendered for a logged-in user (their menu) only in their own browser."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        if request.user.is_authenticated:
+            patch_cache_control(response, private=True, no_cache=True)
+        else:
+            patch_cache_control(response, public=True, max_age=60)
+        return response
+
+    return wrapped
+
+
 class _FtsPage(Page):  # type: ignore[type-arg]
     """A page whose rows and capped count came straight from the search index."""
 
 
-def _plain_search(filters: selectors.CaseFilters) -> bool:
-    """Only a text long enough for the trigram index, and no other filter (SQLite)."""
-    return (
-        connection.vendor == "sqlite"
-        and len(selectors.clean_query(filters.q)) >= selectors.TRIGRAM
-        and not (filters.year or filters.domain or filters.industry or filters.level)
-        and not filters.unit
-    )
+def _plain_search(filters: selectors.CaseFilters) -> str | None:
+    """The FTS5 expression of a search with no other filter (SQLite), read straight from
+    the index; None otherwise."""
+    if filters.year or filters.domain or filters.industry or filters.level or filters.unit:
+        return None
+    return selectors.fts_expression(filters.q)
 
 
 def _page(request: HttpRequest, filters: selectors.CaseFilters) -> Page:  # type: ignore[type-arg]
     number = request.GET.get("page", "1")
     wanted = int(number) if number.isdigit() and len(number) < 6 else 1
-    if _plain_search(filters):
-        rows, count = selectors.fts_search_page(filters.q, wanted, PER_PAGE)
+    expression = _plain_search(filters)
+    if expression is not None:
+        rows, count = selectors.fts_search_page(expression, wanted, PER_PAGE)
         paginator = selectors.CappedPaginator(CaseEntry.objects.none(), PER_PAGE)
         paginator.__dict__["count"] = count  # the capped count from the index
         number_ok = min(max(1, wanted), paginator.num_pages)
         if number_ok != wanted:
-            rows, _count = selectors.fts_search_page(filters.q, number_ok, PER_PAGE)
+            rows, _count = selectors.fts_search_page(expression, number_ok, PER_PAGE)
         return _FtsPage(rows, number_ok, paginator)
     return selectors.CappedPaginator(selectors.case_search(filters), PER_PAGE).get_page(number)
 
@@ -88,18 +107,19 @@ def _listing(request: HttpRequest, template: str) -> HttpResponse:
     )
 
 
-@cache_control(public=True, max_age=60)
+@_public_cache
 def results(request: HttpRequest) -> HttpResponse:
     """Published results by year, domain, industry and recommending unit."""
     return _listing(request, "publication/results.html")
 
 
-@cache_control(public=True, max_age=60)
+@_public_cache
 def cases(request: HttpRequest) -> HttpResponse:
     """The case library (在线分享): every published year, searchable."""
     return _listing(request, "publication/cases.html")
 
 
+@_public_cache
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     entry = get_object_or_404(CaseEntry, pk=pk)
     from xinban.applications.models import MaterialArea
@@ -152,7 +172,7 @@ def certificate_download(request: AuthenticatedHttpRequest, pk: int) -> FileResp
     app = _own_application(request, pk)
     if not CaseEntry.objects.filter(application=app).exists():
         raise Http404
-    certificate = services.certificate_file(services.certificate_for(app))
+    certificate = services.certificate_file(services.certificate_for(app, request.user))
     return uploads.attachment_response(
         certificate.pdf,
         download_name=f"证书-{certificate.organisation_name}-{certificate.team_name}.pdf",
@@ -251,15 +271,35 @@ def certificates_batch(request: AuthenticatedHttpRequest, year: int) -> HttpResp
 
 @login_required
 def certificate_preview(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """A sample certificate with the longest names, to check the layout before a batch."""
+    """A sample certificate to check the layout before a batch: with ``?year=``, the
+    names of that year's experience with the longest organisation name (nothing issued,
+    a sample code); else sample names."""
     _staff(request)
-    content = certificate_pdf(
-        code="2026-SAMPLE0000",
-        year=2026,
-        level=Level.NATIONAL,
-        organisation_name="上海浦江智能装备股份有限公司（样例：企业名称全称）",
-        team_name="总装车间精益质量改进与数字化管控质检一班",
-    )
+    year = request.GET.get("year", "")
+    entry = None
+    if year.isdigit() and len(year) == 4:
+        entry = (
+            CaseEntry.objects.filter(year=int(year))
+            .annotate(name_length=Length("organisation_name"))
+            .order_by("-name_length", "pk")
+            .first()
+        )
+    if entry is not None:
+        content = certificate_pdf(
+            code=f"{entry.year}-SAMPLE000000",
+            year=entry.year,
+            level=entry.level,
+            organisation_name=entry.organisation_name,
+            team_name=entry.team_name,
+        )
+    else:
+        content = certificate_pdf(
+            code="2026-SAMPLE000000",
+            year=2026,
+            level=Level.NATIONAL,
+            organisation_name="上海浦江智能装备股份有限公司（样例：企业名称全称）",
+            team_name="总装车间精益质量改进与数字化管控质检一班",
+        )
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = 'inline; filename="preview.pdf"'
     response["X-Content-Type-Options"] = "nosniff"

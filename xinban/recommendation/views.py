@@ -80,13 +80,25 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @login_required
 def inbox(request: AuthenticatedHttpRequest, unit_pk: int) -> HttpResponse:
+    from dataclasses import replace
+
+    from xinban.campaigns.selectors import campaign_get
+    from xinban.dashboards.filters import UNIT_STAGES_BEFORE_RESULTS, drilldown_filters, narrow
+    from xinban.dashboards.selectors import describe
+
     unit = _unit(request, unit_pk)
-    campaign = _campaign()
+    # Opened from the unit's dashboard (统计看板): the chart's year and filters.
+    drill = replace(drilldown_filters(request.GET), unit=None, unit_kind="")
+    campaign = (campaign_get(year=drill.year) if drill.year else None) or _campaign()
+    drill = replace(drill, year=campaign.year if drill.year else None)
+    if not campaign.results_published and drill.stage not in UNIT_STAGES_BEFORE_RESULTS:
+        drill = replace(drill, stage="")  # the association's results are not out yet
     q = request.GET.get("q", "").strip()
     state = request.GET.get("state", "")
     sort = request.GET.get("sort", "number")
-    applications = selectors.unit_applications(
-        unit=unit, campaign=campaign, q=q, state=state, sort=sort
+    applications = narrow(
+        selectors.unit_applications(unit=unit, campaign=campaign, q=q, state=state, sort=sort),
+        replace(drill, year=None),
     )
     report = selectors.unit_report(unit=unit, campaign=campaign)
     return render(
@@ -97,6 +109,8 @@ def inbox(request: AuthenticatedHttpRequest, unit_pk: int) -> HttpResponse:
             "campaign": campaign,
             "applications": applications,
             "filters": {"q": q, "state": state, "sort": sort},
+            "drilldown": drill.params(),
+            "drilldown_labels": describe(drill),
             "states": [c for c in ApplicationState.choices if c[0] != ApplicationState.DRAFT],
             "is_admin": unit.pk in roles_of(request.user).unit_admin_ids,
             "report": report,

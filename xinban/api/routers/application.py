@@ -4,12 +4,13 @@ forms as the pages."""
 from __future__ import annotations
 
 import io
+from typing import TYPE_CHECKING, Annotated, Literal
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest
 from django.http.response import HttpResponseBase
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Status
+from ninja import Path, Query, Router, Status
 
 from xinban.accounts.models import User
 from xinban.api.auth import current_user
@@ -33,16 +34,27 @@ from xinban.api.schemas import (
     ApplicationSummaryOut,
     ApplicationUpdateIn,
     AttachmentOut,
+    RevisionDetailOut,
+    RevisionFieldOut,
+    StaffApplicationPageOut,
+    StaffApplicationRowOut,
     SubmissionProblemsOut,
     WithdrawIn,
 )
 from xinban.applications import selectors, services
 from xinban.applications.documents import application_form_docx, application_form_pdf
 from xinban.applications.forms import ApplicationForm, AttachmentForm, StampedFormUploadForm
-from xinban.applications.models import Application, Attachment, MaterialArea
-from xinban.campaigns.selectors import campaign_get
+from xinban.applications.models import (
+    Application,
+    ApplicationRevision,
+    ApplicationState,
+    Attachment,
+    MaterialArea,
+)
+from xinban.campaigns.selectors import campaign_current, campaign_get
 from xinban.core import uploads
 from xinban.core.errors import NotAllowed, ServiceError, WrongState
+from xinban.core.roles import roles_of
 from xinban.organisations.selectors import registration_get, units_open_to
 
 router = Router(tags=["申报表（附件3）"])
@@ -353,3 +365,144 @@ def application_withdraw(
         raise InvalidInput({"reason": [_("格式不正确。")]})
     services.application_withdraw(actor=user, application=application, reason=reason or "")
     return _out(application_id, user)
+
+
+# --- downloads and history (for token clients: the pages' links need a session) -----------
+
+
+def _download_base(application: Application) -> tuple[str, str]:
+    short = (
+        application.organisation_snapshot.get("short_name") or application.organisation.short_name
+    )
+    return short, application.team_name
+
+
+@router.get(
+    "/applications/{application_id}/attachments/{attachment_id}",
+    response={200: None, **error_responses(404)},
+    url_name="application_attachment",
+    summary="下载材料附件",
+    openapi_extra=binary_response(
+        "application/octet-stream", "附件原文件，文件名为“单位简称+班组名称-材料类别-原文件名”"
+    ),
+)
+def attachment_download(
+    request: HttpRequest, application_id: int, attachment_id: int
+) -> HttpResponseBase:
+    application = _visible(current_user(request), application_id)
+    attachment = Attachment.objects.filter(pk=attachment_id, application=application).first()
+    if attachment is None:
+        raise Http404
+    short, team = _download_base(application)
+    stored = attachment.file.name or ""
+    ext = stored.rsplit(".", 1)[-1] if "." in stored else "bin"
+    suffix = f"{attachment.get_area_display()}-{attachment.original_name.rsplit('.', 1)[0]}"
+    return uploads.attachment_response(
+        attachment.file,
+        download_name=uploads.download_name_for(short, team, suffix, ext),
+        content_type=attachment.content_type,
+    )
+
+
+@router.get(
+    "/applications/{application_id}/stamped-form",
+    response={200: None, **error_responses(404)},
+    url_name="application_stamped_form",
+    summary="下载盖章申报表扫描件",
+    description="尚未上传时返回 404。",
+    openapi_extra=binary_response("application/octet-stream", "盖章申报表扫描件（PDF 或图片）"),
+)
+def stamped_form_download(request: HttpRequest, application_id: int) -> HttpResponseBase:
+    application = _visible(current_user(request), application_id)
+    if not application.stamped_form:
+        raise Http404
+    short, team = _download_base(application)
+    name = application.stamped_form.name or "scan.pdf"
+    return uploads.attachment_response(
+        application.stamped_form,
+        download_name=uploads.download_name_for(short, team, _("盖章申报表"), name.rsplit(".")[-1]),
+    )
+
+
+@router.get(
+    "/applications/{application_id}/revisions/{number}",
+    response={200: RevisionDetailOut, **error_responses(404)},
+    summary="某次提交时的申报内容（提交版本）",
+)
+def revision_detail(
+    request: HttpRequest,
+    application_id: int,
+    number: Annotated[int, Path(title="版本号", ge=1, le=32767)],
+) -> RevisionDetailOut:
+    application = _visible(current_user(request), application_id)
+    revision = (
+        ApplicationRevision.objects.select_related("submitted_by")
+        .filter(application=application, number=number)
+        .first()
+    )
+    if revision is None:
+        raise Http404
+    return RevisionDetailOut(
+        number=revision.number,
+        submitted_at=revision.submitted_at,
+        submitted_by=revision.submitted_by.name if revision.submitted_by else None,
+        fields=[
+            RevisionFieldOut(label=label, value=value)
+            for label, value in selectors.revision_rows(revision)
+        ],
+    )
+
+
+# --- association staff ----------------------------------------------------------------------
+
+
+if TYPE_CHECKING:
+    StaffState = str
+else:
+    StaffState = Literal[tuple(ApplicationState.values)]
+
+
+@router.get(
+    "/staff/applications",
+    response={200: StaffApplicationPageOut, **error_responses(403)},
+    summary="全部申报（质协工作人员）：按状态、推荐单位、重点领域筛选，搜索，分页",
+)
+def staff_applications(
+    request: HttpRequest,
+    year: int | None = Query(None, description="活动年度（默认当前年度）", ge=1900, le=9999),  # noqa: B008
+    state: StaffState | None = Query(None, description="申报状态"),  # noqa: B008
+    unit: int | None = Query(None, description="推荐单位 id", ge=1, le=2**63 - 1),  # noqa: B008
+    domain: int | None = Query(None, description="重点领域 id", ge=1, le=2**63 - 1),  # noqa: B008
+    q: str = Query("", description="编号、班组名称或单位名称中包含的文字", max_length=100),  # noqa: B008
+    limit: int = Query(50, ge=1, le=500, description="每页条数"),  # noqa: B008
+    offset: int = Query(0, ge=0, le=10**9, description="起始位置"),  # noqa: B008
+) -> StaffApplicationPageOut:
+    user = current_user(request)
+    if not roles_of(user).is_staff:
+        raise NotAllowed(_("只有质协工作人员可以查看全部申报。"), code="not_staff")
+    campaign = campaign_get(year=year) if year is not None else campaign_current()
+    if campaign is None:
+        return StaffApplicationPageOut(count=0, limit=limit, offset=offset, items=[])
+    query = "".join(ch for ch in q if ch.isprintable()).strip()
+    applications = selectors.applications_for_staff(
+        campaign=campaign, state=state or "", unit_id=unit, domain_id=domain, q=query
+    )
+    rows = selectors.application_rows(applications)[offset : offset + limit]
+    labels = dict(ApplicationState.choices)
+    return StaffApplicationPageOut(
+        count=applications.count(),
+        limit=limit,
+        offset=offset,
+        items=[
+            StaffApplicationRowOut(
+                id=row["pk"],
+                number=row["number"],
+                team_name=row["team_name"],
+                state=row["state"],
+                state_label=str(labels.get(row["state"], row["state"])),
+                organisation_name=row["organisation__name"],
+                recommending_unit_name=row["recommending_unit__name"],
+            )
+            for row in rows
+        ],
+    )

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest
-from ninja import Query, Router
+from typing import TYPE_CHECKING, Annotated, Literal
+
+from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Path, Query, Router, Status
 
 from xinban.api.auth import current_user
 from xinban.api.common import (
@@ -12,12 +15,37 @@ from xinban.api.common import (
     my_organisation,
     require_campaign,
 )
+from xinban.api.errors import ensure_valid, fields_named
+from xinban.api.forms import WindowExtensionForm
 from xinban.api.presenters import industry_out, nature_out, term_out, unit_out
-from xinban.api.schemas import CampaignOut, ChoiceOut, PhaseOut, TaxonomiesOut
+from xinban.api.schemas import (
+    CampaignOut,
+    CampaignYearOut,
+    ChoiceOut,
+    PhaseOut,
+    TaxonomiesOut,
+    WindowExtensionIn,
+    WindowExtensionOut,
+)
 from xinban.applications.models import MaterialArea
 from xinban.applications.services import accepted_team_name_endings
-from xinban.campaigns.models import Domain, Industry, OrganisationNature, PhaseKind, TeamType
-from xinban.campaigns.selectors import campaign_current, phase_is_open, phases_with_status
+from xinban.campaigns import services
+from xinban.campaigns.models import (
+    Campaign,
+    Domain,
+    Industry,
+    OrganisationNature,
+    PhaseKind,
+    TeamType,
+)
+from xinban.campaigns.selectors import (
+    campaign_current,
+    campaign_get,
+    phase_is_open,
+    phases_with_status,
+)
+from xinban.core.errors import NotAllowed
+from xinban.core.roles import roles_of
 from xinban.organisations.models import Participation
 from xinban.organisations.selectors import registration_get, units_open_to
 
@@ -84,4 +112,75 @@ def taxonomies(
         recommending_units=[unit_out(u) for u in units_open_to(registration=registration)],
         material_areas=[ChoiceOut(value=v, label=str(label)) for v, label in MaterialArea.choices],
         participation=[ChoiceOut(value=v, label=str(label)) for v, label in Participation.choices],
+    )
+
+
+@router.get(
+    "/campaigns",
+    response={200: list[CampaignYearOut], **error_responses()},
+    summary="全部活动年度（新的在前）",
+)
+def campaign_list(request: HttpRequest) -> list[CampaignYearOut]:
+    current = campaign_current()
+    return [
+        CampaignYearOut(
+            year=c.year, title=c.title, is_current=current is not None and c.pk == current.pk
+        )
+        for c in Campaign.objects.order_by("-year")
+    ]
+
+
+if TYPE_CHECKING:
+    PhaseKindName = str
+else:
+    PhaseKindName = Literal[tuple(PhaseKind.values)]
+
+
+@router.post(
+    "/campaigns/{year}/phases/{kind}/extensions",
+    response={201: WindowExtensionOut, **error_responses(400, 403, 404, 422)},
+    summary="为一个申报单位或推荐单位延长阶段时间窗口（质协工作人员）",
+    description="延长时间须晚于阶段结束时间，须填写原因；记入审计日志。",
+)
+def window_extension_add(
+    request: HttpRequest,
+    year: Annotated[int, Path(title="活动年度", ge=1900, le=9999)],
+    kind: Annotated[PhaseKindName, Path(title="阶段")],
+    payload: WindowExtensionIn,
+) -> Status[WindowExtensionOut]:
+    user = current_user(request)
+    if not roles_of(user).is_staff:
+        raise NotAllowed(_("只有质协工作人员可以延长时间窗口。"), code="not_staff")
+    campaign = campaign_get(year=year)
+    if campaign is None:
+        raise Http404
+    form = WindowExtensionForm(
+        {
+            "organisation": payload.organisation_id,
+            "unit": payload.unit_id,
+            "until": payload.until,
+            "reason": payload.reason,
+        }
+    )
+    ensure_valid(form, names={"organisation": "organisation_id", "unit": "unit_id"})
+    with fields_named({"organisation": "organisation_id", "unit": "unit_id"}):
+        extension = services.window_extend(
+            actor=user,
+            campaign=campaign,
+            kind=PhaseKind(kind),
+            until=form.cleaned_data["until"],
+            reason=form.cleaned_data["reason"],
+            organisation=form.cleaned_data["organisation"],
+            unit=form.cleaned_data["unit"],
+        )
+    return Status(
+        201,
+        WindowExtensionOut(
+            id=extension.pk,
+            phase=kind,
+            organisation_id=extension.organisation_id,
+            unit_id=extension.unit_id,
+            until=extension.until,
+            reason=extension.reason,
+        ),
     )

@@ -17,7 +17,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from xinban.accounts.models import User
 from xinban.api.auth import current_user
@@ -319,14 +319,14 @@ def round_list(request: HttpRequest) -> list[RoundOut]:
     response={201: RoundOut, **error_responses(400, 403, 409, 422)},
     summary="新建评审轮次",
 )
-def round_create(request: HttpRequest, payload: RoundIn) -> tuple[int, RoundOut]:
+def round_create(request: HttpRequest, payload: RoundIn) -> Status[RoundOut]:
     user = _staff(request)
     if payload.deadline is None:
         raise InvalidInput({"deadline": [_("请填写评分截止时间。")]})
     created = services.round_create(
         actor=user, campaign=require_campaign(), deadline=payload.deadline
     )
-    return 201, RoundOut(number=created.number, deadline=created.deadline)
+    return Status(201, RoundOut(number=created.number, deadline=created.deadline))
 
 
 @router.post(
@@ -367,7 +367,7 @@ def expert_list(request: HttpRequest, application_id: ApplicationId) -> list[She
 )
 def expert_add(
     request: HttpRequest, application_id: ApplicationId, payload: ManualAssignIn
-) -> tuple[int, SheetBrief]:
+) -> Status[SheetBrief]:
     user = _staff(request)
     app = _app(application_id)
     judge_id = payload.judge_id or 0
@@ -379,8 +379,15 @@ def expert_add(
     sheet = services.expert_assign_manual(
         actor=user, application=app, judge=judge, round=_round(payload.round)
     )
-    return 201, SheetBrief(
-        id=sheet.pk, round=sheet.round, expert=judge.name, status=sheet.status, total=sheet.total
+    return Status(
+        201,
+        SheetBrief(
+            id=sheet.pk,
+            round=sheet.round,
+            expert=judge.name,
+            status=sheet.status,
+            total=sheet.total,
+        ),
     )
 
 

@@ -1,7 +1,129 @@
-"""Excel 导出 (JSON)."""
+"""Excel 导出 (JSON): every list a user can see, as .xlsx, holding exactly the rows the
+page shows that user (the same selectors and rights: 403/404 as the list).
+
+- ``GET /api/exports/{kind}.xlsx`` streams the file when it has at most
+  ``XINBAN_EXPORT_BACKGROUND_ROWS`` rows (default 5,000); a larger list answers 409
+  ``export_too_large``: ask for it with
+- ``POST /api/exports/{kind}``, which starts a background task (any size) and answers
+  with it; follow it with ``GET /api/tasks/{task_id}`` and download the file from there.
+
+Lists (``kind``): ``applications`` (staff: all applications, the staff list's filters),
+``unit_inbox`` (a unit's submitted applications: ``unit_pk`` required), ``judge_sheets``
+(a judge's own score sheets), ``audit`` (staff: the audit log and its filters).
+"""
 
 from __future__ import annotations
 
-from ninja import Router
+from typing import Annotated
+
+from django.conf import settings
+from django.http import Http404, HttpRequest
+from django.http.response import HttpResponseBase
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from ninja import Field, Path, Query, Router, Schema, Status
+from pydantic import WithJsonSchema
+
+from xinban.api.auth import current_user
+from xinban.api.common import binary_response, error_responses
+from xinban.core.errors import ServiceError
+from xinban.exports.registry import SPECS, ExportSpec, export_params
+from xinban.exports.writer import XLSX, spooled_xlsx, xlsx_download
+from xinban.tasks.api import enqueue
 
 router = Router(tags=["Excel 导出"])
+
+Kind = Annotated[
+    str,
+    Path(title="清单", description="applications / unit_inbox / judge_sheets / audit"),
+    WithJsonSchema({"type": "string", "enum": sorted(SPECS)}),
+]
+
+
+class TooLarge(ServiceError):
+    status = 409
+
+
+class ExportQuery(Schema):
+    """The list's own filters (those of its page); the ones a list does not use are
+    ignored."""
+
+    q: str = Field("", title="搜索", max_length=100)
+    state: str = Field("", title="状态", max_length=20)
+    unit: str = Field("", title="推荐单位 id（全部申报）", max_length=10)
+    unit_pk: str = Field("", title="推荐单位 id（推荐单位申报清单，必填）", max_length=10)
+    year: str = Field("", title="年度", max_length=10)
+    unit_kind: str = Field("", title="推荐单位类别", max_length=20)
+    domain: str = Field("", title="重点领域 id", max_length=10)
+    nature: str = Field("", title="单位性质 id", max_length=10)
+    industry: str = Field("", title="重点产业 id", max_length=10)
+    team_type: str = Field("", title="班组类型 id", max_length=10)
+    stage: str = Field("", title="环节", max_length=20, description="applied / recommended / …")
+    action: str = Field("", title="操作（审计日志）", max_length=80)
+    object_type: str = Field("", title="对象类型（审计日志）", max_length=80)
+    object_id: str = Field("", title="对象编号（审计日志）", max_length=64)
+    actor: str = Field("", title="操作人（审计日志）", max_length=100)
+    since: str = Field("", title="起始日期（审计日志）", max_length=10)
+    until: str = Field("", title="截止日期（审计日志）", max_length=10)
+
+
+class ExportTaskOut(Schema):
+    task_id: int = Field(title="任务 id")
+    status_url: str = Field(title="任务进度（JSON）")
+    page_url: str = Field(title="任务进度（页面）")
+    rows: int = Field(title="行数")
+
+
+def _spec(kind: str) -> ExportSpec:
+    spec = SPECS.get(kind)
+    if spec is None:
+        raise Http404
+    return spec
+
+
+def _params(query: ExportQuery) -> dict[str, str]:
+    return export_params({k: v for k, v in query.dict().items() if v})
+
+
+@router.get(
+    "/exports/{kind}.xlsx",
+    response={200: None, **error_responses(403, 404, 409, 422)},
+    url_name="api_export_xlsx",
+    summary="导出清单（Excel，不超过后台导出阈值）",
+    openapi_extra=binary_response(XLSX, "清单的 Excel 文件（文本单元格已防公式注入）"),
+)
+def export_xlsx(request: HttpRequest, kind: Kind, query: Query[ExportQuery]) -> HttpResponseBase:
+    spec, user, params = _spec(kind), current_user(request), _params(query)
+    count = spec.count(user, params)  # the list's own permission check
+    if count > settings.XINBAN_EXPORT_BACKGROUND_ROWS:
+        raise TooLarge(
+            _("共 %(count)s 行，超过 %(limit)s 行，请改用后台导出（POST）。")
+            % {"count": count, "limit": settings.XINBAN_EXPORT_BACKGROUND_ROWS},
+            code="export_too_large",
+        )
+    spool = spooled_xlsx(
+        title=str(spec.title), headers=spec.headers(), rows=spec.rows(user, params)
+    )
+    return xlsx_download(spool, spec.filename())
+
+
+@router.post(
+    "/exports/{kind}",
+    response={202: ExportTaskOut, **error_responses(403, 404, 422)},
+    summary="后台导出清单（Excel，任意行数）",
+)
+def export_task(
+    request: HttpRequest, kind: Kind, query: Query[ExportQuery]
+) -> Status[ExportTaskOut]:
+    spec, user, params = _spec(kind), current_user(request), _params(query)
+    count = spec.count(user, params)  # refused here, not later in the task
+    task = enqueue("exports.xlsx", actor=user, kind=kind, params=params, user_id=user.pk)
+    return Status(
+        202,
+        ExportTaskOut(
+            task_id=task.pk,
+            status_url=reverse("api:task_status", kwargs={"task_id": task.pk}),
+            page_url=reverse("exports:task", args=[task.pk]),
+            rows=count,
+        ),
+    )

@@ -16,9 +16,18 @@ from xinban.api.common import (
 from xinban.api.errors import NotFound, ensure_valid
 from xinban.api.payloads import form_data
 from xinban.api.presenters import organisation_out, registration_out
-from xinban.api.schemas import OrganisationIn, OrganisationOut, RegistrationIn, RegistrationOut
+from xinban.api.schemas import (
+    MemberIn,
+    MemberOut,
+    MyOrganisationOut,
+    OrganisationIn,
+    OrganisationOut,
+    RegistrationIn,
+    RegistrationOut,
+)
 from xinban.organisations import services
-from xinban.organisations.forms import OrganisationCreateForm, RegistrationForm
+from xinban.organisations.forms import AddMemberForm, OrganisationCreateForm, RegistrationForm
+from xinban.organisations.models import Organisation
 from xinban.organisations.selectors import registration_get
 
 router = Router(tags=["申报单位与报名表（附件2）"])
@@ -83,3 +92,48 @@ def registration_put(
     saved = registration_get(organisation=mine, campaign=campaign)
     assert saved is not None
     return registration_out(saved)
+
+
+def _my_organisation_out(organisation: Organisation) -> MyOrganisationOut:
+    return MyOrganisationOut(
+        **organisation_out(organisation).model_dump(),
+        members=[
+            MemberOut(id=member.pk, name=member.name, email=member.email)
+            for member in organisation.members.order_by("name", "pk")
+        ],
+    )
+
+
+@router.get(
+    "/organisation",
+    response={200: MyOrganisationOut, **error_responses(404)},
+    summary="我的申报单位及其成员",
+    description="尚未登记单位时返回 404（code: no_organisation）。",
+)
+def my_organisation_get(
+    request: HttpRequest,
+    organisation: int | None = Query(None, description=ORGANISATION_QUERY_HELP),  # noqa: B008
+) -> MyOrganisationOut:
+    return _my_organisation_out(require_organisation(current_user(request), organisation))
+
+
+@router.post(
+    "/organisation/members",
+    response={200: MyOrganisationOut, **error_responses(400, 403, 404, 422)},
+    summary="添加同事为本单位成员",
+    description="同事须已用该邮箱注册账号（否则 400，code: no_such_user）。已是成员时不变。",
+)
+def my_organisation_add_member(
+    request: HttpRequest,
+    payload: MemberIn,
+    organisation: int | None = Query(None, description=ORGANISATION_QUERY_HELP),  # noqa: B008
+) -> MyOrganisationOut:
+    user = current_user(request)
+    mine = require_organisation(user, organisation)
+    data, type_errors = form_data(payload, AddMemberForm)
+    form = AddMemberForm(data)
+    ensure_valid(form, type_errors)
+    services.organisation_add_member(
+        actor=user, organisation=mine, email=form.cleaned_data["email"]
+    )
+    return _my_organisation_out(mine)

@@ -1,18 +1,29 @@
-"""Publication (JSON): published results and the case library (no login needed),
-certificate verification; staff publish a year and start the certificate batch."""
+"""Publication (JSON): the association's notices, published results and the case library
+with each experience's page (no login needed), certificate verification; an applicant
+sets how much of a selected experience the public may read; staff publish a year and
+start the certificate batch."""
 
 from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Path, Query, Router, Schema, Status
 
 from xinban.api.auth import current_user
-from xinban.api.common import error_responses
+from xinban.api.common import ApplicationId, error_responses
+from xinban.api.errors import ensure_valid
+from xinban.api.payloads import form_data
+from xinban.api.schemas import ErrorOut
+from xinban.applications.models import Application, MaterialArea
 from xinban.campaigns.models import Campaign
 from xinban.core.roles import roles_of
 from xinban.publication import selectors, services
+from xinban.publication.forms import ConsentForm
+from xinban.publication.models import CaseEntry, ConsentScope, PublicationConsent
 
 router = Router(tags=["结果发布"])
 
@@ -26,6 +37,37 @@ class CaseOut(Schema):
     unit_name: str = Field(title="推荐单位")
     domain: str = Field(title="领域")
     summary: str = Field(title="成果摘要")
+
+
+class MaterialOut(Schema):
+    area: str = Field(title="创建材料方面")
+    text: str = Field(title="内容")
+
+
+class CaseDetailOut(CaseOut):
+    industries: str = Field(title="行业")
+    materials: list[MaterialOut] = Field(title="公开的创建材料（单位同意公开全文时）")
+
+
+class NoticeOut(Schema):
+    id: int = Field(title="公告 id")
+    title: str = Field(title="标题")
+    body: str = Field(title="内容")
+    published_at: datetime = Field(title="发布时间")
+
+
+class ConsentIn(Schema):
+    scope: str | None = Field(
+        None, title="同意公开的范围", description="names / summary / full", max_length=10
+    )
+
+
+class ConsentOut(Schema):
+    application_id: int = Field(title="申报 id")
+    scope: str = Field(title="同意公开的范围")
+
+
+CaseId = Annotated[int, Path(title="案例 id")]
 
 
 class CasePageOut(Schema):
@@ -79,6 +121,42 @@ def cases(request: HttpRequest, query: Query[CaseQuery]) -> CasePageOut:
 
 
 @router.get(
+    "/public/cases/{case_id}",
+    response={200: CaseDetailOut, 404: ErrorOut},
+    auth=None,
+    summary="一项公开成果（仅单位同意公开的内容，无需登录）",
+)
+def case_detail(request: HttpRequest, case_id: CaseId) -> CaseDetailOut:
+    entry = get_object_or_404(CaseEntry, pk=case_id)
+    labels = dict(MaterialArea.choices)
+    return CaseDetailOut(
+        id=entry.pk,
+        year=entry.year,
+        level=entry.level,
+        organisation_name=entry.organisation_name,
+        team_name=entry.team_name,
+        unit_name=entry.unit_name,
+        domain=entry.domain,
+        summary=entry.summary,
+        industries=entry.industries,
+        materials=[
+            MaterialOut(area=str(labels.get(int(k), k)), text=v)
+            for k, v in sorted(entry.materials.items())
+        ],
+    )
+
+
+@router.get(
+    "/public/notices", response={200: list[NoticeOut]}, auth=None, summary="通知公告（无需登录）"
+)
+def notices(request: HttpRequest) -> list[NoticeOut]:
+    return [
+        NoticeOut(id=n.pk, title=n.title, body=n.body, published_at=n.published_at)
+        for n in selectors.notices_latest(20)
+    ]
+
+
+@router.get(
     "/public/certificates/{code}",
     response={200: VerifyOut},
     auth=None,
@@ -129,10 +207,47 @@ def publish(request: HttpRequest, year: int) -> PublishOut:
     response={202: TaskRef, **error_responses(403, 404, 409)},
     summary="批量生成证书（后台任务，进度见 /api/tasks/{task_id}）",
 )
-def certificates(request: HttpRequest, year: int) -> tuple[int, TaskRef]:
+def certificates(request: HttpRequest, year: int) -> Status[TaskRef]:
     user = _staff(request)
     campaign = Campaign.objects.filter(year=year).first()
     if campaign is None:
         raise Http404
     task = services.certificates_batch_start(actor=user, campaign=campaign)  # type: ignore[arg-type]
-    return 202, TaskRef(task_id=task.pk)
+    return Status(202, TaskRef(task_id=task.pk))
+
+
+@router.put(
+    "/my/applications/{application_id}/publication-consent",
+    response={200: ConsentOut, **error_responses(404, 409, 422)},
+    summary="设置入选成果的公开范围（本单位成员）",
+)
+def consent_put(
+    request: HttpRequest, application_id: ApplicationId, payload: ConsentIn
+) -> ConsentOut:
+    user = current_user(request)
+    app = Application.objects.filter(
+        pk=application_id, organisation_id__in=roles_of(user).organisation_ids
+    ).first()
+    if app is None:
+        raise Http404
+    data, type_errors = form_data(payload, ConsentForm)
+    form = ConsentForm(data)
+    ensure_valid(form, type_errors)
+    consent = services.consent_set(actor=user, application=app, scope=form.cleaned_data["scope"])
+    return ConsentOut(application_id=app.pk, scope=consent.scope)
+
+
+@router.get(
+    "/my/applications/{application_id}/publication-consent",
+    response={200: ConsentOut, **error_responses(404)},
+    summary="入选成果当前的公开范围（本单位成员）",
+)
+def consent_get(request: HttpRequest, application_id: ApplicationId) -> ConsentOut:
+    user = current_user(request)
+    app = Application.objects.filter(
+        pk=application_id, organisation_id__in=roles_of(user).organisation_ids
+    ).first()
+    if app is None:
+        raise Http404
+    consent = PublicationConsent.objects.filter(application=app).first()
+    return ConsentOut(application_id=app.pk, scope=consent.scope if consent else ConsentScope.NAMES)

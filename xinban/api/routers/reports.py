@@ -1,7 +1,594 @@
-"""统计表与工作总结 (JSON)."""
+"""统计表与工作总结 (JSON): a recommending unit's 附件6 成果统计表 and 附件7 推进工作总结 (read,
+save the draft, submit, download), and for association staff who has filed 附件5/6/7,
+the reminder e-mail and the roll-up of 附件6.
+
+Rights as on the pages: the unit's members and staff read (anyone else 404); the unit's
+admins write (others 403); the staff operations answer 403 to everyone else. ``year``
+selects another campaign year (default: the current one)."""
 
 from __future__ import annotations
 
-from ninja import Router
+import io
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema
+
+from xinban.accounts.models import User
+from xinban.api.auth import current_user
+from xinban.api.common import UnitId, binary_response, error_responses
+from xinban.api.errors import Errors, ensure_valid
+from xinban.api.payloads import form_data
+from xinban.api.schemas import JsonBool, JsonCount, JsonDate, JsonMoney, JsonText
+from xinban.campaigns.models import Campaign
+from xinban.core import uploads
+from xinban.core.errors import NotAllowed
+from xinban.core.roles import roles_of
+from xinban.organisations.models import RecommendingUnit
+from xinban.reports import documents, selectors, services
+from xinban.reports.forms import EventForm, StatisticsForm, SummaryForm
+from xinban.reports.models import (
+    FilingStatus,
+    ReviewForm,
+    StatisticsReport,
+    WorkSummary,
+)
 
 router = Router(tags=["统计表与工作总结"])
+
+
+class ReportYearQuery(Schema):
+    year: int | None = Field(None, title="活动年度", description="默认为当前年度", ge=1900, le=2200)
+
+
+def _unit(user: User, unit_id: int, *, admin: bool = False) -> RecommendingUnit:
+    unit = selectors.unit_get_for(user=user, pk=unit_id)
+    if admin and unit.pk not in roles_of(user).unit_admin_ids:
+        raise NotAllowed(_("只有该推荐单位的管理员可以进行此操作。"), code="not_unit_admin")
+    return unit
+
+
+def _staff(user: User) -> None:
+    if not roles_of(user).is_staff:
+        raise PermissionDenied
+
+
+def _campaign(query: ReportYearQuery) -> Campaign:
+    return selectors.campaign_for(query.year)
+
+
+# --- 附件6 -----------------------------------------------------------------------------------
+
+
+class StatisticsItemOut(Schema):
+    number: int = Field(title="序号")
+    field: str = Field(title="字段")
+    label: str = Field(title="统计项目")
+    unit_label: str = Field(title="单位")
+    declared: Decimal | None = Field(title="填报数量")
+    platform: int | None = Field(title="平台数据", description="平台无该数据时为空")
+    differs: bool = Field(title="与平台数据不一致")
+
+
+class StatisticsOut(Schema):
+    id: int | None = Field(title="统计表 id", description="尚未开始填写时为空")
+    campaign_year: int = Field(title="活动年度")
+    period_year: int = Field(title="统计年度", description="统计期为该年1月至12月")
+    unit_id: int = Field(title="推荐单位 id")
+    unit: str = Field(title="推荐单位")
+    status: str = Field(title="状态", json_schema_extra={"enum": list(FilingStatus.values)})
+    number: str = Field(title="编号")
+    items: list[StatisticsItemOut] = Field(title="统计项目（1–8）")
+    has_certified_judges: bool | None = Field(title="是否有取得中国质协评委证书的人员")
+    features_and_problems: str = Field(title="主要特点与问题")
+    review_forms: list[str] = Field(
+        title="评审及交流形式", json_schema_extra={"items": {"enum": list(ReviewForm.values)}}
+    )
+    session_held: bool | None = Field(title="是否组织发表会")
+    session_registered_teams: int | None = Field(title="发表会报名班组数")
+    session_presented_teams: int | None = Field(title="发表班组数")
+    session_time: str = Field(title="发表会时间")
+    session_place: str = Field(title="发表会地点")
+    session_attendees: int | None = Field(title="参会人数")
+    department_and_head: str = Field(title="归口部门及负责人")
+    contact_name: str = Field(title="联系人")
+    contact_mobile: str = Field(title="联系人手机")
+    contact_email: str = Field(title="联系人邮箱")
+    address: str = Field(title="通信地址")
+    postcode: str = Field(title="邮编")
+    filler_name: str = Field(title="填表人")
+    fill_date: date | None = Field(title="填表日期")
+    submitted_at: datetime | None = Field(title="报送时间")
+    problems: dict[str, str] = Field(title="报送前还缺的内容", description="字段名 → 说明")
+    editable: bool = Field(title="可编辑", description="当前用户是本单位管理员且尚未报送")
+
+
+class StatisticsIn(Schema):
+    """附件6 的全部填写项（整体替换：未给出的项视为空）。"""
+
+    enterprises: JsonCount = Field(None, title="本年度开展质量信得过班组企业数（个）")
+    teams: JsonCount = Field(None, title="本年度开展质量信得过班组数（个）")
+    cumulative_teams: JsonCount = Field(None, title="历年质量信得过班组累计数（个）")
+    participants: JsonCount = Field(None, title="本年度参与质量信得过班组活动员工数（人次）")
+    recommended: JsonCount = Field(None, title="本年度推荐上海市质量信得过班组数（个）")
+    funding: JsonMoney = Field(None, title="本年度活动经费投入（万元）")
+    rewards: JsonMoney = Field(None, title="本年度活动奖励费用（万元）")
+    has_certified_judges: JsonBool = Field(None, title="是否有取得中国质协评委证书的人员")
+    certified_judges: JsonCount = Field(None, title="取得中国质协评委证书人数")
+    features_and_problems: JsonText = Field(None, title="主要特点与问题")
+    review_forms: Any = Field(
+        None,
+        title="评审及交流形式",
+        json_schema_extra={
+            "type": "array",
+            "items": {"type": "string", "enum": list(ReviewForm.values)},
+        },
+    )
+    session_held: JsonBool = Field(None, title="是否组织发表会")
+    session_registered_teams: JsonCount = Field(None, title="发表会报名班组数")
+    session_presented_teams: JsonCount = Field(None, title="发表班组数")
+    session_time: JsonText = Field(None, title="发表会时间")
+    session_place: JsonText = Field(None, title="发表会地点")
+    session_attendees: JsonCount = Field(None, title="参会人数")
+    department_and_head: JsonText = Field(None, title="归口部门及负责人")
+    contact_name: JsonText = Field(None, title="联系人")
+    contact_mobile: JsonText = Field(None, title="联系人手机")
+    contact_email: JsonText = Field(None, title="联系人邮箱")
+    address: JsonText = Field(None, title="通信地址")
+    postcode: JsonText = Field(None, title="邮编")
+    filler_name: JsonText = Field(None, title="填表人")
+    fill_date: JsonDate = Field(None, title="填表日期", description="YYYY-MM-DD")
+
+
+TRI_STATE = ("has_certified_judges", "session_held")
+
+
+def _statistics_out(user: User, unit: RecommendingUnit, campaign: Campaign) -> StatisticsOut:
+    report = selectors.statistics_report(unit=unit, campaign=campaign) or StatisticsReport(
+        unit=unit, campaign=campaign
+    )
+    figures = selectors.platform_figures(unit=unit, campaign=campaign)
+    editable = unit.pk in roles_of(user).unit_admin_ids and not report.is_locked
+    return StatisticsOut(
+        id=report.pk,
+        campaign_year=campaign.year,
+        period_year=figures.period_year,
+        unit_id=unit.pk,
+        unit=unit.name,
+        status=report.status,
+        number=report.number,
+        items=[
+            StatisticsItemOut(
+                number=line.number,
+                field=line.field,
+                label=line.label,
+                unit_label=line.unit_label,
+                declared=line.declared,
+                platform=line.platform,
+                differs=line.differs,
+            )
+            for line in selectors.item_lines(report, figures)
+        ],
+        has_certified_judges=report.has_certified_judges,
+        features_and_problems=report.features_and_problems,
+        review_forms=list(report.review_forms or []),
+        session_held=report.session_held,
+        session_registered_teams=report.session_registered_teams,
+        session_presented_teams=report.session_presented_teams,
+        session_time=report.session_time,
+        session_place=report.session_place,
+        session_attendees=report.session_attendees,
+        department_and_head=report.department_and_head,
+        contact_name=report.contact_name,
+        contact_mobile=report.contact_mobile,
+        contact_email=report.contact_email,
+        address=report.address,
+        postcode=report.postcode,
+        filler_name=report.filler_name,
+        fill_date=report.fill_date,
+        submitted_at=report.submitted_at,
+        problems=services.statistics_problems(report) if editable and report.pk else {},
+        editable=editable,
+    )
+
+
+@router.get(
+    "/units/{unit_id}/statistics-report",
+    response={200: StatisticsOut, **error_responses(404)},
+    summary="成果统计表（附件6）：填报数与平台数据对照",
+)
+def statistics_get(
+    request: HttpRequest, unit_id: UnitId, query: Query[ReportYearQuery]
+) -> StatisticsOut:
+    user = current_user(request)
+    return _statistics_out(user, _unit(user, unit_id), _campaign(query))
+
+
+@router.put(
+    "/units/{unit_id}/statistics-report",
+    response={200: StatisticsOut, **error_responses(403, 404, 409, 422)},
+    summary="保存成果统计表（附件6）草稿",
+)
+def statistics_put(
+    request: HttpRequest, unit_id: UnitId, payload: StatisticsIn, query: Query[ReportYearQuery]
+) -> StatisticsOut:
+    user = current_user(request)
+    unit = _unit(user, unit_id, admin=True)
+    campaign = _campaign(query)
+    report = services.statistics_report_for(unit=unit, campaign=campaign)
+    raw = payload.model_dump()
+    tri = {name: raw.pop(name, None) for name in TRI_STATE}
+    data, type_errors = form_data(StatisticsIn(**raw), StatisticsForm)
+    for name, value in tri.items():
+        if value is None:
+            continue
+        if isinstance(value, bool):
+            data[name] = "1" if value else "0"
+        else:
+            type_errors[name] = [_("应为 true 或 false。")]
+    form = StatisticsForm(data, instance=report)
+    ensure_valid(form, type_errors)
+    services.statistics_save(actor=user, report=report, data=form.cleaned_data)
+    return _statistics_out(user, unit, campaign)
+
+
+@router.post(
+    "/units/{unit_id}/statistics-report/submit",
+    response={200: StatisticsOut, **error_responses(400, 403, 404, 409)},
+    summary="报送成果统计表（附件6），报送后锁定",
+    description="不完整时返回 400（code: incomplete），errors 列出各缺项。",
+)
+def statistics_submit(
+    request: HttpRequest, unit_id: UnitId, query: Query[ReportYearQuery]
+) -> StatisticsOut:
+    user = current_user(request)
+    unit = _unit(user, unit_id, admin=True)
+    campaign = _campaign(query)
+    services.statistics_submit(
+        actor=user, report=services.statistics_report_for(unit=unit, campaign=campaign)
+    )
+    return _statistics_out(user, unit, campaign)
+
+
+def _statistics_file(
+    request: HttpRequest, unit_id: int, query: ReportYearQuery, fmt: str
+) -> HttpResponseBase:
+    unit = _unit(current_user(request), unit_id)
+    campaign = _campaign(query)
+    report = selectors.statistics_report(unit=unit, campaign=campaign) or StatisticsReport(
+        unit=unit, campaign=campaign
+    )
+    if fmt == "xlsx":
+        figures = selectors.platform_figures(unit=unit, campaign=campaign)
+        content, mime = documents.statistics_xlsx(report, figures), documents.XLSX_MIME
+    else:
+        content, mime = documents.statistics_docx(report), documents.DOCX_MIME
+    return uploads.attachment_response(
+        io.BytesIO(content),
+        download_name=documents.form6_download_name(unit.name, fmt),
+        content_type=mime,
+    )
+
+
+_FORM6_HELP = "附件6 成果统计表，文件名为“推荐单位+信班活动统计表”（附件6 注2）"
+
+
+@router.get(
+    "/units/{unit_id}/statistics-report.xlsx",
+    response={200: None, **error_responses(404)},
+    url_name="statistics_report_xlsx",
+    summary="下载成果统计表（Excel）",
+    openapi_extra=binary_response(documents.XLSX_MIME, _FORM6_HELP),
+)
+def statistics_xlsx(
+    request: HttpRequest, unit_id: UnitId, query: Query[ReportYearQuery]
+) -> HttpResponseBase:
+    return _statistics_file(request, unit_id, query, "xlsx")
+
+
+@router.get(
+    "/units/{unit_id}/statistics-report.docx",
+    response={200: None, **error_responses(404)},
+    url_name="statistics_report_docx",
+    summary="下载成果统计表（Word）",
+    openapi_extra=binary_response(documents.DOCX_MIME, _FORM6_HELP),
+)
+def statistics_docx(
+    request: HttpRequest, unit_id: UnitId, query: Query[ReportYearQuery]
+) -> HttpResponseBase:
+    return _statistics_file(request, unit_id, query, "docx")
+
+
+# --- 附件7 -----------------------------------------------------------------------------------
+
+
+class SummaryEventOut(Schema):
+    held_on: str = Field(title="时间")
+    place: str = Field(title="地点")
+    name: str = Field(title="名称")
+    content: str = Field(title="内容/形式")
+    participants: int | None = Field(title="参与人数")
+
+
+class SummaryOut(Schema):
+    id: int | None = Field(title="工作总结 id", description="尚未开始填写时为空")
+    campaign_year: int = Field(title="活动年度")
+    unit_id: int = Field(title="推荐单位 id")
+    unit: str = Field(title="推荐单位")
+    status: str = Field(title="状态", json_schema_extra={"enum": list(FilingStatus.values)})
+    overview: str = Field(title="一、1. 全年活动开展情况介绍，年度重点工作任务")
+    methods: str = Field(title="二、1. 具有特色的方法、措施和取得的效果")
+    highlights: str = Field(title="二、2. 突出事迹")
+    problems: str = Field(title="三、1. 存在的问题或遇到的困难")
+    directions: str = Field(title="三、2. 未来改进方向和拟采取的措施")
+    suggestions: str = Field(title="三、3. 需要市质协支持或对今后活动推进的建议")
+    events: list[SummaryEventOut] = Field(title="一、2. 推进活动列表")
+    characters: int = Field(title="字数", description="不计空白字符，含活动列表中的文字")
+    min_characters: int = Field(title="最少字数")
+    submitted_at: datetime | None = Field(title="报送时间")
+    missing: dict[str, str] = Field(title="报送前还缺的内容", description="字段名 → 说明")
+    editable: bool = Field(title="可编辑")
+
+
+class SummaryEventIn(Schema):
+    held_on: JsonText = Field(None, title="时间")
+    place: JsonText = Field(None, title="地点")
+    name: JsonText = Field(None, title="名称")
+    content: JsonText = Field(None, title="内容/形式")
+    participants: JsonCount = Field(None, title="参与人数")
+
+
+class SummaryIn(Schema):
+    """附件7 的全部内容（整体替换，含活动列表）。"""
+
+    overview: JsonText = Field(None, title="一、1. 全年活动开展情况介绍，年度重点工作任务")
+    methods: JsonText = Field(None, title="二、1. 具有特色的方法、措施和取得的效果")
+    highlights: JsonText = Field(None, title="二、2. 突出事迹")
+    problems: JsonText = Field(None, title="三、1. 存在的问题或遇到的困难")
+    directions: JsonText = Field(None, title="三、2. 未来改进方向和拟采取的措施")
+    suggestions: JsonText = Field(None, title="三、3. 需要市质协支持或对今后活动推进的建议")
+    events: list[SummaryEventIn] = Field(
+        default_factory=list, title="一、2. 推进活动列表", max_length=services.MAX_EVENTS
+    )
+
+
+def _summary_out(user: User, unit: RecommendingUnit, campaign: Campaign) -> SummaryOut:
+    summary = selectors.work_summary(unit=unit, campaign=campaign) or WorkSummary(
+        unit=unit, campaign=campaign
+    )
+    events = selectors.summary_events(summary)
+    editable = unit.pk in roles_of(user).unit_admin_ids and not summary.is_locked
+    return SummaryOut(
+        id=summary.pk,
+        campaign_year=campaign.year,
+        unit_id=unit.pk,
+        unit=unit.name,
+        status=summary.status,
+        overview=summary.overview,
+        methods=summary.methods,
+        highlights=summary.highlights,
+        problems=summary.problems,
+        directions=summary.directions,
+        suggestions=summary.suggestions,
+        events=[
+            SummaryEventOut(
+                held_on=e.held_on,
+                place=e.place,
+                name=e.name,
+                content=e.content,
+                participants=e.participants,
+            )
+            for e in events
+        ],
+        characters=selectors.summary_length(summary, events),
+        min_characters=selectors.MIN_SUMMARY_CHARS,
+        submitted_at=summary.submitted_at,
+        missing=services.summary_problems(summary) if editable and summary.pk else {},
+        editable=editable,
+    )
+
+
+@router.get(
+    "/units/{unit_id}/work-summary",
+    response={200: SummaryOut, **error_responses(404)},
+    summary="推进工作总结（附件7）",
+)
+def summary_get(request: HttpRequest, unit_id: UnitId, query: Query[ReportYearQuery]) -> SummaryOut:
+    user = current_user(request)
+    return _summary_out(user, _unit(user, unit_id), _campaign(query))
+
+
+@router.put(
+    "/units/{unit_id}/work-summary",
+    response={200: SummaryOut, **error_responses(400, 403, 404, 409, 422)},
+    summary="保存推进工作总结（附件7）草稿，含活动列表",
+)
+def summary_put(
+    request: HttpRequest, unit_id: UnitId, payload: SummaryIn, query: Query[ReportYearQuery]
+) -> SummaryOut:
+    user = current_user(request)
+    unit = _unit(user, unit_id, admin=True)
+    campaign = _campaign(query)
+    summary = services.work_summary_for(unit=unit, campaign=campaign)
+    texts = payload.model_dump(exclude={"events"})
+    data, type_errors = form_data(SummaryIn(**texts), SummaryForm)
+    form = SummaryForm(data, instance=summary)
+    rows: list[dict[str, Any]] = []
+    errors: Errors = dict(type_errors)
+    for index, event in enumerate(payload.events):
+        event_data, event_errors = form_data(event, EventForm)
+        event_form = EventForm(event_data)
+        for name, messages in event_errors.items():
+            errors[f"events.{index}.{name}"] = messages
+        if not event_form.is_valid():
+            for name, items in event_form.errors.items():
+                errors[f"events.{index}.{name}"] = [str(m) for m in items]
+            continue
+        missing = [
+            name
+            for name in ("held_on", "place", "name", "content")
+            if not event_form.cleaned_data.get(name)
+        ]
+        for name in missing:
+            errors[f"events.{index}.{name}"] = [_("请填写此项。")]
+        rows.append(event_form.cleaned_data)
+    ensure_valid(form, errors)
+    services.summary_save(actor=user, summary=summary, data=form.cleaned_data, events=rows)
+    return _summary_out(user, unit, campaign)
+
+
+@router.post(
+    "/units/{unit_id}/work-summary/submit",
+    response={200: SummaryOut, **error_responses(400, 403, 404, 409)},
+    summary="报送推进工作总结（附件7），不足 3000 字时拒绝并给出字数",
+    description="不完整时返回 400（code: incomplete），errors 列出各缺项，length 给出当前字数。",
+)
+def summary_submit(
+    request: HttpRequest, unit_id: UnitId, query: Query[ReportYearQuery]
+) -> SummaryOut:
+    user = current_user(request)
+    unit = _unit(user, unit_id, admin=True)
+    campaign = _campaign(query)
+    services.summary_submit(
+        actor=user, summary=services.work_summary_for(unit=unit, campaign=campaign)
+    )
+    return _summary_out(user, unit, campaign)
+
+
+@router.get(
+    "/units/{unit_id}/work-summary.docx",
+    response={200: None, **error_responses(404)},
+    url_name="work_summary_docx",
+    summary="下载推进工作总结（Word）",
+    openapi_extra=binary_response(
+        documents.DOCX_MIME, "附件7 推进工作总结，文件名为“推荐单位名称+班组总结”"
+    ),
+)
+def summary_docx(
+    request: HttpRequest, unit_id: UnitId, query: Query[ReportYearQuery]
+) -> HttpResponseBase:
+    unit = _unit(current_user(request), unit_id)
+    campaign = _campaign(query)
+    summary = selectors.work_summary(unit=unit, campaign=campaign) or WorkSummary(
+        unit=unit, campaign=campaign
+    )
+    return uploads.attachment_response(
+        io.BytesIO(documents.summary_docx(summary, selectors.summary_events(summary))),
+        download_name=documents.form7_download_name(unit.name),
+        content_type=documents.DOCX_MIME,
+    )
+
+
+# --- staff ------------------------------------------------------------------------------------
+
+
+class UnitFilingOut(Schema):
+    unit_id: int = Field(title="推荐单位 id")
+    unit: str = Field(title="推荐单位")
+    form5: str | None = Field(title="推荐表（附件5）状态")
+    form6: str | None = Field(title="成果统计表（附件6）状态")
+    form7: str | None = Field(title="工作总结（附件7）状态")
+    missing: list[str] = Field(title="尚未报送")
+
+
+class FilingRemindedOut(Schema):
+    units: list[str] = Field(title="已提醒的推荐单位")
+
+
+class StatisticsRollupRowOut(Schema):
+    unit_id: int = Field(title="推荐单位 id")
+    unit: str = Field(title="推荐单位")
+    submitted: bool = Field(title="已报送")
+    values: dict[str, Decimal | int | None] = Field(title="填报数（仅已报送）")
+    platform: dict[str, int] = Field(title="平台数据")
+
+
+class StatisticsRollupOut(Schema):
+    campaign_year: int = Field(title="活动年度")
+    submitted: int = Field(title="已报送单位数")
+    totals: dict[str, Decimal | int] = Field(title="合计（仅已报送）")
+    platform_totals: dict[str, int] = Field(title="平台数据合计")
+    review_form_counts: dict[str, int] = Field(title="评审及交流形式（采用的单位数）")
+    sessions_held: int = Field(title="组织发表会的单位数")
+    rows: list[StatisticsRollupRowOut] = Field(title="各推荐单位")
+
+
+@router.get(
+    "/reports/filings",
+    response={200: list[UnitFilingOut], **error_responses(403, 404)},
+    summary="各推荐单位附件5、6、7报送情况（质协工作人员）",
+)
+def filings(request: HttpRequest, query: Query[ReportYearQuery]) -> list[UnitFilingOut]:
+    _staff(current_user(request))
+    return [
+        UnitFilingOut(
+            unit_id=row.unit.pk,
+            unit=row.unit.name,
+            form5=row.form5,
+            form6=row.form6,
+            form7=row.form7,
+            missing=row.missing,
+        )
+        for row in selectors.filing_rows(_campaign(query))
+    ]
+
+
+@router.post(
+    "/reports/reminders",
+    response={200: FilingRemindedOut, **error_responses(403, 404)},
+    summary="一键提醒未报送齐全的推荐单位（邮件，质协工作人员）",
+)
+def reminders(request: HttpRequest, query: Query[ReportYearQuery]) -> FilingRemindedOut:
+    user = current_user(request)
+    _staff(user)
+    return FilingRemindedOut(units=services.reminders_send(actor=user, campaign=_campaign(query)))
+
+
+@router.get(
+    "/reports/statistics-rollup",
+    response={200: StatisticsRollupOut, **error_responses(403, 404)},
+    summary="成果统计表（附件6）汇总（质协工作人员）",
+)
+def rollup(request: HttpRequest, query: Query[ReportYearQuery]) -> StatisticsRollupOut:
+    _staff(current_user(request))
+    data = selectors.statistics_rollup(_campaign(query))
+    return StatisticsRollupOut(
+        campaign_year=data.campaign.year,
+        submitted=data.submitted,
+        totals=data.totals,
+        platform_totals=data.platform_totals,
+        review_form_counts=data.review_form_counts,
+        sessions_held=data.sessions_held,
+        rows=[
+            StatisticsRollupRowOut(
+                unit_id=row.unit.pk,
+                unit=row.unit.name,
+                submitted=row.submitted,
+                values={name: row.value(name) for name in selectors.ROLLUP_NUMBERS},
+                platform={name: int(getattr(row.figures, name)) for name in selectors.KNOWN_ITEMS},
+            )
+            for row in data.rows
+        ],
+    )
+
+
+@router.get(
+    "/reports/statistics-rollup.xlsx",
+    response={200: None, **error_responses(403, 404)},
+    url_name="statistics_rollup_xlsx",
+    summary="导出成果统计表（附件6）汇总（Excel，质协工作人员）",
+    openapi_extra=binary_response(documents.XLSX_MIME, "附件6 汇总"),
+)
+def rollup_xlsx(request: HttpRequest, query: Query[ReportYearQuery]) -> HttpResponseBase:
+    _staff(current_user(request))
+    campaign = _campaign(query)
+    return uploads.attachment_response(
+        io.BytesIO(documents.rollup_xlsx(selectors.statistics_rollup(campaign))),
+        download_name=f"{campaign.year}年信班活动统计表汇总.xlsx",
+        content_type=documents.XLSX_MIME,
+    )

@@ -709,3 +709,22 @@ def report_xlsx(request: HttpRequest, unit_id: UnitId) -> HttpResponseBase:
 )
 def report_docx(request: HttpRequest, unit_id: UnitId) -> HttpResponseBase:
     return _download(request, unit_id, "docx")
+
+
+@router.get(
+    "/units/{unit_id}/report/scan",
+    response={200: None, **error_responses(404)},
+    url_name="unit_report_scan",
+    summary="下载加盖公章的推荐表扫描件",
+    description="本年度尚未上传时返回 404。",
+    openapi_extra=binary_response("application/octet-stream", "盖章推荐表扫描件（PDF 或图片）"),
+)
+def report_scan_download(request: HttpRequest, unit_id: UnitId) -> HttpResponseBase:
+    unit = _unit(current_user(request), unit_id)
+    current = selectors.unit_report(unit=unit, campaign=require_campaign())
+    if current is None or not current.stamped_scan:
+        raise Http404
+    ext = (current.stamped_scan.name or "scan.pdf").rsplit(".", 1)[-1]
+    return uploads.attachment_response(
+        current.stamped_scan, download_name=f"{unit.name}-盖章推荐表.{ext}"
+    )

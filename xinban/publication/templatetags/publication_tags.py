@@ -1,10 +1,10 @@
 from __future__ import annotations
 
+from html import escape as _html_escape
 from typing import Any
 
 from django import template
 from django.urls import reverse
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
@@ -12,6 +12,12 @@ from xinban.publication.models import Level, Notice
 from xinban.publication.selectors import notices_latest
 
 register = template.Library()
+
+
+def escape(value: Any) -> str:
+    """HTML-escaped text (as django.utils.html.escape, without its lazy-string wrapper:
+    these tags escape a hundred values per page)."""
+    return _html_escape(str(value), quote=True)
 
 
 @register.simple_tag
@@ -56,7 +62,7 @@ def _options(values: Any, chosen: str, empty: str) -> str:
 
 
 @register.simple_tag
-def case_filters(filters: Any, facets: dict[str, list[str]]) -> SafeString:
+def case_filters(filters: Any, facets: dict[str, Any]) -> SafeString:
     """The filter form of the public lists, rendered in Python (as the items)."""
     year = str(filters.year or "")
     selects = [
@@ -89,3 +95,31 @@ def case_filters(filters: Any, facets: dict[str, list[str]]) -> SafeString:
         f"{submit}</button></div></form>"
     )
     return mark_safe("".join(parts))  # noqa: S308 - every value escaped above
+
+
+@register.simple_tag
+def results_summary(facets: dict[str, Any]) -> SafeString:
+    """The number of experiences per year (建设经验, of them typical, of them recommended
+    nationally), each year a link to its results."""
+    if not facets.get("summary"):
+        return mark_safe("")
+    caption, year, selected, typical, national = (
+        escape(_("各年度发布情况")),
+        escape(_("年度")),
+        escape(_("建设经验")),
+        escape(_("其中典型经验")),
+        escape(_("其中推荐全国")),
+    )
+    rows = "".join(
+        f'<tr><td><a href="?year={int(r["year"])}">{int(r["year"])}</a></td>'
+        f'<td class="text-end">{int(r["all"])}</td><td class="text-end">{int(r["typical"])}</td>'
+        f'<td class="text-end">{int(r["national"])}</td></tr>'
+        for r in facets["summary"]
+    )
+    return mark_safe(  # noqa: S308 - labels escaped, numbers are ints
+        '<div class="table-responsive"><table class="table table-sm w-auto mb-3">'
+        f'<caption class="caption-top">{caption}</caption><thead><tr><th scope="col">{year}'
+        f'</th><th scope="col" class="text-end">{selected}</th><th scope="col" '
+        f'class="text-end">{typical}</th><th scope="col" class="text-end">{national}</th>'
+        f"</tr></thead><tbody>{rows}</tbody></table></div>"
+    )

@@ -1636,7 +1636,10 @@ class DemoBuilder:
         ids = {r.pk for r in registrations}
         return [
             r
+            # In creation order: PostgreSQL returns an unordered query's rows in any order
+            # (a reset's new rows fill the freed space), and the plans shuffle this list.
             for r in Registration.objects.filter(campaign=campaign)
+            .order_by("pk")
             .select_related("organisation", "nature", "domain", "campaign")
             .prefetch_related("industries")
             if r.pk in ids

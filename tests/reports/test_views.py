@@ -1,0 +1,201 @@
+"""The pages of 附件6/附件7 and the staff overview, per persona: a unit never sees another
+unit's reports (404), its plain members only look (403 on writes), staff look and remind."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.core import mail
+from django.test import Client
+from django.urls import reverse
+
+from tests.reports.conftest import EVENT, complete_statistics, summary_data
+from xinban.core.models import AuditEntry
+from xinban.reports import services
+from xinban.reports.models import FilingStatus, StatisticsReport, WorkSummary
+
+pytestmark = pytest.mark.django_db
+
+
+def client_for(user: Any) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def urls(unit: Any) -> list[str]:
+    return [
+        reverse("reports:unit", args=[unit.pk]),
+        reverse("reports:statistics", args=[unit.pk]),
+        reverse("reports:statistics_download", args=[unit.pk, "xlsx"]),
+        reverse("reports:statistics_download", args=[unit.pk, "docx"]),
+        reverse("reports:summary", args=[unit.pk]),
+        reverse("reports:summary_download", args=[unit.pk]),
+    ]
+
+
+def test_another_unit_gets_404_everywhere(
+    campaign: Any, unit_x: Any, unit_x_admin: Any, unit_y_admin: Any, applicant_a: Any
+) -> None:
+    report = services.statistics_report_for(unit=unit_x, campaign=campaign)
+    services.statistics_save(actor=unit_x_admin, report=report, data={"teams": 3})
+    for user in (unit_y_admin, applicant_a):
+        client = client_for(user)
+        for url in urls(unit_x):
+            assert client.get(url).status_code == 404, url
+        assert client.post(urls(unit_x)[1], {"teams": "1"}).status_code == 404
+    report.refresh_from_db()
+    assert report.teams == 3
+
+
+def test_member_looks_but_cannot_write_and_staff_too(
+    campaign: Any, unit_x: Any, unit_x_member: Any, staff: Any
+) -> None:
+    for user in (unit_x_member, staff):
+        client = client_for(user)
+        for url in urls(unit_x):
+            response = client.get(url)
+            assert response.status_code == 200, url
+        assert client.post(urls(unit_x)[1], {"teams": "1"}).status_code == 403
+        assert client.post(urls(unit_x)[4], {"overview": "x"}).status_code == 403
+    assert not StatisticsReport.objects.exists() and not WorkSummary.objects.exists()
+
+
+def test_statistics_page_shows_platform_figures_and_highlights_differences(
+    campaign: Any, unit_x: Any, unit_x_admin: Any, history: dict[str, Any]
+) -> None:
+    client = client_for(unit_x_admin)
+    url = reverse("reports:statistics", args=[unit_x.pk])
+    page = client.get(url).content.decode()
+    assert 'data-platform="3"' in page and 'data-platform="4"' in page
+    response = client.post(url, {"action": "save", "teams": "7", "enterprises": "2"})
+    assert response.status_code == 302
+    page = client.get(url).content.decode()
+    assert 'id="item-teams" class="table-warning"' in page
+    assert 'id="item-enterprises" class=""' in page
+    assert "data-differences" in page
+
+
+def test_statistics_submit_through_the_page_keeps_input_on_refusal(
+    campaign: Any, unit_x: Any, unit_x_admin: Any
+) -> None:
+    client = client_for(unit_x_admin)
+    url = reverse("reports:statistics", args=[unit_x.pk])
+    response = client.post(url, {"action": "submit", "teams": "3", "contact_mobile": "123"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "contact_mobile" in page and 'value="123"' in page  # kept, with its error
+    assert not StatisticsReport.objects.filter(status=FilingStatus.SUBMITTED).exists()
+    data = {
+        k: ("1" if v is True else "0" if v is False else v)
+        for k, v in complete_statistics().items()
+    }
+    data["fill_date"] = "2026-06-01"
+    data["action"] = "submit"
+    response = client.post(url, data)
+    assert response.status_code == 302
+    assert StatisticsReport.objects.get().status == FilingStatus.SUBMITTED
+
+
+def test_summary_page_refuses_short_text_with_the_count_and_saves_the_draft(
+    campaign: Any, unit_x: Any, unit_x_admin: Any
+) -> None:
+    client = client_for(unit_x_admin)
+    url = reverse("reports:summary", args=[unit_x.pk])
+    assert client.get(url).status_code == 200
+    data: dict[str, Any] = {
+        "events-TOTAL_FORMS": "2",
+        "events-INITIAL_FORMS": "0",
+        "events-MIN_NUM_FORMS": "0",
+        "events-MAX_NUM_FORMS": "200",
+        "action": "submit",
+        **summary_data(per_section=100),
+    }
+    for key, value in EVENT.items():
+        data[f"events-0-{key}"] = value
+    data["events-1-name"] = "只填了名称"  # a half-filled row: its fields are flagged
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "请填写此项" in response.content.decode()
+    data["events-1-DELETE"] = "on"
+    response = client.post(url, data)
+    assert response.status_code == 200
+    page = response.content.decode()
+    summary = WorkSummary.objects.get()
+    assert summary.status == FilingStatus.DRAFT and summary.events.count() == 1
+    assert "工作总结目前" in page and "要求 3,000 字以上" in page
+    data.update(summary_data(per_section=520))
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["form"].errors
+    assert WorkSummary.objects.get().status == FilingStatus.SUBMITTED
+
+
+def test_downloads_are_attachments_named_as_the_notice_says(
+    campaign: Any, unit_x: Any, unit_x_admin: Any
+) -> None:
+    client = client_for(unit_x_admin)
+    for url, name in zip(
+        urls(unit_x)[2:4] + urls(unit_x)[5:],
+        ("信班活动统计表.xlsx", "信班活动统计表.docx", "班组总结.docx"),
+        strict=True,
+    ):
+        response = client.get(url)
+        disposition = response["Content-Disposition"]
+        assert disposition.startswith("attachment")
+        from urllib.parse import unquote
+
+        assert unquote(disposition).endswith(f"浦东新区{name}"), disposition
+        assert response["X-Content-Type-Options"] == "nosniff"
+    assert (
+        client.get(reverse("reports:statistics_download", args=[unit_x.pk, "pdf"])).status_code
+        == 404
+    )
+
+
+def test_staff_overview_and_one_click_reminder(
+    campaign: Any,
+    unit_x: Any,
+    unit_y: Any,
+    unit_x_admin: Any,
+    unit_y_admin: Any,
+    staff: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    summary = services.work_summary_for(unit=unit_x, campaign=campaign)
+    services.summary_save(
+        actor=unit_x_admin, summary=summary, data=summary_data(520), events=[EVENT]
+    )
+    services.summary_submit(actor=unit_x_admin, summary=summary)
+    client = client_for(staff)
+    page = client.get(reverse("reports:staff")).content.decode()
+    assert "浦东新区" in page and "黄浦区" in page
+    for user in (unit_x_admin, unit_y_admin):
+        assert client_for(user).get(reverse("reports:staff")).status_code == 403
+        assert client_for(user).post(reverse("reports:remind")).status_code == 403
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("reports:remind"))
+    assert response.status_code == 302
+
+    sent = {m.to[0]: m for m in mail.outbox}
+    assert set(sent) == {unit_x_admin.email, unit_y_admin.email}
+    assert "附件5、附件6" in sent[unit_x_admin.email].body
+    assert "附件7" not in sent[unit_x_admin.email].body.split("：", 2)[-1].split("。")[0]
+    assert "附件5、附件6、附件7" in sent[unit_y_admin.email].body
+    entry = AuditEntry.objects.get(action="reports.remind")
+    assert entry.changes["count"] == 2
+
+
+def test_rollup_page_and_export_are_staff_only(
+    campaign: Any, unit_x: Any, unit_x_admin: Any, staff: Any
+) -> None:
+    report = services.statistics_report_for(unit=unit_x, campaign=campaign)
+    services.statistics_save(actor=unit_x_admin, report=report, data=complete_statistics())
+    services.statistics_submit(actor=unit_x_admin, report=report)
+    client = client_for(staff)
+    page = client.get(reverse("reports:rollup")).content.decode()
+    assert "data-totals" in page
+    response = client.get(reverse("reports:rollup_download"))
+    assert response.status_code == 200 and response["Content-Disposition"].startswith("attachment")
+    assert client_for(unit_x_admin).get(reverse("reports:rollup")).status_code == 403

@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from xinban.api.scopes import READ, SCOPES
+from xinban.core.forms import SafeChoicesMixin
+from xinban.organisations.models import Organisation, RecommendingUnit
+
+EXPIRY_CHOICES = [
+    ("30", _("30 天")),
+    ("90", _("90 天")),
+    ("365", _("一年")),
+    ("", _("永不过期（不建议）")),
+]
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(
+        label=_("名称"),
+        max_length=100,
+        help_text=_("用途，例如“区质量协会统计系统”"),
+    )
+    scopes = forms.MultipleChoiceField(
+        label=_("权限范围"),
+        choices=list(SCOPES.items()),
+        initial=[READ],
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("令牌以您的身份和权限访问，并只能做所选范围内的事。"),
+    )
+    expires_in_days = forms.ChoiceField(
+        label=_("有效期"), choices=EXPIRY_CHOICES, initial="90", required=False
+    )
+
+
+class WindowExtensionForm(SafeChoicesMixin, forms.Form):
+    """A phase window extended for one organisation or one recommending unit (staff)."""
+
+    organisation = forms.ModelChoiceField(
+        label=_("申报单位"), queryset=Organisation.objects.all(), required=False
+    )
+    unit = forms.ModelChoiceField(
+        label=_("推荐单位"), queryset=RecommendingUnit.objects.all(), required=False
+    )
+    until = forms.DateTimeField(label=_("延长至"))
+    reason = forms.CharField(label=_("原因"), max_length=500)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not self.errors and (data.get("organisation") is None) == (data.get("unit") is None):
+            raise forms.ValidationError(_("请选择一个申报单位或推荐单位。"), code="target")
+        return data

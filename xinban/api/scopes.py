@@ -1,0 +1,66 @@
+"""What a token may do: its scopes, and the scope each API operation needs.
+
+A token acts as its owner, with exactly the owner's rights; its scopes only take rights
+away. Reads (GET, HEAD) need ``read``; every write needs the scope of its area, found by
+the operation's path below. A write whose path matches no rule needs a scope no token
+has (``tests/api/test_tokens.py`` checks that every write operation of the OpenAPI
+document is mapped).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+READ = "read"
+
+# scope → what it allows (shown on the token page and in the OpenAPI document).
+SCOPES: dict[str, Any] = {
+    READ: _("读取：查看本人有权查看的一切（GET 请求）"),
+    "applications:write": _("申报：登记单位、报名表（附件2）、申报表（附件3）、附件、提交与撤回"),
+    "units:write": _("推荐单位：退回、现场评审、评委与分配、推荐名单、推荐表（附件5）、邀请"),
+    "judge:write": _("评审：评委与专家的评分、回避声明"),
+    "guide:write": _("指导单位：审核典型经验候选"),
+    "staff:write": _("质协工作人员：活动年度、名额、形式审查、专家分配、评价结果、发布、发件箱"),
+    "me:write": _("个人事务：接受邀请、通知已读、活动报名、在线学习"),
+}
+
+UNMAPPED = "unmapped"
+
+# (path pattern after /api, scope) for writes, first match wins.
+WRITE_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), scope)
+    for pattern, scope in (
+        (r"^/units/\d+/(report/void|quota)$", "staff:write"),
+        (r"^/units/", "units:write"),
+        (r"^/reports/", "units:write"),
+        (r"^/invitations/", "me:write"),
+        (r"^/(organisations|organisation|registration)(/|$)", "applications:write"),
+        (r"^/(applications|my)(/|$)", "applications:write"),
+        (r"^/(judge|expert)/", "judge:write"),
+        (r"^/guiding/", "guide:write"),
+        (r"^/notifications/outbox(/|$)", "staff:write"),
+        (r"^/(notifications|events|learning)(/|$)", "me:write"),
+        (r"^/(exports|dashboards|tasks)(/|$)", READ),
+        (r"^/(evaluation|publication|imports|campaigns|staff)(/|$)", "staff:write"),
+    )
+)
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def scope_for(method: str, api_path: str) -> str:
+    """The scope a request needs. ``api_path`` is the path after the API's prefix
+    (``/applications/3/submit``)."""
+    if method.upper() in SAFE_METHODS:
+        return READ
+    for pattern, scope in WRITE_RULES:
+        if pattern.search(api_path):
+            return scope
+    return UNMAPPED
+
+
+def scope_label(scope: str) -> str:
+    return f"{SCOPES[scope]}（{scope}）" if scope in SCOPES else scope
