@@ -321,7 +321,7 @@ def complete_application(unit: int, team_type: int) -> dict[str, Any]:
 
 
 class JudgeUser(XinbanUser):
-    """A judge: 我的评审, a score sheet, saving a draft of it."""
+    """A judge: 我的评审, a score sheet, saving a draft of it, now and then submitting one."""
 
     weight = 2
     kind = "judges"
@@ -344,32 +344,47 @@ class JudgeUser(XinbanUser):
 
     @task(3)
     def save_sheet_draft(self) -> None:
+        self._score(submit=False)
+
+    @task(1)
+    def submit_sheet(self) -> None:
+        self._score(submit=True)
+
+    def _score(self, *, submit: bool) -> None:
         if not self.sheets:
             return
         pk = random.choice(self.sheets)
         sheet = self.client.get(f"/api/judge/sheets/{pk}", name="/api/judge/sheets/[id]").json()
         if not sheet.get("editable"):
+            self.sheets.remove(pk)
             return
         points = {
             str(c["id"]): round(random.uniform(0, float(c["max_points"])), 1)
             for c in sheet["criteria"]
-            if random.random() < 0.8
+            if submit or random.random() < 0.8
         }
         body = {
             "points": points,
             "conformity": "基本符合《质量信得过班组建设准则》。",
             "features": "班组管理有特色。",
-            "shortcomings": "",
-            "submit": False,
+            "shortcomings": "现场记录可更完整。" if submit else "",
+            "submit": submit,
         }
         with self.client.put(
             f"/api/judge/sheets/{pk}",
             data=json.dumps(body, ensure_ascii=False).encode(),
             headers={**self.api_headers, "Content-Type": "application/json"},
-            name="/api/judge/sheets/[id]",
+            name="/api/judge/sheets/[id] (submit)" if submit else "/api/judge/sheets/[id]",
             catch_response=True,
         ) as response:
-            if response.status_code != 200:
+            if response.status_code == 200:
+                if submit:
+                    self.sheets.remove(pk)
+            elif response.status_code == 409 and pk in self.sheets:
+                # Another simulated judge with the same login submitted it a moment ago.
+                self.sheets.remove(pk)
+                response.success()
+            else:
                 response.failure(f"{response.status_code} {response.text[:200]}")
 
 

@@ -54,6 +54,7 @@ def test_visitor_browses_searches_and_verifies(
     base = live_server.url
     context = new_context(browser, viewport=PHONE, is_mobile=True, has_touch=True)
     page = context.new_page()
+    page.on("pageerror", lambda error: js_errors.append(str(error)))
     visit(page, f"{base}/")
     expect(page.locator("#main")).to_contain_text("成果发布通知")
     page.locator("#main").get_by_role("link", name="结果公布").click()

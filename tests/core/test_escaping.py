@@ -49,3 +49,52 @@ def test_hostile_text_is_escaped_on_every_page(
         assert "<img src=x" not in html, url
         assert "<script>alert(2)" not in html, url
         assert "&lt;img src=x" in html or "&lt;img" in html, url
+
+
+def test_hostile_text_is_escaped_on_the_public_pages_and_events(
+    staff: Any, campaign: Any, unit_x: Any, org_a: Any, unit_x_admin: Any
+) -> None:
+    """The public lists build their rows in Python (publication_tags): escaped there too."""
+    from tests.events.conftest import event_data
+    from tests.recommendation.factories import make_application
+    from xinban.events import services as event_services
+    from xinban.publication import services as publication_services
+    from xinban.publication.models import CaseEntry
+
+    org_a.name = f"{PAYLOAD}上海浦江"
+    org_a.save(update_fields=["name"])
+    make_application(
+        organisation=org_a,
+        unit=unit_x,
+        campaign=campaign,
+        state="selected",
+        team_name=f"{PAYLOAD}质检班",
+    )
+    publication_services.results_publish(actor=staff, campaign=campaign)
+    case = CaseEntry.objects.get()
+    assert PAYLOAD in case.team_name  # stored as typed, escaped when shown
+    event = event_services.event_create(
+        actor=unit_x_admin,
+        campaign=campaign,
+        unit=unit_x,
+        data=event_data(
+            kind="presentation", title=f"{PAYLOAD}发表会", location="<script>alert(2)</script>会场"
+        ),
+    )
+    event_services.event_publish(actor=unit_x_admin, event=event)
+    anonymous = Client()
+    for url in [
+        reverse("publication:results"),
+        reverse("publication:results") + f"?year={campaign.year}",
+        reverse("publication:cases"),
+        reverse("publication:cases") + "?q=质检",
+        reverse("publication:case_detail", args=[case.pk]),
+        reverse("events:list"),
+        reverse("events:detail", args=[event.pk]),
+    ]:
+        response = anonymous.get(url)
+        assert response.status_code == 200, url
+        html = response.content.decode()
+        assert "<img src=x" not in html, url
+        assert "<script>alert(2)" not in html, url
+        assert "&lt;img src=x" in html or "&lt;script&gt;" in html, url

@@ -462,3 +462,19 @@ def test_a_wrong_type_cannot_even_start_as_a_video(
     )
     assert refused.status_code == 415
     assert not PresentationVideo.objects.exists()
+
+
+def test_a_deadline_with_any_valid_offset_is_stored_as_the_same_instant(
+    staff: Any, campaign: Any
+) -> None:
+    """Python accepts UTC offsets up to ±23:59, PostgreSQL only ±15:59 (found by the
+    schema fuzzing: a 500); the API stores the instant in UTC."""
+    from xinban.evaluation.models import EvaluationRound
+
+    api = api_for(staff)
+    created = api.post("/evaluation/rounds", {"deadline": "2099-03-31T06:53:16-20:28"})
+    assert created.status_code == 201, created.json()
+    stored = EvaluationRound.objects.get(number=created.json()["number"]).deadline
+    assert stored.isoformat() == "2099-04-01T03:21:16+00:00"
+    overflow = api.post("/evaluation/rounds", {"deadline": "9999-12-31T23:00:00-05:00"})
+    assert overflow.status_code == 422 and "deadline" in overflow.json()["errors"]

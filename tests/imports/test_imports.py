@@ -258,3 +258,55 @@ def test_api_check_and_commit(campaign: Any, unit_x: Any, unit_y: Any, staff: An
     response = client.post(f"/api/imports/{batch_id}/commit")
     assert response.status_code == 200 and response.json()["created_count"] == 3
     assert client.get(f"/api/imports/{batch_id}").json()["state"] == "committed"
+
+
+def test_a_team_not_selected_counts_in_the_history_but_not_in_the_cases(
+    campaign: Any, unit_x: Any, unit_y: Any, staff: Any
+) -> None:
+    rows = good_rows(campaign.year - 1)
+    rows[0][10] = "未入选"
+    batch = services.import_check(actor=staff, file=upload(xlsx(rows)))
+    assert batch.errors == [] and batch.preview[0]["result"] == "未入选"
+    services.import_commit(actor=staff, batch=batch)
+    app = Application.objects.get(team_name="数控一班")
+    assert app.state == ApplicationState.NOT_SELECTED
+    assert not Decision.objects.filter(application=app).exists()
+    assert not CaseEntry.objects.filter(application=app).exists()
+    figures = report_selectors.platform_figures(unit=unit_x, campaign=campaign)
+    assert figures.cumulative_teams == 2  # both of 浦东新区's teams took part
+    # Selected after all (a corrected file): the decision and the case appear.
+    rows[0][10] = "建设经验"
+    services.import_commit(
+        actor=staff, batch=services.import_check(actor=staff, file=upload(xlsx(rows)))
+    )
+    app.refresh_from_db()
+    assert app.state == ApplicationState.SELECTED
+    assert Decision.objects.get(application=app).level == "selected"
+    assert CaseEntry.objects.filter(application=app).exists()
+    # And back to not selected: the case and the decision go again.
+    rows[0][10] = "未入选"
+    services.import_commit(
+        actor=staff, batch=services.import_check(actor=staff, file=upload(xlsx(rows)))
+    )
+    assert not CaseEntry.objects.filter(application=app).exists()
+    assert not Decision.objects.filter(application=app).exists()
+
+
+def test_a_zip_bomb_workbook_is_refused_and_nothing_is_written(campaign: Any, staff: Any) -> None:
+    import zipfile
+
+    from tests.core.test_uploads import MIB
+    from xinban.imports.models import ImportBatch
+
+    buf = io.BytesIO(xlsx(good_rows(campaign.year - 1)))
+    with (
+        zipfile.ZipFile(buf, "a", zipfile.ZIP_DEFLATED) as archive,
+        archive.open("xl/media/image1.png", "w") as entry,
+    ):
+        for _ in range(12):
+            entry.write(bytes(MIB))
+    before = world()
+    with pytest.raises(ValidationError) as excinfo:
+        services.import_check(actor=staff, file=upload(buf.getvalue()))
+    assert excinfo.value.code == "archive_ratio"
+    assert world() == before and not ImportBatch.objects.exists()

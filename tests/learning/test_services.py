@@ -182,3 +182,19 @@ def test_unpublished_courses_cannot_be_joined(staff: Any, applicant_a: Any, cour
         services.course_enrol(actor=applicant_a, course=hidden)
     assert selectors.my_courses(applicant_a) == []  # offline courses leave "my courses"
     assert Lesson.objects.filter(course=course).count() == 2
+
+
+def test_a_zip_bomb_document_is_refused_and_nothing_is_stored(staff: Any, course: Course) -> None:
+    from tests.core.test_uploads import MIB, bomb_docx
+
+    data = bomb_docx(12 * MIB)
+    before = (Lesson.objects.count(), AuditEntry.objects.count())
+    with pytest.raises(ServiceError) as excinfo:
+        services.lesson_add(
+            actor=staff,
+            course=course,
+            data={"title": "准则全文", "kind": "document"},
+            file=SimpleUploadedFile("准则.docx", data),
+        )
+    assert excinfo.value.code == "archive_ratio" and excinfo.value.field == "file"
+    assert (Lesson.objects.count(), AuditEntry.objects.count()) == before

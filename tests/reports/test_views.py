@@ -3,6 +3,7 @@ unit's reports (404), its plain members only look (403 on writes), staff look an
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -199,3 +200,22 @@ def test_rollup_page_and_export_are_staff_only(
     response = client.get(reverse("reports:rollup_download"))
     assert response.status_code == 200 and response["Content-Disposition"].startswith("attachment")
     assert client_for(unit_x_admin).get(reverse("reports:rollup")).status_code == 403
+
+
+def test_filling_the_blanks_keeps_what_was_typed(
+    campaign: Any, unit_x: Any, unit_x_admin: Any, history: dict[str, Any]
+) -> None:
+    client = client_for(unit_x_admin)
+    url = reverse("reports:statistics", args=[unit_x.pk])
+    # Invalid input: shown again with its error, nothing saved, nothing filled.
+    refused = client.post(url, {"action": "fill", "teams": "7", "contact_mobile": "123"})
+    assert refused.status_code == 200 and 'value="123"' in refused.content.decode()
+    assert not StatisticsReport.objects.filter(teams__isnull=False).exists()
+    typed = {"action": "fill", "teams": "7", "funding": "12.5", "features_and_problems": "特点"}
+    response = client.post(url, typed)
+    assert response.status_code == 302
+    report = StatisticsReport.objects.get(unit=unit_x)
+    assert report.teams == 7  # typed: kept, not replaced by the platform's figure
+    assert report.funding == Decimal("12.5") and report.features_and_problems == "特点"
+    assert (report.enterprises, report.recommended) == (2, 2)  # blank: the platform's
+    assert AuditEntry.objects.filter(action="reports.statistics_save").count() == 1

@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 from django import forms
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -176,7 +177,20 @@ def install_error_handlers(api: NinjaAPI) -> None:
             request, {"detail": _("请求无效。"), "code": "bad_request"}, status=400
         )
 
+    def data_error(request: HttpRequest, exc: DataError) -> HttpResponse:
+        # The last line of defence: a value the schema let through but the database cannot
+        # store (a character or a range PostgreSQL refuses). The transaction has rolled back.
+        return api.create_response(
+            request,
+            {
+                "detail": _("提交的内容含有无法保存的字符或超出范围的值，请检查后重试。"),
+                "errors": {"__all__": [_("含有无法保存的字符或超出范围的值。")]},
+            },
+            status=422,
+        )
+
     _on(api, ServiceError, service_error)
+    _on(api, DataError, data_error)
     _on(api, InvalidInput, invalid_input)
     _on(api, DjangoValidationError, django_validation_error)
     _on(api, NinjaValidationError, schema_validation_error)

@@ -9,14 +9,16 @@ field error (422) instead of a generic type error.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
 from django import forms
+from django.utils import timezone
 from ninja import Schema
-from pydantic import ConfigDict, WithJsonSchema
+from pydantic import AfterValidator, ConfigDict, WithJsonSchema
 
 from xinban.api import labels
 from xinban.api.labels import form_field, model_field, titled, zh
@@ -133,6 +135,21 @@ def _required_from(
 
 
 # --- common --------------------------------------------------------------------------------
+
+
+def _as_utc(value: datetime) -> datetime:
+    """A time as the database keeps it: naive input is Shanghai time, aware input is
+    converted to UTC (Python accepts offsets up to ±23:59, PostgreSQL only ±15:59)."""
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value)
+    try:
+        return value.astimezone(dt.UTC)
+    except OverflowError as exc:  # e.g. 9999-12-31T23:00-05:00 is past the year 9999
+        raise ValueError("out of range") from exc
+
+
+# A date and time sent to the API (ISO 8601).
+InputDateTime = Annotated[datetime, AfterValidator(_as_utc)]
 
 
 class ErrorOut(Schema):

@@ -89,7 +89,7 @@ COLUMNS = (
     ),
     Column("nature", "单位性质", False, "国有", "国有、民营、外资、合资、事业单位、其他"),
     Column("industries", "重点产业", False, "高端装备、人工智能", "可填多个，用顿号分隔"),
-    Column("result", "评价结果", True, "建设经验", "建设经验、典型经验或推荐全国典型经验"),
+    Column("result", "评价结果", True, "建设经验", "建设经验、典型经验、推荐全国典型经验或未入选"),
     Column("summary", "成果摘要", False, "", f"可选，最多 {MAX_SUMMARY} 字；填写后在案例库公开"),
 )
 HEADERS = {c.header: c for c in COLUMNS}
@@ -101,11 +101,14 @@ RESULTS: dict[str, tuple[str, bool]] = {
     "推荐全国典型经验": (ApplicationState.TYPICAL, True),
     "推荐全国质量信得过班组典型经验": (ApplicationState.TYPICAL, True),
     "全国典型经验": (ApplicationState.TYPICAL, True),
+    # Took part and was not selected: counts in 历年累计, not in the results or the cases.
+    "未入选": (ApplicationState.NOT_SELECTED, False),
 }
 RESULT_LABELS: dict[tuple[str, bool], str] = {
     (ApplicationState.SELECTED, False): "建设经验",
     (ApplicationState.TYPICAL, False): "典型经验",
     (ApplicationState.TYPICAL, True): "推荐全国典型经验",
+    (ApplicationState.NOT_SELECTED, False): "未入选",
 }
 _SPLIT = re.compile(r"[、,，;；/\n]+")
 
@@ -428,7 +431,7 @@ def _parse_row(number: int, raw: dict[str, Any], lookups: _Lookups) -> ParsedRow
         )
     result = RESULTS.get(text["result"].replace(" ", ""))
     if text["result"] and result is None:
-        error("result", _("评价结果应为：建设经验、典型经验或推荐全国典型经验。"))
+        error("result", _("评价结果应为：建设经验、典型经验、推荐全国典型经验或未入选。"))
     summary = str(raw.get("summary") or "").strip()
     if len(summary) > MAX_SUMMARY:
         error("summary", _("成果摘要不能超过 %(n)s 字。") % {"n": MAX_SUMMARY})
@@ -757,17 +760,20 @@ def _write(actor: User, batch: ImportBatch, rows: Iterable[ParsedRow]) -> list[i
         if app.pk:
             app.version += 1
         app.save()
-        Decision.objects.update_or_create(
-            application=app,
-            defaults={
-                "level": DecisionLevel.TYPICAL
-                if row.state == ApplicationState.TYPICAL
-                else DecisionLevel.SELECTED,
-                "national": row.national,
-                "decided_by": actor,
-                "reason": "历年数据导入",
-            },
-        )
+        if row.state == ApplicationState.NOT_SELECTED:
+            Decision.objects.filter(application=app).delete()
+        else:
+            Decision.objects.update_or_create(
+                application=app,
+                defaults={
+                    "level": DecisionLevel.TYPICAL
+                    if row.state == ApplicationState.TYPICAL
+                    else DecisionLevel.SELECTED,
+                    "national": row.national,
+                    "decided_by": actor,
+                    "reason": "历年数据导入",
+                },
+            )
         ImportedRecord.objects.update_or_create(
             application=app, defaults={"batch": batch, "row_number": row.row}
         )

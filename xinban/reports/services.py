@@ -145,20 +145,29 @@ def statistics_save(
     return locked
 
 
-def statistics_fill_from_platform(*, actor: User, report: StatisticsReport) -> StatisticsReport:
-    """Fill the declared items the unit left empty with the platform's figures."""
+def statistics_fill_from_platform(
+    *, actor: User, report: StatisticsReport, data: dict[str, Any] | None = None
+) -> StatisticsReport:
+    """Fill the declared items the unit left empty with the platform's figures. ``data``
+    is what the unit has typed and not saved yet (the form's cleaned data): it is saved
+    with the filled items, in the same call, so nothing typed is lost."""
     report = StatisticsReport.objects.select_related("unit", "campaign").get(pk=report.pk)
     figures = selectors.platform_figures(unit=report.unit, campaign=report.campaign)
-    data: dict[str, Any] = {}
-    for name in selectors.KNOWN_ITEMS:
-        value = figures.get(name)
-        if value is not None and getattr(report, name) is None:
-            data[name] = value
-    if "certified_judges" in data and report.has_certified_judges is None:
-        data["has_certified_judges"] = data["certified_judges"] > 0
-        if not data["has_certified_judges"]:
-            data["certified_judges"] = None
-    return statistics_save(actor=actor, report=report, data=data)
+    typed = dict(data or {})
+
+    def current(name: str) -> Any:
+        return typed[name] if name in typed else getattr(report, name)
+
+    filled = {
+        name: figures.get(name)
+        for name in selectors.KNOWN_ITEMS
+        if figures.get(name) is not None and current(name) is None
+    }
+    if "certified_judges" in filled and current("has_certified_judges") is None:
+        filled["has_certified_judges"] = filled["certified_judges"] > 0
+        if not filled["has_certified_judges"]:
+            filled["certified_judges"] = None
+    return statistics_save(actor=actor, report=report, data={**typed, **filled})
 
 
 def statistics_problems(report: StatisticsReport) -> dict[str, str]:

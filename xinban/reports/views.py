@@ -109,15 +109,19 @@ def statistics(request: AuthenticatedHttpRequest, unit_pk: int) -> HttpResponse:
     form = StatisticsForm(request.POST or None, instance=report)
     if request.method == "POST":
         action = request.POST.get("action", "save")
-        if action == "fill":
+        if action == "fill" and form.is_valid():
+            # What was typed is saved with the filled blanks (an invalid form shows its
+            # errors below, the input kept, and fills nothing).
             try:
-                services.statistics_fill_from_platform(actor=request.user, report=report)
+                services.statistics_fill_from_platform(
+                    actor=request.user, report=report, data=form.cleaned_data
+                )
             except ServiceError as exc:
-                messages.error(request, exc.message)
+                add_service_error(form, exc)
             else:
                 messages.success(request, _("已用平台数据填入空白项，请核对。"))
-            return redirect(_here(request))
-        if form.is_valid():
+                return redirect(_here(request))
+        elif form.is_valid():
             try:
                 saved = services.statistics_save(
                     actor=request.user, report=report, data=form.cleaned_data

@@ -24,6 +24,7 @@ from xinban.api.auth import current_user
 from xinban.api.common import ApplicationId, SheetId, error_responses, require_campaign
 from xinban.api.errors import InvalidInput, ensure_valid
 from xinban.api.payloads import form_data
+from xinban.api.schemas import InputDateTime
 from xinban.applications.models import Application, ApplicationState
 from xinban.core.roles import roles_of
 from xinban.evaluation import selectors, services
@@ -77,7 +78,7 @@ class BulkOut(Schema):
 
 
 class RoundIn(Schema):
-    deadline: datetime | None = Field(None, title="评分截止时间")
+    deadline: InputDateTime | None = Field(None, title="评分截止时间")
 
 
 class RoundOut(Schema):
