@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
 
@@ -23,7 +23,7 @@ from xinban.applications.models import ApplicationState
 from xinban.campaigns.selectors import campaign_current, campaign_get
 from xinban.core.roles import roles_of
 from xinban.dashboards.filters import UNIT_STAGES_BEFORE_RESULTS, drilldown_filters, narrow
-from xinban.scoring.models import SheetStatus
+from xinban.scoring.models import SheetStatus, Stage
 
 # Control characters (NUL above all) mean nothing in a filter, and PostgreSQL cannot store
 # a NUL in the JSON of a background export's task.
@@ -38,20 +38,51 @@ def export_params(items: Mapping[str, object]) -> dict[str, str]:
 
 
 @dataclass(frozen=True)
+class Table:
+    """A list computed rather than read with one ``values_list`` (a ranking): its number
+    of rows, known once the list's permission check has passed, and its rows, produced
+    lazily (in chunks) when they are written."""
+
+    count: int
+    rows: Callable[[], Iterator[list[Any]]]
+
+
+@dataclass(frozen=True)
 class ExportSpec:
+    """One exportable list: either ``queryset`` (the page's selector) with the
+    ``values_list`` ``fields`` of its columns and ``transforms`` of some of them, or
+    ``table`` (the page's computed list). Either raises Http404/PermissionDenied like
+    the page. ``unit_scoped`` lists belong to one recommending unit (``unit_pk``) and are
+    also served at ``/exports/unit/<unit_pk>/<kind>.xlsx``; ``public`` ones need no
+    login."""
+
     name: str
     title: Any  # lazy text: the sheet's and the file's name
     headers: Callable[[], Sequence[str]]
-    queryset: Callable[[User, Mapping[str, str]], QuerySet[Any]]
-    fields: Sequence[str]
-    transforms: Mapping[int, Callable[[Any], Any]]
+    queryset: Callable[[User, Mapping[str, str]], QuerySet[Any]] | None = None
+    fields: Sequence[str] = ()
+    transforms: Mapping[int, Callable[[Any], Any]] = field(default_factory=dict)
+    table: Callable[[User, Mapping[str, str]], Table] | None = None
+    unit_scoped: bool = False
+    # Anyone may export it, logged in or not (it holds published data only and does not
+    # look at the user; an anonymous export is always streamed, never a task).
+    public: bool = False
+
+    def _queryset(self, user: User, params: Mapping[str, str]) -> QuerySet[Any]:
+        assert self.queryset is not None, f"{self.name}: a queryset or a table"
+        return self.queryset(user, params)
 
     def count(self, user: User, params: Mapping[str, str]) -> int:
-        return self.queryset(user, params).count()
+        if self.table is not None:
+            return self.table(user, params).count
+        return self._queryset(user, params).count()
 
     def rows(self, user: User, params: Mapping[str, str]) -> Iterator[list[Any]]:
+        if self.table is not None:
+            yield from self.table(user, params).rows()
+            return
         for values in (
-            self.queryset(user, params).values_list(*self.fields).iterator(chunk_size=2000)
+            self._queryset(user, params).values_list(*self.fields).iterator(chunk_size=2000)
         ):
             row = list(values)
             for index, transform in self.transforms.items():
@@ -130,13 +161,232 @@ def _staff_applications(user: User, params: Mapping[str, str]) -> QuerySet[Any]:
     ).order_by("number")
 
 
-def _unit_inbox(user: User, params: Mapping[str, str]) -> QuerySet[Any]:
-    from xinban.recommendation import selectors
+def _unit_of(user: User, params: Mapping[str, str]) -> Any:
+    """The recommending unit of ``unit_pk`` as the unit's pages find it: its members and
+    staff; anyone else (and a missing or malformed ``unit_pk``) 404."""
+    from xinban.recommendation.selectors import unit_get_for
 
     unit_pk = params.get("unit_pk", "")
     if not unit_pk.isdigit() or len(unit_pk) > 18:
         raise Http404
-    unit = selectors.unit_get_for(user=user, pk=int(unit_pk))  # outsiders: 404
+    return unit_get_for(user=user, pk=int(unit_pk))
+
+
+def _current_campaign() -> Any:
+    campaign = campaign_current()
+    if campaign is None:
+        raise Http404
+    return campaign
+
+
+def _my_applications(user: User, params: Mapping[str, str]) -> QuerySet[Any]:
+    """As 我的申报 (applications:dashboard): every application of the user's
+    organisations, this year's and past years'; no organisation, no list (404)."""
+    from xinban.applications.selectors import applications_of_organisations
+    from xinban.organisations.selectors import organisation_of_user
+
+    del params
+    if organisation_of_user(user=user) is None:
+        raise Http404
+    return applications_of_organisations(user=user).select_related(None)
+
+
+def _unit_ranking(user: User, params: Mapping[str, str]) -> Table:
+    """As the unit's ranking (recommendation:ranking): this year's rankable applications
+    in rank order, with the page's normalisation switch. Judges are counted, not named."""
+    from xinban.recommendation import selectors
+    from xinban.scoring.services import rubric_for
+
+    unit = _unit_of(user, params)  # outsiders: 404
+    campaign = _current_campaign()
+    rubric = rubric_for(campaign=campaign, stage=Stage.UNIT)
+    normalise = params.get("normalise", "1" if rubric.normalise_judges else "0") == "1"
+    entries = selectors.unit_rank_entries(unit=unit, campaign=campaign, normalise=normalise)
+    flag = _("分歧大")
+
+    def rows() -> Iterator[list[Any]]:
+        for line in selectors.ranking_export_lines(entries):
+            yield [
+                line.rank,
+                line.number,
+                line.organisation_name,
+                line.team_name,
+                line.score,
+                line.judges,
+                flag if line.flagged else "",
+            ]
+
+    return Table(count=len(entries), rows=rows)
+
+
+def _unit_judges(user: User, params: Mapping[str, str]) -> QuerySet[Any]:
+    """As the unit's judges page (recommendation:judges): its panel, by name."""
+    from xinban.recommendation.selectors import panel_members
+
+    unit = _unit_of(user, params)  # outsiders: 404
+    _current_campaign()  # as the page: no campaign year, no page
+    return panel_members(unit=unit).select_related(None)
+
+
+def _evaluation_staff(user: User) -> Any:
+    """The association's evaluation pages: staff (others 403), in the current year (none:
+    404)."""
+    if not user.has_perm("evaluation.manage"):
+        raise PermissionDenied
+    return _current_campaign()
+
+
+def _yes(value: bool) -> str:
+    return _("是") if value else ""
+
+
+def _formal_list(user: User, params: Mapping[str, str]) -> Table:
+    """As the formal-review list (evaluation:formal_list), its state filter included."""
+    from xinban.evaluation.selectors import formal_review_queue
+
+    campaign = _evaluation_staff(user)
+    state = params.get("state", "")
+    queue = formal_review_queue(
+        campaign=campaign, state=state if state in ApplicationState.values else ""
+    )
+    all_ok, manual = _("均符合"), _("需人工审查")
+
+    def rows() -> Iterator[list[Any]]:
+        for row in queue:
+            a = row.application
+            checks = all_ok if row.automatic_ok else "：".join([manual, "；".join(row.failing)])
+            yield [
+                a.number,
+                a.organisation.name,
+                a.team_name,
+                a.recommending_unit.name,
+                checks,
+                _state_label(a.state),
+            ]
+
+    return Table(count=len(queue), rows=rows)
+
+
+def _expert_panel(user: User, params: Mapping[str, str]) -> Table:
+    """As the expert panel (evaluation:panel): the year's experts and their load."""
+    from xinban.evaluation.selectors import expert_panel
+
+    del params
+    panel = expert_panel(campaign=_evaluation_staff(user))
+
+    def rows() -> Iterator[list[Any]]:
+        for row in panel:
+            yield [
+                row.judge.name,
+                row.judge.employer,
+                row.judge.tgq_number,
+                "、".join(d.name for d in row.judge.domains.all()),
+                _yes(row.member.is_chair),
+                row.submitted,
+                row.assigned,
+                row.member.capacity,
+            ]
+
+    return Table(count=len(panel), rows=rows)
+
+
+def _expert_ranking(user: User, params: Mapping[str, str]) -> Table:
+    """As the per-domain ranking (evaluation:ranking) with its round and normalisation
+    switches; ``domain`` (a domain's name, the page's tab) keeps one domain, without it
+    every domain is exported, each in its rank order."""
+    from xinban.evaluation import selectors
+    from xinban.evaluation.models import DecisionLevel
+
+    campaign = _evaluation_staff(user)
+    default = selectors.expert_normalise_default(campaign)
+    normalise = params.get("normalise", "1" if default else "0") == "1"
+    current = params.get("round", "")
+    number = int(current) if current.isdigit() and len(current) < 6 else None
+    entries = selectors.expert_rank_entries(campaign=campaign, round=number, normalise=normalise)
+    domain = params.get("domain", "")
+    if domain:
+        names = list(dict.fromkeys(e.domain for e in entries))
+        if domain not in names:  # as the page: an unknown domain is the first one
+            domain = names[0] if names else ""
+        entries = [e for e in entries if e.domain == domain]
+    levels = {key: str(label) for key, label in DecisionLevel.choices}
+    flag = _("分歧大")
+
+    def rows() -> Iterator[list[Any]]:
+        for start in range(0, len(entries), 1000):
+            for line in selectors.ranking_lines(entries[start : start + 1000]):
+                entry = line.entry
+                yield [
+                    entry.domain,
+                    entry.rank,
+                    line.number,
+                    line.organisation_name,
+                    line.team_name,
+                    entry.score,
+                    entry.judges,
+                    flag if entry.flagged else "",
+                    levels.get(line.decision or "", ""),
+                    _yes(line.national),
+                ]
+
+    return Table(count=len(entries), rows=rows)
+
+
+def _candidates(user: User, params: Mapping[str, str]) -> Table:
+    """As the typical-experience candidates (evaluation:candidates)."""
+    from xinban.evaluation.selectors import candidates_for_staff
+
+    del params
+    candidates = candidates_for_staff(campaign=_evaluation_staff(user))
+    missing = _("未上传")
+
+    def rows() -> Iterator[list[Any]]:
+        for row in candidates:
+            a = row.application
+            decision = getattr(a, "evaluation_decision", None)
+            yield [
+                a.number,
+                a.organisation.name,
+                a.team_name,
+                row.video.original_name if row.video else missing,
+                "；".join(f"{r.guiding_unit.name}：{r.get_verdict_display()}" for r in row.reviews),
+                _state_label(a.state),
+                _yes(bool(decision and decision.national)),
+            ]
+
+    return Table(count=len(candidates), rows=rows)
+
+
+def _public_results(user: User, params: Mapping[str, str]) -> QuerySet[Any]:
+    """As 结果公布 (publication:results), its filters included: published experiences
+    only (the case entries are written when a year is published), as the public sees
+    them."""
+    from xinban.publication.selectors import CaseFilters, case_search
+
+    del user  # public
+    year = params.get("year", "")
+    return case_search(
+        CaseFilters(
+            q=params.get("q", "")[:100],
+            year=int(year) if year.isdigit() and len(year) == 4 else None,
+            domain=params.get("domain", "")[:50],
+            industry=params.get("industry", "")[:50],
+            level=params.get("level", ""),
+            unit=params.get("unit", "")[:100],
+        )
+    )
+
+
+def _level_label(value: str) -> str:
+    from xinban.publication.models import Level
+
+    return str(dict(Level.choices).get(value, value))
+
+
+def _unit_inbox(user: User, params: Mapping[str, str]) -> QuerySet[Any]:
+    from xinban.recommendation import selectors
+
+    unit = _unit_of(user, params)  # outsiders: 404
     # As the inbox (recommendation:inbox), dashboard drill-down filters included.
     drill = replace(drilldown_filters(params), unit=None, unit_kind="")
     campaign = (campaign_get(year=drill.year) if drill.year else None) or campaign_current()
@@ -189,6 +439,14 @@ SPECS: dict[str, ExportSpec] = {
         fields=APPLICATION_FIELDS,
         transforms={6: _state_label, 7: _local},
     ),
+    "my_applications": ExportSpec(
+        name="my_applications",
+        title=gettext_lazy("我的申报"),
+        headers=lambda: [_("年度"), *_application_headers()],
+        queryset=_my_applications,
+        fields=("campaign__year", *APPLICATION_FIELDS),
+        transforms={7: _state_label, 8: _local},
+    ),
     "unit_inbox": ExportSpec(
         name="unit_inbox",
         title=gettext_lazy("推荐单位申报清单"),
@@ -196,6 +454,44 @@ SPECS: dict[str, ExportSpec] = {
         queryset=_unit_inbox,
         fields=APPLICATION_FIELDS,
         transforms={6: _state_label, 7: _local},
+        unit_scoped=True,
+    ),
+    "unit_ranking": ExportSpec(
+        name="unit_ranking",
+        title=gettext_lazy("推荐单位评分排序"),
+        headers=lambda: [
+            _("名次"),
+            _("编号"),
+            _("申报单位"),
+            _("班组名称"),
+            _("得分"),
+            _("评委数"),
+            _("评委意见分歧较大"),
+        ],
+        table=_unit_ranking,
+        unit_scoped=True,
+    ),
+    "unit_judges": ExportSpec(
+        name="unit_judges",
+        title=gettext_lazy("推荐单位评委名单"),
+        headers=lambda: [
+            _("姓名"),
+            _("工作单位"),
+            _("TGQ评委证书号"),
+            _("通讯地址"),
+            _("E-mail"),
+            _("手机"),
+        ],
+        queryset=_unit_judges,
+        fields=(
+            "judge__name",
+            "judge__employer",
+            "judge__tgq_number",
+            "judge__address",
+            "judge__email",
+            "judge__mobile",
+        ),
+        unit_scoped=True,
     ),
     "judge_sheets": ExportSpec(
         name="judge_sheets",
@@ -222,6 +518,92 @@ SPECS: dict[str, ExportSpec] = {
             "submitted_at",
         ),
         transforms={5: _sheet_status_label, 7: _local},
+    ),
+    "evaluation_formal": ExportSpec(
+        name="evaluation_formal",
+        title=gettext_lazy("形式审查"),
+        headers=lambda: [
+            _("编号"),
+            _("申报单位"),
+            _("班组名称"),
+            _("推荐单位"),
+            _("自动核对"),
+            _("状态"),
+        ],
+        table=_formal_list,
+    ),
+    "evaluation_panel": ExportSpec(
+        name="evaluation_panel",
+        title=gettext_lazy("专家评委库"),
+        headers=lambda: [
+            _("姓名"),
+            _("工作单位"),
+            _("TGQ评委证书号"),
+            _("擅长领域"),
+            _("评审组长"),
+            _("已提交"),
+            _("已分配"),
+            _("上限"),
+        ],
+        table=_expert_panel,
+    ),
+    "evaluation_ranking": ExportSpec(
+        name="evaluation_ranking",
+        title=gettext_lazy("分领域排序"),
+        headers=lambda: [
+            _("领域"),
+            _("排名"),
+            _("编号"),
+            _("申报单位"),
+            _("班组名称"),
+            _("得分"),
+            _("专家数"),
+            _("专家意见分歧较大"),
+            _("评价结果"),
+            _("推荐全国"),
+        ],
+        table=_expert_ranking,
+    ),
+    "evaluation_candidates": ExportSpec(
+        name="evaluation_candidates",
+        title=gettext_lazy("典型经验候选"),
+        headers=lambda: [
+            _("编号"),
+            _("申报单位"),
+            _("班组名称"),
+            _("发表视频"),
+            _("指导单位审核"),
+            _("状态"),
+            _("推荐全国"),
+        ],
+        table=_candidates,
+    ),
+    "public_results": ExportSpec(
+        name="public_results",
+        title=gettext_lazy("结果公布"),
+        headers=lambda: [
+            _("年度"),
+            _("评价结果"),
+            _("单位名称"),
+            _("班组名称"),
+            _("推荐单位"),
+            _("领域"),
+            _("行业"),
+            _("成果摘要"),
+        ],
+        queryset=_public_results,
+        fields=(
+            "year",
+            "level",
+            "organisation_name",
+            "team_name",
+            "unit_name",
+            "domain",
+            "industries",
+            "summary",
+        ),
+        transforms={1: _level_label},
+        public=True,
     ),
     "audit": ExportSpec(
         name="audit",

@@ -6,26 +6,49 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 
 from xinban.core.http import AuthenticatedHttpRequest
-from xinban.exports.registry import SPECS, export_params
+from xinban.exports.registry import SPECS, ExportSpec, export_params
 from xinban.exports.writer import spooled_xlsx, xlsx_download
 from xinban.tasks.api import enqueue
 from xinban.tasks.selectors import task_for
 
 
-@login_required
 def download(request: AuthenticatedHttpRequest, kind: str) -> HttpResponseBase:
+    """Login required, except for the public lists (结果公布)."""
     spec = SPECS.get(kind)
+    if (spec is None or not spec.public) and not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
     if spec is None:
         raise Http404
-    params = export_params(request.GET)
+    return _export(request, spec, export_params(request.GET))
+
+
+@login_required
+def unit_download(request: AuthenticatedHttpRequest, unit_pk: int, kind: str) -> HttpResponseBase:
+    """A recommending unit's list (``/exports/unit/<unit_pk>/<kind>.xlsx``): the same as
+    ``/exports/<kind>.xlsx?unit_pk=<unit_pk>``."""
+    spec = SPECS.get(kind)
+    if spec is None or not spec.unit_scoped:
+        raise Http404
+    return _export(request, spec, export_params({**request.GET.dict(), "unit_pk": unit_pk}))
+
+
+def _export(
+    request: AuthenticatedHttpRequest, spec: ExportSpec, params: dict[str, str]
+) -> HttpResponseBase:
     count = spec.count(request.user, params)  # the list's own permission check
-    if count > settings.XINBAN_EXPORT_BACKGROUND_ROWS:
+    # A task belongs to a user: an anonymous export of a public list is streamed.
+    if count > settings.XINBAN_EXPORT_BACKGROUND_ROWS and request.user.is_authenticated:
         task = enqueue(
-            "exports.xlsx", actor=request.user, kind=kind, params=params, user_id=request.user.pk
+            "exports.xlsx",
+            actor=request.user,
+            kind=spec.name,
+            params=params,
+            user_id=request.user.pk,
         )
         return redirect("exports:task", pk=task.pk)
     spool = spooled_xlsx(

@@ -4,7 +4,7 @@ run a constant number of queries."""
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import cast
@@ -266,6 +266,46 @@ def ranking_lines(entries: Sequence[RankEntry]) -> list[RankingLine]:
         for e in entries
         if e.application_id in values
     ]
+
+
+@dataclass(frozen=True)
+class RankingExportLine:
+    """One ranking entry as the Excel export writes it (no judge is named)."""
+
+    rank: int | None
+    number: str
+    organisation_name: str
+    team_name: str
+    score: Decimal | None
+    judges: int
+    flagged: bool
+
+
+def ranking_export_lines(
+    entries: Sequence[RankEntry], *, chunk_size: int = 1000
+) -> Iterator[RankingExportLine]:
+    """The ranking's entries in rank order with what identifies them, read ``chunk_size``
+    applications at a time (one query per chunk, nothing kept between chunks)."""
+    for start in range(0, len(entries), chunk_size):
+        chunk = entries[start : start + chunk_size]
+        values = {
+            pk: (number, organisation, team)
+            for pk, number, organisation, team in Application.objects.filter(
+                pk__in=[e.application_id for e in chunk]
+            ).values_list("pk", "number", "organisation__name", "team_name")
+        }
+        for e in chunk:
+            if e.application_id in values:
+                number, organisation, team = values[e.application_id]
+                yield RankingExportLine(
+                    rank=e.rank,
+                    number=number,
+                    organisation_name=organisation,
+                    team_name=team,
+                    score=e.score,
+                    judges=e.judges,
+                    flagged=e.flagged,
+                )
 
 
 def unit_report_state(*, unit: RecommendingUnit, campaign: Campaign) -> tuple[str | None, int]:

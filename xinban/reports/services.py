@@ -158,13 +158,13 @@ def statistics_fill_from_platform(
     def current(name: str) -> Any:
         return typed[name] if name in typed else getattr(report, name)
 
-    filled = {
+    filled: dict[str, Any] = {
         name: figures.get(name)
         for name in selectors.KNOWN_ITEMS
         if figures.get(name) is not None and current(name) is None
     }
     if "certified_judges" in filled and current("has_certified_judges") is None:
-        filled["has_certified_judges"] = filled["certified_judges"] > 0
+        filled["has_certified_judges"] = int(filled["certified_judges"]) > 0
         if not filled["has_certified_judges"]:
             filled["certified_judges"] = None
     return statistics_save(actor=actor, report=report, data={**typed, **filled})

@@ -8,13 +8,24 @@ page shows that user (the same selectors and rights: 403/404 as the list).
   with it; follow it with ``GET /api/tasks/{task_id}`` and download the file from there.
 
 Lists (``kind``): ``applications`` (staff: all applications, the staff list's filters),
-``unit_inbox`` (a unit's submitted applications: ``unit_pk`` required), ``judge_sheets``
-(a judge's own score sheets), ``audit`` (staff: the audit log and its filters).
+``my_applications`` (我的申报: the applications of the user's organisations),
+``unit_inbox`` (a unit's submitted applications: ``unit_pk`` required), ``unit_ranking``
+(a unit's ranking, ``unit_pk`` required, ``normalise`` 1/0: rank, number, organisation,
+team, score, number of judges, disagreement; judges are never named), ``unit_judges`` (a
+unit's judge panel, ``unit_pk`` required), ``judge_sheets`` (a judge's own score sheets),
+``audit`` (staff: the audit log and its filters); the association's evaluation (staff, the
+current year): ``evaluation_formal`` (the formal-review list, ``state``),
+``evaluation_panel`` (the expert panel and each expert's load), ``evaluation_ranking``
+(the per-domain ranking: ``domain`` name, ``round``, ``normalise``), and
+``evaluation_candidates`` (typical-experience candidates); ``public_results`` (结果公布:
+published experiences only, with the page's filters ``year``, ``domain``, ``industry``,
+``level``, ``unit`` name and ``q``), also without login at
+``GET /api/exports/public/results.xlsx`` (always streamed).
 """
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, cast
 
 from django.conf import settings
 from django.http import Http404, HttpRequest
@@ -24,6 +35,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Path, Query, Router, Schema, Status
 from pydantic import WithJsonSchema
 
+from xinban.accounts.models import User
 from xinban.api.auth import current_user
 from xinban.api.common import binary_response, error_responses
 from xinban.core.errors import ServiceError
@@ -35,7 +47,7 @@ router = Router(tags=["Excel 导出"])
 
 Kind = Annotated[
     str,
-    Path(title="清单", description="applications / unit_inbox / judge_sheets / audit"),
+    Path(title="清单", description=" / ".join(sorted(SPECS))),
     WithJsonSchema({"type": "string", "enum": sorted(SPECS)}),
 ]
 
@@ -50,15 +62,33 @@ class ExportQuery(Schema):
 
     q: str = Field("", title="搜索", max_length=100)
     state: str = Field("", title="状态", max_length=20)
-    unit: str = Field("", title="推荐单位 id（全部申报）", max_length=10)
+    unit: str = Field(
+        "",
+        title="推荐单位",
+        max_length=100,
+        description="全部申报：推荐单位 id；结果公布：推荐单位名称",
+    )
     unit_pk: str = Field("", title="推荐单位 id（推荐单位申报清单，必填）", max_length=10)
     year: str = Field("", title="年度", max_length=10)
     unit_kind: str = Field("", title="推荐单位类别", max_length=20)
-    domain: str = Field("", title="重点领域 id", max_length=10)
+    domain: str = Field(
+        "",
+        title="重点领域",
+        max_length=50,
+        description="全部申报、推荐单位申报清单：领域 id；分领域排序：领域名称（不填为全部领域）",
+    )
     nature: str = Field("", title="单位性质 id", max_length=10)
-    industry: str = Field("", title="重点产业 id", max_length=10)
+    industry: str = Field(
+        "",
+        title="重点产业",
+        max_length=50,
+        description="全部申报、推荐单位申报清单：产业 id；结果公布：行业名称",
+    )
+    level: str = Field("", title="评价结果（结果公布）", max_length=10)
     team_type: str = Field("", title="班组类型 id", max_length=10)
     stage: str = Field("", title="环节", max_length=20, description="applied / recommended / …")
+    normalise: str = Field("", title="按评委标准化（评分排序）", max_length=1, description="1 / 0")
+    round: str = Field("", title="轮次（分领域排序，不填为各专家最新一轮）", max_length=5)
     action: str = Field("", title="操作（审计日志）", max_length=80)
     object_type: str = Field("", title="对象类型（审计日志）", max_length=80)
     object_id: str = Field("", title="对象编号（审计日志）", max_length=64)
@@ -101,6 +131,37 @@ def export_xlsx(request: HttpRequest, kind: Kind, query: Query[ExportQuery]) -> 
             % {"count": count, "limit": settings.XINBAN_EXPORT_BACKGROUND_ROWS},
             code="export_too_large",
         )
+    spool = spooled_xlsx(
+        title=str(spec.title), headers=spec.headers(), rows=spec.rows(user, params)
+    )
+    return xlsx_download(spool, spec.filename())
+
+
+class PublicResultsQuery(Schema):
+    """The filters of 结果公布 (the page's own)."""
+
+    q: str = Field("", title="搜索", max_length=100)
+    year: str = Field("", title="年度", max_length=4)
+    domain: str = Field("", title="领域", max_length=50)
+    industry: str = Field("", title="行业", max_length=50)
+    level: str = Field("", title="评价结果", max_length=10, description="selected / typical / …")
+    unit: str = Field("", title="推荐单位", max_length=100)
+
+
+@router.get(
+    "/exports/public/results.xlsx",
+    response={200: None, **error_responses(422)},
+    auth=None,
+    url_name="api_export_public_results",
+    summary="导出结果公布（Excel，无需登录）",
+    openapi_extra=binary_response(XLSX, "已公布成果的 Excel 文件（文本单元格已防公式注入）"),
+)
+def export_public_results(
+    request: HttpRequest, query: Query[PublicResultsQuery]
+) -> HttpResponseBase:
+    spec = SPECS["public_results"]
+    user = cast(User, request.user)  # not looked at: published data only
+    params = export_params({k: v for k, v in query.dict().items() if v})
     spool = spooled_xlsx(
         title=str(spec.title), headers=spec.headers(), rows=spec.rows(user, params)
     )
