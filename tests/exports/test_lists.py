@@ -120,3 +120,33 @@ def test_api_exports(world: World, staff: Any, unit_x_admin: Any, settings: Any)
     task = Task.objects.get(pk=body["task_id"])
     assert task.result_name.startswith("全部申报-")
     assert len(rows_of(client.get(status["download"]))) == 8  # staff also see drafts
+
+
+def test_staff_export_the_outbox_and_the_task_list_with_their_filters(
+    staff: Any, applicant_a: Any
+) -> None:
+    from xinban.notifications.models import OutboxEmail, OutboxState
+
+    OutboxEmail.objects.create(
+        recipient="a@example.com", template="t", subject="=HYPERLINK(1)", body="b"
+    )
+    OutboxEmail.objects.create(
+        recipient="b@example.com",
+        template="t",
+        subject="已发送",
+        body="b",
+        state=OutboxState.SENT,
+    )
+    Task.objects.create(name="exports.xlsx", created_by=staff, last_error="@SUM(1)")
+    client = client_for(staff)
+    outbox = rows_of(client.get(reverse("exports:download", args=["outbox"])))
+    assert len(outbox) == 3  # the header and both e-mails
+    assert {row[0] for row in outbox[1:]} == {"a@example.com", "b@example.com"}
+    assert "'=HYPERLINK(1)" in {row[2] for row in outbox[1:]}  # neutralised
+    sent = rows_of(client.get(reverse("exports:download", args=["outbox"]), {"state": "sent"}))
+    assert [row[0] for row in sent[1:]] == ["b@example.com"]
+    tasks = rows_of(client.get(reverse("exports:download", args=["tasks"])))
+    assert [row[0] for row in tasks[1:]] == ["exports.xlsx"] and tasks[1][8] == "'@SUM(1)"
+    for kind in ("outbox", "tasks"):
+        refused = client_for(applicant_a).get(reverse("exports:download", args=[kind]))
+        assert refused.status_code == 403

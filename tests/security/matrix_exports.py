@@ -24,6 +24,8 @@ APPLICANTS = row(404, applicant_a=200, applicant_b=200)
 ENTRIES: dict[str, Page | Op] = {
     "exports:download": Page(get=STAFF_ONLY, kwargs={"kind": "applications"}),
     "exports:download (audit log)": Page(get=STAFF_ONLY, kwargs={"kind": "audit"}),
+    "exports:download (outbox)": Page(get=STAFF_ONLY, kwargs={"kind": "outbox"}),
+    "exports:download (tasks)": Page(get=STAFF_ONLY, kwargs={"kind": "tasks"}),
     # Without unit_pk the unit's list is not found (404) for everyone.
     "exports:download (unit inbox without a unit)": Page(
         get=row(404), kwargs={"kind": "unit_inbox"}
@@ -70,6 +72,8 @@ ENTRIES: dict[str, Page | Op] = {
     "GET /api/exports/{kind}.xlsx (audit log)": Op(
         api_row(403, staff=200), kwargs={"kind": "audit"}
     ),
+    "GET /api/exports/{kind}.xlsx (outbox)": Op(api_row(403, staff=200), kwargs={"kind": "outbox"}),
+    "GET /api/exports/{kind}.xlsx (tasks)": Op(api_row(403, staff=200), kwargs={"kind": "tasks"}),
     "GET /api/exports/{kind}.xlsx (judge sheets)": Op(
         api_row(404, judge=200, expert=200), kwargs={"kind": "judge_sheets"}
     ),

@@ -142,6 +142,41 @@ def _application_headers() -> list[str]:
     ]
 
 
+def _outbox(user: User, params: Mapping[str, str]) -> QuerySet[Any]:
+    """As the outbox page (notifications:outbox), with its state and recipient filters."""
+    from xinban.notifications import selectors as notification_selectors
+    from xinban.notifications.models import OutboxState
+
+    _staff(user)
+    state = params.get("state", "")
+    known = {*OutboxState.values, notification_selectors.UNKNOWN}
+    return notification_selectors.outbox(
+        state=state if state in known else "", q=params.get("q", "").strip()[:100]
+    )
+
+
+def _outbox_state_label(value: str) -> str:
+    from xinban.notifications.models import OutboxState
+
+    return str(dict(OutboxState.choices).get(value, value))
+
+
+def _tasks(user: User, params: Mapping[str, str]) -> QuerySet[Any]:
+    """As the task list (tasks:list), with its state filter."""
+    from xinban.tasks.models import TaskState
+    from xinban.tasks.selectors import tasks_for_staff
+
+    _staff(user)
+    state = params.get("state", "")
+    return tasks_for_staff(state=state if state in TaskState.values else "").select_related(None)
+
+
+def _task_state_label(value: str) -> str:
+    from xinban.tasks.models import TaskState
+
+    return str(dict(TaskState.choices).get(value, value))
+
+
 def _staff_applications(user: User, params: Mapping[str, str]) -> QuerySet[Any]:
     """As the staff list (applications:staff_list), dashboard drill-down filters included."""
     from xinban.applications.selectors import applications_for_staff
@@ -628,5 +663,59 @@ SPECS: dict[str, ExportSpec] = {
             "client_ip",
         ),
         transforms={0: _local},
+    ),
+    "outbox": ExportSpec(
+        name="outbox",
+        title=gettext_lazy("发件箱"),
+        headers=lambda: [
+            _("收件人"),
+            _("事件"),
+            _("主题"),
+            _("状态"),
+            _("尝试次数"),
+            _("创建时间"),
+            _("发送时间"),
+            _("最近错误"),
+        ],
+        queryset=_outbox,
+        fields=(
+            "recipient",
+            "template",
+            "subject",
+            "state",
+            "attempts",
+            "created_at",
+            "sent_at",
+            "last_error",
+        ),
+        transforms={3: _outbox_state_label, 5: _local, 6: _local},
+    ),
+    "tasks": ExportSpec(
+        name="tasks",
+        title=gettext_lazy("后台任务"),
+        headers=lambda: [
+            _("任务"),
+            _("状态"),
+            _("已完成"),
+            _("总数"),
+            _("已尝试次数"),
+            _("创建人"),
+            _("创建时间"),
+            _("结束时间"),
+            _("最近错误"),
+        ],
+        queryset=_tasks,
+        fields=(
+            "name",
+            "state",
+            "progress_done",
+            "progress_total",
+            "attempts",
+            "created_by__email",
+            "created_at",
+            "finished_at",
+            "last_error",
+        ),
+        transforms={1: _task_state_label, 6: _local, 7: _local},
     ),
 }
