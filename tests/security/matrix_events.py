@@ -27,6 +27,9 @@ STAFF_ACTS = row(403, staff=ANE)
 # Unit X's draft: only unit X (admin organises, member looks) and staff see it.
 UNIT_ORGANISES = row(404, unit_x_admin=200, unit_x_member=403, staff=200)
 UNIT_ACTS = row(404, unit_x_admin=ANE, unit_x_member=403, staff=ANE)
+UNIT_EVENT_ID = {"event_id": Ref("unit_event")}
+UNIT_API_ACTS = api_row(404, unit_x_admin=ANE, unit_x_member=403, staff=ANE)
+UNIT_API_422 = api_row(404, unit_x_admin=422, unit_x_member=403, staff=422)
 
 ENTRIES: dict[str, Page | Op] = {
     "events:list": Page(get=PUBLIC),
@@ -69,8 +72,43 @@ ENTRIES: dict[str, Page | Op] = {
     # Anyone signed in may sign up (A already has: 409).
     "POST /api/events/{event_id}/signup": Op(api_row(ANE, applicant_a=409)),
     "POST /api/events/{event_id}/signup/cancel": Op(api_row(404, applicant_a=ANE), body="none"),
+    # --- API: organisers ({event_id}: the association's published briefing unless
+    # overridden; an empty body is invalid for those allowed: 422, nothing changes)
+    "GET /api/events/organised": Op(api_row(200)),
+    "POST /api/events": Op(api_row(403, staff=422, unit_x_admin=422, unit_y_admin=422)),
+    "PUT /api/events/{event_id}": Op(api_row(403, staff=422)),
+    "PUT /api/events/{event_id} (unit X's draft)": Op(UNIT_API_422, kwargs=UNIT_EVENT_ID),
+    "POST /api/events/{event_id}/publish": Op(api_row(403, staff=409), body="none"),
+    "POST /api/events/{event_id}/publish (unit X's draft)": Op(
+        UNIT_API_ACTS, kwargs=UNIT_EVENT_ID, body="none"
+    ),
+    "POST /api/events/{event_id}/cancel": Op(api_row(403, staff=422)),
+    "POST /api/events/{event_id}/cancel (unit X's draft)": Op(UNIT_API_422, kwargs=UNIT_EVENT_ID),
+    "GET /api/events/{event_id}/signups": Op(api_row(403, staff=200)),
+    "GET /api/events/{event_id}/signups (unit X's draft)": Op(
+        api_row(404, unit_x_admin=200, unit_x_member=403, staff=200), kwargs=UNIT_EVENT_ID
+    ),
+    "POST /api/events/{event_id}/signups/{signup_id}/checkin": Op(
+        api_row(403, staff=ANE), body="none"
+    ),
+    "DELETE /api/events/{event_id}/signups/{signup_id}/checkin": Op(api_row(403, staff=ANE)),
+    "GET /api/events/{event_id}/presenters": Op(
+        api_row(404, unit_x_admin=200, unit_x_member=403, staff=200), kwargs=UNIT_EVENT_ID
+    ),
+    "GET /api/events/{event_id}/presenters (the briefing)": Op(api_row(403, staff=200)),
+    "POST /api/events/{event_id}/presenters": Op(UNIT_API_422, kwargs=UNIT_EVENT_ID),
+    "POST /api/events/{event_id}/presenters/{presenter_id}/move": Op(
+        UNIT_API_422, kwargs=UNIT_EVENT_ID
+    ),
+    "DELETE /api/events/{event_id}/presenters/{presenter_id}": Op(
+        UNIT_API_ACTS, kwargs=UNIT_EVENT_ID
+    ),
 }
-KWARGS = {"event_id": Ref("briefing")}
+KWARGS = {
+    "event_id": Ref("briefing"),
+    "signup_id": Ref("signup_a"),
+    "presenter_id": Ref("presenter"),
+}
 
 
 def extend_world(fx: dict[str, Any], users: dict[str, Any], ids: dict[str, Any]) -> None:

@@ -55,6 +55,19 @@ ENTRIES: dict[str, Page | Op] = {
     "DELETE /api/learning/courses/{course_id}/lessons/{lesson_id}/done": Op(
         api_row(ANE), body="none"
     ),
+    # --- API: the catalogue's management (staff; the course is public, so others 403;
+    # an empty body or form is invalid: 422, nothing changes)
+    "GET /api/learning/manage/courses": Op(api_row(403, staff=200)),
+    "POST /api/learning/courses": Op(api_row(403, staff=422)),
+    "PUT /api/learning/courses/{course_id}": Op(api_row(403, staff=422)),
+    "POST /api/learning/courses/{course_id}/publish": Op(api_row(403, staff=409), body="none"),
+    "POST /api/learning/courses/{course_id}/unpublish": Op(api_row(403, staff=ANE), body="none"),
+    "POST /api/learning/courses/{course_id}/lessons": Op(api_row(403, staff=422), body="multipart"),
+    "POST /api/learning/courses/{course_id}/lessons/{lesson_id}": Op(
+        api_row(403, staff=422), body="multipart"
+    ),
+    "DELETE /api/learning/courses/{course_id}/lessons/{lesson_id}": Op(api_row(403, staff=ANE)),
+    "POST /api/learning/courses/{course_id}/lessons/{lesson_id}/move": Op(api_row(403, staff=422)),
 }
 KWARGS = {"course_id": Ref("course"), "lesson_id": Ref("lesson")}
 

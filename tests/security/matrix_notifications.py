@@ -44,6 +44,11 @@ ENTRIES: dict[str, Page | Op] = {
     ),
     "GET /api/notifications/outbox": Op(api_row(403, staff=200)),
     "POST /api/notifications/outbox/{email_id}/retry": Op(api_row(403, staff=ANE), body="none"),
+    "GET /api/notifications/templates": Op(api_row(403, staff=200)),
+    "GET /api/notifications/templates/{key}": Op(api_row(403, staff=200)),
+    # An empty body is invalid (422): nothing saved.
+    "PUT /api/notifications/templates/{key}": Op(api_row(403, staff=422)),
+    "DELETE /api/notifications/templates/{key}": Op(api_row(403, staff=ANE)),
 }
 
 KWARGS = {

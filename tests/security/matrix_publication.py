@@ -53,6 +53,12 @@ ENTRIES: dict[str, Page | Op] = {
     "PUT /api/my/applications/{application_id}/publication-consent": Op(
         api_row(404, applicant_a=422), kwargs={"application_id": Ref("published_app")}
     ),
+    "GET /api/my/applications/{application_id}/certificate": Op(
+        api_row(404, applicant_a=200, staff=200), kwargs={"application_id": Ref("published_app")}
+    ),
+    "GET /api/my/applications/{application_id}/certificate (A's unpublished application)": Op(
+        api_row(404)
+    ),
     "POST /api/publication/{year}/publish": Op(api_row(403, staff=ANE), kwargs={"year": 2020}),
     "POST /api/publication/{year}/certificates": Op(api_row(403, staff=ANE), kwargs={"year": 2020}),
 }

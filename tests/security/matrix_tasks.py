@@ -17,6 +17,11 @@ ENTRIES: dict[str, Page | Op] = {
     "tasks:retry": Page(get=POST_ONLY, post=row(403, staff=ANE), kwargs={"pk": Ref("task")}),
     # --- API
     "GET /api/tasks/{task_id}": Op(api_row(404, applicant_a=200, staff=200)),
+    "GET /api/tasks": Op(api_row(403, staff=200)),
+    # A's task is done: staff may not retry it (409); A sees it but may not retry (403).
+    "POST /api/tasks/{task_id}/retry": Op(api_row(404, applicant_a=403, staff=409), body="none"),
+    # --- the audit log (here with the other staff operation on the platform's machinery)
+    "GET /api/staff/audit-log": Op(api_row(403, staff=200)),
 }
 
 KWARGS = {"task_id": Ref("task")}

@@ -16,6 +16,7 @@ from xinban.api.errors import install_error_handlers
 from xinban.api.routers import (
     account,
     application,
+    audit,
     campaign,
     dashboards,
     evaluation,
@@ -31,7 +32,7 @@ from xinban.api.routers import (
     tasks,
     unit,
 )
-from xinban.api.scopes import READ, SCOPES, scope_for
+from xinban.api.scopes import EITHER, READ, SCOPES, scope_for
 from xinban.api.throttling import API_THROTTLES
 
 API_VERSION = "1.0.0"
@@ -95,7 +96,9 @@ class XinbanAPI(NinjaAPI):
                     continue  # public: no token needed
                 scope = scope_for(method, inner)
                 operation["x-token-scope"] = scope
-                note = f"令牌权限范围：`{scope}`（{SCOPES.get(scope, READ)}）"
+                note = "令牌权限范围：" + " 或 ".join(
+                    f"`{part}`（{SCOPES.get(part, READ)}）" for part in scope.split(EITHER)
+                )
                 description = operation.get("description")
                 operation["description"] = f"{description}\n\n{note}" if description else note
         return schema
@@ -129,3 +132,4 @@ api.add_router("", imports.router)
 api.add_router("", dashboards.router)
 api.add_router("", exports.router)
 api.add_router("", tasks.router)
+api.add_router("", audit.router)

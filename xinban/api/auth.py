@@ -27,7 +27,7 @@ from ninja.security import HttpBearer, SessionAuth
 from ninja.utils import check_csrf
 
 from xinban.accounts.models import User
-from xinban.api.scopes import scope_for, scope_label
+from xinban.api.scopes import scope_for, scope_granted, scope_label
 
 
 class CsrfFailed(HttpError):
@@ -80,7 +80,7 @@ class TokenAuth(HttpBearer):
         except TokenRefused as exc:
             raise ApiAuthError(401, exc.message, code=exc.code) from exc
         needed = scope_for(request.method or "GET", api_path(request))
-        if needed not in api_token.scopes:
+        if not scope_granted(needed, api_token.scopes):
             raise ApiAuthError(
                 403,
                 _("此 API 令牌没有“%(scope)s”权限范围，不能进行此操作。")

@@ -28,12 +28,23 @@ SCOPES: dict[str, Any] = {
 }
 
 UNMAPPED = "unmapped"
+# A rule may accept either of two scopes ("a|b"): an event's organiser is association
+# staff (staff:write) or, for its own 发表会, a recommending unit's admin (units:write).
+EITHER = "|"
+ORGANISER = f"staff:write{EITHER}units:write"
 
 # (path pattern after /api, scope) for writes, first match wins.
 WRITE_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern), scope)
     for pattern, scope in (
-        (r"^/units/\d+/(report/void|quota)$", "staff:write"),
+        (r"^/units/[^/]+/(report/void|quota)$", "staff:write"),
+        (r"^/events/[^/]+/signup(/cancel)?$", "me:write"),
+        (r"^/events(/|$)", ORGANISER),
+        (r"^/learning/courses/[^/]+/(enrol|lessons/[^/]+/done)$", "me:write"),
+        (r"^/learning(/|$)", "staff:write"),
+        (r"^/tasks/[^/]+/retry$", "staff:write"),
+        (r"^/notifications/templates(/|$)", "staff:write"),
+        (r"^/me/tokens(/|$)", "me:write"),
         (r"^/units/", "units:write"),
         (r"^/reports/", "units:write"),
         (r"^/invitations/", "me:write"),
@@ -42,7 +53,7 @@ WRITE_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"^/(judge|expert)/", "judge:write"),
         (r"^/guiding/", "guide:write"),
         (r"^/notifications/outbox(/|$)", "staff:write"),
-        (r"^/(notifications|events|learning)(/|$)", "me:write"),
+        (r"^/notifications(/|$)", "me:write"),
         (r"^/(exports|dashboards|tasks)(/|$)", READ),
         (r"^/(evaluation|publication|imports|campaigns|staff)(/|$)", "staff:write"),
     )
@@ -62,5 +73,13 @@ def scope_for(method: str, api_path: str) -> str:
     return UNMAPPED
 
 
+def scope_granted(needed: str, granted: list[str]) -> bool:
+    """Whether a token with the ``granted`` scopes may make a request needing ``needed``
+    (one scope, or either of ``a|b``)."""
+    return any(scope in granted for scope in needed.split(EITHER))
+
+
 def scope_label(scope: str) -> str:
+    if EITHER in scope:
+        return str(_("或")).join(scope_label(part) for part in scope.split(EITHER))
     return f"{SCOPES[scope]}（{scope}）" if scope in SCOPES else scope

@@ -9,17 +9,18 @@ from datetime import datetime
 from typing import Annotated
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest
+from django.http import FileResponse, Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Path, Query, Router, Schema, Status
 
 from xinban.api.auth import current_user
-from xinban.api.common import ApplicationId, error_responses
+from xinban.api.common import ApplicationId, binary_response, error_responses
 from xinban.api.errors import ensure_valid
 from xinban.api.payloads import form_data
 from xinban.api.schemas import ErrorOut
 from xinban.applications.models import Application, MaterialArea
 from xinban.campaigns.models import Campaign
+from xinban.core import uploads
 from xinban.core.roles import roles_of
 from xinban.publication import selectors, services
 from xinban.publication.forms import ConsentForm
@@ -251,3 +252,26 @@ def consent_get(request: HttpRequest, application_id: ApplicationId) -> ConsentO
         raise Http404
     consent = PublicationConsent.objects.filter(application=app).first()
     return ConsentOut(application_id=app.pk, scope=consent.scope if consent else ConsentScope.NAMES)
+
+
+@router.get(
+    "/my/applications/{application_id}/certificate",
+    response={200: None, **error_responses(404)},
+    summary="下载本单位入选成果的证书（PDF）",
+    description="结果发布后可下载；证书编号首次下载时生成。本单位成员与质协工作人员可下载。",
+    openapi_extra=binary_response("application/pdf", "证书 PDF"),
+)
+def certificate_download(request: HttpRequest, application_id: ApplicationId) -> FileResponse:
+    user = current_user(request)
+    roles = roles_of(user)
+    app = Application.objects.filter(pk=application_id).first()
+    if app is None or not (app.organisation_id in roles.organisation_ids or roles.is_staff):
+        raise Http404
+    if not CaseEntry.objects.filter(application=app).exists():
+        raise Http404
+    certificate = services.certificate_file(services.certificate_for(app, user))
+    return uploads.attachment_response(
+        certificate.pdf,
+        download_name=f"证书-{certificate.organisation_name}-{certificate.team_name}.pdf",
+        content_type="application/pdf",
+    )
