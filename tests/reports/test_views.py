@@ -219,3 +219,14 @@ def test_filling_the_blanks_keeps_what_was_typed(
     assert report.funding == Decimal("12.5") and report.features_and_problems == "特点"
     assert (report.enterprises, report.recommended) == (2, 2)  # blank: the platform's
     assert AuditEntry.objects.filter(action="reports.statistics_save").count() == 1
+
+
+def test_staff_overview_links_form5_only_for_the_current_year(
+    campaign: Any, unit_x: Any, staff: Any, history: dict[str, Any]
+) -> None:
+    client = client_for(staff)
+    form5 = reverse("recommendation:report", args=[unit_x.pk])
+    assert form5 in client.get(reverse("reports:staff")).content.decode()
+    past = client.get(reverse("reports:staff"), {"year": campaign.year - 1}).content.decode()
+    assert form5 not in past  # 附件5's page shows the current year only
+    assert f"?year={campaign.year - 1}" in past  # 附件6 and 附件7 of that year

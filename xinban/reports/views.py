@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from xinban.campaigns.models import Campaign
+from xinban.campaigns.selectors import campaign_current
 from xinban.core import uploads
 from xinban.core.errors import ServiceError
 from xinban.core.forms import add_service_error
@@ -318,6 +319,8 @@ def staff(request: AuthenticatedHttpRequest) -> HttpResponse:
         "reports/staff.html",
         {
             "campaign": campaign,
+            # 附件5's page shows the current year only: a past year's status is not a link.
+            "form5_linked": campaign == campaign_current(),
             "years": _years(),
             "rows": rows,
             "outstanding": sum(1 for row in rows if row.missing),
