@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.db import OperationalError, connection
+from django.db import DataError, OperationalError, connection
 from django.test import Client
 from django.urls import reverse
 
@@ -31,6 +31,22 @@ def test_database_error_gives_a_clean_503_then_recovers(applicant_a: Any, monkey
     body = response.content.decode()
     assert "系统暂时不可用" in body and "Traceback" not in body and "OperationalError" not in body
     assert client.get(reverse("applications:dashboard")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_value_the_database_refuses_gives_a_clean_400(applicant_a: Any, monkeypatch: Any) -> None:
+    from xinban.applications import views
+
+    def refused(**kwargs: Any) -> Any:
+        raise DataError("time zone displacement out of range")
+
+    client = Client()
+    client.force_login(applicant_a)
+    monkeypatch.setattr(views, "organisation_of_user", refused)
+    response = client.get(reverse("applications:dashboard"))
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "没有保存任何内容" in body and "DataError" not in body and "Traceback" not in body
 
 
 @pytest.mark.postgres_only

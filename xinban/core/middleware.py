@@ -5,7 +5,7 @@ import logging
 from collections.abc import Callable
 
 from django.conf import settings
-from django.db import InterfaceError, OperationalError, connections
+from django.db import DataError, InterfaceError, OperationalError, connections
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 
@@ -45,6 +45,13 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, DataError):
+            # A value the forms let through but the database cannot store (e.g. a time with
+            # a UTC offset over ±15:59 on PostgreSQL): the transaction rolled back, nothing
+            # was saved; say so instead of a server error.
+            logger.warning("value refused by the database: %s", exception)
+            html = render_to_string("400.html", {"data_error": True}, request=request)
+            return HttpResponse(html, status=400)
         if not isinstance(exception, OperationalError | InterfaceError):
             return None
         logger.warning("database unavailable: %s", exception)
