@@ -289,3 +289,12 @@ def test_organiser_writes_need_staff_or_units_scope(
     assert unit.status_code == 201, unit.json()
     signup = bearer(["units:write"]).post(f"/api/events/{unit.json()['id']}/signup")
     assert signup.status_code == 403  # signing up is one's own affair: me:write
+
+
+def test_a_number_where_a_time_belongs_is_a_field_error(staff: Any, campaign: Any) -> None:
+    """Found by the schema fuzzing: a JSON number in a date field was a server error."""
+    body = {**event_body(), "starts_at": 1.5, "capacity": 30}
+    response = api_for(staff).post("/events", body)
+    assert response.status_code == 422, response.json()
+    assert list(response.json()["errors"]) == ["starts_at"]
+    assert not Event.objects.exists()

@@ -60,7 +60,13 @@ def _bearer(user: Any) -> dict[str, str]:
 
 
 def test_api_never_answers_with_a_server_error(
-    settings: Any, staff: Any, applicant_a: Any, submitted_a: Any, keep_connection: None
+    settings: Any,
+    staff: Any,
+    applicant_a: Any,
+    unit_x_admin: Any,
+    guide: Any,
+    submitted_a: Any,
+    keep_connection: None,
 ) -> None:
     settings.XINBAN_API_RATE_LIMIT = 0  # thousands of requests in a minute, on purpose
     settings.XINBAN_API_RATE_LIMIT_ANON = 0
@@ -71,7 +77,12 @@ def test_api_never_answers_with_a_server_error(
     nonconforming: list[str] = []
     unsatisfiable: Counter[str] = Counter()
     statuses: Counter[int] = Counter()
-    personas = {"staff": _bearer(staff), "applicant_a": _bearer(applicant_a)}
+    personas = {
+        "staff": _bearer(staff),
+        "applicant_a": _bearer(applicant_a),
+        "unit_x_admin": _bearer(unit_x_admin),
+        "guide": _bearer(guide),
+    }
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) > 50
 
@@ -115,8 +126,8 @@ def test_api_never_answers_with_a_server_error(
     total = sum(tried.values())
     print(
         f"\nschemathesis: {total} cases over {len(operations)} operations "
-        f"({tried['negative']} bad inputs, {tried['positive']} valid) as a staff token and an "
-        f"applicant token, {len(errors)} server errors, {len(nonconforming)} answers not "
+        f"({tried['negative']} bad inputs, {tried['positive']} valid) as tokens of "
+        f"{', '.join(personas)}, {len(errors)} server errors, {len(nonconforming)} answers not "
         f"conforming to the schema, in {time.monotonic() - started:.0f} s; "
         f"{unsatisfiable['negative']} operations have no invalid input to generate; answers "
         + ", ".join(f"{code}×{n}" for code, n in sorted(statuses.items()))

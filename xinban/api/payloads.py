@@ -89,5 +89,7 @@ def form_data(
         elif isinstance(field, forms.ModelChoiceField) and _out_of_range(value):
             errors[name] = [_invalid_choice(field, value)]
         else:
-            data[form_name] = value
+            # As a browser sends it: text. Some fields parse only text (a date field
+            # calls .strip() on what it gets: a JSON number there was a server error).
+            data[form_name] = value if isinstance(value, str) else str(value)
     return data, errors
