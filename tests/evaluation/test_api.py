@@ -9,7 +9,7 @@ to see, 409 wrong state, 422 field errors with Chinese messages."""
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -478,3 +478,193 @@ def test_a_deadline_with_any_valid_offset_is_stored_as_the_same_instant(
     assert stored.isoformat() == "2099-04-01T03:21:16+00:00"
     overflow = api.post("/evaluation/rounds", {"deadline": "9999-12-31T23:00:00-05:00"})
     assert overflow.status_code == 422 and "deadline" in overflow.json()["errors"]
+
+
+# --------------------------------------------------------------------------- the panel
+
+
+def _actions(**filters: Any) -> list[str]:
+    return list(AuditEntry.objects.filter(**filters).values_list("action", flat=True))
+
+
+def test_staff_manage_the_expert_panel_through_the_api(
+    staff: Any, campaign: Any, unit_x_admin: Any, experts: list[Any]
+) -> None:
+    from xinban.campaigns.models import Domain, Industry
+    from xinban.evaluation.models import ExpertPanelMember
+
+    api = api_for(staff)
+    newcomer = make_judge("newcomer@example.com", "新专家", tgq_number="TGQ-N-1")
+    candidates = api.get("/evaluation/panel/candidates")
+    assert candidates.status_code == 200
+    assert newcomer.pk in [c["id"] for c in candidates.json()]
+    assert experts[0].pk not in [c["id"] for c in candidates.json()]
+
+    # Only staff; a unit admin sees no panel and changes nothing (403).
+    unit_api = api_for(unit_x_admin)
+    assert unit_api.get("/evaluation/panel").status_code == 403
+    assert unit_api.post("/evaluation/panel", {"judge_id": newcomer.pk}).status_code == 403
+    assert not ExpertPanelMember.objects.filter(judge=newcomer).exists()
+
+    missing = api.post("/evaluation/panel", {"capacity": 0})
+    assert missing.status_code == 422
+    assert set(missing.json()["errors"]) == {"judge_id", "capacity"}
+    already = api.post("/evaluation/panel", {"judge_id": experts[0].pk})
+    assert already.status_code == 422 and "judge_id" in already.json()["errors"]
+
+    added = api.post(
+        "/evaluation/panel", {"judge_id": newcomer.pk, "capacity": 5, "is_chair": True}
+    )
+    assert added.status_code == 201, added.json()
+    member = ExpertPanelMember.objects.get(campaign=campaign, judge=newcomer)
+    assert (member.capacity, member.is_chair) == (5, True)
+    assert added.json()["id"] == member.pk and added.json()["employments"] == []
+    assert "evaluation.panel_add" in _actions(object_id=str(member.pk))
+    listed = {row["id"]: row for row in api.get("/evaluation/panel").json()}
+    assert listed[member.pk]["name"] == "新专家" and listed[member.pk]["is_chair"] is True
+
+    manufacturing = Domain.objects.get(name="制造")
+    industry = Industry.objects.filter(active=True).first()
+    assert industry is not None
+    bad = api.put(f"/evaluation/panel/{member.pk}", {"domains": "制造", "capacity": 2000})
+    assert bad.status_code == 422 and set(bad.json()["errors"]) == {"domains", "capacity"}
+    edited = api.put(
+        f"/evaluation/panel/{member.pk}",
+        {
+            "capacity": 3,
+            "is_chair": False,
+            "domains": [manufacturing.pk],
+            "industries": [industry.pk],
+        },
+    )
+    assert edited.status_code == 200, edited.json()
+    member.refresh_from_db()
+    assert (member.capacity, member.is_chair) == (3, False)
+    assert list(newcomer.domains.all()) == [manufacturing]
+    assert list(newcomer.industries.all()) == [industry]
+    assert [d["name"] for d in edited.json()["domains"]] == ["制造"]
+    assert "evaluation.panel_update" in _actions(object_id=str(member.pk))
+    assert "evaluation.expert_profile" in _actions(object_id=str(newcomer.pk))
+
+    # Employment history: field errors, then a row added and removed (both audited).
+    empty = api.post(f"/evaluation/panel/{member.pk}/employments", {})
+    assert empty.status_code == 422
+    assert set(empty.json()["errors"]) == {"organisation_name", "start_year"}
+    backwards = api.post(
+        f"/evaluation/panel/{member.pk}/employments",
+        {"organisation_name": "上海某机械厂", "start_year": 2010, "end_year": 2001},
+    )
+    assert backwards.status_code == 422 and "end_year" in backwards.json()["errors"]
+    too_long = api.post(
+        f"/evaluation/panel/{member.pk}/employments",
+        {"organisation_name": "厂" * 121, "start_year": 2001},
+    )
+    assert too_long.status_code == 422 and "organisation_name" in too_long.json()["errors"]
+    created = api.post(
+        f"/evaluation/panel/{member.pk}/employments",
+        {"organisation_name": "上海某机械厂", "start_year": 2001, "end_year": 2010},
+    )
+    assert created.status_code == 201, created.json()
+    [employment] = created.json()["employments"]
+    assert employment["organisation_name"] == "上海某机械厂" and employment["end_year"] == 2010
+    assert newcomer.employments.count() == 1
+    other_member = ExpertPanelMember.objects.get(campaign=campaign, judge=experts[0])
+    # Another expert's row through this one: 404, nothing removed.
+    assert (
+        api.delete(
+            f"/evaluation/panel/{other_member.pk}/employments/{employment['id']}"
+        ).status_code
+        == 404
+    )
+    assert (
+        unit_api.delete(f"/evaluation/panel/{member.pk}/employments/{employment['id']}").status_code
+        == 403
+    )
+    removed = api.delete(f"/evaluation/panel/{member.pk}/employments/{employment['id']}")
+    assert removed.status_code == 204
+    assert newcomer.employments.count() == 0
+    assert {"evaluation.employment_add", "evaluation.employment_remove"} <= set(
+        _actions(object_id=str(newcomer.pk))
+    )
+
+    assert api.get("/evaluation/panel/999999").status_code == 404
+    assert unit_api.delete(f"/evaluation/panel/{member.pk}").status_code == 403
+    assert api.delete(f"/evaluation/panel/{member.pk}").status_code == 204
+    assert not ExpertPanelMember.objects.filter(pk=member.pk).exists()
+    assert "evaluation.panel_remove" in _actions(action="evaluation.panel_remove")
+    assert api.get(f"/evaluation/panel/{member.pk}").status_code == 404
+
+
+def test_an_expert_with_unscored_work_stays_on_the_panel(
+    staff: Any, reviewing_a: Application
+) -> None:
+    from xinban.evaluation.models import ExpertPanelMember
+
+    api = api_for(staff)
+    busy = ExpertPanelMember.objects.get(judge=expert_sheets_of(reviewing_a)[0].judge)
+    refused = api.delete(f"/evaluation/panel/{busy.pk}")
+    assert refused.status_code == 400 and refused.json()["code"] == "judge_has_sheets"
+    assert ExpertPanelMember.objects.filter(pk=busy.pk).exists()
+
+
+def test_staff_move_a_round_deadline_with_a_reason(
+    staff: Any, campaign: Any, round_1: Any, applicant_a: Any
+) -> None:
+    api = api_for(staff)
+    empty = api.put("/evaluation/rounds/1/deadline", {})
+    assert empty.status_code == 422 and set(empty.json()["errors"]) == {"deadline", "reason"}
+    garbled = api.put("/evaluation/rounds/1/deadline", {"deadline": "下周一", "reason": "延长"})
+    assert garbled.status_code == 422 and "deadline" in garbled.json()["errors"]
+    assert (
+        api.put(
+            "/evaluation/rounds/9/deadline",
+            {"deadline": "2030-01-01T17:00:00+08:00", "reason": "x"},
+        ).status_code
+        == 404
+    )
+    body = {"deadline": "2030-06-30T17:00:00+08:00", "reason": "专家申请延期"}
+    assert api_for(applicant_a).put("/evaluation/rounds/1/deadline", body).status_code == 403
+
+    moved = api.put("/evaluation/rounds/1/deadline", body)
+    assert moved.status_code == 200, moved.json()
+    round_1.refresh_from_db()
+    assert round_1.deadline == datetime(2030, 6, 30, 9, 0, tzinfo=UTC)
+    entry = AuditEntry.objects.get(action="evaluation.round_deadline")
+    assert entry.changes["reason"] == "专家申请延期"
+
+    campaign.results_published = True
+    campaign.save(update_fields=["results_published"])
+    late = api.put("/evaluation/rounds/1/deadline", {**body, "reason": "再次调整"})
+    assert late.status_code == 409 and late.json()["code"] == "results_published"
+
+
+def test_staff_withdraw_an_unscored_expert_assignment(
+    staff: Any, reviewing_a: Application, recommended_b: Application, unit_x_admin: Any
+) -> None:
+    from tests.evaluation.conftest import expert_score
+
+    api = api_for(staff)
+    first, second, third = expert_sheets_of(reviewing_a)
+    url = f"/evaluation/applications/{reviewing_a.pk}/experts"
+    assert api_for(unit_x_admin).delete(f"{url}/{first.pk}").status_code == 403
+    # The sheet must be this application's (B's path: 404 — B is not even under review).
+    assert (
+        api.delete(f"/evaluation/applications/{recommended_b.pk}/experts/{first.pk}").status_code
+        == 404
+    )
+    assert api.delete(f"{url}/999999").status_code == 404
+    too_long = api.client.delete(f"/api{url}/{first.pk}?reason={'长' * 1001}")
+    assert too_long.status_code == 422 and "reason" in too_long.json()["errors"]
+
+    expert_score(third)
+    scored = api.delete(f"{url}/{third.pk}")
+    assert scored.status_code == 409 and scored.json()["code"] == "sheet_submitted"
+
+    withdrawn = api.client.delete(f"/api{url}/{first.pk}?reason=临时回避")
+    assert withdrawn.status_code == 200, withdrawn.json()
+    assert sorted(s["id"] for s in withdrawn.json()) == sorted([second.pk, third.pk])
+    assert not ScoreSheet.objects.filter(pk=first.pk).exists()
+    entry = AuditEntry.objects.get(action="evaluation.unassign")
+    assert entry.changes["reason"] == "临时回避" and entry.changes["expert"] == first.judge.name
+    reviewing_a.refresh_from_db()
+    assert reviewing_a.state == ApplicationState.EXPERT_REVIEW

@@ -356,3 +356,34 @@ def test_video_streams_inline_with_byte_ranges_behind_the_same_permission(
     assert beyond.status_code == 416 and beyond["Content-Range"] == f"bytes */{len(original)}"
     assert client_for(applicant_b).get(url).status_code == 404
     assert Client().get(url).status_code == 302
+
+
+def test_the_panel_member_page_saves_load_and_expertise_in_one_call(
+    staff: Any, experts: list[Any]
+) -> None:
+    from xinban.campaigns.models import Domain, Industry
+    from xinban.evaluation.models import ExpertPanelMember
+
+    member = ExpertPanelMember.objects.get(judge=experts[0])
+    industry = Industry.objects.filter(active=True).first()
+    assert industry is not None
+    service = Domain.objects.exclude(name="制造").filter(active=True).first()
+    assert service is not None
+    url = reverse("evaluation:panel_member", args=[member.pk])
+    response = client_for(staff).post(
+        url,
+        {"capacity": "4", "is_chair": "on", "domains": [service.pk], "industries": [industry.pk]},
+    )
+    assert response.status_code == 302
+    member.refresh_from_db()
+    assert (member.capacity, member.is_chair) == (4, True)
+    assert list(experts[0].domains.all()) == [service]
+    assert list(experts[0].industries.all()) == [industry]
+    actions = set(AuditEntry.objects.values_list("action", flat=True))
+    assert {"evaluation.panel_update", "evaluation.expert_profile"} <= actions
+    # Too long an employer's name is a field error on the page, not a database error.
+    too_long = client_for(staff).post(
+        reverse("evaluation:employment_add", args=[member.pk]),
+        {"organisation_name": "厂" * 121, "start_year": "2001"},
+    )
+    assert too_long.status_code == 302 and experts[0].employments.count() == 0

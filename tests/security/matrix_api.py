@@ -27,6 +27,12 @@ ENTRIES: dict[str, Page | Op] = {
     "api:token_revoke": Page(
         get=POST_ONLY, post=row(404, applicant_a=ANE), kwargs={"pk": Ref("token_a")}
     ),
+    # --- one's own tokens as JSON: everyone lists theirs; creating answers 422 to the empty
+    # body (session only; bearer requests are refused in tests/api/test_token_operations.py);
+    # only A may revoke A's token
+    "GET /api/tokens": Op(api_row(200)),
+    "POST /api/tokens": Op(api_row(422)),
+    "DELETE /api/tokens/{token_id}": Op(api_row(404, applicant_a=ANE)),
     # --- downloads and history of an application: whoever may see it
     "GET /api/applications/{application_id}/attachments/{attachment_id}": Op(sees_a(api=True)),
     "GET /api/applications/{application_id}/attachments/{attachment_id} (B's attachment)": Op(
@@ -63,6 +69,9 @@ def extend_world(fx: dict[str, Any], users: dict[str, Any], ids: dict[str, Any])
 
     token, _secret = token_create(actor=users["applicant_a"], name="甲的集成", scopes=["read"])
     ids.update(token_a=token.pk, campaign_year=fx["campaign"].year)
+
+
+KWARGS = {"token_id": Ref("token_a")}
 
 
 def fingerprint() -> dict[str, Any]:

@@ -98,6 +98,18 @@ ENTRIES: dict[str, Page | Op] = {
     "PUT /api/evaluation/applications/{application_id}/decision": Op(STAFF_API_ACTION),
     "POST /api/evaluation/applications/{application_id}/confirm": Op(STAFF_API_ACTION),
     "PUT /api/evaluation/applications/{application_id}/national": Op(STAFF_API_ACTION),
+    "GET /api/evaluation/panel": Op(STAFF_API_READ),
+    "GET /api/evaluation/panel/candidates": Op(STAFF_API_READ),
+    "POST /api/evaluation/panel": Op(STAFF_API_ACTION),
+    "GET /api/evaluation/panel/{member_id}": Op(STAFF_API_READ),
+    "PUT /api/evaluation/panel/{member_id}": Op(STAFF_API_ACTION),
+    "DELETE /api/evaluation/panel/{member_id}": Op(STAFF_API_ACTION),
+    "POST /api/evaluation/panel/{member_id}/employments": Op(STAFF_API_ACTION),
+    "DELETE /api/evaluation/panel/{member_id}/employments/{employment_id}": Op(STAFF_API_ACTION),
+    "PUT /api/evaluation/rounds/{number}/deadline": Op(STAFF_API_ACTION),
+    "DELETE /api/evaluation/applications/{application_id}/experts/{sheet_id}": Op(
+        STAFF_API_ACTION, kwargs={"application_id": Ref("app_c"), "sheet_id": Ref("expert_sheet")}
+    ),
     "GET /api/expert/sheets": Op(api_row(200)),
     "GET /api/expert/sheets/{sheet_id}": Op(
         api_row(404, expert=200), kwargs={"sheet_id": Ref("expert_sheet")}
@@ -128,6 +140,9 @@ SECRETS = {
         }
     )
 }
+
+
+KWARGS = {"member_id": Ref("panel_member"), "employment_id": Ref("employment")}
 
 
 def extend_world(fx: dict[str, Any], users: dict[str, Any], ids: dict[str, Any]) -> None:

@@ -30,9 +30,10 @@ from xinban.api.routers import (
     publication,
     reports,
     tasks,
+    tokens,
     unit,
 )
-from xinban.api.scopes import EITHER, READ, SCOPES, scope_for
+from xinban.api.scopes import EITHER, READ, SCOPES, SESSION_ONLY, scope_for
 from xinban.api.throttling import API_THROTTLES
 
 API_VERSION = "1.0.0"
@@ -96,8 +97,14 @@ class XinbanAPI(NinjaAPI):
                     continue  # public: no token needed
                 scope = scope_for(method, inner)
                 operation["x-token-scope"] = scope
-                note = "令牌权限范围：" + " 或 ".join(
-                    f"`{part}`（{SCOPES.get(part, READ)}）" for part in scope.split(EITHER)
+                note = (
+                    "仅限登录后的浏览器会话（须带 `X-CSRFToken`）：以 API 令牌请求一律返回 403"
+                    "（code: session_required），令牌不能创建或撤销令牌。"
+                    if scope == SESSION_ONLY
+                    else "令牌权限范围："
+                    + " 或 ".join(
+                        f"`{part}`（{SCOPES.get(part, READ)}）" for part in scope.split(EITHER)
+                    )
                 )
                 description = operation.get("description")
                 operation["description"] = f"{description}\n\n{note}" if description else note
@@ -133,3 +140,4 @@ api.add_router("", dashboards.router)
 api.add_router("", exports.router)
 api.add_router("", tasks.router)
 api.add_router("", audit.router)
+api.add_router("", tokens.router)

@@ -27,7 +27,7 @@ from ninja.security import HttpBearer, SessionAuth
 from ninja.utils import check_csrf
 
 from xinban.accounts.models import User
-from xinban.api.scopes import scope_for, scope_granted, scope_label
+from xinban.api.scopes import SESSION_ONLY, scope_for, scope_granted, scope_label
 
 
 class CsrfFailed(HttpError):
@@ -80,6 +80,12 @@ class TokenAuth(HttpBearer):
         except TokenRefused as exc:
             raise ApiAuthError(401, exc.message, code=exc.code) from exc
         needed = scope_for(request.method or "GET", api_path(request))
+        if needed == SESSION_ONLY:
+            raise ApiAuthError(
+                403,
+                _("API 令牌不能创建或撤销令牌，请登录网页后在浏览器中操作。"),
+                code="session_required",
+            )
         if not scope_granted(needed, api_token.scopes):
             raise ApiAuthError(
                 403,

@@ -32,11 +32,16 @@ UNMAPPED = "unmapped"
 # staff (staff:write) or, for its own 发表会, a recommending unit's admin (units:write).
 EITHER = "|"
 ORGANISER = f"staff:write{EITHER}units:write"
+# Writes no token may make, whatever its scopes: creating and revoking API tokens (a token
+# must not mint or widen tokens). Only a logged-in browser session may; a bearer request
+# answers 403 ``session_required``.
+SESSION_ONLY = "session"
 
 # (path pattern after /api, scope) for writes, first match wins.
 WRITE_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern), scope)
     for pattern, scope in (
+        (r"^/tokens(/|$)", SESSION_ONLY),
         (r"^/units/[^/]+/(report/void|quota)$", "staff:write"),
         (r"^/events/[^/]+/signup(/cancel)?$", "me:write"),
         (r"^/events(/|$)", ORGANISER),

@@ -97,7 +97,7 @@ class PanelMemberForm(forms.Form):
 
 
 class EmploymentForm(forms.Form):
-    organisation_name = forms.CharField(label=_("曾任职单位（全称）"), max_length=200)
+    organisation_name = forms.CharField(label=_("曾任职单位（全称）"), max_length=120)
     start_year = forms.IntegerField(label=_("起始年份"), min_value=1950, max_value=2100)
     end_year = forms.IntegerField(
         label=_("结束年份（空：至今）"), required=False, min_value=1950, max_value=2100

@@ -77,6 +77,7 @@ __all__ = [
     "expert_assign_manual",
     "expert_conflicts",
     "expert_panel_add",
+    "expert_panel_edit",
     "expert_panel_remove",
     "expert_panel_update",
     "expert_profile_set",
@@ -525,6 +526,25 @@ def expert_profile_set(
             changes={k: [before[k], after[k]] for k in after if before[k] != after[k]},
         )
     return judge
+
+
+def expert_panel_edit(
+    *,
+    actor: User,
+    member: ExpertPanelMember,
+    capacity: int | None,
+    is_chair: bool,
+    domains: Iterable[DomainTerm],
+    industries: Iterable[Industry],
+) -> ExpertPanelMember:
+    """The panel member page's one save: the year's load and chair flag, and the expert's
+    fields of expertise, together or not at all (each part audited as on its own)."""
+    with transaction.atomic():
+        current = expert_panel_update(
+            actor=actor, member=member, capacity=capacity, is_chair=is_chair
+        )
+        expert_profile_set(actor=actor, judge=current.judge, domains=domains, industries=industries)
+    return current
 
 
 def employment_add(

@@ -272,23 +272,15 @@ def panel_member(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         },
     )
     if request.method == "POST" and form.is_valid():
-
-        def save() -> None:
-            services.expert_panel_update(
+        try:
+            services.expert_panel_edit(
                 actor=request.user,
                 member=member,
                 capacity=form.cleaned_data["capacity"],
                 is_chair=form.cleaned_data["is_chair"],
-            )
-            services.expert_profile_set(
-                actor=request.user,
-                judge=judge,
                 domains=form.cleaned_data["domains"],
                 industries=form.cleaned_data["industries"],
             )
-
-        try:
-            save()
         except ServiceError as exc:
             add_service_error(form, exc)
         else:
