@@ -30,7 +30,10 @@ PRODUCTION = {
 
 
 def _run(*args: str, extra: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE",)}
+    # The test process's own switches are not a deployment's (the browser tests set
+    # DJANGO_ALLOW_ASYNC_UNSAFE, which check --deploy rightly refuses).
+    test_only = ("DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE", "DEBUG")
+    env = {k: v for k, v in os.environ.items() if k not in test_only}
     env.update(PRODUCTION, DJANGO_SETTINGS_MODULE="config.settings", **(extra or {}))
     return subprocess.run(
         [sys.executable, *args], cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=120
