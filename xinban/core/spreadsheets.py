@@ -57,9 +57,21 @@ def safe_text(value: object) -> str:
     return text[:MAX_CELL_CHARS]
 
 
+_NOT_PLAIN = frozenset(FORMULA_TRIGGERS)
+
+
 def safe_cell(value: object) -> CellValue:
     """``value`` as a cell may hold it: numbers, booleans, dates and None unchanged (they
     cannot be formulas), everything else as :func:`safe_text`."""
+    if type(value) is str:  # most cells: plain printable text is returned as it is
+        if (
+            value.isprintable()
+            and value[:1] not in _NOT_PLAIN
+            and not value[:1].isspace()
+            and len(value) <= MAX_CELL_CHARS
+        ):
+            return value
+        return safe_text(value)
     if value is None or isinstance(
         value, int | float | Decimal | dt.datetime | dt.date | dt.time
     ):  # bool is an int
