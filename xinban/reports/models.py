@@ -44,7 +44,30 @@ def _money(label: StrOrPromise) -> models.DecimalField:
     )
 
 
-class StatisticsReport(models.Model):
+class UnitFiling(models.Model):
+    """What 附件6 and 附件7 share: a draft the unit's admins edit (optimistic version),
+    then submitted, which locks it."""
+
+    status = models.CharField(
+        _("状态"), max_length=10, choices=FilingStatus.choices, default=FilingStatus.DRAFT
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(_("报送时间"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_locked(self) -> bool:
+        return self.status == FilingStatus.SUBMITTED
+
+
+class StatisticsReport(UnitFiling):
     """附件6 成果统计表 of one unit, filed in a campaign year about the previous calendar
     year (the 2024 form covers January to December 2023)."""
 
@@ -56,9 +79,6 @@ class StatisticsReport(models.Model):
     )
     campaign = models.ForeignKey(
         "campaigns.Campaign", on_delete=models.CASCADE, related_name="+", verbose_name=_("活动年度")
-    )
-    status = models.CharField(
-        _("状态"), max_length=10, choices=FilingStatus.choices, default=FilingStatus.DRAFT
     )
     number = models.CharField(_("编号"), max_length=16, blank=True, editable=False)
 
@@ -101,14 +121,6 @@ class StatisticsReport(models.Model):
     filler_name = models.CharField(_("填表人"), max_length=30, blank=True)
     fill_date = models.DateField(_("填表日期"), null=True, blank=True)
 
-    version = models.PositiveIntegerField(default=1, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    submitted_at = models.DateTimeField(_("报送时间"), null=True, blank=True)
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["unit", "campaign"], name="statistics_report_unique")
@@ -120,16 +132,12 @@ class StatisticsReport(models.Model):
         return f"{self.campaign.year} {self.unit} 附件6"
 
     @property
-    def is_locked(self) -> bool:
-        return self.status == FilingStatus.SUBMITTED
-
-    @property
     def period_year(self) -> int:
         """The calendar year the figures are about."""
         return self.campaign.year - 1
 
 
-class WorkSummary(models.Model):
+class WorkSummary(UnitFiling):
     """附件7 推进工作总结 of one unit for one campaign year: the three sections with their
     sub-points, and (in section 一.2) the table of the year's events."""
 
@@ -141,9 +149,6 @@ class WorkSummary(models.Model):
     )
     campaign = models.ForeignKey(
         "campaigns.Campaign", on_delete=models.CASCADE, related_name="+", verbose_name=_("活动年度")
-    )
-    status = models.CharField(
-        _("状态"), max_length=10, choices=FilingStatus.choices, default=FilingStatus.DRAFT
     )
     # 一、基本情况
     overview = models.TextField(
@@ -165,14 +170,6 @@ class WorkSummary(models.Model):
     directions = models.TextField(_("2. 未来改进方向和拟采取的措施"), blank=True)
     suggestions = models.TextField(_("3. 需要上海市质协支持或对今后活动推进的建议"), blank=True)
 
-    version = models.PositiveIntegerField(default=1, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    submitted_at = models.DateTimeField(_("报送时间"), null=True, blank=True)
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["unit", "campaign"], name="work_summary_unique")
@@ -182,10 +179,6 @@ class WorkSummary(models.Model):
 
     def __str__(self) -> str:
         return f"{self.campaign.year} {self.unit} 附件7"
-
-    @property
-    def is_locked(self) -> bool:
-        return self.status == FilingStatus.SUBMITTED
 
 
 SUMMARY_TEXT_FIELDS = ("overview", "methods", "highlights", "problems", "directions", "suggestions")
