@@ -36,14 +36,7 @@ def safe_text(value: object) -> str:
     at most Excel's 32,767 characters, and an apostrophe in front when it would start a
     formula."""
     text = "" if value is None else str(value)
-    # The common case, cheaply: printable text (no control, surrogate or non-character),
-    # not starting with a formula trigger or a space, short enough.
-    if (
-        text.isprintable()
-        and text[:1] not in FORMULA_TRIGGERS
-        and not text[:1].isspace()
-        and len(text) <= MAX_CELL_CHARS
-    ):
+    if _plain(text):
         return text
     text = _ILLEGAL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
     # Whitespace first does not help: CSV readers and users' edits strip it.
@@ -57,21 +50,25 @@ def safe_text(value: object) -> str:
     return text[:MAX_CELL_CHARS]
 
 
-_NOT_PLAIN = frozenset(FORMULA_TRIGGERS)
+_TRIGGERS = frozenset(FORMULA_TRIGGERS)
+
+
+def _plain(text: str) -> bool:
+    """The common case, cheaply: printable text (no control, surrogate or non-character),
+    not starting with a formula trigger or a space, short enough: kept as it is."""
+    return (
+        text.isprintable()
+        and text[:1] not in _TRIGGERS
+        and not text[:1].isspace()
+        and len(text) <= MAX_CELL_CHARS
+    )
 
 
 def safe_cell(value: object) -> CellValue:
     """``value`` as a cell may hold it: numbers, booleans, dates and None unchanged (they
     cannot be formulas), everything else as :func:`safe_text`."""
-    if type(value) is str:  # most cells: plain printable text is returned as it is
-        if (
-            value.isprintable()
-            and value[:1] not in _NOT_PLAIN
-            and not value[:1].isspace()
-            and len(value) <= MAX_CELL_CHARS
-        ):
-            return value
-        return safe_text(value)
+    if type(value) is str:  # most cells: checked before the other types
+        return value if _plain(value) else safe_text(value)
     if value is None or isinstance(
         value, int | float | Decimal | dt.datetime | dt.date | dt.time
     ):  # bool is an int

@@ -19,10 +19,10 @@ from xinban.accounts.models import User
 from xinban.campaigns.models import Campaign, PhaseKind
 from xinban.campaigns.selectors import phase_is_open
 from xinban.core.audit import audit_record
-from xinban.core.errors import NotAllowed, ServiceError, WindowClosed, WrongState
+from xinban.core.errors import ServiceError, WindowClosed, WrongState
 from xinban.core.notify import notify_after_commit
-from xinban.core.roles import roles_of
 from xinban.organisations.models import RecommendingUnit
+from xinban.recommendation.services import require_staff, require_unit_admin
 from xinban.reports import selectors
 from xinban.reports.models import (
     EVENT_TEXT_FIELDS,
@@ -35,16 +35,6 @@ from xinban.reports.models import (
 )
 
 # --- guards ---------------------------------------------------------------------------------
-
-
-def require_unit_admin(actor: User, unit_id: int) -> None:
-    if unit_id not in roles_of(actor).unit_admin_ids:
-        raise NotAllowed(_("只有该推荐单位的管理员可以进行此操作。"), code="not_unit_admin")
-
-
-def require_staff(actor: User) -> None:
-    if not roles_of(actor).is_staff:
-        raise NotAllowed(_("只有质协工作人员可以进行此操作。"), code="not_staff")
 
 
 def require_window(campaign: Campaign, unit_id: int) -> None:
