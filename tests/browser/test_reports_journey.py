@@ -99,6 +99,7 @@ def test_unit_fills_and_downloads_both_forms(
     visit(page, f"{base}/reports/")
     expect(page).to_have_url(re.compile(r"/reports/unit/\d+/$"))
     page.locator("#main").get_by_role("link", name="成果统计表（附件6）").first.click()
+    page.wait_for_load_state("load")  # the page's deferred script compares as one types
     expect(page.locator("#item-teams")).to_have_attribute("data-platform", "2")
     teams_row = page.locator("#item-teams")
     page.fill("#id_teams", "2")
@@ -161,6 +162,7 @@ def test_unit_fills_and_downloads_both_forms(
 
     # --- 附件7 -------------------------------------------------------------------------------
     page.locator("#main").get_by_role("link", name="工作总结（附件7）").first.click()
+    page.wait_for_load_state("load")
     count = page.locator("#summary-count")
     expect(count).to_have_text("0")
     page.fill("#id_overview", "全年 开展标准宣贯")  # the space does not count

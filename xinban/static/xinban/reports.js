@@ -20,6 +20,7 @@
         if (badge) badge.classList.toggle("d-none", !differs);
       };
       input.addEventListener("input", update);
+      update(); // what was typed before this script ran (it is deferred) is compared too
     });
   };
 
