@@ -395,3 +395,61 @@ def test_backup_snapshot_on_sqlite_leaves_the_connection_as_it_was(instance: Any
         assert AuditEntry.objects.exists()
     assert not connection.in_atomic_block
     assert getattr(connection, "transaction_mode", None) == mode
+
+
+def test_a_restored_demo_year_serves_search_events_learning_and_logins(tmp_path: Path) -> None:
+    """The whole demo (three campaign years, judges, reports, published results with
+    certificates, events, courses with files): after backup, wipe and restore, the case
+    library's search index answers as before (it is rebuilt by the rows' triggers), the
+    events and courses are there, a lesson's file downloads, a certificate verifies and
+    the demo logins work."""
+    from django.test import Client
+    from django.urls import reverse
+
+    from xinban.core.management.commands.seed_demo import DEMO_PASSWORD
+    from xinban.events.models import Event
+    from xinban.learning.models import Lesson
+    from xinban.publication import selectors as publication
+    from xinban.publication.models import CaseEntry, Certificate
+
+    call_command("seed_demo", organisations=12, stdout=io.StringIO())
+    entries = CaseEntry.objects.order_by("pk")
+    assert entries.exists() and Event.objects.exists()
+    lesson = Lesson.objects.exclude(file="").order_by("pk").first()
+    certificate = Certificate.objects.order_by("pk").first()
+    assert lesson is not None and certificate is not None
+    term = entries.first().team_name[:2]  # type: ignore[union-attr]
+
+    def found() -> list[int]:
+        return [
+            e["id"] for e in publication.case_search(publication.CaseFilters(q=term)).order_by("id")
+        ]
+
+    hits, counts = found(), row_counts()
+    assert hits
+    with lesson.file.open("rb") as stream:
+        lesson_bytes = stream.read()
+
+    archive = backup(tmp_path)
+    wipe_instance()
+    assert found() == [] and not Event.objects.exists()
+    call_command("restore", str(archive), stdout=io.StringIO())
+
+    assert row_counts() == counts
+    assert found() == hits
+    anonymous = Client()
+    page = anonymous.get(reverse("publication:cases"), {"q": term})
+    assert page.status_code == 200 and term in page.content.decode()
+    verified = anonymous.get(reverse("publication:verify"), {"code": certificate.code}, follow=True)
+    assert verified.status_code == 200 and verified.redirect_chain
+    assert 'data-verified="yes"' in verified.content.decode()
+    assert certificate.team_name in verified.content.decode()
+    applicant = Client()
+    assert applicant.login(username="applicant-a@demo.saq", password=DEMO_PASSWORD)
+    assert applicant.get(reverse("events:list")).status_code == 200
+    course = applicant.get(reverse("learning:course", args=[lesson.course_id]))
+    assert course.status_code == 200
+    applicant.post(reverse("learning:enrol", args=[lesson.course_id]))
+    download = applicant.get(reverse("learning:lesson_file", args=[lesson.course_id, lesson.pk]))
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content) == lesson_bytes

@@ -97,3 +97,23 @@ def test_the_results_export_through_the_api(published: Any, applicant_b: Any) ->
     client = Client()
     client.force_login(applicant_b)
     assert len(rows_of(client.get("/api/exports/public_results.xlsx"))) == 3
+
+
+def test_an_address_downloading_too_often_is_told_when_to_retry(
+    settings: Any, published: Any, applicant_b: Any
+) -> None:
+    settings.XINBAN_API_RATE_LIMIT_ANON = 2
+    anonymous = Client(REMOTE_ADDR="203.0.113.7")
+    for _ in range(2):
+        assert anonymous.get(URL).status_code == 200
+    refused = anonymous.get(URL)
+    assert refused.status_code == 429
+    assert 1 <= int(refused["Retry-After"]) <= settings.XINBAN_API_RATE_WINDOW_SECONDS
+    assert "请求过于频繁" in refused.content.decode()
+    # The same address's public API calls share the counter; another address does not.
+    assert anonymous.get("/api/exports/public/results.xlsx").status_code == 429
+    assert Client(REMOTE_ADDR="203.0.113.8").get(URL).status_code == 200
+    # A logged-in user is not limited by the address's count here.
+    member = Client(REMOTE_ADDR="203.0.113.7")
+    member.force_login(applicant_b)
+    assert member.get(URL).status_code == 200

@@ -3,6 +3,7 @@ MEDIA_ROOT (DATABASE_URL, MEDIA_ROOT, XINBAN_VAR_DIR come from the environment):
 
     python -m tests.faults.scenario setup            -> JSON: the applicant and a draft
     python -m tests.faults.scenario inspect PK       -> JSON: what is stored for it
+    python -m tests.faults.scenario published N      -> JSON: last year, N experiences published
 
 The fault tests never touch pytest-django's database: the server under test is a separate
 process, so everything it must see is committed by these scripts.
@@ -77,6 +78,34 @@ def setup() -> dict[str, Any]:
     }
 
 
+def published(count: int) -> dict[str, Any]:
+    """Last year's campaign with ``count`` selected teams, its results published (the
+    case library written); no certificate issued yet (the batch does that)."""
+    from django.utils import timezone
+
+    from tests.conftest import make_user
+    from tests.evaluation.conftest import make_org_app
+    from xinban.applications.models import ApplicationState
+    from xinban.campaigns.models import Campaign
+    from xinban.organisations.models import RecommendingUnit
+    from xinban.publication.services import results_publish
+
+    year = timezone.localdate().year - 1
+    campaign = Campaign.objects.create(year=year, title=f"{year}年活动")
+    unit = RecommendingUnit.objects.get(name="浦东新区")
+    for n in range(count):
+        make_org_app(
+            campaign,
+            unit,
+            f"上海证书{n:03d}有限公司",
+            state=ApplicationState.SELECTED,
+            team_name=f"证书{n:03d}班",
+        )
+    staff = make_user("staff@example.com", "协会工作人员", is_association_staff=True)
+    assert results_publish(actor=staff, campaign=campaign) == count
+    return {"campaign": campaign.pk, "year": year}
+
+
 def stored_files() -> dict[str, Any]:
     """Every file under MEDIA_ROOT, every name a FileField of any row refers to."""
     from django.apps import apps
@@ -146,6 +175,8 @@ def main(argv: list[str]) -> None:
         result = setup()
     elif argv[:1] == ["inspect"] and len(argv) == 2:
         result = inspect(int(argv[1]))
+    elif argv[:1] == ["published"] and len(argv) == 2:
+        result = published(int(argv[1]))
     else:
         raise SystemExit(__doc__)
     sys.stdout.write(json.dumps(result, ensure_ascii=False) + "\n")

@@ -137,3 +137,85 @@ def test_two_workers_send_each_outbox_email_exactly_once(site: FaultSite, tmp_pa
         "print(sorted(set(OutboxEmail.objects.values_list('state', flat=True))))",
     )
     assert states.splitlines()[-1] == "['sent']"
+
+
+def test_a_killed_certificate_batch_is_resumed_without_reissuing(
+    site: FaultSite, tmp_path: Path
+) -> None:
+    """The real certificate batch (publication.certificates) of 20 published teams: its
+    worker is killed after a few certificates; another worker finishes the batch. Every
+    team ends with one certificate and one PDF, the certificates issued before the kill
+    keep their codes, and the zip holds all 20."""
+    count = 20
+    data = json.loads(
+        run_python(site.env, "-m", "tests.faults.scenario", "published", str(count))
+        .strip()
+        .splitlines()[-1]
+    )
+    (task_id,) = enqueue(site, "publication.certificates", 1, campaign_id=data["campaign"])
+
+    def certificates() -> dict[int, str]:
+        out = shell(
+            site,
+            "import json\nfrom xinban.publication.models import Certificate\n"
+            "print(json.dumps(dict(Certificate.objects.exclude(pdf='')"
+            ".values_list('application_id', 'code'))))",
+        )
+        return {int(k): v for k, v in json.loads(out.splitlines()[-1]).items()}
+
+    def slow_worker(log: Path) -> subprocess.Popen[bytes]:
+        env = site.env
+        env.update(
+            XINBAN_TASK_MODULES="tests.tasks.handlers,tests.tasks.slow_certificates",
+            XINBAN_TEST_CERTIFICATE_PAUSE="0.3",
+            XINBAN_TASK_LEASE_SECONDS="2",
+            XINBAN_TASK_RETRY_SECONDS="0",
+        )
+        return subprocess.Popen(  # noqa: S603 - our own command
+            [sys.executable, "manage.py", "run_worker", "--poll", "0.2"],
+            cwd=ROOT,
+            env=env,
+            stdout=log.open("wb"),
+            stderr=subprocess.STDOUT,
+        )
+
+    first = slow_worker(tmp_path / "w1.log")
+    wait_for(lambda: len(certificates()) >= 4, "four certificates", timeout=90)
+    first.send_signal(signal.SIGKILL)
+    first.wait(timeout=10)
+    before = certificates()
+    assert 4 <= len(before) < count
+    second = slow_worker(tmp_path / "w2.log")
+    try:
+        wait_for(lambda: task_rows(site)[0]["state"] == "done", "the batch to finish", timeout=120)
+    finally:
+        second.terminate()
+        second.wait(timeout=10)
+    (row,) = task_rows(site)
+    assert row["pk"] == task_id and row["attempts"] == 2
+    assert row["progress_done"] == count + 1  # the certificates, then the zip
+    after = certificates()
+    assert len(after) == count and len(set(after.values())) == count
+    assert {k: after[k] for k in before} == before  # resumed, not issued again
+    out = shell(
+        site,
+        "import json, zipfile\nfrom xinban.publication.models import Certificate\n"
+        "from xinban.tasks.models import Task\n"
+        f"task = Task.objects.get(pk={task_id})\n"
+        "with task.result_file.open('rb') as f:\n"
+        "    names = zipfile.ZipFile(f).namelist()\n"
+        "heads = []\n"
+        "for c in Certificate.objects.all():\n"
+        "    with c.pdf.open('rb') as f:\n"
+        "        heads.append(f.read(5).decode())\n"
+        "print(json.dumps({'names': names, 'heads': heads}))",
+    )
+    stored = json.loads(out.splitlines()[-1])
+    assert stored["heads"] == ["%PDF-"] * count
+    assert len(stored["names"]) == count
+    assert {name.split("-", 2)[0] + "-" + name.split("-", 2)[1] for name in stored["names"]} == (
+        set(after.values())
+    )
+    assert {name.rsplit("-", 1)[-1].removesuffix(".pdf") for name in stored["names"]} == {
+        f"证书{n:03d}班" for n in range(count)
+    }

@@ -147,8 +147,11 @@ def test_public_pages_without_login(published: list[Any], applicant_a: Any) -> N
     assert "客服二组" in cases and "质检一班" not in cases
     home = anonymous.get(reverse("core:home")).content.decode()
     assert reverse("publication:cases") in home
-    # Kept by shared caches only when rendered for nobody in particular.
-    assert "public" in results["Cache-Control"]
+    # The page carries the visitor's CSRF token and cookie (the language switch): kept a
+    # minute by the visitor's browser, never by a shared cache.
+    assert "csrftoken" in results.cookies
+    assert "private" in results["Cache-Control"] and "public" not in results["Cache-Control"]
+    assert "max-age=60" in results["Cache-Control"]
     entry = CaseEntry.objects.get(team_name="质检一班")
     logged_in = client_for(applicant_a).get(reverse("publication:case_detail", args=[entry.pk]))
     assert "private" in logged_in["Cache-Control"] and "public" not in logged_in["Cache-Control"]
@@ -300,3 +303,25 @@ def test_demo_has_a_searchable_library_and_a_certificate(db: Any) -> None:
     assert Certificate.objects.filter(application__organisation__name__contains="浦江").exists()
     home = Client().get(reverse("core:home")).content.decode()
     assert "质量信得过班组" in home and "通知" in home
+
+
+def test_a_public_response_without_a_token_may_be_kept_by_shared_caches() -> None:
+    from django.contrib.auth.models import AnonymousUser
+    from django.http import HttpResponse
+    from django.middleware.csrf import get_token
+    from django.test import RequestFactory
+
+    from xinban.publication.views import _public_cache
+
+    def plain(request: Any) -> HttpResponse:
+        return HttpResponse("ok")
+
+    def with_token(request: Any) -> HttpResponse:
+        return HttpResponse(get_token(request))
+
+    for view, expected in ((plain, "public"), (with_token, "private")):
+        request = RequestFactory().get("/")
+        request.user = AnonymousUser()
+        response = _public_cache(view)(request)
+        assert expected in response["Cache-Control"], view.__name__
+        assert "max-age=60" in response["Cache-Control"]

@@ -17,6 +17,7 @@ from xinban.api.models import ApiToken
 from xinban.api.scopes import SCOPES
 from xinban.core.audit import audit_record
 from xinban.core.errors import NotAllowed, ServiceError
+from xinban.core.text import join_items
 
 TOKEN_PREFIX = "xb_"  # noqa: S105  (a marker, not a secret)
 MAX_ACTIVE_TOKENS = 20
@@ -42,7 +43,7 @@ def token_create(
     unknown = [s for s in scopes if s not in SCOPES]
     if unknown:
         raise ServiceError(
-            _("未知的权限范围：%(scopes)s") % {"scopes": "、".join(unknown)},
+            _("未知的权限范围：%(scopes)s") % {"scopes": join_items(unknown)},
             code="unknown_scope",
             field="scopes",
         )

@@ -7,23 +7,23 @@ Settings (environment variables, see config/settings.py):
 ``XINBAN_API_RATE_WINDOW_SECONDS`` (default 60). A limit of 0 switches that limit off.
 
 Over the limit: 429 ``{"detail", "code": "rate_limited"}`` with ``Retry-After`` (seconds
-to the end of the window). The counter lives in Django's default cache: with the default
-in-process cache each server process counts on its own, so configure a shared cache
-(e.g. Redis or the database cache) where the limit must hold across processes.
+to the end of the window). The counter is xinban.core.ratelimit's, in Django's default
+cache: with the default in-process cache each server process counts on its own, so
+configure a shared cache (e.g. Redis or the database cache) where the limit must hold
+across processes. Anonymous downloads of public lists on the web (/exports/…) count
+against the same per-address limit.
 """
 
 from __future__ import annotations
 
-import math
 import threading
-import time
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest
 from ninja.throttling import BaseThrottle
 
 from xinban.core.middleware import client_ip_of
+from xinban.core.ratelimit import hit
 
 _last = threading.local()
 
@@ -54,20 +54,9 @@ class FixedWindowThrottle(BaseThrottle):
     def allow_request(self, request: HttpRequest) -> bool:
         per_user, per_anonymous, window = _limits()
         ident, anonymous = caller_key(request)
-        limit = per_anonymous if anonymous else per_user
-        if limit <= 0:
-            return True
-        now = time.time()
-        slot = int(now // window)
-        key = f"xinban:api-rate:{ident}:{window}:{slot}"
-        cache.add(key, 0, timeout=window + 5)
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, timeout=window + 5)
-            count = 1
-        _last.wait = max(1, math.ceil((slot + 1) * window - now))
-        return count <= limit
+        verdict = hit(f"api:{ident}", limit=per_anonymous if anonymous else per_user, window=window)
+        _last.wait = verdict.retry_after
+        return verdict.allowed
 
     def wait(self) -> float | None:
         return float(getattr(_last, "wait", 1))

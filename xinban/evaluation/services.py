@@ -43,6 +43,7 @@ from xinban.core.audit import audit_record
 from xinban.core.errors import NotAllowed, ServiceError, WindowClosed, WrongState
 from xinban.core.notify import notify_after_commit, organisation_emails
 from xinban.core.roles import roles_of
+from xinban.core.text import join_clauses
 from xinban.evaluation import assignment
 from xinban.evaluation.models import (
     ChecklistItem,
@@ -297,7 +298,7 @@ def formal_review_record(
             if failing:
                 raise ServiceError(
                     _("以下条目未通过核对，不能判定为通过：%(items)s")
-                    % {"items": "；".join(failing)},
+                    % {"items": join_clauses(failing)},
                     code="checks_failed",
                     field="checks",
                 )
@@ -397,7 +398,9 @@ def formal_review_bulk(
                 if i.key in AUTOMATIC_KEYS and not computed[current.pk].get(i.key, False)
             ]
             if failing:
-                refused[current.pk] = _("未通过自动核对：%(items)s") % {"items": "；".join(failing)}
+                refused[current.pk] = _("未通过自动核对：%(items)s") % {
+                    "items": join_clauses(failing)
+                }
                 continue
             recorded = {str(i.pk): True for i in items}
             _save_review(current, FormalOutcome.PASSED, recorded, "", actor, bulk=True)
@@ -726,7 +729,7 @@ def _uncovered_reason(
         return _("只有 %(n)s 位专家与该申报无回避关系（需要 %(k)s 位）。需回避：%(who)s") % {
             "n": free,
             "k": k,
-            "who": "；".join(f"{name}（{reason}）" for name, reason in excluded),
+            "who": join_clauses(f"{name}（{reason}）" for name, reason in excluded),
         }
     return _(
         "无回避关系的专家评审容量已满：已分配 %(got)s 位，需要 %(k)s 位。"

@@ -1,7 +1,11 @@
 """The lists that can be exported, each with who may export it (the same selectors as the
 pages, so an export holds exactly the rows the page would show that user), its columns
 and its file name. ``spec.rows(user, params)`` raises Http404/PermissionDenied like the
-page."""
+page.
+
+The lists of the first areas are declared here; an area's newer lists are declared in
+its own ``exports`` module (``xinban/<area>/exports.py``) with :func:`register`, which
+the exports app imports when Django starts (``ExportsConfig.ready``)."""
 
 from __future__ import annotations
 
@@ -11,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone, translation
@@ -719,3 +723,12 @@ SPECS: dict[str, ExportSpec] = {
         transforms={1: _task_state_label, 6: _local, 7: _local},
     ),
 }
+
+
+def register(spec: ExportSpec) -> ExportSpec:
+    """Add an area's list to the exports (``/exports/<name>.xlsx``, the API's
+    ``/api/exports/<name>.xlsx``)."""
+    if spec.name in SPECS:
+        raise ImproperlyConfigured(f"two exports are called {spec.name!r}")
+    SPECS[spec.name] = spec
+    return spec

@@ -11,6 +11,8 @@ from django.http import Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 
 from xinban.core.http import AuthenticatedHttpRequest
+from xinban.core.middleware import client_ip_of
+from xinban.core.ratelimit import hit
 from xinban.exports.registry import SPECS, ExportSpec, export_params
 from xinban.exports.writer import spooled_xlsx, xlsx_download
 from xinban.tasks.api import enqueue
@@ -24,6 +26,18 @@ def download(request: AuthenticatedHttpRequest, kind: str) -> HttpResponseBase:
         return redirect_to_login(request.get_full_path())
     if spec is None:
         raise Http404
+    if not request.user.is_authenticated:
+        # Anyone may download 结果公布, so an address is limited as on the public API
+        # (the same counter): a page of 429 with Retry-After over the limit.
+        verdict = hit(
+            f"api:ip:{client_ip_of(request) or '-'}",
+            limit=settings.XINBAN_API_RATE_LIMIT_ANON,
+            window=settings.XINBAN_API_RATE_WINDOW_SECONDS,
+        )
+        if not verdict.allowed:
+            response = render(request, "429.html", {"retry_after": verdict.retry_after}, status=429)
+            response["Retry-After"] = str(verdict.retry_after)
+            return response
     return _export(request, spec, export_params(request.GET))
 
 

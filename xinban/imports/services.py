@@ -47,6 +47,7 @@ from xinban.core.audit import audit_record
 from xinban.core.errors import NotAllowed, ServiceError, WrongState
 from xinban.core.roles import roles_of
 from xinban.core.spreadsheets import write_safe
+from xinban.core.text import join_items
 from xinban.evaluation.models import Decision, DecisionLevel
 from xinban.imports.models import BatchState, ImportBatch, ImportedRecord
 from xinban.organisations.models import Organisation, RecommendingUnit
@@ -322,9 +323,9 @@ def _read_rows(file: Any) -> Iterator[tuple[int, dict[str, Any]] | RowError]:
         if missing:
             yield RowError(
                 1,
-                "、".join(missing),
+                join_items(missing),
                 _("第一行缺少必需的列：%(columns)s。请使用平台提供的模板。")
-                % {"columns": "、".join(missing)},
+                % {"columns": join_items(missing)},
             )
             return
         for number, values in enumerate(rows, start=2):
@@ -408,7 +409,7 @@ def _parse_row(number: int, raw: dict[str, Any], lookups: _Lookups) -> ParsedRow
             error(
                 "team_type",
                 _("班组类型应为：%(choices)s。")
-                % {"choices": "、".join(t.name for t in lookups.team_type_order)},
+                % {"choices": join_items(t.name for t in lookups.team_type_order)},
             )
     size = _integer(raw.get("team_size")) if text["team_size"] else None
     if text["team_size"] and (size is None or not 1 <= size <= 10000):
@@ -416,18 +417,18 @@ def _parse_row(number: int, raw: dict[str, Any], lookups: _Lookups) -> ParsedRow
     if text["domain"] and text["domain"] not in lookups.domains:
         error(
             "domain",
-            _("重点领域应为：%(choices)s。") % {"choices": "、".join(sorted(lookups.domains))},
+            _("重点领域应为：%(choices)s。") % {"choices": join_items(sorted(lookups.domains))},
         )
     if text["nature"] and text["nature"] not in lookups.natures:
         error(
             "nature",
-            _("单位性质应为：%(choices)s。") % {"choices": "、".join(sorted(lookups.natures))},
+            _("单位性质应为：%(choices)s。") % {"choices": join_items(sorted(lookups.natures))},
         )
     industries = [part.strip() for part in _SPLIT.split(text["industries"]) if part.strip()]
     unknown = [name for name in industries if name not in lookups.industries]
     if unknown:
         error(
-            "industries", _("平台中没有这些重点产业：%(names)s。") % {"names": "、".join(unknown)}
+            "industries", _("平台中没有这些重点产业：%(names)s。") % {"names": join_items(unknown)}
         )
     result = RESULTS.get(text["result"].replace(" ", ""))
     if text["result"] and result is None:

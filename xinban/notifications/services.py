@@ -10,6 +10,7 @@ from xinban.accounts.models import User
 from xinban.core.audit import audit_record
 from xinban.core.errors import NotAllowed, ServiceError, WrongState
 from xinban.core.roles import roles_of
+from xinban.core.text import join_clauses
 from xinban.notifications.models import (
     EmailTemplate,
     Notification,
@@ -40,7 +41,8 @@ def template_save(
         problems = placeholder_problems(key, text)
         if problems:
             raise ServiceError(
-                _("不能使用的占位符或模板错误：%(problems)s") % {"problems": "；".join(problems)},
+                _("不能使用的占位符或模板错误：%(problems)s")
+                % {"problems": join_clauses(problems)},
                 code="bad_placeholder",
                 field=field,
             )

@@ -18,6 +18,7 @@ from xinban.core.errors import ServiceError
 from xinban.core.forms import add_service_error
 from xinban.core.http import AuthenticatedHttpRequest
 from xinban.core.roles import roles_of
+from xinban.core.text import join_clauses
 from xinban.notifications import selectors, services
 from xinban.notifications.forms import PreferenceForm, TemplateForm
 from xinban.notifications.models import (
@@ -162,7 +163,8 @@ def _preview(form: TemplateForm, key: str, data: dict[str, str]) -> list[tuple[s
         if problems:
             form.add_error(
                 name,
-                _("不能使用的占位符或模板错误：%(problems)s") % {"problems": "；".join(problems)},
+                _("不能使用的占位符或模板错误：%(problems)s")
+                % {"problems": join_clauses(problems)},
             )
     if form.errors:
         return []

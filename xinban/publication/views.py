@@ -47,14 +47,19 @@ PER_PAGE = 20  # a phone screen or two
 
 
 def _public_cache(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Public pages may be kept a minute, by anyone, when nobody is logged in; a page
-    rendered for a logged-in user (their menu) only in their own browser."""
+    """Public pages may be kept a minute when nobody is logged in; a page rendered for a
+    logged-in user (their menu) only in their own browser. A page that carries the
+    visitor's CSRF token (the language switch's form) is sent with that visitor's cookie,
+    so it is kept by the visitor's browser only: a shared cache must not hand one
+    visitor's token and cookie to the next."""
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         response = view(request, *args, **kwargs)
         if request.user.is_authenticated:
             patch_cache_control(response, private=True, no_cache=True)
+        elif request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
+            patch_cache_control(response, private=True, max_age=60)
         else:
             patch_cache_control(response, public=True, max_age=60)
         return response

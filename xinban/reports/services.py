@@ -21,6 +21,7 @@ from xinban.campaigns.selectors import phase_is_open
 from xinban.core.audit import audit_record
 from xinban.core.errors import ServiceError, WindowClosed, WrongState
 from xinban.core.notify import notify_after_commit
+from xinban.core.text import join_items
 from xinban.organisations.models import RecommendingUnit
 from xinban.recommendation.services import require_staff, require_unit_admin
 from xinban.reports import selectors
@@ -395,7 +396,7 @@ def reminders_send(*, actor: User, campaign: Campaign) -> list[str]:
                 context={
                     "unit_name": row.unit.name,
                     "year": campaign.year,
-                    "missing": "、".join(row.missing),
+                    "missing": join_items(row.missing),
                     "link": settings.SITE_URL.rstrip("/")
                     + reverse("reports:unit", kwargs={"unit_pk": row.unit.pk}),
                 },

@@ -26,6 +26,7 @@ from xinban.core.errors import ServiceError
 from xinban.core.forms import add_service_error
 from xinban.core.http import AuthenticatedHttpRequest
 from xinban.core.roles import roles_of
+from xinban.core.text import join_items
 from xinban.organisations.models import RecommendingUnit
 from xinban.reports import documents, selectors, services
 from xinban.reports.forms import StatisticsForm, SummaryForm, event_formset
@@ -348,7 +349,7 @@ def remind(request: AuthenticatedHttpRequest) -> HttpResponse:
             messages.success(
                 request,
                 _("已向 %(n)s 家推荐单位发送提醒邮件：%(units)s")
-                % {"n": len(reminded), "units": "、".join(reminded)},
+                % {"n": len(reminded), "units": join_items(reminded)},
             )
         else:
             messages.info(request, _("没有需要提醒的推荐单位。"))
