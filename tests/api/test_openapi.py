@@ -92,3 +92,13 @@ def test_documentation_page_uses_local_assets_only(client: Client) -> None:
     sources = re.findall(r'(?:src|href)="([^"]+)"', html)
     assert sources
     assert all(s.startswith("/static/") for s in sources), sources
+
+
+def test_every_exportable_list_is_in_the_document(document: dict[str, Any]) -> None:
+    """Areas register their lists at start-up; the document (built later) names them all."""
+    from xinban.exports.registry import SPECS
+
+    operation = document["paths"]["/api/exports/{kind}.xlsx"]["get"]
+    (kind,) = [p for p in operation["parameters"] if p["name"] == "kind"]
+    assert sorted(kind["schema"]["enum"]) == sorted(SPECS)
+    assert {"applications", "public_results", "audit"} <= set(SPECS)

@@ -83,4 +83,20 @@ def test_staff_click_a_bar_and_land_on_its_list(
     assert click_bar(page, "chart-years", str(w.past.year), dataset=applied) == 3
     page.wait_for_url(re.compile(rf"year={w.past.year}"))
     assert sorted(listed_numbers(page)) == sorted(a.number for a in w.past_apps)
+
+    # The funnel's 报名 bar, narrowed to 重点领域 “制造”: the registrations of 甲, 丙 and 戊
+    # (戊 has filed no application) on the staff list of registrations.
+    manufacturing = w.ids["manufacturing"]
+    visit(page, f"{live_server.url}/dashboards/?domain={manufacturing}")
+    expect(page.locator("html[data-charts-ready]")).to_have_count(1)
+    assert click_bar(page, "chart-funnel", "报名") == 3
+    page.wait_for_url(re.compile(r"/organisation/registrations/\?"))
+    query = parse_qs(urlsplit(page.url).query)
+    assert query["domain"] == [str(manufacturing)] and query["year"] == [str(w.campaign.year)]
+    assert sorted(listed_numbers(page)) == sorted(
+        ["上海甲制造有限公司", "上海丙外资有限公司", "上海戊未申报有限公司"]
+    )
+    expect(page.get_by_role("link", name="导出 Excel")).to_have_attribute(
+        "href", re.compile(rf"registrations\.xlsx\?.*domain={manufacturing}")
+    )
     assert js_errors == []

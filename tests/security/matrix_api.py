@@ -33,6 +33,9 @@ ENTRIES: dict[str, Page | Op] = {
     "GET /api/tokens": Op(api_row(200)),
     "POST /api/tokens": Op(api_row(422)),
     "DELETE /api/tokens/{token_id}": Op(api_row(404, applicant_a=ANE)),
+    # --- one's own tokens as Excel (never a secret): everyone signed in, as the page
+    "exports:download (API tokens)": Page(get=LOGGED_IN, kwargs={"kind": "api_tokens"}),
+    "GET /api/exports/{kind}.xlsx (API tokens)": Op(api_row(200), kwargs={"kind": "api_tokens"}),
     # --- downloads and history of an application: whoever may see it
     "GET /api/applications/{application_id}/attachments/{attachment_id}": Op(sees_a(api=True)),
     "GET /api/applications/{application_id}/attachments/{attachment_id} (B's attachment)": Op(

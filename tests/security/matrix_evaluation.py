@@ -26,6 +26,11 @@ from tests.security.matrix_kit import (
 STAFF_ACTION = row(403, staff=ANE)
 STAFF_API_READ = api_row(403, staff=200)
 STAFF_API_ACTION = api_row(403, staff=ANE)
+# Who has each non-staff list (everyone else 404): the experts (the unit judge has a Judge
+# profile too: an empty list), the guiding unit, the applicants.
+EXPERTS: dict[str, Any] = {"judge": 200, "expert": 200}
+GUIDES: dict[str, Any] = {"guide": 200}
+APPLICANTS: dict[str, Any] = {"applicant_a": 200, "applicant_b": 200}
 
 ENTRIES: dict[str, Page | Op] = {
     "evaluation:staff_home": Page(get=STAFF_ONLY),
@@ -68,20 +73,36 @@ ENTRIES: dict[str, Page | Op] = {
     "evaluation:ranking": Page(get=STAFF_ONLY),
     "evaluation:candidates": Page(get=STAFF_ONLY),
     # Experts: the unit judge has a Judge profile too (an empty list), others 404.
-    "evaluation:expert_home": Page(get=row(404, judge=200, expert=200)),
+    "evaluation:expert_home": Page(get=row(404, **EXPERTS)),
     "evaluation:expert_sheet": Page(
         get=row(404, expert=200), post=row(404, expert=ANE), kwargs={"pk": Ref("expert_sheet")}
     ),
-    "evaluation:guiding_home": Page(get=row(404, guide=200)),
+    "evaluation:guiding_home": Page(get=row(404, **GUIDES)),
     "evaluation:guiding_candidate": Page(
         get=row(404, guide=200), post=row(404, guide=ANE), kwargs={"pk": Ref("candidate")}
     ),
-    "evaluation:outcomes": Page(get=row(404, applicant_a=200, applicant_b=200)),
+    "evaluation:outcomes": Page(get=row(404, **APPLICANTS)),
     # A's application is no candidate: A sees the page, may not upload (403).
     "evaluation:video_upload": Page(get=row(404, applicant_a=200), post=row(404, applicant_a=403)),
     "evaluation:video": Page(get=row(404, staff=200, guide=200), kwargs={"pk": Ref("candidate")}),
     "evaluation:video_stream": Page(
         get=row(404, staff=200, guide=200), kwargs={"pk": Ref("candidate")}
+    ),
+    # The lists' Excel exports: the same rights as the pages.
+    "exports:download (expert assignments)": Page(
+        get=STAFF_ONLY, kwargs={"kind": "evaluation_assignments"}
+    ),
+    "exports:download (evaluation rounds)": Page(
+        get=STAFF_ONLY, kwargs={"kind": "evaluation_rounds"}
+    ),
+    "exports:download (expert sheets)": Page(
+        get=row(404, **EXPERTS), kwargs={"kind": "expert_sheets"}
+    ),
+    "exports:download (guiding candidates)": Page(
+        get=row(404, **GUIDES), kwargs={"kind": "guiding_candidates"}
+    ),
+    "exports:download (my outcomes)": Page(
+        get=row(404, **APPLICANTS), kwargs={"kind": "my_outcomes"}
     ),
     # --- API
     "GET /api/evaluation/formal": Op(STAFF_API_READ),
@@ -123,6 +144,21 @@ ENTRIES: dict[str, Page | Op] = {
     ),
     "GET /api/my/outcomes": Op(api_row(200)),
     "POST /api/my/applications/{application_id}/video": Op(api_row(404, applicant_a=403)),
+    "GET /api/exports/{kind}.xlsx (expert assignments)": Op(
+        STAFF_API_READ, kwargs={"kind": "evaluation_assignments"}
+    ),
+    "GET /api/exports/{kind}.xlsx (evaluation rounds)": Op(
+        STAFF_API_READ, kwargs={"kind": "evaluation_rounds"}
+    ),
+    "GET /api/exports/{kind}.xlsx (expert sheets)": Op(
+        api_row(404, **EXPERTS), kwargs={"kind": "expert_sheets"}
+    ),
+    "GET /api/exports/{kind}.xlsx (guiding candidates)": Op(
+        api_row(404, **GUIDES), kwargs={"kind": "guiding_candidates"}
+    ),
+    "GET /api/exports/{kind}.xlsx (my outcomes)": Op(
+        api_row(404, **APPLICANTS), kwargs={"kind": "my_outcomes"}
+    ),
 }
 
 # The expert's name: only staff (and the expert) may ever see it.

@@ -30,6 +30,8 @@ UNIT_ACTS = row(404, unit_x_admin=ANE, unit_x_member=403, staff=ANE)
 UNIT_EVENT_ID = {"event_id": Ref("unit_event")}
 UNIT_API_ACTS = api_row(404, unit_x_admin=ANE, unit_x_member=403, staff=ANE)
 UNIT_API_422 = api_row(404, unit_x_admin=422, unit_x_member=403, staff=422)
+# Who organises events at all: staff and units' admins.
+ORGANISERS = row(403, staff=200, unit_x_admin=200, unit_y_admin=200)
 
 ENTRIES: dict[str, Page | Op] = {
     "events:list": Page(get=PUBLIC),
@@ -65,6 +67,12 @@ ENTRIES: dict[str, Page | Op] = {
     ),
     "events:presenter_remove": Page(
         get=POST_ONLY, post=UNIT_ACTS, kwargs={**UNIT_EVENT, "presenter_pk": Ref("presenter")}
+    ),
+    # The list's Excel: the published events, anyone (anonymous too), as events:list; the
+    # events one organises (drafts included), organisers only, as events:create.
+    "exports:download (events)": Page(get=PUBLIC, kwargs={"kind": "events"}),
+    "exports:download (events organised)": Page(
+        get=ORGANISERS, kwargs={"kind": "events_organised"}
     ),
     # --- API
     "GET /api/events": Op(row(200, anonymous=200)),
@@ -102,6 +110,11 @@ ENTRIES: dict[str, Page | Op] = {
     ),
     "DELETE /api/events/{event_id}/presenters/{presenter_id}": Op(
         UNIT_API_ACTS, kwargs=UNIT_EVENT_ID
+    ),
+    "GET /api/exports/{kind}.xlsx (events)": Op(api_row(200), kwargs={"kind": "events"}),
+    "GET /api/exports/{kind}.xlsx (events organised)": Op(
+        api_row(403, staff=200, unit_x_admin=200, unit_y_admin=200),
+        kwargs={"kind": "events_organised"},
     ),
 }
 KWARGS = {

@@ -61,6 +61,8 @@ ENTRIES: dict[str, Page | Op] = {
     ),
     # 结果公布: published data, anyone (anonymous too), as the page.
     "exports:download (public results)": Page(get=PUBLIC, kwargs={"kind": "public_results"}),
+    # 推荐单位 (recommendation:staff_units): staff, as the page.
+    "exports:download (staff units)": Page(get=STAFF_ONLY, kwargs={"kind": "staff_units"}),
     # Only a unit's lists are served under a unit.
     "exports:unit_download (a list that is not a unit's)": Page(
         get=row(404), kwargs={"kind": "audit"}
@@ -103,6 +105,9 @@ ENTRIES: dict[str, Page | Op] = {
     ),
     "GET /api/exports/{kind}.xlsx (public results)": Op(
         api_row(200), kwargs={"kind": "public_results"}
+    ),
+    "GET /api/exports/{kind}.xlsx (staff units)": Op(
+        api_row(403, staff=200), kwargs={"kind": "staff_units"}
     ),
     "GET /api/exports/public/results.xlsx": Op(PUBLIC),
     "POST /api/exports/{kind}": Op(

@@ -14,11 +14,16 @@ ENTRIES: dict[str, Page | Op] = {
     "imports:commit": Page(
         get=POST_ONLY, post=row(403, staff=ANE), kwargs={"pk": Ref("import_batch")}
     ),
+    # The import history's Excel: staff, as the page.
+    "exports:download (import history)": Page(get=STAFF_ONLY, kwargs={"kind": "import_batches"}),
     # --- API
     "GET /api/imports/template.xlsx": Op(api_row(403, staff=200)),
     "POST /api/imports": Op(api_row(403, staff=ANE), body="multipart"),
     "GET /api/imports/{batch_id}": Op(api_row(403, staff=200)),
     "POST /api/imports/{batch_id}/commit": Op(api_row(403, staff=ANE)),
+    "GET /api/exports/{kind}.xlsx (import history)": Op(
+        api_row(403, staff=200), kwargs={"kind": "import_batches"}
+    ),
 }
 KWARGS = {"batch_id": Ref("import_batch")}
 

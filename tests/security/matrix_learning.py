@@ -42,6 +42,11 @@ ENTRIES: dict[str, Page | Op] = {
     "learning:lesson_move": Page(
         get=POST_ONLY, post=STAFF_ACTS, kwargs={**LESSON, "direction": "down"}
     ),
+    # The lists' Excel, as their pages: the catalogue (anyone), one's own courses (anyone
+    # signed in), the managed courses (staff).
+    "exports:download (courses)": Page(get=PUBLIC, kwargs={"kind": "courses"}),
+    "exports:download (my courses)": Page(get=LOGGED_IN, kwargs={"kind": "my_courses"}),
+    "exports:download (courses manage)": Page(get=STAFF_ONLY, kwargs={"kind": "courses_manage"}),
     # --- API
     "GET /api/learning/courses": Op(row(200, anonymous=200)),
     "GET /api/learning/courses/{course_id}": Op(row(200, anonymous=200)),
@@ -68,6 +73,11 @@ ENTRIES: dict[str, Page | Op] = {
     ),
     "DELETE /api/learning/courses/{course_id}/lessons/{lesson_id}": Op(api_row(403, staff=ANE)),
     "POST /api/learning/courses/{course_id}/lessons/{lesson_id}/move": Op(api_row(403, staff=422)),
+    "GET /api/exports/{kind}.xlsx (courses)": Op(api_row(200), kwargs={"kind": "courses"}),
+    "GET /api/exports/{kind}.xlsx (my courses)": Op(api_row(200), kwargs={"kind": "my_courses"}),
+    "GET /api/exports/{kind}.xlsx (courses manage)": Op(
+        api_row(403, staff=200), kwargs={"kind": "courses_manage"}
+    ),
 }
 KWARGS = {"course_id": Ref("course"), "lesson_id": Ref("lesson")}
 

@@ -36,6 +36,9 @@ ENTRIES: dict[str, Page | Op] = {
     "notifications:templates": Page(get=STAFF_ONLY),
     # An empty form comes back with its errors: nothing saved.
     "notifications:template_edit": Page(get=STAFF_ONLY, post=row(403, staff=200)),
+    # The lists' Excel, as their pages: one's own notifications; the templates (staff).
+    "exports:download (notifications)": Page(get=LOGGED_IN, kwargs={"kind": "notifications"}),
+    "exports:download (email templates)": Page(get=STAFF_ONLY, kwargs={"kind": "email_templates"}),
     # --- API
     "GET /api/notifications": Op(api_row(200)),
     "POST /api/notifications/read-all": Op(api_row(200), body="none"),
@@ -49,6 +52,12 @@ ENTRIES: dict[str, Page | Op] = {
     # An empty body is invalid (422): nothing saved.
     "PUT /api/notifications/templates/{key}": Op(api_row(403, staff=422)),
     "DELETE /api/notifications/templates/{key}": Op(api_row(403, staff=ANE)),
+    "GET /api/exports/{kind}.xlsx (notifications)": Op(
+        api_row(200), kwargs={"kind": "notifications"}
+    ),
+    "GET /api/exports/{kind}.xlsx (email templates)": Op(
+        api_row(403, staff=200), kwargs={"kind": "email_templates"}
+    ),
 }
 
 KWARGS = {

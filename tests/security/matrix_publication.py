@@ -41,6 +41,11 @@ ENTRIES: dict[str, Page | Op] = {
     "publication:preview": Page(get=STAFF_ONLY),
     "publication:publish": Page(get=POST_ONLY, post=STAFF_ACTION, kwargs={"year": 2020}),
     "publication:certificates": Page(get=POST_ONLY, post=STAFF_ACTION, kwargs={"year": 2020}),
+    # The lists' Excel exports: the same rights as the pages.
+    "exports:download (publication years)": Page(
+        get=STAFF_ONLY, kwargs={"kind": "publication_years"}
+    ),
+    "exports:download (case library)": Page(get=PUBLIC, kwargs={"kind": "public_cases"}),
     # --- API
     "GET /api/public/cases": Op(row(200, anonymous=200)),
     "GET /api/public/cases/{case_id}": Op(row(200, anonymous=200), kwargs={"case_id": Ref("case")}),
@@ -61,6 +66,13 @@ ENTRIES: dict[str, Page | Op] = {
     ),
     "POST /api/publication/{year}/publish": Op(api_row(403, staff=ANE), kwargs={"year": 2020}),
     "POST /api/publication/{year}/certificates": Op(api_row(403, staff=ANE), kwargs={"year": 2020}),
+    "GET /api/exports/{kind}.xlsx (publication years)": Op(
+        api_row(403, staff=200), kwargs={"kind": "publication_years"}
+    ),
+    # Published data, for any signed-in user of the API (without login: the web export).
+    "GET /api/exports/{kind}.xlsx (case library)": Op(
+        api_row(200), kwargs={"kind": "public_cases"}
+    ),
 }
 KWARGS = {"code": Ref("certificate_code")}
 

@@ -44,6 +44,7 @@ ENTRIES: dict[str, Page | Op] = {
     "reports:remind": Page(get=POST_ONLY, post=row(403, staff=ANE)),
     "reports:rollup": Page(get=STAFF_ONLY),
     "reports:rollup_download": Page(get=STAFF_ONLY),
+    "exports:download (report filings)": Page(get=STAFF_ONLY, kwargs={"kind": "report_filings"}),
     # --- API
     "GET /api/units/{unit_id}/statistics-report": Op(UNIT_X_VIEW_API),
     "PUT /api/units/{unit_id}/statistics-report": Op(UNIT_X_ADMIN_API),
@@ -58,6 +59,9 @@ ENTRIES: dict[str, Page | Op] = {
     "POST /api/reports/reminders": Op(STAFF_ACTION_API),
     "GET /api/reports/statistics-rollup": Op(STAFF_API),
     "GET /api/reports/statistics-rollup.xlsx": Op(STAFF_API),
+    "GET /api/exports/{kind}.xlsx (report filings)": Op(
+        STAFF_API, kwargs={"kind": "report_filings"}
+    ),
 }
 
 

@@ -22,7 +22,18 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, F, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    When,
+)
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -161,10 +172,13 @@ class Scope:
         return self.unit_id is not None
 
     def list_url(self, filters: Filters, stage: str, **dimension: Any) -> str | None:
-        """The list behind a number (``None`` for registrations, which are not
-        applications)."""
+        """The list behind a number: the staff list of applications, a unit's inbox, or
+        for 报名 the staff list of registrations (units do not see registrations)."""
         if stage == "registered":
-            return None
+            if self.is_unit:
+                return None
+            params = {k: v for k, v in filters.params(**dimension).items() if k != "stage"}
+            return reverse("organisations:staff_registrations") + "?" + urlencode(params)
         params = filters.params(stage=stage, **dimension)
         if self.is_unit:
             params.pop("unit", None)
@@ -442,17 +456,30 @@ def _lagging(done: int, total: int, phase: Mapping[str, Any] | None) -> bool:
 
 
 def _judges(
-    sheets: QuerySet[ScoreSheet], phases: Mapping[str, Mapping[str, Any]]
+    sheets: QuerySet[ScoreSheet],
+    phases: Mapping[str, Mapping[str, Any]],
+    opts: Options,
+    url: Callable[[str, int | None], str | None],
 ) -> list[dict[str, Any]]:
+    """Each judge's progress per stage; a unit-stage judge once per unit whose panel
+    gave the sheets (``unit``), with ``url(stage, unit_id)``: the page behind the row."""
     rows = (
-        sheets.values("judge_id", "judge__name", "stage")
+        sheets.annotate(
+            unit=Case(
+                When(stage=Stage.UNIT, then=F("application__recommending_unit_id")),
+                default=None,
+                output_field=IntegerField(),
+            )
+        )
+        .values("judge_id", "judge__name", "stage", "unit")
         .annotate(
             total=Count("id"),
             done=Count("id", filter=Q(status=SheetStatus.SUBMITTED)),
             drafts=Count("id", filter=Q(status=SheetStatus.DRAFT)),
         )
-        .order_by("stage", "judge__name", "judge_id")
+        .order_by("stage", "judge__name", "judge_id", "unit")
     )
+    unit_names = dict(opts.units)
     result = []
     for row in rows:
         phase = phases.get(STAGE_PHASE.get(row["stage"], ""))
@@ -460,11 +487,14 @@ def _judges(
             {
                 "judge": row["judge__name"],
                 "stage": str(Stage(row["stage"]).label),
+                "unit_id": row["unit"],
+                "unit": unit_names.get(row["unit"], "") if row["unit"] else "",
                 "total": row["total"],
                 "done": row["done"],
                 "drafts": row["drafts"],
                 "percent": round(row["done"] * 100 / row["total"]) if row["total"] else 0,
                 "lagging": _lagging(row["done"], row["total"], phase),
+                "url": url(row["stage"], row["unit"]),
             }
         )
     result.sort(key=lambda r: (not r["lagging"], r["percent"], r["judge"]))
@@ -493,6 +523,8 @@ def _units_progress(
         UnitRecommendationReport.objects.filter(campaign=campaign).values_list("unit_id", "status")
     )
     labels = dict(ReportStatus.choices)
+    current = campaign.year == opts.current_year
+    year = "?" + urlencode({"year": campaign.year})
     rows = []
     for pk, name in opts.units:
         got, scored = received.get(pk, {}), sheets.get(pk, {})
@@ -519,11 +551,44 @@ def _units_progress(
                     or _lagging(done, total, phase)
                     or (total == 0 and got.get("applied", 0) > 0 and phase["elapsed"] >= 50)
                 ),
-                "url": reverse("recommendation:inbox", args=[pk]),
+                "url": reverse("recommendation:inbox", args=[pk]) + year,
+                # The numbers open the staff list of the unit's applications of the year
+                # at that stage (the same counts); the judges' page and 附件5 show the
+                # current year only.
+                "applied_url": _staff_list(campaign, unit=pk, stage="applied"),
+                "recommended_url": _staff_list(campaign, unit=pk, stage="recommended"),
+                "sheets_url": reverse("recommendation:judges", args=[pk]) if current else None,
+                "report_url": reverse("recommendation:report", args=[pk]) if current else None,
             }
         )
     rows.sort(key=lambda r: (not r["lagging"], r["report_submitted"], r["percent"]))
     return rows
+
+
+def _staff_list(campaign: Campaign, **params: Any) -> str:
+    query = urlencode({"year": campaign.year, **params})
+    return reverse("applications:staff_list") + "?" + query
+
+
+def _judge_url(scope: Scope, campaign: Campaign, opts: Options) -> Callable[..., str | None]:
+    """The page behind a judge's row, for whoever sees the dashboard: a unit-stage judge
+    → that unit's judges page (a unit's dashboard holds its own unit's judges only); an
+    expert → the association's expert panel (staff). Those pages show the current
+    year's progress: rows of another year link nowhere."""
+    current = campaign.year == opts.current_year
+
+    def url(stage: str, unit_id: int | None) -> str | None:
+        if not current:
+            return None
+        if stage == Stage.UNIT and unit_id is not None:
+            if scope.is_unit and unit_id != scope.unit_id:
+                return None
+            return reverse("recommendation:judges", args=[unit_id])
+        if stage == Stage.EXPERT and not scope.is_unit:
+            return reverse("evaluation:panel")
+        return None
+
+    return url
 
 
 def _progress(scope: Scope, campaign: Campaign | None, opts: Options) -> dict[str, Any]:
@@ -533,17 +598,18 @@ def _progress(scope: Scope, campaign: Campaign | None, opts: Options) -> dict[st
     phases = _phases(campaign, now)
     by_kind = {p["kind"]: p for p in phases}
     sheets = ScoreSheet.objects.filter(application__campaign=campaign)
+    judge_url = _judge_url(scope, campaign, opts)
     if scope.is_unit:
         sheets = sheets.filter(application__recommending_unit_id=scope.unit_id, stage=Stage.UNIT)
         return {
             "phases": [p for p in phases if p["kind"] == PhaseKind.RECOMMENDATION],
             "units": [],
-            "judges": _judges(sheets, by_kind),
+            "judges": _judges(sheets, by_kind, opts, judge_url),
         }
     return {
         "phases": phases,
         "units": _units_progress(campaign, opts, by_kind.get(PhaseKind.RECOMMENDATION)),
-        "judges": _judges(sheets, by_kind),
+        "judges": _judges(sheets, by_kind, opts, judge_url),
     }
 
 

@@ -26,6 +26,7 @@ from xinban.accounts.models import User
 from xinban.applications.models import ApplicationState
 from xinban.campaigns.selectors import campaign_current, campaign_get
 from xinban.core.roles import roles_of
+from xinban.core.text import join_items
 from xinban.dashboards.filters import UNIT_STAGES_BEFORE_RESULTS, drilldown_filters, narrow
 from xinban.scoring.models import SheetStatus, Stage
 
@@ -97,8 +98,12 @@ class ExportSpec:
         return f"{self.title}-{timezone.localdate():%Y%m%d}.xlsx"
 
 
-def _local(value: Any) -> Any:
+def local_time(value: Any) -> Any:
+    """An aware date and time as the local time a cell shows (none stays empty)."""
     return value.astimezone(_zone()).replace(tzinfo=None) if value else None
+
+
+_local = local_time
 
 
 def _zone() -> Any:
@@ -319,7 +324,7 @@ def _expert_panel(user: User, params: Mapping[str, str]) -> Table:
                 row.judge.name,
                 row.judge.employer,
                 row.judge.tgq_number,
-                "、".join(d.name for d in row.judge.domains.all()),
+                join_items(d.name for d in row.judge.domains.all()),
                 _yes(row.member.is_chair),
                 row.submitted,
                 row.assigned,

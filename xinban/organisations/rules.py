@@ -20,3 +20,5 @@ def is_association_staff(user: Any) -> bool:
 
 rules.add_perm("organisations.view_organisation", is_organisation_member | is_association_staff)
 rules.add_perm("organisations.change_organisation", is_organisation_member)
+# 全部报名: the staff list of every organisation's 附件2 registration (and its export).
+rules.add_perm("organisations.view_registrations", is_association_staff)

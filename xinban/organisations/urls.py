@@ -7,4 +7,5 @@ urlpatterns = [
     path("new/", views.create, name="create"),
     path("registration/", views.registration, name="registration"),
     path("members/", views.members, name="members"),
+    path("registrations/", views.staff_registrations, name="staff_registrations"),
 ]

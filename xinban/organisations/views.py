@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+from dataclasses import replace
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -11,6 +14,7 @@ from xinban.campaigns.models import PhaseKind
 from xinban.campaigns.selectors import campaign_current, phase_window_end
 from xinban.core.errors import ServiceError
 from xinban.core.forms import add_service_error
+from xinban.core.paginator import CountingPaginator
 from xinban.organisations import selectors, services
 from xinban.organisations.forms import AddMemberForm, OrganisationCreateForm, RegistrationForm
 
@@ -88,4 +92,40 @@ def members(request: HttpRequest) -> HttpResponse:
         request,
         "organisations/members.html",
         {"form": form, "organisation": organisation, "people": organisation.members.all()},
+    )
+
+
+@login_required
+def staff_registrations(request: HttpRequest) -> HttpResponse:
+    """全部报名: a campaign year's 附件2 registrations (staff; others 403), with the
+    dashboard's drill-down filters (the funnel's 报名 bar opens it) and a search."""
+    if not request.user.has_perm("organisations.view_registrations"):
+        raise PermissionDenied
+    from xinban.dashboards.selectors import describe, options
+
+    query = selectors.registration_query(request.GET)
+    filtered = selectors.registrations_for_staff(
+        campaign=query.campaign, filters=query.filters, q=query.q
+    )
+    page = CountingPaginator(
+        selectors.registration_list(filtered), 50, count_from=filtered
+    ).get_page(request.GET.get("page"))
+    drill = query.filters
+    # The filters with a control of their own; the others are kept as hidden fields.
+    shown = ("unit", "domain", "nature")
+    opts = options()
+    return render(
+        request,
+        "organisations/staff_registrations.html",
+        {
+            "page": page,
+            "rows": selectors.registration_rows(page.object_list),
+            "campaign": query.campaign,
+            "units": opts.units,
+            "domains": opts.domains,
+            "natures": opts.natures,
+            "filters": {**drill.params(), "q": query.q},
+            "drilldown": {k: v for k, v in drill.params().items() if k not in shown},
+            "drilldown_labels": describe(replace(drill, unit=None, domain=None, nature=None)),
+        },
     )

@@ -347,6 +347,30 @@ def unit_report_status(*, unit: RecommendingUnit, campaign: Campaign) -> str | N
     )
 
 
+def units_for_staff(
+    *, campaign: Campaign
+) -> list[tuple[RecommendingUnit, UnitRecommendationReport | None]]:
+    """推荐单位 (the staff's list, recommendation:staff_units, and its export): every
+    unit, each annotated with ``received`` (its applications of the year that are not
+    drafts) and ``recommended`` (those in state 已推荐), with its 附件5 of the year or
+    ``None``. Two queries."""
+    units = RecommendingUnit.objects.annotate(
+        received=Count(
+            "applications",
+            filter=Q(applications__campaign=campaign)
+            & ~Q(applications__state=ApplicationState.DRAFT),
+        ),
+        recommended=Count(
+            "applications",
+            filter=Q(
+                applications__campaign=campaign, applications__state=ApplicationState.RECOMMENDED
+            ),
+        ),
+    ).order_by("position", "name")
+    reports = {r.unit_id: r for r in UnitRecommendationReport.objects.filter(campaign=campaign)}
+    return [(u, reports.get(u.pk)) for u in units]
+
+
 def unit_report(*, unit: RecommendingUnit, campaign: Campaign) -> UnitRecommendationReport | None:
     return (
         UnitRecommendationReport.objects.filter(unit=unit, campaign=campaign)

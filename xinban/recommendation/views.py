@@ -583,26 +583,10 @@ def staff_units(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not roles_of(request.user).is_staff:
         raise PermissionDenied
     campaign = _campaign()
-    from django.db.models import Count, Q
-
-    units = RecommendingUnit.objects.annotate(
-        received=Count(
-            "applications",
-            filter=Q(applications__campaign=campaign)
-            & ~Q(applications__state=ApplicationState.DRAFT),
-        ),
-        recommended=Count(
-            "applications",
-            filter=Q(
-                applications__campaign=campaign, applications__state=ApplicationState.RECOMMENDED
-            ),
-        ),
-    )
-    reports = {r.unit_id: r for r in campaign.unitrecommendationreport_set.all()}  # type: ignore[attr-defined]
     return render(
         request,
         "recommendation/staff_units.html",
-        {"units": [(u, reports.get(u.pk)) for u in units], "campaign": campaign},
+        {"units": selectors.units_for_staff(campaign=campaign), "campaign": campaign},
     )
 
 

@@ -82,16 +82,23 @@ class DashboardUnitProgressOut(Schema):
     report_submitted: bool = Field(title="推荐表已报送")
     lagging: bool = Field(title="进度落后")
     url: str = Field(title="申报清单地址")
+    applied_url: str = Field(title="收到申报清单地址")
+    recommended_url: str = Field(title="已推荐清单地址")
+    sheets_url: str | None = Field(title="评委名单地址（当前年度）")
+    report_url: str | None = Field(title="推荐表地址（当前年度）")
 
 
 class DashboardJudgeProgressOut(Schema):
     judge: str = Field(title="评委")
     stage: str = Field(title="评审阶段")
+    unit_id: int | None = Field(title="推荐单位 id（推荐单位评审）")
+    unit: str = Field(title="推荐单位（推荐单位评审）")
     total: int = Field(title="已分配")
     done: int = Field(title="已提交")
     drafts: int = Field(title="评分中")
     percent: int = Field(title="进度（%）")
     lagging: bool = Field(title="进度落后")
+    url: str | None = Field(title="评委名单地址（当前年度）")
 
 
 class DashboardProgressOut(Schema):

@@ -20,7 +20,20 @@ current year): ``evaluation_formal`` (the formal-review list, ``state``),
 ``evaluation_candidates`` (typical-experience candidates); ``public_results`` (结果公布:
 published experiences only, with the page's filters ``year``, ``domain``, ``industry``,
 ``level``, ``unit`` name and ``q``), also without login at
-``GET /api/exports/public/results.xlsx`` (always streamed).
+``GET /api/exports/public/results.xlsx`` (always streamed). More evaluation lists
+(xinban/evaluation/exports.py): ``evaluation_assignments`` (staff: the experts of each
+application in ``round``, none: the latest), ``evaluation_rounds`` (staff),
+``expert_sheets`` (an expert's own), ``guiding_candidates`` (a guiding unit's),
+``my_outcomes`` (评价结果: the user's organisations'); and publication's
+(xinban/publication/exports.py): ``publication_years`` (staff) and ``public_cases`` (案例库,
+the filters of ``public_results``).
+
+Events, online learning and one's own lists (each area's ``exports.py``): ``events`` (the
+published events, anyone), ``events_organised`` (the events one organises, drafts
+included), ``courses`` (the catalogue), ``my_courses`` (one's own courses and progress),
+``courses_manage`` (staff), ``notifications`` (one's own), ``email_templates`` (staff),
+``api_tokens`` (one's own tokens, never a secret) and ``import_batches`` (staff: the
+import history).
 """
 
 from __future__ import annotations
@@ -88,7 +101,12 @@ class ExportQuery(Schema):
     team_type: str = Field("", title="班组类型 id", max_length=10)
     stage: str = Field("", title="环节", max_length=20, description="applied / recommended / …")
     normalise: str = Field("", title="按评委标准化（评分排序）", max_length=1, description="1 / 0")
-    round: str = Field("", title="轮次（分领域排序，不填为各专家最新一轮）", max_length=5)
+    round: str = Field(
+        "",
+        title="轮次（分领域排序，不填为各专家最新一轮）",
+        max_length=5,
+        description="专家分配：不填为最新一轮",
+    )
     action: str = Field("", title="操作（审计日志）", max_length=80)
     object_type: str = Field("", title="对象类型（审计日志）", max_length=80)
     object_id: str = Field("", title="对象编号（审计日志）", max_length=64)

@@ -1,0 +1,19 @@
+"""Permission-matrix entries of the organisations' staff pages: 全部报名 (every
+organisation's 附件2 registration of a year) and its Excel export are staff's, 403 for
+everyone else, as the other staff lists (applications:staff_list)."""
+
+from __future__ import annotations
+
+from tests.security.matrix_kit import ANE, STAFF_ONLY, Op, Page, api_row
+
+ENTRIES: dict[str, Page | Op] = {
+    "organisations:staff_registrations": Page(get=STAFF_ONLY),
+    "exports:download (registrations)": Page(get=STAFF_ONLY, kwargs={"kind": "registrations"}),
+    # --- API
+    "GET /api/exports/{kind}.xlsx (registrations)": Op(
+        api_row(403, staff=200), kwargs={"kind": "registrations"}
+    ),
+    "POST /api/exports/{kind} (registrations)": Op(
+        api_row(403, staff=ANE), kwargs={"kind": "registrations"}, body="none"
+    ),
+}
