@@ -129,3 +129,16 @@ def test_the_case_library_export_keeps_the_pages_filters(published: Any, campaig
                 page.content.decode()
             )
         assert {r[3] for r in rows_of(client.get(CASES, params))[1:]} == teams
+
+
+def test_the_case_library_is_also_exported_by_the_api_without_login(
+    published: Any, campaign: Any
+) -> None:
+    client = Client()
+    for params in ({}, {"level": "national"}, {"q": "质检"}):
+        via_api = rows_of(client.get("/api/exports/public/cases.xlsx", params))
+        assert via_api == rows_of(client.get(CASES, params))
+        assert "未公布班" not in {r[3] for r in via_api}
+    # A bad filter is a field error, not a server error.
+    response = client.get("/api/exports/public/cases.xlsx", {"year": "x" * 10})
+    assert response.status_code == 422

@@ -174,3 +174,32 @@ def test_judge_sees_only_assigned(
         ).status_code
         == 404
     )
+
+
+def test_the_report_page_lists_the_units_judges_as_part_two(
+    campaign: Any,
+    unit_x: Any,
+    unit_x_admin: Any,
+    judge_1: Any,
+    judge_2: Any,
+    unit_y: Any,
+    staff: Any,
+) -> None:
+    from tests.recommendation.conftest import make_judge
+
+    make_judge("judge-y@example.com", "评委丙", unit_y, tgq_number="TGQ-2024-999")
+    for user in (unit_x_admin, staff):
+        page = client_for(user).get(reverse("recommendation:report", args=[unit_x.pk]))
+        html = page.content.decode()
+        assert "二、评委名单" in html
+        assert [j.name for j in page.context["judges"]] == ["评委一", "评委二"]
+        assert "TGQ-2024-002" in html and "judge1@example.com" in html
+        assert "评委丙" not in html and "TGQ-2024-999" not in html  # unit Y's own
+
+
+def test_the_report_page_says_when_the_unit_has_no_judges(
+    campaign: Any, unit_x: Any, unit_x_admin: Any
+) -> None:
+    page = client_for(unit_x_admin).get(reverse("recommendation:report", args=[unit_x.pk]))
+    assert page.context["judges"] == []
+    assert "评委库为空" in page.content.decode()

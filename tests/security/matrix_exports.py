@@ -110,6 +110,7 @@ ENTRIES: dict[str, Page | Op] = {
         api_row(403, staff=200), kwargs={"kind": "staff_units"}
     ),
     "GET /api/exports/public/results.xlsx": Op(PUBLIC),
+    "GET /api/exports/public/cases.xlsx": Op(PUBLIC),
     "POST /api/exports/{kind}": Op(
         api_row(403, staff=ANE), kwargs={"kind": "applications"}, body="none"
     ),

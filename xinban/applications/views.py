@@ -24,6 +24,7 @@ from xinban.applications.selectors import application_form_data
 from xinban.campaigns.models import PhaseKind
 from xinban.campaigns.selectors import campaign_current, campaign_get, phase_window_end
 from xinban.core import uploads
+from xinban.core.actions import perform
 from xinban.core.errors import ServiceError
 from xinban.core.forms import add_service_error
 from xinban.core.http import AuthenticatedHttpRequest
@@ -241,16 +242,13 @@ def attachment_remove(
     application = selectors.application_get_for(user=request.user, pk=pk)
     _editable_or_403(request, application)
     attachment = get_object_or_404(Attachment, pk=attachment_pk, application=application)
-    try:
-        services.application_attachment_remove(
-            actor=request.user,
-            application=application,
-            attachment=attachment,
-        )
-    except ServiceError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("附件已删除。"))
+    perform(
+        request,
+        lambda: services.application_attachment_remove(
+            actor=request.user, application=application, attachment=attachment
+        ),
+        _("附件已删除。"),
+    )
     return redirect("applications:detail", pk=pk)
 
 
@@ -259,14 +257,11 @@ def attachment_remove(
 def submit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     application = selectors.application_get_for(user=request.user, pk=pk)
     _editable_or_403(request, application)
-    try:
-        services.application_submit(actor=request.user, application=application)
-    except services.SubmissionIncomplete as exc:
-        messages.error(request, exc.message)
-    except ServiceError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("申报已提交至推荐单位。"))
+    perform(
+        request,
+        lambda: services.application_submit(actor=request.user, application=application),
+        _("申报已提交至推荐单位。"),
+    )
     return redirect("applications:detail", pk=pk)
 
 
@@ -277,16 +272,13 @@ def withdraw(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     _editable_or_403(request, application)
     form = ReasonForm(request.POST)
     form.is_valid()
-    try:
-        services.application_withdraw(
-            actor=request.user,
-            application=application,
-            reason=form.cleaned_data.get("reason", ""),
-        )
-    except ServiceError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("申报已撤回。"))
+    perform(
+        request,
+        lambda: services.application_withdraw(
+            actor=request.user, application=application, reason=form.cleaned_data.get("reason", "")
+        ),
+        _("申报已撤回。"),
+    )
     return redirect("applications:detail", pk=pk)
 
 

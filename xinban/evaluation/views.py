@@ -6,7 +6,7 @@ video. Who may see what is in rules.py: outsiders 404, read-only roles 403."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 from django.contrib import messages
@@ -24,6 +24,7 @@ from xinban.applications.models import Application, ApplicationState
 from xinban.campaigns.models import Campaign
 from xinban.campaigns.selectors import campaign_current
 from xinban.core import uploads
+from xinban.core.actions import perform
 from xinban.core.errors import ServiceError
 from xinban.core.forms import add_service_error
 from xinban.core.http import AuthenticatedHttpRequest
@@ -68,17 +69,6 @@ def _staff(request: AuthenticatedHttpRequest) -> None:
     """Staff pages: other signed-in users get 403 (the page exists, it is not theirs)."""
     if not request.user.has_perm("evaluation.manage"):
         raise PermissionDenied
-
-
-def _perform(request: AuthenticatedHttpRequest, action: Callable[[], Any], done: str) -> bool:
-    """Run one service call; its refusal becomes an error message."""
-    try:
-        action()
-    except ServiceError as exc:
-        messages.error(request, exc.message)
-        return False
-    messages.success(request, done)
-    return True
 
 
 def _form_errors(request: AuthenticatedHttpRequest, form: Any) -> None:
@@ -305,7 +295,7 @@ def panel_member(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def panel_remove(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     _staff(request)
     member = _member(_campaign(), pk)
-    _perform(
+    perform(
         request,
         lambda: services.expert_panel_remove(actor=request.user, member=member),
         _("已移出专家评委库：%(name)s") % {"name": member.judge.name},
@@ -320,7 +310,7 @@ def employment_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     member = _member(_campaign(), pk)
     form = EmploymentForm(request.POST)
     if form.is_valid():
-        _perform(
+        perform(
             request,
             lambda: services.employment_add(
                 actor=request.user,
@@ -344,7 +334,7 @@ def employment_remove(
     _staff(request)
     member = _member(_campaign(), pk)
     employment = get_object_or_404(JudgeEmployment, pk=employment_pk, judge=member.judge)
-    _perform(
+    perform(
         request,
         lambda: services.employment_remove(actor=request.user, employment=employment),
         _("已删除工作经历。"),
@@ -387,7 +377,7 @@ def round_deadline(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     evaluation_round = get_object_or_404(EvaluationRound, pk=pk, campaign=_campaign())
     form = DeadlineForm(request.POST)
     if form.is_valid():
-        _perform(
+        perform(
             request,
             lambda: services.round_set_deadline(
                 actor=request.user,
@@ -521,7 +511,7 @@ def assign_manual(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("请先新建评审轮次。"))
     elif form.is_valid():
         judge = form.cleaned_data["judge"]
-        _perform(
+        perform(
             request,
             lambda: services.expert_assign_manual(
                 actor=request.user, application=app, judge=judge, round=current
@@ -545,7 +535,7 @@ def unassign(request: AuthenticatedHttpRequest, sheet_pk: int) -> HttpResponse:
     )
     form = ReasonForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
-    _perform(
+    perform(
         request,
         lambda: services.expert_unassign(actor=request.user, sheet=sheet, reason=reason),
         _("已撤回该评审任务。"),
@@ -596,7 +586,7 @@ def decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     app = _evaluation_application(_campaign(), pk)
     form = DecisionForm(request.POST)
     if form.is_valid():
-        _perform(
+        perform(
             request,
             lambda: services.decision_set(
                 actor=request.user,
@@ -634,7 +624,7 @@ def confirm(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     app = _evaluation_application(_campaign(), pk)
     form = ReasonForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
-    _perform(
+    perform(
         request,
         lambda: services.typical_confirm(actor=request.user, application=app, reason=reason),
         _("已确认为典型经验：%(team)s") % {"team": app.team_name},
@@ -649,7 +639,7 @@ def national(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     app = _evaluation_application(_campaign(), pk)
     form = NationalForm(request.POST)
     if form.is_valid():
-        _perform(
+        perform(
             request,
             lambda: services.national_mark(
                 actor=request.user,

@@ -3,7 +3,6 @@ publish, cancel, attendees, Excel export, printable check-in list, presenting te
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -18,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from xinban.campaigns.selectors import campaign_current
+from xinban.core.actions import perform
 from xinban.core.errors import ServiceError
 from xinban.core.forms import add_service_error
 from xinban.core.http import AuthenticatedHttpRequest
@@ -31,18 +31,6 @@ from xinban.events.rules import can_organise
 from xinban.organisations.models import RecommendingUnit
 
 EVENT_FIELDS = services.EVENT_FIELDS
-
-
-def _perform(request: HttpRequest, action: Callable[[], object], success: str) -> bool:
-    """Run one service call: its refusal becomes an error message, success a message."""
-    try:
-        action()
-    except ServiceError as exc:
-        messages.error(request, exc.message)
-        return False
-    if success:
-        messages.success(request, success)
-    return True
 
 
 def event_list(request: HttpRequest) -> HttpResponse:
@@ -131,7 +119,7 @@ def signup_cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     mine = Signup.objects.filter(event=event, user=request.user).first()
     if mine is None:
         raise Http404
-    _perform(
+    perform(
         request,
         lambda: services.signup_cancel(actor=request.user, signup=mine),
         _("已取消报名。"),
@@ -221,7 +209,7 @@ def manage(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def publish(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     event = _organised(request, pk)
-    _perform(
+    perform(
         request,
         lambda: services.event_publish(actor=request.user, event=event),
         _("活动已发布。"),
@@ -237,7 +225,7 @@ def cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("请填写取消原因。"))
         return redirect("events:manage", pk=event.pk)
-    _perform(
+    perform(
         request,
         lambda: services.event_cancel(
             actor=request.user, event=event, reason=form.cleaned_data["reason"]
@@ -252,7 +240,7 @@ def cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def checkin(request: AuthenticatedHttpRequest, pk: int, signup_pk: int) -> HttpResponse:
     event = _organised(request, pk)
     target = get_object_or_404(Signup, pk=signup_pk, event=event)
-    _perform(
+    perform(
         request,
         lambda: services.checkin(
             actor=request.user, signup=target, present=target.checked_in_at is None
@@ -297,7 +285,7 @@ def presenter_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     event = _organised(request, pk)
     form = PresenterForm(request.POST, applications=selectors.presentable_applications(event))
     if form.is_valid():
-        _perform(
+        perform(
             request,
             lambda: services.presenter_add(
                 actor=request.user, event=event, application=form.cleaned_data["application"]
@@ -318,7 +306,7 @@ def presenter_move(
     if direction not in ("up", "down"):
         raise Http404
     presenter = get_object_or_404(Presenter, pk=presenter_pk, event=event)
-    _perform(
+    perform(
         request,
         lambda: services.presenter_move(
             actor=request.user, presenter=presenter, direction=direction
@@ -333,7 +321,7 @@ def presenter_move(
 def presenter_remove(request: AuthenticatedHttpRequest, pk: int, presenter_pk: int) -> HttpResponse:
     event = _organised(request, pk)
     presenter = get_object_or_404(Presenter, pk=presenter_pk, event=event)
-    _perform(
+    perform(
         request,
         lambda: services.presenter_remove(actor=request.user, presenter=presenter),
         _("已从发表名单移除。"),

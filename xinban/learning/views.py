@@ -5,8 +5,6 @@ order, putting a course online)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -16,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from xinban.core import uploads
+from xinban.core.actions import perform
 from xinban.core.errors import ServiceError
 from xinban.core.forms import add_service_error
 from xinban.core.http import AuthenticatedHttpRequest
@@ -23,17 +22,6 @@ from xinban.learning import selectors, services
 from xinban.learning.forms import CourseForm, LessonForm
 from xinban.learning.models import Course, Lesson
 from xinban.learning.rules import can_manage
-
-
-def _perform(request: HttpRequest, action: Callable[[], object], success: str) -> bool:
-    try:
-        action()
-    except ServiceError as exc:
-        messages.error(request, exc.message)
-        return False
-    if success:
-        messages.success(request, success)
-    return True
 
 
 def catalogue(request: HttpRequest) -> HttpResponse:
@@ -72,7 +60,7 @@ def course(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def enrol(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     item = selectors.course_get(pk, request.user)
-    _perform(
+    perform(
         request,
         lambda: services.course_enrol(actor=request.user, course=item),
         _("已选择该课程，可以开始学习。"),
@@ -84,7 +72,7 @@ def enrol(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def complete(request: AuthenticatedHttpRequest, pk: int, lesson_pk: int) -> HttpResponse:
     lesson = selectors.lesson_get(selectors.course_get(pk, request.user), lesson_pk)
-    _perform(
+    perform(
         request,
         lambda: services.lesson_complete(
             actor=request.user, lesson=lesson, done=request.POST.get("done", "1") == "1"
@@ -182,7 +170,7 @@ def course_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def publish(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     item = _managed_course(request, pk)
     online = request.POST.get("published", "1") == "1"
-    _perform(
+    perform(
         request,
         lambda: services.course_publish(actor=request.user, course=item, published=online),
         _("课程已上线。") if online else _("课程已下线。"),
@@ -253,7 +241,7 @@ def lesson_edit(request: AuthenticatedHttpRequest, pk: int, lesson_pk: int) -> H
 @require_POST
 def lesson_remove(request: AuthenticatedHttpRequest, pk: int, lesson_pk: int) -> HttpResponse:
     lesson = _managed_lesson(request, pk, lesson_pk)
-    _perform(
+    perform(
         request,
         lambda: services.lesson_remove(actor=request.user, lesson=lesson),
         _("课时已删除。"),
@@ -269,7 +257,7 @@ def lesson_move(
     lesson = _managed_lesson(request, pk, lesson_pk)
     if direction not in ("up", "down"):
         raise Http404
-    _perform(
+    perform(
         request,
         lambda: services.lesson_move(actor=request.user, lesson=lesson, direction=direction),
         "",

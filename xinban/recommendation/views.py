@@ -4,8 +4,6 @@ actions they may only look at."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -22,6 +20,7 @@ from xinban.applications.services import application_return_for_correction
 from xinban.campaigns.models import Campaign
 from xinban.campaigns.selectors import campaign_current
 from xinban.core import uploads
+from xinban.core.actions import perform
 from xinban.core.errors import ServiceError
 from xinban.core.forms import add_service_error
 from xinban.core.http import AuthenticatedHttpRequest
@@ -149,17 +148,6 @@ def application(request: AuthenticatedHttpRequest, unit_pk: int, pk: int) -> Htt
     )
 
 
-def _perform(request: AuthenticatedHttpRequest, action: Callable[[], object], success: str) -> bool:
-    """Run one service call: its refusal becomes an error message, success a message."""
-    try:
-        action()
-    except ServiceError as exc:
-        messages.error(request, exc.message)
-        return False
-    messages.success(request, success)
-    return True
-
-
 def _back_to_application(unit: RecommendingUnit, pk: int) -> HttpResponse:
     return redirect("recommendation:application", unit_pk=unit.pk, pk=pk)
 
@@ -173,7 +161,7 @@ def return_application(request: AuthenticatedHttpRequest, unit_pk: int, pk: int)
     if not form.is_valid():
         messages.error(request, _("请填写退回原因。"))
         return _back_to_application(unit, pk)
-    _perform(
+    perform(
         request,
         lambda: application_return_for_correction(
             actor=request.user, application=app, reason=form.cleaned_data["reason"]
@@ -190,7 +178,7 @@ def on_site(request: AuthenticatedHttpRequest, unit_pk: int, pk: int) -> HttpRes
     app = selectors.unit_application_get(unit=unit, pk=pk)
     form = OnSiteForm(request.POST)
     if form.is_valid():
-        _perform(
+        perform(
             request,
             lambda: services.unit_note_save(
                 actor=request.user,
@@ -213,7 +201,7 @@ def assign(request: AuthenticatedHttpRequest, unit_pk: int, pk: int) -> HttpResp
     app = selectors.unit_application_get(unit=unit, pk=pk)
     form = AssignForm(request.POST, judges=selectors.unit_panel(unit=unit))
     if form.is_valid():
-        _perform(
+        perform(
             request,
             lambda: services.assignment_add(
                 actor=request.user, application=app, judge=form.cleaned_data["judge"]
@@ -232,7 +220,7 @@ def unassign(request: AuthenticatedHttpRequest, unit_pk: int, sheet_pk: int) -> 
     sheet = get_object_or_404(
         ScoreSheet, pk=sheet_pk, stage=Stage.UNIT, application__recommending_unit=unit
     )
-    _perform(
+    perform(
         request,
         lambda: services.assignment_remove(actor=request.user, sheet=sheet),
         _("已取消分配。"),
@@ -379,7 +367,7 @@ def recommend(request: AuthenticatedHttpRequest, unit_pk: int, pk: int) -> HttpR
     app = selectors.unit_application_get(unit=unit, pk=pk)
     form = RecommendForm(request.POST)
     if form.is_valid():
-        _perform(
+        perform(
             request,
             lambda: services.recommend(
                 actor=request.user, application=app, opinion=form.cleaned_data["opinion"]
@@ -466,6 +454,8 @@ def report(request: AuthenticatedHttpRequest, unit_pk: int) -> HttpResponse:
             ),
             "recommendations": recommendations,
             "total_team_size": sum(r.application.team_size for r in recommendations),
+            # Part 二 of 附件5 as the downloads print it.
+            "judges": selectors.unit_panel(unit=unit),
         },
     )
 
@@ -498,7 +488,7 @@ def report_scan(request: AuthenticatedHttpRequest, unit_pk: int) -> HttpResponse
 def report_submit(request: AuthenticatedHttpRequest, unit_pk: int) -> HttpResponse:
     unit = _unit(request, unit_pk, admin=True)
     current = services.report_for(unit=unit, campaign=_campaign())
-    _perform(
+    perform(
         request,
         lambda: services.report_submit(actor=request.user, report=current),
         _("推荐表已报送上海市质协，推荐名单已锁定。"),
@@ -515,7 +505,7 @@ def report_void(request: AuthenticatedHttpRequest, unit_pk: int) -> HttpResponse
     current = services.report_for(unit=unit, campaign=_campaign())
     form = ReasonForm(request.POST)
     if form.is_valid():
-        _perform(
+        perform(
             request,
             lambda: services.report_void(
                 actor=request.user, report=current, reason=form.cleaned_data["reason"]

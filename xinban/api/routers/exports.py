@@ -20,7 +20,8 @@ current year): ``evaluation_formal`` (the formal-review list, ``state``),
 ``evaluation_candidates`` (typical-experience candidates); ``public_results`` (结果公布:
 published experiences only, with the page's filters ``year``, ``domain``, ``industry``,
 ``level``, ``unit`` name and ``q``), also without login at
-``GET /api/exports/public/results.xlsx`` (always streamed). More evaluation lists
+``GET /api/exports/public/results.xlsx`` (always streamed; 案例库 likewise at
+``GET /api/exports/public/cases.xlsx``). More evaluation lists
 (xinban/evaluation/exports.py): ``evaluation_assignments`` (staff: the experts of each
 application in ``round``, none: the latest), ``evaluation_rounds`` (staff),
 ``expert_sheets`` (an expert's own), ``guiding_candidates`` (a guiding unit's),
@@ -177,7 +178,26 @@ class PublicResultsQuery(Schema):
 def export_public_results(
     request: HttpRequest, query: Query[PublicResultsQuery]
 ) -> HttpResponseBase:
-    spec = SPECS["public_results"]
+    return _public_download("public_results", request, query)
+
+
+@router.get(
+    "/exports/public/cases.xlsx",
+    response={200: None, **error_responses(422)},
+    auth=None,
+    url_name="api_export_public_cases",
+    summary="导出案例库（Excel，无需登录）",
+    openapi_extra=binary_response(XLSX, "案例库的 Excel 文件（文本单元格已防公式注入）"),
+)
+def export_public_cases(request: HttpRequest, query: Query[PublicResultsQuery]) -> HttpResponseBase:
+    return _public_download("public_cases", request, query)
+
+
+def _public_download(
+    kind: str, request: HttpRequest, query: PublicResultsQuery
+) -> HttpResponseBase:
+    """A public list (published data only, whoever asks), always streamed."""
+    spec = SPECS[kind]
     user = cast(User, request.user)  # not looked at: published data only
     params = export_params({k: v for k, v in query.dict().items() if v})
     spool = spooled_xlsx(
