@@ -9,8 +9,9 @@
 django-storages reads its configuration from Django settings named AWS_*; only the access
 keys does it also look up in the environment. ``config/settings.py`` does not (yet) turn the
 other AWS_* environment variables into settings, so this module does: everything else is
-``config.settings`` unchanged. Needs ``pip install "django-storages[s3]"`` (boto3), which
-is not among the project's dependencies. See docs/deploy.md, "Object storage".
+``config.settings`` unchanged. Needs the ``s3`` extra (``pip install -e '.[s3]'``:
+django-storages and boto3). See docs/deploy.md, "Object storage"; tested by
+tests/deploy/test_object_storage.py.
 """
 
 from __future__ import annotations
