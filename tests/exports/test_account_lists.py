@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from openpyxl import load_workbook
 
+from tests.exports.kit import client_for, download
 from tests.imports.conftest import good_rows, upload, xlsx
 from xinban.api import services as api_services
 from xinban.imports import services as import_services
@@ -30,12 +31,6 @@ def _chinese() -> Any:
         yield
 
 
-def client_for(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 def workbook_rows(content: bytes) -> list[tuple[Any, ...]]:
     """The rows, each as wide as the header (a row's empty cells at its end are not
     written)."""
@@ -48,10 +43,6 @@ def workbook_rows(content: bytes) -> list[tuple[Any, ...]]:
 def rows_of(response: Any) -> list[tuple[Any, ...]]:
     assert response.status_code == 200, response.content[:300]
     return workbook_rows(b"".join(response.streaming_content))
-
-
-def download(kind: str) -> str:
-    return reverse("exports:download", args=[kind])
 
 
 # ----------------------------------------------------------------------- notifications

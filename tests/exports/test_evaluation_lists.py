@@ -4,17 +4,15 @@ selectors and rights as the pages (everyone else 403); every file read back."""
 
 from __future__ import annotations
 
-import io
 from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils import translation
-from openpyxl import load_workbook
 
 from tests.evaluation.conftest import make_expert, make_org_app
+from tests.exports.kit import client_for, download, rows_of
 from xinban.applications.models import Application
 
 pytestmark = pytest.mark.django_db
@@ -27,23 +25,6 @@ def _chinese() -> Any:
 
 
 KINDS = ("evaluation_formal", "evaluation_panel", "evaluation_ranking", "evaluation_candidates")
-
-
-def client_for(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def rows_of(response: Any) -> list[tuple[Any, ...]]:
-    assert response.status_code == 200, response.content[:300]
-    content = b"".join(response.streaming_content)
-    sheet = load_workbook(io.BytesIO(content), read_only=True).active
-    return list(sheet.iter_rows(values_only=True))
-
-
-def download(kind: str) -> str:
-    return reverse("exports:download", args=[kind])
 
 
 def test_only_staff_export_the_evaluation_lists(

@@ -5,7 +5,6 @@ file read back with openpyxl and compared with what the page shows that user."""
 
 from __future__ import annotations
 
-import io
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -13,10 +12,10 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
-from openpyxl import load_workbook
 
 from tests.conftest import make_user
 from tests.evaluation.conftest import expert_score, expert_sheets_of, make_org_app
+from tests.exports.kit import client_for, download, rows_of
 from tests.recommendation.conftest import make_judge
 from tests.recommendation.factories import make_application
 from xinban.applications.models import Application, ApplicationState
@@ -34,24 +33,6 @@ pytestmark = pytest.mark.django_db
 def _chinese() -> Any:
     with translation.override("zh-hans"):
         yield
-
-
-def client_for(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def rows_of(response: Any) -> list[tuple[Any, ...]]:
-    assert response.status_code == 200, response.content[:300]
-    assert response["Content-Disposition"].startswith("attachment")
-    content = b"".join(response.streaming_content)
-    sheet = load_workbook(io.BytesIO(content), read_only=True).active
-    return list(sheet.iter_rows(values_only=True))
-
-
-def download(kind: str) -> str:
-    return reverse("exports:download", args=[kind])
 
 
 def local(value: datetime) -> datetime:

@@ -3,16 +3,14 @@ and the API. Every file is read back with openpyxl."""
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils.translation import gettext_lazy
-from openpyxl import load_workbook
 
 from tests.dashboards.conftest import World
+from tests.exports.kit import client_for, rows_of
 from tests.recommendation.conftest import make_judge
 from xinban.applications.models import Application
 from xinban.exports.writer import Column, xlsx_response
@@ -21,19 +19,6 @@ from xinban.tasks.models import Task
 from xinban.tasks.testing import drain
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def rows_of(response: Any) -> list[tuple[Any, ...]]:
-    assert response.status_code == 200, response.content[:300]
-    content = b"".join(response.streaming_content)
-    sheet = load_workbook(io.BytesIO(content), read_only=True).active
-    return list(sheet.iter_rows(values_only=True))
 
 
 def test_a_judge_exports_their_own_sheets_only(world: World, unit_x: Any) -> None:

@@ -4,40 +4,20 @@ back with openpyxl."""
 
 from __future__ import annotations
 
-import io
 from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.test import Client
 from django.urls import reverse
-from openpyxl import load_workbook
 
 from tests.conftest import make_user
+from tests.exports.kit import client_for, download, rows_of
 from tests.recommendation.conftest import make_judge
 from tests.recommendation.factories import make_application, make_organisation, score
 from xinban.organisations.models import OrganisationMembership, UnitMembership, UnitRole
 from xinban.scoring.models import ScoreSheet, Stage
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def rows_of(response: Any) -> list[tuple[Any, ...]]:
-    assert response.status_code == 200, response.content[:300]
-    assert response["Content-Disposition"].startswith("attachment")
-    content = b"".join(response.streaming_content)
-    sheet = load_workbook(io.BytesIO(content), read_only=True).active
-    return list(sheet.iter_rows(values_only=True))
-
-
-def download(kind: str) -> str:
-    return reverse("exports:download", args=[kind])
 
 
 def unit_download(unit: Any, kind: str) -> str:

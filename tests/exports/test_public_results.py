@@ -3,28 +3,19 @@ only, with the page's filters; read back with openpyxl."""
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
 import pytest
 from django.test import Client
 from django.urls import reverse
-from openpyxl import load_workbook
 
 from tests.evaluation.conftest import make_org_app
+from tests.exports.kit import rows_of
 from xinban.applications.models import Application
 from xinban.campaigns.models import Campaign
 from xinban.publication import services
 
 pytestmark = pytest.mark.django_db
-
-
-def rows_of(response: Any) -> list[tuple[Any, ...]]:
-    assert response.status_code == 200, response.content[:300]
-    assert response["Content-Disposition"].startswith("attachment")
-    content = b"".join(response.streaming_content)
-    sheet = load_workbook(io.BytesIO(content), read_only=True).active
-    return list(sheet.iter_rows(values_only=True))
 
 
 URL = reverse("exports:download", args=["public_results"])

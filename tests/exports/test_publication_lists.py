@@ -4,16 +4,15 @@ published data only, with the page's filters). Every file read back with openpyx
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
 import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
-from openpyxl import load_workbook
 
 from tests.evaluation.conftest import make_org_app
+from tests.exports.kit import client_for, rows_of
 from xinban.applications.models import Application
 from xinban.campaigns.models import Campaign
 from xinban.publication import services
@@ -25,20 +24,6 @@ pytestmark = pytest.mark.django_db
 def _chinese() -> Any:
     with translation.override("zh-hans"):
         yield
-
-
-def client_for(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def rows_of(response: Any) -> list[tuple[Any, ...]]:
-    assert response.status_code == 200, response.content[:300]
-    assert response["Content-Disposition"].startswith("attachment")
-    content = b"".join(response.streaming_content)
-    sheet = load_workbook(io.BytesIO(content), read_only=True).active
-    return list(sheet.iter_rows(values_only=True))
 
 
 YEARS = reverse("exports:download", args=["publication_years"])

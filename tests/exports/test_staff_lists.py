@@ -5,16 +5,15 @@ neutralised, and is refused as the page is."""
 
 from __future__ import annotations
 
-import io
 from datetime import datetime
 from typing import Any
 
 import pytest
 from django.test import Client
 from django.urls import reverse
-from openpyxl import load_workbook
 
 from tests.dashboards.conftest import World
+from tests.exports.kit import client_for, download, rows_of
 from xinban.organisations.models import Organisation, UnitMembership, UnitRole
 from xinban.recommendation.models import ReportStatus, UnitRecommendationReport
 from xinban.reports import services as report_services
@@ -23,23 +22,6 @@ from xinban.scoring.models import Judge
 from xinban.tasks.testing import drain
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def rows_of(response: Any) -> list[tuple[Any, ...]]:
-    assert response.status_code == 200, response.content[:300]
-    content = b"".join(response.streaming_content)
-    sheet = load_workbook(io.BytesIO(content), read_only=True).active
-    return list(sheet.iter_rows(values_only=True))
-
-
-def download(kind: str) -> str:
-    return reverse("exports:download", args=[kind])
 
 
 # --------------------------------------------------------------------------- 全部报名

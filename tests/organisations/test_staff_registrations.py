@@ -261,8 +261,10 @@ def test_what_an_organisation_typed_is_escaped(world: World, staff: Any) -> None
     org.name = f"{payload}上海丁"
     org.save()
     registration = org.registrations.get()
-    registration.promoter_name = f"<script>alert(2)</script>{payload}"
+    # Within each field's length: PostgreSQL refuses longer values (SQLite would not).
+    registration.promoter_name = "<script>alert(2)</script>"
     registration.industry_other = payload
+    registration.full_clean(exclude=["industries"])
     registration.save()
     html = client_for(staff).get(URL).content.decode()
     assert "<img src=x" not in html and "<script>alert(2)" not in html
