@@ -29,3 +29,15 @@ def test_a_services_message_lists_names_in_the_users_language(applicant_a: Any) 
         token_create(actor=applicant_a, name="ERP", scopes=["nope", "nada"])
     assert "nope, nada" in str(raised.value)
     assert raised.value.field == "scopes"
+
+
+def test_the_template_filter_joins_per_language_and_escapes() -> None:
+    from django.template import Context, Template
+
+    template = Template('{% load xinban %}{{ names|list_items|default:"—" }}')
+    names = ["浦东新区", "<b>宝山</b>"]
+    with translation.override("zh-hans"):
+        assert template.render(Context({"names": names})) == "浦东新区、&lt;b&gt;宝山&lt;/b&gt;"
+    with translation.override("en"):
+        assert template.render(Context({"names": ["A", "B"]})) == "A, B"
+    assert template.render(Context({"names": []})) == "—"

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
 
@@ -9,7 +10,16 @@ from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
+from xinban.core.text import join_items
+
 register = template.Library()
+
+
+@register.filter
+def list_items(values: Iterable[object]) -> str:
+    """Names in a sentence, joined as the language does (甲、乙 / A, B); escaped on output
+    like any value."""
+    return join_items(values)
 
 
 @register.filter
