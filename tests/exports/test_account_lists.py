@@ -235,3 +235,40 @@ def test_only_staff_export_the_import_history(
         assert client_for(user).get(download("import_batches")).status_code == 403
         assert client_for(user).get("/api/exports/import_batches.xlsx").status_code == 403
     assert Client().get(download("import_batches")).status_code == 302
+
+
+def test_a_batchs_error_report_and_preview_export_as_the_page_shows_them(
+    campaign: Any, unit_x: Any, unit_y: Any, staff: Any, applicant_a: Any, guide: Any
+) -> None:
+    year = campaign.year - 1
+    rows = good_rows(year)
+    bad = [*rows, [year, "浦东新区", "=HYPERLINK(1)", "", "", "", "十二", "", "", "", "优秀", ""]]
+    failed = import_services.import_check(actor=staff, file=upload(xlsx(bad)))
+    checked = import_services.import_check(actor=staff, file=upload(xlsx(rows)))
+    client = client_for(staff)
+
+    page = client.get(reverse("imports:batch", args=[failed.pk]))
+    errors_url = f"{download('import_errors')}?batch={failed.pk}"
+    assert errors_url in page.content.decode()
+    errors = rows_of(client.get(errors_url))
+    assert errors[0] == ("行号", "列", "错误说明")
+    assert [(r[0], r[1], r[2]) for r in errors[1:]] == [
+        (e["row"], e["column"], e["message"]) for e in page.context["batch"].errors
+    ]
+    assert len(errors) - 1 == failed.error_count > 0
+    assert {r[0] for r in errors[1:]} == {len(rows) + 2}  # the bad line, under the header
+
+    preview_url = f"{download('import_preview')}?batch={checked.pk}"
+    assert preview_url in client.get(reverse("imports:batch", args=[checked.pk])).content.decode()
+    preview = rows_of(client.get(preview_url))
+    assert preview[0] == ("行号", "年度", "推荐单位", "单位名称", "班组名称", "评价结果", "处理")
+    assert [(r[0], r[4]) for r in preview[1:]] == [(r["row"], r["team"]) for r in checked.preview]
+    assert {r[6] for r in preview[1:]} == {"新增"}
+    # A batch without errors exports an empty report; unknown or malformed ids are 404.
+    assert rows_of(client.get(f"{download('import_errors')}?batch={checked.pk}"))[1:] == []
+    for bad_id in ("999999", "x", "", "1" * 30):
+        assert client.get(f"{download('import_errors')}?batch={bad_id}").status_code == 404
+    assert client.get(f"/api/exports/import_preview.xlsx?batch={checked.pk}").status_code == 200
+    for user in (applicant_a, guide):
+        assert client_for(user).get(errors_url).status_code == 403
+        assert client_for(user).get(preview_url).status_code == 403

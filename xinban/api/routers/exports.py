@@ -33,8 +33,8 @@ Events, online learning and one's own lists (each area's ``exports.py``): ``even
 published events, anyone), ``events_organised`` (the events one organises, drafts
 included), ``courses`` (the catalogue), ``my_courses`` (one's own courses and progress),
 ``courses_manage`` (staff), ``notifications`` (one's own), ``email_templates`` (staff),
-``api_tokens`` (one's own tokens, never a secret) and ``import_batches`` (staff: the
-import history).
+``api_tokens`` (one's own tokens, never a secret), ``import_batches`` (staff: the
+import history) and one batch's ``import_errors`` and ``import_preview`` (``batch``).
 """
 
 from __future__ import annotations
@@ -83,6 +83,7 @@ class ExportQuery(Schema):
         description="全部申报：推荐单位 id；结果公布：推荐单位名称",
     )
     unit_pk: str = Field("", title="推荐单位 id（推荐单位申报清单，必填）", max_length=10)
+    batch: str = Field("", title="导入批次 id（导入错误报告、预检结果，必填）", max_length=18)
     year: str = Field("", title="年度", max_length=10)
     unit_kind: str = Field("", title="推荐单位类别", max_length=20)
     domain: str = Field(
