@@ -264,6 +264,9 @@ def judge_scores_on_phone(
         # Team B: straight through.
         names = open_sheet(page, TEAM_B)
         fill_sheet(page, names, plan.points_b)
+        # The running total as typed (weights 1, maxima summing to 100: the plain sum).
+        running = sum(Decimal(p) for p in plan.points_b)
+        expect(page.locator("[data-score-total-value]")).to_have_text(f"{running:.2f}")
         submit_sheet(page, TEAM_B)
         expect_no_overflow(page)
 

@@ -4,6 +4,7 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.template.defaultfilters import floatformat
 from django.utils.translation import gettext_lazy as _
 
 from xinban.core.forms import SafeChoicesMixin
@@ -107,12 +108,21 @@ class SheetForm(forms.Form):
         self.criteria = criteria
         for criterion in criteria:
             self.fields[f"points_{criterion.pk}"] = forms.DecimalField(
-                label=f"{criterion.label}（0–{criterion.max_points}）",
+                label=f"{criterion.label}（0–{floatformat(criterion.max_points, -1)}）",
                 required=False,
                 min_value=Decimal("0"),
                 max_value=criterion.max_points,
                 decimal_places=1,
-                widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.5"}),
+                # The weight and the maximum let site.js show the running 0–100 total
+                # (scoring.aggregation.weighted_total) while the judge types.
+                widget=forms.NumberInput(
+                    attrs={
+                        "inputmode": "decimal",
+                        "step": "0.5",
+                        "data-weight": str(criterion.weight),
+                        "data-max": str(criterion.max_points),
+                    }
+                ),
             )
 
     def points(self) -> dict[int, Any]:
