@@ -67,3 +67,22 @@ def test_demo_logins_see_the_evaluation(demo: None) -> None:
     guide = Client()
     guide.force_login(User.objects.get(email="guide@demo.saq"))
     assert guide.get(reverse("evaluation:guiding_home")).status_code == 200
+
+
+def test_the_published_years_show_all_three_levels(demo: None) -> None:
+    from xinban.publication.models import CaseEntry, Level
+
+    published = Application.objects.filter(
+        campaign__results_published=True, state__in=[S.SELECTED, S.NOT_SELECTED, S.TYPICAL]
+    )
+    assert published.exists()
+    for app in published:
+        assert Decision.objects.get(application=app).level == app.state
+    national = Decision.objects.filter(
+        application__campaign__results_published=True, national=True
+    )
+    assert national.exists()
+    assert not national.exclude(application__state=S.TYPICAL).exists()
+    # The case library, built after the decisions, carries the national level.
+    levels = set(CaseEntry.objects.values_list("level", flat=True))
+    assert {Level.SELECTED, Level.TYPICAL, Level.NATIONAL} <= levels

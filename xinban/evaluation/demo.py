@@ -4,10 +4,13 @@ implies — formal reviews, an expert panel (with the demo login expert@demo.saq
 expert sheets (scored where the state says the scoring is over), decisions, and for the
 typical experiences a guiding unit's approval. Applications in FORMAL_PASSED are left
 unassigned so that staff can try the automatic assignment; typical-experience candidates
-have no video yet, so their applicants see the upload task."""
+have no video yet, so their applicants see the upload task. The published past years get
+their decisions too, about one typical experience in four recommended to the national
+level, so that their results show all three levels."""
 
 from __future__ import annotations
 
+import random
 from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
@@ -74,6 +77,7 @@ def seed(ctx: DemoContext) -> None:
     campaign = ctx.campaigns[ctx.year]
     rng = ctx.builder.rng
     staff = ctx.user("staff@demo.saq")
+    _seed_past_decisions(ctx, staff)
     now = timezone.now()
     applications = list(
         Application.objects.filter(campaign=campaign, state__in=PAST_FORMAL)
@@ -224,3 +228,28 @@ def seed(ctx: DemoContext) -> None:
                 if app.state == S.TYPICAL
             ]
         )
+
+
+def _seed_past_decisions(ctx: DemoContext, staff: User) -> None:
+    """The decisions behind the past years' published results (their applications are
+    already in their final states). Drawn per application number, not from the builder's
+    random stream, so the rest of the demo stays as it was."""
+    past = [c for year, c in ctx.campaigns.items() if year != ctx.year]
+    decided = list(
+        Application.objects.filter(campaign__in=past, state__in=list(LEVEL_OF)).order_by(
+            "campaign__year", "number"
+        )
+    )
+    Decision.objects.bulk_create(
+        [
+            Decision(
+                application=app,
+                level=LEVEL_OF[app.state],
+                national=app.state == S.TYPICAL and random.Random(app.number).random() < 0.25,
+                consensus_notes="评审组长合议：专家意见一致，同意评价结果。",
+                decided_by=staff,
+                decided_at=app.updated_at,
+            )
+            for app in decided
+        ]
+    )
