@@ -321,3 +321,34 @@ class TestUploadsAndDownloads:
         assert response.status_code == 200
         draft_a.refresh_from_db()
         assert draft_a.state == ApplicationState.SUBMITTED
+
+
+def test_what_is_missing_names_each_field_so_the_commitments_can_be_told_apart(
+    draft_a: Application, applicant_a: Any
+) -> None:
+    from django.utils import translation
+
+    Application.objects.filter(pk=draft_a.pk).update(
+        commitment_standard=False, commitment_secrecy=False
+    )
+    url = reverse("applications:detail", args=[draft_a.pk])
+    with translation.override("zh-hans"):
+        page = client_for(applicant_a).get(url)
+    lines = dict(page.context["problems"])
+    assert lines["commitment_standard"].startswith("【承诺二")
+    assert lines["commitment_secrecy"] == "【承诺四：不含涉密内容】请确认此项组织承诺。"
+    assert "commitment_voluntary" not in lines
+    html = page.content.decode()
+    assert (
+        '<li data-field="commitment_secrecy">【承诺四：不含涉密内容】请确认此项组织承诺。</li>'
+        in html
+    )
+    english = client_for(applicant_a)
+    english.cookies["django_language"] = "en"
+    line = dict(english.get(url, HTTP_ACCEPT_LANGUAGE="en").context["problems"])[
+        "commitment_secrecy"
+    ]
+    assert (
+        line
+        == "Commitment 4: no classified content: Please confirm this organisational commitment."
+    )

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db.models import Field, Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from xinban.accounts.models import User
 from xinban.applications.documents import ApplicationFormData
@@ -190,3 +191,20 @@ def revision_rows(revision: ApplicationRevision) -> list[tuple[str, Any]]:
             label = field.verbose_name
             rows.append((str(label), revision.content[name]))
     return rows
+
+
+def submission_problem_lines(application: Application) -> list[tuple[str, str]]:
+    """``submission_problems`` for a list away from the form: each message after its
+    field's name (four commitments all say "please confirm", so the name tells which)."""
+    from xinban.applications.services import submission_problems
+
+    labels = {f.name: str(f.verbose_name) for f in Application._meta.fields}
+    return [
+        (
+            field,
+            _("【%(label)s】%(message)s") % {"label": labels[field], "message": message}
+            if field in labels
+            else message,
+        )
+        for field, message in submission_problems(application).items()
+    ]

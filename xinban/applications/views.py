@@ -126,9 +126,9 @@ def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "application": application,
         "can_edit": can_edit and application.is_editable,
         "is_member": can_edit,
-        "problems": services.submission_problems(application)
+        "problems": selectors.submission_problem_lines(application)
         if can_edit and application.is_editable
-        else {},
+        else [],
         "attachment_form": AttachmentForm(),
         "stamped_form": StampedFormUploadForm(),
         "withdraw_form": ReasonForm(),
@@ -212,7 +212,7 @@ def _upload_view(request: AuthenticatedHttpRequest, pk: int, *, stamped: bool) -
         "application": application,
         "can_edit": application.is_editable,
         "is_member": True,
-        "problems": services.submission_problems(application),
+        "problems": selectors.submission_problem_lines(application),
         "attachment_form": AttachmentForm() if stamped else form,
         "stamped_form": form if stamped else StampedFormUploadForm(),
         "withdraw_form": ReasonForm(),
