@@ -230,3 +230,20 @@ def test_staff_overview_links_form5_only_for_the_current_year(
     past = client.get(reverse("reports:staff"), {"year": campaign.year - 1}).content.decode()
     assert form5 not in past  # 附件5's page shows the current year only
     assert f"?year={campaign.year - 1}" in past  # 附件6 and 附件7 of that year
+
+
+def test_the_statistics_page_gives_units_of_measure_in_the_users_language(
+    campaign: Any, unit_x: Any, unit_x_admin: Any
+) -> None:
+    url = reverse("reports:statistics", args=[unit_x.pk])
+    client = client_for(unit_x_admin)
+    chinese = {line.field: line.unit_label for line, _field in client.get(url).context["lines"]}
+    assert chinese["participants"] == "人次" and chinese["funding"] == "万元"
+    assert chinese["teams"] == "个" and chinese["certified_judges"] == "人"
+    english = {
+        line.field: line.unit_label
+        for line, _field in client.get(url, HTTP_ACCEPT_LANGUAGE="en").context["lines"]
+    }
+    assert english["participants"] == "attendances"
+    assert english["funding"] == "×10,000 CNY"
+    assert english["teams"] == "count" and english["certified_judges"] == "persons"

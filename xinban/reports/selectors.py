@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db.models import Count, Q
 from django.http import Http404
+from django.utils.translation import pgettext
 
 from xinban.accounts.models import User
 from xinban.applications.models import Application, ApplicationState
@@ -204,7 +205,19 @@ class ItemLine:
         )
 
 
+def _unit_labels() -> dict[str, str]:
+    """The form's units of measure in the user's language (the official form itself keeps
+    the Chinese ones)."""
+    return {
+        "个": pgettext("unit of a count in 附件6", "个"),
+        "人次": pgettext("unit of a count in 附件6", "人次"),
+        "万元": pgettext("unit of a count in 附件6", "万元"),
+        "人": pgettext("unit of a count in 附件6", "人"),
+    }
+
+
 def item_lines(report: StatisticsReport, figures: PlatformFigures) -> list[ItemLine]:
+    units = _unit_labels()
     lines = []
     for number, name, unit_label in (*COUNTED_ITEMS, (8, "certified_judges", "人")):
         label = str(StatisticsReport._meta.get_field(name).verbose_name)  # type: ignore[union-attr]
@@ -213,7 +226,7 @@ def item_lines(report: StatisticsReport, figures: PlatformFigures) -> list[ItemL
                 number=number,
                 field=name,
                 label=label,
-                unit_label=unit_label,
+                unit_label=units.get(unit_label, unit_label),
                 declared=getattr(report, name),
                 platform=figures.get(name),
             )

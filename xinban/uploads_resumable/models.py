@@ -11,17 +11,18 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from xinban.core.uploads import UploadKind
 
 
 class UploadStatus(models.TextChoices):
-    # Labels are stored data shown only in the admin; messages users see are in services.
-    OPEN = "open", "上传中"
-    COMPLETE = "complete", "已完成"
-    REFUSED = "refused", "已拒收"
-    CANCELLED = "cancelled", "已取消"
-    EXPIRED = "expired", "已过期"
+    # Shown in the admin; the messages users see are in services.
+    OPEN = "open", _("上传中")
+    COMPLETE = "complete", _("已完成")
+    REFUSED = "refused", _("已拒收")
+    CANCELLED = "cancelled", _("已取消")
+    EXPIRED = "expired", _("已过期")
 
 
 class UploadSession(models.Model):
@@ -30,34 +31,34 @@ class UploadSession(models.Model):
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
         related_name="upload_sessions",
-        verbose_name="上传人",
+        verbose_name=_("上传人"),
     )
     # What the upload is for ("presentation_video") and which object it belongs to, as a
     # key the calling app chooses ("evaluation.candidate:42"). The calling app checks
     # both again when it takes the file (services.upload_session_claim).
-    purpose = models.CharField("用途", max_length=50)
-    target = models.CharField("对象", max_length=200, blank=True)
-    filename = models.CharField("文件名", max_length=255)  # clean_display_name()
-    size = models.BigIntegerField("文件大小")  # declared at start, in bytes
-    kinds = models.CharField("允许的类型", max_length=100)  # "video" or "document,image"
-    received_bytes = models.BigIntegerField("已接收", default=0)
+    purpose = models.CharField(_("用途"), max_length=50)
+    target = models.CharField(_("对象"), max_length=200, blank=True)
+    filename = models.CharField(_("文件名"), max_length=255)  # clean_display_name()
+    size = models.BigIntegerField(_("文件大小"))  # declared at start, in bytes
+    kinds = models.CharField(_("允许的类型"), max_length=100)  # "video" or "document,image"
+    received_bytes = models.BigIntegerField(_("已接收"), default=0)
     status = models.CharField(
-        "状态", max_length=20, choices=UploadStatus.choices, default=UploadStatus.OPEN
+        _("状态"), max_length=20, choices=UploadStatus.choices, default=UploadStatus.OPEN
     )
-    part_name = models.CharField("临时文件", max_length=100)  # a name in services.parts_dir()
-    file = models.FileField("文件", upload_to="resumable/%Y/%m/", max_length=255, blank=True)
-    content_type = models.CharField("内容类型", max_length=100, blank=True)  # sniffed
+    part_name = models.CharField(_("临时文件"), max_length=100)  # a name in services.parts_dir()
+    file = models.FileField(_("文件"), upload_to="resumable/%Y/%m/", max_length=255, blank=True)
+    content_type = models.CharField(_("内容类型"), max_length=100, blank=True)  # sniffed
     sha256 = models.CharField("SHA-256", max_length=64, blank=True)
-    refusal_code = models.CharField("拒收原因代码", max_length=50, blank=True)
-    created_at = models.DateTimeField("创建时间", auto_now_add=True)
-    updated_at = models.DateTimeField("更新时间", auto_now=True)
-    expires_at = models.DateTimeField("过期时间")
-    completed_at = models.DateTimeField("完成时间", null=True, blank=True)
-    claimed_at = models.DateTimeField("被引用时间", null=True, blank=True)
+    refusal_code = models.CharField(_("拒收原因代码"), max_length=50, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    expires_at = models.DateTimeField(_("过期时间"))
+    completed_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    claimed_at = models.DateTimeField(_("被引用时间"), null=True, blank=True)
 
     class Meta:
-        verbose_name = "断点续传上传"
-        verbose_name_plural = "断点续传上传"
+        verbose_name = _("断点续传上传")
+        verbose_name_plural = _("断点续传上传")
         ordering = ["-created_at"]
         indexes = [
             models.Index(fields=["owner", "purpose", "target", "status"]),
