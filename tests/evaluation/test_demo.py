@@ -78,9 +78,7 @@ def test_the_published_years_show_all_three_levels(demo: None) -> None:
     assert published.exists()
     for app in published:
         assert Decision.objects.get(application=app).level == app.state
-    national = Decision.objects.filter(
-        application__campaign__results_published=True, national=True
-    )
+    national = Decision.objects.filter(application__campaign__results_published=True, national=True)
     assert national.exists()
     assert not national.exclude(application__state=S.TYPICAL).exists()
     # The case library, built after the decisions, carries the national level.
