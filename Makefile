@@ -22,7 +22,7 @@ ALLOW_NO_TESTS ?=
 SYSTEM_PACKAGES := chromium postgresql postgresql-contrib fonts-wqy-zenhei fonts-noto-cjk \
 	poppler-utils gettext
 
-.PHONY: help install run migrate messages demo test test-pg lint bench system-deps clean-venv
+.PHONY: help install run migrate messages demo test test-system test-pg lint bench system-deps clean-venv
 
 help:
 	@echo "make run          install, migrate, load demo data once, serve http://$(HOST):$(PORT)"
@@ -91,7 +91,12 @@ demo: migrate
 # --- checks --------------------------------------------------------------------
 
 # pytest's exit code is kept (5 = no tests collected) unless ALLOW_NO_TESTS=1.
-test: install messages
+# The suite drives Debian's Chromium and reads PDFs back with poppler: on a machine
+# without them, install the system packages first (root or sudo).
+test-system:
+	@command -v chromium >/dev/null && command -v pdftoppm >/dev/null || $(MAKE) --no-print-directory system-deps
+
+test: install messages test-system
 	@echo "$(VENV)/bin/pytest -n 2 $(PYTEST_ARGS)"
 	@$(VENV)/bin/pytest -n 2 $(PYTEST_ARGS) || { rc=$$?; \
 	  if [ $$rc -eq 5 ] && [ "$(ALLOW_NO_TESTS)" = 1 ]; then \
