@@ -31,9 +31,9 @@ from xinban.exports.registry import (
     ExportSpec,
     Table,
     _evaluation_staff,
-    _local,
     _sheet_status_label,
     _yes,
+    local_time,
     register,
 )
 from xinban.scoring.models import Judge, SheetStatus
@@ -169,7 +169,7 @@ register(
         headers=lambda: [_("轮次"), _("评分截止时间")],
         queryset=_rounds,
         fields=("number", "deadline"),
-        transforms={1: _local},
+        transforms={1: local_time},
     )
 )
 register(
@@ -195,7 +195,7 @@ register(
             "round_deadline",
             "status",
         ),
-        transforms={5: _local, 6: _sheet_status_label},
+        transforms={5: local_time, 6: _sheet_status_label},
     )
 )
 register(

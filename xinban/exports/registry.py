@@ -103,9 +103,6 @@ def local_time(value: Any) -> Any:
     return value.astimezone(_zone()).replace(tzinfo=None) if value else None
 
 
-_local = local_time
-
-
 def _zone() -> Any:
     return timezone.get_current_timezone()
 
@@ -121,7 +118,8 @@ def _state_labels(language: str) -> dict[str, str]:
     return {key: str(label) for key, label in ApplicationState.choices}
 
 
-def _staff(user: User) -> None:
+def require_staff(user: User) -> None:
+    """Staff only: anyone else 403 (as the staff pages)."""
     if not roles_of(user).is_staff:
         raise PermissionDenied
 
@@ -156,7 +154,7 @@ def _outbox(user: User, params: Mapping[str, str]) -> QuerySet[Any]:
     from xinban.notifications import selectors as notification_selectors
     from xinban.notifications.models import OutboxState
 
-    _staff(user)
+    require_staff(user)
     state = params.get("state", "")
     known = {*OutboxState.values, notification_selectors.UNKNOWN}
     return notification_selectors.outbox(
@@ -175,12 +173,12 @@ def _tasks(user: User, params: Mapping[str, str]) -> QuerySet[Any]:
     from xinban.tasks.models import TaskState
     from xinban.tasks.selectors import tasks_for_staff
 
-    _staff(user)
+    require_staff(user)
     state = params.get("state", "")
     return tasks_for_staff(state=state if state in TaskState.values else "").select_related(None)
 
 
-def _task_state_label(value: str) -> str:
+def task_state_label(value: str) -> str:
     from xinban.tasks.models import TaskState
 
     return str(dict(TaskState.choices).get(value, value))
@@ -190,7 +188,7 @@ def _staff_applications(user: User, params: Mapping[str, str]) -> QuerySet[Any]:
     """As the staff list (applications:staff_list), dashboard drill-down filters included."""
     from xinban.applications.selectors import applications_for_staff
 
-    _staff(user)
+    require_staff(user)
     drill = drilldown_filters(params)
     state = params.get("state", "")
     unit = params.get("unit", "")
@@ -469,7 +467,7 @@ def _sheet_status_label(value: str) -> str:
 def _audit(user: User, params: Mapping[str, str]) -> QuerySet[Any]:
     from xinban.core.selectors import audit_entries
 
-    _staff(user)
+    require_staff(user)
     keys = ("action", "object_type", "object_id", "actor", "since", "until")
     return audit_entries(**{k: params.get(k, "").strip()[:100] for k in keys}).order_by("-id")
 
@@ -481,7 +479,7 @@ SPECS: dict[str, ExportSpec] = {
         headers=_application_headers,
         queryset=_staff_applications,
         fields=APPLICATION_FIELDS,
-        transforms={6: _state_label, 7: _local},
+        transforms={6: _state_label, 7: local_time},
     ),
     "my_applications": ExportSpec(
         name="my_applications",
@@ -489,7 +487,7 @@ SPECS: dict[str, ExportSpec] = {
         headers=lambda: [_("年度"), *_application_headers()],
         queryset=_my_applications,
         fields=("campaign__year", *APPLICATION_FIELDS),
-        transforms={7: _state_label, 8: _local},
+        transforms={7: _state_label, 8: local_time},
     ),
     "unit_inbox": ExportSpec(
         name="unit_inbox",
@@ -497,7 +495,7 @@ SPECS: dict[str, ExportSpec] = {
         headers=_application_headers,
         queryset=_unit_inbox,
         fields=APPLICATION_FIELDS,
-        transforms={6: _state_label, 7: _local},
+        transforms={6: _state_label, 7: local_time},
         unit_scoped=True,
     ),
     "unit_ranking": ExportSpec(
@@ -561,7 +559,7 @@ SPECS: dict[str, ExportSpec] = {
             "total",
             "submitted_at",
         ),
-        transforms={5: _sheet_status_label, 7: _local},
+        transforms={5: _sheet_status_label, 7: local_time},
     ),
     "evaluation_formal": ExportSpec(
         name="evaluation_formal",
@@ -671,7 +669,7 @@ SPECS: dict[str, ExportSpec] = {
             "object_repr",
             "client_ip",
         ),
-        transforms={0: _local},
+        transforms={0: local_time},
     ),
     "outbox": ExportSpec(
         name="outbox",
@@ -697,7 +695,7 @@ SPECS: dict[str, ExportSpec] = {
             "sent_at",
             "last_error",
         ),
-        transforms={3: _outbox_state_label, 5: _local, 6: _local},
+        transforms={3: _outbox_state_label, 5: local_time, 6: local_time},
     ),
     "tasks": ExportSpec(
         name="tasks",
@@ -725,7 +723,7 @@ SPECS: dict[str, ExportSpec] = {
             "finished_at",
             "last_error",
         ),
-        transforms={1: _task_state_label, 6: _local, 7: _local},
+        transforms={1: task_state_label, 6: local_time, 7: local_time},
     ),
 }
 

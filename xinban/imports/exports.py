@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from xinban.accounts.models import User
-from xinban.exports.registry import ExportSpec, Table, _staff, local_time, register
+from xinban.exports.registry import ExportSpec, Table, local_time, register, require_staff
 from xinban.imports import selectors, services
 from xinban.imports.models import BatchState, ImportBatch
 
@@ -24,7 +24,7 @@ from xinban.imports.models import BatchState, ImportBatch
 def _batches(user: User, params: Mapping[str, str]) -> QuerySet[Any]:
     """As the page's 最近的导入 (selectors.batches_recent), without its limit."""
     del params
-    _staff(user)
+    require_staff(user)
     return ImportBatch.objects.order_by("-created_at", "-id")
 
 
@@ -67,7 +67,7 @@ register(
 
 
 def _batch(user: User, params: Mapping[str, str]) -> ImportBatch:
-    _staff(user)
+    require_staff(user)
     raw = params.get("batch", "")
     if not raw.isdigit() or len(raw) > 18:
         raise Http404

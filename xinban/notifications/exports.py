@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from xinban.accounts.models import User
-from xinban.exports.registry import ExportSpec, Table, _staff, local_time, register
+from xinban.exports.registry import ExportSpec, Table, local_time, register, require_staff
 from xinban.notifications import selectors
 from xinban.notifications.models import EmailTemplate
 from xinban.notifications.rendering import default_text, event_keys, split
@@ -33,7 +33,7 @@ def _inbox(user: User, params: Mapping[str, str]) -> QuerySet[Any]:
 def _templates(user: User, params: Mapping[str, str]) -> Table:
     """As 邮件模板: staff (others 403), every event in the page's order."""
     del params
-    _staff(user)
+    require_staff(user)
     keys = event_keys()
     edited = dict(EmailTemplate.objects.values_list("key", "updated_at"))
     yes = _("是")

@@ -19,7 +19,14 @@ from django.utils.translation import gettext_lazy
 
 from xinban.accounts.models import User
 from xinban.campaigns.models import Campaign
-from xinban.exports.registry import SPECS, ExportSpec, Table, _staff, _task_state_label, register
+from xinban.exports.registry import (
+    SPECS,
+    ExportSpec,
+    Table,
+    register,
+    require_staff,
+    task_state_label,
+)
 from xinban.publication.models import CaseEntry
 from xinban.tasks.models import Task
 
@@ -27,7 +34,7 @@ from xinban.tasks.models import Task
 def _years(user: User, params: Mapping[str, str]) -> Table:
     """As 结果发布与证书 (publication:staff): staff only (others 403)."""
     del params
-    _staff(user)
+    require_staff(user)
     campaigns = list(Campaign.objects.order_by("-year"))
     entries = dict(
         CaseEntry.objects.order_by()
@@ -49,7 +56,7 @@ def _years(user: User, params: Mapping[str, str]) -> Table:
                 campaign.year,
                 published if campaign.results_published else unpublished,
                 entries.get(campaign.year, 0),
-                _task_state_label(task.state) if task else "",
+                task_state_label(task.state) if task else "",
             ]
 
     return Table(count=len(campaigns), rows=rows)

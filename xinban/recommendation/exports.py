@@ -7,23 +7,20 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from xinban.accounts.models import User
 from xinban.campaigns.selectors import campaign_current
-from xinban.core.roles import roles_of
-from xinban.exports.registry import ExportSpec, Table, register
+from xinban.exports.registry import ExportSpec, Table, register, require_staff
 from xinban.recommendation import selectors
 
 
 def _staff_units(user: User, params: Mapping[str, str]) -> Table:
     """As the page: staff (others 403), the current year (none: 404), every unit."""
     del params  # the page has no filters
-    if not roles_of(user).is_staff:
-        raise PermissionDenied
+    require_staff(user)
     campaign = campaign_current()
     if campaign is None:
         raise Http404

@@ -7,14 +7,12 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from xinban.accounts.models import User
-from xinban.core.roles import roles_of
 from xinban.core.text import join_items
-from xinban.exports.registry import ExportSpec, Table, register
+from xinban.exports.registry import ExportSpec, Table, register, require_staff
 from xinban.reports import selectors
 
 
@@ -31,8 +29,7 @@ def _status_labels() -> dict[str | None, str]:
 def _filings(user: User, params: Mapping[str, str]) -> Table:
     """As the page: staff (others 403), the year of ``year`` (the current one when not
     given; an unknown year 404), every active unit."""
-    if not roles_of(user).is_staff:
-        raise PermissionDenied
+    require_staff(user)
     campaign = selectors.campaign_for(params.get("year"))
     filings = selectors.filing_rows(campaign)
     labels = _status_labels()
