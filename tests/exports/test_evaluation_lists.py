@@ -94,7 +94,7 @@ def test_the_expert_panel_export(
     chair = next(r for r in rows[1:] if r[0] == "'@组长")
     assert chair[3] == "制造、市场服务" and chair[4] == "是"
     first = next(r for r in rows[1:] if r[0] == "专家1")
-    assert first[2] == "TGQ-E-1" and first[4] is None and (first[5], first[6]) == (0, 0)
+    assert first[2] == "TGQ-E-1" and first[4] == "否" and (first[5], first[6]) == (0, 0)
 
 
 def test_the_per_domain_ranking_export(

@@ -279,7 +279,7 @@ def _evaluation_staff(user: User) -> Any:
 
 
 def _yes(value: bool) -> str:
-    return _("是") if value else ""
+    return _("是") if value else _("否")
 
 
 def _formal_list(user: User, params: Mapping[str, str]) -> Table:

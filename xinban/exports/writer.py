@@ -1,20 +1,36 @@
 """Writing a list as .xlsx in constant memory: openpyxl's write-only workbook streams rows
 into its temporary parts as they come (nothing is kept per row), the finished file is
 spooled to a temporary file and sent from there in blocks. Every text cell goes through
-xinban.core.spreadsheets.safe_cell, so nothing a user typed ever runs as a formula."""
+xinban.core.spreadsheets.safe_cell, so nothing a user typed ever runs as a formula.
+
+Every list opens readable (docs/exports.md, "How a list looks"): a bold header row frozen
+at A2, an auto-filter over the whole list, booleans as 是/否, dates and numbers as real
+dates and numbers, and column widths fitted to the content. A write-only sheet writes its
+column widths and frozen pane before its first row, so the widths are measured from the
+header and the first :data:`MEASURED_ROWS` rows, which are held back until then (a few
+hundred rows at most, whatever the length of the list); the filter's range is known at the
+end and written with the sheet's tail."""
 
 from __future__ import annotations
 
+import datetime as dt
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import chain, islice
 from typing import IO, Any
 
 from django.db.models import QuerySet
 from django.http import FileResponse
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from xinban.core.spreadsheets import safe_cell
+from xinban.core.text import display_width
 
 Progress = Callable[[int], None]
 
@@ -31,15 +47,80 @@ def write_xlsx(
     """Write the sheet to ``out``; returns the number of rows (headers excluded)."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title[:31])
-    sheet.append([safe_cell(h) for h in headers])
+    yes, no = _("是"), _("否")
+
+    def cells(row: Sequence[Any]) -> list[Any]:
+        return [
+            (yes if value else no) if type(value) is bool else safe_cell(value) for value in row
+        ]
+
+    iterator = iter(rows)
+    first = [cells(row) for row in islice(iterator, MEASURED_ROWS)]
+    header = [safe_cell(h) for h in headers]
+    format_list_sheet(sheet, header, first)
     count = 0
-    for row in rows:
-        sheet.append([safe_cell(value) for value in row])
+    for row in chain(first, (cells(row) for row in iterator)):
+        sheet.append(row)
         count += 1
         if progress is not None and count % every == 0:
             progress(count)
+    if header:
+        sheet.auto_filter.ref = f"A1:{get_column_letter(len(header))}{count + 1}"
     workbook.save(out)
     return count
+
+
+# The rows the column widths are measured from (with the header).
+MEASURED_ROWS = 200
+MIN_WIDTH, MAX_WIDTH = 6, 60
+HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+
+
+def cell_width(value: Any) -> int:
+    """The width a value needs in a cell, in Excel's character units: a CJK or other
+    wide character counts two, a date and time as it is shown."""
+    if value is None:
+        return 0
+    if isinstance(value, dt.datetime):
+        return 19 if (value.hour, value.minute, value.second) != (0, 0, 0) else 10
+    if isinstance(value, dt.date):
+        return 10
+    if isinstance(value, str):
+        return max((display_width(line) for line in value.split("\n")), default=0)
+    return len(str(value))
+
+
+def column_widths(header: Sequence[Any], rows: Sequence[Sequence[Any]]) -> list[float]:
+    """Each column's width: the widest of its header (bold: a little wider) and its
+    values in ``rows``, plus a margin, between MIN_WIDTH and MAX_WIDTH."""
+    widths = [cell_width(h) * 1.1 + 2 for h in header]
+    for row in rows:
+        for index, value in enumerate(row[: len(widths)]):
+            need = cell_width(value) + 2
+            if need > widths[index]:
+                widths[index] = need
+    return [round(min(max(w, MIN_WIDTH), MAX_WIDTH), 1) for w in widths]
+
+
+def format_list_sheet(
+    sheet: WriteOnlyWorksheet, header: Sequence[Any], first_rows: Sequence[Sequence[Any]]
+) -> None:
+    """Before anything is written to the write-only ``sheet``: widths fitted to ``header``
+    and ``first_rows``, the header frozen, and the header row appended in bold. The caller
+    sets ``sheet.auto_filter.ref`` once the rows are written."""
+    for index, width in enumerate(column_widths(header, first_rows), start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = "A2"
+    bold = Font(bold=True)
+    middle = Alignment(vertical="center")
+    row = []
+    for value in header:
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.font = bold
+        cell.fill = HEADER_FILL
+        cell.alignment = middle
+        row.append(cell)
+    sheet.append(row)
 
 
 def spooled_xlsx(**kwargs: Any) -> IO[bytes]:

@@ -36,7 +36,6 @@ def _templates(user: User, params: Mapping[str, str]) -> Table:
     require_staff(user)
     keys = event_keys()
     edited = dict(EmailTemplate.objects.values_list("key", "updated_at"))
-    yes = _("是")
 
     def rows() -> Iterator[list[Any]]:
         for key in keys:
@@ -44,7 +43,7 @@ def _templates(user: User, params: Mapping[str, str]) -> Table:
             yield [
                 key,
                 strip_tags(subject),
-                yes if key in edited else "",
+                key in edited,
                 local_time(edited.get(key)),
             ]
 
