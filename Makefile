@@ -20,7 +20,7 @@ PORT ?= 8000
 PYTEST_ARGS ?=
 ALLOW_NO_TESTS ?=
 SYSTEM_PACKAGES := chromium postgresql postgresql-contrib fonts-wqy-zenhei fonts-noto-cjk \
-	poppler-utils gettext
+	poppler-utils gettext libreoffice-calc libreoffice-writer
 
 .PHONY: help install run migrate messages demo test test-system test-pg lint bench system-deps clean-venv
 
@@ -91,10 +91,11 @@ demo: migrate
 # --- checks --------------------------------------------------------------------
 
 # pytest's exit code is kept (5 = no tests collected) unless ALLOW_NO_TESTS=1.
-# The suite drives Debian's Chromium and reads PDFs back with poppler: on a machine
-# without them, install the system packages first (root or sudo).
+# The suite drives Debian's Chromium, reads PDFs back with poppler and prints 附件5/6 with
+# LibreOffice (soffice): on a machine without them, install the system packages first
+# (root or sudo).
 test-system:
-	@command -v chromium >/dev/null && command -v pdftoppm >/dev/null || $(MAKE) --no-print-directory system-deps
+	@command -v chromium >/dev/null && command -v pdftoppm >/dev/null && command -v soffice >/dev/null || $(MAKE) --no-print-directory system-deps
 
 test: install messages test-system
 	@echo "$(VENV)/bin/pytest -n 2 $(PYTEST_ARGS)"

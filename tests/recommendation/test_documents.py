@@ -170,7 +170,8 @@ def expected_team_row(row: RecommendedRow) -> list[object]:
         row.team,
         row.team_size,
         evaluation,
-        row.score,
+        # A score is stored as a number (92.5, 88); anything else stays text.
+        float(row.score) if row.score.replace(".", "", 1).isdigit() else row.score,
         row.rank,
         row.judges,
         row.opinion,
@@ -383,7 +384,7 @@ def test_docx_tables(docx_bytes: bytes) -> None:
             row.team,
             str(row.team_size),
             f"符合标准程度：{row.conformity}\n特色：{row.features}\n不足之处：{row.shortcomings}",
-            row.score,
+            {"92.5": "92.50", "88": "88.00"}.get(row.score, row.score),  # two decimals
             str(row.rank),
             row.judges,
             row.opinion,
@@ -556,3 +557,25 @@ def test_xlsx_500_rows_cost_little_more_than_bare_openpyxl() -> None:
             build()
             timings[name].append(time.perf_counter() - start)
     assert min(timings["form"]) < 2 * min(timings["bare"])
+
+
+def test_xlsx_scores_are_numbers_with_two_decimals(xlsx: bytes) -> None:
+    ws = load_sheet(xlsx)
+    first = find_row(ws, ROWS[0].enterprise)
+    cell = ws.cell(row=first, column=5)
+    assert cell.value == 92.5 and cell.data_type == "n" and cell.number_format == "0.00"
+    assert ws.cell(row=first + 2, column=5).value == "'-1+2"  # not a number: text
+
+
+def test_docx_rows_never_split_and_numbers_never_wrap(docx_bytes: bytes) -> None:
+    document = docx.Document(io.BytesIO(docx_bytes))
+    for table in document.tables:
+        for row in table.rows:
+            assert row._tr.trPr is not None and row._tr.trPr.find(qn("w:cantSplit")) is not None
+    teams, judges = document.tables
+    for row in teams.rows[1:]:
+        kept = [c._tc.tcPr.find(qn("w:noWrap")) is not None for c in row.cells]
+        assert kept == [False, False, True, False, True, True, False, False]
+    for row in judges.rows[1:]:
+        kept = [c._tc.tcPr.find(qn("w:noWrap")) is not None for c in row.cells]
+        assert kept == [False, False, True, False, False, True]

@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import io
 import math
-import unicodedata
+import re
 from collections.abc import Sequence
 from copy import copy, deepcopy
 from dataclasses import dataclass
+from decimal import Decimal
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
@@ -32,7 +33,6 @@ from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.worksheet import Worksheet
 
 from xinban.applications.documents import (
@@ -43,6 +43,7 @@ from xinban.applications.documents import (
     _set_fonts,
     clean,
 )
+from xinban.core.printlayout import ROW_PADDING_PT, a4_print, line_height, wrapped_lines
 from xinban.core.spreadsheets import write_safe
 from xinban.core.uploads import download_name_for
 
@@ -135,13 +136,28 @@ class RecommendationFormData:
         return sum(row.team_size for row in self.rows)
 
 
-def _team_cells(row: RecommendedRow) -> tuple[str | int, ...]:
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+
+
+def score_value(score: str) -> Decimal | str:
+    """A score as a number (two decimals) when it is one; anything else stays text."""
+    text = score.strip()
+    return Decimal(text).quantize(Decimal("0.01")) if _NUMBER.fullmatch(text) else score
+
+
+def score_text(score: str) -> str:
+    """A score as the Word form prints it: always two decimals (92.50, 88.00)."""
+    value = score_value(score)
+    return f"{value:.2f}" if isinstance(value, Decimal) else value
+
+
+def _team_cells(row: RecommendedRow) -> tuple[str | int | Decimal, ...]:
     return (
         row.enterprise,
         row.team,
         row.team_size,
         row.evaluation,
-        row.score,
+        score_value(row.score),
         row.rank,
         row.judges,
         row.opinion,
@@ -202,6 +218,11 @@ _STYLES = {
         _BORDER,
         Alignment(horizontal="center", vertical="top"),
     ),
+    "score": (
+        Font(name=XLSX_FONT, size=10.5),
+        _BORDER,
+        Alignment(horizontal="center", vertical="top"),
+    ),
 }
 
 
@@ -217,6 +238,7 @@ class _Sheet:
         scratch = ws.cell(row=1, column=1)  # styles live in the workbook: A1 lends its cell
         for name, (font, border, alignment) in _STYLES.items():
             scratch._style = StyleArray()
+            scratch.number_format = "0.00" if name == "score" else "General"
             scratch.font = font
             if border is not None:
                 scratch.border = border
@@ -252,11 +274,26 @@ class _Sheet:
     def paragraph(self, text: str) -> None:
         """Wrapped text across all columns; merged cells never grow by themselves, so the
         row gets the height the text needs."""
-        lines = _estimated_lines(clean(text), sum(COLUMN_WIDTHS))
-        self.line(text, "paragraph", height=lines * LINE_HEIGHT_PT + 4, merge=True)
+        self.line(text, "paragraph", merge=True)
+        self.fit([(clean(text), "paragraph", sum(COLUMN_WIDTHS))])
 
     def blank(self) -> None:
         self.row += 1
+
+    def fit(self, texts: Sequence[tuple[object, str, float]]) -> None:
+        """The current row at the height its wrapped texts need: (value, style, width)
+        for each cell (docs/forms.md, "Printing the spreadsheets")."""
+        need = 0.0
+        for value, style, width in texts:
+            font, _border, alignment = _STYLES[style]
+            if value is None or not alignment.wrap_text:
+                continue
+            size = float(font.sz or 10.5)
+            lines = wrapped_lines(str(value), width, size=size, bold=bool(font.b))
+            need = max(need, lines * line_height(size) + ROW_PADDING_PT)
+        if need:
+            current = self.ws.row_dimensions[self.row].height or 0
+            self.ws.row_dimensions[self.row].height = max(current, math.ceil(need))
 
     def table_row(self, values: Sequence[object], styles: Sequence[str]) -> None:
         self.row += 1
@@ -265,6 +302,7 @@ class _Sheet:
             cell = cell_at(row=row, column=column)
             write_safe(cell, value)
             cell._style = copy(arrays[style])
+        self.fit(list(zip(values, styles, COLUMN_WIDTHS, strict=True)))
 
     def spanned_row(self, values: Sequence[object], style: str) -> None:
         """A judge-table row: its six cells over the eight columns (JUDGE_SPANS)."""
@@ -275,19 +313,11 @@ class _Sheet:
                 self.ws.merge_cells(
                     start_row=self.row, start_column=first, end_row=self.row, end_column=last
                 )
+        widths = [sum(COLUMN_WIDTHS[first - 1 : last]) for first, last in JUDGE_SPANS]
+        self.fit([(value, style, width) for value, width in zip(values, widths, strict=True)])
 
 
-def _display_width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def _estimated_lines(text: str, width: float) -> int:
-    """How many lines ``text`` wraps to in ``width`` character units (CJK counts two)."""
-    usable = max(width * 0.95, 1.0)
-    return sum(max(1, math.ceil(_display_width(part) / usable)) for part in text.split("\n"))
-
-
-_TEAM_STYLES = ("text", "text", "number", "text", "text", "number", "text", "text")
+_TEAM_STYLES = ("text", "text", "number", "text", "score", "number", "text", "text")
 
 
 def recommendation_form_xlsx(data: RecommendationFormData) -> bytes:
@@ -334,14 +364,7 @@ def recommendation_form_xlsx(data: RecommendationFormData) -> bytes:
         sheet.line(note, "small")
 
     ws.print_title_rows = f"{header_row}:{header_row}"
-    ws.print_area = f"A1:H{sheet.row}"
-    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0  # as many pages as needed
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_options.horizontalCentered = True
-    ws.page_margins = PageMargins(left=0.5, right=0.5, top=0.6, bottom=0.6)
+    a4_print(ws, columns=COLUMNS, landscape=True)  # as many pages down as needed
 
     out = io.BytesIO()
     wb.save(out)
@@ -390,9 +413,11 @@ def _docx_table(
     body: Sequence[Sequence[str]],
     fractions: Sequence[float],
     centered: Sequence[bool] = (),
+    nowrap: Sequence[bool] = (),
 ) -> DocxTable:
     """A bordered table: the header row (bold, centred, repeated on every page), then the
-    body rows (columns flagged in ``centered`` centred).
+    body rows (columns flagged in ``centered`` centred, in ``nowrap`` never wrapped: a
+    number or a phone number stays on one line). No row is split across pages.
 
     Body rows are copies of one formatted prototype row with only their text added:
     python-docx's per-cell setters take milliseconds each, too slow for long lists."""
@@ -409,16 +434,21 @@ def _docx_table(
     repeat = OxmlElement("w:tblHeader")
     repeat.set(qn("w:val"), "true")
     header_row._tr.get_or_add_trPr().append(repeat)
+    for row in (header_row, prototype):
+        row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
     for cell, width, value in zip(header_row.cells, widths, header, strict=True):
         cell.width = width
         cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
         _docx_text(cell.paragraphs[0], value, align="center", bold=True)
     flags = list(centered) + [False] * (len(widths) - len(centered))
-    for cell, width, center in zip(prototype.cells, widths, flags, strict=True):
+    keep = list(nowrap) + [False] * (len(widths) - len(nowrap))
+    for cell, width, center, whole in zip(prototype.cells, widths, flags, keep, strict=True):
         cell.width = width
         cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
         if center:
             cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+        if whole:  # w:noWrap comes before w:vAlign in a w:tcPr
+            cell._tc.get_or_add_tcPr().find(qn("w:vAlign")).addprevious(OxmlElement("w:noWrap"))
     template = prototype._tr
     for values in body:
         tr = deepcopy(template)
@@ -469,12 +499,13 @@ def recommendation_form_docx(data: RecommendationFormData) -> bytes:
     team_rows = [[str(value) for value in _team_cells(row)] for row in data.rows]
     team_rows.append(["", TOTAL_LABEL, str(data.total_team_size), "", "", "", "", ""])
     numbers = (False, False, True, False, True, True, False, False)
-    team_table = _docx_table(document, TEAM_HEADERS, team_rows, TEAM_WIDTHS, numbers)
+    team_table = _docx_table(document, TEAM_HEADERS, team_rows, TEAM_WIDTHS, numbers, numbers)
     team_table.rows[-1].cells[1].paragraphs[0].runs[0].font.bold = True  # 班组人数总计
 
     para(PART_TWO, bold=True, space_before=12)
     judge_rows = [_judge_cells(judge) for judge in data.judges]
-    _docx_table(document, JUDGE_HEADERS, judge_rows, JUDGE_WIDTHS)
+    phones = (False, False, True, False, False, True)  # TGQ 证书号, 手机
+    _docx_table(document, JUDGE_HEADERS, judge_rows, JUDGE_WIDTHS, nowrap=phones)
 
     para(PART_THREE, bold=True, space_before=12)
     declaration = document.add_paragraph()

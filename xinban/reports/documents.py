@@ -33,6 +33,7 @@ from xinban.applications.documents import (
     _set_fonts,
     clean,
 )
+from xinban.core.printlayout import a4_print, fit_row_heights
 from xinban.core.spreadsheets import write_safe
 from xinban.core.uploads import download_name_for
 from xinban.reports.models import (
@@ -259,18 +260,23 @@ def _put(ws: Worksheet, row: int, column: int, value: Any, **style: Any) -> None
         cell.border = _BORDER
 
 
-def _line(ws: Worksheet, row: int, text: str, *, font: Font = _FONT, merge: bool = False) -> None:
-    _put(ws, row, 1, text, font=font, alignment=_CENTER if merge else _WRAP)
-    if merge:
+_LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
+
+
+def _line(
+    ws: Worksheet,
+    row: int,
+    text: str,
+    *,
+    font: Font = _FONT,
+    merge: bool = False,
+    across: bool = False,
+) -> None:
+    """A line of the form in column A: ``merge`` centres it over the six columns,
+    ``across`` spans it over them left-aligned (a long line wraps there, not in A)."""
+    _put(ws, row, 1, text, font=font, alignment=_CENTER if merge else _LEFT if across else _WRAP)
+    if merge or across:
         ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=6)
-
-
-def _page_setup(ws: Worksheet, last_row: int, columns: int) -> None:
-    ws.print_area = f"A1:{get_column_letter(columns)}{last_row}"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
 
 
 def statistics_xlsx(report: StatisticsReport, figures: PlatformFigures | None = None) -> bytes:
@@ -316,21 +322,20 @@ def statistics_xlsx(report: StatisticsReport, figures: PlatformFigures | None = 
                     start_row=row, start_column=column, end_row=row, end_column=column + span - 1
                 )
             column += span
-        if len(cells) == 1:  # the long text
-            text = clean(cells[0][0])
-            lines = max(3, text.count("\n") + len(text) // 45 + 1)
-            ws.row_dimensions[row].height = min(409, 15 * lines + 6)
-        else:
-            ws.row_dimensions[row].height = 30
+        # At least two lines' height (three for the long text); more where the text
+        # wraps further (fit_row_heights below).
+        ws.row_dimensions[row].height = 51 if len(cells) == 1 else 30
     row += 2
-    _line(ws, row, f"填表人：{clean(report.filler_name)}")
+    _line(ws, row, f"填表人：{clean(report.filler_name)}", across=True)
     row += 1
-    _line(ws, row, f"填表日期：{report.fill_date.isoformat() if report.fill_date else ''}")
+    fill_date = report.fill_date.isoformat() if report.fill_date else ""
+    _line(ws, row, f"填表日期：{fill_date}", across=True)
     row += 2
     for note in FORM6_NOTES:
-        _line(ws, row, note, font=Font(name="宋体", size=9))
+        _line(ws, row, note, font=Font(name="宋体", size=9), across=True)
         row += 1
-    _page_setup(ws, row - 1, 6)
+    fit_row_heights(ws)  # wrapped texts print whole (docs/forms.md)
+    a4_print(ws, columns=6)
 
     if figures is not None:
         cmp = wb.create_sheet("平台数据对照")
@@ -358,7 +363,11 @@ def statistics_xlsx(report: StatisticsReport, figures: PlatformFigures | None = 
             1,
             f"平台数据：{figures.period_year}年度在本平台经本单位提交的申报（历年累计含往年导入数据）；"
             "评委证书人数为本单位评委名单中有TGQ评委证书号的人数。",
+            alignment=_LEFT,
         )
+        cmp.merge_cells(start_row=note_row, start_column=1, end_row=note_row, end_column=5)
+        fit_row_heights(cmp)
+        a4_print(cmp, columns=5)
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
@@ -470,7 +479,8 @@ def rollup_xlsx(rollup: Rollup) -> bytes:
     for column, value in enumerate(totals, start=1):
         _put(ws, row, column, value, font=_BOLD, border=True)
     ws.freeze_panes = "B3"
-    _page_setup(ws, row, len(headers))
+    fit_row_heights(ws)
+    a4_print(ws, columns=len(headers), landscape=True)
     ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
     out = io.BytesIO()
     wb.save(out)
