@@ -7,6 +7,7 @@ from typing import Any
 
 import docx
 import pytest
+from docx.oxml.ns import qn
 from openpyxl import load_workbook
 
 from tests.reports.conftest import EVENT, complete_statistics, summary_data
@@ -78,6 +79,7 @@ def test_statistics_docx_is_the_official_form(
 def test_download_names_follow_the_notice(unit_x: Any) -> None:
     assert documents.form6_download_name("浦东新区", "xlsx") == "浦东新区信班活动统计表.xlsx"
     assert documents.form7_download_name("浦东新区") == "浦东新区班组总结.docx"
+    assert documents.form7_download_name("浦东新区", draft=True) == "浦东新区班组总结-草稿.docx"
     assert documents.form6_download_name("a/b:c", "docx") == "a_b_c信班活动统计表.docx"
 
 
@@ -93,7 +95,14 @@ def test_summary_docx_has_the_three_sections_and_the_events(
         io.BytesIO(documents.summary_docx(summary, selectors.summary_events(summary)))
     )
     paragraphs = [p.text for p in document.paragraphs]
-    assert paragraphs[0] == "附件7"
+    # Under 3,000 characters: a draft, marked at the top and in every page's header.
+    assert paragraphs[0].startswith("草稿：目前 ") and "要求 3,000 字以上" in paragraphs[0]
+    assert document.sections[0].header.paragraphs[0].text == "草稿"
+    assert paragraphs[1] == "附件7"
+    assert (
+        "2. 质量信得过班组建设推进活动开展情况请列表说明"
+        "（如：活动时间、地点、名称、内容/形式、参与人数等）。"
+    ) in paragraphs  # the notice's full prompt
     assert f"{campaign.year}年开展“质量信得过班组”建设活动推进工作总结" in paragraphs
     order = [
         paragraphs.index(h)
@@ -149,3 +158,22 @@ def test_rollup_totals_only_submitted_reports(
     units = [r[0] for r in rows[2:-1]]
     assert units == ["浦东新区", "黄浦区", "静安区"]
     assert rows[-2][1] == "填写中" and rows[-2][4] is None  # a draft's figures are not shown
+
+
+def test_a_complete_summary_is_no_draft_and_numbers_its_pages(
+    campaign: Any, unit_x: Any, unit_x_admin: Any
+) -> None:
+    summary = services.work_summary_for(unit=unit_x, campaign=campaign)
+    services.summary_save(
+        actor=unit_x_admin, summary=summary, data=summary_data(per_section=620), events=[EVENT]
+    )
+    summary.refresh_from_db()
+    events = selectors.summary_events(summary)
+    assert not documents.summary_is_draft(summary, events)
+    document = docx.Document(io.BytesIO(documents.summary_docx(summary, events)))
+    assert document.paragraphs[0].text == "附件7"
+    assert "草稿" not in document.sections[0].header.paragraphs[0].text
+    footer = document.sections[0].footer.paragraphs[0]
+    instructions = [t.text.strip() for t in footer._p.iter(qn("w:instrText"))]
+    assert instructions == ["PAGE", "NUMPAGES"]
+    assert footer.text.startswith("第 ") and footer.text.endswith(" 页")

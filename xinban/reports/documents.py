@@ -17,6 +17,8 @@ from django.utils.translation import gettext_noop
 from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
@@ -92,8 +94,8 @@ FORM7_SECTIONS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
             (
                 "events",
                 gettext_noop(
-                    "2. 质量信得过班组建设推进活动开展情况"
-                    "（活动时间、地点、名称、内容/形式、参与人数）。"
+                    "2. 质量信得过班组建设推进活动开展情况请列表说明"
+                    "（如：活动时间、地点、名称、内容/形式、参与人数等）。"
                 ),
             ),
         ),
@@ -139,9 +141,21 @@ def form6_download_name(unit: str, ext: str) -> str:
     return download_name_for(unit[: 100 - len(FORM6_SUFFIX)], FORM6_SUFFIX, "", ext)
 
 
-def form7_download_name(unit: str) -> str:
-    """'浦东新区班组总结.docx' (附件7 注: 推荐单位名称+班组总结)."""
-    return download_name_for(unit[: 100 - len(FORM7_SUFFIX)], FORM7_SUFFIX, "", "docx")
+def form7_download_name(unit: str, *, draft: bool = False) -> str:
+    """'浦东新区班组总结.docx' (附件7 注: 推荐单位名称+班组总结); a draft (under 3,000
+    characters) '浦东新区班组总结-草稿.docx'."""
+    suffix = DRAFT_MARK if draft else ""
+    return download_name_for(unit[: 100 - len(FORM7_SUFFIX)], FORM7_SUFFIX, suffix, "docx")
+
+
+DRAFT_MARK = "草稿"
+
+
+def summary_is_draft(summary: WorkSummary, events: Sequence[SummaryEvent]) -> bool:
+    """Under the form's 3,000 characters: the download is marked 草稿."""
+    from xinban.reports.selectors import MIN_SUMMARY_CHARS, summary_length
+
+    return summary_length(summary, events) < MIN_SUMMARY_CHARS
 
 
 def _number(value: Any) -> str:
@@ -493,6 +507,45 @@ DOCX_MARGIN_MM = 20
 DOCX_USABLE_MM = 210 - 2 * DOCX_MARGIN_MM
 
 
+def _field(run: Any, instruction: str) -> None:
+    """A Word field (PAGE, NUMPAGES) in ``run``: Word and LibreOffice fill it in."""
+    begin = OxmlElement("w:fldChar")
+    begin.set(qn("w:fldCharType"), "begin")
+    text = OxmlElement("w:instrText")
+    text.set(qn("xml:space"), "preserve")
+    text.text = f" {instruction} "
+    separate = OxmlElement("w:fldChar")
+    separate.set(qn("w:fldCharType"), "separate")
+    shown = OxmlElement("w:t")
+    shown.text = "1"
+    end = OxmlElement("w:fldChar")
+    end.set(qn("w:fldCharType"), "end")
+    for element in (begin, text, separate, shown, end):
+        run._r.append(element)
+
+
+def page_numbers(document: Any) -> None:
+    """ "第 N 页 共 M 页" centred in every page's footer."""
+    for section in document.sections:
+        paragraph = section.footer.paragraphs[0]
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        paragraph.add_run("第 ")
+        _field(paragraph.add_run(), "PAGE")
+        paragraph.add_run(" 页 共 ")
+        _field(paragraph.add_run(), "NUMPAGES")
+        paragraph.add_run(" 页")
+
+
+def draft_header(document: Any) -> None:
+    """ "草稿" at the top right of every page."""
+    for section in document.sections:
+        paragraph = section.header.paragraphs[0]
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        run = paragraph.add_run(DRAFT_MARK)
+        run.font.bold = True
+        run.font.size = Pt(14)
+
+
 def _new_document(title: str, subject: str) -> Any:
     document = Document()
     _docx_defaults(document)
@@ -592,6 +645,14 @@ def summary_docx(summary: WorkSummary, events: Sequence[SummaryEvent]) -> bytes:
     sub-points, the table of events in section 一.2."""
     year = summary.campaign.year
     document = _new_document(form7_title(year), summary.unit.name)
+    page_numbers(document)
+    if summary_is_draft(summary, events):
+        from xinban.reports.selectors import MIN_SUMMARY_CHARS, summary_length
+
+        count, wanted = summary_length(summary, events), MIN_SUMMARY_CHARS
+        draft_header(document)
+        note = f"{DRAFT_MARK}：目前 {count:,} 字，要求 {wanted:,} 字以上，尚未达到报送要求。"
+        _para(document, note, bold=True)
     _para(document, FORM7_LABEL)
     _para(document, form7_title(year), style="title", align="center", space_before=6)
     _para(document, f"推荐单位：{summary.unit.name}", align="center", space_before=6)

@@ -299,10 +299,13 @@ def summary_download(request: AuthenticatedHttpRequest, unit_pk: int) -> HttpRes
     record = selectors.work_summary(unit=current, campaign=campaign) or WorkSummary(
         unit=current, campaign=campaign
     )
-    content = documents.summary_docx(record, selectors.summary_events(record))
+    events = selectors.summary_events(record)
+    content = documents.summary_docx(record, events)
     return uploads.attachment_response(
         ContentFile(content),
-        download_name=documents.form7_download_name(current.name),
+        download_name=documents.form7_download_name(
+            current.name, draft=documents.summary_is_draft(record, events)
+        ),
         content_type=documents.DOCX_MIME,
     )
 

@@ -477,9 +477,12 @@ def summary_docx(
     summary = selectors.work_summary(unit=unit, campaign=campaign) or WorkSummary(
         unit=unit, campaign=campaign
     )
+    events = selectors.summary_events(summary)
     return uploads.attachment_response(
-        io.BytesIO(documents.summary_docx(summary, selectors.summary_events(summary))),
-        download_name=documents.form7_download_name(unit.name),
+        io.BytesIO(documents.summary_docx(summary, events)),
+        download_name=documents.form7_download_name(
+            unit.name, draft=documents.summary_is_draft(summary, events)
+        ),
         content_type=documents.DOCX_MIME,
     )
 
