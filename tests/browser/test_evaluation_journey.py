@@ -101,6 +101,7 @@ def test_evaluation_journey(
     for expert, points in zip(world["experts"], POINTS, strict=True):
         context = new_context(browser, viewport=PHONE, is_mobile=True, has_touch=True)
         page = context.new_page()
+        page.on("dialog", lambda dialog: dialog.accept())  # 提交评分 asks first
         log_in(page, base, expert.email)
         visit(page, f"{base}/expert/")
         page.get_by_role("link", name=re.compile(app.team_name)).click()

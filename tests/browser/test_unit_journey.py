@@ -226,6 +226,13 @@ def judge_scores_on_phone(
     try:
         page = phone.new_page()
         page.on("pageerror", lambda error: js_errors.append(str(error)))
+        dialogs: list[str] = []
+
+        def accept(dialog: Any) -> None:  # 提交评分 asks for confirmation first
+            dialogs.append(dialog.message)
+            dialog.accept()
+
+        page.on("dialog", accept)
         log_in(page, base, plan.email)
         # On a phone the menu is folded away behind the toggler.
         expect(nav_link(page, "我的评审")).to_be_hidden()
@@ -244,11 +251,21 @@ def judge_scores_on_phone(
         wrong = list(plan.points_a)
         wrong[plan.wrong_at] = plan.wrong_value
         fill_sheet(page, names, tuple(wrong))
+        bad = names[plan.wrong_at]
+        # Flagged as it is typed, before anything is sent; 提交评分 does not even ask.
+        expect(page.locator(f"#id_{bad}")).to_have_class(re.compile(r"\bis-invalid\b"))
+        expect(page.locator(f"#id_{bad}_range")).to_have_text(
+            f"应在 0 到 {MAXIMA[plan.wrong_at]} 之间。"
+        )
+        sheet_url = page.url
         click_button(page, "提交评分")
+        expect(page.locator(f"#id_{bad}")).to_be_focused()
+        assert page.url == sheet_url and dialogs == []
+        # The server refuses it too (a draft is checked the same way).
+        click_button(page, "保存草稿")
 
         expect(page).to_have_url(re.compile(r"/judge/sheets/\d+/$"))
         expect(page.locator(".alert-danger")).to_contain_text("请修改以下标红的内容后再保存")
-        bad = names[plan.wrong_at]
         expect_field_error(page, bad, f"小于或等于{MAXIMA[plan.wrong_at]}")
         for name in names:
             if name != bad:
@@ -259,7 +276,9 @@ def judge_scores_on_phone(
         page.screenshot(path=str(shots / f"{plan.tgq}-error.png"), full_page=True)
 
         page.fill(f"#id_{bad}", plan.points_a[plan.wrong_at])
+        expect(page.locator(f"#id_{bad}")).not_to_have_class(re.compile(r"\bis-invalid\b"))
         submit_sheet(page, TEAM_A)
+        assert dialogs == ["提交后评分和评价都不能再修改，也不能撤回。确定提交吗？"]
 
         # Team B: straight through.
         names = open_sheet(page, TEAM_B)

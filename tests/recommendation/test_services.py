@@ -798,6 +798,28 @@ class TestSheetSave:
         assert sheet.status == SheetStatus.ASSIGNED
         assert not CriterionScore.objects.exists()
 
+    def test_an_incomplete_submission_names_every_missing_item(
+        self, sheet: ScoreSheet, judge_1: Judge
+    ) -> None:
+        points = points_for(sheet)
+        first, fourth = criteria_of(sheet)[0], criteria_of(sheet)[3]
+        del points[first.pk], points[fourth.pk]
+        with pytest.raises(ServiceError) as exc:
+            sheet_save(
+                actor=judge_1.user,
+                sheet=sheet,
+                points=points,
+                conformity="a",
+                features="",
+                shortcomings="c",
+                submit=True,
+            )
+        assert exc.value.code == "points_missing"
+        assert exc.value.message == f"还不能提交，缺少：{first.label}、{fourth.label}、特色。"
+        assert set(exc.value.problems) == {f"points_{first.pk}", f"points_{fourth.pk}", "features"}  # type: ignore[attr-defined]
+        sheet.refresh_from_db()
+        assert sheet.status == SheetStatus.ASSIGNED and not CriterionScore.objects.exists()
+
     @pytest.mark.parametrize("blank", ["conformity", "features", "shortcomings"])
     def test_submit_requires_the_three_texts(
         self, sheet: ScoreSheet, judge_1: Judge, blank: str

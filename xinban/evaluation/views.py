@@ -53,7 +53,7 @@ from xinban.evaluation.models import (
 )
 from xinban.recommendation.forms import SheetForm
 from xinban.scoring.models import Judge, JudgeEmployment, ScoreSheet, SheetStatus, Stage
-from xinban.scoring.services import rubric_for, sheet_save
+from xinban.scoring.services import rubric_for, sheet_deadline, sheet_save
 
 # --------------------------------------------------------------------------- helpers
 
@@ -713,6 +713,7 @@ def expert_sheet(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "application": app,
             "attachments": list(app.attachments.all()),
             "form": form,
+            "deadline": sheet_deadline(sheet),
         },
     )
 

@@ -109,6 +109,7 @@ class SheetForm(forms.Form):
         for criterion in criteria:
             self.fields[f"points_{criterion.pk}"] = forms.DecimalField(
                 label=f"{criterion.label}（0–{floatformat(criterion.max_points, -1)}）",
+                help_text=criterion.description,
                 required=False,
                 min_value=Decimal("0"),
                 max_value=criterion.max_points,
@@ -121,6 +122,10 @@ class SheetForm(forms.Form):
                         "step": "0.5",
                         "data-weight": str(criterion.weight),
                         "data-max": str(criterion.max_points),
+                        "data-label": criterion.label,
+                        "data-max-label": floatformat(criterion.max_points, -1),
+                        "min": "0",
+                        "max": str(criterion.max_points),
                     }
                 ),
             )

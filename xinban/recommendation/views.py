@@ -48,7 +48,7 @@ from xinban.recommendation.models import (
     UnitRecommendationReport,
 )
 from xinban.scoring.models import Judge, ScoreSheet, Stage
-from xinban.scoring.services import rubric_for, sheet_save
+from xinban.scoring.services import rubric_for, sheet_deadline, sheet_save
 
 
 def _unit(
@@ -632,6 +632,7 @@ def judge_sheet(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "application": app,
             "attachments": list(app.attachments.all()),
             "form": form,
+            "deadline": sheet_deadline(sheet),
             "conflict_form": ConflictForm(),
         },
     )

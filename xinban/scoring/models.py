@@ -147,6 +147,12 @@ class Criterion(models.Model):
     rubric = models.ForeignKey(Rubric, on_delete=models.CASCADE, related_name="criteria")
     name = models.CharField(_("评分项"), max_length=80)
     name_en = models.CharField(_("英文名称"), max_length=120, blank=True)
+    # A short reminder of what the criterion looks at, shown under its input on the score
+    # sheets (docs/forms.md, "Score sheets").
+    descriptor = models.CharField(
+        _("评分要点"), max_length=200, blank=True, help_text=_("显示在评分表该项输入框下方")
+    )
+    descriptor_en = models.CharField(_("英文评分要点"), max_length=300, blank=True)
     weight = models.DecimalField(
         _("权重"),
         max_digits=5,
@@ -172,6 +178,13 @@ class Criterion(models.Model):
         if translation.get_language() == "en" and self.name_en:
             return self.name_en
         return self.name
+
+    @property
+    def description(self) -> str:
+        """The descriptor in the page's language (English falls back to Chinese)."""
+        if translation.get_language() == "en" and self.descriptor_en:
+            return self.descriptor_en
+        return self.descriptor
 
 
 class SheetStatus(models.TextChoices):

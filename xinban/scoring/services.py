@@ -13,9 +13,10 @@ from django.utils.translation import gettext as _
 from xinban.accounts.models import User
 from xinban.applications.models import MaterialArea
 from xinban.campaigns.models import Campaign, PhaseKind
-from xinban.campaigns.selectors import phase_is_open
+from xinban.campaigns.selectors import phase_is_open, phase_window_end
 from xinban.core.audit import audit_record
 from xinban.core.errors import NotAllowed, ServiceError, WindowClosed, WrongState
+from xinban.core.text import join_items
 from xinban.scoring import aggregation
 from xinban.scoring.models import (
     Criterion,
@@ -36,6 +37,34 @@ DEFAULT_CRITERIA: list[tuple[int, str, Decimal]] = [
     (MaterialArea.HONOURS, "Honours in the last three years", Decimal("10")),
 ]
 
+# What each default criterion looks at (Chinese, English), shown under its input.
+DEFAULT_DESCRIPTORS: dict[int, tuple[str, str]] = {
+    MaterialArea.COMPOSITION: (
+        "班组构成合理、职责明确，有班组文化和共同愿景",
+        "Sound make-up, clear duties, a team culture and a shared vision",
+    ),
+    MaterialArea.BASIC_MANAGEMENT: (
+        "制度、标准和记录完整，并得到有效执行",
+        "Rules, standards and records complete and applied",
+    ),
+    MaterialArea.SKILLS: (
+        "培训有计划有记录，质量工具运用得当",
+        "Planned, recorded training; quality tools used well",
+    ),
+    MaterialArea.IMPROVEMENT: (
+        "持续开展改进与创新，成效有数据支撑",
+        "Continual improvement and innovation, results backed by data",
+    ),
+    MaterialArea.RESULTS: (
+        "管理特色鲜明，成果可量化，相关方评价良好",
+        "Distinctive management, measurable results, good feedback",
+    ),
+    MaterialArea.HONOURS: (
+        "近三年获得的荣誉及其级别",
+        "Honours of the last three years and their level",
+    ),
+}
+
 STAGE_PHASE = {Stage.UNIT: PhaseKind.RECOMMENDATION, Stage.EXPERT: PhaseKind.EVALUATION}
 
 
@@ -48,6 +77,8 @@ def rubric_for(*, campaign: Campaign, stage: str) -> Rubric:
                 rubric=rubric,
                 name=str(MaterialArea(area).label),
                 name_en=english,
+                descriptor=DEFAULT_DESCRIPTORS.get(area, ("", ""))[0],
+                descriptor_en=DEFAULT_DESCRIPTORS.get(area, ("", ""))[1],
                 max_points=max_points,
                 position=i,
             )
@@ -100,6 +131,65 @@ def _parse_points(
             )
         values[criterion.pk] = points
     return values
+
+
+class SheetIncomplete(ServiceError):
+    """Submission refused: ``problems`` maps every missing item's field to its message,
+    and the message names them all (docs/forms.md, "Score sheets")."""
+
+    def __init__(self, message: str, *, code: str, field: str, problems: dict[str, str]):
+        super().__init__(message, code=code, field=field)
+        self.problems = problems
+
+
+def _check_complete(
+    points: Mapping[int, Any],
+    criteria: list[Criterion],
+    conformity: str,
+    features: str,
+    shortcomings: str,
+) -> None:
+    """Before a submission: every criterion scored and the three texts written, else one
+    refusal naming every missing item (code ``points_missing`` when a score is missing,
+    else ``text_missing``; ``field`` the first missing one)."""
+    problems: dict[str, str] = {}
+    names: list[str] = []
+    for criterion in criteria:
+        if points.get(criterion.pk) in (None, ""):
+            problems[f"points_{criterion.pk}"] = _("请为“%(name)s”打分。") % {
+                "name": criterion.label
+            }
+            names.append(criterion.label)
+    for name, text, label in (
+        ("conformity", conformity, _("符合标准程度")),
+        ("features", features, _("特色")),
+        ("shortcomings", shortcomings, _("不足之处")),
+    ):
+        if not text.strip():
+            problems[name] = _("提交前请填写“%(label)s”。") % {"label": label}
+            names.append(str(label))
+    if problems:
+        code = (
+            "points_missing" if any(k.startswith("points_") for k in problems) else "text_missing"
+        )
+        raise SheetIncomplete(
+            _("还不能提交，缺少：%(items)s。") % {"items": join_items(names)},
+            code=code,
+            field=next(iter(problems)),
+            problems=problems,
+        )
+
+
+def sheet_deadline(sheet: ScoreSheet) -> Any:
+    """When the sheet's scoring window closes (extensions for the unit included), shown on
+    the sheet; None without a window."""
+    application = sheet.application
+    window = phase_window_end(
+        campaign=application.campaign,
+        kind=STAGE_PHASE[Stage(sheet.stage)],
+        unit_id=application.recommending_unit_id if sheet.stage == Stage.UNIT else None,
+    )
+    return window[1] if window else None
 
 
 def _unit_report_locked(application: Any) -> bool:
@@ -170,19 +260,9 @@ def sheet_save(
             _check_expert_sheet_open(current)
         rubric = rubric_for(campaign=application.campaign, stage=current.stage)
         criteria = list(rubric.criteria.all())
-        values = _parse_points(points, criteria, complete=submit)
         if submit:
-            for name, text, label in (
-                ("conformity", conformity, _("符合标准程度")),
-                ("features", features, _("特色")),
-                ("shortcomings", shortcomings, _("不足之处")),
-            ):
-                if not text.strip():
-                    raise ServiceError(
-                        _("提交前请填写“%(label)s”。") % {"label": label},
-                        code="text_missing",
-                        field=name,
-                    )
+            _check_complete(points, criteria, conformity, features, shortcomings)
+        values = _parse_points(points, criteria, complete=submit)
         CriterionScore.objects.filter(sheet=current).exclude(criterion_id__in=values).delete()
         for criterion_id, value in values.items():
             CriterionScore.objects.update_or_create(
