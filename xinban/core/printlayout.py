@@ -36,6 +36,8 @@ def wrapped_lines(text: str, width: float, *, size: float = 10.5, bold: bool = F
     points: each of its own lines wraps separately."""
     scale = size / 10.5 * (1.06 if bold else 1.0)
     usable = max(width - 1.0, 1.0)  # the cell's inner margins
+    if len(text) * 2 * scale <= usable and "\n" not in text:
+        return 1  # fits even if every character is wide: no need to measure
     return sum(max(1, math.ceil(display_width(part) * scale / usable)) for part in text.split("\n"))
 
 

@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from copy import copy, deepcopy
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
@@ -43,8 +44,9 @@ from xinban.applications.documents import (
     _set_fonts,
     clean,
 )
-from xinban.core.printlayout import ROW_PADDING_PT, a4_print, line_height, wrapped_lines
+from xinban.core.printlayout import ROW_PADDING_PT, a4_print, line_height
 from xinban.core.spreadsheets import write_safe
+from xinban.core.text import display_width
 from xinban.core.uploads import download_name_for
 
 ATTACHMENT_LABEL = "附件5"
@@ -226,6 +228,31 @@ _STYLES = {
 }
 
 
+# The styles whose text wraps: their font size and weight.
+_WRAPPED = {
+    name: (float(font.sz or 10.5), bool(font.b))
+    for name, (font, _border, alignment) in _STYLES.items()
+    if alignment.wrap_text
+}
+
+
+@lru_cache(maxsize=32)
+def _fit_specs(
+    styles: tuple[str, ...], widths: tuple[float, ...]
+) -> tuple[tuple[float, float] | None, ...]:
+    """Per cell of a row: None where the text does not wrap, else the width it wraps in
+    (in the character units of its font) and its line height."""
+    specs: list[tuple[float, float] | None] = []
+    for style, width in zip(styles, widths, strict=True):
+        if style not in _WRAPPED:
+            specs.append(None)
+            continue
+        size, bold = _WRAPPED[style]
+        scale = size / 10.5 * (1.06 if bold else 1.0)
+        specs.append((max(width - 1.0, 1.0) / scale, line_height(size)))
+    return tuple(specs)
+
+
 class _Sheet:
     """Writes the form row by row. Every style is built once on a prototype cell and its
     style indices copied to the cells that use it: openpyxl's per-attribute assignment
@@ -275,25 +302,32 @@ class _Sheet:
         """Wrapped text across all columns; merged cells never grow by themselves, so the
         row gets the height the text needs."""
         self.line(text, "paragraph", merge=True)
-        self.fit([(clean(text), "paragraph", sum(COLUMN_WIDTHS))])
+        self.fit([clean(text)], _fit_specs(("paragraph",), (sum(COLUMN_WIDTHS),)))
 
     def blank(self) -> None:
         self.row += 1
 
-    def fit(self, texts: Sequence[tuple[object, str, float]]) -> None:
-        """The current row at the height its wrapped texts need: (value, style, width)
-        for each cell (docs/forms.md, "Printing the spreadsheets")."""
+    def fit(self, values: Sequence[object], specs: Sequence[tuple[float, float] | None]) -> None:
+        """The current row at the height its wrapped texts need (docs/forms.md, "Printing
+        the spreadsheets"); ``specs`` from :func:`_fit_specs`. The estimate of
+        xinban.core.printlayout.wrapped_lines, inlined: it runs for every row of long
+        lists (tests/recommendation/test_documents.py times it)."""
         need = 0.0
-        for value, style, width in texts:
-            font, _border, alignment = _STYLES[style]
-            if value is None or not alignment.wrap_text:
-                continue
-            size = float(font.sz or 10.5)
-            lines = wrapped_lines(str(value), width, size=size, bold=bool(font.b))
-            need = max(need, lines * line_height(size) + ROW_PADDING_PT)
-        if need:
-            current = self.ws.row_dimensions[self.row].height or 0
-            self.ws.row_dimensions[self.row].height = max(current, math.ceil(need))
+        for value, spec in zip(values, specs, strict=True):
+            if spec is None or type(value) is not str:
+                continue  # numbers never wrap
+            usable, line = spec
+            if len(value) * 2 <= usable and "\n" not in value:
+                lines = 1
+            else:
+                lines = 0
+                for part in value.split("\n"):
+                    wide = len(part) if part.isascii() else display_width(part)
+                    lines += max(1, -int(-wide // usable))
+            if lines * line > need:
+                need = lines * line
+        if need:  # each row is fitted once, when it is written
+            self.ws.row_dimensions[self.row].height = math.ceil(need + ROW_PADDING_PT)
 
     def table_row(self, values: Sequence[object], styles: Sequence[str]) -> None:
         self.row += 1
@@ -302,7 +336,7 @@ class _Sheet:
             cell = cell_at(row=row, column=column)
             write_safe(cell, value)
             cell._style = copy(arrays[style])
-        self.fit(list(zip(values, styles, COLUMN_WIDTHS, strict=True)))
+        self.fit(values, _fit_specs(tuple(styles), COLUMN_WIDTHS))
 
     def spanned_row(self, values: Sequence[object], style: str) -> None:
         """A judge-table row: its six cells over the eight columns (JUDGE_SPANS)."""
@@ -313,8 +347,8 @@ class _Sheet:
                 self.ws.merge_cells(
                     start_row=self.row, start_column=first, end_row=self.row, end_column=last
                 )
-        widths = [sum(COLUMN_WIDTHS[first - 1 : last]) for first, last in JUDGE_SPANS]
-        self.fit([(value, style, width) for value, width in zip(values, widths, strict=True)])
+        widths = tuple(sum(COLUMN_WIDTHS[first - 1 : last]) for first, last in JUDGE_SPANS)
+        self.fit(values, _fit_specs((style,) * len(widths), widths))
 
 
 _TEAM_STYLES = ("text", "text", "number", "text", "score", "number", "text", "text")
