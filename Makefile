@@ -20,7 +20,7 @@ PORT ?= 8000
 PYTEST_ARGS ?=
 ALLOW_NO_TESTS ?=
 SYSTEM_PACKAGES := chromium postgresql postgresql-contrib fonts-wqy-zenhei fonts-noto-cjk \
-	poppler-utils gettext libreoffice-calc libreoffice-writer
+	poppler-utils gettext libreoffice-calc libreoffice-writer ffmpeg
 
 .PHONY: help install run migrate messages demo test test-system test-pg lint bench system-deps clean-venv
 

@@ -4,6 +4,7 @@ services enforce (no expert reviews an application they are in conflict with).""
 from __future__ import annotations
 
 import io
+import shutil
 from typing import Any
 
 import pytest
@@ -84,3 +85,41 @@ def test_the_published_years_show_all_three_levels(demo: None) -> None:
     # The case library, built after the decisions, carries the national level.
     levels = set(CaseEntry.objects.values_list("level", flat=True))
     assert {Level.SELECTED, Level.TYPICAL, Level.NATIONAL} <= levels
+
+
+@pytest.mark.skipif(shutil.which("ffmpeg") is None, reason="ffmpeg is not installed")
+def test_candidates_carry_a_real_video_the_guiding_unit_can_watch(demo: None) -> None:
+    """Issue 13, item 5: the demo's typical experiences and candidates (all but the first
+    candidate, left for the applicant's upload task) carry a short real MP4 made at demo
+    time that passes the platform's upload check; the guiding unit streams it."""
+    from django.core.files.base import File
+
+    from xinban.core import uploads
+    from xinban.evaluation.models import PresentationVideo
+
+    candidates = list(
+        Application.objects.filter(
+            state=S.TYPICAL_CANDIDATE, campaign__results_published=False
+        ).order_by("number")
+    )
+    assert len(candidates) >= 2
+    assert not PresentationVideo.objects.filter(application=candidates[0]).exists()
+    videos = PresentationVideo.objects.filter(application__in=candidates[1:])
+    assert videos.count() == len(candidates) - 1
+    video = videos.first()
+    assert video is not None and video.size > 10_000
+    with video.file.open("rb") as handle:
+        head = handle.read(12)
+        handle.seek(0)
+        detected = uploads.validate_upload(
+            File(handle, name=video.original_name), kinds=uploads.UploadKind.VIDEO
+        )
+    assert head[4:8] == b"ftyp" and detected.ext == "mp4"
+
+    guide = Client()
+    guide.force_login(User.objects.get(email="guide@demo.saq"))
+    page = guide.get(reverse("evaluation:guiding_home")).content.decode()
+    assert page.count("视频未上传") == 1  # the first candidate only
+    stream = guide.get(reverse("evaluation:video_stream", args=[video.application_id]))
+    assert stream.status_code == 200
+    assert b"".join(stream.streaming_content)[4:8] == b"ftyp"

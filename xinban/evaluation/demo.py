@@ -3,10 +3,12 @@ applications that the common demo put past the recommendation get the records th
 implies — formal reviews, an expert panel (with the demo login expert@demo.saq), round 1,
 expert sheets (scored where the state says the scoring is over), decisions, and for the
 typical experiences a guiding unit's approval. Applications in FORMAL_PASSED are left
-unassigned so that staff can try the automatic assignment; typical-experience candidates
-have no video yet, so their applicants see the upload task. The published past years get
-their decisions too, about one typical experience in four recommended to the national
-level, so that their results show all three levels."""
+unassigned so that staff can try the automatic assignment. Typical experiences and
+typical-experience candidates carry a short real video made at demo time
+(xinban.evaluation.demo_video), so the guiding unit can watch and decide; the first
+candidate is left without one, so that its applicants see the upload task. The
+published past years get their decisions too, about one typical experience in four
+recommended to the national level, so that their results show all three levels."""
 
 from __future__ import annotations
 
@@ -29,6 +31,7 @@ from xinban.evaluation.models import (
     FormalReview,
     GuidingReview,
     GuidingVerdict,
+    PresentationVideo,
 )
 from xinban.evaluation.selectors import expert_conflicts
 from xinban.evaluation.services import checklist_for
@@ -228,6 +231,41 @@ def seed(ctx: DemoContext) -> None:
                 if app.state == S.TYPICAL
             ]
         )
+    _seed_videos(ctx, applications, guide)
+
+
+def _seed_videos(ctx: DemoContext, applications: list[Application], guide: User) -> int:
+    """The demo video for the typical experiences and all candidates but the first (the
+    one whose applicants see the upload task); returns how many got it (0 without
+    ffmpeg)."""
+    from django.core.files.base import ContentFile
+
+    from xinban.core import uploads
+    from xinban.evaluation.demo_video import NAME, demo_video_bytes
+
+    del ctx
+    candidates = [a for a in applications if a.state == S.TYPICAL_CANDIDATE]
+    chosen = candidates[1:] + [a for a in applications if a.state == S.TYPICAL]
+    if not chosen:
+        return 0
+    content = demo_video_bytes()
+    if content is None:
+        return 0
+    digest = uploads.sha256_of(ContentFile(content))
+    for app in chosen:
+        video = PresentationVideo(
+            application=app,
+            original_name=NAME,
+            content_type="video/mp4",
+            size=len(content),
+            sha256=digest,
+            uploaded_by=app.created_by if app.created_by_id else guide,
+        )
+        video.file.save(
+            uploads.safe_storage_name(NAME, ext="mp4"), ContentFile(content), save=False
+        )
+        video.save()
+    return len(chosen)
 
 
 def _seed_past_decisions(ctx: DemoContext, staff: User) -> None:
