@@ -88,7 +88,13 @@ def test_unit_fills_and_downloads_both_forms(
 ) -> None:
     base = live_server.url
     year = reports_world["campaign"].year
-    page.on("dialog", lambda dialog: dialog.accept())
+    dialogs: list[str] = []
+
+    def accept(dialog: Any) -> None:
+        dialogs.append(dialog.message)
+        dialog.accept()
+
+    page.on("dialog", accept)
     visit(page, f"{base}/accounts/login/")
     page.fill("#id_username", "pudong@example.com")
     page.fill("#id_password", PASSWORD)
@@ -184,10 +190,28 @@ def test_unit_fills_and_downloads_both_forms(
     for name in ("methods", "highlights", "problems", "directions", "suggestions"):
         page.fill(f"#id_{name}", long_text(300))
     expect(page.locator("#summary-missing")).to_contain_text("还差")
+    # Too short: the page says so at once, in one message, without asking to confirm.
+    confirmations = len(dialogs)
+    summary_url = page.url
     click_button(page, "保存并报送上海市质协")
+    short = page.locator("#summary-length-problem")
+    expect(short).to_be_visible()
+    expect(short).to_contain_text("工作总结目前")
+    expect(short).to_contain_text("要求 3,000 字以上")
+    expect(page.locator(".alert-danger")).to_have_count(1)
+    assert len(dialogs) == confirmations and page.url == summary_url
+    # The server checks the same (the form sent without the page's check): one message.
+    with page.expect_navigation():
+        page.evaluate(
+            """() => {
+                const form = document.getElementById("summary-form");
+                form.requestSubmit(form.querySelector("button[value=submit]"));
+            }"""
+        )
     error = page.locator(".alert-danger")
     expect(error).to_contain_text("工作总结目前")
     expect(error).to_contain_text("要求 3,000 字以上")
+    assert (error.text_content() or "").count("工作总结目前") == 1
     # The draft is saved without the removed row; the page keeps what was typed.
     expect(page.locator("#id_events-2-DELETE")).to_be_checked()
     from xinban.reports.models import SummaryEvent

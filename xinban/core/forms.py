@@ -14,7 +14,8 @@ def add_service_error(form: forms.BaseForm, error: ServiceError) -> None:
     if problems:
         for field, message in problems.items():
             form.add_error(field if field in form.fields else None, message)
-        form.add_error(None, error.message)
+        if error.message not in problems.values():  # one message, never the same twice
+            form.add_error(None, error.message)
         return
     field = error.field if error.field in form.fields else None
     form.add_error(field, error.message)

@@ -46,6 +46,7 @@
         out.classList.toggle("text-danger", count < min);
         out.classList.toggle("text-success", count >= min);
       }
+      form.dataset.count = String(count);
       if (missing) {
         const template = missing.dataset.template || "{n}";
         missing.textContent = count < min ? template.replace("{n}", (min - count).toLocaleString("zh-CN")) : "";
@@ -86,10 +87,34 @@
     recount();
   };
 
+  // Before asking to confirm an irreversible submission, the checks the page can make:
+  // the work summary's length (one message, next to the counter; nothing is sent).
+  const tooShort = (button) => {
+    const form = button.form;
+    if (!form || form.id !== "summary-form" || button.value !== "submit") return false;
+    const min = Number(form.dataset.minChars || "3000");
+    const count = Number(form.dataset.count || "0");
+    const box = document.getElementById("summary-length-problem");
+    if (!box) return false;
+    if (count >= min) {
+      box.hidden = true;
+      box.className = "";
+      return false;
+    }
+    box.textContent = (box.dataset.template || "")
+      .replace("{count}", count.toLocaleString("zh-CN"))
+      .replace("{min}", min.toLocaleString("zh-CN"))
+      .replace("{missing}", (min - count).toLocaleString("zh-CN"));
+    box.className = "alert alert-danger mt-2 mb-0";
+    box.hidden = false;
+    box.scrollIntoView({ block: "center" });
+    return true;
+  };
+
   const initConfirm = () => {
     document.querySelectorAll("[data-confirm-click]").forEach((button) => {
       button.addEventListener("click", (event) => {
-        if (!window.confirm(button.dataset.confirmClick)) event.preventDefault();
+        if (tooShort(button) || !window.confirm(button.dataset.confirmClick)) event.preventDefault();
       });
     });
   };
