@@ -57,7 +57,7 @@ document.addEventListener("DOMContentLoaded", () => {
       const ok = value === "" || (!Number.isNaN(number) && number >= 0 && number <= Number(input.dataset.max));
       const box = feedbackFor(input);
       input.classList.toggle("is-invalid", !ok);
-      box.textContent = ok ? "" : form.dataset.outOfRange.replace("%(max)s", input.dataset.maxLabel || input.dataset.max);
+      box.textContent = ok ? "" : form.dataset.outOfRange.replace("{max}", input.dataset.maxLabel || input.dataset.max);
       box.classList.toggle("d-block", !ok);
       if (ok) input.removeAttribute("aria-invalid"); else input.setAttribute("aria-invalid", "true");
       return ok;
@@ -81,7 +81,7 @@ document.addEventListener("DOMContentLoaded", () => {
       if (missing.length) {
         event.preventDefault();
         const items = missing.map(labelOf).join(form.dataset.listSeparator || "、");
-        problems.textContent = form.dataset.missing.replace("%(items)s", items);
+        problems.textContent = form.dataset.missing.replace("{items}", items);
         problems.className = "alert alert-danger";  // only while shown: one red box at a time
         problems.hidden = false;
         problems.focus();
