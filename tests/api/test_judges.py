@@ -58,7 +58,8 @@ def test_judge_reads_own_sheet_with_rubric_and_materials(
     assert [c["name"] for c in criteria] == [str(label) for label in MaterialArea.labels]
     assert [Decimal(c["max_points"]) for c in criteria] == [15, 15, 20, 20, 20, 10]
     assert all(Decimal(c["weight"]) == 1 for c in criteria)
-    assert set(criteria[0]) == {"id", "name", "weight", "max_points", "position"}
+    assert set(criteria[0]) == {"id", "name", "weight", "max_points", "position", "descriptor"}
+    assert criteria[0]["descriptor"] == "班组构成合理、职责明确，有班组文化和共同愿景"
     materials = sheet["application"]
     assert materials["id"] == submitted_a["id"]
     assert materials["material_results"] == "连续三年零缺陷。"
@@ -262,6 +263,7 @@ def test_openapi_lists_the_judge_paths_with_chinese_titles(client: Client) -> No
         "weight": "权重",
         "max_points": "满分",
         "position": "排序",
+        "descriptor": "评分要点",
     }
     assert titles("SheetIn") == {
         "points": "各评分项得分",

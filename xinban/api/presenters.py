@@ -408,6 +408,7 @@ def criterion_out(criterion: Criterion) -> schemas.CriterionOut:
         weight=criterion.weight,
         max_points=criterion.max_points,
         position=criterion.position,
+        descriptor=criterion.description,
     )
 
 

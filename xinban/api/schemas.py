@@ -806,6 +806,7 @@ class CriterionOut(Schema):
     weight: Decimal = model_field(Criterion, "weight")
     max_points: Decimal = model_field(Criterion, "max_points")
     position: int = model_field(Criterion, "position")
+    descriptor: str = model_field(Criterion, "descriptor")
 
 
 class SheetSummaryOut(Schema):
