@@ -174,6 +174,12 @@ def test_attendee_export_read_back_with_formulas_neutralised(staff: Any, briefin
     assert rows[5][1] == "丙" and rows[5][5] == "候补第 1 位"
     # No cell of the file is a formula.
     assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
+    # Readable (docs/forms.md): the header bold and frozen under the title, filtered,
+    # widths fitted, the sign-up time a date.
+    assert all(c.font.bold for c in sheet[3])
+    assert sheet.freeze_panes == "A4" and sheet.auto_filter.ref == "A3:H6"
+    assert sheet["G4"].is_date
+    assert sheet.column_dimensions["B"].width >= len('\'=HYPERLINK("http://x")') + 2
 
 
 def test_checkin_list_prints_and_marks(staff: Any, briefing: Event) -> None:

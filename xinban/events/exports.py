@@ -32,53 +32,56 @@ from xinban.core.spreadsheets import safe_cell
 from xinban.events import selectors
 from xinban.events.models import Event, EventKind, EventState, SignupStatus
 from xinban.exports.registry import ExportSpec, Table, local_time, register
+from xinban.exports.writer import format_list_sheet
 
 
 def attendees_workbook(event: Event) -> bytes:
     """Confirmed attendees, then the waiting list in its order (cancelled ones left out)."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("报名名单"))
-    sheet.append([safe_cell(event.title)])
-    sheet.append(
+    title = [
+        [safe_cell(event.title)],
         [
             safe_cell(
                 f"{timezone.localtime(event.starts_at):%Y-%m-%d %H:%M} {event.location}".strip()
             )
-        ]
-    )
-    sheet.append(
-        [
-            _("序号"),
-            _("姓名"),
-            _("单位"),
-            _("联系电话"),
-            _("账号"),
-            _("状态"),
-            _("报名时间"),
-            _("签到"),
-        ]
-    )
+        ],
+    ]
+    header = [
+        _("序号"),
+        _("姓名"),
+        _("单位"),
+        _("联系电话"),
+        _("账号"),
+        _("状态"),
+        _("报名时间"),
+        _("签到"),
+    ]
     labels = dict(SignupStatus.choices)
-    n = 0
+    rows: list[list[Any]] = []
     for signup in selectors.signups_for_organiser(event):
         if signup.status == SignupStatus.CANCELLED:
             continue
-        n += 1
         status = str(labels[signup.status])
         if signup.status == SignupStatus.WAITING:
             status = _("候补第 %(n)d 位") % {"n": signup.position}  # type: ignore[attr-defined]
-        sheet.append(
+        rows.append(
             [
-                n,
+                len(rows) + 1,
                 safe_cell(signup.name),
                 safe_cell(signup.organisation),
                 safe_cell(signup.phone),
                 safe_cell(signup.user.email),
                 status,
-                timezone.localtime(signup.created_at).strftime("%Y-%m-%d %H:%M"),
+                local_time(signup.created_at),  # a date, as a date (docs/forms.md)
                 _("已签到") if signup.checked_in_at else "",
             ]
         )
+    # One event's list is short: the widths are measured from all of it.
+    format_list_sheet(sheet, header, rows, above=title)
+    for row in rows:
+        sheet.append(row)
+    sheet.auto_filter.ref = f"A3:H{len(rows) + 3}"
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

@@ -103,14 +103,21 @@ def column_widths(header: Sequence[Any], rows: Sequence[Sequence[Any]]) -> list[
 
 
 def format_list_sheet(
-    sheet: WriteOnlyWorksheet, header: Sequence[Any], first_rows: Sequence[Sequence[Any]]
+    sheet: WriteOnlyWorksheet,
+    header: Sequence[Any],
+    first_rows: Sequence[Sequence[Any]],
+    *,
+    above: Sequence[Sequence[Any]] = (),
 ) -> None:
     """Before anything is written to the write-only ``sheet``: widths fitted to ``header``
-    and ``first_rows``, the header frozen, and the header row appended in bold. The caller
-    sets ``sheet.auto_filter.ref`` once the rows are written."""
+    and ``first_rows``, the ``above`` lines (a title) and the header row appended, the
+    header in bold and frozen. The caller sets ``sheet.auto_filter.ref`` once the rows are
+    written (the header is row ``len(above) + 1``)."""
     for index, width in enumerate(column_widths(header, first_rows), start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = "A2"
+    sheet.freeze_panes = f"A{len(above) + 2}"
+    for line in above:
+        sheet.append(list(line))
     bold = Font(bold=True)
     middle = Alignment(vertical="center")
     row = []

@@ -46,7 +46,6 @@ def _registrations(user: User, params: Mapping[str, str]) -> Table:
         campaign=query.campaign, filters=query.filters, q=query.q
     )
     count = filtered.count()
-    yes = _("是")
 
     def rows() -> Iterator[list[Any]]:
         listed = selectors.registration_list(filtered)
@@ -55,7 +54,7 @@ def _registrations(user: User, params: Mapping[str, str]) -> Table:
                 yield [
                     row.organisation,
                     row.short_name,
-                    yes if row.is_member else "",
+                    bool(row.is_member),  # 是/否 (the writer)
                     row.nature,
                     row.domain,
                     row.industries,
