@@ -579,3 +579,9 @@ def test_docx_rows_never_split_and_numbers_never_wrap(docx_bytes: bytes) -> None
     for row in judges.rows[1:]:
         kept = [c._tc.tcPr.find(qn("w:noWrap")) is not None for c in row.cells]
         assert kept == [False, False, True, False, False, True]
+
+
+def test_docx_numbers_its_pages(docx_bytes: bytes) -> None:
+    footer = docx.Document(io.BytesIO(docx_bytes)).sections[0].footer.paragraphs[0]
+    instructions = [t.text.strip() for t in footer._p.iter(qn("w:instrText"))]
+    assert instructions == ["PAGE", "NUMPAGES"] and footer.text.startswith("第 ")

@@ -20,10 +20,10 @@ import pytest
 from openpyxl import load_workbook
 from openpyxl.utils import column_index_from_string, get_column_letter
 
-from tests.recommendation.test_documents import ROWS, make_data
+from tests.recommendation.test_documents import JUDGES, ROWS, make_data
 from tests.reports.conftest import complete_statistics
 from xinban.core.printlayout import line_height, wrapped_lines
-from xinban.recommendation.documents import recommendation_form_xlsx
+from xinban.recommendation.documents import recommendation_form_docx, recommendation_form_xlsx
 from xinban.reports import documents, selectors, services
 
 pytestmark = pytest.mark.skipif(
@@ -33,8 +33,8 @@ pytestmark = pytest.mark.skipif(
 LONG = "推行可视化看板与防错装置，班组自主改善提案全年共计一百二十项，"
 
 
-def to_pdf(content: bytes, tmp_path: Path) -> Path:
-    source = tmp_path / "form.xlsx"
+def to_pdf(content: bytes, tmp_path: Path, suffix: str = "xlsx") -> Path:
+    source = tmp_path / f"form.{suffix}"
     source.write_bytes(content)
     subprocess.run(
         [
@@ -152,3 +152,30 @@ def test_form6_prints_its_notes_and_long_text_whole(
         assert _squeezed(note) in form
     assert "填表人：王敏" in form
     assert "平台数据对照" not in form and "填报数" in texts[1]
+
+
+def test_form5_word_keeps_each_judge_row_on_one_page_and_numbers_pages(tmp_path: Path) -> None:
+    """Word 附件5 with a long judge list: no judge's row is split across pages (the name
+    and the mobile number on the same page), and every page says 第 N 页 共 M 页."""
+    judges = [
+        replace(
+            JUDGES[n % 2],
+            name=f"评委{n:02d}",
+            # A long address (the row wraps) ending in the judge's own mark.
+            address="上海市闵行区沪闵路 6258 号某某大厦东楼十二层办公室" * 2 + f"（甲{n:02d}）",
+            mobile=f"139{n:08d}",
+        )
+        for n in range(40)
+    ]
+    pdf = to_pdf(recommendation_form_docx(make_data(judges=judges)), tmp_path, "docx")
+    texts = page_texts(pdf)
+    assert len(texts) >= 3
+    for number, text in enumerate(texts, start=1):
+        assert f"第{number}页共{len(texts)}页" in _squeezed(text), number
+    squeezed = [_squeezed(t) for t in texts]
+    for judge in judges:
+        pages_with_name = [i for i, t in enumerate(squeezed) if judge.name in t]
+        assert len(pages_with_name) == 1, judge.name
+        page = squeezed[pages_with_name[0]]
+        # The row's last line (the end of the address) on the same page: not split.
+        assert judge.mobile in page and _squeezed(judge.address) in page, judge.name

@@ -508,6 +508,9 @@ def recommendation_form_docx(data: RecommendationFormData) -> bytes:
     props.title = clean(data.title)
     props.subject = clean(data.unit)
     props.author = props.last_modified_by = AUTHOR
+    from xinban.reports.documents import page_numbers  # (a long list runs over pages)
+
+    page_numbers(document)
 
     def para(
         text: str,
