@@ -109,6 +109,7 @@ def test_every_registered_list_downloads_readable(
     """Every list of the registry, downloaded by a user who may see it (staff, the unit's
     admin for a unit's list, an applicant for their own), opens readable."""
     checked = []
+    sheets: dict[str, Worksheet] = {}
     for name, spec in sorted(SPECS.items()):
         for user, params in (
             (staff, {}),
@@ -125,7 +126,16 @@ def test_every_registered_list_downloads_readable(
             assert response.status_code == 200, (name, response.status_code)
             sheet = _sheet(b"".join(response.streaming_content))
             assert_readable(sheet)
+            sheets[name] = sheet
             checked.append(name)
             break
     # Most lists are reachable in this world; the check is not vacuous.
     assert len(checked) >= len(SPECS) * 2 // 3, sorted(set(SPECS) - set(checked))
+    # The staff's list of applications: team sizes are numbers, submission times dates.
+    applications = sheets["applications"]
+    header = [c.value for c in applications[1]]
+    size, submitted = header.index("班组人数") + 1, header.index("提交时间") + 1
+    body = list(applications.iter_rows(min_row=2))
+    assert body and all(isinstance(row[size - 1].value, int) for row in body)
+    times = [row[submitted - 1] for row in body if row[submitted - 1].value is not None]
+    assert times and all(cell.is_date for cell in times)
