@@ -28,6 +28,7 @@ from ninja.utils import check_csrf
 
 from xinban.accounts.models import User
 from xinban.api.scopes import SESSION_ONLY, scope_for, scope_granted, scope_label
+from xinban.core.context import set_channel
 
 
 class CsrfFailed(HttpError):
@@ -54,6 +55,7 @@ class SessionUserAuth(SessionAuth):
         exempt = getattr(request, "_ninja_csrf_exempt", False)
         if self.csrf and not exempt and check_csrf(request) is not None:
             raise CsrfFailed
+        set_channel("api")  # the audit log's channel (reset with the request)
         return self.authenticate(request, request.COOKIES.get(self.param_name))
 
 
@@ -95,6 +97,8 @@ class TokenAuth(HttpBearer):
             )
         user = api_token.user
         request.api_token = api_token  # type: ignore[attr-defined]
+        # The audit log records which token acted (reset with the request).
+        set_channel(f"api-token:{api_token.pk}")
         request.user = user  # code that reads request.user sees the token's owner
         return user
 

@@ -1,4 +1,5 @@
-"""Writing the audit log. Services call `audit_record` inside their transaction."""
+"""Writing the audit log. Services call `audit_record` inside their transaction with an
+action declared in their area's ``audit_actions.py`` (docs/architecture.md, "The audit log")."""
 
 from __future__ import annotations
 
@@ -6,7 +7,8 @@ from typing import Any
 
 from django.db import models
 
-from xinban.core.context import current_client_ip
+from xinban.core.audit_registry import require_registered
+from xinban.core.context import current_channel, current_client_ip
 from xinban.core.models import AuditEntry
 
 
@@ -17,6 +19,7 @@ def audit_record(
     obj: models.Model,
     changes: dict[str, Any] | None = None,
 ) -> AuditEntry:
+    require_registered(action)
     authenticated = actor is not None and getattr(actor, "is_authenticated", False)
     return AuditEntry.objects.create(
         actor=actor if authenticated else None,
@@ -27,6 +30,7 @@ def audit_record(
         object_repr=str(obj)[:300],
         changes=_jsonable(changes or {}),
         client_ip=current_client_ip(),
+        channel=current_channel(),
     )
 
 

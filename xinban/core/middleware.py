@@ -9,7 +9,7 @@ from django.db import DataError, InterfaceError, OperationalError, connections
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 
-from xinban.core.context import reset_client_ip, set_client_ip
+from xinban.core.context import reset_channel, reset_client_ip, set_channel, set_client_ip
 
 logger = logging.getLogger("xinban.core")
 
@@ -29,9 +29,12 @@ class RequestContextMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         token = set_client_ip(client_ip_of(request))
+        # The API's authentication turns this into "api" or the token that acted.
+        channel = set_channel("page")
         try:
             return self.get_response(request)
         finally:
+            reset_channel(channel)
             reset_client_ip(token)
 
 

@@ -36,6 +36,8 @@ class AuditEntry(models.Model):
     changes = models.JSONField(_("变更内容"), default=dict, blank=True)
     at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
     client_ip = models.GenericIPAddressField(_("客户端地址"), null=True, blank=True)
+    # page, api (browser session), api-token:<id>, task:<name>#<id> or command
+    channel = models.CharField(_("渠道"), max_length=80, blank=True, default="")
 
     objects = AuditLogQuerySet.as_manager()
 

@@ -14,6 +14,7 @@ def audit_entries(
     object_type: str = "",
     object_id: str = "",
     actor: str = "",
+    obj: str = "",
     since: str = "",
     until: str = "",
 ) -> QuerySet[AuditEntry]:
@@ -26,6 +27,8 @@ def audit_entries(
         qs = qs.filter(object_id=object_id)
     if actor:
         qs = qs.filter(Q(actor_repr__icontains=actor))
+    if obj:  # the object as shown: a number, a team's or an organisation's name
+        qs = qs.filter(Q(object_repr__icontains=obj) | Q(object_id=obj))
     for value, lookup in ((since, "at__date__gte"), (until, "at__date__lte")):
         # An unparseable date filter is ignored; the page still renders.
         with contextlib.suppress(ValueError):

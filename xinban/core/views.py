@@ -7,6 +7,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from xinban.campaigns.selectors import campaign_current, phases_with_status
+from xinban.core.audit_registry import registered_actions
+from xinban.core.audit_presenters import audit_lines
 from xinban.core.roles import roles_of
 from xinban.core.selectors import audit_entries
 
@@ -31,8 +33,20 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     filters = {
         key: request.GET.get(key, "").strip()
-        for key in ("action", "object_type", "object_id", "actor", "since", "until")
+        for key in ("action", "object_type", "object_id", "actor", "obj", "since", "until")
     }
     entries = audit_entries(**filters)
     page = Paginator(entries, 100).get_page(request.GET.get("page"))
-    return render(request, "core/audit_log.html", {"page": page, "filters": filters})
+    return render(
+        request,
+        "core/audit_log.html",
+        {
+            "page": page,
+            "lines": audit_lines(page),
+            "filters": filters,
+            "actions": sorted(
+                ((name, str(sentence)) for name, sentence in registered_actions().items()),
+                key=lambda item: item[0],
+            ),
+        },
+    )

@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy
 from xinban.accounts.models import User
 from xinban.applications.models import ApplicationState
 from xinban.campaigns.selectors import campaign_current, campaign_get
+from xinban.core.audit_registry import channel_label
 from xinban.core.roles import roles_of
 from xinban.core.text import join_items
 from xinban.dashboards.filters import UNIT_STAGES_BEFORE_RESULTS, drilldown_filters, narrow
@@ -468,7 +469,7 @@ def _audit(user: User, params: Mapping[str, str]) -> QuerySet[Any]:
     from xinban.core.selectors import audit_entries
 
     require_staff(user)
-    keys = ("action", "object_type", "object_id", "actor", "since", "until")
+    keys = ("action", "object_type", "object_id", "actor", "obj", "since", "until")
     return audit_entries(**{k: params.get(k, "").strip()[:100] for k in keys}).order_by("-id")
 
 
@@ -658,6 +659,7 @@ SPECS: dict[str, ExportSpec] = {
             _("对象"),
             _("对象说明"),
             _("IP 地址"),
+            _("渠道"),
         ],
         queryset=_audit,
         fields=(
@@ -668,8 +670,9 @@ SPECS: dict[str, ExportSpec] = {
             "object_id",
             "object_repr",
             "client_ip",
+            "channel",
         ),
-        transforms={0: local_time},
+        transforms={0: local_time, 7: channel_label},
     ),
     "outbox": ExportSpec(
         name="outbox",

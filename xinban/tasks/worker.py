@@ -19,6 +19,7 @@ from django.db import DatabaseError, close_old_connections, connection, transact
 from django.db.models import Q
 from django.utils import timezone
 
+from xinban.core.context import reset_channel, set_channel
 from xinban.tasks.api import LeaseLost, TaskContext, handler_for, lease_seconds
 from xinban.tasks.models import Task, TaskState
 
@@ -136,6 +137,7 @@ def run(task: Task, worker: str, *, heartbeat: bool = False) -> None:
     beat = Heartbeat(ctx) if heartbeat else None
     if beat is not None:
         beat.start()
+    channel = set_channel(f"task:{task.name}#{task.pk}")  # written to its audit entries
     try:
         if handler is None:
             raise LookupError(f"no handler for task {task.name!r}")
@@ -158,6 +160,7 @@ def run(task: Task, worker: str, *, heartbeat: bool = False) -> None:
         )
         return
     finally:
+        reset_channel(channel)
         if beat is not None:
             beat.halt()
     Task.objects.filter(pk=task.pk, worker=worker, state=TaskState.RUNNING).update(

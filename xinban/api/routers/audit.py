@@ -11,6 +11,7 @@ from ninja import Field, Query, Router, Schema
 
 from xinban.api.auth import current_user
 from xinban.api.common import error_responses
+from xinban.core.audit_registry import action_sentence
 from xinban.core.roles import roles_of
 from xinban.core.selectors import audit_entries
 
@@ -27,6 +28,14 @@ class AuditEntryOut(Schema):
     object: str = Field(title="对象")
     changes: dict[str, Any] = Field(title="变更内容")
     client_ip: str | None = Field(title="客户端地址")
+    sentence: str = Field(
+        "", title="操作说明", description="操作人与对象之间的一句话，如“提交了申报”"
+    )
+    channel: str = Field(
+        "",
+        title="渠道",
+        description="page（网页）、api（浏览器会话）、api-token:<id>、task:<名称>#<id> 或 command",
+    )
 
 
 class AuditPageOut(Schema):
@@ -39,6 +48,7 @@ class AuditFilters(Schema):
     object_type: str = Field("", title="对象类型", description="如 applications.application")
     object_id: str = Field("", title="对象编号")
     actor: str = Field("", title="操作人", description="姓名或邮箱的一部分")
+    obj: str = Field("", title="对象", description="对象编号，或对象名称的一部分")
     since: str = Field("", title="起始日期", description="YYYY-MM-DD（含）")
     until: str = Field("", title="截止日期", description="YYYY-MM-DD（含）")
     limit: int = Field(100, ge=1, le=500, title="每页条数")
@@ -64,7 +74,7 @@ def audit_log(
     entries = audit_entries(
         **{
             key: _printable(getattr(filters, key))
-            for key in ("action", "object_type", "object_id", "actor", "since", "until")
+            for key in ("action", "object_type", "object_id", "actor", "obj", "since", "until")
         }
     ).order_by("-at", "-pk")
     page = entries[filters.offset : filters.offset + filters.limit]
@@ -81,6 +91,8 @@ def audit_log(
                 object=e.object_repr,
                 changes=e.changes if isinstance(e.changes, dict) else {"value": e.changes},
                 client_ip=e.client_ip,
+                sentence=action_sentence(e.action),
+                channel=e.channel,
             )
             for e in page
         ],
