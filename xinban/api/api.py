@@ -34,6 +34,7 @@ from xinban.api.routers import (
     unit,
 )
 from xinban.api.scopes import EITHER, READ, SCOPES, SESSION_ONLY, scope_for
+from xinban.api.text import TextParser
 from xinban.api.throttling import API_THROTTLES
 
 API_VERSION = "1.0.0"
@@ -120,6 +121,7 @@ api = XinbanAPI(
     auth=API_AUTH,
     throttle=API_THROTTLES,
     urls_namespace="api",
+    parser=TextParser(),
 )
 install_error_handlers(api)
 
