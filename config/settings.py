@@ -143,6 +143,8 @@ OTP_TOTP_ISSUER = "上海市质量协会 质量信得过班组平台"
 XINBAN_TRUSTED_PROXIES = env_list("XINBAN_TRUSTED_PROXIES", ["127.0.0.1", "::1"])
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 LOGIN_FAILURE_WINDOW_SECONDS = env_int("LOGIN_FAILURE_WINDOW_SECONDS", 15 * 60)
+# One account from every address together (docs/deploy.md, "Log-in throttling").
+LOGIN_ACCOUNT_FAILURE_LIMIT = env_int("LOGIN_ACCOUNT_FAILURE_LIMIT", 50)
 # JSON API rate limits (xinban/api/throttling.py): requests per window per API token or
 # user, and per client address for the public operations; 0 switches a limit off.
 XINBAN_API_RATE_LIMIT = env_int("XINBAN_API_RATE_LIMIT", 600)
