@@ -145,6 +145,8 @@ LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 LOGIN_FAILURE_WINDOW_SECONDS = env_int("LOGIN_FAILURE_WINDOW_SECONDS", 15 * 60)
 # One account from every address together (docs/deploy.md, "Log-in throttling").
 LOGIN_ACCOUNT_FAILURE_LIMIT = env_int("LOGIN_ACCOUNT_FAILURE_LIMIT", 50)
+# API tokens of staff and guiding units end after at most this many days (never over 90).
+XINBAN_PRIVILEGED_TOKEN_DAYS = min(90, max(1, env_int("XINBAN_PRIVILEGED_TOKEN_DAYS", 90)))
 # JSON API rate limits (xinban/api/throttling.py): requests per window per API token or
 # user, and per client address for the public operations; 0 switches a limit off.
 XINBAN_API_RATE_LIMIT = env_int("XINBAN_API_RATE_LIMIT", 600)
