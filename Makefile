@@ -17,12 +17,15 @@ NPM_STAMP := node_modules/.xinban-installed
 DEMO_STAMP := var/.demo-loaded
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Links in e-mails and the QR codes of certificates point at the address `make run`
+# serves; without DEBUG the platform refuses to start without SITE_URL (docs/deploy.md).
+export SITE_URL ?= http://$(HOST):$(PORT)
 PYTEST_ARGS ?=
 ALLOW_NO_TESTS ?=
 SYSTEM_PACKAGES := chromium postgresql postgresql-contrib fonts-wqy-zenhei fonts-noto-cjk \
 	poppler-utils gettext libreoffice-calc libreoffice-writer ffmpeg
 
-.PHONY: help install run migrate messages demo test test-system test-pg lint bench system-deps clean-venv
+.PHONY: help install run migrate messages site-url demo test test-system test-pg lint bench system-deps clean-venv
 
 help:
 	@echo "make run          install, migrate, load demo data once, serve http://$(HOST):$(PORT)"
@@ -83,6 +86,10 @@ run: migrate messages
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 
+# The address links and certificates point at (tests/security/test_settings.py reads it).
+site-url:
+	@echo "$$SITE_URL"
+
 demo: migrate
 	@mkdir -p var
 	$(PY) manage.py seed_demo
@@ -119,7 +126,7 @@ lint: install
 # for 60 s against gunicorn + PostgreSQL). BENCH_LOAD=0 skips the load run.
 BENCH_LOAD ?= 1
 bench: migrate
-	$(PY) manage.py bench
+	XINBAN_HTTPS=0 $(PY) manage.py bench  # the bench's test client speaks plain HTTP
 	@if [ "$(BENCH_LOAD)" = "1" ]; then loadtest/run.sh; else echo "bench: load run skipped (BENCH_LOAD=0)"; fi
 
 # --- system packages (Debian 12) -------------------------------------------------

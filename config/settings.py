@@ -21,7 +21,11 @@ DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = env_str("SECRET_KEY", "dev-insecure-key-change-me-in-production-0123456789abcdef")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+# The absolute address printed on certificates (QR code) and in e-mails. Production must
+# say it: a certificate printed with a wrong address cannot be corrected, so without DEBUG
+# a missing SITE_URL is a system check error and the WSGI application refuses to start
+# (xinban/core/checks.py). `make run` sets it to the address it serves.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000" if DEBUG else "").rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -139,6 +143,10 @@ OTP_TOTP_ISSUER = "上海市质量协会 质量信得过班组平台"
 XINBAN_TRUSTED_PROXIES = env_list("XINBAN_TRUSTED_PROXIES", ["127.0.0.1", "::1"])
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 LOGIN_FAILURE_WINDOW_SECONDS = env_int("LOGIN_FAILURE_WINDOW_SECONDS", 15 * 60)
+# One account from every address together (docs/deploy.md, "Log-in throttling").
+LOGIN_ACCOUNT_FAILURE_LIMIT = env_int("LOGIN_ACCOUNT_FAILURE_LIMIT", 50)
+# API tokens of staff and guiding units end after at most this many days (never over 90).
+XINBAN_PRIVILEGED_TOKEN_DAYS = min(90, max(1, env_int("XINBAN_PRIVILEGED_TOKEN_DAYS", 90)))
 # JSON API rate limits (xinban/api/throttling.py): requests per window per API token or
 # user, and per client address for the public operations; 0 switches a limit off.
 XINBAN_API_RATE_LIMIT = env_int("XINBAN_API_RATE_LIMIT", 600)
@@ -195,9 +203,11 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "上海市质量协会 <noreply@saq.example>")
 
-# Production hardening; `manage.py check --deploy` is clean when DEBUG is off
-# and XINBAN_HTTPS=1.
-HTTPS = env_bool("XINBAN_HTTPS", False)
+# Production hardening, on by default without DEBUG: secure cookies, HSTS, the SSL
+# redirect and the proxy's X-Forwarded-Proto. A plain-HTTP installation (a test machine
+# behind no TLS) says XINBAN_HTTPS=0. `manage.py check --deploy --fail-level WARNING` is
+# clean with only SECRET_KEY, ALLOWED_HOSTS and SITE_URL set (docs/deploy.md).
+HTTPS = env_bool("XINBAN_HTTPS", not DEBUG)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True

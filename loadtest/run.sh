@@ -55,6 +55,7 @@ fi
 # Production settings, isolated data directory (media, static) for this run.
 export DEBUG=0 XINBAN_HTTPS=0 XINBAN_REQUIRE_2FA=0 XINBAN_FAST_HASHER=0
 export ALLOWED_HOSTS=127.0.0.1
+export SITE_URL="${SITE_URL:-http://127.0.0.1}"  # required without DEBUG
 export SECRET_KEY="loadtest-$(od -An -N24 -tx1 /dev/urandom | tr -d ' \n')"
 export XINBAN_VAR_DIR="$OUT/var"
 export MEDIA_ROOT="$OUT/var/media"

@@ -20,21 +20,26 @@ from django.conf import settings
 from django.test import Client
 
 BASE_DIR = Path(settings.BASE_DIR)
+# The only variables an operator must set (docs/deploy.md, "Configuration"); everything
+# else, HTTPS included, is safe by default without DEBUG.
 PRODUCTION = {
-    "DEBUG": "0",
-    "XINBAN_HTTPS": "1",
     "SECRET_KEY": "a-production-secret-" + "x" * 50,
     "ALLOWED_HOSTS": "xinban.example.cn",
-    "XINBAN_FAST_HASHER": "0",
+    "SITE_URL": "https://xinban.example.cn",
 }
 
 
-def _run(*args: str, extra: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    # The test process's own switches are not a deployment's (the browser tests set
-    # DJANGO_ALLOW_ASYNC_UNSAFE, which check --deploy rightly refuses).
-    test_only = ("DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE", "DEBUG")
-    env = {k: v for k, v in os.environ.items() if k not in test_only}
+def _run(
+    *args: str, extra: dict[str, str] | None = None, without: tuple[str, ...] = ()
+) -> subprocess.CompletedProcess[str]:
+    # A fresh process with nothing of the test process's own (its settings module, the
+    # browser tests' DJANGO_ALLOW_ASYNC_UNSAFE, the test defaults for HTTPS and SITE_URL):
+    # only the system's variables and the production ones.
+    kept = ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "DATABASE_URL", "XINBAN_VAR_DIR")
+    env = {k: v for k, v in os.environ.items() if k in kept}
     env.update(PRODUCTION, DJANGO_SETTINGS_MODULE="config.settings", **(extra or {}))
+    for name in without:
+        env.pop(name, None)
     return subprocess.run(
         [sys.executable, *args], cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=120
     )
@@ -44,6 +49,39 @@ def test_check_deploy_is_clean_under_production_settings() -> None:
     result = _run("manage.py", "check", "--deploy", "--fail-level", "WARNING")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_without_site_url_neither_the_check_nor_the_server_starts() -> None:
+    check = _run("manage.py", "check", "--deploy", without=("SITE_URL",))
+    assert check.returncode != 0
+    assert "xinban.E001" in check.stdout + check.stderr
+    assert "SITE_URL" in check.stdout + check.stderr
+    # gunicorn runs no system checks; the WSGI application itself refuses.
+    server = _run("-c", "import config.wsgi", without=("SITE_URL",))
+    assert server.returncode != 0
+    assert "ImproperlyConfigured" in server.stderr and "SITE_URL" in server.stderr
+    assert _run("-c", "import config.wsgi").returncode == 0
+
+
+def test_a_plain_http_installation_says_so() -> None:
+    code = "import django; django.setup(); from django.conf import settings as s; " + (
+        "print(s.SESSION_COOKIE_SECURE, s.SECURE_SSL_REDIRECT, s.SECURE_HSTS_SECONDS)"
+    )
+    assert _run("-c", code).stdout.split() == ["True", "True", "31536000"]
+    assert _run("-c", code, extra={"XINBAN_HTTPS": "0"}).stdout.split() == ["False", "False", "0"]
+
+
+def test_make_run_serves_where_site_url_points() -> None:
+    """Development certificates verify: `make run PORT=8100` links to port 8100."""
+    result = subprocess.run(
+        ["make", "--no-print-directory", "-s", "site-url", "PORT=8100"],
+        cwd=BASE_DIR,
+        env={k: v for k, v in os.environ.items() if k != "SITE_URL"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.stdout.strip() == "http://127.0.0.1:8100", result.stderr
 
 
 def test_check_deploy_complains_about_a_development_secret() -> None:

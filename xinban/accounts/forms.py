@@ -46,7 +46,7 @@ class ThrottledAuthenticationForm(AuthenticationForm):
     }
 
     def clean(self) -> dict[str, Any]:
-        email = (self.data.get("username") or "").strip().lower()
+        email = services.login_key(self.data.get("username") or "")
         ip = client_ip_of(self.request) if self.request else None
         if email and services.login_is_throttled(email=email, client_ip=ip):
             raise forms.ValidationError(self.error_messages["throttled"], code="throttled")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import timedelta
 
 from django.conf import settings
@@ -21,17 +22,33 @@ VERIFY_SALT = "xinban.accounts.verify-email"
 VERIFY_MAX_AGE = 3 * 24 * 3600
 
 
-def user_sign_up(*, email: str, name: str, password: str, mobile: str = "") -> User:
+def user_sign_up(*, email: str, name: str, password: str, mobile: str = "") -> User | None:
+    """A new, unverified account and its verification e-mail. For an address that already
+    has an account nothing is created and its owner is told by e-mail instead: the page
+    answers the same either way, so sign-up does not tell who has an account."""
     email = email.strip().lower()
     with transaction.atomic():
-        if User.objects.filter(email__iexact=email).exists():
-            raise ServiceError(
-                _("该邮箱已注册，请直接登录或找回密码。"), code="email_taken", field="email"
-            )
+        existing = User.objects.filter(email__iexact=email).first()
+        if existing is not None:
+            transaction.on_commit(lambda: _tell_owner_of_sign_up_attempt(existing))
+            return None
         user = User.objects.create_user(email=email, password=password, name=name, mobile=mobile)
         audit_record(actor=user, action="account.sign_up", obj=user, changes={"email": email})
         transaction.on_commit(lambda: user_send_verification(user=user))
     return user
+
+
+def _tell_owner_of_sign_up_attempt(user: User) -> None:
+    base = settings.SITE_URL.rstrip("/")
+    body = render_to_string(
+        "accounts/email_sign_up_attempt.txt",
+        {
+            "user": user,
+            "login": base + reverse("accounts:login"),
+            "reset": base + reverse("accounts:password_reset"),
+        },
+    )
+    send_mail(_("有人尝试用您的邮箱注册 — 质量信得过班组平台"), body, None, [user.email])
 
 
 def verification_token(user: User) -> str:
@@ -65,21 +82,35 @@ def user_verify_email(*, token: str) -> User:
     return user
 
 
+def login_key(email: str) -> str:
+    """The account a typed login names, as authentication resolves it: the login form
+    folds compatibility characters (NFKC: full-width ａ is a) and e-mails are kept in
+    lower case; casefold covers the rest. Every spelling of one account is one key."""
+    return unicodedata.normalize("NFKC", email or "").strip().casefold()[:254]
+
+
 def login_is_throttled(*, email: str, client_ip: str | None) -> bool:
+    """Three limits in the window (docs/deploy.md, "Log-in throttling"): one account from
+    one address (LOGIN_FAILURE_LIMIT, 5), one address over any accounts (4× that), and
+    one account from everywhere (LOGIN_ACCOUNT_FAILURE_LIMIT, 50) — high enough that
+    strangers cannot lock its owner out from the owner's own address by a few guesses.
+    The owner can always get back in through the reset e-mail, which clears them."""
     since = timezone.now() - timedelta(seconds=settings.LOGIN_FAILURE_WINDOW_SECONDS)
-    by_email = LoginFailure.objects.filter(email=email.strip().lower(), at__gte=since).count()
-    if by_email >= settings.LOGIN_FAILURE_LIMIT:
+    recent = LoginFailure.objects.filter(at__gte=since)
+    key = login_key(email)
+    if recent.filter(email=key).count() >= settings.LOGIN_ACCOUNT_FAILURE_LIMIT:
         return True
     if client_ip:
-        # An address trying many accounts is throttled too, more generously.
-        by_ip = LoginFailure.objects.filter(client_ip=client_ip, at__gte=since).count()
+        if recent.filter(email=key, client_ip=client_ip).count() >= settings.LOGIN_FAILURE_LIMIT:
+            return True
+        by_ip = recent.filter(client_ip=client_ip).count()
         return by_ip >= settings.LOGIN_FAILURE_LIMIT * 4
-    return False
+    return recent.filter(email=key, client_ip__isnull=True).count() >= settings.LOGIN_FAILURE_LIMIT
 
 
 def login_record_failure(*, email: str, client_ip: str | None) -> None:
-    LoginFailure.objects.create(email=email.strip().lower()[:254], client_ip=client_ip)
+    LoginFailure.objects.create(email=login_key(email), client_ip=client_ip)
 
 
 def login_clear_failures(*, email: str) -> None:
-    LoginFailure.objects.filter(email=email.strip().lower()).delete()
+    LoginFailure.objects.filter(email=login_key(email)).delete()

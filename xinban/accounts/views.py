@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import logging
 from base64 import b32encode
+from typing import Any
 
 import qrcode
 import qrcode.image.svg
@@ -76,6 +77,11 @@ class PasswordResetView(auth_views.PasswordResetView):
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "accounts/password_reset_confirm.html"
     success_url = reverse_lazy("accounts:password_reset_complete")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        # The owner who proved it through the e-mail is never kept out by the throttle.
+        services.login_clear_failures(email=form.user.email)
+        return super().form_valid(form)
 
 
 def _safe_next(request: HttpRequest) -> str:

@@ -7,11 +7,13 @@ from ninja's bundled static files: no CDN).
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from ninja import NinjaAPI
+from ninja.constants import NOT_SET
 
-from xinban.api.auth import API_AUTH
+from xinban.api.auth import API_AUTH, TokenAuth
 from xinban.api.errors import install_error_handlers
 from xinban.api.routers import (
     account,
@@ -33,7 +35,8 @@ from xinban.api.routers import (
     tokens,
     unit,
 )
-from xinban.api.scopes import EITHER, READ, SCOPES, SESSION_ONLY, scope_for
+from xinban.api.scopes import EITHER, READ, SCOPES, SESSION_ONLY, UNMAPPED
+from xinban.api.text import TextParser
 from xinban.api.throttling import API_THROTTLES
 
 API_VERSION = "1.0.0"
@@ -81,12 +84,37 @@ def _document_generic_refusals(operation: dict[str, Any]) -> None:
         responses.setdefault(400, _error("请求内容不是有效的 JSON"))
 
 
+def _path_key(path: str) -> str:
+    """``/units/{int:unit_id}/quota`` and ``/units/{unit_id}/quota`` alike."""
+    return re.sub(r"\{(?:[^}:]+:)?([^}]+)\}", r"{\1}", path)
+
+
 class XinbanAPI(NinjaAPI):
     """The OpenAPI document also says which token scope each operation needs."""
+
+    def token_scopes(self) -> dict[tuple[str, str], str]:
+        """(METHOD, path inside the API) → the scope a token needs, as each operation
+        declares it (``auth=scoped(...)``); reads without a declaration need ``read``."""
+        found: dict[tuple[str, str], str] = {}
+        for prefix, router in self._routers:
+            for path, path_view in router.path_operations.items():
+                for operation in path_view.operations:
+                    callbacks = operation.auth_param
+                    if callbacks is NOT_SET:
+                        callbacks = self.auth
+                    if not isinstance(callbacks, list | tuple):
+                        callbacks = [callbacks]
+                    tokens = [c for c in callbacks if isinstance(c, TokenAuth)]
+                    for method in operation.methods:
+                        if tokens:
+                            key = (method.upper(), _path_key(prefix + path))
+                            found[key] = tokens[0].needed_scope(method)
+        return found
 
     def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
         schema = super().get_openapi_schema(*args, **kwargs)
         root = "/api"
+        scopes = self.token_scopes()
         for path, operations in schema.get("paths", {}).items():
             inner = path[len(root) :] if path.startswith(root) else path
             for method, operation in operations.items():
@@ -95,7 +123,7 @@ class XinbanAPI(NinjaAPI):
                 _document_generic_refusals(operation)
                 if not operation.get("security"):
                     continue  # public: no token needed
-                scope = scope_for(method, inner)
+                scope = scopes.get((method.upper(), _path_key(inner)), UNMAPPED)
                 operation["x-token-scope"] = scope
                 note = (
                     "仅限登录后的浏览器会话（须带 `X-CSRFToken`）：以 API 令牌请求一律返回 403"
@@ -120,6 +148,7 @@ api = XinbanAPI(
     auth=API_AUTH,
     throttle=API_THROTTLES,
     urls_namespace="api",
+    parser=TextParser(),
 )
 install_error_handlers(api)
 

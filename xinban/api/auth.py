@@ -27,7 +27,14 @@ from ninja.security import HttpBearer, SessionAuth
 from ninja.utils import check_csrf
 
 from xinban.accounts.models import User
-from xinban.api.scopes import SESSION_ONLY, scope_for, scope_granted, scope_label
+from xinban.api.scopes import (
+    READ,
+    SAFE_METHODS,
+    SESSION_ONLY,
+    UNMAPPED,
+    scope_granted,
+    scope_label,
+)
 from xinban.core.context import set_channel
 
 
@@ -72,7 +79,20 @@ def api_path(request: HttpRequest) -> str:
 
 
 class TokenAuth(HttpBearer):
-    """``Authorization: Bearer xb_…``: the token's owner, within the token's scopes."""
+    """``Authorization: Bearer xb_…``: the token's owner, within the token's scopes.
+
+    The scope an operation needs is declared where the operation is defined
+    (``auth=scoped("staff:write")`` in its router decorator); without a declaration a
+    read needs ``read`` and a write needs a scope no token has (docs/api.md, "Scopes")."""
+
+    def __init__(self, scope: str | None = None) -> None:
+        super().__init__()
+        self.scope = scope
+
+    def needed_scope(self, method: str) -> str:
+        if self.scope is not None:
+            return self.scope
+        return READ if method.upper() in SAFE_METHODS else UNMAPPED
 
     def authenticate(self, request: HttpRequest, token: str) -> User:
         from xinban.api.services import TokenRefused, token_lookup
@@ -81,7 +101,7 @@ class TokenAuth(HttpBearer):
             api_token = token_lookup(token.strip())
         except TokenRefused as exc:
             raise ApiAuthError(401, exc.message, code=exc.code) from exc
-        needed = scope_for(request.method or "GET", api_path(request))
+        needed = self.needed_scope(request.method or "GET")
         if needed == SESSION_ONLY:
             raise ApiAuthError(
                 403,
@@ -108,6 +128,26 @@ session_auth = SessionUserAuth()
 
 # Authentication methods, tried in order.
 API_AUTH: list[Any] = [token_auth, session_auth]
+
+
+def require_scope(request: HttpRequest, scope: str) -> None:
+    """For an operation open to two roles (a unit's admin with ``units:write``, or staff):
+    where the code uses the staff right, a token must also carry ``staff:write``."""
+    token = getattr(request, "api_token", None)
+    if token is not None and not scope_granted(scope, token.scopes):
+        raise ApiAuthError(
+            403,
+            _("此 API 令牌没有“%(scope)s”权限范围，不能进行此操作。")
+            % {"scope": scope_label(scope)},
+            code="insufficient_scope",
+        )
+
+
+@cache
+def scoped(scope: str) -> list[Any]:
+    """The authentication of an operation whose token scope is ``scope`` (a browser
+    session acts with the user's own rights, as on the pages)."""
+    return [TokenAuth(scope), session_auth]
 
 
 def current_user(request: HttpRequest) -> User:

@@ -18,6 +18,7 @@ from django.core.exceptions import PermissionDenied, RequestDataTooBig, Suspicio
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled
@@ -121,10 +122,16 @@ def install_error_handlers(api: NinjaAPI) -> None:
             return not_found(request, Http404())
         errors: Errors = {}
         for error in exc.errors:
-            loc = [str(part) for part in error.get("loc", ()) if part not in ("body", "payload")]
+            loc = [
+                str(part)
+                for part in error.get("loc", ())
+                if part not in ("body", "payload", "query")
+            ]
             name = loc[-1] if loc else "__all__"
             message = (
-                forms.Field.default_error_messages["required"]
+                _("含有无法保存的字符（控制字符或不成对的代理项），请删除后重试。")
+                if error.get("type") == "invalid_text"
+                else forms.Field.default_error_messages["required"]
                 if error.get("type") == "missing"
                 else _("请求内容应为 JSON 对象，字段见接口文档。")
                 if not loc
@@ -146,6 +153,10 @@ def install_error_handlers(api: NinjaAPI) -> None:
         )
 
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        if isinstance(exc.__cause__, NinjaValidationError):
+            # ninja wraps what its parser raises; the text rule's refusal (xinban/api/text.py)
+            # is a 422 naming the field, like any other.
+            return schema_validation_error(request, exc.__cause__)
         if isinstance(exc, ApiAuthError):
             body = {"detail": exc.message, "code": exc.code}
             response = api.create_response(request, body, status=exc.status_code)
@@ -177,6 +188,14 @@ def install_error_handlers(api: NinjaAPI) -> None:
             request, {"detail": _("请求无效。"), "code": "bad_request"}, status=400
         )
 
+    def bad_multipart(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:
+        # e.g. a part header over Django's limit: a file name of thousands of characters.
+        body = {
+            "detail": _("上传请求无法读取：文件名过长或格式不正确。请将文件名改短后重新上传。"),
+            "code": "bad_multipart",
+        }
+        return api.create_response(request, body, status=400)
+
     def data_error(request: HttpRequest, exc: DataError) -> HttpResponse:
         # The last line of defence: a value the schema let through but the database cannot
         # store (a character or a range PostgreSQL refuses). The transaction has rolled back.
@@ -198,6 +217,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
     _on(api, PermissionDenied, forbidden)
     _on(api, HttpError, http_error)
     _on(api, SuspiciousOperation, suspicious)
+    _on(api, MultiPartParserError, bad_multipart)
 
 
 def _on(

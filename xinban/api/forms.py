@@ -34,6 +34,16 @@ class TokenForm(forms.Form):
         label=_("有效期"), choices=EXPIRY_CHOICES, initial="90", required=False
     )
 
+    def __init__(self, *args: Any, longest_days: int | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if longest_days is not None:  # staff and guiding units (api.services)
+            field = self.fields["expires_in_days"]
+            assert isinstance(field, forms.ChoiceField)
+            field.choices = [(v, label) for v, label in EXPIRY_CHOICES if v and int(v) <= 90]
+            field.help_text = _("质协工作人员和指导单位的令牌最长 %(days)s 天后失效。") % {
+                "days": longest_days
+            }
+
 
 class WindowExtensionForm(SafeChoicesMixin, forms.Form):
     """A phase window extended for one organisation or one recommending unit (staff)."""

@@ -1,15 +1,15 @@
 """What a token may do: its scopes, and the scope each API operation needs.
 
 A token acts as its owner, with exactly the owner's rights; its scopes only take rights
-away. Reads (GET, HEAD) need ``read``; every write needs the scope of its area, found by
-the operation's path below. A write whose path matches no rule needs a scope no token
-has (``tests/api/test_tokens.py`` checks that every write operation of the OpenAPI
-document is mapped).
+away. Each operation declares the scope it needs where it is defined, in its router
+decorator (``auth=scoped("staff:write")``, ``xinban.api.auth``); a read without a
+declaration needs ``read``, a write without one needs a scope no token has.
+``tests/api/test_tokens.py`` checks that every write declares one and that no operation
+that checks a staff right is reachable with a narrower scope (docs/api.md, "Scopes").
 """
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
@@ -37,45 +37,7 @@ ORGANISER = f"staff:write{EITHER}units:write"
 # answers 403 ``session_required``.
 SESSION_ONLY = "session"
 
-# (path pattern after /api, scope) for writes, first match wins.
-WRITE_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(pattern), scope)
-    for pattern, scope in (
-        (r"^/tokens(/|$)", SESSION_ONLY),
-        (r"^/units/[^/]+/(report/void|quota)$", "staff:write"),
-        (r"^/events/[^/]+/signup(/cancel)?$", "me:write"),
-        (r"^/events(/|$)", ORGANISER),
-        (r"^/learning/courses/[^/]+/(enrol|lessons/[^/]+/done)$", "me:write"),
-        (r"^/learning(/|$)", "staff:write"),
-        (r"^/tasks/[^/]+/retry$", "staff:write"),
-        (r"^/notifications/templates(/|$)", "staff:write"),
-        (r"^/me/tokens(/|$)", "me:write"),
-        (r"^/units/", "units:write"),
-        (r"^/reports/", "units:write"),
-        (r"^/invitations/", "me:write"),
-        (r"^/(organisations|organisation|registration)(/|$)", "applications:write"),
-        (r"^/(applications|my)(/|$)", "applications:write"),
-        (r"^/(judge|expert)/", "judge:write"),
-        (r"^/guiding/", "guide:write"),
-        (r"^/notifications/outbox(/|$)", "staff:write"),
-        (r"^/notifications(/|$)", "me:write"),
-        (r"^/(exports|dashboards|tasks)(/|$)", READ),
-        (r"^/(evaluation|publication|imports|campaigns|staff)(/|$)", "staff:write"),
-    )
-)
-
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-
-
-def scope_for(method: str, api_path: str) -> str:
-    """The scope a request needs. ``api_path`` is the path after the API's prefix
-    (``/applications/3/submit``)."""
-    if method.upper() in SAFE_METHODS:
-        return READ
-    for pattern, scope in WRITE_RULES:
-        if pattern.search(api_path):
-            return scope
-    return UNMAPPED
 
 
 def scope_granted(needed: str, granted: list[str]) -> bool:

@@ -8,6 +8,7 @@ import hashlib
 import secrets
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,10 +18,23 @@ from xinban.api.models import ApiToken
 from xinban.api.scopes import SCOPES
 from xinban.core.audit import audit_record
 from xinban.core.errors import NotAllowed, ServiceError
+from xinban.core.roles import roles_of
 from xinban.core.text import join_items
 
 TOKEN_PREFIX = "xb_"  # noqa: S105  (a marker, not a secret)
 MAX_ACTIVE_TOKENS = 20
+
+
+def privileged_token_lifetime(user: User) -> timedelta | None:
+    """The longest a token of the association's staff or of a guiding unit may live
+    (XINBAN_PRIVILEGED_TOKEN_DAYS, at most 90): their tokens act without the second
+    factor, so they must end. None for everyone else."""
+    roles = roles_of(user)
+    if not (roles.is_staff or roles.is_guiding):
+        return None
+    return timedelta(days=settings.XINBAN_PRIVILEGED_TOKEN_DAYS)
+
+
 # last_used_at is written at most this often per token (not on every request).
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 
@@ -52,6 +66,16 @@ def token_create(
     now = timezone.now()
     if expires_at is not None and expires_at <= now:
         raise ServiceError(_("有效期必须晚于现在。"), code="expiry_past", field="expires_at")
+    longest = privileged_token_lifetime(actor)
+    if longest is not None and expires_at is None:
+        expires_at = now + longest  # staff and guiding units: never "never"
+    if longest is not None and expires_at is not None and expires_at > now + longest:
+        raise ServiceError(
+            _("质协工作人员和指导单位的令牌有效期最长 %(days)s 天，请选择较短的有效期。")
+            % {"days": longest.days},
+            code="expiry_too_long",
+            field="expires_in_days",
+        )
     with transaction.atomic():
         active = ApiToken.objects.select_for_update().filter(user=actor, revoked_at__isnull=True)
         if sum(1 for t in active if t.is_active(now)) >= MAX_ACTIVE_TOKENS:
@@ -120,6 +144,10 @@ def token_lookup(secret: str) -> ApiToken:
     if token.revoked_at is not None:
         raise TokenRefused(_("此 API 令牌已被撤销。"), code="token_revoked")
     if token.expires_at is not None and token.expires_at <= now:
+        raise TokenRefused(_("此 API 令牌已过期。"), code="token_expired")
+    longest = privileged_token_lifetime(token.user)
+    if longest is not None and token.created_at + longest <= now:
+        # A token made before the owner became staff (or before the limit) ends too.
         raise TokenRefused(_("此 API 令牌已过期。"), code="token_expired")
     if not token.user.is_active:
         raise TokenRefused(_("此 API 令牌的所属账号已停用。"), code="user_inactive")

@@ -26,7 +26,8 @@ from xinban.core.http import AuthenticatedHttpRequest
 @login_required
 @require_http_methods(["GET", "POST"])
 def tokens(request: AuthenticatedHttpRequest) -> HttpResponse:
-    form = TokenForm(request.POST or None)
+    longest = services.privileged_token_lifetime(request.user)
+    form = TokenForm(request.POST or None, longest_days=longest.days if longest else None)
     secret = None
     created = None
     if request.method == "POST" and form.is_valid():
@@ -42,7 +43,7 @@ def tokens(request: AuthenticatedHttpRequest) -> HttpResponse:
         except ServiceError as exc:
             add_service_error(form, exc)
         else:
-            form = TokenForm()
+            form = TokenForm(longest_days=longest.days if longest else None)
     now = timezone.now()
     rows = [
         {

@@ -39,6 +39,7 @@ MIB = 1024 * KIB
 MULTIPART_OVERHEAD_BYTES = 1 * MIB
 # Name of the request attribute listing the file fields refused for size.
 REFUSALS_ATTR = "upload_refusals"
+LONG_NAMES_ATTR = "upload_long_names"  # field → characters of a refused over-long name
 
 
 # --------------------------------------------------------------------------- size limit
@@ -99,6 +100,7 @@ class LimitedUploadHandler(FileUploadHandler):
         self.limit = max_upload_bytes()
         self.refuse_all = False
         self._refusing = False
+        self._name_chars = 0
 
     def handle_raw_input(
         self,
@@ -134,8 +136,12 @@ class LimitedUploadHandler(FileUploadHandler):
         # Never raise SkipFile here: the handlers after us would not have started this
         # file yet, and Django would close *their previous* file, i.e. another field's
         # upload that was already accepted. Refuse at the first chunk instead.
-        self._refusing = self.refuse_all or (
-            content_length is not None and content_length > self.limit
+        # Django would cut a longer name to 255 characters without telling anyone.
+        self._name_chars = len(file_name or "")
+        self._refusing = (
+            self.refuse_all
+            or (content_length is not None and content_length > self.limit)
+            or self._name_chars > MAX_FILE_NAME_CHARS
         )
 
     def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes | None:
@@ -156,6 +162,10 @@ class LimitedUploadHandler(FileUploadHandler):
         )
         if self.request is None:
             return
+        if self._name_chars > MAX_FILE_NAME_CHARS:
+            long_names: dict[str, int] = getattr(self.request, LONG_NAMES_ATTR, None) or {}
+            long_names[self.field_name] = self._name_chars
+            setattr(self.request, LONG_NAMES_ATTR, long_names)
         refusals: list[str] = getattr(self.request, REFUSALS_ATTR, None) or []
         if self.field_name not in refusals:
             refusals.append(self.field_name)
@@ -180,10 +190,12 @@ def add_upload_refusal_errors(form: forms.BaseForm, request: HttpRequest) -> set
         return set()
     refused_names = upload_refused_fields(request)
     refused = {name for name in form.fields if form.add_prefix(name) in refused_names}
+    long_names: dict[str, int] = getattr(request, LONG_NAMES_ATTR, None) or {}
     errors = form.errors  # runs full_clean if it has not run yet
     for name in sorted(refused):
         errors.pop(name, None)
-        form.add_error(name, upload_too_large_error())
+        chars = long_names.get(form.add_prefix(name))
+        form.add_error(name, long_file_name_error(chars) if chars else upload_too_large_error())
     return refused
 
 
@@ -296,6 +308,25 @@ def _declared_ext(name: str | None) -> str:
     return _EXT_ALIASES.get(ext, ext)
 
 
+# Longer names are refused rather than cut: a file system keeps at most 255 bytes of a
+# name, and a name cut without the user knowing is not the name they chose.
+MAX_FILE_NAME_CHARS = 255
+
+
+def long_file_name_error(chars: int) -> ValidationError:
+    return ValidationError(
+        _("文件名过长（%(n)s 个字符，最多 %(max)s 个），请改短后重新上传。"),
+        code="name_too_long",
+        params={"n": chars, "max": MAX_FILE_NAME_CHARS},
+    )
+
+
+def refuse_long_file_name(name: str | None) -> None:
+    last = re.split(r"[/\\]", name or "")[-1]
+    if len(last) > MAX_FILE_NAME_CHARS:
+        raise long_file_name_error(len(last))
+
+
 def validate_upload(
     file: File[bytes],
     *,
@@ -310,6 +341,7 @@ def validate_upload(
     archive_ratio). Leaves the file positioned at its start, ready to be saved.
     """
     allowed = _allowed(kinds)
+    refuse_long_file_name(file.name)
     limit = max_upload_bytes() if max_bytes is None else max_bytes
     size = file.size
     if not size:

@@ -55,6 +55,7 @@ from xinban.core.uploads import (
     MIB,
     UploadKind,
     clean_display_name,
+    refuse_long_file_name,
     safe_storage_name,
     sha256_of,
     upload_too_large_error,
@@ -320,6 +321,10 @@ def upload_session_start(
         raise UploadBadRequest(MSG_BAD_SIZE, code="bad_size")
     if size == 0:
         raise UploadBadRequest(_("文件是空的，请重新选择文件。"), code="empty")
+    try:
+        refuse_long_file_name(filename)
+    except ValidationError as exc:
+        raise UploadBadRequest(exc.messages[0], code="name_too_long") from exc
     limit = spec.limit()
     if size > limit:
         raise UploadTooLarge(upload_too_large_error(limit).messages[0], code="file_too_large")

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from ninja import Path, Query, Router, Status
 
 from xinban.accounts.models import User
-from xinban.api.auth import current_user
+from xinban.api.auth import current_user, scoped
 from xinban.api.common import (
     ORGANISATION_QUERY_HELP,
     binary_response,
@@ -142,6 +142,7 @@ def application_list(
         "每家单位每年度最多申报的班组数有上限（code: limit_reached），"
         "各申报的班组类型不能相同（code: duplicate_team_type）。"
     ),
+    auth=scoped("applications:write"),
 )
 def application_create(
     request: HttpRequest,
@@ -183,6 +184,7 @@ def application_detail(request: HttpRequest, application_id: int) -> Application
         "整体替换申报内容（未传的勾选项视为未勾选、文字视为空），须带上读取时的 version。"
         "期间已被他人修改时返回 409（code: concurrent_edit），不保存。"
     ),
+    auth=scoped("applications:write"),
 )
 def application_update(
     request: HttpRequest, application_id: int, payload: ApplicationUpdateIn
@@ -222,6 +224,7 @@ def application_update(
     openapi_extra=multipart_body(
         {"area": _AREA_PROPERTY, "file": _FILE_PROPERTY}, ["area", "file"]
     ),
+    auth=scoped("applications:write"),
 )
 def attachment_add(request: HttpRequest, application_id: int) -> Status[AttachmentOut]:
     user = current_user(request)
@@ -243,6 +246,7 @@ def attachment_add(request: HttpRequest, application_id: int) -> Status[Attachme
     "/applications/{application_id}/attachments/{attachment_id}",
     response={204: None, **error_responses(403, 404, 409)},
     summary="删除附件",
+    auth=scoped("applications:write"),
 )
 def attachment_remove(
     request: HttpRequest, application_id: int, attachment_id: int
@@ -264,6 +268,7 @@ def attachment_remove(
     summary="上传盖章申报表扫描件",
     description="multipart/form-data：file（PDF、JPG 或 PNG）。再次上传会替换原文件。",
     openapi_extra=multipart_body({"file": _SCAN_PROPERTY}, ["file"]),
+    auth=scoped("applications:write"),
 )
 def stamped_form_upload(request: HttpRequest, application_id: int) -> ApplicationOut:
     user = current_user(request)
@@ -341,6 +346,7 @@ def submission_problems(request: HttpRequest, application_id: int) -> Submission
     response={200: ApplicationOut, **error_responses(400, 403, 404, 409)},
     summary="提交至推荐单位",
     description="不完整时返回 400（code: incomplete），errors 列出各缺项。",
+    auth=scoped("applications:write"),
 )
 def application_submit(request: HttpRequest, application_id: int) -> ApplicationOut:
     user = current_user(request)
@@ -354,6 +360,7 @@ def application_submit(request: HttpRequest, application_id: int) -> Application
     response={200: ApplicationOut, **error_responses(403, 404, 409, 422)},
     summary="撤回申报",
     description="推荐单位作出推荐决定之前可以撤回。请求体可省略。",
+    auth=scoped("applications:write"),
 )
 def application_withdraw(
     request: HttpRequest, application_id: int, payload: WithdrawIn | None = None

@@ -8,7 +8,7 @@ from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Path, Query, Router, Status
 
-from xinban.api.auth import current_user
+from xinban.api.auth import current_user, scoped
 from xinban.api.common import (
     ORGANISATION_QUERY_HELP,
     error_responses,
@@ -141,6 +141,7 @@ else:
     response={201: WindowExtensionOut, **error_responses(400, 403, 404, 422)},
     summary="为一个申报单位或推荐单位延长阶段时间窗口（质协工作人员）",
     description="延长时间须晚于阶段结束时间，须填写原因；记入审计日志。",
+    auth=scoped("staff:write"),
 )
 def window_extension_add(
     request: HttpRequest,

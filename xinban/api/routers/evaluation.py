@@ -22,7 +22,7 @@ from ninja import Field, Path, Query, Router, Schema, Status
 from pydantic import ConfigDict, WithJsonSchema
 
 from xinban.accounts.models import User
-from xinban.api.auth import current_user
+from xinban.api.auth import current_user, scoped
 from xinban.api.common import ApplicationId, SheetId, error_responses, require_campaign
 from xinban.api.errors import InvalidInput, ensure_valid, fields_named
 from xinban.api.labels import form_field
@@ -270,6 +270,7 @@ def formal_queue(request: HttpRequest) -> list[FormalRowOut]:
     "/evaluation/applications/{application_id}/formal-review",
     response={200: ApplicationBrief, **error_responses(400, 403, 404, 409, 422)},
     summary="记录形式审查结论（通过、不通过或退回修改）",
+    auth=scoped("staff:write"),
 )
 def formal_review(
     request: HttpRequest, application_id: ApplicationId, payload: FormalReviewIn
@@ -301,6 +302,7 @@ def formal_review(
     "/evaluation/formal/bulk",
     response={200: BulkOut, **error_responses(403, 409, 422)},
     summary="批量通过形式审查（仅自动核对均符合者）",
+    auth=scoped("staff:write"),
 )
 def formal_bulk(request: HttpRequest, payload: BulkIn) -> BulkOut:
     user = _staff(request)
@@ -336,6 +338,7 @@ def round_list(request: HttpRequest) -> list[RoundOut]:
     "/evaluation/rounds",
     response={201: RoundOut, **error_responses(400, 403, 409, 422)},
     summary="新建评审轮次",
+    auth=scoped("staff:write"),
 )
 def round_create(request: HttpRequest, payload: RoundIn) -> Status[RoundOut]:
     user = _staff(request)
@@ -351,6 +354,7 @@ def round_create(request: HttpRequest, payload: RoundIn) -> Status[RoundOut]:
     "/evaluation/rounds/{number}/auto-assign",
     response={200: AutoAssignOut, **error_responses(400, 403, 409, 422)},
     summary="自动分配专家（不违反回避规则；无法覆盖的申报附原因）",
+    auth=scoped("staff:write"),
 )
 def auto_assign(request: HttpRequest, number: int, payload: AutoAssignIn) -> AutoAssignOut:
     user = _staff(request)
@@ -385,6 +389,7 @@ def _expert_sheets(app: Application) -> list[SheetBrief]:
     "/evaluation/applications/{application_id}/experts",
     response={201: SheetBrief, **error_responses(400, 403, 404, 409, 422)},
     summary="手工分配专家（有回避冲突时拒绝并说明原因）",
+    auth=scoped("staff:write"),
 )
 def expert_add(
     request: HttpRequest, application_id: ApplicationId, payload: ManualAssignIn
@@ -446,6 +451,7 @@ def ranking(request: HttpRequest, query: Query[RankingQuery]) -> list[ExpertRank
     "/evaluation/applications/{application_id}/decision",
     response={200: DecisionOut, **error_responses(400, 403, 404, 409, 422)},
     summary="作出或修改评价结果（修改须填写原因）",
+    auth=scoped("staff:write"),
 )
 def decision_put(
     request: HttpRequest, application_id: ApplicationId, payload: DecisionIn
@@ -471,6 +477,7 @@ def decision_put(
     "/evaluation/applications/{application_id}/confirm",
     response={200: DecisionOut, **error_responses(400, 403, 404, 409)},
     summary="确认典型经验（须有视频、指导单位同意且无反对）",
+    auth=scoped("staff:write"),
 )
 def confirm(request: HttpRequest, application_id: ApplicationId, payload: ReasonIn) -> DecisionOut:
     user = _staff(request)
@@ -486,6 +493,7 @@ def confirm(request: HttpRequest, application_id: ApplicationId, payload: Reason
     "/evaluation/applications/{application_id}/national",
     response={200: DecisionOut, **error_responses(400, 403, 404, 409, 422)},
     summary="推荐（或取消推荐）全国质量信得过班组典型经验",
+    auth=scoped("staff:write"),
 )
 def national(
     request: HttpRequest, application_id: ApplicationId, payload: NationalIn
@@ -704,6 +712,7 @@ def panel_candidates(request: HttpRequest) -> list[PanelCandidateOut]:
     "/evaluation/panel",
     response={201: PanelMemberDetailOut, **error_responses(400, 403, 409, 422)},
     summary="将评委加入本年度专家评委库",
+    auth=scoped("staff:write"),
 )
 def panel_add(request: HttpRequest, payload: PanelAddIn) -> Status[PanelMemberDetailOut]:
     user = _staff(request)
@@ -739,6 +748,7 @@ def panel_member(request: HttpRequest, member_id: MemberId) -> PanelMemberDetail
     response={200: PanelMemberDetailOut, **error_responses(400, 403, 404, 409, 422)},
     summary="修改专家的评审容量、评审组长、擅长领域和熟悉行业",
     description="整体替换（与页面表单相同）：未给出的值为空。领域与行业属于专家本人，各年度通用。",
+    auth=scoped("staff:write"),
 )
 def panel_member_update(
     request: HttpRequest, member_id: MemberId, payload: PanelMemberIn
@@ -764,6 +774,7 @@ def panel_member_update(
     response={204: None, **error_responses(400, 403, 404, 409)},
     summary="移出专家评委库",
     description="专家还有未提交的评审时不能移出（code: judge_has_sheets），请先撤回分配。",
+    auth=scoped("staff:write"),
 )
 def panel_remove(request: HttpRequest, member_id: MemberId) -> Status[None]:
     user = _staff(request)
@@ -775,6 +786,7 @@ def panel_remove(request: HttpRequest, member_id: MemberId) -> Status[None]:
     "/evaluation/panel/{member_id}/employments",
     response={201: PanelMemberDetailOut, **error_responses(400, 403, 404, 422)},
     summary="添加专家的工作经历（曾任职单位的申报将回避）",
+    auth=scoped("staff:write"),
 )
 def employment_add(
     request: HttpRequest, member_id: MemberId, payload: EmploymentIn
@@ -798,6 +810,7 @@ def employment_add(
     "/evaluation/panel/{member_id}/employments/{employment_id}",
     response={204: None, **error_responses(403, 404)},
     summary="删除专家的工作经历",
+    auth=scoped("staff:write"),
 )
 def employment_remove(
     request: HttpRequest, member_id: MemberId, employment_id: EmploymentId
@@ -813,6 +826,7 @@ def employment_remove(
     "/evaluation/rounds/{number}/deadline",
     response={200: RoundOut, **error_responses(400, 403, 404, 409, 422)},
     summary="调整评审轮次的评分截止时间（须填写原因）",
+    auth=scoped("staff:write"),
 )
 def round_deadline(request: HttpRequest, number: RoundNumber, payload: DeadlineIn) -> RoundOut:
     user = _staff(request)
@@ -839,6 +853,7 @@ def round_deadline(request: HttpRequest, number: RoundNumber, payload: DeadlineI
     response={200: list[SheetBrief], **error_responses(403, 404, 409, 422)},
     summary="撤回专家的评审任务（专家尚未提交评分）",
     description="申报不再有任何专家时回到“形式审查通过”。返回该申报余下的专家评审任务。",
+    auth=scoped("staff:write"),
 )
 def expert_remove(
     request: HttpRequest,
@@ -899,6 +914,7 @@ def expert_sheet_get(request: HttpRequest, sheet_id: SheetId) -> ExpertSheetOut:
     "/expert/sheets/{sheet_id}",
     response={200: ExpertSheetOut, **error_responses(400, 403, 404, 409, 422)},
     summary="保存草稿或提交专家评分",
+    auth=scoped("judge:write"),
 )
 def expert_sheet_put(
     request: HttpRequest, sheet_id: SheetId, payload: ExpertSheetIn
@@ -964,6 +980,7 @@ def guiding_candidates(request: HttpRequest) -> list[CandidateOut]:
     "/guiding/candidates/{application_id}/review",
     response={200: CandidateOut, **error_responses(400, 403, 404, 409, 422)},
     summary="指导单位审核典型经验候选（同意或不同意）",
+    auth=scoped("guide:write"),
 )
 def guiding_review(
     request: HttpRequest, application_id: ApplicationId, payload: GuidingReviewIn
@@ -1020,6 +1037,7 @@ def my_outcomes(request: HttpRequest) -> list[OutcomeOut]:
     "/my/applications/{application_id}/video",
     response={200: VideoOut, **error_responses(400, 403, 404, 409, 422)},
     summary="提交发表视频（先用 /uploads/ 断点续传上传，再以上传 id 提交）",
+    auth=scoped("applications:write"),
 )
 def my_video(request: HttpRequest, application_id: ApplicationId, payload: VideoIn) -> VideoOut:
     user = current_user(request)

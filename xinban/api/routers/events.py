@@ -18,12 +18,13 @@ from ninja import Field, Path, Router, Schema, Status
 from pydantic import ConfigDict, WithJsonSchema
 
 from xinban.accounts.models import User
-from xinban.api.auth import current_user
+from xinban.api.auth import current_user, scoped
 from xinban.api.common import error_responses, require_campaign
 from xinban.api.errors import InvalidInput, ensure_valid, fields_named
 from xinban.api.labels import form_field
 from xinban.api.payloads import form_data
 from xinban.api.schemas import JsonCount, JsonId, JsonText, _required_from
+from xinban.api.scopes import ORGANISER
 from xinban.core.errors import NotAllowed
 from xinban.core.roles import roles_of
 from xinban.events import selectors, services
@@ -179,6 +180,7 @@ def event_detail(request: HttpRequest, event_id: EventId) -> EventDetailOut:
     "/events/{event_id}/signup",
     response={200: MySignupOut, **error_responses(404, 409, 422)},
     summary="报名（名额已满时进入候补名单）",
+    auth=scoped("me:write"),
 )
 def signup(request: HttpRequest, event_id: EventId, payload: SignupIn) -> MySignupOut:
     user = current_user(request)
@@ -194,6 +196,7 @@ def signup(request: HttpRequest, event_id: EventId, payload: SignupIn) -> MySign
     "/events/{event_id}/signup/cancel",
     response={200: MySignupOut, **error_responses(404, 409)},
     summary="取消我的报名（候补第一位将递补）",
+    auth=scoped("me:write"),
 )
 def signup_cancel(request: HttpRequest, event_id: EventId) -> MySignupOut:
     user = current_user(request)
@@ -360,6 +363,7 @@ def _presenters(event: Event) -> list[OrganisedPresenterOut]:
     summary="新建活动（草稿，发布后可报名）",
     description="质协工作人员创建说明会、辅导培训、交流会（或为推荐单位创建发表会）；"
     "推荐单位管理员创建本单位的发表会。",
+    auth=scoped(ORGANISER),
 )
 def event_create(request: HttpRequest, payload: EventCreateIn) -> Status[EventOut]:
     user = current_user(request)
@@ -383,6 +387,7 @@ def event_create(request: HttpRequest, payload: EventCreateIn) -> Status[EventOu
     "/events/{event_id}",
     response={200: EventOut, **error_responses(400, 403, 404, 409, 422)},
     summary="修改活动（已发布活动的时间或地点变更将邮件通知报名人员）",
+    auth=scoped(ORGANISER),
 )
 def event_update(request: HttpRequest, event_id: EventId, payload: EventUpdateIn) -> EventOut:
     user = current_user(request)
@@ -396,6 +401,7 @@ def event_update(request: HttpRequest, event_id: EventId, payload: EventUpdateIn
     "/events/{event_id}/publish",
     response={200: EventOut, **error_responses(403, 404, 409)},
     summary="发布活动（发布后可报名）",
+    auth=scoped(ORGANISER),
 )
 def event_publish(request: HttpRequest, event_id: EventId) -> EventOut:
     user = current_user(request)
@@ -407,6 +413,7 @@ def event_publish(request: HttpRequest, event_id: EventId) -> EventOut:
     "/events/{event_id}/cancel",
     response={200: EventOut, **error_responses(400, 403, 404, 409, 422)},
     summary="取消活动（邮件通知全部报名人员）",
+    auth=scoped(ORGANISER),
 )
 def event_cancel(request: HttpRequest, event_id: EventId, payload: EventCancelIn) -> EventOut:
     user = current_user(request)
@@ -442,6 +449,7 @@ def _checkin(request: HttpRequest, event_id: int, signup_id: int, present: bool)
     "/events/{event_id}/signups/{signup_id}/checkin",
     response={200: AttendeeOut, **error_responses(403, 404, 409)},
     summary="签到（主办方标记到场）",
+    auth=scoped(ORGANISER),
 )
 def checkin(request: HttpRequest, event_id: EventId, signup_id: SignupId) -> AttendeeOut:
     return _checkin(request, event_id, signup_id, present=True)
@@ -451,6 +459,7 @@ def checkin(request: HttpRequest, event_id: EventId, signup_id: SignupId) -> Att
     "/events/{event_id}/signups/{signup_id}/checkin",
     response={200: AttendeeOut, **error_responses(403, 404, 409)},
     summary="取消签到标记",
+    auth=scoped(ORGANISER),
 )
 def checkin_undo(request: HttpRequest, event_id: EventId, signup_id: SignupId) -> AttendeeOut:
     return _checkin(request, event_id, signup_id, present=False)
@@ -470,6 +479,7 @@ def presenter_list(request: HttpRequest, event_id: EventId) -> list[OrganisedPre
     response={201: list[OrganisedPresenterOut], **error_responses(400, 403, 404, 409, 422)},
     summary="加入发表名单（交流会、发表会）",
     description="本年度已提交的申报；发表会只能是本单位推荐范围内的。返回新的发表名单。",
+    auth=scoped(ORGANISER),
 )
 def presenter_add(
     request: HttpRequest, event_id: EventId, payload: PresenterIn
@@ -498,6 +508,7 @@ def _presenter(event: Event, presenter_id: int) -> Presenter:
     "/events/{event_id}/presenters/{presenter_id}/move",
     response={200: list[OrganisedPresenterOut], **error_responses(400, 403, 404, 409, 422)},
     summary="调整发表顺序（上移或下移一位）",
+    auth=scoped(ORGANISER),
 )
 def presenter_move(
     request: HttpRequest, event_id: EventId, presenter_id: PresenterId, payload: PresenterMoveIn
@@ -516,6 +527,7 @@ def presenter_move(
     "/events/{event_id}/presenters/{presenter_id}",
     response={200: list[OrganisedPresenterOut], **error_responses(403, 404, 409)},
     summary="从发表名单移除",
+    auth=scoped(ORGANISER),
 )
 def presenter_remove(
     request: HttpRequest, event_id: EventId, presenter_id: PresenterId

@@ -50,7 +50,7 @@ from ninja import Field, Path, Query, Router, Schema, Status
 from pydantic import WithJsonSchema
 
 from xinban.accounts.models import User
-from xinban.api.auth import current_user
+from xinban.api.auth import current_user, scoped
 from xinban.api.common import binary_response, error_responses
 from xinban.core.errors import ServiceError
 from xinban.exports.registry import SPECS, ExportSpec, export_params
@@ -211,6 +211,7 @@ def _public_download(
     "/exports/{kind}",
     response={202: ExportTaskOut, **error_responses(403, 404, 422)},
     summary="后台导出清单（Excel，任意行数）",
+    auth=scoped("read"),
 )
 def export_task(
     request: HttpRequest, kind: Kind, query: Query[ExportQuery]

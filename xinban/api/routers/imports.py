@@ -15,7 +15,7 @@ from django.http.response import HttpResponseBase
 from ninja import Field, Path, Router, Schema, Status
 
 from xinban.accounts.models import User
-from xinban.api.auth import current_user
+from xinban.api.auth import current_user, scoped
 from xinban.api.common import binary_response, error_responses, multipart_body, validated_upload
 from xinban.api.errors import InvalidInput, validation_error_messages
 from xinban.core import uploads
@@ -112,6 +112,7 @@ def template(request: HttpRequest) -> HttpResponseBase:
     openapi_extra=multipart_body(
         {"file": {"type": "string", "format": "binary", "title": "Excel 文件（.xlsx）"}}, ["file"]
     ),
+    auth=scoped("staff:write"),
 )
 def check(request: HttpRequest) -> Status[ImportBatchOut]:
     user = _staff(request)
@@ -140,6 +141,7 @@ def batch_get(request: HttpRequest, batch_id: BatchId) -> ImportBatchOut:
     response={200: ImportBatchOut, **error_responses(400, 403, 404, 409)},
     summary="确认导入（全部写入或全部不写入）",
     description="再次预检后写入；有任何错误返回 400（code: import_errors），不写入任何数据。",
+    auth=scoped("staff:write"),
 )
 def commit(request: HttpRequest, batch_id: BatchId) -> ImportBatchOut:
     user = _staff(request)

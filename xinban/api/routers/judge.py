@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from ninja import Router
 
 from xinban.accounts.models import User
-from xinban.api.auth import current_user
+from xinban.api.auth import current_user, scoped
 from xinban.api.common import InvitationToken, SheetId, error_responses
 from xinban.api.errors import Errors, ensure_valid
 from xinban.api.payloads import form_data
@@ -111,6 +111,7 @@ def sheet_get(request: HttpRequest, sheet_id: SheetId) -> SheetOut:
         "提交时须填写符合标准程度、特色、不足之处（code: text_missing）。"
         "提交后不能再修改（409 code: sheet_submitted）。"
     ),
+    auth=scoped("judge:write"),
 )
 def sheet_put(request: HttpRequest, sheet_id: SheetId, payload: SheetIn) -> SheetOut:
     user = current_user(request)
@@ -140,6 +141,7 @@ def sheet_put(request: HttpRequest, sheet_id: SheetId, payload: SheetIn) -> Shee
     response={200: ConflictOut, **error_responses(400, 403, 404, 422)},
     summary="声明回避",
     description="对该申报单位声明回避：其尚未提交的评审任务随即撤回，以后也不会再分配给我。",
+    auth=scoped("judge:write"),
 )
 def sheet_conflict(request: HttpRequest, sheet_id: SheetId, payload: ConflictIn) -> ConflictOut:
     user = current_user(request)
@@ -167,6 +169,7 @@ def sheet_conflict(request: HttpRequest, sheet_id: SheetId, payload: ConflictIn)
         "code: invitation_other_email）；链接无效或已使用时 400（code: invitation_invalid）。"
     ),
     tags=["邀请"],
+    auth=scoped("me:write"),
 )
 def invitation_accept(request: HttpRequest, token: InvitationToken) -> InvitationAcceptedOut:
     invitation = services.invitation_accept(actor=current_user(request), token=token)

@@ -16,7 +16,7 @@ from ninja import Field, Path, Router, Schema, Status
 from pydantic import ConfigDict, WithJsonSchema
 
 from xinban.accounts.models import User
-from xinban.api.auth import current_user
+from xinban.api.auth import current_user, scoped
 from xinban.api.common import error_responses, multipart_body, validated_upload
 from xinban.api.errors import InvalidInput, ensure_valid
 from xinban.api.labels import form_field
@@ -153,6 +153,7 @@ def progress(request: HttpRequest, course_id: CourseId) -> ProgressOut:
     "/learning/courses/{course_id}/enrol",
     response={200: ProgressOut, **error_responses(404, 409)},
     summary="选择课程",
+    auth=scoped("me:write"),
 )
 def enrol(request: HttpRequest, course_id: CourseId) -> ProgressOut:
     user = current_user(request)
@@ -165,6 +166,7 @@ def enrol(request: HttpRequest, course_id: CourseId) -> ProgressOut:
     "/learning/courses/{course_id}/lessons/{lesson_id}/done",
     response={200: ProgressOut, **error_responses(404, 409)},
     summary="标记课时完成",
+    auth=scoped("me:write"),
 )
 def done(request: HttpRequest, course_id: CourseId, lesson_id: LessonId) -> ProgressOut:
     user = current_user(request)
@@ -177,6 +179,7 @@ def done(request: HttpRequest, course_id: CourseId, lesson_id: LessonId) -> Prog
     "/learning/courses/{course_id}/lessons/{lesson_id}/done",
     response={200: ProgressOut, **error_responses(404, 409)},
     summary="取消课时完成标记",
+    auth=scoped("me:write"),
 )
 def undone(request: HttpRequest, course_id: CourseId, lesson_id: LessonId) -> ProgressOut:
     user = current_user(request)
@@ -293,6 +296,7 @@ def managed_courses(request: HttpRequest) -> list[ManagedCourseOut]:
     "/learning/courses",
     response={201: ManagedCourseDetailOut, **error_responses(400, 403, 422)},
     summary="新建课程（添加课时后上线）",
+    auth=scoped("staff:write"),
 )
 def course_create(request: HttpRequest, payload: CourseIn) -> Status[ManagedCourseDetailOut]:
     user = current_user(request)
@@ -306,6 +310,7 @@ def course_create(request: HttpRequest, payload: CourseIn) -> Status[ManagedCour
     "/learning/courses/{course_id}",
     response={200: ManagedCourseDetailOut, **error_responses(400, 403, 404, 422)},
     summary="修改课程",
+    auth=scoped("staff:write"),
 )
 def course_update(
     request: HttpRequest, course_id: CourseId, payload: CourseIn
@@ -320,6 +325,7 @@ def course_update(
     "/learning/courses/{course_id}/publish",
     response={200: ManagedCourseDetailOut, **error_responses(403, 404, 409)},
     summary="课程上线（须至少有一个课时）",
+    auth=scoped("staff:write"),
 )
 def course_publish(request: HttpRequest, course_id: CourseId) -> ManagedCourseDetailOut:
     user = current_user(request)
@@ -331,6 +337,7 @@ def course_publish(request: HttpRequest, course_id: CourseId) -> ManagedCourseDe
     "/learning/courses/{course_id}/unpublish",
     response={200: ManagedCourseDetailOut, **error_responses(403, 404, 409)},
     summary="课程下线（学员的进度保留）",
+    auth=scoped("staff:write"),
 )
 def course_unpublish(request: HttpRequest, course_id: CourseId) -> ManagedCourseDetailOut:
     user = current_user(request)
@@ -348,6 +355,7 @@ def _lesson_data(form: LessonForm) -> dict[str, Any]:
     summary="添加课时（文档、视频或链接，排在最后）",
     description="multipart/form-data：title、kind、description、url、file。文件按内容识别类型。",
     openapi_extra=_LESSON_BODY,
+    auth=scoped("staff:write"),
 )
 def lesson_add(request: HttpRequest, course_id: CourseId) -> Status[ManagedCourseDetailOut]:
     user = current_user(request)
@@ -365,6 +373,7 @@ def lesson_add(request: HttpRequest, course_id: CourseId) -> Status[ManagedCours
     summary="修改课时（上传新文件则替换原文件）",
     description="multipart/form-data，字段同添加课时；不上传文件则保留原文件。",
     openapi_extra=_LESSON_BODY,
+    auth=scoped("staff:write"),
 )
 def lesson_update(
     request: HttpRequest, course_id: CourseId, lesson_id: LessonId
@@ -383,6 +392,7 @@ def lesson_update(
     "/learning/courses/{course_id}/lessons/{lesson_id}",
     response={200: ManagedCourseDetailOut, **error_responses(403, 404, 409)},
     summary="删除课时（课程没有课时后自动下线）",
+    auth=scoped("staff:write"),
 )
 def lesson_remove(
     request: HttpRequest, course_id: CourseId, lesson_id: LessonId
@@ -398,6 +408,7 @@ def lesson_remove(
     "/learning/courses/{course_id}/lessons/{lesson_id}/move",
     response={200: ManagedCourseDetailOut, **error_responses(400, 403, 404, 409, 422)},
     summary="调整课时顺序（上移或下移一位）",
+    auth=scoped("staff:write"),
 )
 def lesson_move(
     request: HttpRequest, course_id: CourseId, lesson_id: LessonId, payload: LessonMoveIn

@@ -13,7 +13,7 @@ from ninja import Field, Path, Router, Schema
 from pydantic import ConfigDict
 
 from xinban.accounts.models import User
-from xinban.api.auth import current_user
+from xinban.api.auth import current_user, scoped
 from xinban.api.common import error_responses
 from xinban.api.errors import ensure_valid
 from xinban.api.labels import form_field
@@ -93,6 +93,7 @@ class MarkedOut(Schema):
     "/notifications/read-all",
     response={200: MarkedOut, **error_responses()},
     summary="全部标为已读",
+    auth=scoped("me:write"),
 )
 def read_all(request: HttpRequest) -> MarkedOut:
     return MarkedOut(marked=services.notifications_mark_read(user=current_user(request)))
@@ -102,6 +103,7 @@ def read_all(request: HttpRequest) -> MarkedOut:
     "/notifications/{notification_id}/read",
     response={200: NotificationOut, **error_responses(404)},
     summary="标为已读",
+    auth=scoped("me:write"),
 )
 def read(request: HttpRequest, notification_id: int) -> NotificationOut:
     user = current_user(request)
@@ -129,6 +131,7 @@ def outbox(request: HttpRequest, state: str = "") -> list[OutboxOut]:
     "/notifications/outbox/{email_id}/retry",
     response={200: OutboxOut, **error_responses(403, 404, 409)},
     summary="重发邮件（发送失败或中断的）",
+    auth=scoped("staff:write"),
 )
 def outbox_retry(request: HttpRequest, email_id: int) -> OutboxOut:
     user = current_user(request)
@@ -232,6 +235,7 @@ def template_get(request: HttpRequest, key: TemplateKey) -> EmailTemplateOut:
     summary="保存邮件模板（检查占位符）",
     description="只能使用该事件默认模板中的占位符；"
     "模板语法错误或未知占位符返回 400（field 指明字段）。",
+    auth=scoped("staff:write"),
 )
 def template_save(
     request: HttpRequest, key: TemplateKey, payload: EmailTemplateIn
@@ -249,6 +253,7 @@ def template_save(
     "/notifications/templates/{key}",
     response={200: EmailTemplateOut, **error_responses(403, 404)},
     summary="恢复默认模板",
+    auth=scoped("staff:write"),
 )
 def template_reset(request: HttpRequest, key: TemplateKey) -> EmailTemplateOut:
     user = current_user(request)

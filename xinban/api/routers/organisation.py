@@ -6,7 +6,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
-from xinban.api.auth import current_user
+from xinban.api.auth import current_user, scoped
 from xinban.api.common import (
     ORGANISATION_QUERY_HELP,
     error_responses,
@@ -38,6 +38,7 @@ router = Router(tags=["申报单位与报名表（附件2）"])
     response={201: OrganisationOut, **error_responses(400, 422)},
     summary="登记我的申报单位",
     description="登记后当前用户即为该单位的活动推进者（单位成员）。单位名称已登记时返回 400。",
+    auth=scoped("applications:write"),
 )
 def organisation_create(request: HttpRequest, payload: OrganisationIn) -> Status[OrganisationOut]:
     data, type_errors = form_data(payload, OrganisationCreateForm)
@@ -73,6 +74,7 @@ def registration_get_current(
     response={200: RegistrationOut, **error_responses(403, 404, 409, 422)},
     summary="填写或修改本单位本年度报名表（附件2）",
     description="校验规则与页面相同；活动报名不在开放时间内时返回 409（code: window_closed）。",
+    auth=scoped("applications:write"),
 )
 def registration_put(
     request: HttpRequest,
@@ -122,6 +124,7 @@ def my_organisation_get(
     response={200: MyOrganisationOut, **error_responses(400, 403, 404, 422)},
     summary="添加同事为本单位成员",
     description="同事须已用该邮箱注册账号（否则 400，code: no_such_user）。已是成员时不变。",
+    auth=scoped("applications:write"),
 )
 def my_organisation_add_member(
     request: HttpRequest,

@@ -13,7 +13,7 @@ from django.http import FileResponse, Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Path, Query, Router, Schema, Status
 
-from xinban.api.auth import current_user
+from xinban.api.auth import current_user, scoped
 from xinban.api.common import ApplicationId, binary_response, error_responses
 from xinban.api.errors import ensure_valid
 from xinban.api.payloads import form_data
@@ -195,6 +195,7 @@ def _staff(request: HttpRequest) -> object:
     "/publication/{year}/publish",
     response={200: PublishOut, **error_responses(403, 404, 409)},
     summary="发布年度结果（评价全部完成后）",
+    auth=scoped("staff:write"),
 )
 def publish(request: HttpRequest, year: int) -> PublishOut:
     user = _staff(request)
@@ -207,6 +208,7 @@ def publish(request: HttpRequest, year: int) -> PublishOut:
     "/publication/{year}/certificates",
     response={202: TaskRef, **error_responses(403, 404, 409)},
     summary="批量生成证书（后台任务，进度见 /api/tasks/{task_id}）",
+    auth=scoped("staff:write"),
 )
 def certificates(request: HttpRequest, year: int) -> Status[TaskRef]:
     user = _staff(request)
@@ -221,6 +223,7 @@ def certificates(request: HttpRequest, year: int) -> Status[TaskRef]:
     "/my/applications/{application_id}/publication-consent",
     response={200: ConsentOut, **error_responses(404, 409, 422)},
     summary="设置入选成果的公开范围（本单位成员）",
+    auth=scoped("applications:write"),
 )
 def consent_put(
     request: HttpRequest, application_id: ApplicationId, payload: ConsentIn

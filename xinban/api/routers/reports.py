@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
 from xinban.accounts.models import User
-from xinban.api.auth import current_user
+from xinban.api.auth import current_user, scoped
 from xinban.api.common import UnitId, binary_response, error_responses
 from xinban.api.errors import Errors, ensure_valid
 from xinban.api.payloads import form_data
@@ -213,6 +213,7 @@ def statistics_get(
     "/units/{unit_id}/statistics-report",
     response={200: StatisticsOut, **error_responses(403, 404, 409, 422)},
     summary="保存成果统计表（附件6）草稿",
+    auth=scoped("units:write"),
 )
 def statistics_put(
     request: HttpRequest, unit_id: UnitId, payload: StatisticsIn, query: Query[ReportYearQuery]
@@ -242,6 +243,7 @@ def statistics_put(
     response={200: StatisticsOut, **error_responses(400, 403, 404, 409)},
     summary="报送成果统计表（附件6），报送后锁定",
     description="不完整时返回 400（code: incomplete），errors 列出各缺项。",
+    auth=scoped("units:write"),
 )
 def statistics_submit(
     request: HttpRequest, unit_id: UnitId, query: Query[ReportYearQuery]
@@ -407,6 +409,7 @@ def summary_get(request: HttpRequest, unit_id: UnitId, query: Query[ReportYearQu
     "/units/{unit_id}/work-summary",
     response={200: SummaryOut, **error_responses(400, 403, 404, 409, 422)},
     summary="保存推进工作总结（附件7）草稿，含活动列表",
+    auth=scoped("units:write"),
 )
 def summary_put(
     request: HttpRequest, unit_id: UnitId, payload: SummaryIn, query: Query[ReportYearQuery]
@@ -447,6 +450,7 @@ def summary_put(
     response={200: SummaryOut, **error_responses(400, 403, 404, 409)},
     summary="报送推进工作总结（附件7），不足 3000 字时拒绝并给出字数",
     description="不完整时返回 400（code: incomplete），errors 列出各缺项，length 给出当前字数。",
+    auth=scoped("units:write"),
 )
 def summary_submit(
     request: HttpRequest, unit_id: UnitId, query: Query[ReportYearQuery]
@@ -545,6 +549,7 @@ def filings(request: HttpRequest, query: Query[ReportYearQuery]) -> list[UnitFil
     "/reports/reminders",
     response={200: FilingRemindedOut, **error_responses(403, 404)},
     summary="一键提醒未报送齐全的推荐单位（邮件，质协工作人员）",
+    auth=scoped("staff:write"),
 )
 def reminders(request: HttpRequest, query: Query[ReportYearQuery]) -> FilingRemindedOut:
     user = current_user(request)

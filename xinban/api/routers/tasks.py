@@ -11,7 +11,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from ninja import Field, Query, Router, Schema
 
-from xinban.api.auth import current_user
+from xinban.api.auth import current_user, scoped
 from xinban.api.common import error_responses
 from xinban.core.roles import roles_of
 from xinban.tasks.models import Task, TaskState
@@ -82,6 +82,7 @@ def task_status(request: HttpRequest, task_id: int) -> TaskOut:
     "/tasks/{task_id}/retry",
     response={200: TaskRowOut, **error_responses(403, 404, 409)},
     summary="重试失败的任务（已完成的进度保留，从中断处继续）",
+    auth=scoped("staff:write"),
 )
 def task_retry_op(request: HttpRequest, task_id: int) -> TaskRowOut:
     user = current_user(request)

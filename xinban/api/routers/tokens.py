@@ -16,7 +16,7 @@ from ninja import Path, Router, Schema, Status
 from pydantic import ConfigDict, WithJsonSchema
 
 from xinban.api import services
-from xinban.api.auth import current_user
+from xinban.api.auth import current_user, scoped
 from xinban.api.common import error_responses
 from xinban.api.errors import ensure_valid
 from xinban.api.forms import TokenForm
@@ -24,7 +24,7 @@ from xinban.api.labels import form_field, model_field, titled
 from xinban.api.models import ApiToken
 from xinban.api.payloads import form_data
 from xinban.api.schemas import JsonText, _required_from
-from xinban.api.scopes import SCOPES
+from xinban.api.scopes import SCOPES, SESSION_ONLY
 
 router = Router(tags=["API 令牌"])
 
@@ -104,6 +104,7 @@ def api_token_list(request: HttpRequest) -> list[TokenOut]:
     summary="创建 API 令牌（令牌只返回这一次；仅限浏览器会话）",
     description="与 API 令牌页面相同：名称、权限范围、有效期。每人最多 20 个有效令牌"
     "（code: too_many_tokens）。以 API 令牌请求返回 403（code: session_required）。",
+    auth=scoped(SESSION_ONLY),
 )
 def api_token_create(request: HttpRequest, payload: TokenIn) -> Status[TokenCreatedOut]:
     user = current_user(request)
@@ -127,6 +128,7 @@ def api_token_create(request: HttpRequest, payload: TokenIn) -> Status[TokenCrea
     summary="撤销我的 API 令牌（仅限浏览器会话）",
     description="已撤销的令牌再次撤销不变。他人的令牌返回 404；"
     "以 API 令牌请求返回 403（code: session_required）。",
+    auth=scoped(SESSION_ONLY),
 )
 def api_token_revoke(request: HttpRequest, token_id: TokenId) -> TokenOut:
     user = current_user(request)

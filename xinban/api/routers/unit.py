@@ -22,7 +22,7 @@ from pydantic import WithJsonSchema
 
 from xinban.accounts.models import User
 from xinban.api import labels
-from xinban.api.auth import current_user
+from xinban.api.auth import current_user, require_scope, scoped
 from xinban.api.common import (
     ApplicationId,
     JudgeId,
@@ -251,6 +251,7 @@ def unit_application(
     response={200: UnitApplicationOut, **error_responses(400, 403, 404, 409, 422)},
     summary="退回申报单位修改",
     description="只能退回已提交的申报；申报单位会收到通知，修改后重新提交，提交记录保留各版本。",
+    auth=scoped("units:write"),
 )
 def application_return(
     request: HttpRequest, unit_id: UnitId, application_id: ApplicationId, payload: ReturnIn
@@ -271,6 +272,7 @@ def application_return(
     "/units/{unit_id}/applications/{application_id}/on-site",
     response={200: OnSiteOut, **error_responses(400, 403, 404, 409, 422)},
     summary="标记现场评审：日期与记录",
+    auth=scoped("units:write"),
 )
 def on_site(
     request: HttpRequest, unit_id: UnitId, application_id: ApplicationId, payload: OnSiteIn
@@ -306,6 +308,7 @@ _JUDGE_FIELD = {"judge": "judge_id"}
         "从本单位评委名单中分配。评委来自申报单位、是其成员或已声明回避时不能分配"
         "（code: conflict）；已分配返回 code: already_assigned。"
     ),
+    auth=scoped("units:write"),
 )
 def assignment_add(
     request: HttpRequest, unit_id: UnitId, application_id: ApplicationId, payload: AssignIn
@@ -328,6 +331,7 @@ def assignment_add(
     response={204: None, **error_responses(403, 404, 409)},
     summary="取消分配",
     description="评委已提交评分的不能取消（code: sheet_submitted）。",
+    auth=scoped("units:write"),
 )
 def assignment_remove(request: HttpRequest, unit_id: UnitId, sheet_id: SheetId) -> Status[None]:
     user = current_user(request)
@@ -350,6 +354,7 @@ def assignment_remove(request: HttpRequest, unit_id: UnitId, sheet_id: SheetId) 
     description=(
         "为每份已提交的申报补足评委人数，每次选择任务最少且无须回避的评委。返回本次新分配的评审数。"
     ),
+    auth=scoped("units:write"),
 )
 def assign_evenly(request: HttpRequest, unit_id: UnitId, payload: SpreadIn) -> AssignedCountOut:
     user = current_user(request)
@@ -388,6 +393,7 @@ def judge_list(request: HttpRequest, unit_id: UnitId) -> list[PanelJudgeOut]:
     response={201: PanelJudgeOut, **error_responses(400, 403, 404, 422)},
     summary="添加评委（姓名、工作单位、TGQ评委证书号、通讯地址、E-mail、手机）",
     description="该邮箱已有账号时直接关联，否则向其发送邀请邮件，接受后即可登录评分。",
+    auth=scoped("units:write"),
 )
 def judge_add(request: HttpRequest, unit_id: UnitId, payload: JudgeIn) -> Status[PanelJudgeOut]:
     user = current_user(request)
@@ -406,6 +412,7 @@ def judge_add(request: HttpRequest, unit_id: UnitId, payload: JudgeIn) -> Status
     response={204: None, **error_responses(400, 403, 404)},
     summary="从评委名单中移除",
     description="评委还有本单位的评审任务时不能移除（code: judge_has_sheets）。",
+    auth=scoped("units:write"),
 )
 def judge_remove(request: HttpRequest, unit_id: UnitId, judge_id: JudgeId) -> Status[None]:
     user = current_user(request)
@@ -422,14 +429,17 @@ def judge_remove(request: HttpRequest, unit_id: UnitId, judge_id: JudgeId) -> St
     response={201: InvitationOut, **error_responses(400, 403, 404, 422)},
     summary="邀请本单位的管理员或工作人员",
     description="向该邮箱发送邀请链接；对方登录后接受邀请即加入本单位。",
+    auth=scoped("units:write"),
 )
 def invitation_send(
     request: HttpRequest, unit_id: UnitId, payload: InviteIn
 ) -> Status[InvitationOut]:
     user = current_user(request)
     unit = _unit(user, unit_id)
-    if not _is_admin(user, unit) and not roles_of(user).is_staff:
-        raise NotAllowed(_("只有该推荐单位的管理员可以进行此操作。"), code="not_unit_admin")
+    if not _is_admin(user, unit):
+        if not roles_of(user).is_staff:
+            raise NotAllowed(_("只有该推荐单位的管理员可以进行此操作。"), code="not_unit_admin")
+        require_scope(request, "staff:write")  # staff inviting into another's unit
     data, type_errors = form_data(payload, InviteForm)
     form = InviteForm(data)
     ensure_valid(form, type_errors)
@@ -487,6 +497,7 @@ def _recommendations(unit: RecommendingUnit, campaign: Campaign) -> list[Recomme
         "每家申报单位最多推荐的班组数有名额（code: quota_reached），推荐的班组类型应有所差异"
         "（code: duplicate_team_type）。默认按得分排在名单中的位置，可再调整。"
     ),
+    auth=scoped("units:write"),
 )
 def recommendation_add(
     request: HttpRequest, unit_id: UnitId, payload: RecommendIn
@@ -524,6 +535,7 @@ def recommendation_add(
     response={200: list[RecommendationOut], **error_responses(400, 403, 404, 409, 422)},
     summary="调整推荐名单的顺序",
     description="ids 须恰好为名单中全部推荐的 id（否则 code: order_mismatch）。",
+    auth=scoped("units:write"),
 )
 def recommendation_order(
     request: HttpRequest, unit_id: UnitId, payload: OrderIn
@@ -547,6 +559,7 @@ def recommendation_order(
     "/units/{unit_id}/recommendations/{recommendation_id}",
     response={204: None, **error_responses(403, 404, 409)},
     summary="移出推荐名单",
+    auth=scoped("units:write"),
 )
 def recommendation_remove(
     request: HttpRequest, unit_id: UnitId, recommendation_id: RecommendationId
@@ -581,6 +594,7 @@ def report_get(request: HttpRequest, unit_id: UnitId) -> ReportOut:
     "/units/{unit_id}/report",
     response={200: ReportOut, **error_responses(403, 404, 409, 422)},
     summary="填写推荐表：填表人、电话、填表日期、未收费声明、推荐声明",
+    auth=scoped("units:write"),
 )
 def report_put(request: HttpRequest, unit_id: UnitId, payload: ReportIn) -> ReportOut:
     user = current_user(request)
@@ -600,6 +614,7 @@ def report_put(request: HttpRequest, unit_id: UnitId, payload: ReportIn) -> Repo
     summary="上传加盖公章的推荐表扫描件",
     description="multipart/form-data：file（PDF、JPG 或 PNG）。再次上传会替换原文件。",
     openapi_extra=multipart_body({"file": _SCAN_PROPERTY}, ["file"]),
+    auth=scoped("units:write"),
 )
 def report_scan(request: HttpRequest, unit_id: UnitId) -> ReportOut:
     user = current_user(request)
@@ -622,6 +637,7 @@ def report_scan(request: HttpRequest, unit_id: UnitId) -> ReportOut:
         "推荐名单中的申报变为“已推荐”，本单位其他已提交的申报变为“未推荐”，并通知申报单位。"
         "不完整时返回 400（code: incomplete），errors 列出各缺项。"
     ),
+    auth=scoped("units:write"),
 )
 def report_submit(request: HttpRequest, unit_id: UnitId) -> ReportOut:
     user = current_user(request)
@@ -636,6 +652,7 @@ def report_submit(request: HttpRequest, unit_id: UnitId) -> ReportOut:
     response={200: ReportOut, **error_responses(403, 404, 409, 422)},
     summary="认定推荐无效（质协工作人员）",
     description="只能对已报送的推荐表操作；已推荐的申报变为“未推荐”，并通知申报单位。",
+    auth=scoped("staff:write"),
 )
 def report_void(request: HttpRequest, unit_id: UnitId, payload: VoidIn) -> ReportOut:
     user = current_user(request)
@@ -657,6 +674,7 @@ def report_void(request: HttpRequest, unit_id: UnitId, payload: VoidIn) -> Repor
     "/units/{unit_id}/quota",
     response={200: QuotaOut, **error_responses(400, 403, 404, 422)},
     summary="调整本单位本年度的推荐名额（质协工作人员）",
+    auth=scoped("staff:write"),
 )
 def quota_put(request: HttpRequest, unit_id: UnitId, payload: QuotaIn) -> QuotaOut:
     user = current_user(request)
