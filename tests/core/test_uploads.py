@@ -33,6 +33,7 @@ from PIL import Image
 from reportlab.pdfgen import canvas
 
 from tests.core.upload_urls import RECORDING_HANDLERS
+from tests.media import real_mp4, real_webm
 from xinban.core.uploads import (
     FORMATS,
     MIB,
@@ -84,16 +85,6 @@ def make_image(fmt: str) -> bytes:
     buf = io.BytesIO()
     Image.new("RGB", (8, 8), (200, 30, 30)).save(buf, fmt)
     return buf.getvalue()
-
-
-def make_isobmff(major: bytes, compatible: bytes) -> bytes:
-    ftyp = major + b"\x00\x00\x02\x00" + compatible
-    return struct.pack(">I", 8 + len(ftyp)) + b"ftyp" + ftyp + b"\x00\x00\x00\x08free" * 8
-
-
-def make_webm() -> bytes:
-    ebml = b"\x42\x86\x81\x01\x42\xf7\x81\x01\x42\xf2\x81\x04\x42\xf3\x81\x08\x42\x82\x84webm"
-    return b"\x1a\x45\xdf\xa3" + bytes([0x80 | len(ebml)]) + ebml + b"\x00" * 64
 
 
 ENDOFCHAIN, FREESECT, FATSECT, DIFSECT = 0xFFFFFFFE, 0xFFFFFFFF, 0xFFFFFFFD, 0xFFFFFFFC
@@ -200,9 +191,9 @@ REAL_FILES = {
     "xlsx": make_xlsx,
     "jpg": lambda: make_image("JPEG"),
     "png": lambda: make_image("PNG"),
-    "mp4": lambda: make_isobmff(b"isom", b"isomiso2avc1mp41"),
-    "mov": lambda: make_isobmff(b"qt  ", b"qt  "),
-    "webm": make_webm,
+    "mp4": real_mp4,
+    "mov": lambda: real_mp4(mov=True),
+    "webm": real_webm,
     "doc": lambda: make_ole(DOC_STREAMS),
     "xls": lambda: make_ole(XLS_STREAMS),
 }
@@ -250,7 +241,7 @@ def test_content_wins_over_name() -> None:
 def test_several_kinds_combine() -> None:
     kinds = [UploadKind.IMAGE, UploadKind.VIDEO]
     assert validate_upload(upload("a", make_image("PNG")), kinds=kinds).ext == "png"
-    assert validate_upload(upload("a", make_webm()), kinds=kinds).ext == "webm"
+    assert validate_upload(upload("a", real_webm()), kinds=kinds).ext == "webm"
     with pytest.raises(ValidationError):
         validate_upload(upload("a", make_pdf()), kinds=kinds)
 
@@ -814,3 +805,39 @@ def test_upload_refused_fields_parses_the_body_itself() -> None:
         assert not hasattr(request, "upload_refusals")  # nothing parsed yet
         assert upload_refused_fields(request) == {"attachment"}
     assert upload_refused_fields(RequestFactory().get("/")) == set()
+
+
+# --------------------------------------------------------------------------- whole videos
+
+
+def _audio_only_mp4() -> bytes:
+    from tests.media import _ffmpeg
+
+    return _ffmpeg(["-f", "lavfi", "-i", "sine=duration=1", "-c:a", "aac"], ".mp4")
+
+
+@pytest.mark.parametrize(
+    ("label", "make", "code"),
+    [
+        ("a valid header followed by garbage", lambda: real_mp4() + b"garbage!" * 64, "corrupt"),
+        ("a truncated file", lambda: real_mp4()[:-200], "corrupt"),
+        ("a header and filler only", lambda: real_mp4()[:32] + b"\x00" * 4096, "corrupt"),
+        ("a sound track without a picture", _audio_only_mp4, "no_video"),
+        ("a WebM header and garbage", lambda: real_webm()[:64] + b"x" * 4096, "corrupt"),
+    ],
+)
+def test_a_video_is_checked_as_a_whole_container(label: str, make: Any, code: str) -> None:
+    with pytest.raises(ValidationError) as refused:
+        validate_upload(upload("汇报视频.mp4", make()), kinds=UploadKind.VIDEO)
+    assert refused.value.code == code, label
+
+
+def test_a_real_video_passes_with_its_track_and_duration() -> None:
+    from xinban.core.videos import inspect_bmff
+
+    data = real_mp4(200 * 1024, seed=7)
+    facts = inspect_bmff(io.BytesIO(data), len(data))
+    assert facts.video_track and facts.duration_seconds == pytest.approx(1.0, abs=0.2)
+    assert facts.top_level[:2] == ["ftyp", "moov"] and facts.top_level[-1] == "free"
+    for kind in ("mp4", "mov", "webm"):
+        assert validate_upload(upload("v", REAL_FILES[kind]()), kinds=UploadKind.VIDEO).ext == kind

@@ -11,6 +11,7 @@ import pytest
 from django.utils import timezone, translation
 
 from tests.conftest import make_registration
+from tests.media import real_mp4
 from tests.recommendation.conftest import make_judge
 from tests.recommendation.factories import make_application, make_organisation, points_for
 from xinban.applications.models import Application, ApplicationState
@@ -32,9 +33,8 @@ def _chinese() -> Any:
 
 
 def mp4_bytes(size: int = 64 * 1024, fill: bytes = b"\x01") -> bytes:
-    """A minimal ISO-BMFF file that the upload sniffing recognises as MP4."""
-    body = fill * (size - len(MP4_HEAD) - 8)
-    return MP4_HEAD + (len(body) + 8).to_bytes(4, "big") + b"mdat" + body
+    """A real one-second MP4 padded to ``size`` bytes (distinct per ``fill``)."""
+    return real_mp4(size, seed=fill[0])
 
 
 def make_org_app(

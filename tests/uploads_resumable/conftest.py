@@ -5,8 +5,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import io
-import random
-import struct
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,6 +13,7 @@ import pytest
 from django.conf import settings as django_settings
 
 from tests.conftest import make_user
+from tests.media import real_mp4
 
 KIB = 1024
 CHUNK = 64 * KIB  # tests use small chunks so a few hundred KiB make several of them
@@ -24,10 +23,9 @@ FTYP = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom"
 
 
 def mp4_bytes(payload_size: int = 300 * KIB, *, seed: int = 4) -> bytes:
-    """'ftyp' + one 'mdat' box of random bytes: what filetype (and so validate_upload)
-    recognises as MP4; random so that a misplaced chunk changes the checksum."""
-    payload = random.Random(seed).randbytes(payload_size)
-    return FTYP + struct.pack(">I", 8 + len(payload)) + b"mdat" + payload
+    """A real one-second MP4 padded to about ``payload_size`` bytes with seeded random
+    bytes (a 'free' box), so it passes the whole-container check and files differ."""
+    return real_mp4(len(FTYP) + 8 + payload_size, seed=seed)
 
 
 def sha256_hex(data: bytes) -> str:

@@ -19,6 +19,7 @@ from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
 from tests.conftest import pdf_bytes
+from tests.media import real_mp4
 from tests.uploads_resumable.conftest import (
     CHUNK,
     KIB,
@@ -556,7 +557,8 @@ def test_append_and_finish_use_bounded_memory(uploader: Any, settings: Any) -> N
     (type check, SHA-256, move into the storage)."""
     settings.XINBAN_UPLOAD_CHUNK_BYTES = 8 * MIB
     size = 16 * MIB
-    header = mp4_bytes(0)[:-8] + (size - 24).to_bytes(4, "big") + b"mdat"
+    video = real_mp4()  # a real video, then one 'free' box of zeros to 16 MiB
+    header = video + (size - len(video)).to_bytes(4, "big") + b"free"
     session = upload_session_start(
         actor=uploader, purpose=PURPOSE, target=TARGET, filename="big.mp4", size=size
     )

@@ -30,6 +30,8 @@ from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from xinban.core import videos
+
 logger = logging.getLogger("xinban.core.uploads")
 
 KIB = 1024
@@ -355,6 +357,12 @@ def validate_upload(
     finally:
         file.seek(0)
     if ext in allowed:
+        if ext in ("mp4", "mov"):
+            videos.inspect_bmff(file, size)
+            file.seek(0)
+        elif ext == "webm":
+            videos.inspect_with_ffprobe(file)
+            file.seek(0)
         return FORMATS[ext]
     declared = _declared_ext(file.name)
     if declared in allowed:

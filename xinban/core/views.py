@@ -7,8 +7,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from xinban.campaigns.selectors import campaign_current, phases_with_status
-from xinban.core.audit_registry import registered_actions
 from xinban.core.audit_presenters import audit_lines
+from xinban.core.audit_registry import registered_actions
 from xinban.core.roles import roles_of
 from xinban.core.selectors import audit_entries
 
