@@ -31,7 +31,7 @@ help:
 	@echo "make run          install, migrate, load demo data once, serve http://$(HOST):$(PORT)"
 	@echo "make test         run the test suite on SQLite (PYTEST_ARGS='-k foo' to narrow)"
 	@echo "make test-pg      run the test suite on a throwaway PostgreSQL 15 cluster"
-	@echo "make lint         ruff check, ruff format --check, mypy"
+	@echo "make lint         ruff check, ruff format --check, mypy, import contracts"
 	@echo "make bench        manage.py bench"
 	@echo "make demo         re-seed the demo data"
 	@echo "make install      (re)create .venv and node_modules when their inputs changed"
@@ -120,6 +120,7 @@ lint: install
 	echo "$(VENV)/bin/ruff check ."; $(VENV)/bin/ruff check . || rc=1; \
 	echo "$(VENV)/bin/ruff format --check ."; $(VENV)/bin/ruff format --check . || rc=1; \
 	echo "$(VENV)/bin/mypy xinban config"; $(VENV)/bin/mypy xinban config || rc=1; \
+	echo "$(VENV)/bin/lint-imports"; $(VENV)/bin/lint-imports || rc=1; \
 	exit $$rc
 
 # The benchmark figures (manage.py bench), then the load run (loadtest/run.sh: 100 users

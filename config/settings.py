@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "xinban.dashboards",
     "xinban.exports",
     "xinban.api",
+    "xinban.ops",  # demo data, bench, backup: the top of the house
 ]
 
 MIDDLEWARE = [

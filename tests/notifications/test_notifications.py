@@ -15,8 +15,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from xinban.core.models import AuditEntry
-from xinban.core.notify import dispatch, notify_after_commit, send_outbox
 from xinban.notifications import services
+from xinban.notifications.delivery import dispatch, notify_after_commit, send_outbox
 from xinban.notifications.models import (
     EmailTemplate,
     Notification,
@@ -259,7 +259,7 @@ def test_a_row_being_sent_just_now_is_not_reported_unknown(
 def test_after_the_last_attempt_the_email_is_failed_for_staff(
     settings: Any, app: Any, applicant_a: Any, staff: Any
 ) -> None:
-    from xinban.core.notify import MAX_ATTEMPTS
+    from xinban.notifications.delivery import MAX_ATTEMPTS
 
     settings.EMAIL_BACKEND = "tests.notifications.backends.FailingBackend"
     notify_after_commit(

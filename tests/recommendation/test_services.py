@@ -816,7 +816,8 @@ class TestSheetSave:
             )
         assert exc.value.code == "points_missing"
         assert exc.value.message == f"还不能提交，缺少：{first.label}、{fourth.label}、特色。"
-        assert set(exc.value.problems) == {f"points_{first.pk}", f"points_{fourth.pk}", "features"}  # type: ignore[attr-defined]
+        assert set(exc.value.problems) == {f"points_{first.pk}", f"points_{fourth.pk}", "features"}
+        # type: ignore[attr-defined]
         sheet.refresh_from_db()
         assert sheet.status == SheetStatus.ASSIGNED and not CriterionScore.objects.exists()
 
@@ -1877,7 +1878,7 @@ def test_scoring_is_closed_once_the_units_report_is_submitted(
 
 
 class TestMissingWindowChecks:
-    """DESIGN §4: every transition checks the phase window."""
+    """docs/architecture.md, "Phases and windows": every transition checks the phase window."""
 
     def test_assignment_remove(self, sheet: ScoreSheet, campaign: Any, unit_x_admin: Any) -> None:
         close_phase(campaign, PhaseKind.RECOMMENDATION)

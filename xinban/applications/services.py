@@ -37,9 +37,9 @@ from xinban.core.errors import (
     WindowClosed,
     WrongState,
 )
-from xinban.core.notify import notify_after_commit, organisation_emails
 from xinban.core.roles import roles_of
 from xinban.core.validators import team_name_problem
+from xinban.notifications.delivery import notify_after_commit, organisation_emails
 from xinban.organisations.models import Organisation, RecommendingUnit, Registration
 from xinban.organisations.services import unit_accepts
 

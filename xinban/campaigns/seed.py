@@ -1,4 +1,5 @@
-"""The notice's taxonomies (DESIGN §3), used by the data migration and by tests."""
+"""The notice's taxonomies (docs/architecture.md, "The campaign year and its data"), used by the
+data migration and by tests."""
 
 NATURES = [
     # name, name_en, is_other, is_foreign_invested, is_private

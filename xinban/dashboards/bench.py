@@ -28,7 +28,7 @@ from django.urls import reverse
 
 from xinban.applications.models import Application
 from xinban.campaigns.models import Campaign
-from xinban.core.management.commands.bench import (
+from xinban.ops.management.commands.bench import (
     BASELINE,
     BenchContext,
     BenchData,
@@ -42,7 +42,7 @@ from xinban.core.management.commands.bench import (
     baseline_name,
     measure_pages,
 )
-from xinban.core.management.commands.seed_demo import CURRENT_STATE_WEIGHTS, PAST_STATE_WEIGHTS
+from xinban.ops.management.commands.seed_demo import CURRENT_STATE_WEIGHTS, PAST_STATE_WEIGHTS
 from xinban.organisations.models import Organisation
 
 YEARS = 5

@@ -9,7 +9,13 @@ class EvaluationConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from xinban.evaluation.services import VIDEO_PURPOSE, video_upload_allowed
+        from xinban.evaluation.services import (
+            VIDEO_PURPOSE,
+            expert_sheet_gate,
+            video_upload_allowed,
+        )
+        from xinban.scoring.models import Stage
+        from xinban.scoring.services import register_sheet_gate
         from xinban.uploads_resumable.services import (
             UploadKind,
             UploadPurpose,
@@ -20,3 +26,4 @@ class EvaluationConfig(AppConfig):
         register_upload_purpose(
             UploadPurpose(VIDEO_PURPOSE, kinds=(UploadKind.VIDEO,), may_use=video_upload_allowed)
         )
+        register_sheet_gate(Stage.EXPERT, expert_sheet_gate)

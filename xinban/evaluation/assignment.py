@@ -1,4 +1,5 @@
-"""Conflict-free, balanced assignment of experts to applications (DESIGN §5.2).
+"""Conflict-free, balanced assignment of experts to applications (docs/architecture.md, "Expert
+assignment").
 
 Pure Python over plain, immutable data — no Django, no I/O. The caller computes the
 conflicts (own organisation, an organisation the expert worked for, the application's

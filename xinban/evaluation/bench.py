@@ -22,7 +22,9 @@ from django.utils import timezone
 
 from xinban.applications.models import Application, ApplicationState
 from xinban.campaigns.models import Domain, TeamType
-from xinban.core.management.commands.bench import (
+from xinban.evaluation import bench_assignment
+from xinban.evaluation.models import ExpertPanelMember
+from xinban.ops.management.commands.bench import (
     BASELINE,
     BenchContext,
     BenchData,
@@ -39,8 +41,6 @@ from xinban.core.management.commands.bench import (
     baseline_name,
     measure_pages,
 )
-from xinban.evaluation import bench_assignment
-from xinban.evaluation.models import ExpertPanelMember
 from xinban.organisations.models import Organisation, RecommendingUnit, UnitKind
 from xinban.scoring import aggregation
 from xinban.scoring.models import CriterionScore, Judge, ScoreSheet, SheetStatus, Stage

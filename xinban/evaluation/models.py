@@ -1,4 +1,5 @@
-"""The association's evaluation (DESIGN §5): formal review against the 附件4 checklist, the
+"""The association's evaluation (docs/architecture.md, "The association's evaluation"): formal
+review against the 附件4 checklist, the
 expert panel and its rounds, decisions (建设经验, typical experiences, the national
 recommendation), the candidates' presentation videos and the guiding units' reviews.
 

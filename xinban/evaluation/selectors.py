@@ -222,7 +222,8 @@ def expert_conflicts(
     campaign: Campaign, applications: Iterable[Application], experts: Iterable[Judge]
 ) -> dict[tuple[int, int], str]:
     """Every pair ``(judge id, application id)`` an expert must not review, with the reason
-    — the single source of the rule (DESIGN §5.2), used by automatic and manual
+    — the single source of the rule (docs/architecture.md, "Expert assignment"), used by automatic
+    and manual
     assignment and by the pages that explain an exclusion. A pair is excluded when the
     expert
 
@@ -489,7 +490,8 @@ def _ranking_fingerprint(campaign: Campaign, number: int | None, normalise: bool
 def expert_rank_entries(
     *, campaign: Campaign, round: int | None = None, normalise: bool
 ) -> list[ExpertRankEntry]:
-    """The experts' scores aggregated and ranked within each domain (DESIGN §5.3) through
+    """The experts' scores aggregated and ranked within each domain (docs/architecture.md, "Scores
+    and rankings") through
     the one engine, ``xinban.scoring.aggregation.evaluate``: trimmed mean from five
     experts, the per-judge normalisation when ``normalise``, disagreement flags. Only
     submitted sheets count; with ``round`` only that round's, otherwise each expert's

@@ -1,4 +1,5 @@
-"""The association's evaluation transitions (DESIGN §5). Each public function is one
+"""The association's evaluation transitions (docs/architecture.md, "The association's evaluation").
+Each public function is one
 atomic, audited transition that checks the current state, the actor's right and — for
 formal review, assignment, expert scoring and decisions — the EVALUATION window.
 
@@ -41,7 +42,6 @@ from xinban.campaigns.selectors import phase_is_open
 from xinban.core import uploads
 from xinban.core.audit import audit_record
 from xinban.core.errors import NotAllowed, ServiceError, WindowClosed, WrongState
-from xinban.core.notify import notify_after_commit, organisation_emails
 from xinban.core.roles import roles_of
 from xinban.core.text import join_clauses
 from xinban.evaluation import assignment
@@ -63,6 +63,7 @@ from xinban.evaluation.selectors import (
     automatic_checks,
     expert_conflicts,
 )
+from xinban.notifications.delivery import notify_after_commit, organisation_emails
 from xinban.organisations.models import GuidingUnit, Organisation
 from xinban.scoring.models import Judge, JudgeEmployment, ScoreSheet, SheetStatus, Stage
 
@@ -1433,3 +1434,22 @@ def video_attach_upload(
         name=session.filename,
         sha256=session.sha256 or None,
     )
+
+
+def expert_sheet_gate(sheet: ScoreSheet) -> None:
+    """An expert sheet is written while its application is under expert review and
+    until its round's deadline."""
+    application = sheet.application
+    if application.state != ApplicationState.EXPERT_REVIEW:
+        raise WrongState(_("专家评审已结束，评分不能再修改。"), code="review_closed")
+    deadline = (
+        EvaluationRound.objects.filter(campaign_id=application.campaign_id, number=sheet.round)
+        .values_list("deadline", flat=True)
+        .first()
+    )
+    if deadline is not None and timezone.now() > deadline:
+        raise WindowClosed(
+            _("本轮评分已于 %(time)s 截止。")
+            % {"time": timezone.localtime(deadline).strftime("%Y-%m-%d %H:%M")},
+            code="round_closed",
+        )

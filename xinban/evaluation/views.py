@@ -1,4 +1,5 @@
-"""Pages of the association's evaluation (DESIGN §5): staff run formal review, the expert
+"""Pages of the association's evaluation (docs/architecture.md, "The association's evaluation"):
+staff run formal review, the expert
 panel, assignment, rounds, rankings and decisions; experts score what they were given;
 guiding units review typical-experience candidates; applicants upload the presentation
 video. Who may see what is in rules.py: outsiders 404, read-only roles 403."""

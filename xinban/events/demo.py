@@ -14,7 +14,7 @@ from xinban.applications.models import Application, ApplicationState
 from xinban.events.models import Event, EventKind, EventState, Presenter, Signup, SignupStatus
 
 if TYPE_CHECKING:
-    from xinban.core.management.commands.seed_demo import DemoContext
+    from xinban.ops.management.commands.seed_demo import DemoContext
 
 SAQ = "上海市长宁区泰安路74号 上海市质量协会三楼会议室"
 # This year's best first: who presents at the exchange meeting.

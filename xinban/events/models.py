@@ -1,4 +1,5 @@
-"""Events (DESIGN §6): the briefing (说明会), coaching and training (辅导、培训), the
+"""Events (docs/architecture.md, "Events and learning"): the briefing (说明会), coaching and
+training (辅导、培训), the
 exchange meeting (交流会) and recommending units' presentation sessions (发表会) —
 published, signed up for within capacity with a waiting list, checked in; for 交流会 and
 发表会 the presenting teams and their order."""

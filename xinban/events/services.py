@@ -17,7 +17,6 @@ from xinban.applications.models import Application, ApplicationState
 from xinban.campaigns.models import Campaign
 from xinban.core.audit import audit_record
 from xinban.core.errors import NotAllowed, ServiceError, WrongState
-from xinban.core.notify import notify_after_commit
 from xinban.core.roles import roles_of
 from xinban.events.models import (
     PRESENTING_KINDS,
@@ -29,6 +28,7 @@ from xinban.events.models import (
     SignupStatus,
 )
 from xinban.events.rules import can_organise
+from xinban.notifications.delivery import notify_after_commit
 from xinban.organisations.models import RecommendingUnit
 
 EVENT_FIELDS = (

@@ -15,7 +15,9 @@ from openpyxl import Workbook
 
 from xinban.accounts.models import User
 from xinban.applications.models import Application
-from xinban.core.management.commands.bench import (
+from xinban.exports.registry import SPECS
+from xinban.exports.writer import write_xlsx
+from xinban.ops.management.commands.bench import (
     BenchContext,
     BenchData,
     Figure,
@@ -23,8 +25,6 @@ from xinban.core.management.commands.bench import (
     StudyOptions,
     StudyResult,
 )
-from xinban.exports.registry import SPECS
-from xinban.exports.writer import write_xlsx
 
 ROWS = 10_000
 SMALL = 1_000

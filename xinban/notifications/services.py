@@ -89,7 +89,7 @@ def outbox_retry(*, actor: User, email: OutboxEmail) -> OutboxEmail:
             obj=current,
             changes={"recipient": current.recipient, "template": current.template},
         )
-        from xinban.core.notify import dispatch
+        from xinban.notifications.delivery import dispatch
 
         pk = current.pk
         transaction.on_commit(lambda: dispatch([pk]))

@@ -22,7 +22,7 @@ from django.utils import timezone
 from xinban.applications.models import Application, ApplicationState
 from xinban.campaigns.models import Campaign, TeamType
 from xinban.core.fonts import register_cjk_font
-from xinban.core.management.commands.bench import (
+from xinban.ops.management.commands.bench import (
     BASELINE,
     BenchContext,
     BenchData,

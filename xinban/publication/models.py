@@ -1,4 +1,5 @@
-"""Publication (DESIGN §5.5): the association's notices, what each organisation agreed to
+"""Publication (docs/architecture.md, "Publication"): the association's notices, what each
+organisation agreed to
 publish, the case library's entries (one per published experience, denormalised for
 search), and certificates with their verification codes."""
 

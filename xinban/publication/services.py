@@ -16,9 +16,9 @@ from xinban.applications.models import MATERIAL_FIELDS, Application, Application
 from xinban.campaigns.models import Campaign
 from xinban.core.audit import audit_record
 from xinban.core.errors import NotAllowed, ServiceError, WrongState
-from xinban.core.notify import notify_after_commit, organisation_emails
 from xinban.core.roles import roles_of
 from xinban.evaluation.selectors import application_domains
+from xinban.notifications.delivery import notify_after_commit, organisation_emails
 from xinban.publication.certificates import certificate_pdf
 from xinban.publication.models import (
     CaseEntry,

@@ -143,7 +143,8 @@ class RankEntry:
 def unit_rank_entries(
     *, unit: RecommendingUnit, campaign: Campaign, normalise: bool
 ) -> list[RankEntry]:
-    """The unit's ranking (DESIGN §5.3) through the one engine in xinban.scoring.aggregation,
+    """The unit's ranking (docs/architecture.md, "Scores and rankings") through the one engine in
+    xinban.scoring.aggregation,
     in rank order. Aggregating thousands of sheets exactly is costly, so the result is cached
     under a fingerprint of what it depends on (the rankable applications and the submitted
     sheets): any new submission, sheet or state change makes a new key."""

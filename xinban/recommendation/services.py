@@ -24,8 +24,8 @@ from xinban.campaigns.selectors import phase_is_open
 from xinban.core import uploads
 from xinban.core.audit import audit_record
 from xinban.core.errors import NotAllowed, ServiceError, WindowClosed, WrongState
-from xinban.core.notify import notify_after_commit, organisation_emails
 from xinban.core.roles import forget_roles, roles_of
+from xinban.notifications.delivery import notify_after_commit, organisation_emails
 from xinban.organisations.models import Organisation, RecommendingUnit, UnitMembership
 from xinban.recommendation.models import (
     Invitation,
@@ -871,3 +871,17 @@ def unit_progress_counts(unit: RecommendingUnit, campaign: Campaign) -> dict[int
         )
     )
     return {r["judge_id"]: {"assigned": r["assigned"], "submitted": r["submitted"]} for r in rows}
+
+
+def unit_sheet_gate(sheet: ScoreSheet) -> None:
+    """A unit judge's sheet is locked once the unit has filed its 推荐表 (附件5)."""
+    application = sheet.application
+    locked = (
+        UnitRecommendationReport.objects.filter(
+            unit_id=application.recommending_unit_id, campaign_id=application.campaign_id
+        )
+        .exclude(status=ReportStatus.DRAFT)
+        .exists()
+    )
+    if locked:
+        raise WrongState(_("推荐单位已报送推荐表，评分已锁定。"), code="report_locked")

@@ -20,8 +20,8 @@ from xinban.campaigns.models import Campaign, PhaseKind
 from xinban.campaigns.selectors import phase_is_open
 from xinban.core.audit import audit_record
 from xinban.core.errors import ServiceError, WindowClosed, WrongState
-from xinban.core.notify import notify_after_commit
 from xinban.core.text import join_items
+from xinban.notifications.delivery import notify_after_commit
 from xinban.organisations.models import RecommendingUnit
 from xinban.recommendation.services import require_staff, require_unit_admin
 from xinban.reports import selectors

@@ -1,4 +1,5 @@
-"""Scoring: judges' sheets → weighted totals → aggregate scores → ranks (DESIGN §5.3).
+"""Scoring: judges' sheets → weighted totals → aggregate scores → ranks (docs/architecture.md,
+"Scores and rankings").
 
 Pure functions over plain data; see :mod:`xinban.scoring.aggregation`.
 """

@@ -1,4 +1,4 @@
-"""Aggregation and ranking of judges' score sheets (DESIGN §5.3).
+"""Aggregation and ranking of judges' score sheets (docs/architecture.md, "Scores and rankings").
 
 One engine for both the recommending units' judges and the association's expert review.
 Pure Python over plain, immutable data: no Django, no I/O, so selectors, services and

@@ -66,7 +66,7 @@ class Judge(models.Model):
 
 class JudgeEmployment(models.Model):
     """A past (or current) employer of a judge: an expert never reviews an organisation
-    they worked for (DESIGN §5.2)."""
+    they worked for (docs/architecture.md, "Expert assignment")."""
 
     judge = models.ForeignKey(Judge, on_delete=models.CASCADE, related_name="employments")
     organisation = models.ForeignKey(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -27,7 +27,8 @@ from xinban.scoring.models import (
     Stage,
 )
 
-# One criterion per material area (DESIGN §5.2); staff edit weights and maxima per year.
+# One criterion per material area (docs/architecture.md, "Scores and rankings"); staff edit weights
+# and maxima per year.
 DEFAULT_CRITERIA: list[tuple[int, str, Decimal]] = [
     (MaterialArea.COMPOSITION, "Team composition, duties, culture and vision", Decimal("15")),
     (MaterialArea.BASIC_MANAGEMENT, "Basic management", Decimal("15")),
@@ -192,38 +193,17 @@ def sheet_deadline(sheet: ScoreSheet) -> Any:
     return window[1] if window else None
 
 
-def _unit_report_locked(application: Any) -> bool:
-    from xinban.recommendation.models import ReportStatus, UnitRecommendationReport
-
-    return (
-        UnitRecommendationReport.objects.filter(
-            unit_id=application.recommending_unit_id, campaign_id=application.campaign_id
-        )
-        .exclude(status=ReportStatus.DRAFT)
-        .exists()
-    )
+# What the stage that owns a sheet adds before it may be written (the unit's review: its
+# 推荐表 not yet filed; the association's: under expert review, before the round's
+# deadline). The owning app registers it in its AppConfig.ready(), so scoring — below
+# both — imports neither (docs/architecture.md, "Layers").
+SheetGate = Callable[[ScoreSheet], None]
+_SHEET_GATES: dict[str, SheetGate] = {}
 
 
-def _check_expert_sheet_open(sheet: ScoreSheet) -> None:
-    """An expert sheet is written while its application is under expert review and
-    until its round's deadline (xinban.evaluation.EvaluationRound)."""
-    from xinban.applications.models import ApplicationState
-    from xinban.evaluation.models import EvaluationRound
-
-    application = sheet.application
-    if application.state != ApplicationState.EXPERT_REVIEW:
-        raise WrongState(_("专家评审已结束，评分不能再修改。"), code="review_closed")
-    deadline = (
-        EvaluationRound.objects.filter(campaign_id=application.campaign_id, number=sheet.round)
-        .values_list("deadline", flat=True)
-        .first()
-    )
-    if deadline is not None and timezone.now() > deadline:
-        raise WindowClosed(
-            _("本轮评分已于 %(time)s 截止。")
-            % {"time": timezone.localtime(deadline).strftime("%Y-%m-%d %H:%M")},
-            code="round_closed",
-        )
+def register_sheet_gate(stage: str, gate: SheetGate) -> None:
+    """``gate(sheet)`` raises a ServiceError when the sheet may not be written now."""
+    _SHEET_GATES[stage] = gate
 
 
 def sheet_save(
@@ -254,10 +234,9 @@ def sheet_save(
             unit_id=application.recommending_unit_id if current.stage == Stage.UNIT else None,
         ):
             raise WindowClosed(_("评审不在开放时间内。"), code="window_closed")
-        if current.stage == Stage.UNIT and _unit_report_locked(application):
-            raise WrongState(_("推荐单位已报送推荐表，评分已锁定。"), code="report_locked")
-        if current.stage == Stage.EXPERT:
-            _check_expert_sheet_open(current)
+        gate = _SHEET_GATES.get(current.stage)
+        if gate is not None:
+            gate(current)
         rubric = rubric_for(campaign=application.campaign, stage=current.stage)
         criteria = list(rubric.criteria.all())
         if submit:

@@ -1,4 +1,5 @@
-"""The one task API (DESIGN §8): register a handler with ``@task("name")``, queue it with
+"""The one task API (docs/architecture.md, "Background tasks"): register a handler with
+``@task("name")``, queue it with
 ``enqueue(...)`` inside the caller's transaction; workers (``manage.py run_worker``) run
 it after commit. A handler gets a :class:`TaskContext` to report progress and store a
 result file, and must be safe to run again (a worker may die half-way)."""

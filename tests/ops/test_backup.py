@@ -32,8 +32,8 @@ from django.db import connection, connections
 
 from xinban.applications.models import Application
 from xinban.campaigns.models import TaxonomyTerm
-from xinban.core.backup import dump_models, through_models, verify_archive
 from xinban.core.models import AuditEntry
+from xinban.ops.backup import dump_models, through_models, verify_archive
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -387,7 +387,7 @@ def test_backup_reads_one_snapshot_while_the_site_writes(
 
 
 def test_backup_snapshot_on_sqlite_leaves_the_connection_as_it_was(instance: Any) -> None:
-    from xinban.core.backup import _read_snapshot
+    from xinban.ops.backup import _read_snapshot
 
     mode = getattr(connection, "transaction_mode", None)
     with _read_snapshot(connection):
@@ -406,9 +406,9 @@ def test_a_restored_demo_year_serves_search_events_learning_and_logins(tmp_path:
     from django.test import Client
     from django.urls import reverse
 
-    from xinban.core.management.commands.seed_demo import DEMO_PASSWORD
     from xinban.events.models import Event
     from xinban.learning.models import Lesson
+    from xinban.ops.management.commands.seed_demo import DEMO_PASSWORD
     from xinban.publication import selectors as publication
     from xinban.publication.models import CaseEntry, Certificate
 

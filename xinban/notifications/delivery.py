@@ -20,14 +20,21 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from xinban.accounts.models import User
+from xinban.notifications.models import (
+    Notification,
+    OutboxEmail,
+    OutboxState,
+    Preference,
+)
+from xinban.notifications.rendering import render_email
+from xinban.organisations.models import OrganisationMembership
+
 logger = logging.getLogger("xinban.notify")
 MAX_ATTEMPTS = 5
 
 
 def notify_after_commit(*, to: Iterable[str], template: str, context: dict[str, Any]) -> None:
-    from xinban.accounts.models import User
-    from xinban.notifications.models import Notification, OutboxEmail, Preference
-    from xinban.notifications.rendering import render_email
 
     recipients = sorted({address for address in to if address})
     if not recipients:
@@ -74,7 +81,6 @@ def retry_delay(attempts: int) -> timedelta:
 
 def dispatch(ids: Iterable[int]) -> int:
     """Send the given queued outbox rows (each claimed first); returns how many went."""
-    from xinban.notifications.models import OutboxEmail, OutboxState
 
     sent = 0
     for pk in ids:
@@ -101,7 +107,6 @@ def dispatch(ids: Iterable[int]) -> int:
 
 def send_outbox(limit: int = 500) -> int:
     """Send what is still queued and due (the task worker runs this periodically)."""
-    from xinban.notifications.models import OutboxEmail, OutboxState
 
     due = Q(retry_after__isnull=True) | Q(retry_after__lte=timezone.now())
     ids = list(
@@ -113,7 +118,6 @@ def send_outbox(limit: int = 500) -> int:
 
 
 def organisation_emails(organisation_id: int) -> list[str]:
-    from xinban.organisations.models import OrganisationMembership
 
     return list(
         OrganisationMembership.objects.filter(organisation_id=organisation_id).values_list(

@@ -1,4 +1,5 @@
-"""``manage.py seed_demo``: the demo a newcomer sees after the first start (DESIGN §3).
+"""``manage.py seed_demo``: the demo a newcomer sees after the first start (docs/architecture.md,
+"The campaign year and its data").
 
 This year's campaign has every window open today, so every journey can be tried at
 once; the two previous years are closed and published. Around them: the recommending
@@ -1057,7 +1058,8 @@ CURRENT_STATE_WEIGHTS: dict[str, int] = {
 }
 PAST_STATE_WEIGHTS: dict[str, int] = {S.SELECTED: 55, S.TYPICAL: 10, S.NOT_SELECTED: 35}
 
-# The recommending unit's review (DESIGN §5.3). States in which the unit's judges have
+# The recommending unit's review (docs/architecture.md, "Scores and rankings"). States in which the
+# unit's judges have
 # scored (or are scoring) an application; states that mean the unit submitted its 附件5
 # and recommended it (every later state too); states still waiting for the unit.
 REVIEWED_STATES = frozenset(

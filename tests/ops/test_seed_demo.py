@@ -31,18 +31,18 @@ from xinban.campaigns.models import Campaign, Phase, PhaseKind
 from xinban.campaigns.seed import GUIDING_UNITS
 from xinban.campaigns.selectors import phase_is_open
 from xinban.core.audit import audit_record
-from xinban.core.management.commands.seed_demo import (
-    DEMO_PASSWORD,
-    DISTRICTS,
-    LOGINS,
-    RECOMMENDED_STATES,
-    REVIEWED_STATES,
-)
 from xinban.core.models import AuditEntry
 from xinban.core.validators import (
     team_name_problem,
     validate_mainland_mobile,
     validate_percentage,
+)
+from xinban.ops.management.commands.seed_demo import (
+    DEMO_PASSWORD,
+    DISTRICTS,
+    LOGINS,
+    RECOMMENDED_STATES,
+    REVIEWED_STATES,
 )
 from xinban.organisations.models import (
     GuidingUnit,

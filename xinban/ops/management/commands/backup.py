@@ -1,7 +1,7 @@
 """``manage.py backup --output PATH.tar.gz``: one consistent archive of the instance.
 
 The database (portable JSON Lines, read in one snapshot), every stored file and a
-manifest of counts and SHA-256 checksums; see xinban.core.backup and docs/backup.md.
+manifest of counts and SHA-256 checksums; see xinban.ops.backup and docs/backup.md.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from xinban.core.backup import BackupError, archive_sha256, create_backup
+from xinban.ops.backup import BackupError, archive_sha256, create_backup
 
 
 class Command(BaseCommand):

@@ -75,7 +75,7 @@ from xinban.accounts.models import User
 from xinban.applications.models import Application, ApplicationState, YearSequence
 from xinban.campaigns.models import Campaign, TeamType
 from xinban.core.areas import area_modules
-from xinban.core.management.commands.seed_demo import (
+from xinban.ops.management.commands.seed_demo import (
     CONFORMITY_TEXTS,
     CURRENT_STATE_WEIGHTS,
     FEATURE_TEXTS,

@@ -3,7 +3,7 @@ empty instance.
 
 The archive is verified completely (member names, checksums, migration state) before
 anything is touched; rows and files are restored all or nothing and checked against the
-manifest afterwards. See xinban.core.backup and docs/backup.md.
+manifest afterwards. See xinban.ops.backup and docs/backup.md.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from xinban.core.backup import BackupError, restore_backup
+from xinban.ops.backup import BackupError, restore_backup
 
 
 class Command(BaseCommand):
