@@ -29,7 +29,7 @@ from django.test import Client
 from django.urls import reverse
 from moto.server import ThreadedMotoServer
 
-from tests.core.test_backup import (  # noqa: F401  (fixtures: a flush-safe database)
+from tests.ops.test_backup import (  # noqa: F401  (fixtures: a flush-safe database)
     leave_taxonomies_behind,
     reseed_taxonomies,
     taxonomies,
