@@ -196,6 +196,11 @@ FILE_UPLOAD_HANDLERS = [
 ]
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Development: every e-mail is also readable at /dev/mail/ (xinban/core/devmail.py).
+XINBAN_DEV_MAIL_DIR = env_str("XINBAN_DEV_MAIL_DIR", str(VAR_DIR / "dev-mail"))
+XINBAN_DEV_MAIL_INNER_BACKEND = EMAIL_BACKEND
+if DEBUG:
+    EMAIL_BACKEND = "xinban.core.devmail.DevMailboxBackend"
 EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)

@@ -73,11 +73,21 @@ MATRIX: dict[str, Page | Op] = {
     "core:home": Page(get=PUBLIC),
     "core:minimal": Page(get=PUBLIC),
     "core:audit_log": Page(get=STAFF_ONLY),
+    # The development mailbox exists only with DEBUG (the matrix runs without it).
+    "core:dev_mailbox": Page(get=row(404, anonymous=404)),
+    "core:dev_mail": Page(
+        get=row(404, anonymous=404), kwargs={"name": "20260101000000000000-abcdef012345"}
+    ),
     # --- accounts (public; a bogus token everywhere)
     "accounts:signup": Page(get=PUBLIC, post=PUBLIC),  # an empty form is shown again
     "accounts:verify": Page(
         get=row(Redirect("/accounts/login/", exact=True), anonymous=Redirect("/accounts/login/")),
         kwargs={"token": "not-a-token"},
+    ),
+    # Same answer for everyone: back to the log-in page with a notice.
+    "accounts:resend_verification": Page(
+        get=row(405, anonymous=405),
+        post=row(Redirect("/accounts/login/", exact=True), anonymous=Redirect("/accounts/login/")),
     ),
     "accounts:login": Page(get=row(HOME, anonymous=200), post=row(HOME, anonymous=200)),
     "accounts:logout": Page(

@@ -63,6 +63,13 @@ def user_send_verification(*, user: User) -> None:
     send_mail(_("请验证您的邮箱 — 质量信得过班组平台"), body, None, [user.email])
 
 
+def user_resend_verification(*, email: str) -> None:
+    """Send a new link to an account that is not verified yet; nothing otherwise."""
+    user = User.objects.filter(email__iexact=email.strip(), email_verified=False).first()
+    if user is not None and user.is_active:
+        user_send_verification(user=user)
+
+
 def user_verify_email(*, token: str) -> User:
     try:
         value = signing.TimestampSigner(salt=VERIFY_SALT).unsign(token, max_age=VERIFY_MAX_AGE)

@@ -18,7 +18,9 @@ from django.views.decorators.http import require_http_methods
 
 from xinban.accounts import services, two_factor
 from xinban.accounts.forms import SignUpForm, ThrottledAuthenticationForm, TokenForm
+from xinban.core import ratelimit
 from xinban.core.errors import ServiceError
+from xinban.core.middleware import client_ip_of
 
 logger = logging.getLogger("xinban.accounts")
 
@@ -65,6 +67,31 @@ class LoginView(auth_views.LoginView):
             self.request.META.get("REMOTE_ADDR"),
         )
         return super().form_invalid(form)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        form = context.get("form")
+        # Not an error of what was typed: say what to do, and offer a new link.
+        context["unverified"] = bool(
+            form is not None and form.is_bound and form.has_error("__all__", "unverified")
+        )
+        return context
+
+
+@require_http_methods(["POST"])
+def resend_verification(request: HttpRequest) -> HttpResponse:
+    """A new verification link for an unverified account. The answer is the same whether
+    or not the address has one (no account enumeration); limited per address and client."""
+    email = services.login_key(request.POST.get("email", ""))
+    ip = client_ip_of(request) or "-"
+    per_account = ratelimit.hit(f"verify-resend:{email}", limit=3, window=3600)
+    per_client = ratelimit.hit(f"verify-resend-ip:{ip}", limit=10, window=3600)
+    if not (per_account.allowed and per_client.allowed):
+        messages.warning(request, _("发送过于频繁，请一小时后再试。"))
+        return redirect("accounts:login")
+    services.user_resend_verification(email=email)
+    messages.info(request, _("如果该邮箱已注册且尚未验证，我们已重新发送验证邮件，请查收。"))
+    return redirect("accounts:login")
 
 
 class PasswordResetView(auth_views.PasswordResetView):

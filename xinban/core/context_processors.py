@@ -2,15 +2,22 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
 
 from xinban.core import roles
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
+    # The footer links the development mailbox only in development (/dev/mail/).
+    debug_mailbox = bool(settings.DEBUG)
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"nav_roles": None}
+        return {"nav_roles": None, "debug_mailbox": debug_mailbox}
     from xinban.notifications.selectors import unread_count
 
-    return {"nav_roles": roles.roles_of(user), "nav_unread": unread_count(user)}
+    return {
+        "nav_roles": roles.roles_of(user),
+        "nav_unread": unread_count(user),
+        "debug_mailbox": debug_mailbox,
+    }

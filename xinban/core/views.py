@@ -1,12 +1,14 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from xinban.campaigns.selectors import campaign_current, phases_with_status
+from xinban.core import devmail
 from xinban.core.audit_presenters import audit_lines
 from xinban.core.audit_registry import registered_actions
 from xinban.core.roles import roles_of
@@ -50,3 +52,22 @@ def audit_log(request: HttpRequest) -> HttpResponse:
             ),
         },
     )
+
+
+def _development_only() -> None:
+    if not settings.DEBUG:
+        raise Http404
+
+
+def dev_mailbox(request: HttpRequest) -> HttpResponse:
+    """Every e-mail sent, newest first (development only: 404 without DEBUG)."""
+    _development_only()
+    return render(request, "core/dev_mailbox.html", {"mails": devmail.dev_mails()})
+
+
+def dev_mail_detail(request: HttpRequest, name: str) -> HttpResponse:
+    _development_only()
+    mail = devmail.dev_mail(name)
+    if mail is None:
+        raise Http404
+    return render(request, "core/dev_mail.html", {"mail": mail})
