@@ -43,6 +43,7 @@ from xinban.core.audit import audit_record
 from xinban.core.errors import NotAllowed, ServiceError, WindowClosed, WrongState
 from xinban.core.notify import notify_after_commit, organisation_emails
 from xinban.core.roles import roles_of
+from xinban.core.rulebook import Refusal, enforce
 from xinban.core.text import join_clauses
 from xinban.evaluation import assignment
 from xinban.evaluation.models import (
@@ -1067,6 +1068,32 @@ def _decision_audit(
     )
 
 
+def expert_sheets_refusal(application: Application) -> Refusal | None:
+    """A decision needs every expert sheet assigned in the application's latest round
+    submitted (a withdrawn assignment no longer has a sheet); the refusal names the
+    experts still missing. See docs/rules.md (rule 7)."""
+    sheets = ScoreSheet.objects.filter(application=application, stage=Stage.EXPERT)
+    latest = sheets.order_by("-round").values_list("round", flat=True).first()
+    if latest is None:
+        return None
+    missing = list(
+        sheets.filter(round=latest)
+        .exclude(status=SheetStatus.SUBMITTED)
+        .order_by("judge__name")
+        .values_list("judge__name", flat=True)
+    )
+    if not missing:
+        return None
+    return Refusal(
+        _(
+            "第 %(round)s 轮还有 %(count)s 位专家未提交评分：%(names)s。"
+            "请等待其提交，或取消其分配后再作出评价结果。"
+        )
+        % {"round": latest, "count": len(missing), "names": "、".join(missing)},
+        code="expert_sheets_pending",
+    )
+
+
 def decision_set(
     *,
     actor: User,
@@ -1107,6 +1134,7 @@ def decision_set(
                 application=current, stage=Stage.EXPERT, status=SheetStatus.SUBMITTED
             ).exists():
                 raise WrongState(_("尚无专家提交评分，不能作出评价结果。"), code="no_expert_scores")
+            enforce(expert_sheets_refusal(current))
             before = None
             decision = Decision(application=current)
         else:
