@@ -138,6 +138,9 @@ ENTRIES: dict[str, Page | Op] = {
     "PUT /api/expert/sheets/{sheet_id}": Op(
         api_row(404, expert=ANE), kwargs={"sheet_id": Ref("expert_sheet")}
     ),
+    "POST /api/expert/sheets/{sheet_id}/conflict": Op(
+        api_row(404, expert=ANE), kwargs={"sheet_id": Ref("expert_sheet")}
+    ),
     "GET /api/guiding/candidates": Op(api_row(404, guide=200)),
     "POST /api/guiding/candidates/{application_id}/review": Op(
         api_row(404, guide=ANE), kwargs={"application_id": Ref("candidate")}

@@ -65,7 +65,14 @@ from xinban.evaluation.selectors import (
     expert_conflicts,
 )
 from xinban.organisations.models import GuidingUnit, Organisation
-from xinban.scoring.models import Judge, JudgeEmployment, ScoreSheet, SheetStatus, Stage
+from xinban.scoring.models import (
+    ConflictDeclaration,
+    Judge,
+    JudgeEmployment,
+    ScoreSheet,
+    SheetStatus,
+    Stage,
+)
 
 __all__ = [
     "DEFAULT_CHECKLIST",
@@ -992,6 +999,76 @@ def expert_unassign(*, actor: User, sheet: ScoreSheet, reason: str = "") -> None
                 "reason": reason,
             },
         )
+
+
+def _staff_emails() -> list[str]:
+    return list(
+        User.objects.filter(is_association_staff=True, is_active=True).values_list(
+            "email", flat=True
+        )
+    )
+
+
+def expert_conflict_declare(*, actor: User, sheet: ScoreSheet, reason: str) -> ConflictDeclaration:
+    """An expert declares a conflict of interest (回避) on one of their sheets, as unit
+    judges can: the declaration is kept (no later assignment to that organisation), the
+    expert's unscored sheets for it are withdrawn (an application left without experts
+    returns to 形式审查通过), staff are told and can reassign. See docs/rules.md (rule 8)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ServiceError(_("请填写回避原因。"), code="reason_required", field="reason")
+    with transaction.atomic():
+        current_sheet = (
+            ScoreSheet.objects.select_for_update()
+            .select_related("judge", "application__organisation", "application__campaign")
+            .filter(pk=sheet.pk, stage=Stage.EXPERT, judge__user=actor)
+            .first()
+        )
+        if current_sheet is None:
+            raise NotAllowed(_("这不是分配给您的专家评审。"), code="not_your_sheet")
+        if current_sheet.status == SheetStatus.SUBMITTED:
+            raise WrongState(
+                _("您已提交该申报的评分，不能再声明回避；如有问题请联系质协工作人员。"),
+                code="sheet_submitted",
+            )
+        _require_unpublished(current_sheet.application.campaign)
+        organisation = current_sheet.application.organisation
+        judge = current_sheet.judge
+        declaration, _created = ConflictDeclaration.objects.update_or_create(
+            judge=judge, organisation=organisation, defaults={"reason": reason}
+        )
+        withdrawn = list(
+            ScoreSheet.objects.select_for_update()
+            .filter(judge=judge, stage=Stage.EXPERT, application__organisation=organisation)
+            .exclude(status=SheetStatus.SUBMITTED)
+            .select_related("application")
+        )
+        applications = {s.application_id: s.application for s in withdrawn}
+        ScoreSheet.objects.filter(pk__in=[s.pk for s in withdrawn]).delete()
+        for application in applications.values():
+            current = _lock(application)
+            previous = current.state
+            if (
+                current.state == ApplicationState.EXPERT_REVIEW
+                and not ScoreSheet.objects.filter(application=current, stage=Stage.EXPERT).exists()
+            ):
+                _set_state(current, ApplicationState.FORMAL_PASSED)
+            audit_record(
+                actor=actor,
+                action="evaluation.expert_conflict",
+                obj=current,
+                changes={
+                    "state": [previous, current.state],
+                    "expert": judge.name,
+                    "reason": reason,
+                },
+            )
+            notify_after_commit(
+                to=_staff_emails(),
+                template="expert_conflict_declared",
+                context={"application": current, "expert": judge.name, "reason": reason},
+            )
+    return declaration
 
 
 # --------------------------------------------------------------------------- decisions
