@@ -72,3 +72,26 @@ def test_refused_once_scored(reviewing_a: Application) -> None:
     )
     assert answer.status_code == 409
     assert ScoreSheet.objects.filter(pk=sheet.pk).exists()
+
+
+def test_page_offers_the_declaration_until_scored(reviewing_a: Application) -> None:
+    from django.test import Client
+    from django.urls import reverse
+
+    sheet = expert_sheets_of(reviewing_a)[0]
+    client = Client()
+    client.force_login(sheet.judge.user)
+    action = reverse("evaluation:expert_conflict", args=[sheet.pk])
+    assert (
+        action in client.get(reverse("evaluation:expert_sheet", args=[sheet.pk])).content.decode()
+    )
+    client.post(action, {"reason": ""})
+    assert ScoreSheet.objects.filter(pk=sheet.pk).exists()  # a reason is needed
+    answer = client.post(action, {"reason": "曾在该单位任职"})
+    assert answer.status_code == 302 and not ScoreSheet.objects.filter(pk=sheet.pk).exists()
+    scored = expert_score(expert_sheets_of(reviewing_a)[0])
+    page = client.get(reverse("evaluation:expert_sheet", args=[scored.pk]))
+    assert page.status_code == 404  # another expert's sheet
+    client.force_login(scored.judge.user)
+    page = client.get(reverse("evaluation:expert_sheet", args=[scored.pk])).content.decode()
+    assert reverse("evaluation:expert_conflict", args=[scored.pk]) not in page
