@@ -30,7 +30,9 @@ def test_public_cases_and_verification_without_login(
     app = make_application(
         organisation=org_a, unit=unit_x, campaign=campaign, state="selected", team_name="质检一班"
     )
-    publication_services.results_publish(actor=staff, campaign=campaign)
+    publication_services.results_publish(
+        actor=staff, campaign=campaign, override_reason="测试：阶段外发布"
+    )
     certificate = publication_services.certificate_for(app)
     anonymous = Client()
     body = anonymous.get("/api/public/cases", {"q": "检一"}).json()

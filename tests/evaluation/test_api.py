@@ -90,6 +90,18 @@ def test_staff_flow_formal_review_round_auto_assign_scores_ranking_decision(
     assert Decimal(row["score"]) > 0
     assert api.get("/evaluation/ranking", normalise="true").status_code == 200
 
+    # The third expert has not submitted: the decision waits (naming them) until the
+    # assignment is withdrawn (rule 7 of docs/rules.md).
+    third = expert_sheets_of(recommended_a)[2]
+    waiting = api.put(
+        f"/evaluation/applications/{recommended_a.pk}/decision",
+        {"level": "selected", "consensus_notes": "评审组长合议：入选建设经验"},
+    )
+    assert waiting.status_code == 409 and third.judge.name in waiting.json()["detail"]
+    withdrawn = api.delete(
+        f"/evaluation/applications/{recommended_a.pk}/experts/{third.pk}?reason=未按时评分"
+    )
+    assert withdrawn.status_code == 200, withdrawn.json()
     decided = api.put(
         f"/evaluation/applications/{recommended_a.pk}/decision",
         {"level": "selected", "consensus_notes": "评审组长合议：入选建设经验"},

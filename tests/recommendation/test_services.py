@@ -1584,9 +1584,9 @@ class TestReportVoid:
         assert audited("unit.report_void", sent_report)
         assert audited("application.recommendation_voided", chosen)
         assert not audited("application.recommendation_voided", other)
-        assert [m.to for m in mail.outbox] == [[applicant_a.email]]
-        assert mail.outbox[0].subject == f"推荐无效通知：{chosen.team_name}"
-        assert "违规收取费用" in mail.outbox[0].body
+        (to_applicant,) = [m for m in mail.outbox if m.to == [applicant_a.email]]
+        assert to_applicant.subject == f"推荐无效通知：{chosen.team_name}"
+        assert "违规收取费用" in to_applicant.body
 
     @pytest.mark.parametrize("reason", ["", "  "])
     def test_reason_required(self, sent_report: Any, staff: Any, reason: str) -> None:

@@ -77,6 +77,9 @@ ENTRIES: dict[str, Page | Op] = {
     "evaluation:expert_sheet": Page(
         get=row(404, expert=200), post=row(404, expert=ANE), kwargs={"pk": Ref("expert_sheet")}
     ),
+    "evaluation:expert_conflict": Page(
+        get=POST_ONLY, post=row(404, expert=ANE), kwargs={"pk": Ref("expert_sheet")}
+    ),
     "evaluation:guiding_home": Page(get=row(404, **GUIDES)),
     "evaluation:guiding_candidate": Page(
         get=row(404, guide=200), post=row(404, guide=ANE), kwargs={"pk": Ref("candidate")}
@@ -136,6 +139,9 @@ ENTRIES: dict[str, Page | Op] = {
         api_row(404, expert=200), kwargs={"sheet_id": Ref("expert_sheet")}
     ),
     "PUT /api/expert/sheets/{sheet_id}": Op(
+        api_row(404, expert=ANE), kwargs={"sheet_id": Ref("expert_sheet")}
+    ),
+    "POST /api/expert/sheets/{sheet_id}/conflict": Op(
         api_row(404, expert=ANE), kwargs={"sheet_id": Ref("expert_sheet")}
     ),
     "GET /api/guiding/candidates": Op(api_row(404, guide=200)),

@@ -13,9 +13,9 @@ from xinban.applications.models import (
     INDICATOR_FIELDS,
     MATERIAL_FIELDS,
     Application,
-    ApplicationState,
     Attachment,
 )
+from xinban.applications.services import withdraw_refusal  # the one rule, docs/rules.md
 from xinban.campaigns.models import Domain, Industry, OrganisationNature, TeamType
 from xinban.organisations.models import Organisation, RecommendingUnit, Registration, UnitRole
 from xinban.recommendation.models import (
@@ -27,10 +27,6 @@ from xinban.recommendation.models import (
 from xinban.recommendation.selectors import RankingRow
 from xinban.recommendation.services import report_problems
 from xinban.scoring.models import Criterion, Judge, ScoreSheet, SheetStatus
-
-WITHDRAWABLE_STATES = frozenset(
-    {ApplicationState.DRAFT, ApplicationState.SUBMITTED, ApplicationState.RETURNED}
-)
 
 
 def organisation_out(organisation: Organisation) -> schemas.OrganisationOut:
@@ -163,7 +159,7 @@ def application_out(application: Application, *, user: User) -> schemas.Applicat
         return_reason=application.return_reason,
         organisation_snapshot=application.organisation_snapshot or {},
         editable=is_member and application.is_editable,
-        can_withdraw=is_member and application.state in WITHDRAWABLE_STATES,
+        can_withdraw=is_member and withdraw_refusal(application) is None,
         form_docx_url=reverse("api:application_form_docx", kwargs=ids),
         form_pdf_url=reverse("api:application_form_pdf", kwargs=ids),
     )

@@ -122,6 +122,7 @@ def create(request: AuthenticatedHttpRequest) -> HttpResponse:
 def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     application = selectors.application_get_for(user=request.user, pk=pk)
     can_edit = request.user.has_perm("applications.change_application", application)
+    withdraw_refused = services.withdraw_refusal(application)
     context = {
         "application": application,
         "can_edit": can_edit and application.is_editable,
@@ -132,9 +133,11 @@ def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "attachment_form": AttachmentForm(),
         "stamped_form": StampedFormUploadForm(),
         "withdraw_form": ReasonForm(),
-        "can_withdraw": can_edit
-        and application.state
-        in {ApplicationState.DRAFT, ApplicationState.SUBMITTED, ApplicationState.RETURNED},
+        "can_withdraw": can_edit and withdraw_refused is None,
+        # Why a member sees no withdraw button once the application was withdrawable.
+        "withdraw_refused": withdraw_refused
+        if can_edit and application.state in services.WITHDRAWABLE_STATES
+        else None,
         **selectors.application_detail_context(application),
     }
     return render(request, "applications/detail.html", context)
@@ -216,7 +219,7 @@ def _upload_view(request: AuthenticatedHttpRequest, pk: int, *, stamped: bool) -
         "attachment_form": AttachmentForm() if stamped else form,
         "stamped_form": form if stamped else StampedFormUploadForm(),
         "withdraw_form": ReasonForm(),
-        "can_withdraw": True,
+        "can_withdraw": services.withdraw_refusal(application) is None,
         **selectors.application_detail_context(application),
     }
     return render(request, "applications/detail.html", context, status=400)

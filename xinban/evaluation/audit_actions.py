@@ -24,4 +24,5 @@ ACTIONS = {
     "evaluation.national_mark": _("标记了推荐全国"),
     "evaluation.guiding_review": _("审核了典型经验候选"),
     "evaluation.video_attach": _("上传了发表视频"),
+    "evaluation.expert_conflict": _("声明了回避（专家）"),
 }

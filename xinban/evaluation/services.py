@@ -43,6 +43,7 @@ from xinban.core import uploads
 from xinban.core.audit import audit_record
 from xinban.core.errors import NotAllowed, ServiceError, WindowClosed, WrongState
 from xinban.core.roles import roles_of
+from xinban.core.rulebook import Refusal, enforce
 from xinban.core.text import join_clauses
 from xinban.evaluation import assignment
 from xinban.evaluation.models import (
@@ -65,7 +66,14 @@ from xinban.evaluation.selectors import (
 )
 from xinban.notifications.delivery import notify_after_commit, organisation_emails
 from xinban.organisations.models import GuidingUnit, Organisation
-from xinban.scoring.models import Judge, JudgeEmployment, ScoreSheet, SheetStatus, Stage
+from xinban.scoring.models import (
+    ConflictDeclaration,
+    Judge,
+    JudgeEmployment,
+    ScoreSheet,
+    SheetStatus,
+    Stage,
+)
 
 __all__ = [
     "DEFAULT_CHECKLIST",
@@ -994,6 +1002,76 @@ def expert_unassign(*, actor: User, sheet: ScoreSheet, reason: str = "") -> None
         )
 
 
+def _staff_emails() -> list[str]:
+    return list(
+        User.objects.filter(is_association_staff=True, is_active=True).values_list(
+            "email", flat=True
+        )
+    )
+
+
+def expert_conflict_declare(*, actor: User, sheet: ScoreSheet, reason: str) -> ConflictDeclaration:
+    """An expert declares a conflict of interest (回避) on one of their sheets, as unit
+    judges can: the declaration is kept (no later assignment to that organisation), the
+    expert's unscored sheets for it are withdrawn (an application left without experts
+    returns to 形式审查通过), staff are told and can reassign. See docs/rules.md (rule 8)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ServiceError(_("请填写回避原因。"), code="reason_required", field="reason")
+    with transaction.atomic():
+        current_sheet = (
+            ScoreSheet.objects.select_for_update()
+            .select_related("judge", "application__organisation", "application__campaign")
+            .filter(pk=sheet.pk, stage=Stage.EXPERT, judge__user=actor)
+            .first()
+        )
+        if current_sheet is None:
+            raise NotAllowed(_("这不是分配给您的专家评审。"), code="not_your_sheet")
+        if current_sheet.status == SheetStatus.SUBMITTED:
+            raise WrongState(
+                _("您已提交该申报的评分，不能再声明回避；如有问题请联系质协工作人员。"),
+                code="sheet_submitted",
+            )
+        _require_unpublished(current_sheet.application.campaign)
+        organisation = current_sheet.application.organisation
+        judge = current_sheet.judge
+        declaration, _created = ConflictDeclaration.objects.update_or_create(
+            judge=judge, organisation=organisation, defaults={"reason": reason}
+        )
+        withdrawn = list(
+            ScoreSheet.objects.select_for_update()
+            .filter(judge=judge, stage=Stage.EXPERT, application__organisation=organisation)
+            .exclude(status=SheetStatus.SUBMITTED)
+            .select_related("application")
+        )
+        applications = {s.application_id: s.application for s in withdrawn}
+        ScoreSheet.objects.filter(pk__in=[s.pk for s in withdrawn]).delete()
+        for application in applications.values():
+            current = _lock(application)
+            previous = current.state
+            if (
+                current.state == ApplicationState.EXPERT_REVIEW
+                and not ScoreSheet.objects.filter(application=current, stage=Stage.EXPERT).exists()
+            ):
+                _set_state(current, ApplicationState.FORMAL_PASSED)
+            audit_record(
+                actor=actor,
+                action="evaluation.expert_conflict",
+                obj=current,
+                changes={
+                    "state": [previous, current.state],
+                    "expert": judge.name,
+                    "reason": reason,
+                },
+            )
+            notify_after_commit(
+                to=_staff_emails(),
+                template="expert_conflict_declared",
+                context={"application": current, "expert": judge.name, "reason": reason},
+            )
+    return declaration
+
+
 # --------------------------------------------------------------------------- decisions
 
 # Where each decision may come from (revisions included) — states equal level values.
@@ -1068,6 +1146,32 @@ def _decision_audit(
     )
 
 
+def expert_sheets_refusal(application: Application) -> Refusal | None:
+    """A decision needs every expert sheet assigned in the application's latest round
+    submitted (a withdrawn assignment no longer has a sheet); the refusal names the
+    experts still missing. See docs/rules.md (rule 7)."""
+    sheets = ScoreSheet.objects.filter(application=application, stage=Stage.EXPERT)
+    latest = sheets.order_by("-round").values_list("round", flat=True).first()
+    if latest is None:
+        return None
+    missing = list(
+        sheets.filter(round=latest)
+        .exclude(status=SheetStatus.SUBMITTED)
+        .order_by("judge__name")
+        .values_list("judge__name", flat=True)
+    )
+    if not missing:
+        return None
+    return Refusal(
+        _(
+            "第 %(round)s 轮还有 %(count)s 位专家未提交评分：%(names)s。"
+            "请等待其提交，或取消其分配后再作出评价结果。"
+        )
+        % {"round": latest, "count": len(missing), "names": "、".join(missing)},
+        code="expert_sheets_pending",
+    )
+
+
 def decision_set(
     *,
     actor: User,
@@ -1108,6 +1212,7 @@ def decision_set(
                 application=current, stage=Stage.EXPERT, status=SheetStatus.SUBMITTED
             ).exists():
                 raise WrongState(_("尚无专家提交评分，不能作出评价结果。"), code="no_expert_scores")
+            enforce(expert_sheets_refusal(current))
             before = None
             decision = Decision(application=current)
         else:

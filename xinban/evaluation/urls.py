@@ -33,6 +33,7 @@ urlpatterns = [
     # Experts (专家评审)
     path("expert/", views.expert_home, name="expert_home"),
     path("expert/sheets/<id:pk>/", views.expert_sheet, name="expert_sheet"),
+    path("expert/sheets/<id:pk>/conflict/", views.expert_conflict, name="expert_conflict"),
     # Guiding units (指导单位)
     path("guiding/", views.guiding_home, name="guiding_home"),
     path("guiding/<id:pk>/", views.guiding_candidate, name="guiding_candidate"),

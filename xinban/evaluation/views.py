@@ -52,7 +52,7 @@ from xinban.evaluation.models import (
     ExpertPanelMember,
     PresentationVideo,
 )
-from xinban.recommendation.forms import SheetForm
+from xinban.recommendation.forms import ConflictForm, SheetForm
 from xinban.scoring.models import Judge, JudgeEmployment, ScoreSheet, SheetStatus, Stage
 from xinban.scoring.services import rubric_for, sheet_deadline, sheet_save
 
@@ -715,8 +715,29 @@ def expert_sheet(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "attachments": list(app.attachments.all()),
             "form": form,
             "deadline": sheet_deadline(sheet),
+            "conflict_form": ConflictForm(),
         },
     )
+
+
+@login_required
+@require_POST
+def expert_conflict(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """回避 on an expert sheet (docs/rules.md, rule 8)."""
+    sheet = selectors.expert_sheet_get(user=request.user, pk=pk)
+    form = ConflictForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("请填写回避原因。"))
+        return redirect("evaluation:expert_sheet", pk=pk)
+    try:
+        services.expert_conflict_declare(
+            actor=request.user, sheet=sheet, reason=form.cleaned_data["reason"]
+        )
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+        return redirect("evaluation:expert_sheet", pk=pk)
+    messages.success(request, _("已声明回避，该评审任务已撤回。"))
+    return redirect("evaluation:expert_home")
 
 
 # --------------------------------------------------------------------------- guiding units

@@ -13,10 +13,12 @@ from django.utils.translation import gettext as _
 
 from xinban.accounts.models import User
 from xinban.applications.models import MATERIAL_FIELDS, Application, ApplicationState
-from xinban.campaigns.models import Campaign
+from xinban.campaigns.models import Campaign, PhaseKind
+from xinban.campaigns.selectors import phase_is_open
 from xinban.core.audit import audit_record
-from xinban.core.errors import NotAllowed, ServiceError, WrongState
+from xinban.core.errors import NotAllowed, ServiceError, WindowClosed, WrongState
 from xinban.core.roles import roles_of
+from xinban.core.rulebook import Refusal, enforce
 from xinban.evaluation.selectors import application_domains
 from xinban.notifications.delivery import notify_after_commit, organisation_emails
 from xinban.publication.certificates import certificate_pdf
@@ -166,14 +168,31 @@ def case_entries_rebuild(*, campaign: Campaign, only: list[int] | None = None) -
     return len(entries)
 
 
-def results_publish(*, actor: User, campaign: Campaign) -> int:
-    """Publish a year's results: refused while any evaluation is unfinished; builds the
-    case library, notifies every applicant organisation of its result after commit."""
+def publication_window_refusal(campaign: Campaign, override_reason: str = "") -> Refusal | None:
+    """Results are published in the 活动成果发布 phase; outside it staff must give the
+    reason for publishing anyway (audited). See docs/rules.md (rule 9)."""
+    if override_reason.strip() or phase_is_open(campaign=campaign, kind=PhaseKind.PUBLICATION):
+        return None
+    return Refusal(
+        _("现在不在“活动成果发布”阶段内。如需在该阶段之外发布，请填写提前或延后发布的原因。"),
+        code="publication_window_closed",
+        field="override_reason",
+        error=WindowClosed,
+    )
+
+
+def results_publish(*, actor: User, campaign: Campaign, override_reason: str = "") -> int:
+    """Publish a year's results: refused while any evaluation is unfinished, and outside
+    the publication phase unless ``override_reason`` says why (recorded in the audit);
+    builds the case library, notifies every applicant organisation after commit."""
     _require_staff(actor)
+    override_reason = (override_reason or "").strip()
     with transaction.atomic():
         current = Campaign.objects.select_for_update().get(pk=campaign.pk)
         if current.results_published:
             raise WrongState(_("本年度结果已发布。"), code="already_published")
+        enforce(publication_window_refusal(current, override_reason))
+        in_window = phase_is_open(campaign=current, kind=PhaseKind.PUBLICATION)
         unfinished = Application.objects.filter(
             campaign=current, state__in=UNFINISHED_STATES
         ).count()
@@ -186,7 +205,13 @@ def results_publish(*, actor: User, campaign: Campaign) -> int:
         current.save(update_fields=["results_published"])
         count = case_entries_rebuild(campaign=current)
         audit_record(
-            actor=actor, action="publication.publish", obj=current, changes={"entries": count}
+            actor=actor,
+            action="publication.publish",
+            obj=current,
+            changes={
+                "entries": count,
+                **({} if in_window else {"override_reason": override_reason}),
+            },
         )
         for entry in CaseEntry.objects.filter(application__campaign=current).select_related(
             "application"

@@ -237,6 +237,7 @@ def staff(request: AuthenticatedHttpRequest) -> HttpResponse:
                     "campaign": c,
                     "entries": CaseEntry.objects.filter(year=c.year).count(),
                     "task": tasks.get(c.pk),
+                    "window_refusal": services.publication_window_refusal(c),
                 }
                 for c in campaigns
             ]
@@ -253,7 +254,11 @@ def _campaign(year: int) -> Campaign:
 def publish(request: AuthenticatedHttpRequest, year: int) -> HttpResponse:
     _staff(request)
     try:
-        count = services.results_publish(actor=request.user, campaign=_campaign(year))
+        count = services.results_publish(
+            actor=request.user,
+            campaign=_campaign(year),
+            override_reason=request.POST.get("override_reason", ""),
+        )
     except ServiceError as exc:
         messages.error(request, exc.message)
     else:

@@ -25,6 +25,7 @@ from xinban.core import uploads
 from xinban.core.audit import audit_record
 from xinban.core.errors import NotAllowed, ServiceError, WindowClosed, WrongState
 from xinban.core.roles import forget_roles, roles_of
+from xinban.core.rulebook import Refusal, enforce
 from xinban.notifications.delivery import notify_after_commit, organisation_emails
 from xinban.organisations.models import Organisation, RecommendingUnit, UnitMembership
 from xinban.recommendation.models import (
@@ -765,27 +766,80 @@ def report_submit(*, actor: User, report: UnitRecommendationReport) -> UnitRecom
     return locked
 
 
+def unit_emails(unit_id: int) -> list[str]:
+    """The addresses of a recommending unit's members (admins and staff)."""
+    return list(
+        UnitMembership.objects.filter(unit_id=unit_id).values_list("user__email", flat=True)
+    )
+
+
+# States of an application that has left the unit's recommendation for good.
+OUT_OF_EVALUATION = frozenset({ApplicationState.NOT_RECOMMENDED, ApplicationState.WITHDRAWN})
+
+
+def report_void_refusal(report: UnitRecommendationReport) -> Refusal | None:
+    """推荐无效 applies to a filed report of a year whose results are not yet published.
+    See docs/rules.md (rule 1)."""
+    if report.status != ReportStatus.SUBMITTED:
+        return Refusal(_("只能对已报送的推荐表认定推荐无效。"), code="wrong_state")
+    if report.campaign.results_published:
+        return Refusal(
+            _(
+                "本年度评价结果已发布，不能再认定推荐无效；"
+                "已发布的结果如需撤销，须通过单独的、记入审计日志的撤销操作。"
+            ),
+            code="results_published",
+        )
+    return None
+
+
+def _withdraw_from_evaluation(application: Application) -> dict[str, Any]:
+    """Undo what the association's evaluation did to ``application``: unscored expert
+    assignments withdrawn, the decision deleted. Returns what was undone, for the audit."""
+    from xinban.evaluation.models import Decision
+
+    pending = ScoreSheet.objects.filter(application=application, stage=Stage.EXPERT).exclude(
+        status=SheetStatus.SUBMITTED
+    )
+    experts = sorted(pending.values_list("judge__name", flat=True))
+    pending.delete()
+    undone: dict[str, Any] = {}
+    if experts:
+        undone["assignments_withdrawn"] = experts
+    decision = Decision.objects.filter(application=application).first()
+    if decision is not None:
+        undone["decision_undone"] = {"level": decision.level, "national": decision.national}
+        decision.delete()
+    return undone
+
+
 def report_void(
     *, actor: User, report: UnitRecommendationReport, reason: str
 ) -> UnitRecommendationReport:
-    """推荐无效: staff void a unit's recommendations (e.g. it charged fees)."""
+    """推荐无效: staff void a unit's recommendations (e.g. it charged fees). Every
+    application the unit recommended leaves the association's evaluation whatever it has
+    reached (formal review, expert review, decided): assignments withdrawn, decisions
+    undone, applicants and the unit told, all audited. Refused after publication."""
     require_staff(actor)
     if not reason.strip():
         raise ServiceError(_("请填写推荐无效的原因。"), code="reason_required", field="reason")
+    reason = reason.strip()
     with transaction.atomic():
         locked = (
             UnitRecommendationReport.objects.select_for_update()
-            .select_related("unit")
+            .select_related("unit", "campaign")
             .get(pk=report.pk)
         )
-        if locked.status != ReportStatus.SUBMITTED:
-            raise WrongState(_("只能对已报送的推荐表认定推荐无效。"), code="wrong_state")
+        enforce(report_void_refusal(locked))
         affected = list(
-            Application.objects.select_for_update().filter(
-                recommendation__report=locked, state=ApplicationState.RECOMMENDED
-            )
+            Application.objects.select_for_update()
+            .filter(recommendation__report=locked)
+            .exclude(state__in=OUT_OF_EVALUATION)
+            .order_by("pk")
         )
         for application in affected:
+            previous = application.state
+            undone = _withdraw_from_evaluation(application)
             application.state = ApplicationState.NOT_RECOMMENDED
             application.version += 1
             application.save(update_fields=["state", "version", "updated_at"])
@@ -793,10 +847,7 @@ def report_void(
                 actor=actor,
                 action="application.recommendation_voided",
                 obj=application,
-                changes={
-                    "state": [ApplicationState.RECOMMENDED, application.state],
-                    "reason": reason,
-                },
+                changes={"state": [previous, application.state], "reason": reason, **undone},
             )
             notify_after_commit(
                 to=organisation_emails(application.organisation_id),
@@ -804,7 +855,7 @@ def report_void(
                 context={"application": application, "unit": locked.unit, "reason": reason},
             )
         locked.status = ReportStatus.VOIDED
-        locked.void_reason = reason.strip()
+        locked.void_reason = reason
         locked.voided_at = timezone.now()
         locked.save(update_fields=["status", "void_reason", "voided_at"])
         audit_record(
@@ -812,6 +863,17 @@ def report_void(
             action="unit.report_void",
             obj=locked,
             changes={"reason": reason, "applications": len(affected)},
+        )
+        notify_after_commit(
+            to=unit_emails(locked.unit_id),
+            template="unit_recommendation_voided",
+            context={
+                "unit": locked.unit,
+                "year": locked.campaign.year,
+                "count": len(affected),
+                "teams": "、".join(a.team_name for a in affected),
+                "reason": reason,
+            },
         )
     return locked
 

@@ -27,8 +27,10 @@ from xinban.api.common import ApplicationId, SheetId, error_responses, require_c
 from xinban.api.errors import InvalidInput, ensure_valid, fields_named
 from xinban.api.labels import form_field
 from xinban.api.payloads import form_data
-from xinban.api.presenters import term_out
+from xinban.api.presenters import organisation_out, term_out
 from xinban.api.schemas import (
+    ConflictIn,
+    ConflictOut,
     InputDateTime,
     JsonBool,
     JsonId,
@@ -52,7 +54,7 @@ from xinban.evaluation.forms import (
     ReasonForm,
 )
 from xinban.evaluation.models import EvaluationRound, ExpertPanelMember
-from xinban.recommendation.forms import SheetForm
+from xinban.recommendation.forms import ConflictForm, SheetForm
 from xinban.scoring.models import Judge, JudgeEmployment, ScoreSheet, Stage
 from xinban.scoring.services import rubric_for, sheet_save
 
@@ -944,6 +946,37 @@ def expert_sheet_put(
         submit=payload.submit,
     )
     return _expert_sheet_out(selectors.expert_sheet_get(user=user, pk=sheet_id))
+
+
+@router.post(
+    "/expert/sheets/{sheet_id}/conflict",
+    response={200: ConflictOut, **error_responses(400, 403, 404, 409, 422)},
+    summary="专家声明回避",
+    description=(
+        "对该申报单位声明回避：我尚未提交的评审任务随即撤回，以后也不会再分配给我；"
+        "质协工作人员收到通知并可另行分配。"
+    ),
+    auth=scoped("judge:write"),
+)
+def expert_sheet_conflict(
+    request: HttpRequest, sheet_id: SheetId, payload: ConflictIn
+) -> ConflictOut:
+    user = current_user(request)
+    sheet = selectors.expert_sheet_get(user=user, pk=sheet_id)
+    data, type_errors = form_data(payload, ConflictForm)
+    form = ConflictForm(data)
+    ensure_valid(form, type_errors)
+    declaration = services.expert_conflict_declare(
+        actor=user,  # type: ignore[arg-type]
+        sheet=sheet,
+        reason=form.cleaned_data["reason"],
+    )
+    organisation = sheet.application.organisation
+    return ConflictOut(
+        organisation=organisation_out(organisation),
+        reason=declaration.reason,
+        withdrawn=not ScoreSheet.objects.filter(pk=sheet.pk).exists(),
+    )
 
 
 # --------------------------------------------------------------------------- guiding units

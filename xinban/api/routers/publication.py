@@ -5,17 +5,19 @@ start the certificate batch."""
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import Annotated
 
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Field, Path, Query, Router, Schema, Status
 
 from xinban.api.auth import current_user, scoped
 from xinban.api.common import ApplicationId, binary_response, error_responses
-from xinban.api.errors import ensure_valid
+from xinban.api.errors import InvalidInput, ensure_valid
 from xinban.api.payloads import form_data
 from xinban.api.schemas import ErrorOut
 from xinban.applications.models import Application, MaterialArea
@@ -93,6 +95,14 @@ class VerifyOut(Schema):
     team_name: str | None = Field(None, title="班组名称")
     year: int | None = Field(None, title="年度")
     level: str | None = Field(None, title="评价结果")
+
+
+class PublishIn(Schema):
+    override_reason: str = Field(
+        "",
+        title="阶段外发布的原因",
+        description="在“活动成果发布”阶段之外发布时必填（记入审计日志）",
+    )
 
 
 class PublishOut(Schema):
@@ -191,16 +201,44 @@ def _staff(request: HttpRequest) -> object:
     return user
 
 
+def _override_reason(request: HttpRequest) -> str:
+    """The optional body of publish (:class:`PublishIn`). Read by hand so that the
+    body-less request integrations already send keeps working, whatever its content type."""
+    if not request.body or request.content_type != "application/json":
+        return ""
+    try:
+        body = json.loads(request.body)
+    except ValueError:
+        raise InvalidInput({"override_reason": [_("请求内容不是有效的 JSON。")]}) from None
+    reason = body.get("override_reason", "") if isinstance(body, dict) else ""
+    if reason is None:
+        return ""
+    if not isinstance(reason, str):
+        raise InvalidInput({"override_reason": [_("格式不正确。")]})
+    return reason
+
+
 @router.post(
     "/publication/{year}/publish",
     response={200: PublishOut, **error_responses(403, 404, 409)},
     summary="发布年度结果（评价全部完成后）",
+    description="在“活动成果发布”阶段之外发布时，请求体须给出 override_reason（PublishIn）。",
+    openapi_extra={
+        "requestBody": {
+            "required": False,
+            "content": {"application/json": {"schema": PublishIn.model_json_schema()}},
+        }
+    },
     auth=scoped("staff:write"),
 )
 def publish(request: HttpRequest, year: int) -> PublishOut:
     user = _staff(request)
     campaign = get_object_or_404(Campaign, year=year)
-    count = services.results_publish(actor=user, campaign=campaign)  # type: ignore[arg-type]
+    count = services.results_publish(
+        actor=user,  # type: ignore[arg-type]
+        campaign=campaign,
+        override_reason=_override_reason(request),
+    )
     return PublishOut(year=year, entries=count)
 
 

@@ -651,7 +651,11 @@ def report_submit(request: HttpRequest, unit_id: UnitId) -> ReportOut:
     "/units/{unit_id}/report/void",
     response={200: ReportOut, **error_responses(403, 404, 409, 422)},
     summary="认定推荐无效（质协工作人员）",
-    description="只能对已报送的推荐表操作；已推荐的申报变为“未推荐”，并通知申报单位。",
+    description=(
+        "只能对已报送的推荐表、在本年度结果发布前操作；该单位推荐的申报无论进行到哪一步"
+        "（形式审查、专家评审、已有评价结果）都变为“未推荐”：撤回专家评审任务、撤销评价结果，"
+        "并通知申报单位和推荐单位。"
+    ),
     auth=scoped("staff:write"),
 )
 def report_void(request: HttpRequest, unit_id: UnitId, payload: VoidIn) -> ReportOut:
