@@ -20,6 +20,7 @@ from xinban.api.common import ApplicationId, binary_response, error_responses
 from xinban.api.errors import InvalidInput, ensure_valid
 from xinban.api.payloads import form_data
 from xinban.api.schemas import ErrorOut
+from xinban.api.text import is_clean_text
 from xinban.applications.models import Application, MaterialArea
 from xinban.campaigns.models import Campaign
 from xinban.core import uploads
@@ -215,6 +216,14 @@ def _override_reason(request: HttpRequest) -> str:
         return ""
     if not isinstance(reason, str):
         raise InvalidInput({"override_reason": [_("格式不正确。")]})
+    if not is_clean_text(reason):  # the API's text rule (docs/api.md, "Text")
+        raise InvalidInput(
+            {
+                "override_reason": [
+                    _("含有无法保存的字符（控制字符或不成对的代理项），请删除后重试。")
+                ]
+            }
+        )
     return reason
 
 
@@ -233,11 +242,12 @@ def _override_reason(request: HttpRequest) -> str:
 )
 def publish(request: HttpRequest, year: int) -> PublishOut:
     user = _staff(request)
+    reason = _override_reason(request)  # the body first, as for every other operation
     campaign = get_object_or_404(Campaign, year=year)
     count = services.results_publish(
         actor=user,  # type: ignore[arg-type]
         campaign=campaign,
-        override_reason=_override_reason(request),
+        override_reason=reason,
     )
     return PublishOut(year=year, entries=count)
 
