@@ -76,7 +76,12 @@ class ExportSpec:
 
     def _queryset(self, user: User, params: Mapping[str, str]) -> QuerySet[Any]:
         assert self.queryset is not None, f"{self.name}: a queryset or a table"
-        return self.queryset(user, params)
+        queryset = self.queryset(user, params)
+        if not queryset.ordered:
+            # A grouped query drops the model's default ordering (Django ignores
+            # Meta.ordering under GROUP BY): keep the page's order on every database.
+            queryset = queryset.order_by(*(queryset.model._meta.ordering or ["pk"]))
+        return queryset
 
     def count(self, user: User, params: Mapping[str, str]) -> int:
         if self.table is not None:

@@ -13,7 +13,12 @@ from xinban.learning.rules import can_manage
 
 
 def courses_published() -> QuerySet[Course]:
-    return Course.objects.filter(published=True).annotate(lesson_count=Count("lessons"))
+    # Explicit order: Meta.ordering is dropped from grouped queries (the exports' values_list).
+    return (
+        Course.objects.filter(published=True)
+        .annotate(lesson_count=Count("lessons"))
+        .order_by("position", "pk")
+    )
 
 
 def courses_all() -> QuerySet[Course]:
@@ -21,7 +26,7 @@ def courses_all() -> QuerySet[Course]:
     return Course.objects.annotate(
         lesson_count=Count("lessons", distinct=True),
         enrolled=Count("enrollments", distinct=True),
-    )
+    ).order_by("position", "pk")
 
 
 def course_get(pk: int, user: Any = None) -> Course:
