@@ -11,6 +11,7 @@ import pytest
 from django.utils import timezone
 
 from tests.api.conftest import Api, api_for
+from tests.events.conftest import recommended
 from tests.recommendation.factories import make_application
 from xinban.core.models import AuditEntry
 from xinban.events.models import Event, EventState, Presenter, Signup
@@ -135,6 +136,13 @@ def test_unit_admin_organises_its_presentation_session(
     for bad in ({}, {"application_id": elsewhere.pk}, {"application_id": "甲"}):
         refused = api.post(path, bad)
         assert refused.status_code == 422 and "application_id" in refused.json()["errors"], bad
+    # Rule 10: a 发表会 presents the unit's recommended teams; the refusal names why.
+    not_recommended = api.post(path, {"application_id": first.pk})
+    assert not_recommended.status_code == 400, not_recommended.json()
+    assert not_recommended.json()["code"] == "not_recommended"
+    assert not_recommended.json()["field"] == "application_id"
+    recommended(first, by=unit_x_admin)
+    recommended(second, by=unit_x_admin)
     assert api.post(path, {"application_id": first.pk}).status_code == 201
     listed = api.post(path, {"application_id": second.pk}).json()
     assert [p["team_name"] for p in listed] == ["质检一班", "装配二组"]

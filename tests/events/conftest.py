@@ -63,3 +63,26 @@ def unit_session(unit_x_admin: Any, unit_x: Any, campaign: Any) -> Event:
         data=event_data(kind=EventKind.PRESENTATION, title="浦东新区成果发表会"),
         unit=unit_x,
     )
+
+
+def with_result(application: Any, level: str = "selected") -> Any:
+    """The team gets a result of its year (a 交流会 presents only such teams)."""
+    from xinban.evaluation.models import Decision
+
+    Decision.objects.update_or_create(application=application, defaults={"level": level})
+    return application
+
+
+def recommended(application: Any, by: Any) -> Any:
+    """The team's unit puts it on its (not yet filed) 推荐表 (a 发表会 presents only such
+    teams)."""
+    from xinban.recommendation.models import Recommendation, UnitRecommendationReport
+
+    report, _ = UnitRecommendationReport.objects.get_or_create(
+        unit_id=application.recommending_unit_id, campaign_id=application.campaign_id
+    )
+    position = report.recommendations.count() + 1
+    Recommendation.objects.create(
+        report=report, application=application, opinion="推荐", position=position, created_by=by
+    )
+    return application

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from tests.events.conftest import client_for, people
+from tests.events.conftest import client_for, people, recommended
 from xinban.events import services
 from xinban.events.models import Event, Signup
 
@@ -22,6 +22,7 @@ def post(client: Client, url: str, body: dict[str, Any] | None = None) -> Any:
 def test_list_and_detail_are_public_and_hide_drafts(
     briefing: Event, unit_session: Event, unit_x_admin: Any, submitted_a: Any
 ) -> None:
+    recommended(submitted_a, by=unit_x_admin)
     services.presenter_add(actor=unit_x_admin, event=unit_session, application=submitted_a)
     listed = Client().get("/api/events").json()
     assert [e["id"] for e in listed] == [briefing.pk]

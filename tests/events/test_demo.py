@@ -12,6 +12,7 @@ from django.test import Client
 from django.urls import reverse
 
 from xinban.events.models import Event, Presenter, Signup
+from xinban.events.rules import presenter_refusal
 from xinban.learning.models import Course, Enrollment, Lesson, LessonProgress
 
 
@@ -34,6 +35,9 @@ def test_demo_events_and_courses(db: Any) -> None:
         rows = list(Presenter.objects.filter(event=event).select_related("application"))
         assert rows and all(p.application.campaign_id == event.campaign_id for p in rows)
         assert [p.position for p in rows] == list(range(1, len(rows) + 1))
+    # Rule 10 holds for the demo's presenters too.
+    for presenter in Presenter.objects.select_related("event", "application"):
+        assert presenter_refusal(presenter.event, presenter.application) is None
     html = Client().get(reverse("events:list")).content.decode()
     assert "说明会" in html and "往期活动" in html
 

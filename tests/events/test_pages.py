@@ -13,7 +13,7 @@ from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from tests.events.conftest import client_for, event_data, people
+from tests.events.conftest import client_for, event_data, people, with_result
 from xinban.events import services
 from xinban.events.models import Event, EventKind, Signup
 
@@ -204,9 +204,10 @@ def test_presenting_teams_on_the_event_page_in_order(
 ) -> None:
     from tests.recommendation.factories import make_application
 
-    other = make_application(
-        organisation=org_b, unit=unit_x, campaign=campaign, team_name="护理二组"
+    other = with_result(
+        make_application(organisation=org_b, unit=unit_x, campaign=campaign, team_name="护理二组")
     )
+    with_result(submitted_a)
     client = client_for(staff)
     client.post(
         reverse("events:presenter_add", args=[exchange.pk]), {"application": submitted_a.pk}

@@ -11,7 +11,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from tests.events.conftest import event_data, people
+from tests.events.conftest import event_data, people, recommended, with_result
 from tests.recommendation.factories import make_application
 from xinban.core.errors import NotAllowed, ServiceError, WrongState
 from xinban.core.models import AuditEntry
@@ -310,10 +310,18 @@ def test_checkin_by_the_organiser_of_confirmed_attendees(
 def test_presenting_teams_in_order(
     staff: Any, exchange: Event, submitted_a: Any, unit_x: Any, org_b: Any, campaign: Any
 ) -> None:
-    other = make_application(organisation=org_b, unit=unit_x, campaign=campaign)
-    third = make_application(
-        organisation=org_b, unit=unit_x, campaign=campaign, team_name="维修二组", team_type="服务型"
+    other = with_result(make_application(organisation=org_b, unit=unit_x, campaign=campaign))
+    third = with_result(
+        make_application(
+            organisation=org_b,
+            unit=unit_x,
+            campaign=campaign,
+            team_name="维修二组",
+            team_type="服务型",
+        ),
+        "typical",
     )
+    with_result(submitted_a)
     first = services.presenter_add(actor=staff, event=exchange, application=submitted_a)
     second = services.presenter_add(actor=staff, event=exchange, application=other)
     services.presenter_add(actor=staff, event=exchange, application=third)
@@ -336,6 +344,38 @@ def test_presenting_teams_in_order(
     assert [p.position for p in selectors.presenters(exchange)] == [1, 2]
     assert selectors.presentable_applications(exchange).filter(pk=other.pk).exists()
     assert "event.presenter_move" in actions(exchange)
+
+
+def test_an_exchange_meeting_presents_the_years_results_only(
+    staff: Any, exchange: Event, submitted_a: Any, unit_x: Any, org_b: Any, campaign: Any
+) -> None:
+    """Rule 10: 交流会 presenters are teams with a result of that year (建设经验/典型经验)."""
+    for level in ("not_selected", "typical_candidate"):
+        with_result(submitted_a, level)
+        assert not selectors.presentable_applications(exchange).filter(pk=submitted_a.pk).exists()
+        with pytest.raises(ServiceError) as excinfo:
+            services.presenter_add(actor=staff, event=exchange, application=submitted_a)
+        assert excinfo.value.code == "no_result"
+        assert excinfo.value.field == "application"
+    assert not exchange.presenters.exists()
+    with_result(submitted_a, "typical")
+    assert selectors.presentable_applications(exchange).filter(pk=submitted_a.pk).exists()
+    services.presenter_add(actor=staff, event=exchange, application=submitted_a)
+    assert exchange.presenters.filter(application=submitted_a).exists()
+
+
+def test_a_voided_recommendation_does_not_present(
+    unit_x_admin: Any, unit_session: Event, submitted_a: Any
+) -> None:
+    from xinban.recommendation.models import ReportStatus, UnitRecommendationReport
+
+    recommended(submitted_a, by=unit_x_admin)
+    UnitRecommendationReport.objects.filter(unit=unit_session.unit).update(
+        status=ReportStatus.VOIDED
+    )
+    with pytest.raises(ServiceError) as excinfo:
+        services.presenter_add(actor=unit_x_admin, event=unit_session, application=submitted_a)
+    assert excinfo.value.code == "not_recommended"
 
 
 def test_presenters_only_for_exchange_and_presentation(
@@ -378,6 +418,14 @@ def test_a_units_session_presents_only_its_own_applications_of_the_year(
     assert excinfo.value.code == "not_submitted"
     with pytest.raises(NotAllowed):
         services.presenter_add(actor=unit_y_admin, event=unit_session, application=submitted_a)
+    # Rule 10: a unit's 发表会 presents the teams the unit recommends.
+    assert list(selectors.presentable_applications(unit_session)) == []
+    with pytest.raises(ServiceError) as excinfo:
+        services.presenter_add(actor=unit_x_admin, event=unit_session, application=submitted_a)
+    assert excinfo.value.code == "not_recommended"
+    assert "推荐名单" in str(excinfo.value.message)
+    recommended(submitted_a, by=unit_x_admin)
+    assert list(selectors.presentable_applications(unit_session)) == [submitted_a]
     services.presenter_add(actor=unit_x_admin, event=unit_session, application=submitted_a)
     assert list(selectors.presentable_applications(unit_session)) == []
 
@@ -385,6 +433,7 @@ def test_a_units_session_presents_only_its_own_applications_of_the_year(
 def test_presenters_are_frozen_once_cancelled(
     staff: Any, exchange: Event, submitted_a: Any
 ) -> None:
+    with_result(submitted_a)
     presenter = services.presenter_add(actor=staff, event=exchange, application=submitted_a)
     services.event_cancel(actor=staff, event=exchange, reason="取消")
     for action in (

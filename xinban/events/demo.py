@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from xinban.applications.models import Application, ApplicationState
 from xinban.events.models import Event, EventKind, EventState, Presenter, Signup, SignupStatus
+from xinban.events.rules import may_present
 
 if TYPE_CHECKING:
     from xinban.ops.management.commands.seed_demo import DemoContext
@@ -28,11 +29,12 @@ SHOWCASE = (
 )
 
 
-def _showcase(campaign: Any, limit: int) -> list[Application]:
+def _showcase(event: Event, limit: int) -> list[Application]:
+    """Teams that may present at ``event`` (docs/rules.md, rule 10), best results first."""
     chosen: list[Application] = []
     for state in SHOWCASE:
         chosen += list(
-            Application.objects.filter(campaign=campaign, state=state).order_by("number")[
+            Application.objects.filter(may_present(event), state=state).order_by("number")[
                 : limit - len(chosen)
             ]
         )
@@ -171,16 +173,14 @@ def seed(ctx: DemoContext) -> None:
 
     presenters = [
         Presenter(event=exchange, application=app, position=n)
-        for n, app in enumerate(_showcase(campaign, 6), 1)
+        for n, app in enumerate(_showcase(exchange, 6), 1)
     ]
     presenters += [
         Presenter(event=past, application=app, position=n)
-        for n, app in enumerate(_showcase(ctx.campaigns[ctx.year - 1], 6), 1)
+        for n, app in enumerate(_showcase(past, 6), 1)
     ]
     if session is not None:
-        own = Application.objects.filter(campaign=campaign, recommending_unit=session.unit).exclude(
-            state__in=[ApplicationState.DRAFT, ApplicationState.WITHDRAWN]
-        )
+        own = Application.objects.filter(may_present(session))
         presenters += [
             Presenter(event=session, application=app, position=n)
             for n, app in enumerate(own.order_by("number")[:5], 1)

@@ -9,10 +9,10 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from xinban.accounts.models import User
-from xinban.applications.models import Application, ApplicationState
+from xinban.applications.models import Application
 from xinban.core.roles import roles_of
 from xinban.events.models import Event, EventState, Presenter, Signup, SignupStatus
-from xinban.events.rules import can_see
+from xinban.events.rules import can_see, may_present
 
 
 def _with_counts(qs: QuerySet[Event]) -> QuerySet[Event]:
@@ -100,13 +100,20 @@ def presenters(event: Event) -> list[Presenter]:
 
 
 def presentable_applications(event: Event) -> QuerySet[Application]:
-    """This year's submitted (or further) applications not yet presenting; for a unit's
-    发表会 only those that chose the unit."""
-    qs = (
-        Application.objects.filter(campaign_id=event.campaign_id)
-        .exclude(state__in=[ApplicationState.DRAFT, ApplicationState.WITHDRAWN])
+    """The applications that may present (events.rules.may_present: a 交流会's teams with a
+    result of the year, a unit's 发表会's recommended teams) and do not yet."""
+    return (
+        Application.objects.filter(may_present(event))
         .exclude(pk__in=event.presenters.values("application_id"))
+        .select_related("organisation")
+        .order_by("number")
     )
+
+
+def presenter_candidates(event: Event) -> QuerySet[Application]:
+    """The year's applications an organiser may name through the API (a unit's own only):
+    the service then says why one of them may not present (events.rules.presenter_refusal)."""
+    qs = Application.objects.filter(campaign_id=event.campaign_id)
     if event.unit_id is not None:
         qs = qs.filter(recommending_unit_id=event.unit_id)
-    return qs.select_related("organisation").order_by("number")
+    return qs.select_related("organisation")

@@ -13,11 +13,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xinban.accounts.models import User
-from xinban.applications.models import Application, ApplicationState
+from xinban.applications.models import Application
 from xinban.campaigns.models import Campaign
 from xinban.core.audit import audit_record
 from xinban.core.errors import NotAllowed, ServiceError, WrongState
 from xinban.core.roles import roles_of
+from xinban.core.rulebook import enforce
 from xinban.events.models import (
     PRESENTING_KINDS,
     Event,
@@ -27,7 +28,7 @@ from xinban.events.models import (
     Signup,
     SignupStatus,
 )
-from xinban.events.rules import can_organise
+from xinban.events.rules import can_organise, presenter_refusal
 from xinban.notifications.delivery import notify_after_commit
 from xinban.organisations.models import RecommendingUnit
 
@@ -287,16 +288,7 @@ def presenter_add(*, actor: User, event: Event, application: Application) -> Pre
         raise NotAllowed(_("只有主办方可以安排发表班组。"), code="not_organiser")
     if event.kind not in PRESENTING_KINDS:
         raise WrongState(_("只有交流会和发表会安排发表班组。"), code="no_presenters")
-    if application.state in (ApplicationState.DRAFT, ApplicationState.WITHDRAWN):
-        raise ServiceError(
-            _("草稿或已撤回的申报不能安排发表。"), code="not_submitted", field="application"
-        )
-    if application.campaign_id != event.campaign_id:
-        raise ServiceError(_("请选择本年度的申报。"), code="other_year", field="application")
-    if event.unit_id is not None and application.recommending_unit_id != event.unit_id:
-        raise ServiceError(
-            _("发表会只能安排本单位推荐范围内的班组。"), code="other_unit", field="application"
-        )
+    enforce(presenter_refusal(event, application))
     with transaction.atomic():
         if Event.objects.select_for_update().get(pk=event.pk).state == EventState.CANCELLED:
             raise WrongState(_("活动已取消。"), code="cancelled")

@@ -478,7 +478,10 @@ def presenter_list(request: HttpRequest, event_id: EventId) -> list[OrganisedPre
     "/events/{event_id}/presenters",
     response={201: list[OrganisedPresenterOut], **error_responses(400, 403, 404, 409, 422)},
     summary="加入发表名单（交流会、发表会）",
-    description="本年度已提交的申报；发表会只能是本单位推荐范围内的。返回新的发表名单。",
+    description=(
+        "交流会：本年度获评建设经验或典型经验的班组；发表会：本单位推荐的班组"
+        "（列入本单位推荐名单）。返回新的发表名单。"
+    ),
     auth=scoped(ORGANISER),
 )
 def presenter_add(
@@ -488,7 +491,9 @@ def presenter_add(
     event = _organised(user, event_id)
     names = {"application_id": "application"}
     data, type_errors = form_data(payload, PresenterForm, names=names)
-    form = PresenterForm(data, applications=selectors.presentable_applications(event))
+    # Any of the year's teams in the organiser's scope: the service names the rule a team
+    # fails (not recommended, no result of the year …) instead of "invalid choice".
+    form = PresenterForm(data, applications=selectors.presenter_candidates(event))
     ensure_valid(form, type_errors, names={"application": "application_id"})
     with fields_named({"application": "application_id"}):
         services.presenter_add(
