@@ -54,6 +54,7 @@ ENTRIES: dict[str, Page | Op] = {
     # --- my organisation: applicants only; nobody else has one (404 no_organisation)
     "GET /api/organisation": Op(api_row(404, applicant_a=200, applicant_b=200)),
     "POST /api/organisation/members": Op(api_row(404, applicant_a=422, applicant_b=422)),
+    "POST /api/organisation/rename": Op(api_row(404, applicant_a=422, applicant_b=422)),
     # --- the unit's stamped 附件5
     "GET /api/units/{unit_id}/report/scan": Op(UNIT_X_VIEW_API),
     "GET /api/units/{unit_id}/report/scan (unit Y has none)": Op(

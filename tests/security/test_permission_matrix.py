@@ -120,6 +120,7 @@ MATRIX: dict[str, Page | Op] = {
     "organisations:create": Page(get=LOGGED_IN, post=LOGGED_IN),  # anyone may register one
     "organisations:registration": Page(get=ORGANISATION_PAGE, post=ORGANISATION_PAGE),
     "organisations:members": Page(get=ORGANISATION_PAGE, post=ORGANISATION_PAGE),
+    "organisations:rename": Page(get=POST_ONLY, post=ORGANISATION_PAGE),
     # --- applications (pk: A's submitted application unless overridden)
     "applications:dashboard": Page(get=ORGANISATION_PAGE),
     "applications:create": Page(

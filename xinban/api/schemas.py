@@ -31,7 +31,11 @@ from xinban.applications.models import (
     MaterialArea,
 )
 from xinban.campaigns.models import Campaign, Industry, Phase, PhaseKind
-from xinban.organisations.forms import OrganisationCreateForm, RegistrationForm
+from xinban.organisations.forms import (
+    OrganisationCreateForm,
+    OrganisationRenameForm,
+    RegistrationForm,
+)
 from xinban.organisations.models import (
     Organisation,
     Participation,
@@ -916,8 +920,26 @@ class MemberOut(Schema):
     email: str = titled("电子邮箱")
 
 
+class FormerNameOut(Schema):
+    name: str = titled("原单位名称")
+    renamed_to: str = titled("改为")
+    renamed_at: datetime = titled("更名时间")
+    reason: str = titled("更名原因")
+
+
 class MyOrganisationOut(OrganisationOut):
     members: list[MemberOut] = titled("单位成员", description="可以代表本单位申报的用户")
+    former_names: list[FormerNameOut] = titled(
+        "曾用名", [], description="更名记录，早的在前；往年的文件印当年的名称"
+    )
+
+
+class OrganisationRenameIn(Schema):
+    model_config = ConfigDict(json_schema_extra=_required_from(OrganisationRenameForm))
+
+    name: JsonText = titled("新的单位名称", None, description="全称，与新的公章一致")
+    short_name: JsonText = titled("单位简称", None, description="不填则保留原简称")
+    reason: JsonText = titled("更名原因", None)
 
 
 class MemberIn(Schema):

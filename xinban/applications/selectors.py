@@ -15,6 +15,7 @@ from xinban.applications.models import INDICATOR_FIELDS, Application, Applicatio
 from xinban.campaigns.models import Campaign, Domain, Industry, OrganisationNature
 from xinban.core.roles import roles_of
 from xinban.organisations.models import Registration
+from xinban.organisations.names import name_in_year
 
 
 def _list_base() -> QuerySet[Application]:
@@ -153,7 +154,9 @@ def application_form_data(application: Application) -> ApplicationFormData:
         year=application.campaign.year,
         recommending_unit=application.recommending_unit.name,
         number=application.number,
-        organisation_name=org.get("name", ""),
+        # The name of the form's year: the current one this year, the name the
+        # organisation had then for a past year (docs/rules.md, rule 14).
+        organisation_name=name_in_year(application.organisation, application.campaign.year),
         is_member=bool(org.get("is_member", False)),
         nature=org.get("nature", ""),
         nature_other=org.get("nature_other", ""),

@@ -20,6 +20,23 @@ class OrganisationCreateForm(forms.Form):
     )
 
 
+class OrganisationRenameForm(forms.Form):
+    """单位更名: the former name is kept for the documents of earlier years."""
+
+    name = forms.CharField(
+        label=_("新的单位名称"), max_length=120, help_text=_("全称，与新的公章一致")
+    )
+    short_name = forms.CharField(
+        label=_("单位简称"),
+        max_length=40,
+        required=False,
+        help_text=_("不填则保留原简称"),
+    )
+    reason = forms.CharField(
+        label=_("更名原因"), max_length=200, required=False, help_text=_("如：工商变更登记")
+    )
+
+
 class AddMemberForm(forms.Form):
     email = forms.EmailField(label=_("同事的注册邮箱"))
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from xinban.core.validators import validate_mainland_mobile, validate_postcode
@@ -32,6 +33,28 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class OrganisationRename(models.Model):
+    """One change of an organisation's official name (docs/rules.md, rule 14): documents of
+    a year print the name the organisation had at the end of that year."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="renames")
+    old_name = models.CharField(_("原单位名称"), max_length=120)
+    new_name = models.CharField(_("新单位名称"), max_length=120)
+    reason = models.CharField(_("更名原因"), max_length=200, blank=True)
+    renamed_at = models.DateTimeField(_("更名时间"), default=timezone.now)
+    renamed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["renamed_at", "id"]
+        verbose_name = _("单位更名记录")
+        verbose_name_plural = _("单位更名记录")
+
+    def __str__(self) -> str:
+        return f"{self.old_name} → {self.new_name}"
 
 
 class OrganisationMembership(models.Model):

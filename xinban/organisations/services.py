@@ -17,6 +17,7 @@ from xinban.core.roles import forget_roles, roles_of
 from xinban.organisations.models import (
     Organisation,
     OrganisationMembership,
+    OrganisationRename,
     RecommendingUnit,
     Registration,
 )
@@ -68,6 +69,48 @@ def organisation_create(*, actor: User, name: str, short_name: str) -> Organisat
         ) from exc
     forget_roles(actor)
     return organisation
+
+
+def organisation_rename(
+    *, actor: User, organisation: Organisation, name: str, short_name: str = "", reason: str = ""
+) -> Organisation:
+    """Change the organisation's official name (and short name), keeping the former one
+    (docs/rules.md, rule 14): members of the organisation and association staff."""
+    name, short_name, reason = name.strip(), short_name.strip(), reason.strip()
+    roles = roles_of(actor)
+    if not (roles.is_staff or organisation.pk in roles.organisation_ids):
+        raise NotAllowed(_("只有本单位成员或质协工作人员可以修改单位名称。"), code="not_member")
+    if not name:
+        raise ServiceError(_("请填写新的单位名称。"), code="required", field="name")
+    with transaction.atomic():
+        current = Organisation.objects.select_for_update().get(pk=organisation.pk)
+        short_name = short_name or current.short_name
+        if name == current.name and short_name == current.short_name:
+            raise ServiceError(_("单位名称和简称都没有改变。"), code="unchanged", field="name")
+        if Organisation.objects.filter(name=name).exclude(pk=current.pk).exists():
+            raise ServiceError(
+                _("已有单位使用该名称登记。"), code="organisation_exists", field="name"
+            )
+        changes: dict[str, Any] = {}
+        if name != current.name:
+            OrganisationRename.objects.create(
+                organisation=current,
+                old_name=current.name,
+                new_name=name,
+                reason=reason,
+                renamed_by=actor,
+            )
+            changes["name"] = [current.name, name]
+        if short_name != current.short_name:
+            changes["short_name"] = [current.short_name, short_name]
+        if reason:
+            changes["reason"] = reason
+        current.name, current.short_name = name, short_name
+        current.save(update_fields=["name", "short_name"])
+        audit_record(actor=actor, action="organisation.rename", obj=current, changes=changes)
+    organisation.name, organisation.short_name = name, short_name
+    forget_roles(actor)
+    return current
 
 
 def organisation_add_member(*, actor: User, organisation: Organisation, email: str) -> User:

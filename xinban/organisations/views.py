@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from xinban.campaigns.models import PhaseKind
 from xinban.campaigns.selectors import campaign_current, phase_window_end
@@ -16,7 +16,14 @@ from xinban.core.errors import ServiceError
 from xinban.core.forms import add_service_error
 from xinban.core.paginator import CountingPaginator
 from xinban.organisations import selectors, services
-from xinban.organisations.forms import AddMemberForm, OrganisationCreateForm, RegistrationForm
+from xinban.organisations.forms import (
+    AddMemberForm,
+    OrganisationCreateForm,
+    OrganisationRenameForm,
+    RegistrationForm,
+)
+from xinban.organisations.models import Organisation
+from xinban.organisations.names import former_names
 
 
 @login_required
@@ -88,11 +95,51 @@ def members(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("已添加同事。"))
             return redirect("organisations:members")
+    return _members_page(request, organisation, form=form)
+
+
+def _members_page(
+    request: HttpRequest,
+    organisation: Organisation,
+    *,
+    form: AddMemberForm | None = None,
+    rename_form: OrganisationRenameForm | None = None,
+) -> HttpResponse:
     return render(
         request,
         "organisations/members.html",
-        {"form": form, "organisation": organisation, "people": organisation.members.all()},
+        {
+            "form": form or AddMemberForm(),
+            "rename_form": rename_form
+            or OrganisationRenameForm(initial={"short_name": organisation.short_name}),
+            "organisation": organisation,
+            "people": organisation.members.all(),
+            "renames": former_names([organisation]).get(organisation.pk, []),
+        },
     )
+
+
+@login_required
+@require_POST
+def rename(request: HttpRequest) -> HttpResponse:
+    """单位更名 (docs/rules.md, rule 14): audited, the former name kept."""
+    organisation = selectors.organisation_of_user(user=request.user)  # type: ignore[arg-type]
+    if organisation is None:
+        return redirect("organisations:create")
+    form = OrganisationRenameForm(request.POST)
+    if form.is_valid():
+        try:
+            services.organisation_rename(
+                actor=request.user,  # type: ignore[arg-type]
+                organisation=organisation,
+                **form.cleaned_data,
+            )
+        except ServiceError as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, _("单位名称已修改，原名称已留存。"))
+            return redirect("organisations:members")
+    return _members_page(request, organisation, rename_form=form)
 
 
 @login_required

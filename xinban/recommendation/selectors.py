@@ -18,6 +18,7 @@ from xinban.campaigns.models import Campaign
 from xinban.core.models import AuditEntry
 from xinban.core.roles import roles_of
 from xinban.organisations.models import RecommendingUnit
+from xinban.organisations.names import names_in_year
 from xinban.recommendation.documents import JudgeRow, RecommendationFormData, RecommendedRow
 from xinban.recommendation.models import (
     PanelMember,
@@ -446,6 +447,11 @@ def recommendation_form_data(
             f"{s.judge.name}：{getattr(s, field)}" for s in sheets if getattr(s, field)
         )
 
+    # Each organisation under its name of the form's year (docs/rules.md, rule 14).
+    names = names_in_year(
+        {r.application.organisation_id: r.application.organisation.name for r in recommendations},
+        campaign.year,
+    )
     rows = []
     for rec in recommendations:
         app = rec.application
@@ -453,7 +459,7 @@ def recommendation_form_data(
         score = scores.get(app.pk)
         rows.append(
             RecommendedRow(
-                enterprise=app.organisation.name,
+                enterprise=names[app.organisation_id],
                 team=app.team_name,
                 team_size=app.team_size,
                 conformity=joined(sheets, "conformity"),

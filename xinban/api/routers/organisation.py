@@ -17,17 +17,25 @@ from xinban.api.errors import NotFound, ensure_valid
 from xinban.api.payloads import form_data
 from xinban.api.presenters import organisation_out, registration_out
 from xinban.api.schemas import (
+    FormerNameOut,
     MemberIn,
     MemberOut,
     MyOrganisationOut,
     OrganisationIn,
     OrganisationOut,
+    OrganisationRenameIn,
     RegistrationIn,
     RegistrationOut,
 )
 from xinban.organisations import services
-from xinban.organisations.forms import AddMemberForm, OrganisationCreateForm, RegistrationForm
+from xinban.organisations.forms import (
+    AddMemberForm,
+    OrganisationCreateForm,
+    OrganisationRenameForm,
+    RegistrationForm,
+)
 from xinban.organisations.models import Organisation
+from xinban.organisations.names import former_names
 from xinban.organisations.selectors import registration_get
 
 router = Router(tags=["申报单位与报名表（附件2）"])
@@ -103,6 +111,12 @@ def _my_organisation_out(organisation: Organisation) -> MyOrganisationOut:
             MemberOut(id=member.pk, name=member.name, email=member.email)
             for member in organisation.members.order_by("name", "pk")
         ],
+        former_names=[
+            FormerNameOut(
+                name=r.old_name, renamed_to=r.new_name, renamed_at=r.renamed_at, reason=r.reason
+            )
+            for r in former_names([organisation]).get(organisation.pk, [])
+        ],
     )
 
 
@@ -139,4 +153,29 @@ def my_organisation_add_member(
     services.organisation_add_member(
         actor=user, organisation=mine, email=form.cleaned_data["email"]
     )
+    return _my_organisation_out(mine)
+
+
+@router.post(
+    "/organisation/rename",
+    response={200: MyOrganisationOut, **error_responses(400, 403, 404, 422)},
+    summary="修改本单位名称（更名）",
+    description=(
+        "原名称留存在 former_names 中，往年的文件仍印当年的名称。"
+        "新名称已被其他单位登记时返回 400（code: organisation_exists）。"
+    ),
+    auth=scoped("applications:write"),
+)
+def my_organisation_rename(
+    request: HttpRequest,
+    payload: OrganisationRenameIn,
+    organisation: int | None = Query(None, description=ORGANISATION_QUERY_HELP),  # noqa: B008
+) -> MyOrganisationOut:
+    user = current_user(request)
+    mine = require_organisation(user, organisation)
+    data, type_errors = form_data(payload, OrganisationRenameForm)
+    form = OrganisationRenameForm(data)
+    ensure_valid(form, type_errors)
+    services.organisation_rename(actor=user, organisation=mine, **form.cleaned_data)
+    mine.refresh_from_db()
     return _my_organisation_out(mine)
