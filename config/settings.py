@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "ninja",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_tasks",
     "xinban.core",
     "xinban.accounts",
     "xinban.campaigns",
@@ -244,6 +245,9 @@ XINBAN_LABEL = _("上海市质量信得过班组建设活动平台")
 XINBAN_TASK_LEASE_SECONDS = env_int("XINBAN_TASK_LEASE_SECONDS", 120)
 XINBAN_TASK_RETRY_SECONDS = env_int("XINBAN_TASK_RETRY_SECONDS", 10)
 XINBAN_TASK_MODULES = env_str("XINBAN_TASK_MODULES", "")
+# Tasks are declared and queued through Django's standard Tasks API (django-tasks, the
+# backport of Django 6's django.tasks); the platform's leased worker is its backend.
+TASKS = {"default": {"BACKEND": "xinban.tasks.backend.LeasedDatabaseBackend"}}
 
 # Excel exports longer than this run as background tasks (xinban.exports).
 XINBAN_EXPORT_BACKGROUND_ROWS = env_int("XINBAN_EXPORT_BACKGROUND_ROWS", 5000)

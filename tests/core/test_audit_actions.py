@@ -78,7 +78,6 @@ def test_a_service_called_from_code_records_the_command_channel(applicant_a: Any
 
 def test_each_channel_is_recorded(staff: Any, applicant_a: Any) -> None:
     from xinban.api.services import token_create
-    from xinban.tasks.api import enqueue, task
     from xinban.tasks.models import Task, TaskState
     from xinban.tasks.testing import drain
 
@@ -105,14 +104,12 @@ def test_each_channel_is_recorded(staff: Any, applicant_a: Any) -> None:
     Task.objects.filter(pk=failed.pk).delete()
 
     # A background task.
-    @task("tests.audit_channel")
-    def audit_in_a_task(ctx: Any, *, user_id: int) -> None:
-        audit_record(actor=staff, action="application.update", obj=applicant_a)
+    from tests.tasks.handlers import audit_channel
 
-    queued = enqueue("tests.audit_channel", user_id=staff.pk)
+    queued = audit_channel.enqueue(actor_id=staff.pk, application_owner_id=applicant_a.pk)
     assert drain() == 1
     entry = AuditEntry.objects.filter(action="application.update").latest("id")
-    assert entry.channel == f"task:tests.audit_channel#{queued.pk}"
+    assert entry.channel == f"task:tests.tasks.handlers.audit_channel#{queued.id}"
 
 
 def _entries(response: Any) -> str:

@@ -65,7 +65,7 @@ def task_rows(site: FaultSite) -> list[dict[str, object]]:
 def test_two_workers_never_run_a_task_twice(site: FaultSite, tmp_path: Path) -> None:
     out = tmp_path / "out"
     out.mkdir()
-    ids = enqueue(site, "tests.record", 40, directory=str(out), label="r")
+    ids = enqueue(site, "tests.tasks.handlers.record", 40, directory=str(out), label="r")
     workers = [worker(site, tmp_path / f"w{n}.log", "--until-empty") for n in (1, 2)]
     for process in workers:
         assert process.wait(timeout=120) == 0
@@ -77,7 +77,9 @@ def test_two_workers_never_run_a_task_twice(site: FaultSite, tmp_path: Path) -> 
 def test_a_killed_worker_s_batch_is_resumed_by_another(site: FaultSite, tmp_path: Path) -> None:
     out = tmp_path / "out"
     out.mkdir()
-    (task_id,) = enqueue(site, "tests.batch", 1, directory=str(out), items=12, pause=0.25)
+    (task_id,) = enqueue(
+        site, "tests.tasks.handlers.batch", 1, directory=str(out), items=12, pause=0.25
+    )
     first = worker(site, tmp_path / "w1.log")
     wait_for(lambda: len(list(out.glob("item-*"))) >= 4, "four items done", timeout=60)
     first.send_signal(signal.SIGKILL)

@@ -19,7 +19,7 @@ def test_a_long_step_keeps_its_lease_through_the_heartbeat(site: FaultSite, tmp_
     out = tmp_path / "out"
     out.mkdir()
     # The step lasts four leases; without the heartbeat the second worker would claim it.
-    (task_id,) = enqueue(site, "tests.long_step", 1, directory=str(out), seconds=4.0)
+    (task_id,) = enqueue(site, "tests.tasks.handlers.long_step", 1, directory=str(out), seconds=4.0)
     first = worker(site, tmp_path / "w1.log", lease=1)
     wait_for(lambda: (out / "runs.log").exists(), "the task to start", timeout=60)
     second = worker(site, tmp_path / "w2.log", lease=1)
@@ -39,7 +39,7 @@ def test_a_long_step_keeps_its_lease_through_the_heartbeat(site: FaultSite, tmp_
 def test_concurrency_option_runs_tasks_side_by_side(site: FaultSite, tmp_path: Path) -> None:
     out = tmp_path / "out"
     out.mkdir()
-    ids = enqueue(site, "tests.long_step", 4, directory=str(out), seconds=2.0)
+    ids = enqueue(site, "tests.tasks.handlers.long_step", 4, directory=str(out), seconds=2.0)
     process = worker(site, tmp_path / "w.log", "--until-empty", "--concurrency", "4")
     assert process.wait(timeout=120) == 0
     runs = [line.split() for line in (out / "runs.log").read_text().splitlines()]

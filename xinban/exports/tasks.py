@@ -10,22 +10,23 @@ from django.core.files import File
 from xinban.accounts.models import User
 from xinban.exports.registry import SPECS
 from xinban.exports.writer import write_xlsx
-from xinban.tasks.api import TaskContext, task
+from xinban.tasks.api import TaskContext, background
 
 
-@task("exports.xlsx")
-def export_xlsx(ctx: TaskContext, *, kind: str, params: dict[str, str], user_id: int) -> None:
+@background
+def xlsx(context: TaskContext, *, kind: str, params: dict[str, str], user_id: int) -> None:
+    """An export to Excel for ``user_id`` (its creator), stored as the result file."""
     spec = SPECS[kind]
     user = User.objects.get(pk=user_id)
-    ctx.set_total(spec.count(user, params))
-    ctx.set_progress(0)  # an export starts over (it has nothing to resume)
+    context.set_total(spec.count(user, params))
+    context.set_progress(0)  # an export starts over (it has nothing to resume)
     with tempfile.TemporaryFile() as spool:
         write_xlsx(
             spool,
             title=str(spec.title),
             headers=spec.headers(),
             rows=spec.rows(user, params),
-            progress=ctx.set_progress,
+            progress=context.set_progress,
         )
         spool.seek(0)
-        ctx.save_result_file(spec.filename(), File(spool))
+        context.save_result_file(spec.filename(), File(spool))

@@ -14,8 +14,9 @@ from xinban.core.http import AuthenticatedHttpRequest
 from xinban.core.middleware import client_ip_of
 from xinban.core.ratelimit import hit
 from xinban.exports.registry import SPECS, ExportSpec, export_params
+from xinban.exports.tasks import xlsx
 from xinban.exports.writer import spooled_xlsx, xlsx_download
-from xinban.tasks.api import enqueue
+from xinban.tasks.api import task_id
 from xinban.tasks.selectors import task_for
 
 
@@ -57,14 +58,8 @@ def _export(
     count = spec.count(request.user, params)  # the list's own permission check
     # A task belongs to a user: an anonymous export of a public list is streamed.
     if count > settings.XINBAN_EXPORT_BACKGROUND_ROWS and request.user.is_authenticated:
-        task = enqueue(
-            "exports.xlsx",
-            actor=request.user,
-            kind=spec.name,
-            params=params,
-            user_id=request.user.pk,
-        )
-        return redirect("exports:task", pk=task.pk)
+        queued = xlsx.enqueue(kind=spec.name, params=params, user_id=request.user.pk)
+        return redirect("exports:task", pk=task_id(queued))
     spool = spooled_xlsx(
         title=str(spec.title), headers=spec.headers(), rows=spec.rows(request.user, params)
     )

@@ -38,7 +38,8 @@ from xinban.ops.management.commands.bench import (
 from xinban.organisations.models import Organisation, RecommendingUnit, UnitKind
 from xinban.publication.models import CaseEntry, Level
 from xinban.publication.selectors import search_text_of
-from xinban.tasks.api import enqueue
+from xinban.tasks.api import task_id
+from xinban.tasks.models import Task
 from xinban.tasks.testing import drain
 
 YEARS = 5
@@ -168,7 +169,9 @@ def _batch(campaign_id: int, *, traced: bool) -> tuple[list[float], float, float
     for certificate in Certificate.objects.filter(application__campaign_id=campaign_id):
         certificate.pdf.delete(save=False)
     Certificate.objects.filter(application__campaign_id=campaign_id).delete()
-    task = enqueue("publication.certificates", campaign_id=campaign_id)
+    task = Task.objects.get(
+        pk=task_id(certificate_tasks.certificates.enqueue(campaign_id=campaign_id))
+    )
     timings: list[float] = []
     original = certificate_tasks.certificate_file
 

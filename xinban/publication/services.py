@@ -34,7 +34,7 @@ from xinban.publication.selectors import (
     level_of,
     search_text_of,
 )
-from xinban.tasks.api import enqueue
+from xinban.tasks.api import declared_task, task_id
 from xinban.tasks.models import Task
 
 # States that mean the evaluation of the year is not finished.
@@ -291,7 +291,11 @@ def certificates_batch_start(*, actor: User, campaign: Campaign) -> Task:
     if not campaign.results_published:
         raise WrongState(_("结果发布后才能生成证书。"), code="not_published")
     with transaction.atomic():
-        task = enqueue("publication.certificates", actor=actor, campaign_id=campaign.pk)
+        # By name: the task module imports this one (it issues the certificates).
+        certificates = declared_task("publication.certificates")
+        assert certificates is not None, "xinban.publication.tasks is loaded at start-up"
+        queued = certificates.enqueue(campaign_id=campaign.pk, user_id=actor.pk)
+        task = Task.objects.get(pk=task_id(queued))
         audit_record(
             actor=actor,
             action="publication.certificates_batch",

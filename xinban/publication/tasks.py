@@ -14,21 +14,23 @@ from django.core.files import File
 from xinban.campaigns.models import Campaign
 from xinban.publication.models import CaseEntry, Certificate
 from xinban.publication.services import certificate_file, certificate_issue
-from xinban.tasks.api import TaskContext, task
+from xinban.tasks.api import TaskContext, background
 
 
-@task("publication.certificates")
-def certificates(ctx: TaskContext, *, campaign_id: int) -> None:
+@background
+def certificates(context: TaskContext, *, campaign_id: int, user_id: int | None = None) -> None:
+    """Every certificate of the year and one zip of them (``user_id``: who asked)."""
+    del user_id  # the row's creator, kept by the backend
     application_ids = list(
         CaseEntry.objects.filter(application__campaign_id=campaign_id)
         .order_by("pk")
         .values_list("application_id", flat=True)
     )
-    ctx.set_total(len(application_ids) + 1)  # the zip is the last step
-    done = min(ctx.done, len(application_ids))
+    context.set_total(len(application_ids) + 1)  # the zip is the last step
+    done = min(context.done, len(application_ids))
     for application_id in application_ids[done:]:
         certificate_file(certificate_issue(application_id=application_id))
-        ctx.advance()
+        context.advance()
     year = Campaign.objects.filter(pk=campaign_id).values_list("year", flat=True).first()
     with tempfile.TemporaryFile() as spool:
         with zipfile.ZipFile(spool, "w", compression=zipfile.ZIP_DEFLATED) as archive:
@@ -41,5 +43,5 @@ def certificates(ctx: TaskContext, *, campaign_id: int) -> None:
                     for block in iter(lambda: pdf.read(64 * 1024), b""):  # noqa: B023
                         out.write(block)
         spool.seek(0)
-        ctx.save_result_file(f"{year}年证书.zip", File(spool))
-    ctx.set_progress(len(application_ids) + 1)
+        context.save_result_file(f"{year}年证书.zip", File(spool))
+    context.set_progress(len(application_ids) + 1)

@@ -54,8 +54,9 @@ from xinban.api.auth import current_user, scoped
 from xinban.api.common import binary_response, error_responses
 from xinban.core.errors import ServiceError
 from xinban.exports.registry import SPECS, ExportSpec, export_params
+from xinban.exports.tasks import xlsx
 from xinban.exports.writer import XLSX, spooled_xlsx, xlsx_download
-from xinban.tasks.api import enqueue
+from xinban.tasks.api import task_id
 
 router = Router(tags=["Excel 导出"])
 
@@ -218,13 +219,13 @@ def export_task(
 ) -> Status[ExportTaskOut]:
     spec, user, params = _spec(kind), current_user(request), _params(query)
     count = spec.count(user, params)  # refused here, not later in the task
-    task = enqueue("exports.xlsx", actor=user, kind=kind, params=params, user_id=user.pk)
+    queued = task_id(xlsx.enqueue(kind=kind, params=params, user_id=user.pk))
     return Status(
         202,
         ExportTaskOut(
-            task_id=task.pk,
-            status_url=reverse("api:task_status", kwargs={"task_id": task.pk}),
-            page_url=reverse("exports:task", args=[task.pk]),
+            task_id=queued,
+            status_url=reverse("api:task_status", kwargs={"task_id": queued}),
+            page_url=reverse("exports:task", args=[queued]),
             rows=count,
         ),
     )
