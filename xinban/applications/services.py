@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xinban.accounts.models import User
+from xinban.applications.lifecycle import Notice, transition
 from xinban.applications.models import (
     ACTIVE_STATES,
     COMMITMENT_FIELDS,
@@ -425,37 +426,34 @@ def application_submit(*, actor: User, application: Application) -> Application:
         if problems:
             raise SubmissionIncomplete(problems)
         registration = _registration_for(current.organisation, current.campaign)
-        previous_state = current.state
         back_to_association = _returned_by_formal_review(current)
         current.organisation_snapshot = registration_snapshot(registration)
-        current.state = (
-            ApplicationState.RECOMMENDED if back_to_association else ApplicationState.SUBMITTED
-        )
         current.submitted_at = timezone.now()
         current.return_reason = ""
-        current.version = current.version + 1
-        current.save()
         revision_number = current.revisions.count() + 1
+        transition(
+            current,
+            via="submit",
+            to=ApplicationState.RECOMMENDED if back_to_association else ApplicationState.SUBMITTED,
+            fields=None,
+            actor=actor,
+            action="application.resubmit"
+            if current.state == ApplicationState.RETURNED
+            else "application.submit",
+            changes={"revision": revision_number},
+            # The organisation's confirmation, with the number to quote.
+            notice=Notice(
+                to=organisation_emails(current.organisation_id),
+                template="application_submitted",
+                context={"application": current, "revision": revision_number},
+            ),
+        )
         ApplicationRevision.objects.create(
             application=current,
             number=revision_number,
             content=application_content_snapshot(current),
             submitted_at=current.submitted_at,
             submitted_by=actor,
-        )
-        audit_record(
-            actor=actor,
-            action="application.resubmit"
-            if previous_state == ApplicationState.RETURNED
-            else "application.submit",
-            obj=current,
-            changes={"state": [previous_state, current.state], "revision": revision_number},
-        )
-        # The organisation's confirmation, with the number to quote (sent after commit).
-        notify_after_commit(
-            to=organisation_emails(current.organisation_id),
-            template="application_submitted",
-            context={"application": current, "revision": revision_number},
         )
     return current
 
@@ -499,16 +497,14 @@ def application_withdraw(*, actor: User, application: Application, reason: str =
     with transaction.atomic():
         current = _lock(application)
         enforce(withdraw_refusal(current))
-        previous = current.state
         listed_by = _drop_from_recommendation_list(current)
-        current.state = ApplicationState.WITHDRAWN
-        current.version = current.version + 1
-        current.save(update_fields=["state", "version", "updated_at"])
-        audit_record(
+        transition(
+            current,
+            via="withdraw",
+            to=ApplicationState.WITHDRAWN,
             actor=actor,
             action="application.withdraw",
-            obj=current,
-            changes={"state": [previous, current.state], "reason": reason},
+            changes={"reason": reason},
         )
         if listed_by is not None:
             from xinban.recommendation.services import unit_emails
@@ -545,20 +541,20 @@ def application_return_for_correction(
             and not roles.is_staff
         ):
             raise WindowClosed(_("成果推荐不在开放时间内。"), code="window_closed")
-        current.state = ApplicationState.RETURNED
         current.return_reason = reason
-        current.version = current.version + 1
-        current.save(update_fields=["state", "return_reason", "version", "updated_at"])
-        audit_record(
+        transition(
+            current,
+            via="return",
+            to=ApplicationState.RETURNED,
+            fields=["return_reason"],
             actor=actor,
             action="application.return",
-            obj=current,
-            changes={"state": [ApplicationState.SUBMITTED, current.state], "reason": reason},
-        )
-        notify_after_commit(
-            to=organisation_emails(current.organisation_id),
-            template="application_returned",
-            context={"application": current},
+            changes={"reason": reason},
+            notice=Notice(
+                to=organisation_emails(current.organisation_id),
+                template="application_returned",
+                context={"application": current},
+            ),
         )
     return current
 

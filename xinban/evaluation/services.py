@@ -35,6 +35,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xinban.accounts.models import User
+from xinban.applications.lifecycle import transition
 from xinban.applications.models import Application, ApplicationState
 from xinban.campaigns.models import Campaign, Industry, PhaseKind
 from xinban.campaigns.models import Domain as DomainTerm
@@ -161,10 +162,10 @@ def _lock(application: Application) -> Application:
     )
 
 
-def _set_state(application: Application, state: str, *extra_fields: str) -> None:
-    application.state = state
-    application.version = application.version + 1
-    application.save(update_fields=["state", "version", "updated_at", *extra_fields])
+def _set_state(application: Application, state: str, *extra_fields: str, via: str) -> None:
+    """The evaluation's steps of the lifecycle (xinban.applications.lifecycle); each
+    caller writes its own, richer audit entry."""
+    transition(application, via=via, to=state, fields=extra_fields)
 
 
 def _site_link(name: str) -> str:
@@ -340,7 +341,7 @@ def _save_review(
     if outcome == FormalOutcome.RETURNED:
         current.return_reason = reason
         extra = ("return_reason",)
-    _set_state(current, FORMAL_STATE[FormalOutcome(outcome)], *extra)
+    _set_state(current, FORMAL_STATE[FormalOutcome(outcome)], *extra, via="formal_review")
     audit_record(
         actor=actor,
         action="evaluation.formal_review",
@@ -838,7 +839,7 @@ def expert_assign_auto(
                 continue
             previous = a.state
             if a.pk in moved:
-                _set_state(a, ApplicationState.EXPERT_REVIEW)
+                _set_state(a, ApplicationState.EXPERT_REVIEW, via="assign_experts")
             audit_record(
                 actor=actor,
                 action="evaluation.assign",
@@ -947,7 +948,7 @@ def expert_assign_manual(
             ) from exc
         previous = current.state
         if current.state == ApplicationState.FORMAL_PASSED:
-            _set_state(current, ApplicationState.EXPERT_REVIEW)
+            _set_state(current, ApplicationState.EXPERT_REVIEW, via="assign_experts")
         audit_record(
             actor=actor,
             action="evaluation.assign",
@@ -988,7 +989,7 @@ def expert_unassign(*, actor: User, sheet: ScoreSheet, reason: str = "") -> None
         current_sheet.delete()
         previous = current.state
         if not ScoreSheet.objects.filter(application=current, stage=Stage.EXPERT).exists():
-            _set_state(current, ApplicationState.FORMAL_PASSED)
+            _set_state(current, ApplicationState.FORMAL_PASSED, via="unassign_last_expert")
         audit_record(
             actor=actor,
             action="evaluation.unassign",
@@ -1053,7 +1054,7 @@ def expert_conflict_declare(*, actor: User, sheet: ScoreSheet, reason: str) -> C
                 current.state == ApplicationState.EXPERT_REVIEW
                 and not ScoreSheet.objects.filter(application=current, stage=Stage.EXPERT).exists()
             ):
-                _set_state(current, ApplicationState.FORMAL_PASSED)
+                _set_state(current, ApplicationState.FORMAL_PASSED, via="unassign_last_expert")
             audit_record(
                 actor=actor,
                 action="evaluation.expert_conflict",
@@ -1238,7 +1239,7 @@ def decision_set(
         decision.save()
         previous = current.state
         if current.state != level:
-            _set_state(current, level)
+            _set_state(current, level, via="decide")
         _decision_audit(
             actor,
             current,
@@ -1286,7 +1287,7 @@ def typical_confirm(*, actor: User, application: Application, reason: str = "") 
         decision.decided_at = timezone.now()
         decision.save()
         previous = current.state
-        _set_state(current, ApplicationState.TYPICAL)
+        _set_state(current, ApplicationState.TYPICAL, via="confirm_typical")
         _decision_audit(
             actor, current, "evaluation.typical_confirm", before, decision, previous, reason
         )

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xinban.accounts.models import User
+from xinban.applications.lifecycle import Notice, transition
 from xinban.applications.models import Application, ApplicationState
 from xinban.campaigns.models import Campaign, PhaseKind
 from xinban.campaigns.selectors import phase_is_open
@@ -730,28 +731,22 @@ def report_submit(*, actor: User, report: UnitRecommendationReport) -> UnitRecom
                 _("推荐名单中有退回修改或已撤回的申报，请先处理。"), code="returned_in_list"
             )
         for application in pending:
-            previous = application.state
-            application.state = (
-                ApplicationState.RECOMMENDED
-                if application.pk in recommended_ids
-                else ApplicationState.NOT_RECOMMENDED
-            )
-            application.version += 1
-            application.save(update_fields=["state", "version", "updated_at"])
-            audit_record(
+            recommended = application.pk in recommended_ids
+            transition(
+                application,
+                via="recommend",
+                to=ApplicationState.RECOMMENDED
+                if recommended
+                else ApplicationState.NOT_RECOMMENDED,
                 actor=actor,
-                action="application.recommended"
-                if application.pk in recommended_ids
-                else "application.not_recommended",
-                obj=application,
-                changes={"state": [previous, application.state]},
-            )
-            notify_after_commit(
-                to=organisation_emails(application.organisation_id),
-                template="application_recommended"
-                if application.pk in recommended_ids
-                else "application_not_recommended",
-                context={"application": application, "unit": locked.unit},
+                action="application.recommended" if recommended else "application.not_recommended",
+                notice=Notice(
+                    to=organisation_emails(application.organisation_id),
+                    template="application_recommended"
+                    if recommended
+                    else "application_not_recommended",
+                    context={"application": application, "unit": locked.unit},
+                ),
             )
         locked.status = ReportStatus.SUBMITTED
         locked.submitted_at = timezone.now()
@@ -838,21 +833,19 @@ def report_void(
             .order_by("pk")
         )
         for application in affected:
-            previous = application.state
             undone = _withdraw_from_evaluation(application)
-            application.state = ApplicationState.NOT_RECOMMENDED
-            application.version += 1
-            application.save(update_fields=["state", "version", "updated_at"])
-            audit_record(
+            transition(
+                application,
+                via="void_recommendation",
+                to=ApplicationState.NOT_RECOMMENDED,
                 actor=actor,
                 action="application.recommendation_voided",
-                obj=application,
-                changes={"state": [previous, application.state], "reason": reason, **undone},
-            )
-            notify_after_commit(
-                to=organisation_emails(application.organisation_id),
-                template="recommendation_voided",
-                context={"application": application, "unit": locked.unit, "reason": reason},
+                changes={"reason": reason, **undone},
+                notice=Notice(
+                    to=organisation_emails(application.organisation_id),
+                    template="recommendation_voided",
+                    context={"application": application, "unit": locked.unit, "reason": reason},
+                ),
             )
         locked.status = ReportStatus.VOIDED
         locked.void_reason = reason
