@@ -24,7 +24,7 @@ def load(apps: Any) -> None:
         name=seed.SPECIAL_UNIT,
         defaults=dict(
             kind="association",
-            position=0,
+            position=100,  # the notice's "其他" comes after the districts, trades and groups
             requires_membership=False,
             admits_specialised_private=True,
             admits_high_tech_private=True,
