@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
@@ -33,7 +34,6 @@ from xinban.campaigns.models import (
     Domain,
     Industry,
     OrganisationNature,
-    Phase,
     PhaseKind,
 )
 from xinban.evaluation import services as evaluation_services
@@ -159,16 +159,34 @@ def test_first_day_from_an_empty_database_to_a_published_result(
     # ...and edits the windows afterwards (here: the whole cycle runs today).
     _edit_phases_in_the_admin(client, campaign)
 
-    # 4. Invites a recommending unit: the unit is created in the admin, its admin invited.
-    unit = RecommendingUnit.objects.create(name="浦东新区", kind=UnitKind.DISTRICT, position=1)
+    # 4. Invites a recommending unit: adds it in the admin, invites its admin by e-mail.
+    added = client.post(
+        reverse("admin:organisations_recommendingunit_add"),
+        {
+            "name": "浦东新区",
+            "kind": UnitKind.DISTRICT,
+            "active": "on",
+            "position": 1,
+            "unitmembership_set-TOTAL_FORMS": 0,
+            "unitmembership_set-INITIAL_FORMS": 0,
+            "unitmembership_set-MIN_NUM_FORMS": 0,
+            "unitmembership_set-MAX_NUM_FORMS": 1000,
+            "_save": "保存",
+        },
+    )
+    assert added.status_code == 302, added.context["errors"] if added.context else ""
+    unit = RecommendingUnit.objects.get(name="浦东新区")
     with capture_on_commit(execute=True):
-        invitation = recommendation_services.invitation_send(
-            actor=staff, unit=unit, email="pudong@example.org", role="admin"
+        invited = client.post(
+            reverse("recommendation:invite", args=[unit.pk]),
+            {"email": "pudong@example.org", "role": "admin"},
         )
+    assert invited.status_code == 302
+    invitation = Invitation.objects.get(unit=unit, email="pudong@example.org")
     assert any("pudong@example.org" in m.to for m in mail.outbox)
     unit_admin = make_user("pudong@example.org", "浦东推荐单位管理员")
     recommendation_services.invitation_accept(actor=unit_admin, token=invitation.token)
-    assert Invitation.objects.get(pk=invitation.pk).accepted_at is not None
+    assert unit.unitmembership_set.get(user=unit_admin).role == "admin"
 
     # 5. An organisation registers (附件2) and files one application.
     applicant = make_user("promoter@jingmi.example.com", "王芳")
@@ -202,8 +220,6 @@ def test_first_day_from_an_empty_database_to_a_published_result(
     # A private 专精特新 enterprise may also choose the special unit (rule 13).
     special = RecommendingUnit.objects.get(kind=UnitKind.ASSOCIATION)
     assert organisation_services.unit_accepts(special, registration)
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     draft = application_services.application_create(
         actor=applicant,
         organisation=organisation,
@@ -272,8 +288,10 @@ def test_first_day_from_an_empty_database_to_a_published_result(
     sheets = expert_sheets_of(Application.objects.get(pk=application.pk))
     assert len(sheets) == 3
     for sheet in sheets:
+        expert_user = sheet.judge.user
+        assert expert_user is not None
         sheet_save(
-            actor=sheet.judge.user,
+            actor=expert_user,
             sheet=sheet,
             points=points_for(sheet, Decimal("0.8")),
             submit=True,
