@@ -42,7 +42,7 @@ def _media_in_tmp(settings: Any, tmp_path: Any) -> None:
 def _taxonomies_after_a_flush(request: pytest.FixtureRequest) -> None:
     """A transactional test (live server, threads, killed connections) starts from the
     database the previous one flushed, without the rows of the data migrations: put the
-    notice's taxonomies back, whichever test ran before on this worker."""
+    notice's taxonomies and reference data back, whichever test ran before on this worker."""
     marker = request.node.get_closest_marker("django_db")
     transactional = bool(marker and marker.kwargs.get("transaction")) or any(
         name in request.fixturenames for name in ("transactional_db", "live_server")
@@ -56,6 +56,9 @@ def _taxonomies_after_a_flush(request: pytest.FixtureRequest) -> None:
     request.getfixturevalue("transactional_db")
     migration = importlib.import_module("xinban.campaigns.migrations.0003_seed_taxonomies")
     migration.seed(apps, None)
+    from xinban.organisations import reference
+
+    reference.load(apps)  # the guiding units and the special unit (organisations 0003)
 
 
 @pytest.fixture
@@ -135,18 +138,10 @@ def unit_y(db: Any) -> Any:
 
 @pytest.fixture
 def association_unit(db: Any) -> Any:
-    from xinban.campaigns.models import OrganisationNature
+    """The special unit as the data migration loads it (organisations 0003, rule 13)."""
     from xinban.organisations.models import RecommendingUnit, UnitKind
 
-    unit = RecommendingUnit.objects.create(
-        name="其他-市质协会员与质量推进部",
-        kind=UnitKind.ASSOCIATION,
-        requires_membership=True,
-        admits_specialised=True,
-        admits_high_tech_private=True,
-    )
-    unit.eligible_natures.set([OrganisationNature.objects.get(name="外资")])
-    return unit
+    return RecommendingUnit.objects.get(kind=UnitKind.ASSOCIATION)
 
 
 @pytest.fixture
@@ -223,7 +218,7 @@ def guide(db: Any) -> Any:
     from xinban.organisations.models import GuidingUnit
 
     user = make_user("guide@example.com", "指导单位用户")
-    GuidingUnit.objects.create(name="上海市总工会").members.add(user)
+    GuidingUnit.objects.get(name="上海市总工会").members.add(user)  # organisations 0003
     return user
 
 

@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from tests.conftest import application_data, close_phase, pdf_bytes
 from xinban.applications import services
 from xinban.applications.models import Application, ApplicationState, Attachment
-from xinban.campaigns.models import PhaseKind, TeamType
+from xinban.campaigns.models import OrganisationNature, PhaseKind, TeamType
 from xinban.core.errors import ConcurrentEdit, NotAllowed, ServiceError, WindowClosed, WrongState
 from xinban.core.models import AuditEntry
 
@@ -203,8 +203,8 @@ class TestCreate:
             )
         assert exc.value.code == "unit_not_eligible"
         registration = org_a.registrations.get()
-        registration.is_member = True
-        registration.is_specialised = True
+        registration.nature = OrganisationNature.objects.get(name="民营")
+        registration.is_specialised = True  # a private 专精特新 enterprise (rule 13)
         registration.save()
         created = services.application_create(
             actor=applicant_a,

@@ -121,7 +121,11 @@ def test_staff_units_export_holds_the_pages_rows(
     rows = rows_of(client.get(download("staff_units")))
     assert rows[0] == ("推荐单位", "收到申报", "已推荐", "推荐表")
     assert [r[:3] for r in rows[1:]] == expected
-    assert {r[0]: r[3] for r in rows[1:]} == {"浦东新区": "已报送", "黄浦区": "未填写"}
+    assert {r[0]: r[3] for r in rows[1:]} == {
+        "浦东新区": "已报送",
+        "黄浦区": "未填写",
+        "其他-市质协会员与质量推进部": "未填写",  # reference data (organisations 0003)
+    }
     # 浦东新区: 4 submitted (the draft is not counted), 1 in state 已推荐 (as the page).
     assert rows[1][:3] == ("浦东新区", 4, 1)
     assert client_for(unit_x_admin).get(download("staff_units")).status_code == 403

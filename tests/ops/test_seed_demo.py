@@ -144,8 +144,8 @@ class TestCampaigns:
         assert RecommendingUnit.objects.filter(kind=UnitKind.GROUP).count() >= 6
         association = RecommendingUnit.objects.get(kind=UnitKind.ASSOCIATION)
         assert association.name == "其他-市质协会员与质量推进部"
-        assert association.requires_membership
-        assert association.admits_specialised and association.admits_high_tech_private
+        assert not association.requires_membership  # rule 13: foreign, or private 专精特新/高新
+        assert association.admits_specialised_private and association.admits_high_tech_private
         assert [n.name for n in association.eligible_natures.all()] == ["外资"]
         assert set(GuidingUnit.objects.values_list("name", flat=True)) == set(GUIDING_UNITS)
 

@@ -132,15 +132,26 @@ def test_add_colleague(applicant_a: Any, org_a: Any) -> None:
 
 
 def test_special_unit_rule(org_a: Any, association_unit: Any, unit_x: Any) -> None:
+    """Rule 13: foreign-invested enterprises, and private enterprises that are 专精特新 or
+    high-tech (membership not required)."""
     registration = org_a.registrations.get()
-    assert not services.unit_accepts(association_unit, registration)
+    assert not services.unit_accepts(association_unit, registration)  # 国有
     assert services.unit_accepts(unit_x, registration)
-    registration.is_member = True
     registration.nature = OrganisationNature.objects.get(name="外资")
     assert services.unit_accepts(association_unit, registration)
     registration.nature = OrganisationNature.objects.get(name="民营")
     assert not services.unit_accepts(association_unit, registration)
     registration.is_high_tech = True
     assert services.unit_accepts(association_unit, registration)
-    registration.is_member = False
+    registration.is_high_tech, registration.is_specialised = False, True
+    assert services.unit_accepts(association_unit, registration)
+    # 专精特新 or high-tech, but state-owned: not admitted.
+    registration.nature = OrganisationNature.objects.get(name="国有")
+    registration.is_high_tech = True
     assert not services.unit_accepts(association_unit, registration)
+    # The rule is data: staff may restrict the unit to members.
+    association_unit.requires_membership = True
+    registration.nature = OrganisationNature.objects.get(name="外资")
+    assert not services.unit_accepts(association_unit, registration)
+    registration.is_member = True
+    assert services.unit_accepts(association_unit, registration)

@@ -156,8 +156,10 @@ def test_rollup_totals_only_submitted_reports(
     assert total[header.index("班组数（个）")] == 13
     assert float(total[header.index("经费投入（万元）")]) == 20.0
     units = [r[0] for r in rows[2:-1]]
-    assert units == ["浦东新区", "黄浦区", "静安区"]
-    assert rows[-2][1] == "填写中" and rows[-2][4] is None  # a draft's figures are not shown
+    # Every active unit, the special one of the reference data (organisations 0003) last.
+    assert units == ["浦东新区", "黄浦区", "静安区", "其他-市质协会员与质量推进部"]
+    jingan = rows[2 + units.index("静安区")]
+    assert jingan[1] == "填写中" and jingan[4] is None  # a draft's figures are not shown
 
 
 def test_a_complete_summary_is_no_draft_and_numbers_its_pages(

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -24,6 +26,21 @@ class CampaignAdmin(admin.ModelAdmin):
     ]
     inlines = [PhaseInline]
     actions = ["create_next_year"]
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        """A year added without phases gets the notice's nine (docs/deploy.md, "第一天 /
+        First day"); staff edit them afterwards on the same page."""
+        super().save_related(request, form, formsets, change)
+        if not change and not form.instance.phases.exists():
+            try:
+                services.campaign_phases_from_template(
+                    actor=request.user,  # type: ignore[arg-type]
+                    campaign=form.instance,
+                )
+            except ServiceError as exc:
+                self.message_user(request, exc.message, messages.ERROR)
+            else:
+                self.message_user(request, _("已按通知填入九个阶段，可在此修改时间。"))
 
     @admin.action(description=gettext_lazy("以所选年度为模板创建下一年度"))
     def create_next_year(self, request: HttpRequest, queryset: QuerySet[models.Campaign]) -> None:

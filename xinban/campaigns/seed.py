@@ -70,3 +70,26 @@ GUIDING_UNITS = [
     "共青团上海市委员会",
     "上海市妇女联合会",
 ]
+
+# The campaign year's nine phases (notice 三, 活动安排) in the notice's order: the months and
+# days of the notice (end day 0 = the month's last day) and who is responsible. Staff open a
+# year from this template (`manage.py open_year`, docs/deploy.md "第一天 / First day") and
+# edit the windows afterwards in the admin.
+PHASE_TEMPLATE = [
+    # kind, (start month, start day), (end month, end day or 0), responsible
+    ("registration", (2, 1), (5, 0), "各自愿申报单位"),
+    ("briefing", (2, 22), (2, 0), "上海市质协"),  # 2月底
+    ("training", (1, 1), (12, 0), "上海市质协/相关专业机构"),
+    ("application", (2, 1), (5, 0), "各自愿申报单位"),
+    ("recommendation", (4, 1), (6, 0), "各推荐单位"),
+    ("evaluation", (7, 1), (8, 0), "上海市质协"),
+    ("publication", (8, 1), (8, 0), "上海市质协"),
+    ("exchange", (9, 1), (9, 0), "上海市质协"),
+    ("promotion", (10, 1), (12, 0), "上海市质协"),
+]
+
+# The special recommending unit and its eligibility rule (docs/rules.md, rule 13): the
+# notice admits 外商企业 and 民营企业 that are “专精特新” or high-tech. Loaded once by the data
+# migration organisations 0003; staff edit the rule on the unit afterwards.
+SPECIAL_UNIT = "其他-市质协会员与质量推进部"
+SPECIAL_UNIT_NATURES = ["外资"]

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+import calendar
+from datetime import date, datetime, time
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xinban.accounts.models import User
+from xinban.campaigns import seed
 from xinban.campaigns.models import Campaign, Phase, PhaseKind, WindowExtension
 from xinban.core.audit import audit_record
 from xinban.core.errors import NotAllowed, ServiceError
@@ -25,6 +28,75 @@ def _shift_year(moment: datetime, years: int) -> datetime:
         return moment.replace(year=moment.year + years)
     except ValueError:  # 29 February
         return moment.replace(year=moment.year + years, day=28)
+
+
+def template_window(year: int, kind: str) -> tuple[datetime, datetime]:
+    """The window of one phase in ``year`` at the notice's months (``seed.PHASE_TEMPLATE``):
+    from the first day's start to the last day's end, local time."""
+    for template_kind, (m1, d1), (m2, d2), _responsible in seed.PHASE_TEMPLATE:
+        if template_kind == kind:
+            last = d2 or calendar.monthrange(year, m2)[1]
+            return (
+                timezone.make_aware(datetime.combine(date(year, m1, d1), time.min)),
+                timezone.make_aware(datetime.combine(date(year, m2, last), time(23, 59, 59))),
+            )
+    raise KeyError(kind)
+
+
+def default_title(year: int) -> str:
+    return f"{year}年上海市“质量信得过班组”建设活动"
+
+
+def campaign_open(*, actor: User, year: int, title: str = "") -> Campaign:
+    """Open a campaign year from the notice's template: the nine phases at the notice's
+    months with their responsible parties, the default limits and quotas. Staff edit the
+    windows afterwards (admin, 活动年度); later years are usually copied from the previous
+    one (``campaign_create_from_previous``)."""
+    _require_staff(actor)
+    if not 2000 <= year <= 2100:
+        raise ServiceError(_("请填写有效的年度。"), code="year_invalid", field="year")
+    try:
+        with transaction.atomic():
+            campaign = Campaign.objects.create(
+                year=year, title=title.strip() or default_title(year)
+            )
+            _add_template_phases(actor, campaign)
+    except IntegrityError as exc:
+        raise ServiceError(_("该年度已存在。"), code="year_exists", field="year") from exc
+    return campaign
+
+
+def _add_template_phases(actor: User, campaign: Campaign) -> None:
+    phases = []
+    for kind, _start, _end, responsible in seed.PHASE_TEMPLATE:
+        starts_at, ends_at = template_window(campaign.year, kind)
+        phases.append(
+            Phase(
+                campaign=campaign,
+                kind=kind,
+                starts_at=starts_at,
+                ends_at=ends_at,
+                responsible=responsible,
+            )
+        )
+    Phase.objects.bulk_create(phases)
+    audit_record(
+        actor=actor,
+        action="campaign.open",
+        obj=campaign,
+        changes={"year": campaign.year, "phases": [p.kind for p in phases]},
+    )
+
+
+def campaign_phases_from_template(*, actor: User, campaign: Campaign) -> Campaign:
+    """Give a year created without phases (the admin's add form) the notice's nine."""
+    _require_staff(actor)
+    with transaction.atomic():
+        Campaign.objects.select_for_update().get(pk=campaign.pk)
+        if campaign.phases.exists():
+            raise ServiceError(_("该年度已有阶段安排。"), code="phases_exist")
+        _add_template_phases(actor, campaign)
+    return campaign
 
 
 def campaign_create_from_previous(*, actor: User, previous: Campaign, year: int) -> Campaign:

@@ -69,6 +69,7 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.graph import MigrationGraph
 from django.db.migrations.loader import MigrationLoader
+from django.db.models import QuerySet
 from django.utils import timezone
 
 FORMAT = "xinban-backup"
@@ -177,14 +178,25 @@ def _file_fields(model: type[models.Model]) -> list[models.FileField]:
     return [f for f in model._meta.concrete_fields if isinstance(f, models.FileField)]
 
 
-def _seeded_by_migrations(model: type[models.Model]) -> bool:
-    """The taxonomy lists (natures, industries, domains, team types, name endings) are
-    filled in by a data migration (campaigns 0003), so a freshly migrated instance already
-    has them. Restore does not count them as project data and replaces them with the
-    archive's rows."""
+def _seeded_by_migrations(model: type[models.Model], using: str) -> QuerySet[Any] | None:
+    """The rows a fresh ``migrate`` writes (docs/deploy.md, "第一天 / First day"): the
+    taxonomy lists (campaigns 0003), the four guiding units and the special recommending
+    unit with its rule (organisations 0003). Restore does not count them as project data
+    and replaces them with the archive's rows. None for a model without such rows."""
+    from xinban.campaigns import seed
     from xinban.campaigns.models import TaxonomyTerm
+    from xinban.organisations.models import GuidingUnit, RecommendingUnit
 
-    return issubclass(model, TaxonomyTerm)
+    rows = model._base_manager.using(using)
+    if issubclass(model, TaxonomyTerm):
+        return rows.all()
+    if model is GuidingUnit:
+        return rows.filter(name__in=seed.GUIDING_UNITS)
+    if model is RecommendingUnit:
+        return rows.filter(name=seed.SPECIAL_UNIT)
+    if model is RecommendingUnit.eligible_natures.through:
+        return rows.filter(recommendingunit__name=seed.SPECIAL_UNIT)
+    return None
 
 
 # --- migration state --------------------------------------------------------------------
@@ -576,15 +588,19 @@ class RestoreSummary:
 
 def project_rows(connection: BaseDatabaseWrapper) -> dict[str, int]:
     """Rows of project data in the database: every table the archive restores, apart
-    from the taxonomy lists a fresh ``migrate`` seeds. Tables not created yet count as
+    from the reference rows a fresh ``migrate`` seeds. Tables not created yet count as
     empty."""
     tables = set(connection.introspection.table_names())
     dumped = dump_models()
     found = {}
     for model in [*dumped, *through_models(dumped)]:
-        if model._meta.db_table not in tables or _seeded_by_migrations(model):
+        if model._meta.db_table not in tables:
             continue
-        count = model._base_manager.using(connection.alias).count()
+        rows = model._base_manager.using(connection.alias).all()
+        seeded = _seeded_by_migrations(model, connection.alias)
+        if seeded is not None:
+            rows = rows.exclude(pk__in=seeded.values("pk"))
+        count = rows.count()
         if count:
             found[label(model)] = count
     return found
@@ -745,8 +761,9 @@ def restore_backup(
         with transaction.atomic(using=using):
             _check_empty(connection)  # again, now that every table exists
             for model in dump_models():
-                if _seeded_by_migrations(model):
-                    model._base_manager.using(using).all().delete()
+                seeded = _seeded_by_migrations(model, using)
+                if seeded is not None:
+                    seeded.delete()
             loaded: Counter[str] | None = None
             with _open_archive(archive) as tar:
                 for member in tar:  # one sequential pass: the dump comes first

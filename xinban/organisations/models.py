@@ -145,7 +145,7 @@ class UnitKind(models.TextChoices):
 
 class RecommendingUnit(models.Model):
     """推荐单位. The special association unit accepts only organisations that satisfy its
-    eligibility rule, which is data staff can change."""
+    eligibility rule, which is data staff can change (docs/rules.md, rule 13)."""
 
     name = models.CharField(_("推荐单位名称"), max_length=80, unique=True)
     kind = models.CharField(_("类别"), max_length=12, choices=UnitKind.choices)
@@ -160,7 +160,7 @@ class RecommendingUnit(models.Model):
         verbose_name=_("可选择的单位性质"),
         help_text=_("留空表示不限；与“专精特新”、高新技术民营企业条件为“或”关系"),
     )
-    admits_specialised = models.BooleanField(_("接受“专精特新”企业"), default=False)
+    admits_specialised_private = models.BooleanField(_("接受“专精特新”民营企业"), default=False)
     admits_high_tech_private = models.BooleanField(_("接受高新技术民营企业"), default=False)
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL,

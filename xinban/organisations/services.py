@@ -194,23 +194,24 @@ def _registration_values(registration: Registration) -> dict[str, Any]:
 
 
 def unit_accepts(unit: RecommendingUnit, registration: Registration) -> bool:
-    """Whether an organisation may choose this recommending unit (the special association
-    unit admits members that are foreign-invested, 专精特新 or high-tech private enterprises;
-    the rule is data on the unit)."""
+    """Whether an organisation may choose this recommending unit (docs/rules.md, rule 13:
+    the special association unit admits foreign-invested enterprises, and private
+    enterprises that are 专精特新 or high-tech; the rule is data on the unit)."""
     if not unit.active:
         return False
     if unit.requires_membership and not registration.is_member:
         return False
     nature_ids = {n.pk for n in unit.eligible_natures.all()}
-    restricted = bool(nature_ids) or unit.admits_specialised or unit.admits_high_tech_private
+    restricted = (
+        bool(nature_ids) or unit.admits_specialised_private or unit.admits_high_tech_private
+    )
     if not restricted:
         return True
     if registration.nature_id in nature_ids:
         return True
-    if unit.admits_specialised and registration.is_specialised:
-        return True
+    if not registration.nature.is_private:
+        return False
     return bool(
-        unit.admits_high_tech_private
-        and registration.is_high_tech
-        and registration.nature.is_private
+        (unit.admits_specialised_private and registration.is_specialised)
+        or (unit.admits_high_tech_private and registration.is_high_tech)
     )

@@ -17,7 +17,6 @@ data sets quickly.
 
 from __future__ import annotations
 
-import calendar
 import io
 import random
 import time
@@ -30,6 +29,7 @@ from datetime import time as dtime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, TypeVar
 
+from django.apps import apps as django_apps
 from django.contrib.auth.hashers import make_password
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -61,8 +61,10 @@ from xinban.campaigns.models import (
     PhaseKind,
     TeamType,
 )
+from xinban.campaigns.services import template_window
 from xinban.core.areas import area_modules
 from xinban.core.models import AuditEntry
+from xinban.organisations import reference
 from xinban.organisations.models import (
     GuidingUnit,
     Organisation,
@@ -100,28 +102,10 @@ D_MANUFACTURING, D_MARKET, D_NONPROFIT, D_CONSTRUCTION, D_SPECIALISED = (
 
 # --- the campaign's calendar ------------------------------------------------------------
 
+# The notice's nine phases, months and responsible parties: the template staff open a year
+# with (xinban/campaigns/seed.py, ``campaign_open``); past demo years use it as it stands.
 PHASE_RESPONSIBLE: dict[str, str] = {
-    PhaseKind.REGISTRATION: "各自愿申报单位",
-    PhaseKind.BRIEFING: "上海市质协",
-    PhaseKind.TRAINING: "上海市质协/相关专业机构",
-    PhaseKind.APPLICATION: "各自愿申报单位",
-    PhaseKind.RECOMMENDATION: "各推荐单位",
-    PhaseKind.EVALUATION: "上海市质协",
-    PhaseKind.PUBLICATION: "上海市质协",
-    PhaseKind.EXCHANGE: "上海市质协",
-    PhaseKind.PROMOTION: "上海市质协",
-}
-# The notice's 2024 months: (start month, start day), (end month, end day or 0 = last day).
-PAST_WINDOWS: dict[str, tuple[tuple[int, int], tuple[int, int]]] = {
-    PhaseKind.REGISTRATION: ((2, 1), (5, 0)),
-    PhaseKind.BRIEFING: ((2, 22), (2, 0)),  # 2月底
-    PhaseKind.TRAINING: ((1, 1), (12, 0)),
-    PhaseKind.APPLICATION: ((2, 1), (5, 0)),
-    PhaseKind.RECOMMENDATION: ((4, 1), (6, 0)),
-    PhaseKind.EVALUATION: ((7, 1), (8, 0)),
-    PhaseKind.PUBLICATION: ((8, 1), (8, 0)),
-    PhaseKind.EXCHANGE: ((9, 1), (9, 0)),
-    PhaseKind.PROMOTION: ((10, 1), (12, 0)),
+    kind: responsible for kind, _start, _end, responsible in taxonomy.PHASE_TEMPLATE
 }
 OPEN_DAYS_BEFORE = 30
 OPEN_DAYS_AFTER = 60
@@ -273,7 +257,7 @@ DISTRICT_BY_NAME = {d.name: d for d in DISTRICTS}
 # Where organisations are (浦东 and 闵行 have the most enterprises).
 DISTRICT_WEIGHTS = {"浦东新区": 4, "闵行区": 2, "嘉定区": 2, "松江区": 2, "宝山区": 2}
 
-ASSOCIATION_UNIT = "其他-市质协会员与质量推进部"
+ASSOCIATION_UNIT = taxonomy.SPECIAL_UNIT  # loaded by organisations 0003
 
 # A word of an organisation's name: (word, short word, slug for e-mail domains, industries).
 Word = tuple[str, str, str, tuple[str, ...]]
@@ -1288,9 +1272,7 @@ def aware(day: date, at: dtime = dtime.min) -> datetime:
 
 
 def year_window(year: int, kind: str) -> tuple[datetime, datetime]:
-    (m1, d1), (m2, d2) = PAST_WINDOWS[kind]
-    last = d2 or calendar.monthrange(year, m2)[1]
-    return aware(date(year, m1, d1)), aware(date(year, m2, last), dtime(23, 59, 59))
+    return template_window(year, kind)
 
 
 def open_window(today: date) -> tuple[datetime, datetime]:
@@ -1405,25 +1387,17 @@ class DemoBuilder:
         specs: list[tuple[str, str]] = [(d.name, UnitKind.DISTRICT) for d in DISTRICTS]
         specs += [(name, UnitKind.INDUSTRY) for name in INDUSTRY_UNITS]
         specs += [(g.name, UnitKind.GROUP) for g in GROUPS]
-        specs.append((ASSOCIATION_UNIT, UnitKind.ASSOCIATION))
+        # The special unit and its rule are reference data (organisations 0003), not demo.
+        reference.load(django_apps)
         existing = {u.name: u for u in RecommendingUnit.objects.all()}
         new = [
             RecommendingUnit(name=name, kind=kind, position=i + 1)
             for i, (name, kind) in enumerate(specs)
             if name not in existing
         ]
-        for unit in new:
-            if unit.kind == UnitKind.ASSOCIATION:
-                unit.requires_membership = True
-                unit.admits_specialised = True
-                unit.admits_high_tech_private = True
         RecommendingUnit.objects.bulk_create(new)
         created = {u.name for u in new}
         self.created.unit_ids += [u.pk for u in RecommendingUnit.objects.filter(name__in=created)]
-        if ASSOCIATION_UNIT in created:
-            RecommendingUnit.objects.get(name=ASSOCIATION_UNIT).eligible_natures.set(
-                [self.natures["外资"]]
-            )
         self.units = {u.name: u for u in RecommendingUnit.objects.all()}
 
     def ensure_guiding_units(self) -> list[GuidingUnit]:

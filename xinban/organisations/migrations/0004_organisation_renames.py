@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('organisations', '0001_initial'),
+        ('organisations', '0003_seed_reference_data'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
