@@ -140,6 +140,10 @@ class TeamMergeForm(forms.Form):
         )
 
 
+def _application_label(application: Application) -> str:
+    return f"{application.campaign.year} · {application.number} · {application.team_name}"
+
+
 class TeamSplitForm(forms.Form):
     """Staff: the applications that leave this team for a new one."""
 
@@ -154,4 +158,4 @@ class TeamSplitForm(forms.Form):
         field = self.fields["applications"]
         assert isinstance(field, forms.ModelMultipleChoiceField)
         field.queryset = Application.objects.filter(team=team).select_related("campaign")
-        field.label_from_instance = lambda a: f"{a.campaign.year} · {a.number} · {a.team_name}"  # type: ignore[method-assign]
+        field.label_from_instance = _application_label  # type: ignore[method-assign,assignment]

@@ -61,6 +61,8 @@ def team_recognise(application: Application) -> Team:
         Application.objects.filter(pk=application.pk).update(team=team)
         application.team = team
         _drop_if_empty(previous)
+        _rename_to_newest([team])
+        team.refresh_from_db(fields=["name"])
     return team
 
 
@@ -157,6 +159,7 @@ def team_link(*, actor: User, application: Application, team: Team) -> Applicati
         current.save(update_fields=["team", "team_linked", "updated_at"])
         _drop_if_empty(previous)
         _rename_to_newest([team])
+        team.refresh_from_db(fields=["name"])
         audit_record(
             actor=actor,
             action="application.team_link",
