@@ -83,7 +83,7 @@ def test_a_team_is_recognised_across_years_by_organisation_and_normalised_name(
     past_a: Application, draft_a: Application
 ) -> None:
     draft_a.refresh_from_db()
-    assert draft_a.team_id == past_a.team_id
+    assert draft_a.team_id is not None and draft_a.team_id == past_a.team_id
     history = team_history(draft_a)
     [entry] = history.entries
     assert entry.number == past_a.number
@@ -273,9 +273,9 @@ def test_merge_and_split_through_the_api(
     assert [a["number"] for a in response.json()["applications"]] == [renamed_a.number]
 
 
-def test_staff_team_page_is_404_for_others(past_a: Application, applicant_a: Any) -> None:
+def test_staff_team_page_is_refused_to_others(past_a: Application, applicant_a: Any) -> None:
     response = client_for(applicant_a).get(reverse("applications:team", args=[past_a.team_id]))
-    assert response.status_code == 404
+    assert response.status_code == 403
 
 
 # --- who sees the history ----------------------------------------------------------------

@@ -437,7 +437,7 @@ def team_link(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 def _staff_team(request: AuthenticatedHttpRequest, pk: int) -> Team:
     if not roles_of(request.user).is_staff:
-        raise Http404
+        raise PermissionDenied
     return get_object_or_404(Team.objects.select_related("organisation"), pk=pk)
 
 
