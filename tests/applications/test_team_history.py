@@ -470,3 +470,28 @@ def test_updating_the_registration_lets_the_organisation_apply(
     )
     assert app.team is not None and app.team.organisation_id == org.pk
     assert timezone.now() >= app.created_at
+
+
+def test_the_data_migration_gives_existing_rows_their_team_by_normalised_name(
+    last_year: Campaign, org_a: Any, org_b: Any, unit_x: Any, draft_a: Application
+) -> None:
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("xinban.applications.migrations.0005_teams_from_names")
+    earlier = make_application(
+        organisation=org_a, unit=unit_x, campaign=last_year, team_name="质检 一班"
+    )
+    other = make_application(
+        organisation=org_b, unit=unit_x, campaign=last_year, team_name="质检一班"
+    )
+    Application.objects.update(team=None)
+    Team.objects.all().delete()
+    migration.forwards(apps, None)
+    draft_a.refresh_from_db()
+    earlier.refresh_from_db()
+    other.refresh_from_db()
+    assert draft_a.team_id is not None and draft_a.team_id == earlier.team_id
+    assert other.team_id not in (None, draft_a.team_id)
+    assert Team.objects.get(pk=draft_a.team_id).name == "质检一班"  # the newest name
