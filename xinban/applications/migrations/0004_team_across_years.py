@@ -5,35 +5,54 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('applications', '0003_list_index'),
-        ('organisations', '0001_initial'),
+        ("applications", "0003_list_index"),
+        ("organisations", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='application',
-            name='team_linked',
-            field=models.BooleanField(default=False, editable=False, verbose_name='班组已人工关联'),
+            model_name="application",
+            name="team_linked",
+            field=models.BooleanField(default=False, editable=False, verbose_name="班组已人工关联"),
         ),
         migrations.CreateModel(
-            name='Team',
+            name="Team",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=60, verbose_name='班组名称')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='teams', to='organisations.organisation', verbose_name='申报单位')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=60, verbose_name="班组名称")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="teams",
+                        to="organisations.organisation",
+                        verbose_name="申报单位",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '班组',
-                'verbose_name_plural': '班组',
-                'ordering': ['organisation', 'name', 'id'],
+                "verbose_name": "班组",
+                "verbose_name_plural": "班组",
+                "ordering": ["organisation", "name", "id"],
             },
         ),
         migrations.AddField(
-            model_name='application',
-            name='team',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='applications', to='applications.team', verbose_name='班组'),
+            model_name="application",
+            name="team",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="applications",
+                to="applications.team",
+                verbose_name="班组",
+            ),
         ),
     ]
