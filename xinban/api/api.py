@@ -32,6 +32,7 @@ from xinban.api.routers import (
     publication,
     reports,
     tasks,
+    teams,
     tokens,
     unit,
 )
@@ -170,3 +171,4 @@ api.add_router("", exports.router)
 api.add_router("", tasks.router)
 api.add_router("", audit.router)
 api.add_router("", tokens.router)
+api.add_router("", teams.router)

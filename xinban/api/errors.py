@@ -99,6 +99,9 @@ def validation_error_messages(exc: DjangoValidationError, *, field: str) -> Erro
 def install_error_handlers(api: NinjaAPI) -> None:
     def service_error(request: HttpRequest, exc: ServiceError) -> HttpResponse:
         body: dict[str, Any] = {"detail": exc.message, "code": exc.code, "field": exc.field}
+        links = getattr(exc, "links", None)
+        if links:  # where to fix it (e.g. the registration to update, docs/rules.md rule 5)
+            body["links"] = links
         problems = getattr(exc, "problems", None)
         if problems:
             body["errors"] = {name: [str(message)] for name, message in problems.items()}

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 
 from django.urls import reverse
 
 from xinban.accounts.models import User
 from xinban.api import schemas
+from xinban.applications.history import team_history
 from xinban.applications.models import (
     COMMITMENT_FIELDS,
     INDICATOR_FIELDS,
@@ -162,6 +164,19 @@ def application_out(application: Application, *, user: User) -> schemas.Applicat
         can_withdraw=is_member and withdraw_refusal(application) is None,
         form_docx_url=reverse("api:application_form_docx", kwargs=ids),
         form_pdf_url=reverse("api:application_form_pdf", kwargs=ids),
+        history=team_history_out(application),
+    )
+
+
+def team_history_out(application: Application) -> schemas.TeamHistoryOut:
+    history = team_history(application)
+    return schemas.TeamHistoryOut(
+        team_id=history.team_id,
+        team_name=history.team_name,
+        entries=[schemas.TeamHistoryEntryOut(**asdict(e)) for e in history.entries],
+        participation=schemas.ParticipationFindingOut(**asdict(history.participation))
+        if history.participation
+        else None,
     )
 
 

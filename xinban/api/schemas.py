@@ -462,6 +462,43 @@ class ApplicationSummaryOut(Schema):
     updated_at: datetime = titled("更新时间")
 
 
+class TeamHistoryEntryOut(Schema):
+    """One earlier application of the team (docs/rules.md, "Each team's history")."""
+
+    application_id: int = titled("申报 ID")
+    year: int = titled("年度")
+    number: str = titled("编号")
+    team_name: str = titled("当年班组名称")
+    unit: str = titled("推荐单位")
+    state: str = titled("状态", json_schema_extra={"enum": list(ApplicationState.values)})
+    state_label: str = titled("状态名称")
+    result: str = titled(
+        "评价结果",
+        description="selected 建设经验 / typical 典型经验 / not_selected 未入选；未发布为空",
+    )
+    result_label: str = titled("评价结果名称")
+    national: bool = titled("推荐全国质量信得过班组典型经验")
+    certificate_code: str = titled("证书编号", description="无证书为空")
+    certificate_url: str = titled("证书核验地址", description="无证书为空")
+
+
+class ParticipationFindingOut(Schema):
+    code: str = titled("代码", description="first_but_history：填写首次参加，但平台有往年申报")
+    message: str = titled("说明")
+    years: list[int] = titled("平台记录的往年申报年度")
+
+
+class TeamHistoryOut(Schema):
+    team_id: int | None = titled("班组 ID")
+    team_name: str = titled("班组名称")
+    entries: list[TeamHistoryEntryOut] = titled("往年申报", description="新的在前")
+    participation: ParticipationFindingOut | None = titled(
+        "参加情况核对",
+        None,
+        description="报名表（附件2）填写“首次参加活动”而平台有本单位往年申报时给出；否则为 null",
+    )
+
+
 class ApplicationOut(ApplicationSummaryOut):
     team_size: int = model_field(Application, "team_size")
     completion_rate: Decimal | None = _pct("completion_rate")
@@ -497,6 +534,12 @@ class ApplicationOut(ApplicationSummaryOut):
     can_withdraw: bool = titled("可撤回")
     form_docx_url: str = titled("申报表（Word）下载地址")
     form_pdf_url: str = titled("申报表（PDF）下载地址")
+    history: TeamHistoryOut | None = titled(
+        "班组往年参加情况",
+        None,
+        description="同一班组往年的申报、评价结果与证书，以及首次参加的核对"
+        "（docs/rules.md，“Each team's history”）",
+    )
 
 
 class SubmissionProblemsOut(Schema):

@@ -15,4 +15,8 @@ ACTIONS = {
     "application.withdraw": _("撤回了申报"),
     "application.return": _("退回了申报（需修改）"),
     "application.submit": _("提交了申报"),
+    # Each team's history (docs/rules.md, "Each team's history").
+    "application.team_link": _("把申报关联到往年班组"),
+    "team.merge": _("合并了班组"),
+    "team.split": _("拆分出班组"),
 }

@@ -11,6 +11,7 @@ from xinban.applications.models import (
     MATERIAL_FIELDS,
     Application,
     MaterialArea,
+    Team,
 )
 from xinban.applications.services import CONTENT_FIELDS, accepted_team_name_endings
 from xinban.campaigns.models import TeamType
@@ -111,3 +112,50 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(
         label=_("原因"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
+
+
+class TeamLinkForm(forms.Form):
+    """The applicant's link of a renamed team to an earlier one (docs/rules.md)."""
+
+    team = forms.ModelChoiceField(queryset=Team.objects.none(), label=_("往年班组"))
+
+    def __init__(self, *args: Any, candidates: list[Team], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["team"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = Team.objects.filter(pk__in=[t.pk for t in candidates])
+
+
+class TeamMergeForm(forms.Form):
+    """Staff: merge another team of the organisation into this one."""
+
+    source = forms.ModelChoiceField(queryset=Team.objects.none(), label=_("并入本班组的班组"))
+
+    def __init__(self, *args: Any, team: Team, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["source"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = Team.objects.filter(organisation_id=team.organisation_id).exclude(
+            pk=team.pk
+        )
+
+
+def _application_label(application: Application) -> str:
+    return f"{application.campaign.year} · {application.number} · {application.team_name}"
+
+
+class TeamSplitForm(forms.Form):
+    """Staff: the applications that leave this team for a new one."""
+
+    applications = forms.ModelMultipleChoiceField(
+        queryset=Application.objects.none(),
+        label=_("拆分出的申报"),
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, team: Team, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["applications"]
+        assert isinstance(field, forms.ModelMultipleChoiceField)
+        field.queryset = Application.objects.filter(team=team).select_related("campaign")
+        field.label_from_instance = _application_label  # type: ignore[method-assign,assignment]

@@ -71,6 +71,31 @@ def _count(label: StrOrPromise) -> models.PositiveIntegerField:
     return models.PositiveIntegerField(label, null=True, blank=True)
 
 
+class Team(models.Model):
+    """A team (班组) across campaign years: its applications of each year hang off it, so
+    its earlier applications, results and certificates can be shown on a new one
+    (docs/rules.md, "Each team's history"). Recognised by organisation + normalised team
+    name when an application is created; a renamed team is linked by the applicant, and
+    staff merge or split teams."""
+
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        on_delete=models.CASCADE,
+        related_name="teams",
+        verbose_name=_("申报单位"),
+    )
+    name = models.CharField(_("班组名称"), max_length=60)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["organisation", "name", "id"]
+        verbose_name = _("班组")
+        verbose_name_plural = _("班组")
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Application(models.Model):
     campaign = models.ForeignKey(
         "campaigns.Campaign",
@@ -102,6 +127,17 @@ class Application(models.Model):
     version = models.PositiveIntegerField(default=1, editable=False)
 
     team_name = models.CharField(_("质量信得过班组名称"), max_length=60)
+    # The team across years (docs/rules.md, "Each team's history"); ``team_linked`` is set
+    # once the applicant or staff chose it, so a later change of name keeps the choice.
+    team = models.ForeignKey(
+        Team,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="applications",
+        verbose_name=_("班组"),
+    )
+    team_linked = models.BooleanField(_("班组已人工关联"), default=False, editable=False)
     team_type = models.ForeignKey(
         "campaigns.TeamType", on_delete=models.PROTECT, verbose_name=_("班组类型")
     )

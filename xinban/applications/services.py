@@ -10,6 +10,7 @@ from typing import Any
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,6 +28,7 @@ from xinban.applications.models import (
     Attachment,
     YearSequence,
 )
+from xinban.applications.teams import team_after_rename, team_recognise
 from xinban.campaigns.models import Campaign, PhaseKind, TeamNameEnding
 from xinban.campaigns.selectors import phase_is_open
 from xinban.core import uploads
@@ -195,6 +197,33 @@ def _registration_for(organisation: Organisation, campaign: Campaign) -> Registr
     return registration
 
 
+class RegistrationUpdateNeeded(WrongState):
+    """Refused until the organisation updates its 附件2: the answer carries where to do it
+    (the page, and the API operation) as ``links``."""
+
+    def __init__(self, message: str, *, code: str, field: str | None = None) -> None:
+        super().__init__(message, code=code, field=field)
+        self.links = {
+            "registration_page": reverse("organisations:registration"),
+            "registration_api": "/api/registration",
+        }
+
+
+def create_refusal(registration: Registration) -> Refusal | None:
+    """Rule 5 (docs/rules.md): an organisation whose 附件2 says 暂无建设经验申报 (it does
+    not apply with a team's experience this year) updates its registration first."""
+    if not registration.applies_with_experience:
+        return Refusal(
+            _(
+                "本单位本年度报名表（附件2）的申报意向为“暂无建设经验申报”，不能新建申报。"
+                "如需申报，请先修改报名表，勾选“参加活动申报质量信得过班组建设经验”。"
+            ),
+            code="registration_without_experience",
+            error=RegistrationUpdateNeeded,
+        )
+    return None
+
+
 def application_number_next(year: int) -> str:
     """The next 编号 (year + 4-digit sequence). Call inside a transaction."""
     YearSequence.objects.get_or_create(year=year)
@@ -218,6 +247,7 @@ def application_create(
         # Locking the organisation serialises concurrent creates for it (limit, team type).
         Organisation.objects.select_for_update().get(pk=organisation.pk)
         registration = _registration_for(organisation, campaign)
+        enforce(create_refusal(registration))
         active = Application.objects.filter(
             organisation=organisation, campaign=campaign, state__in=ACTIVE_STATES
         ).count()
@@ -251,6 +281,7 @@ def application_create(
                 code="duplicate_team_type",
                 field="team_type",
             ) from exc
+        team_recognise(application)
         audit_record(
             actor=actor,
             action="application.create",
@@ -293,6 +324,8 @@ def application_update(
         _assign_content(current, data)
         current.version = current.version + 1
         current.save()
+        if before["team_name"] != current.team_name:
+            team_after_rename(current)
         after = _content_values(current)
         audit_record(
             actor=actor,

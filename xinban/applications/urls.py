@@ -26,4 +26,8 @@ urlpatterns = [
     path("<id:pk>/submit/", views.submit, name="submit"),
     path("<id:pk>/withdraw/", views.withdraw, name="withdraw"),
     path("<id:pk>/revisions/<id:number>/", views.revision, name="revision"),
+    path("<id:pk>/team-link/", views.team_link, name="team_link"),
+    path("teams/<id:pk>/", views.team, name="team"),
+    path("teams/<id:pk>/merge/", views.team_merge, name="team_merge"),
+    path("teams/<id:pk>/split/", views.team_split, name="team_split"),
 ]

@@ -11,15 +11,18 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from xinban.applications import selectors, services
+from xinban.applications import selectors, services, teams
 from xinban.applications.documents import application_form_docx, application_form_pdf
 from xinban.applications.forms import (
     ApplicationForm,
     AttachmentForm,
     ReasonForm,
     StampedFormUploadForm,
+    TeamLinkForm,
+    TeamMergeForm,
+    TeamSplitForm,
 )
-from xinban.applications.models import Application, ApplicationState, Attachment
+from xinban.applications.models import Application, ApplicationState, Attachment, Team
 from xinban.applications.selectors import application_form_data
 from xinban.campaigns.models import PhaseKind
 from xinban.campaigns.selectors import campaign_current, campaign_get, phase_window_end
@@ -33,7 +36,6 @@ from xinban.core.roles import roles_of
 from xinban.organisations.models import RecommendingUnit
 from xinban.organisations.selectors import (
     organisation_of_user,
-    registration_exists,
     registration_get,
     units_open_to,
 )
@@ -50,9 +52,9 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     if organisation is None:
         return redirect("organisations:create")
     campaign = campaign_current()
-    registration = bool(
-        campaign and registration_exists(organisation=organisation, campaign=campaign)
-    )
+    filed = registration_get(organisation=organisation, campaign=campaign) if campaign else None
+    registration = filed is not None
+    create_refused = services.create_refusal(filed) if filed is not None else None
     applications = list(selectors.applications_of_organisations(user=request.user))
     current = [a for a in applications if campaign and a.campaign_id == campaign.pk]
     past = [a for a in applications if not campaign or a.campaign_id != campaign.pk]
@@ -74,8 +76,12 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
             "current": current,
             "past": past,
             "can_add": bool(
-                campaign and registration and len(active) < campaign.max_applications_per_org
+                campaign
+                and registration
+                and create_refused is None
+                and len(active) < campaign.max_applications_per_org
             ),
+            "create_refused": create_refused,
             "window": window,
         },
     )
@@ -92,6 +98,10 @@ def create(request: AuthenticatedHttpRequest) -> HttpResponse:
     if registration is None:
         messages.info(request, _("请先填写本年度报名表（附件2）。"))
         return redirect("organisations:registration")
+    refused = services.create_refusal(registration)
+    if refused is not None:  # rule 5: the dashboard shows it with the registration's link
+        messages.error(request, refused.message)
+        return redirect("applications:dashboard")
     form = ApplicationForm(
         request.POST or None,
         units=units_open_to(registration=registration),
@@ -402,3 +412,95 @@ def staff_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             "drilldown_labels": describe(replace(drill, unit=None)),
         },
     )
+
+
+# --- each team's history (docs/rules.md, "Each team's history") -----------------------------
+
+
+@login_required
+@require_POST
+def team_link(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    application = selectors.application_get_for(user=request.user, pk=pk)
+    _editable_or_403(request, application)
+    form = TeamLinkForm(request.POST, candidates=teams.link_candidates(application))
+    if not form.is_valid():
+        messages.error(request, _("请选择本单位往年申报过的班组。"))
+        return redirect("applications:detail", pk=pk)
+    try:
+        teams.team_link(actor=request.user, application=application, team=form.cleaned_data["team"])
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("已关联到往年班组。"))
+    return redirect("applications:detail", pk=pk)
+
+
+def _staff_team(request: AuthenticatedHttpRequest, pk: int) -> Team:
+    if not roles_of(request.user).is_staff:
+        raise PermissionDenied
+    return get_object_or_404(Team.objects.select_related("organisation"), pk=pk)
+
+
+@login_required
+def team(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Staff: a team's applications of every year, with merge and split."""
+    team_obj = _staff_team(request, pk)
+    return _team_page(request, team_obj)
+
+
+def _team_page(
+    request: AuthenticatedHttpRequest,
+    team_obj: Team,
+    merge_form: TeamMergeForm | None = None,
+    split_form: TeamSplitForm | None = None,
+) -> HttpResponse:
+    return render(
+        request,
+        "applications/team.html",
+        {
+            "team": team_obj,
+            "applications": team_obj.applications.select_related(
+                "campaign", "recommending_unit"
+            ).order_by("-campaign__year", "number"),
+            "merge_form": merge_form or TeamMergeForm(team=team_obj),
+            "split_form": split_form or TeamSplitForm(team=team_obj),
+        },
+    )
+
+
+@login_required
+@require_POST
+def team_merge(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    team_obj = _staff_team(request, pk)
+    form = TeamMergeForm(request.POST, team=team_obj)
+    if form.is_valid():
+        try:
+            teams.team_merge(
+                actor=request.user, source=form.cleaned_data["source"], target=team_obj
+            )
+        except ServiceError as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, _("班组已合并。"))
+            return redirect("applications:team", pk=team_obj.pk)
+    return _team_page(request, team_obj, merge_form=form)
+
+
+@login_required
+@require_POST
+def team_split(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    team_obj = _staff_team(request, pk)
+    form = TeamSplitForm(request.POST, team=team_obj)
+    if form.is_valid():
+        try:
+            new_team = teams.team_split(
+                actor=request.user,
+                team=team_obj,
+                application_ids=[a.pk for a in form.cleaned_data["applications"]],
+            )
+        except ServiceError as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, _("已拆分为新的班组。"))
+            return redirect("applications:team", pk=new_team.pk)
+    return _team_page(request, team_obj, split_form=form)

@@ -41,6 +41,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from xinban.accounts.models import User
 from xinban.applications.models import Application, ApplicationState
 from xinban.applications.services import application_number_next
+from xinban.applications.teams import team_recognise
 from xinban.campaigns.models import Campaign, Domain, Industry, OrganisationNature, TeamType
 from xinban.core import uploads
 from xinban.core.audit import audit_record
@@ -761,6 +762,8 @@ def _write(actor: User, batch: ImportBatch, rows: Iterable[ParsedRow]) -> list[i
         if app.pk:
             app.version += 1
         app.save()
+        if app.team_id is None:  # the team across years (docs/rules.md, "Each team's history")
+            team_recognise(app)
         if row.state == ApplicationState.NOT_SELECTED:
             Decision.objects.filter(application=app).delete()
         else:
