@@ -19,7 +19,9 @@ from typing import Any
 
 import qrcode
 import qrcode.constants
+from django.db import models
 from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps
 
 PREFIX = "XB1"
@@ -46,11 +48,11 @@ KIND_NAMES = {
 }
 
 
-class ScanCheck(StrEnum):
+class ScanCheck(models.TextChoices):
     """What the stamp check found on an accepted scan ("" before the check existed)."""
 
-    VERIFIED = "verified"
-    UNVERIFIED = "unverified"  # 未能核验: no readable code on the scan
+    VERIFIED = "verified", _("已核验")
+    UNVERIFIED = "unverified", _("未能核验")  # no readable code on the scan
 
 
 @dataclass(frozen=True)
