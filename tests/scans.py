@@ -42,7 +42,9 @@ def qr_box(image: Image.Image) -> tuple[int, int, int, int]:
     """Where the QR code sits on a printed page (top right, by the form's layout)."""
     import zxingcpp
 
-    (barcode,) = zxingcpp.read_barcodes(image.convert("L"), formats=zxingcpp.BarcodeFormat.QRCode)
+    (barcode,) = zxingcpp.read_barcodes(
+        image.convert("L"), formats=zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCode)
+    )
     pos = barcode.position
     xs = [pos.top_left.x, pos.top_right.x, pos.bottom_left.x, pos.bottom_right.x]
     ys = [pos.top_left.y, pos.top_right.y, pos.bottom_left.y, pos.bottom_right.y]
@@ -63,7 +65,9 @@ def scan_of(
     rotated by ``angle`` degrees, with grey noise and a slight blur: a scan's bytes."""
     image = print_pdf(pdf, dpi=dpi)
     if seal:
-        left, top, right, bottom = qr_box(image)
+        # Located on a sharp print, then scaled to this one.
+        factor = dpi / 150
+        left, top, right, bottom = (int(v * factor) for v in qr_box(print_pdf(pdf, dpi=150)))
         size = right - left
         # Over the lower-left corner, covering about a fifth of the code.
         image = red_seal(image, (left, bottom), int(size * 0.55))

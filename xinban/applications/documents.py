@@ -177,8 +177,36 @@ def printed_content(data: ApplicationFormData) -> dict[str, object]:
         elif isinstance(value, bool):
             content[name] = value
         else:
-            content[name] = clean(value)
+            text = clean(value)
+            content[name] = _canonical_number(text) if name in _FIGURES else text
     return content
+
+
+_FIGURES = frozenset(
+    {
+        "team_size",
+        "completion_rate",
+        "qualification_rate",
+        "nonconformity_rate",
+        "first_pass_rate",
+        "accidents_per_year",
+        "complaints_per_year",
+        "trainees_per_year",
+        "training_hours_per_year",
+        "improvement_participation_rate",
+        "coverage_rate",
+        "quality_cost",
+    }
+)
+
+
+def _canonical_number(text: str) -> str:
+    """ "12.50" and "12.5" print the same figure: one text for both."""
+    try:
+        number = Decimal(text)
+    except ArithmeticError:
+        return text
+    return indicator_display(number) if number.is_finite() else text
 
 
 def indicator_display(value: Decimal | int | None) -> str:
