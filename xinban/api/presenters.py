@@ -354,6 +354,8 @@ def report_out(
             download_url=reverse(
                 "recommendation:report_scan_download", kwargs={"unit_pk": unit.pk}
             ),
+            check=report.stamped_check,
+            version=report.stamped_version,
         )
         if report.stamped_scan
         else None

@@ -743,6 +743,13 @@ class OrderIn(Schema):
 class ScanOut(Schema):
     name: str = titled(labels.FILE_NAME)
     download_url: str = titled(labels.DOWNLOAD_URL)
+    check: str = titled(
+        "核验",
+        description="verified 已核验（扫描件上的二维码与推荐表一致）；unverified 未能核验"
+        "（扫描件上的二维码无法识别）；空：核验功能上线前上传",
+        json_schema_extra={"enum": ["verified", "unverified", ""]},
+    )
+    version: int | None = titled("扫描件所属版本", description="扫描件二维码中的推荐表版本")
 
 
 class ReportOut(Schema):
