@@ -91,6 +91,25 @@ def scan_of(
     return out.getvalue()
 
 
+def page_with_code(code_png: bytes, *, dpi: int = 150, code_mm: float = 20) -> bytes:
+    """An A4 page "printed" from a spreadsheet or Word form: lines of text and the form's
+    QR code (the PNG it embeds) at its printed size in the top right corner, as PDF."""
+    width, height = int(210 / 25.4 * dpi), int(297 / 25.4 * dpi)
+    page = Image.new("RGB", (width, height), "white")
+    draw = ImageDraw.Draw(page)
+    for i in range(30):
+        draw.line((int(width * 0.1), 400 + i * 40, int(width * 0.8), 400 + i * 40), fill=0, width=2)
+    side = int(code_mm / 25.4 * dpi)
+    with Image.open(io.BytesIO(code_png)) as code:
+        page.paste(
+            code.convert("RGB").resize((side, side), Image.Resampling.NEAREST),
+            (width - side - 120, 90),
+        )
+    out = io.BytesIO()
+    page.save(out, format="PDF", resolution=dpi)
+    return out.getvalue()
+
+
 def scan_as_pdf(image_bytes: bytes) -> bytes:
     """A scanner that writes PDF: the scanned image as a one-page PDF."""
     with Image.open(io.BytesIO(image_bytes)) as image:
