@@ -42,9 +42,9 @@ class DocumentKind(StrEnum):
 
 
 KIND_NAMES = {
-    DocumentKind.APPLICATION: "申报表（附件3）",
-    DocumentKind.RECOMMENDATION: "推荐表（附件5）",
-    DocumentKind.STATISTICS: "成果统计表（附件6）",
+    DocumentKind.APPLICATION: _("申报表（附件3）"),
+    DocumentKind.RECOMMENDATION: _("推荐表（附件5）"),
+    DocumentKind.STATISTICS: _("成果统计表（附件6）"),
 }
 
 
@@ -75,7 +75,7 @@ class Stamp:
     @property
     def kind_name(self) -> str:
         try:
-            return KIND_NAMES[DocumentKind(self.kind)]
+            return str(KIND_NAMES[DocumentKind(self.kind)])
         except ValueError:
             return self.kind
 
