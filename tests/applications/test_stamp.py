@@ -351,3 +351,25 @@ def test_rule4_through_the_api_and_the_page(draft_a: Application, applicant_a: A
     page = client.get(reverse("applications:detail", kwargs={"pk": draft_a.pk})).content.decode()
     assert 'id="stamped-form-stale"' in page
     assert "班组人数" in page.split('id="stamped-form-stale"')[1].split("</div>")[0]
+
+
+def test_a_form_printed_before_a_key_rotation_still_verifies(
+    draft_a: Application, applicant_a: Any, settings: Any
+) -> None:
+    scan = scan_of(download(applicant_a, draft_a, "pdf"))
+    old_key = settings.SECRET_KEY
+    settings.SECRET_KEY = "rotated-" + "k" * 50
+    settings.SECRET_KEY_FALLBACKS = [old_key]
+    upload(applicant_a, draft_a, scan, "scan.jpg")
+    assert fresh(draft_a).stamped_check == ScanCheck.VERIFIED
+
+
+def test_a_forged_code_is_refused(draft_a: Application, applicant_a: Any, settings: Any) -> None:
+    """A code made with another key (anyone's, without the server's) does not verify."""
+    settings.SECRET_KEY = "not-the-servers-key-" + "f" * 40
+    forged = scan_of(download(applicant_a, draft_a, "pdf"))
+    settings.SECRET_KEY = "the-servers-key-" + "s" * 40
+    with pytest.raises(ServiceError) as refused:
+        upload(applicant_a, draft_a, forged, "scan.jpg")
+    assert refused.value.code == "scan_outdated"
+    assert not fresh(draft_a).stamped_form

@@ -19,6 +19,7 @@ from typing import Any
 
 import qrcode
 import qrcode.constants
+from django.conf import settings
 from django.db import models
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext_lazy as _
@@ -86,9 +87,12 @@ def canonical(content: Mapping[str, Any]) -> str:
     )
 
 
-def _mac(kind: str, number: str, version: int, content: Mapping[str, Any]) -> str:
+def _mac(
+    kind: str, number: str, version: int, content: Mapping[str, Any], secret: str | None = None
+) -> str:
     message = "\n".join((kind, number, str(version), canonical(content)))
-    return salted_hmac(SALT, message, algorithm="sha256").hexdigest()[:MAC_LENGTH].upper()
+    digest = salted_hmac(SALT, message, secret=secret, algorithm="sha256").hexdigest()
+    return digest[:MAC_LENGTH].upper()
 
 
 def sign(kind: DocumentKind, number: str, version: int, content: Mapping[str, Any]) -> Stamp:
@@ -98,8 +102,16 @@ def sign(kind: DocumentKind, number: str, version: int, content: Mapping[str, An
 
 
 def matches(stamp: Stamp, content: Mapping[str, Any]) -> bool:
-    """True when ``stamp`` was issued by this server for exactly ``content``."""
-    return constant_time_compare(stamp.mac, _mac(stamp.kind, stamp.number, stamp.version, content))
+    """True when ``stamp`` was issued by this server for exactly ``content`` (with its
+    key, or a previous one still listed in ``SECRET_KEY_FALLBACKS``: forms printed
+    before a key rotation still verify)."""
+    secrets = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
+    return any(
+        constant_time_compare(
+            stamp.mac, _mac(stamp.kind, stamp.number, stamp.version, content, secret)
+        )
+        for secret in secrets
+    )
 
 
 def parse(text: str) -> Stamp | None:
