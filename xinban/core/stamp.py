@@ -34,6 +34,8 @@ MAC_LENGTH = 16  # hex characters (64 bits): enough that nobody guesses one
 RENDER_DPI = 200
 RED_CUT = 110  # red-channel values above it count as paper (a red seal is ~180-230)
 MAX_PAGES = 8  # a stamped form is one or two pages; a long scan is read this far
+MAX_SIDE = 7000  # pixels: an A4 page at 600 dpi; larger scans are read scaled down
+UPSCALE_BELOW = 3600  # pixels: up to an A4 page at 300 dpi
 
 
 class DocumentKind(StrEnum):
@@ -158,7 +160,9 @@ def _pages(data: bytes) -> Iterator[Image.Image]:
             for index in range(min(len(document), MAX_PAGES)):
                 page = document[index]
                 try:
-                    yield page.render(scale=RENDER_DPI / 72).to_pil()
+                    # 200 dpi, but never more than MAX_SIDE pixels a side (a poster-sized page).
+                    scale = min(RENDER_DPI / 72, MAX_SIDE / max(page.get_size()))
+                    yield page.render(scale=scale).to_pil()
                 finally:
                     page.close()
         finally:
@@ -166,7 +170,10 @@ def _pages(data: bytes) -> Iterator[Image.Image]:
         return
     with Image.open(io.BytesIO(data)) as opened:
         upright = ImageOps.exif_transpose(opened) or opened
-        yield upright.convert("RGB")
+        image = upright.convert("RGB")
+        if max(image.size) > MAX_SIDE:
+            image.thumbnail((MAX_SIDE, MAX_SIDE))
+        yield image
 
 
 def _variants(image: Image.Image) -> Iterator[Image.Image]:
@@ -178,8 +185,9 @@ def _variants(image: Image.Image) -> Iterator[Image.Image]:
     red = rgb.getchannel("R").point(lambda v: 255 if v > RED_CUT else v)
     yield red
     # A small code scanned at a low resolution (under three pixels a module) reads
-    # better enlarged.
-    yield red.resize((red.width * 2, red.height * 2), Image.Resampling.BICUBIC)
+    # better enlarged; a page scanned finely needs no help.
+    if max(red.size) <= UPSCALE_BELOW:
+        yield red.resize((red.width * 2, red.height * 2), Image.Resampling.BICUBIC)
 
 
 def read_payloads(data: bytes) -> list[str]:
