@@ -209,7 +209,8 @@ def test_the_flag_is_shown_to_the_unit_and_at_formal_review(
     association.force_login(staff)
     review = association.get(reverse("evaluation:formal_review", kwargs={"pk": draft_a.pk}))
     assert review.status_code == 200
-    assert "未能核验" in review.content.decode()
+    # Shown above the checklist, not only inside the folded materials.
+    assert "未能核验" in review.content.decode().split("<details")[0]
 
     owner = Client()
     owner.force_login(applicant_a)
