@@ -4,25 +4,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('applications', '0003_list_index'),
+        ("applications", "0003_list_index"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='application',
-            name='stamped_check',
-            field=models.CharField(blank=True, choices=[('verified', '已核验'), ('unverified', '未能核验')], max_length=12, verbose_name='盖章申报表核验'),
+            model_name="application",
+            name="stamped_check",
+            field=models.CharField(
+                blank=True,
+                choices=[("verified", "已核验"), ("unverified", "未能核验")],
+                max_length=12,
+                verbose_name="盖章申报表核验",
+            ),
         ),
         migrations.AddField(
-            model_name='application',
-            name='stamped_content',
+            model_name="application",
+            name="stamped_content",
             field=models.JSONField(blank=True, default=dict, editable=False),
         ),
         migrations.AddField(
-            model_name='application',
-            name='stamped_version',
+            model_name="application",
+            name="stamped_version",
             field=models.PositiveIntegerField(blank=True, editable=False, null=True),
         ),
     ]

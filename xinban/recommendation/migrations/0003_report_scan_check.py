@@ -4,20 +4,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('recommendation', '0002_initial'),
+        ("recommendation", "0002_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='unitrecommendationreport',
-            name='stamped_check',
-            field=models.CharField(blank=True, choices=[('verified', '已核验'), ('unverified', '未能核验')], max_length=12, verbose_name='盖章推荐表核验'),
+            model_name="unitrecommendationreport",
+            name="stamped_check",
+            field=models.CharField(
+                blank=True,
+                choices=[("verified", "已核验"), ("unverified", "未能核验")],
+                max_length=12,
+                verbose_name="盖章推荐表核验",
+            ),
         ),
         migrations.AddField(
-            model_name='unitrecommendationreport',
-            name='stamped_version',
+            model_name="unitrecommendationreport",
+            name="stamped_version",
             field=models.PositiveIntegerField(blank=True, editable=False, null=True),
         ),
     ]
