@@ -696,6 +696,12 @@ def test_return_for_correction_and_resubmission(
         "version": mine["version"],
     }
     assert api_a.put(f"/applications/{pk}", body).status_code == 200
+    # The form prints the team's size: the old scan is stale until stamped again (rule 4).
+    stale = api_a.post(f"/applications/{pk}/submit")
+    assert stale.status_code == 409
+    assert stale.json()["code"] == "stamped_form_stale"
+    scanned = api_a.upload(f"/applications/{pk}/stamped-form", file=pdf_upload("盖章.pdf"))
+    assert scanned.status_code == 200
     assert api_a.post(f"/applications/{pk}/submit").status_code == 200
     detail = api_unit_x.get(path).json()
     assert detail["state"] == "submitted"

@@ -1800,6 +1800,10 @@ class TestReturnForCorrection:
             data=application_data(unit_x, team_name="精密质检一班"),
             expected_version=returned.version,
         )
+        # The form prints the team's name: the corrected form is stamped again (rule 4).
+        corrected = application_services.application_stamped_form_upload(
+            actor=applicant_a, application=corrected, file=scan("盖章-更正.pdf")
+        )
         resubmitted = application_services.application_submit(
             actor=applicant_a, application=corrected
         )

@@ -17,7 +17,11 @@ from xinban.applications.models import (
     Application,
     Attachment,
 )
-from xinban.applications.services import withdraw_refusal  # the one rule, docs/rules.md
+from xinban.applications.services import (  # the rules, docs/rules.md
+    stamped_form_changes,
+    stamped_form_refusal,
+    withdraw_refusal,
+)
 from xinban.campaigns.models import Domain, Industry, OrganisationNature, TeamType
 from xinban.organisations.models import Organisation, RecommendingUnit, Registration, UnitRole
 from xinban.recommendation.models import (
@@ -137,10 +141,15 @@ def application_out(application: Application, *, user: User) -> schemas.Applicat
         schemas.StampedFormOut(
             name=application.stamped_form_name,
             download_url=reverse("applications:stamped_download", kwargs={"pk": application.pk}),
+            check=application.stamped_check,
+            check_label=str(application.get_stamped_check_display()),
+            version=application.stamped_version,
         )
         if application.stamped_form
         else None
     )
+    changed = stamped_form_changes(application)
+    stale = stamped_form_refusal(application, changes=changed)
     summary = application_summary_out(application)
     content: dict[str, Any] = {
         name: getattr(application, name)
@@ -162,6 +171,8 @@ def application_out(application: Application, *, user: User) -> schemas.Applicat
         organisation_snapshot=application.organisation_snapshot or {},
         editable=is_member and application.is_editable,
         can_withdraw=is_member and withdraw_refusal(application) is None,
+        stamped_form_stale=stale.message if stale else None,
+        stamped_form_changed_fields=changed,
         form_docx_url=reverse("api:application_form_docx", kwargs=ids),
         form_pdf_url=reverse("api:application_form_pdf", kwargs=ids),
         history=team_history_out(application),
@@ -358,6 +369,8 @@ def report_out(
             download_url=reverse(
                 "recommendation:report_scan_download", kwargs={"unit_pk": unit.pk}
             ),
+            check=report.stamped_check,
+            version=report.stamped_version,
         )
         if report.stamped_scan
         else None

@@ -441,6 +441,14 @@ class AttachmentOut(Schema):
 class StampedFormOut(Schema):
     name: str = titled("文件名")
     download_url: str = titled("下载地址")
+    check: str = titled(
+        "核验",
+        description="verified 已核验（扫描件上的二维码与申报表一致）；unverified 未能核验"
+        "（扫描件上的二维码无法识别）；空：核验功能上线前上传",
+        json_schema_extra={"enum": ["verified", "unverified", ""]},
+    )
+    check_label: str = titled("核验结果")
+    version: int | None = titled("扫描件所属版本", description="扫描件二维码中的申报表版本")
 
 
 class ApplicationSummaryOut(Schema):
@@ -532,6 +540,14 @@ class ApplicationOut(ApplicationSummaryOut):
     )
     editable: bool = titled("可修改", description="当前用户可修改且状态允许修改（草稿或退回修改）")
     can_withdraw: bool = titled("可撤回")
+    stamped_form_stale: str | None = titled(
+        "盖章申报表已过期",
+        description="上传盖章扫描件后修改了申报表打印的内容时，说明哪些内容已修改；"
+        "提交会被拒绝（code: stamped_form_stale），需重新上传",
+    )
+    stamped_form_changed_fields: list[str] = titled(
+        "上传后已修改的打印内容", description="按申报表上的名称"
+    )
     form_docx_url: str = titled("申报表（Word）下载地址")
     form_pdf_url: str = titled("申报表（PDF）下载地址")
     history: TeamHistoryOut | None = titled(
@@ -774,6 +790,13 @@ class OrderIn(Schema):
 class ScanOut(Schema):
     name: str = titled(labels.FILE_NAME)
     download_url: str = titled(labels.DOWNLOAD_URL)
+    check: str = titled(
+        "核验",
+        description="verified 已核验（扫描件上的二维码与推荐表一致）；unverified 未能核验"
+        "（扫描件上的二维码无法识别）；空：核验功能上线前上传",
+        json_schema_extra={"enum": ["verified", "unverified", ""]},
+    )
+    version: int | None = titled("扫描件所属版本", description="扫描件二维码中的推荐表版本")
 
 
 class ReportOut(Schema):

@@ -10,6 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
+from xinban.core.stamp import ScanCheck
 from xinban.core.validators import validate_percentage
 
 
@@ -187,6 +188,15 @@ class Application(models.Model):
 
     stamped_form = models.FileField(_("盖章申报表扫描件"), upload_to="stamped/%Y/", blank=True)
     stamped_form_name = models.CharField(max_length=200, blank=True)
+    # The stamp check of the scan (docs/rules.md, "The stamp check"): verified (its code
+    # matched the form as printed), unverified (未能核验: no code could be read) or "" (a
+    # scan from before the check); the version its code named; and what the form printed
+    # when the scan was accepted, to tell later which printed fields changed (rule 4).
+    stamped_check = models.CharField(
+        _("盖章申报表核验"), max_length=12, choices=ScanCheck.choices, blank=True
+    )
+    stamped_version = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    stamped_content = models.JSONField(default=dict, blank=True, editable=False)
 
     # Organisation data frozen at submission (附件3's header comes from 附件2).
     organisation_snapshot = models.JSONField(default=dict, blank=True, editable=False)

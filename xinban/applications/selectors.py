@@ -10,10 +10,11 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from xinban.accounts.models import User
-from xinban.applications.documents import ApplicationFormData
+from xinban.applications.documents import PRINTED_LABELS, ApplicationFormData, printed_content
 from xinban.applications.models import INDICATOR_FIELDS, Application, ApplicationRevision
 from xinban.campaigns.models import Campaign, Domain, Industry, OrganisationNature
 from xinban.core.roles import roles_of
+from xinban.core.stamp import DocumentKind, Stamp, sign
 from xinban.organisations.models import Registration
 from xinban.organisations.names import name_in_year
 
@@ -180,6 +181,29 @@ def application_form_data(application: Application) -> ApplicationFormData:
         promoter_email=org.get("promoter_email", ""),
         **{name: text(getattr(application, name)) for name in INDICATOR_FIELDS},
     )
+
+
+def application_printed_content(application: Application) -> dict[str, object]:
+    """What the generated 申报表 prints now (the stamp's HMAC covers it)."""
+    return printed_content(application_form_data(application))
+
+
+def application_stamp(application: Application, content: dict[str, object] | None = None) -> Stamp:
+    """The code printed on the 申报表 as generated now: its number, its content version
+    and the HMAC of what it prints (docs/rules.md, "The stamp check")."""
+    if content is None:
+        content = application_printed_content(application)
+    return sign(DocumentKind.APPLICATION, application.number, application.version, content)
+
+
+def printed_changes(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
+    """The names (as the form prints them, translated) of the printed fields whose value
+    differs, in the form's order, each name once."""
+    names: list[str] = []
+    for field, label in PRINTED_LABELS.items():
+        if before.get(field) != after.get(field) and str(label) not in names:
+            names.append(str(label))
+    return names
 
 
 def revision_rows(revision: ApplicationRevision) -> list[tuple[str, Any]]:

@@ -12,7 +12,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from xinban.applications import selectors, services, teams
-from xinban.applications.documents import application_form_docx, application_form_pdf
+from xinban.applications.documents import (
+    application_form_docx,
+    application_form_pdf,
+    printed_content,
+)
 from xinban.applications.forms import (
     ApplicationForm,
     AttachmentForm,
@@ -142,6 +146,10 @@ def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         else [],
         "attachment_form": AttachmentForm(),
         "stamped_form": StampedFormUploadForm(),
+        # Rule 4: the scan no longer shows what the form prints (docs/rules.md).
+        "stamped_stale": services.stamped_form_refusal(application)
+        if can_edit and application.is_editable
+        else None,
         "withdraw_form": ReasonForm(),
         "can_withdraw": can_edit and withdraw_refused is None,
         # Why a member sees no withdraw button once the application was withdrawable.
@@ -309,12 +317,13 @@ def _download_base(application: Application) -> tuple[str, str]:
 def generated_form(request: AuthenticatedHttpRequest, pk: int, fmt: str) -> HttpResponseBase:
     application = selectors.application_get_for(user=request.user, pk=pk)
     data = application_form_data(application)
+    stamp = selectors.application_stamp(application, printed_content(data))
     short, team = _download_base(application)
     if fmt == "docx":
-        content = application_form_docx(data)
+        content = application_form_docx(data, stamp)
         mime = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
     elif fmt == "pdf":
-        content = application_form_pdf(data)
+        content = application_form_pdf(data, stamp)
         mime = "application/pdf"
     else:
         raise Http404

@@ -16,7 +16,7 @@ import math
 import re
 from collections.abc import Sequence
 from copy import copy, deepcopy
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from decimal import Decimal
 from functools import lru_cache
 
@@ -46,6 +46,7 @@ from xinban.applications.documents import (
 )
 from xinban.core.printlayout import ROW_PADDING_PT, a4_print, line_height
 from xinban.core.spreadsheets import write_safe
+from xinban.core.stamp import Stamp, docx_stamp, xlsx_stamp
 from xinban.core.text import display_width
 from xinban.core.uploads import download_name_for
 
@@ -136,6 +137,13 @@ class RecommendationFormData:
     @property
     def total_team_size(self) -> int:
         return sum(row.team_size for row in self.rows)
+
+
+def printed_content(data: RecommendationFormData) -> dict[str, object]:
+    """What 附件5 prints, JSON-able (the stamp's HMAC covers it)."""
+    content = asdict(data)
+    content["total_team_size"] = data.total_team_size
+    return content
 
 
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
@@ -354,9 +362,10 @@ class _Sheet:
 _TEAM_STYLES = ("text", "text", "number", "text", "score", "number", "text", "text")
 
 
-def recommendation_form_xlsx(data: RecommendationFormData) -> bytes:
+def recommendation_form_xlsx(data: RecommendationFormData, stamp: Stamp | None = None) -> bytes:
     """附件5 as an Excel workbook: one sheet laid out like the paper form, A4 landscape,
-    fitted to the page width, the team table's header row repeated on every page."""
+    fitted to the page width, the team table's header row repeated on every page; with
+    ``stamp``, its QR code at the top right and its text in the page footer."""
     wb = Workbook()
     ws = wb.active
     assert ws is not None
@@ -399,6 +408,8 @@ def recommendation_form_xlsx(data: RecommendationFormData) -> bytes:
 
     ws.print_title_rows = f"{header_row}:{header_row}"
     a4_print(ws, columns=COLUMNS, landscape=True)  # as many pages down as needed
+    if stamp is not None:
+        xlsx_stamp(ws, stamp, anchor=f"{get_column_letter(COLUMNS)}1", size_px=80)
 
     out = io.BytesIO()
     wb.save(out)
@@ -495,8 +506,9 @@ def _docx_table(
     return table
 
 
-def recommendation_form_docx(data: RecommendationFormData) -> bytes:
-    """附件5 as a Word document: A4 landscape, bordered tables, 宋体/黑体 East Asian fonts."""
+def recommendation_form_docx(data: RecommendationFormData, stamp: Stamp | None = None) -> bytes:
+    """附件5 as a Word document: A4 landscape, bordered tables, 宋体/黑体 East Asian fonts;
+    with ``stamp``, its QR code in the header and its text in the footer."""
     document = Document()
     _docx_defaults(document)
     section = document.sections[0]
@@ -553,6 +565,8 @@ def recommendation_form_docx(data: RecommendationFormData) -> bytes:
     para(f"{DATE_LABEL}{data.fill_date}", space_before=4)
     for i, note in enumerate(NOTES):
         para(note, style="small", space_before=2 if i else 12)
+    if stamp is not None:
+        docx_stamp(document, stamp, size_mm=18)
 
     out = io.BytesIO()
     document.save(out)

@@ -7,6 +7,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from xinban.core.stamp import ScanCheck
+
 
 class PanelMember(models.Model):
     """A judge on a recommending unit's panel."""
@@ -122,6 +124,12 @@ class UnitRecommendationReport(models.Model):
     declaration_accepted = models.BooleanField(_("确认推荐声明"), default=False)
     stamped_scan = models.FileField(_("盖章推荐表扫描件"), upload_to="unit_reports/%Y/", blank=True)
     stamped_scan_name = models.CharField(max_length=200, blank=True)
+    # The stamp check of the scan (docs/rules.md, "The stamp check") and the version its
+    # code named.
+    stamped_check = models.CharField(
+        _("盖章推荐表核验"), max_length=12, choices=ScanCheck.choices, blank=True
+    )
+    stamped_version = models.PositiveIntegerField(null=True, blank=True, editable=False)
     version = models.PositiveIntegerField(default=1)
     submitted_at = models.DateTimeField(null=True, blank=True)
     submitted_by = models.ForeignKey(

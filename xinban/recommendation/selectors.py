@@ -17,9 +17,15 @@ from xinban.applications.models import MATERIAL_FIELDS, Application, Application
 from xinban.campaigns.models import Campaign
 from xinban.core.models import AuditEntry
 from xinban.core.roles import roles_of
+from xinban.core.stamp import DocumentKind, Stamp, sign
 from xinban.organisations.models import RecommendingUnit
 from xinban.organisations.names import names_in_year
-from xinban.recommendation.documents import JudgeRow, RecommendationFormData, RecommendedRow
+from xinban.recommendation.documents import (
+    JudgeRow,
+    RecommendationFormData,
+    RecommendedRow,
+    printed_content,
+)
 from xinban.recommendation.models import (
     PanelMember,
     Recommendation,
@@ -490,4 +496,23 @@ def recommendation_form_data(
         filler_name=report.filler_name if report else "",
         filler_phone=report.filler_phone if report else "",
         fill_date=report.fill_date.isoformat() if report and report.fill_date else "",
+    )
+
+
+def report_number(*, unit: RecommendingUnit, campaign: Campaign) -> str:
+    """附件5's number in its code: the year and the unit."""
+    return f"{campaign.year}-{unit.pk}"
+
+
+def recommendation_form_stamp(
+    *, unit: RecommendingUnit, campaign: Campaign, data: RecommendationFormData
+) -> Stamp:
+    """The code printed on 附件5 as generated now (docs/rules.md, "The stamp check"): the
+    report's number, its version and the HMAC of what the form prints."""
+    report = unit_report(unit=unit, campaign=campaign)
+    return sign(
+        DocumentKind.RECOMMENDATION,
+        report_number(unit=unit, campaign=campaign),
+        report.version if report else 0,
+        printed_content(data),
     )

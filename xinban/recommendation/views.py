@@ -540,11 +540,12 @@ def _form_data(unit: RecommendingUnit) -> documents.RecommendationFormData:
 def report_download(request: AuthenticatedHttpRequest, unit_pk: int, fmt: str) -> HttpResponseBase:
     unit = _unit(request, unit_pk)
     data = _form_data(unit)
+    stamp = selectors.recommendation_form_stamp(unit=unit, campaign=_campaign(), data=data)
     if fmt == "xlsx":
-        content = documents.recommendation_form_xlsx(data)
+        content = documents.recommendation_form_xlsx(data, stamp)
         mime = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     elif fmt == "docx":
-        content = documents.recommendation_form_docx(data)
+        content = documents.recommendation_form_docx(data, stamp)
         mime = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
     else:
         raise Http404

@@ -37,6 +37,7 @@ from xinban.applications.documents import (
 )
 from xinban.core.printlayout import a4_print, fit_row_heights
 from xinban.core.spreadsheets import write_safe
+from xinban.core.stamp import DocumentKind, Stamp, docx_stamp, sign, xlsx_stamp
 from xinban.core.uploads import download_name_for
 from xinban.reports.models import (
     ReviewForm,
@@ -293,9 +294,31 @@ def _line(
         ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=6)
 
 
-def statistics_xlsx(report: StatisticsReport, figures: PlatformFigures | None = None) -> bytes:
+def form6_content(report: StatisticsReport) -> dict[str, object]:
+    """What 附件6 prints, JSON-able (the stamp's HMAC covers it)."""
+    return {
+        "year": report.campaign.year,
+        "unit": clean(report.unit.name),
+        "number": report.number,
+        "rows": [[[str(text), span] for text, span in cells] for cells in _form6_rows(report)],
+        "filler_name": clean(report.filler_name),
+        "fill_date": report.fill_date.isoformat() if report.fill_date else "",
+    }
+
+
+def form6_stamp(report: StatisticsReport) -> Stamp:
+    """The code printed on 附件6 (docs/rules.md, "The stamp check"): its number (the
+    year and the unit before it has one), its version and the HMAC of what it prints."""
+    number = report.number or f"{report.campaign.year}-{report.unit.pk}"
+    return sign(DocumentKind.STATISTICS, number, report.version or 0, form6_content(report))
+
+
+def statistics_xlsx(
+    report: StatisticsReport, figures: PlatformFigures | None = None, stamp: Stamp | None = None
+) -> bytes:
     """附件6 as an Excel workbook: the form on the first sheet; with ``figures``, a
-    second sheet comparing the declared items with the platform's own figures."""
+    second sheet comparing the declared items with the platform's own figures; with
+    ``stamp``, its QR code at the form's top right and its text in the page footer."""
     year = report.campaign.year
     wb = Workbook()
     ws = wb.active
@@ -350,6 +373,8 @@ def statistics_xlsx(report: StatisticsReport, figures: PlatformFigures | None = 
         row += 1
     fit_row_heights(ws)  # wrapped texts print whole (docs/forms.md)
     a4_print(ws, columns=6)
+    if stamp is not None:
+        xlsx_stamp(ws, stamp, anchor="F1", size_px=64)
 
     if figures is not None:
         cmp = wb.create_sheet("平台数据对照")
@@ -596,8 +621,9 @@ def _cell_text(cell: Any, text: str, *, bold: bool = False, center: bool = False
         run.font.bold = True
 
 
-def statistics_docx(report: StatisticsReport) -> bytes:
-    """附件6 as a Word document (A4 portrait), the same table as the notice."""
+def statistics_docx(report: StatisticsReport, stamp: Stamp | None = None) -> bytes:
+    """附件6 as a Word document (A4 portrait), the same table as the notice; with
+    ``stamp``, its QR code in the header and its text in the footer."""
     year = report.campaign.year
     document = _new_document(form6_title(year), report.unit.name)
     _para(document, FORM6_LABEL)
@@ -629,6 +655,8 @@ def statistics_docx(report: StatisticsReport) -> bytes:
     )
     for i, note in enumerate(FORM6_NOTES):
         _para(document, note, style="small", space_before=2 if i else 12)
+    if stamp is not None:
+        docx_stamp(document, stamp, size_mm=18)
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()

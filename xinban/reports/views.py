@@ -174,9 +174,15 @@ def statistics_download(
     )
     if fmt == "xlsx":
         figures = selectors.platform_figures(unit=current, campaign=campaign)
-        content, mime = documents.statistics_xlsx(report, figures), documents.XLSX_MIME
+        content, mime = (
+            documents.statistics_xlsx(report, figures, documents.form6_stamp(report)),
+            documents.XLSX_MIME,
+        )
     elif fmt == "docx":
-        content, mime = documents.statistics_docx(report), documents.DOCX_MIME
+        content, mime = (
+            documents.statistics_docx(report, documents.form6_stamp(report)),
+            documents.DOCX_MIME,
+        )
     else:
         raise Http404
     return uploads.attachment_response(

@@ -42,7 +42,11 @@ from xinban.api.schemas import (
     WithdrawIn,
 )
 from xinban.applications import selectors, services
-from xinban.applications.documents import application_form_docx, application_form_pdf
+from xinban.applications.documents import (
+    application_form_docx,
+    application_form_pdf,
+    printed_content,
+)
 from xinban.applications.forms import ApplicationForm, AttachmentForm, StampedFormUploadForm
 from xinban.applications.models import (
     Application,
@@ -287,10 +291,11 @@ def _generated_form(request: HttpRequest, application_id: int, fmt: str) -> Http
     """The pre-filled 附件3 for printing and stamping, named 单位简称+班组名称."""
     application = _visible(current_user(request), application_id)
     data = selectors.application_form_data(application)
+    stamp = selectors.application_stamp(application, printed_content(data))
     if fmt == "docx":
-        content, mime = application_form_docx(data), DOCX_MIME
+        content, mime = application_form_docx(data, stamp), DOCX_MIME
     else:
-        content, mime = application_form_pdf(data), PDF_MIME
+        content, mime = application_form_pdf(data, stamp), PDF_MIME
     short = (
         application.organisation_snapshot.get("short_name") or application.organisation.short_name
     )

@@ -267,9 +267,15 @@ def _statistics_file(
     )
     if fmt == "xlsx":
         figures = selectors.platform_figures(unit=unit, campaign=campaign)
-        content, mime = documents.statistics_xlsx(report, figures), documents.XLSX_MIME
+        content, mime = (
+            documents.statistics_xlsx(report, figures, documents.form6_stamp(report)),
+            documents.XLSX_MIME,
+        )
     else:
-        content, mime = documents.statistics_docx(report), documents.DOCX_MIME
+        content, mime = (
+            documents.statistics_docx(report, documents.form6_stamp(report)),
+            documents.DOCX_MIME,
+        )
     return uploads.attachment_response(
         io.BytesIO(content),
         download_name=documents.form6_download_name(unit.name, fmt),

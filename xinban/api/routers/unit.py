@@ -699,11 +699,13 @@ def quota_put(request: HttpRequest, unit_id: UnitId, payload: QuotaIn) -> QuotaO
 
 def _download(request: HttpRequest, unit_id: int, fmt: str) -> HttpResponseBase:
     unit = _unit(current_user(request), unit_id)
-    data = selectors.recommendation_form_data(unit=unit, campaign=require_campaign())
+    campaign = require_campaign()
+    data = selectors.recommendation_form_data(unit=unit, campaign=campaign)
+    stamp = selectors.recommendation_form_stamp(unit=unit, campaign=campaign, data=data)
     if fmt == "xlsx":
-        content, mime = documents.recommendation_form_xlsx(data), XLSX_MIME
+        content, mime = documents.recommendation_form_xlsx(data, stamp), XLSX_MIME
     else:
-        content, mime = documents.recommendation_form_docx(data), DOCX_MIME
+        content, mime = documents.recommendation_form_docx(data, stamp), DOCX_MIME
     return uploads.attachment_response(
         io.BytesIO(content),
         download_name=documents.download_name(unit.name, fmt),

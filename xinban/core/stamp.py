@@ -1,0 +1,283 @@
+"""The code printed on every generated form that gets stamped (申报表, 附件5, 附件6) and
+read back from the stamped scan. See docs/rules.md, "The stamp check".
+
+A form carries a QR code and the same as short text in its footer: the document's kind,
+its number, its content version and an HMAC of the printed content, keyed by the
+server's ``SECRET_KEY`` (``django.utils.crypto.salted_hmac``). When the stamped scan comes
+back, the platform renders it (PDF pages with pypdfium2, images with Pillow), reads the
+code (zxing-cpp) and compares it with what the form would print now.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+import qrcode
+import qrcode.constants
+from django.conf import settings
+from django.db import models
+from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.translation import gettext_lazy as _
+from PIL import Image, ImageOps
+
+PREFIX = "XB1"
+SALT = "xinban.core.stamp"
+# The code holds only QR's alphanumeric characters (digits, capitals, " $%*+-./:"), the
+# densest mode: a 30-character payload fits a 29-module code at level Q.
+SEPARATOR = ":"
+MAC_LENGTH = 16  # hex characters (64 bits): enough that nobody guesses one
+RENDER_DPI = 200
+RED_CUT = 110  # red-channel values above it count as paper (a red seal is ~180-230)
+MAX_PAGES = 8  # a stamped form is one or two pages; a long scan is read this far
+MAX_SIDE = 7000  # pixels: an A4 page at 600 dpi; larger scans are read scaled down
+UPSCALE_BELOW = 3600  # pixels: up to an A4 page at 300 dpi
+
+
+class DocumentKind(StrEnum):
+    APPLICATION = "A3"  # 附件3 申报表
+    RECOMMENDATION = "A5"  # 附件5 推荐表
+    STATISTICS = "A6"  # 附件6 成果统计表
+
+
+KIND_NAMES = {
+    DocumentKind.APPLICATION: _("申报表（附件3）"),
+    DocumentKind.RECOMMENDATION: _("推荐表（附件5）"),
+    DocumentKind.STATISTICS: _("成果统计表（附件6）"),
+}
+
+
+class ScanCheck(models.TextChoices):
+    """What the stamp check found on an accepted scan ("" before the check existed)."""
+
+    VERIFIED = "verified", _("已核验")
+    UNVERIFIED = "unverified", _("未能核验")  # no readable code on the scan
+
+
+@dataclass(frozen=True)
+class Stamp:
+    kind: str
+    number: str
+    version: int
+    mac: str
+
+    @property
+    def payload(self) -> str:
+        """What the QR code holds."""
+        return SEPARATOR.join((PREFIX, self.kind, self.number, str(self.version), self.mac))
+
+    @property
+    def footer(self) -> str:
+        """The same as short text, for the page's footer."""
+        return f"{PREFIX} {self.kind} {self.number} v{self.version} {self.mac}"
+
+    @property
+    def kind_name(self) -> str:
+        try:
+            return str(KIND_NAMES[DocumentKind(self.kind)])
+        except ValueError:
+            return self.kind
+
+
+def canonical(content: Mapping[str, Any]) -> str:
+    return json.dumps(
+        content, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str
+    )
+
+
+def _mac(
+    kind: str, number: str, version: int, content: Mapping[str, Any], secret: str | None = None
+) -> str:
+    message = "\n".join((kind, number, str(version), canonical(content)))
+    digest = salted_hmac(SALT, message, secret=secret, algorithm="sha256").hexdigest()
+    return digest[:MAC_LENGTH].upper()
+
+
+def sign(kind: DocumentKind, number: str, version: int, content: Mapping[str, Any]) -> Stamp:
+    """The stamp of a document whose printed content is ``content``."""
+    number = number.upper()
+    return Stamp(str(kind), number, version, _mac(str(kind), number, version, content))
+
+
+def matches(stamp: Stamp, content: Mapping[str, Any]) -> bool:
+    """True when ``stamp`` was issued by this server for exactly ``content`` (with its
+    key, or a previous one still listed in ``SECRET_KEY_FALLBACKS``: forms printed
+    before a key rotation still verify)."""
+    secrets = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
+    return any(
+        constant_time_compare(
+            stamp.mac, _mac(stamp.kind, stamp.number, stamp.version, content, secret)
+        )
+        for secret in secrets
+    )
+
+
+def parse(text: str) -> Stamp | None:
+    parts = text.strip().split(SEPARATOR)
+    if len(parts) != 5 or parts[0] != PREFIX or not parts[3].isdigit():
+        return None
+    return Stamp(parts[1], parts[2], int(parts[3]), parts[4])
+
+
+# --- writing ----------------------------------------------------------------------------
+
+
+def qr_matrix(stamp: Stamp) -> list[list[bool]]:
+    """The modules of the QR code, without quiet zone. Level Q (25 % may be lost): a red
+    seal or a fold over part of the code still reads."""
+    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_Q, border=0)
+    code.add_data(stamp.payload)
+    code.make(fit=True)
+    return [list(row) for row in code.get_matrix()]
+
+
+def qr_png(stamp: Stamp, *, box_size: int = 8, border: int = 2) -> bytes:
+    """The QR code as a PNG (Word and Excel embed it)."""
+    code = qrcode.QRCode(
+        error_correction=qrcode.constants.ERROR_CORRECT_Q, box_size=box_size, border=border
+    )
+    code.add_data(stamp.payload)
+    code.make(fit=True)
+    image = code.make_image(fill_color="black", back_color="white")
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()
+
+
+# --- reading ----------------------------------------------------------------------------
+
+
+def _pages(data: bytes) -> Iterator[Image.Image]:
+    if data[:5] == b"%PDF-":
+        import pypdfium2
+
+        document = pypdfium2.PdfDocument(data)
+        try:
+            for index in range(min(len(document), MAX_PAGES)):
+                page = document[index]
+                try:
+                    # 200 dpi, but never more than MAX_SIDE pixels a side (a poster-sized page).
+                    scale = min(RENDER_DPI / 72, MAX_SIDE / max(page.get_size()))
+                    yield page.render(scale=scale).to_pil()
+                finally:
+                    page.close()
+        finally:
+            document.close()
+        return
+    with Image.open(io.BytesIO(data)) as opened:
+        upright = ImageOps.exif_transpose(opened) or opened
+        image = upright.convert("RGB")
+        if max(image.size) > MAX_SIDE:
+            image.thumbnail((MAX_SIDE, MAX_SIDE))
+        yield image
+
+
+def _variants(image: Image.Image) -> Iterator[Image.Image]:
+    """The page in grey, then its red channel alone with everything light made white: in
+    the red channel a red seal turns as light as the paper, so a seal stamped over the
+    code no longer hides it."""
+    rgb = image.convert("RGB")
+    yield rgb.convert("L")
+    red = rgb.getchannel("R").point(lambda v: 255 if v > RED_CUT else v)
+    yield red
+    # A small code scanned at a low resolution (under three pixels a module) reads
+    # better enlarged; a page scanned finely needs no help.
+    if max(red.size) <= UPSCALE_BELOW:
+        yield red.resize((red.width * 2, red.height * 2), Image.Resampling.BICUBIC)
+
+
+def read_payloads(data: bytes) -> list[str]:
+    """Every one of our codes found on the scan's first pages (PDF or image), in page
+    order; [] when none can be read (or the file cannot be rendered)."""
+    import zxingcpp
+
+    found: list[str] = []
+    try:
+        for page in _pages(data):
+            for variant in _variants(page):
+                texts = [
+                    barcode.text
+                    for barcode in zxingcpp.read_barcodes(
+                        variant, formats=zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCode)
+                    )
+                    if barcode.text.startswith(PREFIX + SEPARATOR)
+                ]
+                if texts:
+                    found.extend(t for t in texts if t not in found)
+                    break
+    except Exception:  # a scan we cannot render is a scan whose code cannot be read
+        return found
+    return found
+
+
+def read_stamps(data: bytes) -> list[Stamp]:
+    return [stamp for stamp in map(parse, read_payloads(data)) if stamp is not None]
+
+
+def draw_qr(pdf: Any, stamp: Stamp, x: float, y: float, size: float) -> None:
+    """Draw the code on a reportlab canvas as vector squares (sharp at any print size),
+    with a white quiet zone of two modules; (x, y) is the lower left corner."""
+    matrix = qr_matrix(stamp)
+    quiet = 2
+    module = size / (len(matrix) + 2 * quiet)
+    pdf.saveState()
+    pdf.setFillColorRGB(1, 1, 1)
+    pdf.rect(x, y, size, size, stroke=0, fill=1)
+    pdf.setFillColorRGB(0, 0, 0)
+    top = y + size - quiet * module
+    for r, cells in enumerate(matrix):
+        c = 0
+        while c < len(cells):
+            if not cells[c]:
+                c += 1
+                continue
+            start = c
+            while c < len(cells) and cells[c]:
+                c += 1
+            pdf.rect(
+                x + (quiet + start) * module,
+                top - (r + 1) * module,
+                (c - start) * module,
+                module,
+                stroke=0,
+                fill=1,
+            )
+    pdf.restoreState()
+
+
+def docx_stamp(document: Any, stamp: Stamp, *, size_mm: float = 20, font_pt: float = 7) -> None:
+    """Put the code in the header (right-aligned) and its text in the footer of every
+    section of a python-docx document."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Mm, Pt
+
+    png = qr_png(stamp)
+    for section in document.sections:
+        section.header_distance = Mm(6)
+        section.footer_distance = Mm(6)
+        header = section.header
+        paragraph = header.paragraphs[0] if header.paragraphs else header.add_paragraph()
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        paragraph.add_run().add_picture(io.BytesIO(png), width=Mm(size_mm))
+        footer = section.footer
+        line = footer.add_paragraph()
+        line.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        run = line.add_run(stamp.footer)
+        run.font.size = Pt(font_pt)
+
+
+def xlsx_stamp(ws: Any, stamp: Stamp, *, anchor: str, size_px: int = 90) -> None:
+    """Anchor the code at ``anchor`` of an openpyxl sheet and print its text in the page
+    footer (right)."""
+    from openpyxl.drawing.image import Image as XlImage
+
+    image = XlImage(io.BytesIO(qr_png(stamp)))
+    image.width = image.height = size_px
+    ws.add_image(image, anchor)
+    ws.oddFooter.right.text = stamp.footer
+    ws.oddFooter.right.size = 7
+    ws.evenFooter.right.text = stamp.footer
