@@ -64,7 +64,7 @@ def test_frequency_sketch_counts_documents_not_occurrences() -> None:
     sketch.add(doc.hashes)
     assert int(sketch.frequency(doc.hashes[:1])[0]) == 2
     assert sketch.documents == 2
-    sketch.add_many([np.unique(doc.hashes)] * 3)
+    sketch.add_many([S.distinct(doc.hashes)] * 3)
     assert int(sketch.frequency(doc.hashes[:1])[0]) == 5
 
 
@@ -127,7 +127,7 @@ def test_common_prompts_are_discounted() -> None:
     # Without the discount the prompts alone would have matched every application.
     plain = S.SimilarityIndex(sketch_bits=16)
     for key, value in docs.items():
-        plain._insert(key, np.unique((S.shingle(value).hashes >> np.uint64(32)).astype(np.uint32)))
+        plain._insert(key, S.distinct((S.shingle(value).hashes >> np.uint64(32)).astype(np.uint32)))
     assert plain.candidates(S.shingle(filled()))
 
 

@@ -43,6 +43,7 @@ from xinban.core.validators import team_name_problem
 from xinban.notifications.delivery import notify_after_commit, organisation_emails
 from xinban.organisations.models import Organisation, RecommendingUnit, Registration
 from xinban.organisations.services import unit_accepts
+from xinban.tasks.api import enqueue
 
 ATTACHMENT_KINDS = (uploads.UploadKind.DOCUMENT, uploads.UploadKind.IMAGE)
 
@@ -457,6 +458,8 @@ def application_submit(*, actor: User, application: Application) -> Application:
             template="application_submitted",
             context={"application": current, "revision": revision_number},
         )
+        # The similarity check (docs/similarity.md) runs in the background after commit.
+        enqueue("integrity.check", actor=actor, application_id=current.pk)
     return current
 
 

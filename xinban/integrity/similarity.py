@@ -28,10 +28,13 @@ import re
 import unicodedata
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from datasketch import MinHash, MinHashLSH
+
+if TYPE_CHECKING:  # datasketch (and scipy) load on first use, not with every process
+    from datasketch import MinHash
 
 K = 8  # shingle width, in normalised characters
 SAMPLE = 8  # fingerprints: shingles whose hash is 0 modulo SAMPLE
@@ -67,6 +70,7 @@ def _kept(char: str) -> bool:
     return _KEEP.fullmatch(char) is not None
 
 
+@cache
 def _char_table() -> np.ndarray:
     """For every BMP code point: its NFKC form's code point, lower-cased for ASCII,
     ``_DROP`` when that is not a letter or digit, ``_EXPAND`` when it is several."""
@@ -80,9 +84,6 @@ def _char_table() -> np.ndarray:
     return table
 
 
-_TABLE = _char_table()
-
-
 def _expand(char: str) -> list[int]:
     mapped = unicodedata.normalize("NFKC", char).translate(_ASCII_LOWER)
     return [ord(c) for c in mapped if _kept(c)]
@@ -94,7 +95,7 @@ def normalise(original: str) -> Normalised:
     codes = np.frombuffer(original.encode("utf-32-le"), dtype=np.uint32)
     mapped = np.full(len(codes), _EXPAND, dtype=np.int64)
     bmp = codes < 0x10000
-    mapped[bmp] = _TABLE[codes[bmp]]
+    mapped[bmp] = _char_table()[codes[bmp]]
     expand = np.nonzero(mapped == _EXPAND)[0]
     if not len(expand):
         offsets = np.nonzero(mapped >= 0)[0]
@@ -132,6 +133,18 @@ def shingle_hashes(text: str) -> np.ndarray:
     h *= np.uint64(0x94D049BB133111EB)
     h ^= h >> np.uint64(31)
     return h
+
+
+def distinct(values: np.ndarray) -> np.ndarray:
+    """The sorted distinct values (numpy's own unique hashes them, many times slower
+    here than a sort)."""
+    ordered = np.sort(values)
+    if len(ordered) < 2:
+        return ordered
+    keep = np.empty(len(ordered), dtype=bool)
+    keep[0] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=keep[1:])
+    return ordered[keep]
 
 
 @dataclass(frozen=True)
@@ -181,7 +194,7 @@ class FrequencySketch:
         self.documents += len(unique_hash_sets)
 
     def add(self, hashes: np.ndarray) -> None:
-        unique = np.unique(hashes)
+        unique = distinct(hashes)
         for row, idx in zip(self.rows, self._index(unique), strict=True):
             room = row[idx] < 0xFFFF
             np.add.at(row, idx[room], 1)
@@ -245,30 +258,56 @@ def _masked(hashes: np.ndarray, common: np.ndarray, tag: int) -> np.ndarray:
     return out
 
 
+_POSITION_BITS = np.uint64(24)  # 23 bits of position (8 M characters) and the side
+_SIDE = np.uint64(1 << 23)
+_POSITION_MASK = np.uint64((1 << 23) - 1)
+_KEY_MASK = np.uint64((1 << 24) - 1)
+
+
 def align(query: np.ndarray, source: np.ndarray) -> list[Run]:
     """Maximal runs of equal shingles (``query`` and ``source`` already masked), each of
-    at least ``MIN_RUN`` shingles: every source shingle is looked up in the sorted query
-    (a repeated shingle maps to its first place) and consecutive hits on one diagonal
-    form a run."""
-    if len(query) < MIN_RUN or len(source) < MIN_RUN:
+    at least ``MIN_RUN`` shingles. Both sides are packed as (hash's top 40 bits, side,
+    position) and sorted together once; a source shingle whose group of equal hashes
+    starts with a query shingle is a hit at that (first) query position, and consecutive
+    hits on one diagonal form a run."""
+    limit = int(_POSITION_MASK)  # beyond 8 M characters a text is compared in part
+    query, source = query[:limit], source[:limit]
+    nq, ns = len(query), len(source)
+    if nq < MIN_RUN or ns < MIN_RUN:
         return []
-    order = np.argsort(query, kind="stable")
-    ordered = query[order]
-    at = np.minimum(np.searchsorted(ordered, source), len(ordered) - 1)
-    hit = ordered[at] == source
-    if int(hit.sum()) < MIN_RUN:
+    top = ~_KEY_MASK
+    packed = np.sort(
+        np.concatenate(
+            [
+                (query & top) | np.arange(nq, dtype=np.uint64),
+                (source & top) | _SIDE | np.arange(ns, dtype=np.uint64),
+            ]
+        )
+    )
+    group = packed >> _POSITION_BITS
+    index = np.arange(len(packed))
+    first = np.empty(len(packed), dtype=bool)
+    first[0] = True
+    np.not_equal(group[1:], group[:-1], out=first[1:])
+    leader = packed[np.maximum.accumulate(np.where(first, index, 0))]
+    is_source = (packed & _SIDE) != 0
+    sorted_hit = is_source & ((leader & _SIDE) == 0)
+    if int(sorted_hit.sum()) < MIN_RUN:
         return []
-    j = np.arange(len(source), dtype=np.int64)
-    p = np.where(hit, order[at], -1)
+    j_of = (packed[sorted_hit] & _POSITION_MASK).astype(np.int64)
+    hit = np.zeros(ns, dtype=bool)
+    hit[j_of] = True
+    p = np.full(ns, -1, dtype=np.int64)
+    p[j_of] = (leader[sorted_hit] & _POSITION_MASK).astype(np.int64)
+    j = np.arange(ns, dtype=np.int64)
     diagonal = np.where(hit, p - j, np.iinfo(np.int64).min)
     # A run starts where a hit is not the continuation of the previous position's hit.
     starts = hit.copy()
     starts[1:] &= diagonal[1:] != diagonal[:-1]
-    start_idx = np.nonzero(starts)[0]
     ends = hit.copy()
     ends[:-1] &= diagonal[:-1] != diagonal[1:]
-    end_idx = np.nonzero(ends)[0]
-    lengths = end_idx - start_idx + 1
+    start_idx = np.nonzero(starts)[0]
+    lengths = np.nonzero(ends)[0] - start_idx + 1
     keep = lengths >= MIN_RUN
     return [
         Run(int(p[s]), int(s), int(n))
@@ -317,6 +356,8 @@ class SimilarityIndex:
     document-frequency sketch. Picklable: persisted whole (docs/similarity.md)."""
 
     def __init__(self, sketch_bits: int = SKETCH_BITS) -> None:
+        from datasketch import MinHash, MinHashLSH
+
         self.permutations = MinHash(num_perm=NUM_PERM, seed=1, scheme="affine32").permutations
         self.lsh = MinHashLSH(num_perm=NUM_PERM, params=LSH_PARAMS)
         self.sketch = FrequencySketch(sketch_bits)
@@ -330,11 +371,13 @@ class SimilarityIndex:
 
     # -- fingerprints and MinHash --------------------------------------------------
     def fingerprints_of(self, doc: Shingled) -> np.ndarray:
-        picked = np.unique(doc.hashes[doc.hashes % np.uint64(SAMPLE) == 0])
+        picked = distinct(doc.hashes[doc.hashes & np.uint64(SAMPLE - 1) == 0])
         picked = picked[~self.sketch.common(picked)]
-        return np.unique((picked >> np.uint64(32)).astype(np.uint32))
+        return distinct((picked >> np.uint64(32)).astype(np.uint32))
 
     def minhash(self, fingerprints: np.ndarray) -> MinHash:
+        from datasketch import MinHash
+
         a, b = self.permutations
         values = (a[:, None] * fingerprints[None, :] + b[:, None]).min(axis=1)
         return MinHash(hashvalues=values, permutations=self.permutations, scheme="affine32")
@@ -357,7 +400,7 @@ class SimilarityIndex:
         fingerprints already leave out what turns out common), then the LSH."""
         batch: list[np.ndarray] = []
         for _key, doc in items():
-            batch.append(np.unique(doc.hashes))
+            batch.append(distinct(doc.hashes))
             if len(batch) >= 256:
                 self.sketch.add_many(batch)
                 batch = []
@@ -378,7 +421,8 @@ class SimilarityIndex:
         for key in found:
             if key == exclude:
                 continue
-            shared = len(np.intersect1d(mine, self.fingerprints[key], assume_unique=True))
+            theirs = self.fingerprints[key]
+            shared = int(np.isin(mine, theirs, assume_unique=True, kind="sort").sum())
             if shared >= MIN_SHARED_FINGERPRINTS:
                 ranked.append((key, shared))
         ranked.sort(key=lambda item: (-item[1], str(item[0])))
