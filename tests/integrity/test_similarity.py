@@ -142,3 +142,21 @@ def test_self_is_excluded_and_replacing_a_document_reindexes_it() -> None:
     index.add(3, S.shingle(docs[3]))
     assert index.candidates(doc) == []
     assert len(index) == 10
+
+
+def test_passage_marks_cover_the_equal_parts_around_an_edit() -> None:
+    rng = random.Random(5)
+    docs = {i: text(2000, rng) for i in range(10)}
+    copied = docs[2][200:500]
+    edited = copied[:150] + "★" + copied[151:]
+    query = text(500, rng) + edited + text(500, rng)
+    index = _index(docs)
+    doc = S.shingle(query)
+    [match] = index.check(doc, text_of=docs.get).matches
+    [passage] = S.passage_texts(doc, match)
+    assert len(passage["marks"]) == 2  # split by the edited character
+    (a, b), (c, d) = passage["marks"]
+    assert b <= passage["text"].index("★") < c
+    assert "★" not in passage["text"][a:b] + passage["text"][c:d]
+    (e, f), (g, h) = passage["source_marks"]
+    assert passage["source_text"][e:f] == passage["text"][a:b]

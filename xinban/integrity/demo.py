@@ -35,7 +35,7 @@ def seed(ctx: DemoContext) -> None:
         .order_by("number")
         .only("pk", "organisation_id", "material_improvement")
     )
-    pair = []
+    pair: list[Application] = []
     for app in queue:
         if not pair or app.organisation_id != pair[0].organisation_id:
             pair.append(app)

@@ -28,6 +28,26 @@ class SimilarityView:
     can_run: bool
 
 
+def highlighted(text: str, marks: list[list[int]] | None) -> list[tuple[str, bool]]:
+    """``text`` cut into (piece, exactly equal?) for the page's highlights; without marks
+    the whole passage is highlighted."""
+    if not marks:
+        return [(text, True)]
+    pieces: list[tuple[str, bool]] = []
+    at = 0
+    for start, end in sorted(marks):
+        start, end = max(start, at), min(end, len(text))
+        if start >= end:
+            continue
+        if start > at:
+            pieces.append((text[at:start], False))
+        pieces.append((text[start:end], True))
+        at = end
+    if at < len(text):
+        pieces.append((text[at:], False))
+    return pieces
+
+
 def application_for_similarity(*, user: Any, pk: int) -> Application:
     """The application if ``user`` may see its similarity check, else 404."""
     application = (
@@ -75,6 +95,10 @@ def similarity_view(*, user: Any, application: Application) -> SimilarityView:
                 "source_text": p["source_text"] if sources_visible else "",
                 "area": p.get("area", ""),
                 "source_area": p.get("source_area", "") if sources_visible else "",
+                "pieces": highlighted(p["text"], p.get("marks")),
+                "source_pieces": highlighted(p["source_text"], p.get("source_marks"))
+                if sources_visible
+                else [],
             }
             for p in match.get("passages", [])
         ]

@@ -191,6 +191,8 @@ def _serialise(
                 {
                     "text": passage["text"][:MAX_PASSAGE_CHARS],
                     "source_text": passage["source_text"][:MAX_PASSAGE_CHARS],
+                    "marks": passage["marks"],
+                    "source_marks": passage["source_marks"],
                     "area": area,
                     "source_area": source_doc.section_at(passage["source_start"]),
                 }

@@ -227,6 +227,8 @@ class Passage:
     source_start: int
     source_end: int
     matched: int  # normalised characters of exact overlap inside
+    # The exact runs inside: (query start, query end, source start, source end).
+    segments: list[tuple[int, int, int, int]] = field(default_factory=list)
 
     def text_in(self, doc: Normalised, start: int, end: int) -> str:
         return doc.original[int(doc.offsets[start]) : int(doc.offsets[end - 1]) + 1]
@@ -329,8 +331,9 @@ def passages_of(runs: list[Run]) -> list[Passage]:
         ):
             last.query_end, last.source_end = q1, s1
             last.matched += q1 - q0
+            last.segments.append((q0, q1, s0, s1))
             continue
-        out.append(Passage(q0, q1, s0, s1, q1 - q0))
+        out.append(Passage(q0, q1, s0, s1, q1 - q0, [(q0, q1, s0, s1)]))
     return out
 
 
@@ -457,18 +460,37 @@ class SimilarityIndex:
         return CheckResult(doc.length, overall, matches, len(found))
 
 
+def _span(doc: Normalised, start: int, end: int) -> tuple[int, int]:
+    """Normalised [start, end) as original [start, end)."""
+    return int(doc.offsets[start]), int(doc.offsets[end - 1]) + 1
+
+
 def passage_texts(doc: Shingled, match: SourceMatch) -> list[dict[str, Any]]:
-    """The passages in the original texts (query and source), for the page and API."""
+    """The passages in the original texts (query and source), for the page and API, with
+    the exactly equal parts (``marks``, ``source_marks``: [start, end) in the passage's
+    text) to highlight."""
     source = match.source
     assert source is not None
-    return [
-        {
-            "query_start": int(doc.norm.offsets[p.query_start]),
-            "query_end": int(doc.norm.offsets[p.query_end - 1]) + 1,
-            "source_start": int(source.norm.offsets[p.source_start]),
-            "source_end": int(source.norm.offsets[p.source_end - 1]) + 1,
-            "text": p.text_in(doc.norm, p.query_start, p.query_end),
-            "source_text": p.text_in(source.norm, p.source_start, p.source_end),
-        }
-        for p in match.passages
-    ]
+    out = []
+    for p in match.passages:
+        q0, q1 = _span(doc.norm, p.query_start, p.query_end)
+        s0, s1 = _span(source.norm, p.source_start, p.source_end)
+        marks, source_marks = [], []
+        for a, b, c, d in p.segments:
+            qa, qb = _span(doc.norm, a, b)
+            sc, sd = _span(source.norm, c, d)
+            marks.append([qa - q0, qb - q0])
+            source_marks.append([sc - s0, sd - s0])
+        out.append(
+            {
+                "query_start": q0,
+                "query_end": q1,
+                "source_start": s0,
+                "source_end": s1,
+                "text": doc.norm.original[q0:q1],
+                "source_text": source.norm.original[s0:s1],
+                "marks": marks,
+                "source_marks": source_marks,
+            }
+        )
+    return out
