@@ -215,3 +215,20 @@ def test_index_survives_a_lost_file_and_is_rebuilt_from_rows(
     check = services.similarity_check_run(application_id=copy.pk)
     assert [m["application_id"] for m in check.matches] == [source.pk]
     assert services.index_path().exists()
+
+
+def test_a_failing_check_is_shown_as_failed(
+    campaign: Any, org_a: Any, unit_x: Any, staff: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from xinban.integrity import tasks
+
+    app = _source(org_a, unit_x, campaign, random_text(500, 13))
+    services.similarity_check_request(actor=staff, application=app)
+
+    def broken(**_: Any) -> None:
+        raise RuntimeError("index unavailable")
+
+    monkeypatch.setattr(tasks, "similarity_check_run", broken)
+    drain()
+    assert SimilarityCheck.objects.get(application=app).status == CheckStatus.FAILED
+    assert Task.objects.get(name="integrity.check").state != "done"

@@ -17,7 +17,11 @@ register = template.Library()
 def similarity_panel(context: dict[str, Any], application: Any) -> dict[str, Any]:
     request = context.get("request")
     user = getattr(request, "user", None)
-    if user is None or not user.has_perm("integrity.view_similarity", application):
+    if (
+        user is None
+        or application.submitted_at is None  # a draft is checked once submitted
+        or not user.has_perm("integrity.view_similarity", application)
+    ):
         return {"visible": False}
     return {
         "visible": True,
