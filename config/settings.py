@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "xinban.events",
     "xinban.learning",
     "xinban.reports",
+    "xinban.integrity",
     "xinban.imports",
     "xinban.dashboards",
     "xinban.exports",

@@ -27,6 +27,7 @@ urlpatterns = [
     path("tasks/", include("xinban.tasks.urls")),
     path("notifications/", include("xinban.notifications.urls")),
     path("", include("xinban.publication.urls")),
+    path("", include("xinban.integrity.urls")),
     path("events/", include("xinban.events.urls")),
     path("learning/", include("xinban.learning.urls")),
     path("reports/", include("xinban.reports.urls")),

@@ -25,6 +25,7 @@ from xinban.api.routers import (
     events,
     exports,
     imports,
+    integrity,
     judge,
     learning,
     notifications,
@@ -166,6 +167,7 @@ api.add_router("", events.router)
 api.add_router("", learning.router)
 api.add_router("", reports.router)
 api.add_router("", imports.router)
+api.add_router("", integrity.router)
 api.add_router("", dashboards.router)
 api.add_router("", exports.router)
 api.add_router("", tasks.router)

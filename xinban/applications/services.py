@@ -51,6 +51,7 @@ from xinban.core.validators import team_name_problem
 from xinban.notifications.delivery import notify_after_commit, organisation_emails
 from xinban.organisations.models import Organisation, RecommendingUnit, Registration
 from xinban.organisations.services import unit_accepts
+from xinban.tasks.api import enqueue_declared
 
 ATTACHMENT_KINDS = (uploads.UploadKind.DOCUMENT, uploads.UploadKind.IMAGE)
 
@@ -613,6 +614,9 @@ def application_submit(*, actor: User, application: Application) -> Application:
             submitted_at=current.submitted_at,
             submitted_by=actor,
         )
+        # The similarity check (docs/similarity.md) runs in the background after commit
+        # (by name: the integrity area sits above this one).
+        enqueue_declared("integrity.check", application_id=current.pk, user_id=actor.pk)
     return current
 
 

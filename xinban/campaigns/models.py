@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -95,6 +96,11 @@ class Campaign(models.Model):
         _("每家单位推荐名额（默认）"), default=3
     )
     results_published = models.BooleanField(_("结果已发布"), default=False)
+    # The similarity check's flag on the formal review (docs/similarity.md): an overall
+    # overlap at or above this percentage is marked for the reviewer's attention.
+    similarity_threshold = models.PositiveSmallIntegerField(
+        _("查重提示阈值（%）"), default=30, validators=[MaxValueValidator(100)]
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -34,7 +34,7 @@ from xinban.publication.selectors import (
     level_of,
     search_text_of,
 )
-from xinban.tasks.api import declared_task, task_id
+from xinban.tasks.api import enqueue_declared, task_id
 from xinban.tasks.models import Task
 
 # States that mean the evaluation of the year is not finished.
@@ -292,9 +292,9 @@ def certificates_batch_start(*, actor: User, campaign: Campaign) -> Task:
         raise WrongState(_("结果发布后才能生成证书。"), code="not_published")
     with transaction.atomic():
         # By name: the task module imports this one (it issues the certificates).
-        certificates = declared_task("publication.certificates")
-        assert certificates is not None, "xinban.publication.tasks is loaded at start-up"
-        queued = certificates.enqueue(campaign_id=campaign.pk, user_id=actor.pk)
+        queued = enqueue_declared(
+            "publication.certificates", campaign_id=campaign.pk, user_id=actor.pk
+        )
         task = Task.objects.get(pk=task_id(queued))
         audit_record(
             actor=actor,

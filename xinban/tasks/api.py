@@ -64,6 +64,15 @@ def declared_task(name: str) -> StandardTask[Any, Any] | None:
     return _TASKS.get(name)
 
 
+def enqueue_declared(name: str, **kwargs: Any) -> TaskResult[Any]:
+    """``.enqueue(**kwargs)`` of the task declared under ``name``, for a service that its
+    task module imports (so it cannot import the task): the same standard call."""
+    declared = _TASKS.get(name)
+    if declared is None:
+        raise KeyError(f"unknown task {name!r}")
+    return declared.enqueue(**kwargs)
+
+
 _STATUS = {
     TaskState.QUEUED: TaskResultStatus.READY,
     TaskState.RUNNING: TaskResultStatus.RUNNING,
