@@ -74,7 +74,8 @@ def test_submission_queues_the_check_and_the_task_finds_the_copy(
     )
     application_submit(actor=applicant_a, application=draft_a)
     task = Task.objects.get(name="integrity.check")
-    assert task.kwargs == {"application_id": draft_a.pk}
+    assert task.kwargs == {"application_id": draft_a.pk, "user_id": applicant_a.pk}
+    assert task.created_by == applicant_a
     assert drain() >= 1
     check = SimilarityCheck.objects.get(application=draft_a)
     assert check.status == CheckStatus.DONE
