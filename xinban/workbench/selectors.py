@@ -419,7 +419,10 @@ def _staff(campaign: Campaign) -> Section:
             key="phase",
             title=_("%(year)s 年度当前阶段") % {"year": campaign.year},
             url=reverse("evaluation:staff_home"),
-            status="、".join(p.get_kind_display() for p in open_phases) or _("无开放阶段"),
+            # The phase of the year: the open one that began last (others may still run).
+            status=max(open_phases, key=lambda p: p.starts_at).get_kind_display()
+            if open_phases
+            else _("无开放阶段"),
             lines=tuple(
                 Line(
                     text=p.get_kind_display(),
