@@ -54,6 +54,8 @@ from xinban.tasks.selectors import tasks_for_staff
 
 # A window that ends within this many days is shown as closing.
 CLOSING_DAYS = 7
+# What is missing from a draft: the first few, then how many more (the page lists all).
+SHOWN_PROBLEMS = 3
 
 
 @dataclass(frozen=True)
@@ -153,7 +155,11 @@ def _applicant(user: User, roles: Roles, campaign: Campaign | None) -> Section:
             )
             problems = [message for _field, message in submission_problem_lines(application)]
             notes = [_deadline(window[1])] if window else []
-            notes += problems or [_("内容已齐全，可以提交。")]
+            notes += problems[:SHOWN_PROBLEMS] or [_("内容已齐全，可以提交。")]
+            if len(problems) > SHOWN_PROBLEMS:
+                notes.append(
+                    _("另有 %(count)s 项待补充") % {"count": len(problems) - SHOWN_PROBLEMS}
+                )
             lines.append(
                 Line(
                     text=application.team_name,
@@ -419,8 +425,9 @@ def _staff(campaign: Campaign) -> Section:
             key="phase",
             title=_("%(year)s 年度当前阶段") % {"year": campaign.year},
             url=reverse("evaluation:staff_home"),
-            # The phase of the year: the open one that began last (others may still run).
-            status=max(open_phases, key=lambda p: p.starts_at).get_kind_display()
+            status=open_phases[0].get_kind_display()
+            if len(open_phases) == 1
+            else _("%(count)s 个阶段开放中") % {"count": len(open_phases)}
             if open_phases
             else _("无开放阶段"),
             lines=tuple(
