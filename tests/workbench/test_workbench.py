@@ -280,3 +280,21 @@ def test_outsider_sees_only_how_to_start(world: World) -> None:
     for app in world.apps.values():
         assert app.team_name not in html
     assert "评委甲" not in html and "lost@example.com" not in html
+
+
+def test_a_judge_menu_shows_only_the_panels_it_serves_on(world: World) -> None:
+    judge_page = page_of(world.users["judge"])  # unit X's panel only
+    assert reverse("recommendation:judge_home") in judge_page
+    assert reverse("evaluation:expert_home") not in judge_page
+    expert_page = page_of(world.users["expert"])  # the association's panel only
+    assert reverse("evaluation:expert_home") in expert_page
+    assert reverse("recommendation:judge_home") not in expert_page
+    section = workbench_for(world.users["expert"]).section("judge")
+    assert section is not None and [i.key for i in section.items] == ["expert_sheets"]
+
+
+def test_api_tokens_are_in_the_user_menu_not_the_bar(world: World) -> None:
+    html = page_of(world.users["applicant_a"])
+    menu = html[html.index('data-menu="user"') :]
+    bar = html[: html.index('data-menu="user"')]
+    assert reverse("api:tokens") in menu and reverse("api:tokens") not in bar

@@ -522,11 +522,10 @@ def workbench_for(user: User) -> Workbench:
         ):
             sections.append(_unit(unit, campaign, admin=unit.pk in roles.unit_admin_ids))
         if roles.is_judge:
-            # A judge of a unit's panel, an expert of the association's, or both.
-            unit_judge = judge_sheets(user=user).exists()
-            expert = expert_sheets(user=user).exists()
-            judge = [_judge(user, campaign)] if unit_judge or not expert else []
-            if expert:
+            # A judge of a unit's panel, an expert of the association's, or both (as
+            # the menu shows 我的评审 and 专家评审).
+            judge = [_judge(user, campaign)] if roles.is_unit_judge else []
+            if roles.is_expert:
                 judge.append(_expert(user, campaign))
             sections.append(Section(key="judge", title=_("评审"), items=judge))
         if roles.is_guiding:
