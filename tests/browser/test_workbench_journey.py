@@ -204,6 +204,7 @@ def test_each_persona_workbench_on_a_desktop_and_a_phone(
         page.on("pageerror", lambda error: js_errors.append(str(error)))
         log_in(page, base, email)
         expect_fits(page, f"{email} phone workbench")
+        page.screenshot(path=str(tmp_path / f"{email}-phone.png"), full_page=True)
         # A line of the workbench opens its page.
         page.locator(f"[data-item='{item}'] li a", has_text=line).first.click()
         expect(page).not_to_have_url(re.compile(r"/workbench/$"))
