@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "xinban.integrity",
     "xinban.imports",
     "xinban.dashboards",
+    "xinban.workbench",
     "xinban.exports",
     "xinban.api",
     "xinban.ops",  # demo data, bench, backup: the top of the house
@@ -133,7 +134,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "workbench:home"
 LOGOUT_REDIRECT_URL = "core:home"
 
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)

@@ -33,6 +33,7 @@ urlpatterns = [
     path("reports/", include("xinban.reports.urls")),
     path("imports/", include("xinban.imports.urls")),
     path("dashboards/", include("xinban.dashboards.urls")),
+    path("workbench/", include("xinban.workbench.urls")),
     path("exports/", include("xinban.exports.urls")),
     path("", include("xinban.core.urls")),
 ]

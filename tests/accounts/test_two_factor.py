@@ -110,4 +110,4 @@ def test_next_cannot_leave_the_site(staff: Any) -> None:
         reverse("accounts:2fa_verify"), {"token": code_for(device), "next": "https://evil.example/"}
     )
     assert response.status_code == 302
-    assert response["Location"] == "/"
+    assert response["Location"] == reverse("workbench:home")

@@ -58,6 +58,8 @@ ALLOWED_NOT_EXERCISED = _NotExercised()
 ANE = ALLOWED_NOT_EXERCISED
 LOGIN = Redirect("/accounts/login/?next=")
 HOME = Redirect("/", exact=True)
+# Where a log-in lands (settings.LOGIN_REDIRECT_URL).
+WORKBENCH = Redirect("/workbench/", exact=True)
 NO_ORGANISATION = Redirect("/organisation/new/", exact=True)
 TO_2FA_VERIFY = Redirect("/accounts/2fa/verify/", exact=True)
 TO_SITE_LOGIN = Redirect("/accounts/login/")

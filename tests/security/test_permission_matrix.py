@@ -89,7 +89,7 @@ MATRIX: dict[str, Page | Op] = {
         get=row(405, anonymous=405),
         post=row(Redirect("/accounts/login/", exact=True), anonymous=Redirect("/accounts/login/")),
     ),
-    "accounts:login": Page(get=row(HOME, anonymous=200), post=row(HOME, anonymous=200)),
+    "accounts:login": Page(get=row(WORKBENCH, anonymous=200), post=row(WORKBENCH, anonymous=200)),
     "accounts:logout": Page(
         get=row(405, anonymous=405), post=row(HOME, anonymous=HOME), fresh_client=True
     ),

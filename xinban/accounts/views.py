@@ -112,12 +112,16 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
 
 def _safe_next(request: HttpRequest) -> str:
+    from django.conf import settings
+    from django.shortcuts import resolve_url
     from django.utils.http import url_has_allowed_host_and_scheme
 
-    target = request.POST.get("next") or request.GET.get("next") or "/"
+    # Without a (safe) next, where every log-in lands: the workbench.
+    default = resolve_url(settings.LOGIN_REDIRECT_URL)
+    target = request.POST.get("next") or request.GET.get("next") or default
     if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         return target
-    return "/"
+    return default
 
 
 @login_required

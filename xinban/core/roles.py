@@ -14,6 +14,10 @@ class Roles:
     guiding_unit_ids: frozenset[int] = field(default_factory=frozenset)
     is_staff: bool = False
     judge_id: int | None = None
+    # Where the judge serves: a recommending unit's panel (or unit-stage sheets), the
+    # association's expert panel (or expert sheets). The menu shows only those pages.
+    unit_judge: bool = False
+    expert: bool = False
     # The user's organisations, loaded with the memberships (ordered by name).
     organisations: tuple[Any, ...] = ()
 
@@ -28,6 +32,16 @@ class Roles:
     @property
     def is_judge(self) -> bool:
         return self.judge_id is not None
+
+    @property
+    def is_unit_judge(self) -> bool:
+        """我的评审: on a unit's panel, or a judge not yet placed anywhere."""
+        return self.is_judge and (self.unit_judge or not self.expert)
+
+    @property
+    def is_expert(self) -> bool:
+        """专家评审: on the association's panel of some year, or with expert sheets."""
+        return self.is_judge and self.expert
 
     @property
     def is_guiding(self) -> bool:
@@ -56,9 +70,22 @@ def roles_of(user: Any) -> Roles:
     org_ids = frozenset(o.pk for o in organisations)
     unit_rows = list(UnitMembership.objects.filter(user=user).values_list("unit_id", "role"))
     guiding_ids = frozenset(GuidingUnit.objects.filter(members=user).values_list("id", flat=True))
-    from xinban.scoring.models import Judge
+    from django.db.models import Count, Q
 
-    judge_id = Judge.objects.filter(user=user).values_list("id", flat=True).first()
+    from xinban.scoring.models import Judge, Stage
+
+    judge = (
+        Judge.objects.filter(user=user)
+        .annotate(
+            unit_panels_n=Count("unit_panels", distinct=True),
+            expert_panels_n=Count("expert_panels", distinct=True),
+            unit_sheets_n=Count("sheets", filter=Q(sheets__stage=Stage.UNIT), distinct=True),
+            expert_sheets_n=Count("sheets", filter=Q(sheets__stage=Stage.EXPERT), distinct=True),
+        )
+        .values("id", "unit_panels_n", "expert_panels_n", "unit_sheets_n", "expert_sheets_n")
+        .first()
+    )
+    judge_id = judge["id"] if judge else None
     result = Roles(
         organisation_ids=org_ids,
         unit_ids=frozenset(u for u, _ in unit_rows),
@@ -66,6 +93,8 @@ def roles_of(user: Any) -> Roles:
         guiding_unit_ids=guiding_ids,
         is_staff=bool(user.is_association_staff),
         judge_id=judge_id,
+        unit_judge=bool(judge and (judge["unit_panels_n"] or judge["unit_sheets_n"])),
+        expert=bool(judge and (judge["expert_panels_n"] or judge["expert_sheets_n"])),
         organisations=organisations,
     )
     user._xinban_roles = result

@@ -804,3 +804,54 @@ def applicant_outcomes(*, user: User, campaign: Campaign | None = None) -> list[
             )
         )
     return rows
+
+
+# --------------------------------------------------------------------------- waiting work
+
+
+def guiding_to_review(*, user: User, campaign: Campaign | None = None) -> list[Application]:
+    """The candidates (典型经验候选) of the guiding unit's list on which none of the user's
+    guiding units has given its verdict yet."""
+    mine = roles_of(user).guiding_unit_ids
+    return [
+        a
+        for a in guiding_candidates(user=user, campaign=campaign)
+        if a.state == ApplicationState.TYPICAL_CANDIDATE
+        and not any(r.guiding_unit_id in mine for r in a.guiding_reviews.all())
+    ]
+
+
+def decisions_waiting(*, campaign: Campaign) -> list[Application]:
+    """Applications under expert review with no decision yet whose experts of the latest
+    round have all submitted (at least one sheet): what decision_set would accept now
+    (docs/rules.md, rule 7)."""
+    applications = list(
+        Application.objects.filter(
+            campaign=campaign,
+            state=ApplicationState.EXPERT_REVIEW,
+            evaluation_decision__isnull=True,
+        )
+        .select_related("organisation")
+        .order_by("number")
+    )
+    rounds: dict[int, dict[int, list[str]]] = defaultdict(dict)
+    for application_id, number, status in ScoreSheet.objects.filter(
+        application__in=applications, stage=Stage.EXPERT
+    ).values_list("application_id", "round", "status"):
+        rounds[application_id].setdefault(number, []).append(status)
+    waiting = []
+    for a in applications:
+        by_round = rounds.get(a.pk)
+        if not by_round:
+            continue
+        latest = by_round[max(by_round)]
+        if all(status == SheetStatus.SUBMITTED for status in latest):
+            waiting.append(a)
+    return waiting
+
+
+def unassigned_applications(*, campaign: Campaign) -> list[Application]:
+    """Applications ready for the experts (形式审查通过 or under review) without a single
+    expert sheet in the latest round (the rows of 专家分配 with nobody assigned)."""
+    rows = assignment_rows(campaign=campaign, round=round_latest(campaign))
+    return [row.application for row in rows if not row.sheets]

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from xinban.accounts.models import User
 from xinban.applications.models import Application
@@ -117,3 +118,18 @@ def presenter_candidates(event: Event) -> QuerySet[Application]:
     if event.unit_id is not None:
         qs = qs.filter(recommending_unit_id=event.unit_id)
     return qs.select_related("organisation")
+
+
+def signups_upcoming(user: User) -> QuerySet[Signup]:
+    """The user's own sign-ups (confirmed or waiting) for published events that have not
+    ended yet, soonest first (the workbench's 已报名的活动)."""
+    return (
+        Signup.objects.filter(
+            user=user,
+            status__in=[SignupStatus.CONFIRMED, SignupStatus.WAITING],
+            event__state=EventState.PUBLISHED,
+            event__ends_at__gte=timezone.now(),
+        )
+        .select_related("event")
+        .order_by("event__starts_at", "pk")
+    )

@@ -222,3 +222,13 @@ def fts_search_page(
         ids = [row[0] for row in cursor.fetchall()]
     rows = {row["id"]: row for row in CaseEntry.objects.filter(pk__in=ids).values(*LIST_FIELDS)}
     return [rows[i] for i in ids if i in rows], count
+
+
+def certificates_ready(*, organisation_ids: frozenset[int] | set[int]) -> QuerySet[CaseEntry]:
+    """The published experiences of these organisations: each one's certificate can be
+    downloaded (publication:certificate answers for exactly these), newest year first."""
+    return (
+        CaseEntry.objects.filter(application__organisation_id__in=organisation_ids)
+        .select_related("application")
+        .order_by("-year", "application__number")
+    )

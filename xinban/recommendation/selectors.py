@@ -516,3 +516,33 @@ def recommendation_form_stamp(
         report.version if report else 0,
         printed_content(data),
     )
+
+
+@dataclass(frozen=True)
+class JudgeBehind:
+    judge: Judge
+    assigned: int
+    submitted: int
+
+
+def judges_behind(*, unit: RecommendingUnit, campaign: Campaign) -> list[JudgeBehind]:
+    """The unit's judges who still have sheets of the year to submit (the counts of the
+    评委 page: assigned and submitted unit-stage sheets), most open sheets first."""
+    rows = (
+        Judge.objects.filter(
+            sheets__stage=Stage.UNIT,
+            sheets__application__recommending_unit=unit,
+            sheets__application__campaign=campaign,
+        )
+        .annotate(
+            assigned=Count("sheets"),
+            submitted=Count("sheets", filter=Q(sheets__status=SheetStatus.SUBMITTED)),
+        )
+        .order_by("name", "pk")
+    )
+    behind = [
+        JudgeBehind(judge=j, assigned=j.assigned, submitted=j.submitted)  # type: ignore[attr-defined]
+        for j in rows
+        if j.submitted < j.assigned  # type: ignore[attr-defined]
+    ]
+    return sorted(behind, key=lambda b: b.submitted - b.assigned)
