@@ -95,6 +95,9 @@ class Campaign(models.Model):
         _("每家单位推荐名额（默认）"), default=3
     )
     results_published = models.BooleanField(_("结果已发布"), default=False)
+    # The association's contact for the year, printed on the year's notice page.
+    contact_name = models.CharField(_("质协联系人"), max_length=60, blank=True)
+    contact_phone = models.CharField(_("联系电话"), max_length=60, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

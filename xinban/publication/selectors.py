@@ -222,3 +222,19 @@ def fts_search_page(
         ids = [row[0] for row in cursor.fetchall()]
     rows = {row["id"]: row for row in CaseEntry.objects.filter(pk__in=ids).values(*LIST_FIELDS)}
     return [rows[i] for i in ids if i in rows], count
+
+
+def notices_published() -> QuerySet[Notice]:
+    """The public list of notices, newest first."""
+    return Notice.objects.filter(is_published=True)
+
+
+def notice_visible(pk: int, *, is_staff: bool) -> Notice | None:
+    """A notice as its page shows it: published ones to anyone, drafts to staff only."""
+    notices = Notice.objects.all() if is_staff else notices_published()
+    return notices.select_related("campaign").prefetch_related("attachments").filter(pk=pk).first()
+
+
+def blank_forms_public(campaign_id: int) -> bool:
+    """A year's blank forms are public once its notice is published."""
+    return notices_published().filter(campaign_id=campaign_id).exists()
