@@ -17,11 +17,13 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from xinban.applications.models import Application
 from xinban.campaigns.models import Campaign
+from xinban.campaigns.selectors import domain_labels, industries_label
 from xinban.core import uploads
 from xinban.core.errors import ServiceError
 from xinban.core.http import AuthenticatedHttpRequest
@@ -37,6 +39,7 @@ from xinban.publication.models import (
     NoticeAttachment,
     PublicationConsent,
 )
+from xinban.publication.snippets import highlight, query_terms
 from xinban.tasks.models import Task
 
 
@@ -108,11 +111,13 @@ def _listing(request: HttpRequest, template: str) -> HttpResponse:
     page = _page(request, filters)
     query = request.GET.copy()
     query.pop("page", None)
+    ids = [int(e["id"]) for e in page.object_list]
     return render(
         request,
         template,
         {
             "page": page,
+            "texts": selectors.case_published_texts(ids),
             "filters": filters,
             "facets": selectors.case_facets(),
             "levels": Level.choices,
@@ -135,18 +140,39 @@ def cases(request: HttpRequest) -> HttpResponse:
 
 @_public_cache
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One experience as its organisation agreed to publish it: names and level, the
+    summary, the six areas' texts (full materials); the words searched for marked."""
     entry = get_object_or_404(CaseEntry, pk=pk)
     from xinban.applications.models import MaterialArea
 
+    terms = query_terms(request.GET.get("q", "")[:100])
     labels = dict(MaterialArea.choices)
+    materials = sorted(entry.materials.items(), key=lambda item: int(item[0]))
+    if materials:
+        scope = ConsentScope.FULL
+    elif entry.summary:
+        scope = ConsentScope.SUMMARY
+    else:
+        scope = ConsentScope.NAMES
     return render(
         request,
         "publication/case_detail.html",
         {
             "entry": entry,
-            "materials": [(labels.get(int(k), k), v) for k, v in sorted(entry.materials.items())],
+            "scope_label": ConsentScope(scope).label,
+            "domain": domain_labels().get(entry.domain, entry.domain),
+            "industries": industries_label(entry.industries),
+            "summary": _marked(entry.summary, terms),
+            "materials": [
+                (labels.get(int(k), k), _marked(v, terms)) for k, v in materials if v.strip()
+            ],
         },
     )
+
+
+def _marked(text: str, terms: list[str]) -> SafeString:
+    """Escaped text, line breaks kept, the searched words marked."""
+    return mark_safe(highlight(text, terms).replace("\n", "<br>"))  # noqa: S308 - escaped
 
 
 def _is_staff(request: HttpRequest) -> bool:
