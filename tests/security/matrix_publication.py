@@ -115,7 +115,7 @@ def extend_world(fx: dict[str, Any], users: dict[str, Any], ids: dict[str, Any])
 
     from xinban.publication.models import Notice, NoticeAttachment
 
-    notice = Notice.objects.create(title="2020年活动通知", body="**通知**", campaign=past)
+    notice = Notice.objects.create(title="2020年活动通知", body="通知正文", campaign=past)
     draft = Notice.objects.create(title="草拟的通知", body="草稿", is_published=False)
     attachments = []
     for owner in (notice, draft):
