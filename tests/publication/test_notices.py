@@ -166,3 +166,15 @@ def test_blank_form_unknown_number_format_or_year_is_404(notice: Notice, campaig
         {"year": 10**12, "number": 3, "fmt": "docx"},
     ):
         assert Client().get(reverse("publication:blank_form", kwargs=kwargs)).status_code == 404
+
+
+def test_the_api_lists_notices_with_their_files(notice: Notice, campaign: Any) -> None:
+    Notice.objects.create(title="草拟中", body="未发布", is_published=False)
+    [item] = Client().get("/api/public/notices").json()
+    assert item["title"] == notice.title and item["year"] == campaign.year
+    assert item["page_url"] == reverse("publication:notice_detail", args=[notice.pk])
+    assert [a["title"] for a in item["attachments"]] == ["活动说明.pdf"]
+    urls = [f["url"] for f in item["blank_forms"]]
+    assert len(urls) == 8  # 附件1–7, 附件6 twice
+    assert Client().get(item["attachments"][0]["url"]).status_code == 200
+    assert Client().get(urls[0]).status_code == 200
