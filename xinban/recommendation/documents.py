@@ -536,7 +536,7 @@ def recommendation_form_docx(data: RecommendationFormData) -> bytes:
     para(PART_ONE, bold=True, space_before=6)
     team_rows = [[str(value) for value in _team_cells(row)] for row in data.rows]
     team_rows += [[""] * len(TEAM_HEADERS) for _row in range(data.blank_rows)]
-    total = str(data.total_team_size) if data.rows else ""  # the blank form: nothing yet
+    total = "" if data.blank_rows and not data.rows else str(data.total_team_size)  # blank form
     team_rows.append(["", TOTAL_LABEL, total, "", "", "", "", ""])
     numbers = (False, False, True, False, True, True, False, False)
     team_table = _docx_table(document, TEAM_HEADERS, team_rows, TEAM_WIDTHS, numbers, numbers)
