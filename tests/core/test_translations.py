@@ -339,9 +339,9 @@ def test_key_strings_translate_to_english() -> None:
         assert translation.gettext("登录") == "Sign in"
         assert translation.gettext("质量信得过班组") == "Quality Trustworthy Team"
         assert translation.gettext("推荐无效") == "Recommendation void"
-        assert translation.gettext("报名表（附件2）") == "Registration form (附件2)"
+        assert translation.gettext("报名表（附件2）") == "Registration form (Annex 2)"
         assert translation.pgettext("list separator", "、") == ", "
-        assert str(Application._meta.verbose_name) == "Application form (附件3)"
+        assert str(Application._meta.verbose_name) == "Application form (Annex 3)"
         assert (
             translation.gettext("申报已保存为草稿，编号 %(number)s。") % {"number": "2025-0001"}
             == "The application has been saved as a draft, No. 2025-0001."

@@ -102,7 +102,8 @@ def test_one_and_two_character_queries(published: list[Any]) -> None:
     assert teams("龙虾") == [] and teams("龙") == []
     # The public page takes the same path (no other filter: read from the index).
     html = Client().get(reverse("publication:cases"), {"q": "服二"}).content.decode()
-    assert "客服二组" in html and "质检一班" not in html and 'data-count="1"' in html
+    # The searched characters are marked in the name.
+    assert "客<mark>服二</mark>组" in html and "质检一班" not in html and 'data-count="1"' in html
     html = Client().get(reverse("publication:cases"), {"q": "龙虾"}).content.decode()
     assert 'data-count="0"' in html
 
@@ -144,7 +145,7 @@ def test_public_pages_without_login(published: list[Any], applicant_a: Any) -> N
     row = html.split(marker, 1)[1].split("</tr>", 1)[0]
     assert [cell.split(">")[-1] for cell in row.split("</td>")[1:4]] == ["2", "1", "1"]
     cases = anonymous.get(reverse("publication:cases"), {"q": "客服"}).content.decode()
-    assert "客服二组" in cases and "质检一班" not in cases
+    assert "<mark>客服</mark>二组" in cases and "质检一班" not in cases
     home = anonymous.get(reverse("core:home")).content.decode()
     assert reverse("publication:cases") in home
     # The page carries the visitor's CSRF token and cookie (the language switch): kept a

@@ -37,6 +37,24 @@ ENTRIES: dict[str, Page | Op] = {
     "publication:certificate": Page(
         get=row(404, applicant_a=200, staff=200), kwargs={"pk": Ref("published_app")}
     ),
+    "publication:notices": Page(get=PUBLIC),
+    "publication:notice_detail": Page(get=PUBLIC, kwargs={"pk": Ref("notice")}),
+    "publication:notice_detail (draft)": Page(
+        get=row(404, anonymous=404, staff=200), kwargs={"pk": Ref("draft_notice")}
+    ),
+    "publication:notice_attachment": Page(
+        get=PUBLIC, kwargs={"pk": Ref("notice"), "attachment": Ref("notice_attachment")}
+    ),
+    "publication:notice_attachment (draft)": Page(
+        get=row(404, anonymous=404, staff=200),
+        kwargs={"pk": Ref("draft_notice"), "attachment": Ref("draft_attachment")},
+    ),
+    # Blank forms: public once the year's notice is published, staff's before.
+    "publication:blank_form": Page(get=PUBLIC, kwargs={"year": 2020, "number": 3, "fmt": "docx"}),
+    "publication:blank_form (year without a notice)": Page(
+        get=row(404, anonymous=404, staff=200),
+        kwargs={"year": Ref("current_year"), "number": 6, "fmt": "xlsx"},
+    ),
     "publication:staff": Page(get=STAFF_ONLY),
     "publication:preview": Page(get=STAFF_ONLY),
     "publication:publish": Page(get=POST_ONLY, post=STAFF_ACTION, kwargs={"year": 2020}),
@@ -93,6 +111,24 @@ def extend_world(fx: dict[str, Any], users: dict[str, Any], ids: dict[str, Any])
     )
     services.results_publish(actor=fx["staff"], campaign=past, override_reason="往年结果补录")
     certificate = services.certificate_for(app)
+    from django.core.files.base import ContentFile
+
+    from xinban.publication.models import Notice, NoticeAttachment
+
+    notice = Notice.objects.create(title="2020年活动通知", body="通知正文", campaign=past)
+    draft = Notice.objects.create(title="草拟的通知", body="草稿", is_published=False)
+    attachments = []
+    for owner in (notice, draft):
+        item = NoticeAttachment(notice=owner, title="说明.pdf")
+        item.file.save("notice.pdf", ContentFile(b"%PDF-1.4 x"), save=True)
+        attachments.append(item.pk)
+    ids.update(
+        notice=notice.pk,
+        draft_notice=draft.pk,
+        notice_attachment=attachments[0],
+        draft_attachment=attachments[1],
+        current_year=fx["draft_a"].campaign.year,
+    )
     ids.update(
         published_app=app.pk,
         case=app.case_entry.pk,

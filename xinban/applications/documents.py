@@ -90,7 +90,7 @@ class ApplicationFormData:
     recommending_unit: str
     number: str
     organisation_name: str
-    is_member: bool
+    is_member: bool | None  # None: neither box ticked (the blank form)
     nature: str
     nature_other: str = ""
     industries: Sequence[str] = ()
@@ -292,7 +292,7 @@ def _lines(lines: Sequence[str], span: int) -> Cell:
     return Cell(tuple(Para(line) for line in lines), span=span)
 
 
-def _industry_lines(data: ApplicationFormData) -> list[str]:
+def _industry_lines(data: ApplicationFormData | RegistrationFormData) -> list[str]:
     chosen = set(data.industries)
     lines = []
     for group, names in data.industry_options:
@@ -306,6 +306,10 @@ def _industry_lines(data: ApplicationFormData) -> list[str]:
     return lines
 
 
+def _yes_no(value: bool | None) -> str:
+    return f"{_box(value is True)}是{GAP}{_box(value is False)}否"
+
+
 def _pair(label_a: str, value_a: object, label_b: str, value_b: object) -> tuple[Cell, ...]:
     return (_label(label_a), _value(value_a), _label(label_b), _value(value_b))
 
@@ -314,7 +318,7 @@ def form_layout(data: ApplicationFormData) -> FormLayout:
     """The whole form: header lines, table rows (4 grid columns), notes."""
     nature_line = _options_line(data.nature_options, {data.nature}, data.nature_other)
     domain_line = _options_line(data.domain_options, {data.domain})
-    member = f"{_box(data.is_member)}是{GAP}{_box(not data.is_member)}否"
+    member = f"{_box(data.is_member is True)}是{GAP}{_box(data.is_member is False)}否"
     trainees, hours = clean(data.trainees_per_year), clean(data.training_hours_per_year)
     training = f"{trainees or '—'} / {hours or '—'}" if trainees or hours else ""
     commitments = ["组织承诺："] + [
@@ -382,6 +386,99 @@ def form_layout(data: ApplicationFormData) -> FormLayout:
         Para(note, style="small", space_before=2 if i else 4) for i, note in enumerate(NOTES)
     )
     return FormLayout(title=data.title, before=before, rows=tuple(rows), after=after)
+
+
+# --- 附件2 报名表 -------------------------------------------------------------------------
+
+PARTICIPATION_OPTIONS = ("首次参加活动", "持续参加活动")
+
+
+@dataclass(frozen=True, kw_only=True)
+class RegistrationFormData:
+    """附件2 as printed (display text; None: neither box ticked, as on the blank form)."""
+
+    year: int
+    organisation_name: str = ""
+    is_member: bool | None = None
+    nature: str = ""
+    nature_other: str = ""
+    nature_options: Sequence[str] = NATURE_OPTIONS
+    industries: Sequence[str] = ()
+    industry_other: str = ""
+    industry_options: Sequence[tuple[str, Sequence[str]]] = INDUSTRY_OPTIONS
+    domain: str = ""
+    domain_options: Sequence[str] = DOMAIN_OPTIONS
+    is_specialised: bool | None = None
+    is_high_tech: bool | None = None
+    address: str = ""
+    postcode: str = ""
+    management_department: str = ""
+    promoter_name: str = ""
+    promoter_position: str = ""
+    promoter_mobile: str = ""
+    promoter_email: str = ""
+    participation: str = ""  # one of PARTICIPATION_OPTIONS, or ""
+    applies_with_experience: bool | None = None
+
+    @property
+    def title(self) -> str:
+        return f"{self.year}年上海市“质量信得过班组”建设活动报名表"
+
+
+def registration_form_layout(data: RegistrationFormData) -> FormLayout:
+    """附件2: the organisation's registration, the same table style as 附件3."""
+    rows: list[tuple[Cell, ...]] = [
+        (
+            _label("单位名称", "（与所盖公章保持一致）"),
+            _value(data.organisation_name),
+            _label("会员单位"),
+            _value(_yes_no(data.is_member)),
+        ),
+        (
+            _label("单位性质"),
+            _value(_options_line(data.nature_options, {data.nature}, data.nature_other), span=3),
+        ),
+        (_label("重点产业", "（可多选）"), _lines(_industry_lines(data), span=3)),
+        (
+            _label("重点领域", "（单选）"),
+            _value(_options_line(data.domain_options, {data.domain}), span=3),
+        ),
+        _pair(
+            "“专精特新”企业",
+            _yes_no(data.is_specialised),
+            "高新技术企业",
+            _yes_no(data.is_high_tech),
+        ),
+        _pair("详细地址", data.address, "邮编", data.postcode),
+        (_label("活动归口管理部门"), _value(data.management_department, span=3)),
+        _pair("活动推进者姓名", data.promoter_name, "部门及职务", data.promoter_position),
+        _pair("活动推进者手机", data.promoter_mobile, "活动推进者E-mail", data.promoter_email),
+        (
+            _label("申报意向"),
+            _lines(
+                [
+                    _options_line(PARTICIPATION_OPTIONS, {data.participation}),
+                    f"参加活动申报质量信得过班组建设经验：{_yes_no(data.applies_with_experience)}",
+                ],
+                span=3,
+            ),
+        ),
+        (
+            Cell(
+                (
+                    Para("单位盖章："),
+                    Para(f"{GAP * 2}年{GAP * 2}月{GAP * 2}日", "right", space_before=36),
+                ),
+                span=4,
+            ),
+        ),
+    ]
+    before = (Para("附件2"), Para(data.title, "center", "title", space_before=6))
+    return FormLayout(title=data.title, before=before, rows=tuple(rows), after=())
+
+
+def registration_form_docx(data: RegistrationFormData) -> bytes:
+    return layout_docx(registration_form_layout(data), subject=data.organisation_name)
 
 
 # --- Word -----------------------------------------------------------------------------
@@ -465,7 +562,15 @@ def _docx_borders(table: object) -> None:
 def application_form_docx(data: ApplicationFormData, stamp: Stamp | None = None) -> bytes:
     """The pre-filled 附件3 as a Word (.docx) document: A4, bordered table, 宋体; with
     ``stamp``, its QR code in the header and its text in the footer."""
-    layout = form_layout(data)
+    return layout_docx(form_layout(data), subject=data.team_name, keywords=data.number, stamp=stamp)
+
+
+def layout_docx(
+    layout: FormLayout, *, subject: str = "", keywords: str = "", stamp: Stamp | None = None
+) -> bytes:
+    """A form's layout (header lines, bordered table, notes) as a Word document (A4,
+    宋体): 附件3 here, 附件2 (:func:`registration_form_layout`) the same way; with
+    ``stamp``, its code in the header and footer."""
     document = Document()
     _docx_defaults(document)
     section = document.sections[0]
@@ -475,8 +580,8 @@ def application_form_docx(data: ApplicationFormData, stamp: Stamp | None = None)
     section.top_margin = section.bottom_margin = Mm(PAGE_MARGIN_Y_MM)
     props = document.core_properties
     props.title = layout.title
-    props.subject = clean(data.team_name)
-    props.keywords = clean(data.number)
+    props.subject = clean(subject)
+    props.keywords = clean(keywords)
     props.author = props.last_modified_by = "上海市质量协会"
 
     header = [document.add_paragraph() for _ in layout.before]

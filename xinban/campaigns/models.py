@@ -101,6 +101,9 @@ class Campaign(models.Model):
     similarity_threshold = models.PositiveSmallIntegerField(
         _("查重提示阈值（%）"), default=30, validators=[MaxValueValidator(100)]
     )
+    # The association's contact for the year, printed on the year's notice page.
+    contact_name = models.CharField(_("质协联系人"), max_length=60, blank=True)
+    contact_phone = models.CharField(_("联系电话"), max_length=60, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -41,7 +41,7 @@ DOMAINS = [
     ("市场服务", "Market services"),
     ("非营利性服务", "Non-profit services"),
     ("建设工程", "Construction"),
-    ("“专精特新”中小企业", "Specialised SMEs (专精特新)"),
+    ("“专精特新”中小企业", "Specialised and innovative SMEs"),
 ]
 
 TEAM_TYPES = [

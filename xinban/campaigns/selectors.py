@@ -82,3 +82,39 @@ def phase_is_open(
         return False
     at = at or timezone.now()
     return window[0] <= at <= window[1]
+
+
+def domain_labels() -> dict[str, str]:
+    """Each 重点领域's stored (Chinese) name → its label in the active language (the
+    English name on English pages): for texts that keep the name, such as the case
+    library's entries."""
+    from xinban.campaigns.models import Domain
+
+    return {d.name: d.label for d in Domain.objects.all()}
+
+
+def industries_label(text: str) -> str:
+    """A stored list of 重点产业 names ("集成电路、汽车", as the case library keeps it) in
+    the active language; a name itself may hold "、" (标准、计量、检测)."""
+    from django.utils.translation import pgettext
+
+    from xinban.campaigns.models import Industry
+
+    if not text:
+        return text
+    terms = sorted(Industry.objects.all(), key=lambda t: -len(t.name))
+    labels: list[str] = []
+    i = 0
+    while i < len(text):
+        term = next((t for t in terms if text.startswith(t.name, i)), None)
+        if term is not None:
+            labels.append(term.label)
+            i += len(term.name)
+        else:
+            end = text.find("、", i)
+            end = len(text) if end < 0 else end
+            labels.append(text[i:end])
+            i = end
+        if text.startswith("、", i):
+            i += 1
+    return pgettext("list separator between items", "、").join(labels)

@@ -115,6 +115,8 @@ def campaign_create_from_previous(*, actor: User, previous: Campaign, year: int)
                 else f"{year}年上海市“质量信得过班组”建设活动",
                 max_applications_per_org=previous.max_applications_per_org,
                 default_recommend_quota=previous.default_recommend_quota,
+                contact_name=previous.contact_name,
+                contact_phone=previous.contact_phone,
             )
             Phase.objects.bulk_create(
                 Phase(

@@ -1,8 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CoreConfig(AppConfig):
     name = "xinban.core"
+    verbose_name = _("审计与系统")  # the admin's section heading
     label = "core"
 
     def ready(self) -> None:

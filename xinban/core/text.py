@@ -39,3 +39,8 @@ def display_width(text: str) -> int:
     extra = len(text.encode("utf-8", "surrogatepass")) - len(text)
     narrow = _NARROW_THREE_BYTES.subn("", text)[1]
     return len(text) + (extra + 1) // 2 - narrow
+
+
+def bracketed(text: object) -> str:
+    """A note after a name: 甲（乙） / A (B) (the template tags lparen/rparen do the same)."""
+    return pgettext("opening bracket", "（") + str(text) + pgettext("closing bracket", "）")

@@ -31,7 +31,7 @@ class FormalReviewForm(forms.Form):
         self.items = items
         # Items computed from the data are shown, not ticked (the service computes them).
         for item in self.manual_items:
-            self.fields[f"check_{item.pk}"] = forms.BooleanField(label=item.text, required=False)
+            self.fields[f"check_{item.pk}"] = forms.BooleanField(label=item.label, required=False)
 
     @property
     def manual_items(self) -> list[ChecklistItem]:

@@ -12,7 +12,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 
@@ -35,6 +35,7 @@ class ChecklistItem(models.Model):
         help_text=_("预置条目的代码；自动核对的条目按代码从申报数据计算。自行添加的条目留空。"),
     )
     text = models.CharField(_("审查内容"), max_length=200)
+    text_en = models.CharField(_("审查内容（英文）"), max_length=300, blank=True)
     position = models.PositiveSmallIntegerField(_("排序"), default=0)
     active = models.BooleanField(_("启用"), default=True)
 
@@ -51,6 +52,13 @@ class ChecklistItem(models.Model):
         verbose_name_plural = _("形式审查条目")
 
     def __str__(self) -> str:
+        return self.text
+
+    @property
+    def label(self) -> str:
+        """The text in the page's language (English pages: the English text if given)."""
+        if translation.get_language() == "en" and self.text_en:
+            return self.text_en
         return self.text
 
 

@@ -136,7 +136,7 @@ class FormalQueueRow:
 
     @property
     def failing(self) -> list[str]:
-        return [c.item.text for c in self.checks if c.automatic and not c.value]
+        return [c.item.label for c in self.checks if c.automatic and not c.value]
 
 
 def check_rows(items: Sequence[ChecklistItem], computed: dict[str, bool] | None) -> list[CheckRow]:

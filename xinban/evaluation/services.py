@@ -193,6 +193,36 @@ DEFAULT_CHECKLIST: list[tuple[str, str]] = [
 ]
 
 
+#: The default items' English (English pages show ``ChecklistItem.label``); staff edit
+#: both texts per year in the admin (形式审查条目).
+DEFAULT_CHECKLIST_EN: dict[str, str] = {
+    "materials": "The materials of all six areas are complete (Annex 4, item 8)",
+    "team_name": (
+        "The team's name follows the naming rule (ends in “班”, “组”, “工段”, “室” or "
+        "similar, not in “班组”)"
+    ),
+    "stamped_form": "The stamped application form is uploaded (a scan with the official seal)",
+    "commitments": "All four commitments of the organisation are confirmed",
+    "basic_unit": "The team is a basic formal organisational unit (Annex 4, item 2)",
+    "no_accidents": (
+        "No quality, safety or environmental accident in the last three years (Annex 4, item 6)"
+    ),
+    "indicators": "The team's main indicators are filled in",
+    "full_names": (
+        "Organisation and team names in full, without the parent department; the "
+        "organisation's name matches its seal"
+    ),
+    "standard": (
+        "Activities follow the Guidelines for Building Quality Trustworthy Teams "
+        "(T/CAQ 10204-2017) (Annex 4, item 7)"
+    ),
+    "activities": (
+        "Takes an active part in quality improvement activities, with outstanding target "
+        "completion and complete on-site records (Annex 4, items 1 and 5)"
+    ),
+}
+
+
 def checklist_for(campaign: Campaign) -> list[ChecklistItem]:
     """The year's active checklist items, in order. The first call of a year seeds it:
     a copy of the previous year's (as staff edited it), else the defaults from 附件4."""
@@ -212,6 +242,7 @@ def checklist_for(campaign: Campaign) -> list[ChecklistItem]:
                             campaign=campaign,
                             key=i.key,
                             text=i.text,
+                            text_en=i.text_en,
                             position=i.position,
                             active=i.active,
                         )
@@ -219,7 +250,13 @@ def checklist_for(campaign: Campaign) -> list[ChecklistItem]:
                     ]
                 else:
                     rows = [
-                        ChecklistItem(campaign=campaign, key=key, text=text, position=n)
+                        ChecklistItem(
+                            campaign=campaign,
+                            key=key,
+                            text=text,
+                            text_en=DEFAULT_CHECKLIST_EN.get(key, ""),
+                            position=n,
+                        )
                         for n, (key, text) in enumerate(DEFAULT_CHECKLIST)
                     ]
                 ChecklistItem.objects.bulk_create(rows)

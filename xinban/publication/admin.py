@@ -1,12 +1,18 @@
 from django.contrib import admin
 
-from xinban.publication.models import Certificate, Notice
+from xinban.publication.models import Certificate, Notice, NoticeAttachment
+
+
+class NoticeAttachmentInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = NoticeAttachment
+    extra = 1
 
 
 @admin.register(Notice)
 class NoticeAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    list_display = ("title", "published_at", "is_published")
-    list_filter = ("is_published",)
+    list_display = ("title", "campaign", "published_at", "is_published")
+    list_filter = ("is_published", "campaign")
+    inlines = [NoticeAttachmentInline]
     search_fields = ("title",)
 
 

@@ -23,14 +23,26 @@ def seed(ctx: DemoContext) -> None:
     rng = ctx.builder.rng
     now = timezone.now()
     year = ctx.year
+    current = ctx.campaigns[year]
+    current.contact_name = "陈老师"
+    current.contact_phone = "021-6888 0000"
+    current.save(update_fields=["contact_name", "contact_phone"])
     Notice.objects.bulk_create(
         [
             Notice(
                 title=f"关于开展{year}年上海市“质量信得过班组”建设活动的通知",
+                campaign=current,
                 body=(
-                    "各区市场监管局、各行业协会、各企业集团：\n"
+                    "各区市场监管局、各行业协会、各企业集团：\n\n"
                     f"{year}年上海市质量信得过班组建设活动现已启动，请各申报单位在平台完成报名"
-                    "和成果申报，各推荐单位按时完成评审推荐工作。"
+                    "和成果申报，各推荐单位按时完成评审推荐工作。\n\n"
+                    "## 一、活动安排\n\n"
+                    "- **活动报名**：在平台填写报名表（附件2）\n"
+                    "- **成果申报**：在平台填写申报表（附件3），上传盖章扫描件\n"
+                    "- **成果推荐**：推荐单位评审后报送推荐表（附件5）、成果统计表（附件6）"
+                    "和推进工作总结（附件7）\n\n"
+                    "## 二、表格下载\n\n"
+                    "各附件的空白表格可在本页下方下载。"
                 ),
                 published_at=now - timedelta(days=40),
             ),

@@ -12,8 +12,25 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Notice(models.Model):
+    """A notice of the association, a public page: title, date, a body in Markdown
+    (headings, lists, bold, links, tables; raw HTML is shown as text) and attachments.
+    A notice of a campaign year also offers that year's blank forms (附件1–7) and the
+    association's contact (docs/architecture.md, "Publication")."""
+
     title = models.CharField(_("标题"), max_length=200)
-    body = models.TextField(_("内容"))
+    body = models.TextField(
+        _("内容"),
+        help_text=_("支持 Markdown 格式：# 标题、- 列表、**加粗**、[链接](https://…)、表格。"),
+    )
+    campaign = models.ForeignKey(
+        "campaigns.Campaign",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="notices",
+        verbose_name=_("活动年度"),
+        help_text=_("年度活动通知：页面提供该年度的空白表格（附件1–7）下载和联系人。"),
+    )
     published_at = models.DateTimeField(_("发布时间"), default=timezone.now)
     is_published = models.BooleanField(_("已发布"), default=True)
 
@@ -21,6 +38,23 @@ class Notice(models.Model):
         verbose_name = _("通知公告")
         verbose_name_plural = _("通知公告")
         ordering = ["-published_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class NoticeAttachment(models.Model):
+    notice = models.ForeignKey(
+        Notice, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("通知公告")
+    )
+    title = models.CharField(_("附件名称"), max_length=200)
+    file = models.FileField(_("文件"), upload_to="notices/%Y/")
+    position = models.PositiveSmallIntegerField(_("排序"), default=0)
+
+    class Meta:
+        verbose_name = _("通知附件")
+        verbose_name_plural = _("通知附件")
+        ordering = ["position", "id"]
 
     def __str__(self) -> str:
         return self.title

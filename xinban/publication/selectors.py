@@ -232,3 +232,34 @@ def certificates_ready(*, organisation_ids: frozenset[int] | set[int]) -> QueryS
         .select_related("application")
         .order_by("-year", "application__number")
     )
+
+
+def notices_published() -> QuerySet[Notice]:
+    """The public list of notices, newest first."""
+    return Notice.objects.filter(is_published=True)
+
+
+def notice_visible(pk: int, *, is_staff: bool) -> Notice | None:
+    """A notice as its page shows it: published ones to anyone, drafts to staff only."""
+    notices = Notice.objects.all() if is_staff else notices_published()
+    return notices.select_related("campaign").prefetch_related("attachments").filter(pk=pk).first()
+
+
+def blank_forms_public(campaign_id: int) -> bool:
+    """A year's blank forms are public once its notice is published."""
+    return notices_published().filter(campaign_id=campaign_id).exists()
+
+
+def case_published_texts(ids: list[int]) -> dict[int, list[str]]:
+    """Per case entry, the texts its organisation agreed to publish: the summary, then the
+    six areas in their order (only with the full materials). One query for a page."""
+    rows = CaseEntry.objects.filter(pk__in=ids).values_list("id", "summary", "materials")
+    return {
+        pk: [summary, *(text for _area, text in sorted(materials.items(), key=_area_order))]
+        for pk, summary, materials in rows
+    }
+
+
+def _area_order(item: tuple[str, str]) -> int:
+    key = item[0]
+    return int(key) if str(key).isdigit() else 99

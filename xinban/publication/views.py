@@ -3,6 +3,7 @@ verification; the applicant's consent and certificate; the staff's publication p
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -10,24 +11,35 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Page
+from django.core.paginator import Page, Paginator
 from django.db.models.functions import Length
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.cache import patch_cache_control
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from xinban.applications.models import Application
 from xinban.campaigns.models import Campaign
+from xinban.campaigns.selectors import domain_labels, industries_label
 from xinban.core import uploads
 from xinban.core.errors import ServiceError
 from xinban.core.http import AuthenticatedHttpRequest
 from xinban.core.roles import roles_of
-from xinban.publication import selectors, services
+from xinban.publication import blank_forms, selectors, services
 from xinban.publication.certificates import certificate_pdf
 from xinban.publication.forms import ConsentForm, VerifyForm
-from xinban.publication.models import CaseEntry, ConsentScope, Level, PublicationConsent
+from xinban.publication.markup import render_markdown
+from xinban.publication.models import (
+    CaseEntry,
+    ConsentScope,
+    Level,
+    NoticeAttachment,
+    PublicationConsent,
+)
+from xinban.publication.snippets import highlight, query_terms
 from xinban.tasks.models import Task
 
 
@@ -99,11 +111,13 @@ def _listing(request: HttpRequest, template: str) -> HttpResponse:
     page = _page(request, filters)
     query = request.GET.copy()
     query.pop("page", None)
+    ids = [int(e["id"]) for e in page.object_list]
     return render(
         request,
         template,
         {
             "page": page,
+            "texts": selectors.case_published_texts(ids),
             "filters": filters,
             "facets": selectors.case_facets(),
             "levels": Level.choices,
@@ -126,17 +140,121 @@ def cases(request: HttpRequest) -> HttpResponse:
 
 @_public_cache
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One experience as its organisation agreed to publish it: names and level, the
+    summary, the six areas' texts (full materials); the words searched for marked."""
     entry = get_object_or_404(CaseEntry, pk=pk)
     from xinban.applications.models import MaterialArea
 
+    terms = query_terms(request.GET.get("q", "")[:100])
     labels = dict(MaterialArea.choices)
+    materials = sorted(entry.materials.items(), key=lambda item: int(item[0]))
+    if materials:
+        scope = ConsentScope.FULL
+    elif entry.summary:
+        scope = ConsentScope.SUMMARY
+    else:
+        scope = ConsentScope.NAMES
     return render(
         request,
         "publication/case_detail.html",
         {
             "entry": entry,
-            "materials": [(labels.get(int(k), k), v) for k, v in sorted(entry.materials.items())],
+            "scope_label": ConsentScope(scope).label,
+            "domain": domain_labels().get(entry.domain, entry.domain),
+            "industries": industries_label(entry.industries),
+            "summary": _marked(entry.summary, terms),
+            "materials": [
+                (labels.get(int(k), k), _marked(v, terms)) for k, v in materials if v.strip()
+            ],
         },
+    )
+
+
+def _marked(text: str, terms: list[str]) -> SafeString:
+    """Escaped text, line breaks kept, the searched words marked."""
+    return mark_safe(highlight(text, terms).replace("\n", "<br>"))  # noqa: S308 - escaped
+
+
+def _is_staff(request: HttpRequest) -> bool:
+    return bool(request.user.is_authenticated and roles_of(request.user).is_staff)  # type: ignore[arg-type]
+
+
+@_public_cache
+def notices(request: HttpRequest) -> HttpResponse:
+    """通知公告: every published notice, newest first."""
+    page = Paginator(selectors.notices_published(), PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "publication/notices.html", {"page": page})
+
+
+@_public_cache
+def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A notice's page: the formatted body, its attachments and, for a campaign year's
+    notice, the year's blank forms and the association's contact. Drafts: staff only."""
+    notice = selectors.notice_visible(pk, is_staff=_is_staff(request))
+    if notice is None:
+        raise Http404
+    campaign = notice.campaign
+    forms = []
+    if campaign is not None:
+        for form in blank_forms.FORMS:
+            links = [
+                (
+                    fmt,
+                    reverse(
+                        "publication:blank_form",
+                        kwargs={"year": campaign.year, "number": form.number, "fmt": fmt},
+                    ),
+                )
+                for fmt in form.formats
+            ]
+            forms.append({"form": form, "links": links})
+    return render(
+        request,
+        "publication/notice_detail.html",
+        {
+            "notice": notice,
+            "body": render_markdown(notice.body),
+            "attachments": list(notice.attachments.all()),
+            "campaign": campaign,
+            "forms": forms,
+        },
+    )
+
+
+def notice_attachment(request: HttpRequest, pk: int, attachment: int) -> FileResponse:
+    """An attachment of a notice the visitor may read (a draft's: staff only)."""
+    notice = selectors.notice_visible(pk, is_staff=_is_staff(request))
+    item = NoticeAttachment.objects.filter(notice=notice, pk=attachment).first() if notice else None
+    if item is None or not item.file:
+        raise Http404
+    stored = item.file.name or ""
+    ext = stored.rsplit(".", 1)[-1] if "." in stored else ""
+    name = item.title if not ext or item.title.endswith(f".{ext}") else f"{item.title}.{ext}"
+    return uploads.attachment_response(item.file, download_name=name)
+
+
+BLANK_FORM_MIME = {
+    blank_forms.DOCX: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    blank_forms.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def blank_form(request: HttpRequest, year: int, number: int, fmt: str) -> FileResponse:
+    """A year's blank 附件1–7 (no applicant data): public once the year's notice is
+    published, to staff before."""
+    campaign = Campaign.objects.filter(year=year).first() if 1900 < year < 10000 else None
+    form = blank_forms.BY_NUMBER.get(number)
+    if campaign is None or form is None or fmt not in form.formats:
+        raise Http404
+    if not _is_staff(request) and not selectors.blank_forms_public(campaign.pk):
+        raise Http404
+    content = blank_forms.blank_form(campaign, number, fmt)
+    if content is None:
+        raise Http404
+    return uploads.attachment_response(
+        io.BytesIO(content),
+        download_name=form.download_name(campaign.year, fmt),
+        content_type=BLANK_FORM_MIME[fmt],
     )
 
 

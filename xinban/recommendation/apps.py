@@ -1,8 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class RecommendationConfig(AppConfig):
     name = "xinban.recommendation"
+    verbose_name = _("推荐单位评审")  # the admin's section heading
     label = "recommendation"
 
     def ready(self) -> None:

@@ -129,6 +129,7 @@ class RecommendationFormData:
     filler_phone: str
     fill_date: str
     declaration: str = DECLARATION
+    blank_rows: int = 0  # the blank form (the notice's download): empty rows to fill in
 
     @property
     def title(self) -> str:
@@ -546,13 +547,16 @@ def recommendation_form_docx(data: RecommendationFormData, stamp: Stamp | None =
     para(f"{UNIT_LABEL}{data.unit}", space_before=12)
     para(PART_ONE, bold=True, space_before=6)
     team_rows = [[str(value) for value in _team_cells(row)] for row in data.rows]
-    team_rows.append(["", TOTAL_LABEL, str(data.total_team_size), "", "", "", "", ""])
+    team_rows += [[""] * len(TEAM_HEADERS) for _row in range(data.blank_rows)]
+    total = "" if data.blank_rows and not data.rows else str(data.total_team_size)  # blank form
+    team_rows.append(["", TOTAL_LABEL, total, "", "", "", "", ""])
     numbers = (False, False, True, False, True, True, False, False)
     team_table = _docx_table(document, TEAM_HEADERS, team_rows, TEAM_WIDTHS, numbers, numbers)
     team_table.rows[-1].cells[1].paragraphs[0].runs[0].font.bold = True  # 班组人数总计
 
     para(PART_TWO, bold=True, space_before=12)
     judge_rows = [_judge_cells(judge) for judge in data.judges]
+    judge_rows += [("",) * len(JUDGE_HEADERS) for _row in range(data.blank_rows)]
     phones = (False, False, True, False, False, True)  # TGQ 证书号, 手机
     _docx_table(document, JUDGE_HEADERS, judge_rows, JUDGE_WIDTHS, nowrap=phones)
 

@@ -8,6 +8,7 @@ from django.template.defaultfilters import floatformat
 from django.utils.translation import gettext_lazy as _
 
 from xinban.core.forms import SafeChoicesMixin
+from xinban.core.text import bracketed
 from xinban.core.validators import validate_mainland_mobile
 from xinban.recommendation.models import InvitationRole, UnitRecommendationReport
 from xinban.scoring.models import Criterion, Judge
@@ -108,7 +109,7 @@ class SheetForm(forms.Form):
         self.criteria = criteria
         for criterion in criteria:
             self.fields[f"points_{criterion.pk}"] = forms.DecimalField(
-                label=f"{criterion.label}（0–{floatformat(criterion.max_points, -1)}）",
+                label=criterion.label + bracketed(f"0–{floatformat(criterion.max_points, -1)}"),
                 help_text=criterion.description,
                 required=False,
                 min_value=Decimal("0"),

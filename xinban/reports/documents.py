@@ -668,13 +668,16 @@ def _paragraphs(document: Any, text: str) -> None:
         _para(document, part, align="justify", indent=True, space_before=2)
 
 
-def summary_docx(summary: WorkSummary, events: Sequence[SummaryEvent]) -> bytes:
+def summary_docx(
+    summary: WorkSummary, events: Sequence[SummaryEvent], *, blank_event_rows: int = 0
+) -> bytes:
     """附件7 as a Word document: title, the unit, the three sections with their
-    sub-points, the table of events in section 一.2."""
+    sub-points, the table of events in section 一.2. With ``blank_event_rows`` it is the
+    blank form (the notice's download): no draft mark, that many empty rows to fill in."""
     year = summary.campaign.year
     document = _new_document(form7_title(year), summary.unit.name)
     page_numbers(document)
-    if summary_is_draft(summary, events):
+    if not blank_event_rows and summary_is_draft(summary, events):
         from xinban.reports.selectors import MIN_SUMMARY_CHARS, summary_length
 
         count, wanted = summary_length(summary, events), MIN_SUMMARY_CHARS
@@ -707,6 +710,8 @@ def summary_docx(summary: WorkSummary, events: Sequence[SummaryEvent]) -> bytes:
                     )
                     for cell, text in zip(cells, values, strict=True):
                         _cell_text(cell, text)
+                for _row in range(blank_event_rows):
+                    table.add_row()
             else:
                 _paragraphs(document, getattr(summary, key))
     out = io.BytesIO()

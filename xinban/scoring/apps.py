@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ScoringConfig(AppConfig):
@@ -6,4 +7,5 @@ class ScoringConfig(AppConfig):
     recommending units' judges and the association's experts."""
 
     name = "xinban.scoring"
+    verbose_name = _("评分")  # the admin's section heading
     label = "scoring"

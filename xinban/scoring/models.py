@@ -11,6 +11,8 @@ from django.db import models
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from xinban.core.text import bracketed
+
 
 class Stage(models.TextChoices):
     UNIT = "unit", _("推荐单位评审")
@@ -61,7 +63,7 @@ class Judge(models.Model):
         verbose_name_plural = _("评委")
 
     def __str__(self) -> str:
-        return f"{self.name}（{self.employer}）"
+        return f"{self.name}{bracketed(self.employer)}" if self.employer else self.name
 
 
 class JudgeEmployment(models.Model):

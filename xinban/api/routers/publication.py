@@ -12,6 +12,7 @@ from typing import Annotated
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Field, Path, Query, Router, Schema, Status
 
@@ -53,11 +54,22 @@ class CaseDetailOut(CaseOut):
     materials: list[MaterialOut] = Field(title="公开的创建材料（单位同意公开全文时）")
 
 
+class NoticeLinkOut(Schema):
+    title: str = Field(title="名称")
+    url: str = Field(title="下载地址")
+
+
 class NoticeOut(Schema):
     id: int = Field(title="公告 id")
     title: str = Field(title="标题")
-    body: str = Field(title="内容")
+    body: str = Field(title="内容", description="Markdown")
     published_at: datetime = Field(title="发布时间")
+    page_url: str = Field("", title="公告页面")
+    year: int | None = Field(None, title="所属活动年度", description="年度活动通知")
+    attachments: list[NoticeLinkOut] = Field([], title="附件")
+    blank_forms: list[NoticeLinkOut] = Field(
+        [], title="空白表格", description="年度活动通知：附件1–7 空白表格"
+    )
 
 
 class ConsentIn(Schema):
@@ -162,10 +174,46 @@ def case_detail(request: HttpRequest, case_id: CaseId) -> CaseDetailOut:
     "/public/notices", response={200: list[NoticeOut]}, auth=None, summary="通知公告（无需登录）"
 )
 def notices(request: HttpRequest) -> list[NoticeOut]:
-    return [
-        NoticeOut(id=n.pk, title=n.title, body=n.body, published_at=n.published_at)
-        for n in selectors.notices_latest(20)
-    ]
+    from xinban.publication import blank_forms
+
+    out = []
+    for n in (
+        selectors.notices_published()
+        .select_related("campaign")
+        .prefetch_related("attachments")[:20]
+    ):
+        year = n.campaign.year if n.campaign else None
+        forms = [
+            NoticeLinkOut(
+                title=form.download_name(year, fmt),
+                url=reverse(
+                    "publication:blank_form",
+                    kwargs={"year": year, "number": form.number, "fmt": fmt},
+                ),
+            )
+            for form in blank_forms.FORMS
+            for fmt in form.formats
+            if year is not None
+        ]
+        out.append(
+            NoticeOut(
+                id=n.pk,
+                title=n.title,
+                body=n.body,
+                published_at=n.published_at,
+                page_url=reverse("publication:notice_detail", args=[n.pk]),
+                year=year,
+                attachments=[
+                    NoticeLinkOut(
+                        title=a.title,
+                        url=reverse("publication:notice_attachment", args=[n.pk, a.pk]),
+                    )
+                    for a in n.attachments.all()
+                ],
+                blank_forms=forms,
+            )
+        )
+    return out
 
 
 @router.get(

@@ -8,7 +8,7 @@ from django import forms, template
 from django.urls import reverse
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext
 
 from xinban.core.text import join_items
 
@@ -185,3 +185,20 @@ def ranking_rows(context: Any, rows: Any) -> SafeString:
             f"<td>{action}</td></tr>"
         )
     return mark_safe("".join(out))  # noqa: S308 - user texts escaped above, the rest numbers
+
+
+# Punctuation between a template's translated pieces (a label and its value, a note in
+# brackets): full-width in Chinese, ASCII with its spacing in English.
+@register.simple_tag
+def colon() -> str:
+    return pgettext("label suffix", "：")
+
+
+@register.simple_tag
+def lparen() -> str:
+    return pgettext("opening bracket", "（")
+
+
+@register.simple_tag
+def rparen() -> str:
+    return pgettext("closing bracket", "）")

@@ -2,14 +2,17 @@ from __future__ import annotations
 
 from html import escape as _html_escape
 from typing import Any
+from urllib.parse import urlencode
 
 from django import template
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from xinban.campaigns.selectors import domain_labels
 from xinban.publication.models import Level, Notice
-from xinban.publication.selectors import notices_latest
+from xinban.publication.selectors import clean_query, notices_latest
+from xinban.publication.snippets import highlight, query_terms, snippet
 
 register = template.Library()
 
@@ -26,29 +29,39 @@ def latest_notices(limit: int = 5) -> list[Notice]:
 
 
 @register.simple_tag
-def case_items(entries: Any) -> SafeString:
+def case_items(entries: Any, q: str = "", texts: dict[int, list[str]] | None = None) -> SafeString:
     """The results' and the case library's items (dicts, see selectors.LIST_FIELDS),
     rendered in Python: the public lists
     are the busiest pages, and a template loop with a URL and lookups per row costs more
-    than the rest of the page."""
+    than the rest of the page. Each shows an excerpt of what the organisation published
+    (around the searched words, which are marked), or says it published names only;
+    ``texts`` are the published texts per entry (selectors.case_published_texts)."""
     prefix = escape(reverse("publication:case_detail", args=[0])[: -len("0/")])
     labels = {key: escape(label) for key, label in Level.choices}
+    terms = query_terms(q)
+    suffix = escape("?" + urlencode({"q": clean_query(q)})) if terms else ""
+    names_only = escape(_("该单位仅同意公开名称和评价结果。"))
+    domains = domain_labels()
     out = []
     for e in entries:
         badge = "text-bg-primary" if e["level"] == Level.SELECTED else "text-bg-danger"
-        unit = f" · {escape(e['unit_name'])}" if e["unit_name"] else ""
-        summary = e["summary"]
-        if len(summary) > 120:
-            summary = summary[:119] + "…"
+        unit = f" · {highlight(e['unit_name'], terms)}" if e["unit_name"] else ""
+        published = (texts or {}).get(int(e["id"]), [e["summary"]])
+        text = snippet(q, published)
+        line = (
+            f'<div class="small" data-snippet>{highlight(text, terms)}</div>'
+            if text
+            else f'<div class="small text-muted" data-snippet>{names_only}</div>'
+        )
+        domain = highlight(domains.get(e["domain"], e["domain"]), terms)
         out.append(
-            f'<a class="list-group-item list-group-item-action" href="{prefix}{int(e["id"])}/">'
+            f'<a class="list-group-item list-group-item-action" '
+            f'href="{prefix}{int(e["id"])}/{suffix}">'
             '<div class="d-flex justify-content-between gap-2 flex-wrap">'
-            f'<strong>{escape(e["team_name"])}</strong><span class="badge {badge}">'
+            f'<strong>{highlight(e["team_name"], terms)}</strong><span class="badge {badge}">'
             f"{labels.get(e['level'], '')}</span></div>"
-            f'<div class="small text-muted">{int(e["year"])} · {escape(e["organisation_name"])} · '
-            f"{escape(e['domain'])}{unit}</div>"
-            + (f'<div class="small">{escape(summary)}</div>' if summary else "")
-            + "</a>"
+            f'<div class="small text-muted">{int(e["year"])} · '
+            f"{highlight(e['organisation_name'], terms)} · {domain}{unit}</div>" + line + "</a>"
         )
     return mark_safe("".join(out))  # noqa: S308 - every text escaped above
 
@@ -65,9 +78,16 @@ def _options(values: Any, chosen: str, empty: str) -> str:
 def case_filters(filters: Any, facets: dict[str, Any]) -> SafeString:
     """The filter form of the public lists, rendered in Python (as the items)."""
     year = str(filters.year or "")
+    domains = domain_labels()
     selects = [
         ("year", _("年度"), [(y, y) for y in facets["years"]], year, _("全部年度")),
-        ("domain", _("领域"), [(d, d) for d in facets["domains"]], filters.domain, _("全部领域")),
+        (
+            "domain",
+            _("领域"),
+            [(d, domains.get(d, d)) for d in facets["domains"]],
+            filters.domain,
+            _("全部领域"),
+        ),
         ("level", _("评价结果"), Level.choices, filters.level, _("全部结果")),
         ("unit", _("推荐单位"), [(u, u) for u in facets["units"]], filters.unit, _("全部推荐单位")),
     ]

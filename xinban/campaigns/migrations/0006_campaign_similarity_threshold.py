@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("campaigns", "0003_seed_taxonomies"),
+        ("campaigns", "0005_domain_english_name"),
     ]
 
     operations = [

@@ -1,0 +1,123 @@
+"""The case library's lists and pages: what each organisation agreed to publish (names
+only, the summary, or the six areas' texts), the searched words marked, never an empty
+excerpt; domain names in the page's language."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from xinban.applications.models import Application, MaterialArea
+from xinban.publication import services
+from xinban.publication.models import CaseEntry, ConsentScope
+from xinban.publication.snippets import excerpt, highlight, snippet
+
+pytestmark = pytest.mark.django_db
+
+SNIPPET = re.compile(r"<div class=\"small[^\"]*\" data-snippet>(.*?)</div>", re.S)
+
+
+@pytest.fixture
+def published(staff: Any, campaign: Any, results: list[Application]) -> list[Application]:
+    a = results[0]
+    Application.objects.filter(pk=a.pk).update(
+        material_skills="每月开展一次五步法技能比武，累计培训二百人次。"
+    )
+    services.results_publish(actor=staff, campaign=campaign)
+    return results
+
+
+def _consent(application: Application, applicant: Any, scope: str) -> CaseEntry:
+    application.refresh_from_db()
+    services.consent_set(actor=applicant, application=application, scope=scope)
+    return CaseEntry.objects.get(application=application)
+
+
+def _snippets(html: str) -> list[str]:
+    return SNIPPET.findall(html)
+
+
+def test_names_only_entries_say_so_and_show_no_text(
+    published: list[Application], applicant_a: Any
+) -> None:
+    entry = CaseEntry.objects.get(team_name="质检一班")
+    html = Client().get(reverse("publication:cases")).content.decode()
+    snippets = _snippets(html)
+    assert len(snippets) == 2 and all(s.strip() for s in snippets)
+    assert "该单位仅同意公开名称和评价结果。" in snippets
+    assert "缺陷率" not in html and "五步法" not in html
+    detail = Client().get(reverse("publication:case_detail", args=[entry.pk])).content.decode()
+    assert "仅公开单位、班组名称和评价结果" in detail  # the scope, named
+    assert "缺陷率" not in detail and "data-material" not in detail
+
+
+def test_summary_consent_shows_the_summary_not_the_six_areas(
+    published: list[Application], applicant_a: Any
+) -> None:
+    entry = _consent(published[0], applicant_a, ConsentScope.SUMMARY)
+    html = Client().get(reverse("publication:cases")).content.decode()
+    assert any("缺陷率下降" in s for s in _snippets(html))
+    # The six areas' texts are neither shown nor searchable.
+    found = Client().get(reverse("publication:cases"), {"q": "五步法"}).content.decode()
+    assert 'data-count="0"' in found
+    detail = Client().get(reverse("publication:case_detail", args=[entry.pk])).content.decode()
+    assert "缺陷率下降" in detail and "五步法" not in detail and "data-material" not in detail
+    assert "另公开班组概况和改进成果摘要" in detail
+
+
+def test_full_consent_shows_the_six_areas_and_search_marks_the_words(
+    published: list[Application], applicant_a: Any
+) -> None:
+    entry = _consent(published[0], applicant_a, ConsentScope.FULL)
+    detail = Client().get(reverse("publication:case_detail", args=[entry.pk])).content.decode()
+    for area in MaterialArea:
+        assert f"data-material>{area.label}</h3>" in detail
+    assert "建立了班组管理制度。" in detail and "五步法技能比武" in detail
+    # A word only in the six areas: found, the excerpt is around it, the word marked.
+    html = Client().get(reverse("publication:cases"), {"q": "五步法"}).content.decode()
+    assert 'data-count="1"' in html
+    [text] = _snippets(html)
+    assert "<mark>五步法</mark>" in text and "技能比武" in text
+    # The link carries the search: the experience's page marks it too.
+    link = reverse("publication:case_detail", args=[entry.pk]) + "?q=%E4%BA%94%E6%AD%A5%E6%B3%95"
+    assert link in html
+    marked = Client().get(link).content.decode()
+    assert "<mark>五步法</mark>技能比武" in marked
+    # A match in a name is marked in the name; the excerpt is then the summary.
+    html = Client().get(reverse("publication:cases"), {"q": "质检"}).content.decode()
+    assert "<strong><mark>质检</mark>一班</strong>" in html
+    assert all(s.strip() for s in _snippets(html))
+
+
+def test_marking_escapes_the_text() -> None:
+    assert highlight("<b>质检</b>一班", ["质检"]) == "&lt;b&gt;<mark>质检</mark>&lt;/b&gt;一班"
+    assert highlight("Quality TEAM", ["team"]) == "Quality <mark>TEAM</mark>"
+    assert highlight("a<b", []) == "a&lt;b"
+
+
+def test_excerpt_is_around_the_first_match_and_never_empty() -> None:
+    text = "甲" * 300 + "数字化质量改进" + "乙" * 300
+    piece = excerpt(text, ["数字化"])
+    assert "数字化" in piece and piece.startswith("…") and piece.endswith("…")
+    assert len(piece) <= 122
+    assert excerpt("短文本", ["无关"]) == "短文本"
+    # The first published text holding the word is chosen, else the first one.
+    assert snippet("培训", ["班组概况", "开展培训"]) == "开展培训"
+    assert snippet("无关", ["班组概况", "开展培训"]) == "班组概况"
+    assert snippet("x", ["", "  "]) is None
+
+
+def test_domains_and_scope_in_english(published: list[Application], applicant_a: Any) -> None:
+    entry = _consent(published[0], applicant_a, ConsentScope.SUMMARY)
+    en = {"HTTP_ACCEPT_LANGUAGE": "en"}
+    html = Client().get(reverse("publication:cases"), **en).content.decode()  # type: ignore[arg-type]
+    domain = entry.domain
+    assert domain, "the fixture's experience has a domain"
+    assert f"· {domain}" not in html
+    detail = Client().get(reverse("publication:case_detail", args=[entry.pk]), **en)  # type: ignore[arg-type]
+    text = detail.content.decode()
+    assert "Published" in text and domain not in text
