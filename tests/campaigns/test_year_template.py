@@ -121,6 +121,7 @@ def test_a_year_added_in_the_admin_gets_the_template_then_is_edited(staff: Any) 
             "title": "2032年活动",
             "max_applications_per_org": 3,
             "default_recommend_quota": 3,
+            "similarity_threshold": 30,
             **management,
         },
     )
@@ -135,6 +136,7 @@ def test_a_year_added_in_the_admin_gets_the_template_then_is_edited(staff: Any) 
         "title": "2032年活动",
         "max_applications_per_org": 2,
         "default_recommend_quota": 3,
+        "similarity_threshold": 30,
         **management,
         "phases-TOTAL_FORMS": len(phases),
         "phases-INITIAL_FORMS": len(phases),
