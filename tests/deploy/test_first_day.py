@@ -91,6 +91,7 @@ def _edit_phases_in_the_admin(client: Client, campaign: Campaign) -> None:
         "title": campaign.title,
         "max_applications_per_org": campaign.max_applications_per_org,
         "default_recommend_quota": campaign.default_recommend_quota,
+        "similarity_threshold": campaign.similarity_threshold,
         "phases-TOTAL_FORMS": len(phases),
         "phases-INITIAL_FORMS": len(phases),
         "phases-MIN_NUM_FORMS": 0,

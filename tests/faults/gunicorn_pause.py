@@ -2,8 +2,8 @@
 
 It changes nothing unless ``XINBAN_FAULT_PAUSE_ON`` names an audit action, e.g.
 ``application.submit``. Then the worker, once the application is loaded, wraps the
-services' ``audit_record``: when that action has been written, it writes the file
-``XINBAN_FAULT_PAUSE_MARKER`` and sleeps. The audit entry is the last write of the
+services' and the lifecycle's ``audit_record``: when that action has been written, it
+writes the file ``XINBAN_FAULT_PAUSE_MARKER`` and sleeps. The audit entry is the last write of the
 service, so at that moment the request is inside its transaction with everything written
 but nothing committed — the worst moment for the process to die, and the test kills it
 there with SIGKILL. The application code itself is not modified.
@@ -28,7 +28,7 @@ def post_worker_init(worker: Any) -> None:
         return
     from django.db import connection
 
-    from xinban.applications import services
+    from xinban.applications import lifecycle, services
 
     original = services.audit_record
 
@@ -41,4 +41,6 @@ def post_worker_init(worker: Any) -> None:
             time.sleep(600)
         return entry
 
+    # The services audit directly, and through the lifecycle's transition().
     services.audit_record = audit_then_pause
+    lifecycle.audit_record = audit_then_pause

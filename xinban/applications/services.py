@@ -590,6 +590,17 @@ def application_submit(*, actor: User, application: Application) -> Application:
         current.submitted_at = timezone.now()
         current.return_reason = ""
         revision_number = current.revisions.count() + 1
+        ApplicationRevision.objects.create(
+            application=current,
+            number=revision_number,
+            content=application_content_snapshot(current),
+            submitted_at=current.submitted_at,
+            submitted_by=actor,
+        )
+        # The similarity check (docs/similarity.md) runs in the background after commit
+        # (by name: the integrity area sits above this one).
+        enqueue_declared("integrity.check", application_id=current.pk, user_id=actor.pk)
+        # The state change and its audit entry last (tests/faults pause there).
         transition(
             current,
             via="submit",
@@ -607,16 +618,6 @@ def application_submit(*, actor: User, application: Application) -> Application:
                 context={"application": current, "revision": revision_number},
             ),
         )
-        ApplicationRevision.objects.create(
-            application=current,
-            number=revision_number,
-            content=application_content_snapshot(current),
-            submitted_at=current.submitted_at,
-            submitted_by=actor,
-        )
-        # The similarity check (docs/similarity.md) runs in the background after commit
-        # (by name: the integrity area sits above this one).
-        enqueue_declared("integrity.check", application_id=current.pk, user_id=actor.pk)
     return current
 
 
