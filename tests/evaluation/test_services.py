@@ -33,6 +33,7 @@ from tests.recommendation.factories import (
     complete_report,
     mails_to,
     points_for,
+    reviewed,
 )
 from xinban.applications import services as application_services
 from xinban.applications.models import Application, ApplicationState
@@ -335,7 +336,9 @@ def _recommend_through_unit(applicant: Any, organisation: Any, campaign: Any, un
     admin = make_user("unit-admin@example.com", "推荐单位管理员")
     UnitMembership.objects.create(unit=unit, user=admin, role=UnitRole.ADMIN)
     application = submit_with_attachment(applicant, organisation, campaign, unit)
-    recommendation_services.recommend(actor=admin, application=application, opinion="推荐")
+    recommendation_services.recommend(
+        actor=admin, application=reviewed(application), opinion="推荐"
+    )
     complete_report(admin, unit, campaign)
     report = recommendation_services.report_for(unit=unit, campaign=campaign)
     recommendation_services.report_submit(actor=admin, report=report)

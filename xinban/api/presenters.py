@@ -25,7 +25,11 @@ from xinban.recommendation.models import (
     UnitRecommendationReport,
 )
 from xinban.recommendation.selectors import RankingRow
-from xinban.recommendation.services import report_problems
+from xinban.recommendation.services import (
+    report_problems,
+    report_warnings,
+    review_minimum_refusal,
+)
 from xinban.scoring.models import Criterion, Judge, ScoreSheet, SheetStatus
 
 
@@ -317,8 +321,11 @@ def invitation_out(invitation: Invitation) -> schemas.InvitationOut:
     )
 
 
-def ranking_row_out(row: RankingRow) -> schemas.RankingRowOut:
+def ranking_row_out(row: RankingRow, *, minimum: int = 0) -> schemas.RankingRowOut:
+    """``minimum``: the year's minimum of submitted judge sheets to recommend (rule 2)."""
+    refusal = review_minimum_refusal(submitted_sheets=row.judges, minimum=minimum)
     return schemas.RankingRowOut(
+        review_refusal=refusal.message if refusal is not None else None,
         rank=row.rank,
         score=row.score,
         raw_mean=row.raw_mean,
@@ -370,6 +377,7 @@ def report_out(
             if report.is_locked
             else {name: str(text) for name, text in report_problems(report).items()}
         ),
+        warnings=[] if report.is_locked else report_warnings(report),
         editable=is_admin and not report.is_locked,
         xlsx_url=reverse("api:unit_report_xlsx", kwargs=ids),
         docx_url=reverse("api:unit_report_docx", kwargs=ids),

@@ -698,6 +698,11 @@ class RankingRowOut(Schema):
     flagged: bool = titled(labels.FLAGGED, description="评委打分差异较大，建议复核")
     application: ApplicationBriefOut = titled(labels.APPLICATION)
     recommendation: RecommendationBriefOut | None = titled(labels.RECOMMENDATION, None)
+    review_refusal: str | None = titled(
+        "不能推荐的原因",
+        None,
+        description="已提交的评委评分表少于本年度最少份数时的说明（推荐须以本单位评审为依据）；可推荐时为空",
+    )
 
 
 class RankingOut(Schema):
@@ -753,6 +758,13 @@ class ReportOut(Schema):
     total_team_size: int = titled(labels.TOTAL_TEAM_SIZE)
     problems: dict[str, str] = titled(
         labels.PROBLEMS, description="报送前还缺的内容：字段名 → 说明；已报送时为空"
+    )
+    warnings: list[str] = titled(
+        "提示",
+        [],
+        description=(
+            "不妨碍报送的提示，如某申报单位只推荐了 1 个班组（原则上推荐 2-3 个）；已报送时为空"
+        ),
     )
     editable: bool = titled(labels.EDITABLE, description="当前用户是本单位管理员且推荐表未报送")
     xlsx_url: str = titled(labels.XLSX_URL)
