@@ -12,11 +12,24 @@ from django.utils.translation import gettext as _
 
 MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
 POSTCODE_RE = re.compile(r"^\d{6}$")
+# A landline with its area code (010, 021, 0512 …), an optional hyphen, 7–8 digits and an
+# optional extension: 021-58881234, 0512-65432100-806 (rule 11, docs/rules.md).
+LANDLINE_RE = re.compile(r"^0\d{2,3}-?[1-9]\d{6,7}(-\d{1,6})?$")
 
 
 def validate_mainland_mobile(value: str) -> None:
     if not MOBILE_RE.fullmatch(value or ""):
         raise ValidationError(_("请填写11位中国大陆手机号码，如 13912345678。"), code="mobile")
+
+
+def validate_phone(value: str) -> None:
+    """A mainland mobile (13912345678) or a landline with its area code (021-58881234);
+    nothing else (rule 11, docs/rules.md)."""
+    text = value or ""
+    if not (MOBILE_RE.fullmatch(text) or LANDLINE_RE.fullmatch(text)):
+        raise ValidationError(
+            _("请填写11位手机号码，或带区号的固定电话（如 021-58881234）。"), code="phone"
+        )
 
 
 def validate_postcode(value: str) -> None:

@@ -640,6 +640,18 @@ REPORT_FIELDS = [
 ]
 
 
+def fill_date_refusal(campaign: Campaign, value: date | None) -> Refusal | None:
+    """Rule 11: 附件5's 填表日期 is a date within the campaign's year."""
+    if value is None or value.year == campaign.year:
+        return None
+    return Refusal(
+        _("填表日期应在 %(year)s 年内。") % {"year": campaign.year},
+        code="fill_date_year",
+        field="fill_date",
+        error=ServiceError,
+    )
+
+
 def report_save(
     *, actor: User, report: UnitRecommendationReport, data: dict[str, Any]
 ) -> UnitRecommendationReport:
@@ -648,6 +660,8 @@ def report_save(
         locked = UnitRecommendationReport.objects.select_for_update().get(pk=report.pk)
         _require_open_report(locked)
         require_recommendation_window(locked.campaign, locked.unit_id)
+        if "fill_date" in data:
+            enforce(fill_date_refusal(locked.campaign, data["fill_date"]))
         for name in REPORT_FIELDS:
             if name in data:
                 setattr(locked, name, data[name])
