@@ -153,3 +153,12 @@ def event_formset(extra: int = 0) -> type[BaseEventFormSet]:
         validate_max=True,
         absolute_max=200,
     )
+
+
+class StatisticsScanForm(forms.Form):
+    """The stamped 附件6 (rule 11, docs/rules.md)."""
+
+    file = forms.FileField(
+        label=_("盖章统计表扫描件"),
+        help_text=_("打印成果统计表、加盖公章后扫描，PDF、JPG 或 PNG"),
+    )
