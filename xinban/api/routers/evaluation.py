@@ -89,6 +89,14 @@ class FormalReviewIn(Schema):
 
 class BulkIn(Schema):
     application_ids: list[int] = Field(default_factory=list, title="申报 id 列表")
+    hand_checks: dict[str, list[int]] = Field(
+        default_factory=dict,
+        title="人工核对项",
+        description=(
+            "申报 id → 审查人逐项勾选的人工核对条目 id（见形式审查核对表）；"
+            "未勾选全部人工核对项的申报不批量通过"
+        ),
+    )
 
 
 class BulkOut(Schema):
@@ -316,7 +324,13 @@ def formal_bulk(request: HttpRequest, payload: BulkIn) -> BulkOut:
             state=ApplicationState.RECOMMENDED,
         )
     )
-    result = services.formal_review_bulk(actor=user, applications=applications)
+    result = services.formal_review_bulk(
+        actor=user,
+        applications=applications,
+        hand_checked={
+            int(k): v for k, v in payload.hand_checks.items() if k.isdigit() and len(k) < 19
+        },
+    )
     return BulkOut(
         passed=[a.pk for a in result.passed],
         refused={str(k): v for k, v in result.refused.items()},
