@@ -164,6 +164,7 @@ def application_out(application: Application, *, user: User) -> schemas.Applicat
         organisation_snapshot=application.organisation_snapshot or {},
         editable=is_member and application.is_editable,
         can_withdraw=is_member and withdraw_refusal(application) is None,
+        indicator_warnings=application.indicator_flags,
         form_docx_url=reverse("api:application_form_docx", kwargs=ids),
         form_pdf_url=reverse("api:application_form_pdf", kwargs=ids),
     )

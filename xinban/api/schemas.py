@@ -491,6 +491,12 @@ class ApplicationOut(ApplicationSummaryOut):
     )
     editable: bool = titled("可修改", description="当前用户可修改且状态允许修改（草稿或退回修改）")
     can_withdraw: bool = titled("可撤回")
+    indicator_warnings: dict[str, str] = titled(
+        "指标请核对",
+        {},
+        description="指标之间不合常理之处（如不合格率与一次合格率之和超过100%）：字段名 → 说明；"
+        "提醒申报人核对、供审查人留意，不妨碍提交",
+    )
     form_docx_url: str = titled("申报表（Word）下载地址")
     form_pdf_url: str = titled("申报表（PDF）下载地址")
 

@@ -77,6 +77,11 @@ class FormalRowOut(Schema):
     automatic_ok: bool = Field(title="自动核对均符合")
     failing: list[str] = Field(title="不符合的自动核对条目")
     outcome: str | None = Field(title="审查结论")
+    indicator_flags: dict[str, str] = Field(
+        default_factory=dict,
+        title="指标请核对",
+        description="指标之间不合常理之处（字段名 → 说明），供审查人留意",
+    )
 
 
 class FormalReviewIn(Schema):
@@ -271,6 +276,7 @@ def formal_queue(request: HttpRequest) -> list[FormalRowOut]:
             automatic_ok=row.automatic_ok,
             failing=row.failing,
             outcome=row.review.outcome if row.review else None,
+            indicator_flags=row.application.indicator_flags,
         )
         for row in selectors.formal_review_queue(campaign=require_campaign())
     ]
