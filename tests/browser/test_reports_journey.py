@@ -180,7 +180,7 @@ def test_unit_fills_and_downloads_both_forms(
     page.fill("#id_events-0-participants", "120")
     page.locator("[data-add-row]").click()  # JS adds a row without leaving the page
     expect(page.locator("#events-body tr")).to_have_count(2)
-    page.fill("#id_events-1-held_on", f"{year - 1}年5月")
+    page.fill("#id_events-1-held_on", f"{year - 1}年5月20日")
     page.fill("#id_events-1-place", "张江")
     page.fill("#id_events-1-name", "班组长培训")
     page.fill("#id_events-1-content", "专题培训")

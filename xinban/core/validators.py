@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -30,6 +31,27 @@ def validate_phone(value: str) -> None:
         raise ValidationError(
             _("请填写11位手机号码，或带区号的固定电话（如 021-58881234）。"), code="phone"
         )
+
+
+DATE_TEXT_RE = re.compile(
+    r"^\s*(\d{4})\s*(?:年|-|/|\.)\s*(\d{1,2})\s*(?:月|-|/|\.)\s*(\d{1,2})\s*日?\s*$"
+)
+
+
+def date_text(value: str) -> str:
+    """A date written as text ("2025年6月18日", "2025-06-18", "2025/6/18") in the forms'
+    own way ("2025年6月18日"); anything that is not one date is refused (rule 11,
+    docs/rules.md)."""
+    match = DATE_TEXT_RE.fullmatch(value or "")
+    if match is not None:
+        year, month, day = (int(g) for g in match.groups())
+        try:
+            when = date(year, month, day)
+        except ValueError:
+            when = None
+        if when is not None:
+            return f"{when.year}年{when.month}月{when.day}日"
+    raise ValidationError(_("请填写一个日期，如 2025年6月18日。"), code="date_text")
 
 
 def validate_postcode(value: str) -> None:

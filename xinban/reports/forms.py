@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from xinban.core.validators import date_text
 from xinban.reports.models import ReviewForm, StatisticsReport, SummaryEvent, WorkSummary
 from xinban.reports.services import STATISTICS_FIELDS
 
@@ -59,6 +60,12 @@ class StatisticsForm(forms.ModelForm):
             if name == "session_held" and self.instance.pk:
                 value = self.instance.session_held
                 self.initial[name] = None if value is None else ("1" if value else "0")
+        self.fields["session_time"].help_text = _("日期，如 2025年6月18日")
+
+    def clean_session_time(self) -> str:
+        """Rule 11: 发表会时间 is a date."""
+        value: str = self.cleaned_data.get("session_time") or ""
+        return date_text(value) if value.strip() else ""
 
 
 def _max_count(value: Any) -> None:
@@ -112,6 +119,11 @@ class EventForm(forms.Form):
             attrs={"min": 0, "max": MAX_COUNT, "inputmode": "numeric", "aria-label": _("参与人数")}
         ),
     )
+
+    def clean_held_on(self) -> str:
+        """Rule 11: an event's 时间 is a date."""
+        value: str = self.cleaned_data.get("held_on") or ""
+        return date_text(value) if value.strip() else ""
 
     def is_blank(self) -> bool:
         data = self.cleaned_data if hasattr(self, "cleaned_data") else {}
