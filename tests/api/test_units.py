@@ -28,6 +28,7 @@ from tests.api.conftest import (
     submit_application,
     team_type_id,
 )
+from tests.recommendation.factories import reviewed
 from xinban.accounts.models import User
 from xinban.applications.models import Application, ApplicationState
 from xinban.campaigns.models import Campaign
@@ -43,6 +44,12 @@ REPORT_FIELDS = {
     "no_fee_declared": True,
     "declaration_accepted": True,
 }
+
+
+def _reviewed(*ids: int) -> None:
+    """The unit's own review of these applications (rule 2: the year's minimum of sheets)."""
+    for pk in ids:
+        reviewed(Application.objects.get(pk=pk))
 
 
 def body_of(response: Any) -> bytes:
@@ -158,7 +165,8 @@ def test_unit_flow_through_the_api(
     assert ranking.json()["locked"] is False
     assert admin.get(f"/units/{unit_x.pk}/ranking", normalise="true").json()["normalise"] is True
 
-    # recommend A's team with an opinion
+    # recommend A's team with an opinion (this year's minimum: two judge sheets, rule 2)
+    Campaign.objects.update(min_unit_judge_sheets=2)
     recommended = admin.post(
         f"/units/{unit_x.pk}/recommendations", {"application_id": a_id, "opinion": "同意推荐"}
     )
@@ -320,6 +328,7 @@ def recommended_a(
         f"/units/{unit_x.pk}/applications/{a_id}/assignments", {"judge_id": judge_1.pk}
     )
     assert sheet.status_code == 201, sheet.json()
+    _reviewed(a_id)
     rec = api_unit_x.post(
         f"/units/{unit_x.pk}/recommendations", {"application_id": a_id, "opinion": "同意推荐"}
     )
@@ -544,6 +553,7 @@ def test_unit_actions_need_the_csrf_token(
     strict.force_login(User.objects.get(email="x@example.com"))
     path = f"/api/units/{unit_x.pk}/recommendations"
     body = {"application_id": submitted_a["id"], "opinion": "同意"}
+    _reviewed(submitted_a["id"])
     refused = strict.post(path, data=body, content_type="application/json")
     assert refused.status_code == 403
     assert refused.json()["code"] == "csrf_failed"
@@ -571,6 +581,7 @@ def test_quota_refusal_is_400_quota_reached(
     second = submit_application(
         api_a, unit_x, team_name="客服二组", team_type=team_type_id("服务型")
     )
+    _reviewed(first["id"], second["id"])
     quota = api_staff.put(f"/units/{unit_x.pk}/quota", {"per_organisation": 1, "reason": "试点"})
     assert quota.status_code == 200
     ok = api_unit_x.post(
@@ -597,6 +608,7 @@ def test_recommendation_list_order_and_removal(
     submitted_b: dict[str, Any],
 ) -> None:
     u = f"/units/{unit_x.pk}"
+    _reviewed(submitted_a["id"], submitted_b["id"])
     first = api_unit_x.post(
         f"{u}/recommendations", {"application_id": submitted_a["id"], "opinion": "甲"}
     ).json()
@@ -906,7 +918,9 @@ def test_openapi_lists_the_unit_paths_with_chinese_titles(client: Client) -> Non
         "flagged": "分歧较大",
         "application": "申报",
         "recommendation": "推荐",
+        "review_refusal": "不能推荐的原因",
     }
+    assert titles("ReportOut")["warnings"] == "提示"
     assert titles("RecommendationOut")["opinion"] == "推荐意见"
     assert titles("RecommendationOut")["position"] == "排序"
     assert titles("RecommendIn")["opinion"] == "推荐意见"
@@ -957,11 +971,13 @@ def test_lists_run_a_constant_number_of_queries(
         return result
 
     first = submit_application(api_a, unit_x)
+    _reviewed(first["id"])
     api_unit_x.post(f"{u}/recommendations", {"application_id": first["id"], "opinion": "同意"})
     api_unit_x.get(f"{u}/ranking")  # the rubric is created on first use
     one = counts()
     for name, team_type in (("客服二组", "服务型"), ("计划工段", "管理型")):
         more = submit_application(api_a, unit_x, team_name=name, team_type=team_type_id(team_type))
+        _reviewed(more["id"])
         api_unit_x.post(f"{u}/recommendations", {"application_id": more["id"], "opinion": "同意"})
     assert api_unit_x.post(f"{u}/assign-evenly", {"per_application": 1}).status_code == 200
     assert counts() == one

@@ -19,7 +19,7 @@ from openpyxl import load_workbook
 from playwright.sync_api import expect
 
 from tests.browser.test_applicant_journey import click_button, visit
-from tests.conftest import make_user
+from tests.conftest import make_user, pdf_bytes
 from tests.reports.conftest import long_text
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -146,6 +146,14 @@ def test_unit_fills_and_downloads_both_forms(
     expect(page.locator(".alert-success")).to_contain_text("草稿已保存")
     expect(page.locator("#id_teams")).to_have_value("5")
     expect(page.locator("[data-differences]")).to_be_visible()
+    # 附件6 carries the unit's stamp (rule 11 of docs/rules.md): the scan before filing.
+    stamped = tmp_path / "盖章统计表.pdf"
+    stamped.write_bytes(pdf_bytes("stamped statistics"))
+    scan_form = page.locator("form[action*='/statistics/scan/']")
+    scan_form.locator("input[type=file]").set_input_files(str(stamped))
+    scan_form.locator("button[type=submit]").click()
+    expect(page.locator(".alert-success").first).to_contain_text("已上传盖章成果统计表")
+    expect(page.locator("[data-testid=statistics-scan]")).to_contain_text("盖章统计表.pdf")
     click_button(page, "保存并报送上海市质协")
     expect(page.locator(".alert-success").first).to_contain_text("已报送")
     expect(page.locator("#id_teams")).to_be_disabled()
@@ -180,7 +188,7 @@ def test_unit_fills_and_downloads_both_forms(
     page.fill("#id_events-0-participants", "120")
     page.locator("[data-add-row]").click()  # JS adds a row without leaving the page
     expect(page.locator("#events-body tr")).to_have_count(2)
-    page.fill("#id_events-1-held_on", f"{year - 1}年5月")
+    page.fill("#id_events-1-held_on", f"{year - 1}年5月20日")
     page.fill("#id_events-1-place", "张江")
     page.fill("#id_events-1-name", "班组长培训")
     page.fill("#id_events-1-content", "专题培训")

@@ -114,7 +114,12 @@ def unit_world(taxonomies: None) -> dict[str, Any]:
 
     now = timezone.now()
     year = timezone.localdate().year
-    campaign = Campaign.objects.create(year=year, title=f"{year}年上海市“质量信得过班组”建设活动")
+    # The unit reviews with its two judges: the year's minimum of sheets (rule 2) matches.
+    campaign = Campaign.objects.create(
+        year=year,
+        title=f"{year}年上海市“质量信得过班组”建设活动",
+        min_unit_judge_sheets=2,
+    )
     for kind in PhaseKind:
         Phase.objects.create(
             campaign=campaign,

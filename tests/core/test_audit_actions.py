@@ -33,7 +33,8 @@ def _constants(node: ast.AST) -> list[str]:
 def actions_written_in_code() -> dict[str, str]:
     """Every action name the code passes to the audit log: the ``action=`` argument of any
     call (conditional expressions included) and the string arguments of the areas' own
-    audit helpers (``_decision_audit(...)``)."""
+    audit helpers (``_decision_audit(...)``), and the actions an audited admin names
+    (``audit_save = "…"``, xinban/core/admin_audit.py)."""
     found: dict[str, str] = {}
     for path in SOURCE.rglob("*.py"):
         if "migrations" in path.parts or path.name == "audit_actions.py":
@@ -50,6 +51,12 @@ def actions_written_in_code() -> dict[str, str]:
                     values += _constants(arg)
             for value in values:
                 found.setdefault(value, f"{path.relative_to(SOURCE.parent)}:{call.lineno}")
+        for assign in (n for n in ast.walk(tree) if isinstance(n, ast.Assign)):
+            names = [getattr(t, "id", "") for t in assign.targets]
+            if any(n.startswith("audit_") for n in names):
+                for value in _constants(assign.value):
+                    where = f"{path.relative_to(SOURCE.parent)}:{assign.lineno}"
+                    found.setdefault(value, where)
     return found
 
 

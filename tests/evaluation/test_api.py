@@ -23,6 +23,7 @@ from tests.recommendation.conftest import make_judge
 from tests.recommendation.factories import points_for
 from xinban.applications.models import Application, ApplicationState
 from xinban.core.models import AuditEntry
+from xinban.evaluation import services
 from xinban.evaluation.models import Decision, GuidingReview, PresentationVideo
 from xinban.scoring.models import ScoreSheet, SheetStatus, Stage
 from xinban.scoring.services import sheet_save
@@ -50,8 +51,14 @@ def test_staff_flow_formal_review_round_auto_assign_scores_ranking_decision(
     assert set(rows) == {recommended_a.pk, recommended_b.pk}
     assert rows[recommended_a.pk]["automatic_ok"] is True
 
+    ids = [recommended_a.pk, recommended_b.pk]
+    unticked = api.post("/evaluation/formal/bulk", {"application_ids": ids})
+    assert unticked.status_code == 200 and unticked.json()["passed"] == []  # rule 6
+    assert "人工核对项未由审查人勾选" in unticked.json()["refused"][str(recommended_a.pk)]
+    hand = [i.pk for i in services.hand_items(services.checklist_for(recommended_a.campaign))]
     bulk = api.post(
-        "/evaluation/formal/bulk", {"application_ids": [recommended_a.pk, recommended_b.pk]}
+        "/evaluation/formal/bulk",
+        {"application_ids": ids, "hand_checks": {str(pk): hand for pk in ids}},
     )
     assert bulk.status_code == 200, bulk.json()
     assert sorted(bulk.json()["passed"]) == sorted([recommended_a.pk, recommended_b.pk])

@@ -33,6 +33,7 @@ from tests.recommendation.factories import (
     complete_report,
     mails_to,
     points_for,
+    reviewed,
 )
 from xinban.applications import services as application_services
 from xinban.applications.models import Application, ApplicationState
@@ -295,8 +296,12 @@ class TestFormalReviewBulk:
         submitted = make_org_app(
             campaign, unit_x, "上海未推荐有限公司", state=ApplicationState.SUBMITTED
         )
+        hand = [i.pk for i in services.hand_items(services.checklist_for(campaign))]
+        assert hand  # rule 6: the reviewer ticks these for each application
         result = services.formal_review_bulk(
-            actor=staff, applications=[good, good2, unstamped, submitted]
+            actor=staff,
+            applications=[good, good2, unstamped, submitted],
+            hand_checked={a.pk: hand for a in (good, good2, unstamped, submitted)},
         )
         assert sorted(a.pk for a in result.passed) == sorted([good.pk, good2.pk])
         assert set(result.refused) == {unstamped.pk, submitted.pk}
@@ -308,6 +313,22 @@ class TestFormalReviewBulk:
         review = FormalReview.objects.get(application=good)
         assert review.bulk and all(review.checks.values())
         assert AuditEntry.objects.filter(action="evaluation.formal_review").count() == 2
+
+    def test_nothing_is_ticked_for_a_person(self, campaign: Any, unit_x: Any, staff: Any) -> None:
+        """Rule 6: hand-checked items count only when the reviewer ticked them."""
+        good = make_org_app(campaign, unit_x, "上海好一有限公司")
+        partly = make_org_app(campaign, unit_x, "上海好二有限公司")
+        hand = services.hand_items(services.checklist_for(campaign))
+        result = services.formal_review_bulk(
+            actor=staff,
+            applications=[good, partly],
+            hand_checked={partly.pk: [i.pk for i in hand[1:]]},
+        )
+        assert result.passed == []
+        assert hand[0].text in result.refused[partly.pk]
+        assert all(i.text in result.refused[good.pk] for i in hand)
+        assert _refresh(good).state == ApplicationState.RECOMMENDED
+        assert not FormalReview.objects.exists()
 
     def test_only_passing_in_bulk(self, recommended_a: Application, staff: Any) -> None:
         with pytest.raises(ServiceError) as exc:
@@ -335,7 +356,9 @@ def _recommend_through_unit(applicant: Any, organisation: Any, campaign: Any, un
     admin = make_user("unit-admin@example.com", "推荐单位管理员")
     UnitMembership.objects.create(unit=unit, user=admin, role=UnitRole.ADMIN)
     application = submit_with_attachment(applicant, organisation, campaign, unit)
-    recommendation_services.recommend(actor=admin, application=application, opinion="推荐")
+    recommendation_services.recommend(
+        actor=admin, application=reviewed(application), opinion="推荐"
+    )
     complete_report(admin, unit, campaign)
     report = recommendation_services.report_for(unit=unit, campaign=campaign)
     recommendation_services.report_submit(actor=admin, report=report)

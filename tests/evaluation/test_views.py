@@ -16,6 +16,7 @@ from tests.evaluation.conftest import expert_sheets_of, make_org_app, mp4_bytes
 from tests.recommendation.factories import points_for
 from xinban.applications.models import Application, ApplicationState
 from xinban.core.models import AuditEntry
+from xinban.evaluation import services
 from xinban.evaluation.models import Decision, GuidingReview, PresentationVideo
 from xinban.scoring.models import ScoreSheet, SheetStatus, Stage
 
@@ -71,9 +72,16 @@ def test_bulk_pass_passes_only_complete_applications(
     client = client_for(staff)
     page = client.get(reverse("evaluation:formal_list")).content.decode()
     assert recommended_a.team_name in page and incomplete.team_name in page
+    assert 'name="applications"' in page and "checked" not in page  # nothing pre-ticked
+    hand = [i.pk for i in services.hand_items(services.checklist_for(campaign))]
+    assert f'name="hand_{recommended_a.pk}"' in page
     response = client.post(
         reverse("evaluation:formal_bulk"),
-        {"applications": [recommended_a.pk, incomplete.pk]},
+        {
+            "applications": [recommended_a.pk, incomplete.pk],
+            f"hand_{recommended_a.pk}": hand,
+            f"hand_{incomplete.pk}": hand,
+        },
         follow=True,
     )
     assert "已批量通过 1 份；1 份需逐份审查" in response.content.decode()

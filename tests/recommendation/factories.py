@@ -133,3 +133,40 @@ def lock_report(unit: Any, campaign: Any, status: str = "submitted") -> UnitReco
     report.status = status
     report.save(update_fields=["status"])
     return report
+
+
+def reviewed(application: Application, *, n: int | None = None, total: str = "80") -> Application:
+    """Give ``application`` the unit's own review (rule 2 of docs/rules.md): ``n`` (default:
+    whatever the year's minimum still lacks) panel judges with TGQ numbers and their
+    submitted sheets, each with ``total``."""
+    from tests.conftest import make_user
+    from xinban.recommendation.models import PanelMember
+    from xinban.scoring.models import Judge, SheetStatus, Stage
+
+    have = ScoreSheet.objects.filter(
+        application=application, stage=Stage.UNIT, status=SheetStatus.SUBMITTED
+    ).count()
+    wanted = max(application.campaign.min_unit_judge_sheets - have, 0) if n is None else n
+    for i in range(wanted):
+        email = f"review{application.pk}-{have + i}@example.com"
+        judge = Judge.objects.create(
+            user=make_user(email, f"评审{application.pk}-{have + i}"),
+            name=f"评审{application.pk}-{have + i}",
+            employer="上海质量研究院",
+            tgq_number=f"TGQ2024{application.pk:03d}{have + i}",
+            email=email,
+            mobile="13912340000",
+        )
+        PanelMember.objects.get_or_create(unit_id=application.recommending_unit_id, judge=judge)
+        ScoreSheet.objects.create(
+            application=application,
+            judge=judge,
+            stage=Stage.UNIT,
+            status=SheetStatus.SUBMITTED,
+            total=Decimal(total),
+            submitted_at=timezone.now(),
+        )
+    from xinban.recommendation import selectors
+
+    selectors._RANKINGS.clear()  # rows written without a service: forget cached rankings
+    return application

@@ -15,6 +15,7 @@ from django.db import connection
 from django.utils import timezone
 
 from tests.conftest import application_data, make_user
+from tests.recommendation.factories import reviewed
 from xinban.applications.models import Application, ApplicationState
 from xinban.campaigns.models import Campaign, Phase, PhaseKind, TeamType
 from xinban.core.errors import ServiceError
@@ -100,6 +101,8 @@ def race(calls: list[Callable[[], Any]]) -> list[Any]:
 
 
 def recommend_call(admin: Any, application: Application) -> Callable[[], Any]:
+    reviewed(application)  # rule 2: the unit's own review comes first
+
     def call() -> Any:
         # Each thread reads its own copies, as two separate requests would.
         user = type(admin).objects.get(pk=admin.pk)

@@ -80,6 +80,9 @@ def test_unit_flow_through_pages(
     ranking = admin.get(reverse("recommendation:ranking", args=[unit_x.pk]))
     assert ranking.status_code == 200
     assert ranking.context["rows"][0].judges == 2
+    # This unit reviews with two judges: the year's minimum (rule 2) is set to match.
+    submitted_a.campaign.min_unit_judge_sheets = 2
+    submitted_a.campaign.save(update_fields=["min_unit_judge_sheets"])
 
     recommended = admin.post(
         reverse("recommendation:recommend", args=[unit_x.pk, submitted_a.pk]),

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.recommendation.conftest import make_judge
-from tests.recommendation.factories import complete_report, points_for, scan
+from tests.recommendation.factories import complete_report, points_for, reviewed, scan
 from xinban.applications.models import Application, ApplicationState
 from xinban.core.errors import NotAllowed
 from xinban.recommendation import services
@@ -66,7 +66,9 @@ def judge_y(unit_y: Any) -> Judge:
 def unit_y_world(submitted_y: Application, unit_y_admin: Any, judge_y: Judge) -> dict[str, Any]:
     """Unit Y's application with a judge assigned and a recommendation."""
     sheet = services.assignment_add(actor=unit_y_admin, application=submitted_y, judge=judge_y)
-    rec = services.recommend(actor=unit_y_admin, application=submitted_y, opinion="同意推荐")
+    rec = services.recommend(
+        actor=unit_y_admin, application=reviewed(submitted_y), opinion="同意推荐"
+    )
     services.report_upload_scan(
         actor=unit_y_admin, report=rec.report, file=scan("黄浦盖章推荐表.pdf")
     )
@@ -258,7 +260,7 @@ def test_the_applicant_never_sees_judges_scores_or_names(
         on_site_date=timezone.localdate(),
         notes="现场评审内部记录",
     )
-    services.recommend(actor=unit_x_admin, application=submitted_x, opinion="同意推荐")
+    services.recommend(actor=unit_x_admin, application=reviewed(submitted_x), opinion="同意推荐")
     report = complete_report(unit_x_admin, unit_x, campaign)
     services.report_submit(actor=unit_x_admin, report=report)
     totals = [str(s.total) for s in ScoreSheet.objects.all()]
@@ -314,7 +316,9 @@ def member_world(
     submitted_x: Application, unit_x: Any, campaign: Any, unit_x_admin: Any, judge_1: Judge
 ) -> dict[str, Any]:
     sheet = services.assignment_add(actor=unit_x_admin, application=submitted_x, judge=judge_1)
-    rec = services.recommend(actor=unit_x_admin, application=submitted_x, opinion="同意推荐")
+    rec = services.recommend(
+        actor=unit_x_admin, application=reviewed(submitted_x), opinion="同意推荐"
+    )
     report = complete_report(unit_x_admin, unit_x, campaign)
     return {"app": submitted_x, "sheet": sheet, "rec": rec, "report": report, "judge": judge_1}
 

@@ -28,6 +28,7 @@ from tests.recommendation.factories import (
     make_application,
     make_organisation,
     points_for,
+    reviewed,
     scan,
     score,
 )
@@ -984,6 +985,8 @@ def four_of_a(org_a: Any, unit_x: Any, campaign: Any, applicant_a: Any) -> list[
 
 
 def recommend(actor: Any, application: Application, opinion: str = "同意推荐") -> Recommendation:
+    """Recommend after the unit's own review (rule 2: the year's minimum of judge sheets)."""
+    reviewed(application)
     return services.recommend(actor=actor, application=application, opinion=opinion)
 
 
@@ -1156,6 +1159,9 @@ class TestDefaultOrder:
         unit_x_admin: Any,
         judge_1: Judge,
     ) -> None:
+        # A year without a minimum of judge sheets (rule 2), so one may go unscored.
+        campaign.min_unit_judge_sheets = 0
+        campaign.save(update_fields=["min_unit_judge_sheets"])
         low, high, unscored = applications_of_many_orgs(unit_x, campaign, 3)
         for application, share in ((low, Decimal("0.6")), (high, Decimal("0.9"))):
             sheet = services.assignment_add(
@@ -1501,7 +1507,7 @@ class TestReportSubmit:
                 actor=unit_x_admin, report=report, data={"filler_name": "李四"}
             ),
             lambda: services.report_upload_scan(actor=unit_x_admin, report=report, file=scan()),
-            lambda: recommend(unit_x_admin, extra),
+            lambda: services.recommend(actor=unit_x_admin, application=extra, opinion="同意"),
             lambda: services.unrecommend(actor=unit_x_admin, recommendation=rec),
             lambda: services.recommendation_reorder(
                 actor=unit_x_admin, report=report, ordered_ids=[second.pk, rec.pk]
@@ -1518,7 +1524,7 @@ class TestReportSubmit:
         report.refresh_from_db()
         assert report.filler_name == "张三"
         assert Recommendation.objects.count() == 2
-        assert not ScoreSheet.objects.exists()
+        assert not ScoreSheet.objects.filter(application=extra).exists()
 
     def test_refused_outside_the_window(
         self, app: Application, unit_x: Any, campaign: Any, unit_x_admin: Any

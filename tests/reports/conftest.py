@@ -148,3 +148,15 @@ EVENT = {
     "content": "标准解读与案例分享",
     "participants": 120,
 }
+
+
+def stamped_submit(admin: Any, report: Any) -> Any:
+    """Upload the stamped 附件6 (rule 11 of docs/rules.md), then file it."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.conftest import pdf_bytes
+    from xinban.reports import services
+
+    scan = SimpleUploadedFile("盖章统计表.pdf", pdf_bytes(), content_type="application/pdf")
+    services.statistics_upload_scan(actor=admin, report=report, file=scan)
+    return services.statistics_submit(actor=admin, report=report)

@@ -10,7 +10,7 @@ import pytest
 from docx.oxml.ns import qn
 from openpyxl import load_workbook
 
-from tests.reports.conftest import EVENT, complete_statistics, summary_data
+from tests.reports.conftest import EVENT, complete_statistics, stamped_submit, summary_data
 from xinban.reports import documents, selectors, services
 
 pytestmark = pytest.mark.django_db
@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 def _submitted_statistics(campaign: Any, unit: Any, admin: Any, **overrides: Any) -> Any:
     report = services.statistics_report_for(unit=unit, campaign=campaign)
     services.statistics_save(actor=admin, report=report, data=complete_statistics(**overrides))
-    return services.statistics_submit(actor=admin, report=report)
+    return stamped_submit(admin, report)
 
 
 def _sheet_texts(ws: Any) -> list[str]:

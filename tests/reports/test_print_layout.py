@@ -21,7 +21,7 @@ from openpyxl import load_workbook
 from openpyxl.utils import column_index_from_string, get_column_letter
 
 from tests.recommendation.test_documents import JUDGES, ROWS, make_data
-from tests.reports.conftest import complete_statistics
+from tests.reports.conftest import complete_statistics, stamped_submit
 from xinban.core.printlayout import line_height, wrapped_lines
 from xinban.recommendation.documents import recommendation_form_docx, recommendation_form_xlsx
 from xinban.reports import documents, selectors, services
@@ -142,7 +142,7 @@ def test_form6_prints_its_notes_and_long_text_whole(
     report = services.statistics_report_for(unit=unit_x, campaign=campaign)
     data = complete_statistics(features_and_problems=LONG * 12)
     services.statistics_save(actor=unit_x_admin, report=report, data=data)
-    report = services.statistics_submit(actor=unit_x_admin, report=report)
+    report = stamped_submit(unit_x_admin, report)
     figures = selectors.platform_figures(unit=unit_x, campaign=campaign)
     texts = assert_printable(documents.statistics_xlsx(report, figures), tmp_path)
     # The form on one page, the comparison with the platform's figures on the next.

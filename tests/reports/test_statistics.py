@@ -9,7 +9,7 @@ import pytest
 
 from tests.conftest import close_phase
 from tests.recommendation.conftest import make_judge
-from tests.reports.conftest import complete_statistics
+from tests.reports.conftest import complete_statistics, stamped_submit
 from xinban.campaigns.models import PhaseKind
 from xinban.core.errors import NotAllowed, WindowClosed, WrongState
 from xinban.core.models import AuditEntry
@@ -88,7 +88,7 @@ def test_no_session_needs_no_session_details(campaign: Any, unit_x: Any, unit_x_
     for name in services.SESSION_FIELDS:
         data[name] = None if "teams" in name or "attendees" in name else ""
     services.statistics_save(actor=unit_x_admin, report=report, data=data)
-    assert services.statistics_submit(actor=unit_x_admin, report=report).is_locked
+    assert stamped_submit(unit_x_admin, report).is_locked
 
 
 def test_submission_locks_numbers_and_audits(
@@ -96,7 +96,7 @@ def test_submission_locks_numbers_and_audits(
 ) -> None:
     report = services.statistics_report_for(unit=unit_x, campaign=campaign)
     services.statistics_save(actor=unit_x_admin, report=report, data=complete_statistics())
-    submitted = services.statistics_submit(actor=unit_x_admin, report=report)
+    submitted = stamped_submit(unit_x_admin, report)
     assert submitted.status == FilingStatus.SUBMITTED
     assert submitted.number == f"{campaign.year}-TJ-001"
     assert submitted.submitted_by == unit_x_admin
@@ -106,13 +106,17 @@ def test_submission_locks_numbers_and_audits(
         services.statistics_submit(actor=unit_x_admin, report=report)
     other = services.statistics_report_for(unit=unit_y, campaign=campaign)
     services.statistics_save(actor=unit_y_admin, report=other, data=complete_statistics())
-    assert services.statistics_submit(actor=unit_y_admin, report=other).number.endswith("-002")
+    assert stamped_submit(unit_y_admin, other).number.endswith("-002")
     actions = list(
         AuditEntry.objects.filter(object_type="reports.statisticsreport", object_id=str(report.pk))
         .order_by("pk")
         .values_list("action", flat=True)
     )
-    assert actions == ["reports.statistics_save", "reports.statistics_submit"]
+    assert actions == [
+        "reports.statistics_save",
+        "reports.statistics_scan",
+        "reports.statistics_submit",
+    ]
 
 
 def test_only_the_units_admin_writes(

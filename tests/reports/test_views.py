@@ -8,10 +8,12 @@ from typing import Any
 
 import pytest
 from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from tests.reports.conftest import EVENT, complete_statistics, summary_data
+from tests.conftest import pdf_bytes
+from tests.reports.conftest import EVENT, complete_statistics, stamped_submit, summary_data
 from xinban.core.models import AuditEntry
 from xinban.reports import services
 from xinban.reports.models import FilingStatus, StatisticsReport, WorkSummary
@@ -94,6 +96,17 @@ def test_statistics_submit_through_the_page_keeps_input_on_refusal(
     }
     data["fill_date"] = "2026-06-01"
     data["action"] = "submit"
+    response = client.post(url, data)  # rule 11: not without the stamped scan
+    assert response.status_code == 200
+    assert "请上传加盖公章的成果统计表扫描件" in response.content.decode()
+    assert StatisticsReport.objects.get().status == FilingStatus.DRAFT
+    scan = SimpleUploadedFile("盖章统计表.pdf", pdf_bytes(), content_type="application/pdf")
+    uploaded = client.post(reverse("reports:statistics_scan", args=[unit_x.pk]), {"file": scan})
+    assert uploaded.status_code == 302
+    page = client.get(url).content.decode()
+    assert "盖章统计表.pdf" in page
+    download = client.get(reverse("reports:statistics_scan_download", args=[unit_x.pk]))
+    assert b"".join(download.streaming_content).startswith(b"%PDF")  # type: ignore[attr-defined]
     response = client.post(url, data)
     assert response.status_code == 302
     assert StatisticsReport.objects.get().status == FilingStatus.SUBMITTED
@@ -194,7 +207,7 @@ def test_rollup_page_and_export_are_staff_only(
 ) -> None:
     report = services.statistics_report_for(unit=unit_x, campaign=campaign)
     services.statistics_save(actor=unit_x_admin, report=report, data=complete_statistics())
-    services.statistics_submit(actor=unit_x_admin, report=report)
+    stamped_submit(unit_x_admin, report)
     client = client_for(staff)
     page = client.get(reverse("reports:rollup")).content.decode()
     assert "data-totals" in page

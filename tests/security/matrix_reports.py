@@ -38,6 +38,9 @@ ENTRIES: dict[str, Page | Op] = {
     "reports:statistics": Page(get=UNIT_X_VIEW, post=UNIT_X_ADMIN_ACTION),
     "reports:statistics_download": Page(get=UNIT_X_VIEW, kwargs={"fmt": "xlsx"}),
     "reports:statistics_download (docx)": Page(get=UNIT_X_VIEW, kwargs={"fmt": "docx"}),
+    "reports:statistics_scan": Page(get=POST_ONLY, post=UNIT_X_ADMIN_ACTION),
+    # No stamped 附件6 in this world: nobody finds one (rule 11).
+    "reports:statistics_scan_download": Page(get=row(404)),
     "reports:summary": Page(get=UNIT_X_VIEW, post=UNIT_X_ADMIN_ACTION),
     "reports:summary_download": Page(get=UNIT_X_VIEW),
     "reports:staff": Page(get=STAFF_ONLY),
@@ -49,6 +52,7 @@ ENTRIES: dict[str, Page | Op] = {
     "GET /api/units/{unit_id}/statistics-report": Op(UNIT_X_VIEW_API),
     "PUT /api/units/{unit_id}/statistics-report": Op(UNIT_X_ADMIN_API),
     "POST /api/units/{unit_id}/statistics-report/submit": Op(UNIT_X_ADMIN_API),
+    "POST /api/units/{unit_id}/statistics-report/scan": Op(UNIT_X_ADMIN_API),
     "GET /api/units/{unit_id}/statistics-report.xlsx": Op(UNIT_X_VIEW_API),
     "GET /api/units/{unit_id}/statistics-report.docx": Op(UNIT_X_VIEW_API),
     "GET /api/units/{unit_id}/work-summary": Op(UNIT_X_VIEW_API),

@@ -55,6 +55,7 @@ from django.utils.http import urlsafe_base64_encode
 
 import tests.security
 from tests.conftest import application_data, make_user, pdf_bytes
+from tests.recommendation.factories import reviewed
 from tests.security.matrix_kit import *  # noqa: F403  (the matrix's vocabulary)
 from tests.security.matrix_kit import (
     ALLOWED_NOT_EXERCISED,
@@ -578,7 +579,9 @@ def build_world(fx: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
     judge = make_judge("judge@example.com", "评委甲", unit_x)
     sheet = unit_services.assignment_add(actor=unit_x_admin, application=app_a, judge=judge)
     expert = make_judge("expert@example.com", "专家乙", None, tgq_number="TGQ-2024-009")
-    rec = unit_services.recommend(actor=unit_x_admin, application=app_a, opinion="同意推荐")
+    rec = unit_services.recommend(
+        actor=unit_x_admin, application=reviewed(app_a), opinion="同意推荐"
+    )
     report = unit_services.report_for(unit=unit_x, campaign=campaign)
     unit_services.report_upload_scan(actor=unit_x_admin, report=report, file=pdf("X-盖章.pdf"))
     invitation = unit_services.invitation_send(

@@ -31,7 +31,11 @@ from xinban.recommendation.models import (
     UnitRecommendationReport,
 )
 from xinban.recommendation.selectors import RankingRow
-from xinban.recommendation.services import report_problems
+from xinban.recommendation.services import (
+    report_problems,
+    report_warnings,
+    review_minimum_refusal,
+)
 from xinban.scoring.models import Criterion, Judge, ScoreSheet, SheetStatus
 
 
@@ -173,6 +177,7 @@ def application_out(application: Application, *, user: User) -> schemas.Applicat
         can_withdraw=is_member and withdraw_refusal(application) is None,
         stamped_form_stale=stale.message if stale else None,
         stamped_form_changed_fields=changed,
+        indicator_warnings=application.indicator_flags,
         form_docx_url=reverse("api:application_form_docx", kwargs=ids),
         form_pdf_url=reverse("api:application_form_pdf", kwargs=ids),
         history=team_history_out(application),
@@ -343,8 +348,11 @@ def invitation_out(invitation: Invitation) -> schemas.InvitationOut:
     )
 
 
-def ranking_row_out(row: RankingRow) -> schemas.RankingRowOut:
+def ranking_row_out(row: RankingRow, *, minimum: int = 0) -> schemas.RankingRowOut:
+    """``minimum``: the year's minimum of submitted judge sheets to recommend (rule 2)."""
+    refusal = review_minimum_refusal(submitted_sheets=row.judges, minimum=minimum)
     return schemas.RankingRowOut(
+        review_refusal=refusal.message if refusal is not None else None,
         rank=row.rank,
         score=row.score,
         raw_mean=row.raw_mean,
@@ -398,6 +406,7 @@ def report_out(
             if report.is_locked
             else {name: str(text) for name, text in report_problems(report).items()}
         ),
+        warnings=[] if report.is_locked else report_warnings(report),
         editable=is_admin and not report.is_locked,
         xlsx_url=reverse("api:unit_report_xlsx", kwargs=ids),
         docx_url=reverse("api:unit_report_docx", kwargs=ids),

@@ -548,6 +548,12 @@ class ApplicationOut(ApplicationSummaryOut):
     stamped_form_changed_fields: list[str] = titled(
         "上传后已修改的打印内容", description="按申报表上的名称"
     )
+    indicator_warnings: dict[str, str] = titled(
+        "指标请核对",
+        {},
+        description="指标之间不合常理之处（如不合格率与一次合格率之和超过100%）：字段名 → 说明；"
+        "提醒申报人核对、供审查人留意，不妨碍提交",
+    )
     form_docx_url: str = titled("申报表（Word）下载地址")
     form_pdf_url: str = titled("申报表（PDF）下载地址")
     history: TeamHistoryOut | None = titled(
@@ -761,6 +767,11 @@ class RankingRowOut(Schema):
     flagged: bool = titled(labels.FLAGGED, description="评委打分差异较大，建议复核")
     application: ApplicationBriefOut = titled(labels.APPLICATION)
     recommendation: RecommendationBriefOut | None = titled(labels.RECOMMENDATION, None)
+    review_refusal: str | None = titled(
+        "不能推荐的原因",
+        None,
+        description="已提交的评委评分表少于本年度最少份数时的说明（推荐须以本单位评审为依据）；可推荐时为空",
+    )
 
 
 class RankingOut(Schema):
@@ -823,6 +834,13 @@ class ReportOut(Schema):
     total_team_size: int = titled(labels.TOTAL_TEAM_SIZE)
     problems: dict[str, str] = titled(
         labels.PROBLEMS, description="报送前还缺的内容：字段名 → 说明；已报送时为空"
+    )
+    warnings: list[str] = titled(
+        "提示",
+        [],
+        description=(
+            "不妨碍报送的提示，如某申报单位只推荐了 1 个班组（原则上推荐 2-3 个）；已报送时为空"
+        ),
     )
     editable: bool = titled(labels.EDITABLE, description="当前用户是本单位管理员且推荐表未报送")
     xlsx_url: str = titled(labels.XLSX_URL)

@@ -13,11 +13,10 @@ from xinban.applications.models import (
     MaterialArea,
     Team,
 )
-from xinban.applications.services import CONTENT_FIELDS, accepted_team_name_endings
+from xinban.applications.services import CONTENT_FIELDS, team_name_refusal
 from xinban.campaigns.models import TeamType
 from xinban.core.forms import SafeChoicesMixin
-from xinban.core.validators import team_name_problem
-from xinban.organisations.models import RecommendingUnit
+from xinban.organisations.models import Organisation, RecommendingUnit
 
 
 class ApplicationForm(SafeChoicesMixin, forms.ModelForm):
@@ -39,9 +38,11 @@ class ApplicationForm(SafeChoicesMixin, forms.ModelForm):
         *args: Any,
         units: list[RecommendingUnit] | None = None,
         commitment_year: int | None = None,
+        organisation: Organisation | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        self.organisation = organisation
         unit_field = self.fields["recommending_unit"]
         if units is not None:
             unit_field.queryset = RecommendingUnit.objects.filter(pk__in=[u.pk for u in units])  # type: ignore[attr-defined]
@@ -69,9 +70,9 @@ class ApplicationForm(SafeChoicesMixin, forms.ModelForm):
 
     def clean_team_name(self) -> str:
         name: str = self.cleaned_data["team_name"]
-        problem = team_name_problem(name, accepted_team_name_endings())
-        if problem:
-            raise forms.ValidationError(problem, code="team_name")
+        refusal = team_name_refusal(name, self.organisation)
+        if refusal is not None:
+            raise forms.ValidationError(refusal.message, code="team_name")
         return name
 
     def clean_accidents_per_year(self) -> int | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
@@ -233,6 +234,11 @@ class Application(models.Model):
         return f"{self.number} {self.team_name}"
 
     @property
+    def indicator_flags(self) -> dict[str, str]:
+        """Implausible indicators (rule 12): :func:`indicator_warnings` of this one."""
+        return indicator_warnings(self)
+
+    @property
     def is_editable(self) -> bool:
         return self.state in EDITABLE_STATES
 
@@ -248,6 +254,30 @@ MATERIAL_FIELDS: dict[int, str] = {
     MaterialArea.RESULTS: "material_results",
     MaterialArea.HONOURS: "material_honours",
 }
+
+# Rule 12 (docs/rules.md): indicators are plausible. More trainees a year than this many
+# times the team's members is flagged.
+TRAINEES_PER_MEMBER_PLAUSIBLE = 10
+
+
+def indicator_warnings(application: Any) -> dict[str, str]:
+    """Cross-field checks of the indicators (rule 12, docs/rules.md): {field: message}.
+    Warnings, not refusals: shown to the applicant and flagged to reviewers."""
+    warnings: dict[str, str] = {}
+    nonconformity = application.nonconformity_rate
+    first_pass = application.first_pass_rate
+    if nonconformity is not None and first_pass is not None and nonconformity + first_pass > 100:
+        warnings["nonconformity_rate"] = _(
+            "不合格率（%(bad)s%%）与一次合格率（%(good)s%%）之和超过100%%，请核对。"
+        ) % {"bad": nonconformity, "good": first_pass}
+    trainees = application.trainees_per_year
+    size = application.team_size or 0
+    if trainees is not None and size and trainees > size * TRAINEES_PER_MEMBER_PLAUSIBLE:
+        warnings["trainees_per_year"] = _(
+            "年培训人数（%(trainees)s）远超班组人数（%(size)s），请核对。"
+        ) % {"trainees": trainees, "size": size}
+    return {k: str(v) for k, v in warnings.items()}
+
 
 INDICATOR_FIELDS = [
     "completion_rate",

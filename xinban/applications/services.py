@@ -155,6 +155,17 @@ def accepted_team_name_endings() -> list[str]:
     return list(TeamNameEnding.objects.filter(active=True).values_list("name", flat=True))
 
 
+def team_name_refusal(name: str, organisation: Organisation | None) -> Refusal | None:
+    """Rule 3 (附件3 注3): the team's full name, no whitespace of any kind, never "**班组",
+    an accepted ending, neither the organisation's own name nor a superior department
+    in it. Used by the form (pages, API) and the service. See docs/rules.md."""
+    own = [organisation.name, organisation.short_name] if organisation is not None else []
+    problem = team_name_problem(name, accepted_team_name_endings(), own)
+    if problem is None:
+        return None
+    return Refusal(problem, code="team_name", field="team_name", error=ServiceError)
+
+
 def _check_team_rules(
     *,
     organisation: Organisation,
@@ -163,9 +174,7 @@ def _check_team_rules(
     team_type_id: int,
     exclude_pk: int | None,
 ) -> None:
-    problem = team_name_problem(team_name, accepted_team_name_endings())
-    if problem:
-        raise ServiceError(problem, code="team_name", field="team_name")
+    enforce(team_name_refusal(team_name, organisation))
     siblings = Application.objects.filter(
         organisation=organisation, campaign=campaign, state__in=ACTIVE_STATES
     )

@@ -110,6 +110,7 @@ def create(request: AuthenticatedHttpRequest) -> HttpResponse:
         request.POST or None,
         units=units_open_to(registration=registration),
         commitment_year=campaign.year,
+        organisation=organisation,
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -180,6 +181,7 @@ def edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         instance=application,
         units=units,
         commitment_year=application.campaign.year,
+        organisation=application.organisation,
     )
     if request.method == "POST" and form.is_valid():
         try:

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from xinban.campaigns import models, services
+from xinban.core.admin_audit import AuditedAdmin
 from xinban.core.errors import ServiceError
 
 
@@ -16,7 +17,11 @@ class PhaseInline(admin.TabularInline):
 
 
 @admin.register(models.Campaign)
-class CampaignAdmin(admin.ModelAdmin):
+class CampaignAdmin(AuditedAdmin):
+    """Every change (limits, quotas, the windows inline) is audited (rule 15)."""
+
+    audit_save = "campaign.admin_save"
+    audit_delete = "campaign.admin_delete"
     list_display = [
         "year",
         "title",
@@ -58,7 +63,9 @@ class CampaignAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.WindowExtension)
-class WindowExtensionAdmin(admin.ModelAdmin):
+class WindowExtensionAdmin(AuditedAdmin):
+    audit_save = "campaign.extension_admin_save"
+    audit_delete = "campaign.extension_admin_delete"
     list_display = ["phase", "organisation", "unit", "until", "reason"]
     autocomplete_fields = ["organisation", "unit"]
 
@@ -75,3 +82,13 @@ for taxonomy in (
         list_display=["name", "name_en", "position", "active"],
         list_editable=["position", "active"],
     )
+
+
+@admin.register(models.Phase)
+class PhaseAdmin(AuditedAdmin):
+    """A window on its own (also editable inline on its campaign); audited (rule 15)."""
+
+    list_display = ["campaign", "kind", "starts_at", "ends_at"]
+    list_filter = ["campaign", "kind"]
+    audit_save = "campaign.phase_admin_save"
+    audit_delete = "campaign.phase_admin_delete"

@@ -95,6 +95,12 @@ class Campaign(models.Model):
     default_recommend_quota = models.PositiveSmallIntegerField(
         _("每家单位推荐名额（默认）"), default=3
     )
+    # Rule 2 (docs/rules.md): a unit recommends on the basis of its own review.
+    min_unit_judge_sheets = models.PositiveSmallIntegerField(
+        _("推荐所需最少评委评分表份数"),
+        default=3,
+        help_text=_("推荐单位推荐一个申报前，须至少有这么多份已提交的评委评分表。"),
+    )
     results_published = models.BooleanField(_("结果已发布"), default=False)
     # The similarity check's flag on the formal review (docs/similarity.md): an overall
     # overlap at or above this percentage is marked for the reviewer's attention.

@@ -99,6 +99,16 @@ def automatic_checks(applications: Sequence[Application]) -> dict[int, dict[str,
     ):
         areas[app_id].add(area)
     endings = list(TeamNameEnding.objects.filter(active=True).values_list("name", flat=True))
+    own_names: dict[int, tuple[str, str]] = (
+        {
+            pk: (name, short)
+            for pk, name, short in Organisation.objects.filter(
+                pk__in={a.organisation_id for a in applications}
+            ).values_list("pk", "name", "short_name")
+        }
+        if ids
+        else {}
+    )
     result: dict[int, dict[str, bool]] = {}
     for a in applications:
         result[a.pk] = {
@@ -106,7 +116,8 @@ def automatic_checks(applications: Sequence[Application]) -> dict[int, dict[str,
                 getattr(a, name).strip() or area in areas[a.pk]
                 for area, name in MATERIAL_FIELDS.items()
             ),
-            "team_name": team_name_problem(a.team_name, endings) is None,
+            "team_name": team_name_problem(a.team_name, endings, own_names[a.organisation_id])
+            is None,
             "stamped_form": bool(a.stamped_form),
             "commitments": all(getattr(a, name) for name in COMMITMENT_FIELDS),
             "basic_unit": bool(a.eligibility_basic_unit),

@@ -401,14 +401,38 @@ class BulkReviewResult:
     refused: dict[int, str]  # application id → why it was left for individual review
 
 
+def hand_items(items: Iterable[ChecklistItem]) -> list[ChecklistItem]:
+    """The checklist items a person ticks (the others are computed from the data)."""
+    return [i for i in items if i.key not in AUTOMATIC_KEYS]
+
+
+def hand_checks_refusal(items: Iterable[ChecklistItem], ticked: Iterable[Any]) -> Refusal | None:
+    """Rule 6: an application passes in bulk only when a person ticked every hand-checked
+    item for it; nothing is ticked on a person's behalf. See docs/rules.md."""
+    done = {str(t) for t in ticked}
+    missing = [i.text for i in hand_items(items) if str(i.pk) not in done]
+    if not missing:
+        return None
+    return Refusal(
+        _("以下人工核对项未由审查人勾选：%(items)s") % {"items": join_clauses(missing)},
+        code="hand_checks_missing",
+        field="checks",
+    )
+
+
 def formal_review_bulk(
-    *, actor: User, applications: Iterable[Application], outcome: str = FormalOutcome.PASSED
+    *,
+    actor: User,
+    applications: Iterable[Application],
+    outcome: str = FormalOutcome.PASSED,
+    hand_checked: Mapping[int, Iterable[Any]] | None = None,
 ) -> BulkReviewResult:
     """Pass, in one transaction, every given application whose automatic checks all hold
-    (the obvious cases). The others are left untouched and reported with the reason, for
-    an individual review. By choosing the bulk action the reviewer confirms the
-    hand-ticked items for the passed ones (recorded as ticked, with ``bulk`` set). Only
-    ``passed`` is possible in bulk: failing or returning needs a reason per application."""
+    and whose hand-checked items the reviewer ticked for it (``hand_checked``: application
+    id → ticked item ids; rule 6 of docs/rules.md). The others are left untouched and
+    reported with the reason, for an individual review. Only ``passed`` is possible in
+    bulk: failing or returning needs a reason per application."""
+    hand_checked = hand_checked or {}
     _require_staff(actor)
     if outcome != FormalOutcome.PASSED:
         raise ServiceError(
@@ -448,6 +472,10 @@ def formal_review_bulk(
                 refused[current.pk] = _("未通过自动核对：%(items)s") % {
                     "items": join_clauses(failing)
                 }
+                continue
+            unticked = hand_checks_refusal(items, hand_checked.get(current.pk, ()))
+            if unticked is not None:
+                refused[current.pk] = unticked.message
                 continue
             recorded = {str(i.pk): True for i in items}
             _save_review(current, FormalOutcome.PASSED, recorded, "", actor, bulk=True)

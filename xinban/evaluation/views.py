@@ -128,6 +128,8 @@ def formal_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         {
             "campaign": campaign,
             "rows": rows,
+            # Rule 6: the hand-checked items, ticked per application by the reviewer.
+            "hand_items": services.hand_items(services.checklist_for(campaign)),
             "state": state,
             "states": [
                 (ApplicationState.RECOMMENDED, _("待审查")),
@@ -154,6 +156,7 @@ def formal_bulk(request: AuthenticatedHttpRequest) -> HttpResponse:
         result = services.formal_review_bulk(
             actor=request.user,
             applications=[row.application for row in queue if row.application.pk in chosen],
+            hand_checked={pk: request.POST.getlist(f"hand_{pk}") for pk in chosen},
         )
     except ServiceError as exc:
         messages.error(request, exc.message)

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from xinban.core.admin_audit import AuditedAdmin
 from xinban.recommendation import models
 
 
@@ -26,3 +27,13 @@ class InvitationAdmin(admin.ModelAdmin):
     list_display = ["email", "unit", "role", "created_at", "accepted_at"]
     list_filter = ["role", "unit"]
     readonly_fields = ["token"]
+
+
+@admin.register(models.UnitQuota)
+class UnitQuotaAdmin(AuditedAdmin):
+    """A unit's raised quota (also set on the staff's 附件5 page); audited (rule 15)."""
+
+    list_display = ["unit", "campaign", "per_organisation", "reason"]
+    list_filter = ["campaign"]
+    audit_save = "unit.quota_admin_save"
+    audit_delete = "unit.quota_admin_delete"

@@ -26,4 +26,7 @@ ACTIONS = {
     "unit.report_submit": _("提交了推荐表（附件5）"),
     "unit.report_void": _("宣布推荐无效"),
     "application.not_recommended": _("未推荐申报"),
+    # Rule 15 (docs/rules.md): a quota changed through the admin.
+    "unit.quota_admin_save": _("在管理后台修改了推荐名额"),
+    "unit.quota_admin_delete": _("在管理后台删除了推荐名额"),
 }

@@ -79,6 +79,17 @@ class ReportForm(forms.ModelForm):
         ]
         widgets = {"fill_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
+    def clean_fill_date(self) -> Any:
+        """Rule 11: 附件5's 填表日期 lies within the campaign's year."""
+        from xinban.recommendation.services import fill_date_refusal
+
+        value = self.cleaned_data.get("fill_date")
+        if self.instance.campaign_id:
+            refusal = fill_date_refusal(self.instance.campaign, value)
+            if refusal is not None:
+                raise forms.ValidationError(refusal.message, code=refusal.code)
+        return value
+
 
 class ScanForm(forms.Form):
     file = forms.FileField(label=_("盖章推荐表扫描件"), help_text=_("PDF、JPG 或 PNG"))

@@ -8,6 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from xinban.core.stamp import ScanCheck
+from xinban.core.validators import validate_phone
 
 
 class PanelMember(models.Model):
@@ -116,7 +117,9 @@ class UnitRecommendationReport(models.Model):
         _("状态"), max_length=10, choices=ReportStatus.choices, default=ReportStatus.DRAFT
     )
     filler_name = models.CharField(_("填表人"), max_length=30, blank=True)
-    filler_phone = models.CharField(_("电话"), max_length=20, blank=True)
+    filler_phone = models.CharField(
+        _("电话"), max_length=20, blank=True, validators=[validate_phone]
+    )
     fill_date = models.DateField(_("填表日期"), null=True, blank=True)
     no_fee_declared = models.BooleanField(
         _("未以任何形式、任何名义向参与活动和推荐申报的单位和班组收取任何费用"), default=False

@@ -249,10 +249,15 @@ class RankingLine:
     judges: int
     flagged: bool
     rank: int | None
+    # Why recommending it is refused for want of the unit's own review (rule 2), or "".
+    review_refusal: str = ""
 
 
-def ranking_lines(entries: Sequence[RankEntry]) -> list[RankingLine]:
-    """The ranking page's rows for some entries (a page of them), in one query."""
+def ranking_lines(entries: Sequence[RankEntry], *, minimum: int = 0) -> list[RankingLine]:
+    """The ranking page's rows for some entries (a page of them), in one query;
+    ``minimum`` is the year's minimum of submitted judge sheets (rule 2)."""
+    from xinban.recommendation.services import review_minimum_refusal
+
     values = {
         row["pk"]: row
         for row in Application.objects.filter(pk__in=[e.application_id for e in entries]).values(
@@ -270,6 +275,11 @@ def ranking_lines(entries: Sequence[RankEntry]) -> list[RankingLine]:
             judges=e.judges,
             flagged=e.flagged,
             rank=e.rank,
+            review_refusal=getattr(
+                review_minimum_refusal(submitted_sheets=e.judges, minimum=minimum),
+                "message",
+                "",
+            ),
         )
         for e in entries
         if e.application_id in values

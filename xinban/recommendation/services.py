@@ -490,6 +490,27 @@ def quota_set(
     return quota
 
 
+def review_minimum_refusal(*, submitted_sheets: int, minimum: int) -> Refusal | None:
+    """Rule 2: a unit recommends on the basis of its own review (附件5): an application
+    needs at least the year's minimum number of submitted judge sheets. See docs/rules.md."""
+    if submitted_sheets >= minimum:
+        return None
+    return Refusal(
+        _("推荐须以本单位评审为依据：至少需要 %(min)s 份已提交的评委评分表，目前只有 %(n)s 份。")
+        % {"min": minimum, "n": submitted_sheets},
+        code="judge_sheets_short",
+    )
+
+
+def review_refusal(application: Application) -> Refusal | None:
+    submitted = ScoreSheet.objects.filter(
+        application=application, stage=Stage.UNIT, status=SheetStatus.SUBMITTED
+    ).count()
+    return review_minimum_refusal(
+        submitted_sheets=submitted, minimum=application.campaign.min_unit_judge_sheets
+    )
+
+
 def recommend(
     *, actor: User, application: Application, opinion: str, position: int | None = None
 ) -> Recommendation:
@@ -510,6 +531,7 @@ def recommend(
         require_recommendation_window(current.campaign, unit.pk)
         report = report_for(unit=unit, campaign=current.campaign, lock=True)
         _require_open_report(report)
+        enforce(review_refusal(current))
         if Recommendation.objects.filter(application=current).exists():
             raise ServiceError(_("该申报已在推荐名单中。"), code="already_recommended")
         siblings = Recommendation.objects.filter(
@@ -620,6 +642,18 @@ REPORT_FIELDS = [
 ]
 
 
+def fill_date_refusal(campaign: Campaign, value: date | None) -> Refusal | None:
+    """Rule 11: 附件5's 填表日期 is a date within the campaign's year."""
+    if value is None or value.year == campaign.year:
+        return None
+    return Refusal(
+        _("填表日期应在 %(year)s 年内。") % {"year": campaign.year},
+        code="fill_date_year",
+        field="fill_date",
+        error=ServiceError,
+    )
+
+
 def report_save(
     *, actor: User, report: UnitRecommendationReport, data: dict[str, Any]
 ) -> UnitRecommendationReport:
@@ -628,6 +662,8 @@ def report_save(
         locked = UnitRecommendationReport.objects.select_for_update().get(pk=report.pk)
         _require_open_report(locked)
         require_recommendation_window(locked.campaign, locked.unit_id)
+        if "fill_date" in data:
+            enforce(fill_date_refusal(locked.campaign, data["fill_date"]))
         for name in REPORT_FIELDS:
             if name in data:
                 setattr(locked, name, data[name])
@@ -742,10 +778,71 @@ def report_upload_scan(
     return locked
 
 
+def report_scores_refusal(report: UnitRecommendationReport) -> Refusal | None:
+    """Rule 2: every recommended row of 附件5 carries the judges' score."""
+    if report.pk is None:
+        return None
+    recommended = list(
+        report.recommendations.order_by("position").values_list(
+            "application_id", "application__team_name"
+        )
+    )
+    scored = set(
+        ScoreSheet.objects.filter(
+            application_id__in=[pk for pk, _name in recommended],
+            stage=Stage.UNIT,
+            status=SheetStatus.SUBMITTED,
+            total__isnull=False,
+        ).values_list("application_id", flat=True)
+    )
+    missing = [name for pk, name in recommended if pk not in scored]
+    if not missing:
+        return None
+    return Refusal(
+        _("以下推荐班组还没有评委评分：%(teams)s。") % {"teams": "、".join(missing)},
+        code="scores_missing",
+        field="scores",
+    )
+
+
+def report_judges_refusal(report: UnitRecommendationReport) -> Refusal | None:
+    """Rule 2: every judge listed on 附件5 (the unit's panel) has a TGQ 评委证书号."""
+    missing = list(
+        Judge.objects.filter(unit_panels__unit_id=report.unit_id, tgq_number="")
+        .order_by("name", "pk")
+        .values_list("name", flat=True)
+    )
+    if not missing:
+        return None
+    return Refusal(
+        _("以下评委未填写 TGQ评委证书号：%(judges)s。") % {"judges": "、".join(missing)},
+        code="tgq_missing",
+        field="judges",
+    )
+
+
+def report_warnings(report: UnitRecommendationReport) -> list[str]:
+    """ "原则上每家申报单位推荐的成果数量为2-3个": one recommended team for an organisation
+    is allowed, and said on the 附件5 page (rule 2, docs/rules.md)."""
+    if report.pk is None:
+        return []
+    counts = Counter(
+        report.recommendations.values_list("application__organisation__name", flat=True)
+    )
+    return [
+        _("%(org)s 只推荐了 1 个班组；原则上每家申报单位推荐 2-3 个。") % {"org": org}
+        for org, n in sorted(counts.items())
+        if n == 1
+    ]
+
+
 def report_problems(report: UnitRecommendationReport) -> dict[str, str]:
     problems: dict[str, str] = {}
     if report.pk is None or not report.recommendations.exists():
         problems["recommendations"] = _("推荐名单为空。")
+    for refusal in (report_scores_refusal(report), report_judges_refusal(report)):
+        if refusal is not None and refusal.field:
+            problems[refusal.field] = refusal.message
     for name, message in (
         ("filler_name", _("请填写填表人。")),
         ("filler_phone", _("请填写电话。")),

@@ -345,7 +345,9 @@ def ranking(request: AuthenticatedHttpRequest, unit_pk: int) -> HttpResponse:
         {
             "unit": unit,
             "campaign": campaign,
-            "rows": selectors.ranking_lines(list(page.object_list)),
+            "rows": selectors.ranking_lines(
+                list(page.object_list), minimum=campaign.min_unit_judge_sheets
+            ),
             "page": page,
             "filters": {"normalise": "1" if normalise else "0"},
             "normalise": normalise,
@@ -446,6 +448,7 @@ def report(request: AuthenticatedHttpRequest, unit_pk: int) -> HttpResponse:
             "form": form,
             "scan_form": ScanForm(),
             "problems": services.report_problems(current) if not current.is_locked else {},
+            "warnings": services.report_warnings(current) if not current.is_locked else [],
             "is_admin": is_admin,
             "is_staff": roles_of(request.user).is_staff,
             "void_form": ReasonForm(),

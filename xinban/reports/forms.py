@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from xinban.core.validators import date_text
 from xinban.reports.models import ReviewForm, StatisticsReport, SummaryEvent, WorkSummary
 from xinban.reports.services import STATISTICS_FIELDS
 
@@ -59,6 +60,12 @@ class StatisticsForm(forms.ModelForm):
             if name == "session_held" and self.instance.pk:
                 value = self.instance.session_held
                 self.initial[name] = None if value is None else ("1" if value else "0")
+        self.fields["session_time"].help_text = _("日期，如 2025年6月18日")
+
+    def clean_session_time(self) -> str:
+        """Rule 11: 发表会时间 is a date."""
+        value: str = self.cleaned_data.get("session_time") or ""
+        return date_text(value) if value.strip() else ""
 
 
 def _max_count(value: Any) -> None:
@@ -113,6 +120,11 @@ class EventForm(forms.Form):
         ),
     )
 
+    def clean_held_on(self) -> str:
+        """Rule 11: an event's 时间 is a date."""
+        value: str = self.cleaned_data.get("held_on") or ""
+        return date_text(value) if value.strip() else ""
+
     def is_blank(self) -> bool:
         data = self.cleaned_data if hasattr(self, "cleaned_data") else {}
         return not any(data.get(name) not in (None, "") for name in EVENT_FIELDS)
@@ -152,4 +164,13 @@ def event_formset(extra: int = 0) -> type[BaseEventFormSet]:
         max_num=200,
         validate_max=True,
         absolute_max=200,
+    )
+
+
+class StatisticsScanForm(forms.Form):
+    """The stamped 附件6 (rule 11, docs/rules.md)."""
+
+    file = forms.FileField(
+        label=_("盖章统计表扫描件"),
+        help_text=_("打印成果统计表、加盖公章后扫描，PDF、JPG 或 PNG"),
     )

@@ -120,6 +120,11 @@ class StatisticsReport(UnitFiling):
     postcode = models.CharField(_("邮编"), max_length=6, blank=True, validators=[validate_postcode])
     filler_name = models.CharField(_("填表人"), max_length=30, blank=True)
     fill_date = models.DateField(_("填表日期"), null=True, blank=True)
+    # Rule 11 (docs/rules.md): 附件6 carries the unit's stamp like 附件5.
+    stamped_scan = models.FileField(
+        _("盖章统计表扫描件"), upload_to="unit_statistics/%Y/", blank=True
+    )
+    stamped_scan_name = models.CharField(max_length=200, blank=True)
 
     class Meta:
         constraints = [

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -18,8 +19,10 @@ from django.utils.translation import gettext as _
 from xinban.accounts.models import User
 from xinban.campaigns.models import Campaign, PhaseKind
 from xinban.campaigns.selectors import phase_is_open
+from xinban.core import uploads
 from xinban.core.audit import audit_record
 from xinban.core.errors import ServiceError, WindowClosed, WrongState
+from xinban.core.rulebook import Refusal
 from xinban.core.text import join_items
 from xinban.notifications.delivery import notify_after_commit
 from xinban.organisations.models import RecommendingUnit
@@ -161,9 +164,58 @@ def statistics_fill_from_platform(
     return statistics_save(actor=actor, report=report, data={**typed, **filled})
 
 
+def statistics_scan_refusal(report: StatisticsReport) -> Refusal | None:
+    """Rule 11: 附件6 is filed with the unit's stamp, as 附件5 is (the stamped scan)."""
+    if report.stamped_scan:
+        return None
+    return Refusal(
+        _("请上传加盖公章的成果统计表扫描件。"), code="stamped_scan", field="stamped_scan"
+    )
+
+
+def statistics_upload_scan(
+    *, actor: User, report: StatisticsReport, file: UploadedFile
+) -> StatisticsReport:
+    """The stamped 附件6 (printed, stamped, scanned); a new upload replaces the old one.
+    The same mechanism as 附件5's (``recommendation.services.report_upload_scan``)."""
+    require_unit_admin(actor, report.unit_id)
+    detected = uploads.validate_upload(file, kinds=uploads.UploadKind.SCAN)
+    stored: list[str] = []
+    try:
+        with transaction.atomic():
+            locked = StatisticsReport.objects.select_for_update().get(pk=report.pk)
+            _require_open(locked)
+            require_window(locked.campaign, locked.unit_id)
+            old = locked.stamped_scan.name if locked.stamped_scan else ""
+            locked.stamped_scan.save(
+                uploads.safe_storage_name(file.name or "", ext=detected.ext), file, save=False
+            )
+            assert locked.stamped_scan.name is not None  # set by the save just above
+            stored.append(locked.stamped_scan.name)
+            locked.stamped_scan_name = uploads.clean_display_name(file.name or "scan")
+            locked.save(update_fields=["stamped_scan", "stamped_scan_name", "updated_at"])
+            audit_record(
+                actor=actor,
+                action="reports.statistics_scan",
+                obj=locked,
+                changes={"name": locked.stamped_scan_name, "sha256": uploads.sha256_of(file)},
+            )
+            if old:
+                storage = locked.stamped_scan.storage
+                transaction.on_commit(lambda: storage.delete(old))
+    except BaseException:
+        for name in stored:
+            report.stamped_scan.storage.delete(name)
+        raise
+    return locked
+
+
 def statistics_problems(report: StatisticsReport) -> dict[str, str]:
     """What 附件6 still lacks, or contradicts, before it can be submitted."""
     problems: dict[str, str] = {}
+    scan = statistics_scan_refusal(report)
+    if scan is not None and scan.field:
+        problems[scan.field] = scan.message
     for _number, name, _unit in selectors.COUNTED_ITEMS:
         if getattr(report, name) is None:
             problems[name] = _("请填写此项（没有请填 0）。")

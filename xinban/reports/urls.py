@@ -12,6 +12,12 @@ urlpatterns = [
         views.statistics_download,
         name="statistics_download",
     ),
+    path("unit/<id:unit_pk>/statistics/scan/", views.statistics_scan, name="statistics_scan"),
+    path(
+        "unit/<id:unit_pk>/statistics/scan/download/",
+        views.statistics_scan_download,
+        name="statistics_scan_download",
+    ),
     path("unit/<id:unit_pk>/summary/", views.summary, name="summary"),
     path("unit/<id:unit_pk>/summary.docx", views.summary_download, name="summary_download"),
     path("staff/", views.staff, name="staff"),

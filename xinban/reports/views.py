@@ -10,7 +10,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.http import Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
@@ -29,7 +29,12 @@ from xinban.core.roles import roles_of
 from xinban.core.text import join_items
 from xinban.organisations.models import RecommendingUnit
 from xinban.reports import documents, selectors, services
-from xinban.reports.forms import StatisticsForm, SummaryForm, event_formset
+from xinban.reports.forms import (
+    StatisticsForm,
+    StatisticsScanForm,
+    SummaryForm,
+    event_formset,
+)
 from xinban.reports.models import ReviewForm, StatisticsReport, WorkSummary
 
 
@@ -159,7 +164,48 @@ def statistics(request: AuthenticatedHttpRequest, unit_pk: int) -> HttpResponse:
             "problems": services.statistics_problems(stored) if editable and stored.pk else {},
             "editable": editable,
             "is_admin": is_admin,
+            "scan_form": StatisticsScanForm(),
         },
+    )
+
+
+@login_required
+@require_POST
+def statistics_scan(request: AuthenticatedHttpRequest, unit_pk: int) -> HttpResponse:
+    """Upload the stamped 附件6 (rule 11), as 附件5's stamped scan."""
+    current = _unit(request, unit_pk)
+    if not _is_admin(request, current):
+        raise PermissionDenied
+    campaign = _campaign(request)
+    back = f"{reverse('reports:statistics', args=[current.pk])}?year={campaign.year}"
+    form = StatisticsScanForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, join_items([e for errs in form.errors.values() for e in errs]))
+        return redirect(back)
+    report = services.statistics_report_for(unit=current, campaign=campaign)
+    try:
+        services.statistics_upload_scan(
+            actor=request.user, report=report, file=form.cleaned_data["file"]
+        )
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    except ValidationError as exc:
+        messages.error(request, join_items(exc.messages))
+    else:
+        messages.success(request, _("已上传盖章成果统计表。"))
+    return redirect(back)
+
+
+@login_required
+def statistics_scan_download(request: AuthenticatedHttpRequest, unit_pk: int) -> HttpResponseBase:
+    current = _unit(request, unit_pk)
+    report = selectors.statistics_report(unit=current, campaign=_campaign(request))
+    if report is None or not report.stamped_scan:
+        raise Http404
+    assert report.stamped_scan.name is not None  # a truthy file has a name
+    ext = report.stamped_scan.name.rsplit(".", 1)[-1]
+    return uploads.attachment_response(
+        report.stamped_scan, download_name=f"{current.name}信班活动统计表（盖章）.{ext}"
     )
 
 

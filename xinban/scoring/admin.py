@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from xinban.core.admin_audit import AuditedAdmin
 from xinban.scoring import models
 
 
@@ -9,8 +10,12 @@ class CriterionInline(admin.TabularInline):
 
 
 @admin.register(models.Rubric)
-class RubricAdmin(admin.ModelAdmin):
-    """Staff edit the rubric per campaign year and stage: criteria, weights, maxima."""
+class RubricAdmin(AuditedAdmin):
+    """Staff edit the rubric per campaign year and stage: criteria, weights, maxima;
+    every change is audited (rule 15)."""
+
+    audit_save = "scoring.rubric_admin_save"
+    audit_delete = "scoring.rubric_admin_delete"
 
     list_display = ["campaign", "stage", "normalise_judges"]
     list_filter = ["stage"]

@@ -161,7 +161,10 @@ def application_create(
         raise ServiceError(_("请先填写本年度报名表（附件2），再新建申报。"), code="not_registered")
     data, type_errors = form_data(payload, ApplicationForm)
     form = ApplicationForm(
-        data, units=units_open_to(registration=registration), commitment_year=campaign.year
+        data,
+        units=units_open_to(registration=registration),
+        commitment_year=campaign.year,
+        organisation=mine,
     )
     ensure_valid(form, type_errors)
     application = services.application_create(
@@ -204,7 +207,11 @@ def application_update(
         units.append(application.recommending_unit)  # the unit chosen earlier stays valid
     data, type_errors = form_data(payload, ApplicationForm)
     form = ApplicationForm(
-        data, instance=application, units=units, commitment_year=application.campaign.year
+        data,
+        instance=application,
+        units=units,
+        commitment_year=application.campaign.year,
+        organisation=application.organisation,
     )
     form.fields["version"].required = True
     ensure_valid(form, type_errors)

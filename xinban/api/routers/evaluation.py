@@ -77,6 +77,11 @@ class FormalRowOut(Schema):
     automatic_ok: bool = Field(title="自动核对均符合")
     failing: list[str] = Field(title="不符合的自动核对条目")
     outcome: str | None = Field(title="审查结论")
+    indicator_flags: dict[str, str] = Field(
+        default_factory=dict,
+        title="指标请核对",
+        description="指标之间不合常理之处（字段名 → 说明），供审查人留意",
+    )
 
 
 class FormalReviewIn(Schema):
@@ -89,6 +94,14 @@ class FormalReviewIn(Schema):
 
 class BulkIn(Schema):
     application_ids: list[int] = Field(default_factory=list, title="申报 id 列表")
+    hand_checks: dict[str, list[int]] = Field(
+        default_factory=dict,
+        title="人工核对项",
+        description=(
+            "申报 id → 审查人逐项勾选的人工核对条目 id（见形式审查核对表）；"
+            "未勾选全部人工核对项的申报不批量通过"
+        ),
+    )
 
 
 class BulkOut(Schema):
@@ -263,6 +276,7 @@ def formal_queue(request: HttpRequest) -> list[FormalRowOut]:
             automatic_ok=row.automatic_ok,
             failing=row.failing,
             outcome=row.review.outcome if row.review else None,
+            indicator_flags=row.application.indicator_flags,
         )
         for row in selectors.formal_review_queue(campaign=require_campaign())
     ]
@@ -316,7 +330,13 @@ def formal_bulk(request: HttpRequest, payload: BulkIn) -> BulkOut:
             state=ApplicationState.RECOMMENDED,
         )
     )
-    result = services.formal_review_bulk(actor=user, applications=applications)
+    result = services.formal_review_bulk(
+        actor=user,
+        applications=applications,
+        hand_checked={
+            int(k): v for k, v in payload.hand_checks.items() if k.isdigit() and len(k) < 19
+        },
+    )
     return BulkOut(
         passed=[a.pk for a in result.passed],
         refused={str(k): v for k, v in result.refused.items()},

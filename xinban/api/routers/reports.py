@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 from django.utils.translation import gettext as _
@@ -21,8 +22,14 @@ from ninja import Field, Query, Router, Schema
 
 from xinban.accounts.models import User
 from xinban.api.auth import current_user, scoped
-from xinban.api.common import UnitId, binary_response, error_responses
-from xinban.api.errors import Errors, ensure_valid
+from xinban.api.common import (
+    UnitId,
+    binary_response,
+    error_responses,
+    multipart_body,
+    validated_upload,
+)
+from xinban.api.errors import Errors, InvalidInput, ensure_valid, validation_error_messages
 from xinban.api.payloads import form_data
 from xinban.api.schemas import JsonBool, JsonCount, JsonDate, JsonMoney, JsonText
 from xinban.campaigns.models import Campaign
@@ -31,7 +38,7 @@ from xinban.core.errors import NotAllowed
 from xinban.core.roles import roles_of
 from xinban.organisations.models import RecommendingUnit
 from xinban.reports import documents, selectors, services
-from xinban.reports.forms import EventForm, StatisticsForm, SummaryForm
+from xinban.reports.forms import EventForm, StatisticsForm, StatisticsScanForm, SummaryForm
 from xinban.reports.models import (
     FilingStatus,
     ReviewForm,
@@ -106,6 +113,9 @@ class StatisticsOut(Schema):
     submitted_at: datetime | None = Field(title="报送时间")
     problems: dict[str, str] = Field(title="报送前还缺的内容", description="字段名 → 说明")
     editable: bool = Field(title="可编辑", description="当前用户是本单位管理员且尚未报送")
+    stamped_scan_name: str = Field(
+        "", title="盖章统计表扫描件", description="已上传的盖章扫描件的文件名；未上传时为空"
+    )
 
 
 class StatisticsIn(Schema):
@@ -146,6 +156,13 @@ class StatisticsIn(Schema):
 
 
 TRI_STATE = ("has_certified_judges", "session_held")
+
+_STATISTICS_SCAN_PROPERTY = {
+    "type": "string",
+    "format": "binary",
+    "title": "盖章统计表扫描件",
+    "description": "打印成果统计表、加盖公章后扫描：PDF、JPG 或 PNG",
+}
 
 
 def _statistics_out(user: User, unit: RecommendingUnit, campaign: Campaign) -> StatisticsOut:
@@ -194,6 +211,7 @@ def _statistics_out(user: User, unit: RecommendingUnit, campaign: Campaign) -> S
         submitted_at=report.submitted_at,
         problems=services.statistics_problems(report) if editable and report.pk else {},
         editable=editable,
+        stamped_scan_name=report.stamped_scan_name if report.stamped_scan else "",
     )
 
 
@@ -254,6 +272,29 @@ def statistics_submit(
     services.statistics_submit(
         actor=user, report=services.statistics_report_for(unit=unit, campaign=campaign)
     )
+    return _statistics_out(user, unit, campaign)
+
+
+@router.post(
+    "/units/{unit_id}/statistics-report/scan",
+    response={200: StatisticsOut, **error_responses(403, 404, 409, 422)},
+    summary="上传加盖公章的成果统计表（附件6）扫描件",
+    description="multipart/form-data：file（PDF、JPG 或 PNG）。再次上传会替换原文件；报送前须上传。",  # noqa: E501
+    openapi_extra=multipart_body({"file": _STATISTICS_SCAN_PROPERTY}, ["file"]),
+    auth=scoped("units:write"),
+)
+def statistics_scan(
+    request: HttpRequest, unit_id: UnitId, query: Query[ReportYearQuery]
+) -> StatisticsOut:
+    user = current_user(request)
+    unit = _unit(user, unit_id, admin=True)
+    campaign = _campaign(query)
+    report = services.statistics_report_for(unit=unit, campaign=campaign)
+    form = validated_upload(request, StatisticsScanForm)
+    try:
+        services.statistics_upload_scan(actor=user, report=report, file=form.cleaned_data["file"])
+    except DjangoValidationError as exc:
+        raise InvalidInput(validation_error_messages(exc, field="file")) from exc
     return _statistics_out(user, unit, campaign)
 
 

@@ -480,7 +480,7 @@ def ranking(
         normalise=normalise,
         quota=services.quota_for(unit=unit, campaign=campaign),
         locked=bool(report and report.is_locked),
-        rows=[ranking_row_out(row) for row in rows],
+        rows=[ranking_row_out(row, minimum=campaign.min_unit_judge_sheets) for row in rows],
     )
 
 

@@ -172,6 +172,9 @@ def ranking_rows(context: Any, rows: Any) -> SafeString:
                 f'<span class="badge text-bg-success">{recommended} '
                 f"#{int(row.recommended_position)}</span>"
             )
+        elif can_recommend and row.state == "submitted" and getattr(row, "review_refusal", ""):
+            # Rule 2 (docs/rules.md): the reason instead of the button.
+            action = f'<span class="small text-muted">{escape(row.review_refusal)}</span>'
         elif can_recommend and row.state == "submitted":
             action = form.replace("{pk}", str(pk))
         else:

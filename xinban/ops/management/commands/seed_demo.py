@@ -1078,7 +1078,8 @@ QUALITY: dict[str, tuple[float, float]] = {
     S.TYPICAL: (0.88, 0.96),
 }
 PANEL_SIZE = (3, 7)  # judges per unit
-JUDGES_PER_APPLICATION = (2, 5)
+# At least the campaign's minimum of judge sheets to recommend (rule 2, docs/rules.md).
+JUDGES_PER_APPLICATION = (3, 5)
 # judge@demo.saq's sheets in 浦东新区, in this order of the unit's submitted applications.
 FEATURED_SHEETS = (
     SheetStatus.SUBMITTED,
@@ -2157,7 +2158,7 @@ class DemoBuilder:
         showcase: str | None = None,
     ) -> None:
         """The units' review of one campaign's ``applications``: for each one in a reviewed
-        state, score sheets (stage unit) of 2–5 judges of its unit's panel (never a judge
+        state, score sheets (stage unit) of 3–5 judges of its unit's panel (never a judge
         of the applying organisation), scored per criterion of the campaign's unit rubric,
         totals as ``sheet_save`` computes them; all submitted once the unit has decided,
         a mix while it reviews. Then each unit's 附件5 report (see :meth:`_reports`).
@@ -2342,7 +2343,7 @@ class DemoBuilder:
                     a
                     for a in order
                     if a.state == S.SUBMITTED
-                    and by_application[a.pk]
+                    and len(by_application[a.pk]) >= max(campaign.min_unit_judge_sheets, 1)
                     and all(s.status == SheetStatus.SUBMITTED for s in by_application[a.pk])
                 ]
                 if unit_pk == showcase_pk:  # a few chosen, others left to choose
