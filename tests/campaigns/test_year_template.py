@@ -122,6 +122,7 @@ def test_a_year_added_in_the_admin_gets_the_template_then_is_edited(staff: Any) 
             "max_applications_per_org": 3,
             "default_recommend_quota": 3,
             "similarity_threshold": 30,
+            "min_unit_judge_sheets": 3,
             **management,
         },
     )
@@ -137,6 +138,7 @@ def test_a_year_added_in_the_admin_gets_the_template_then_is_edited(staff: Any) 
         "max_applications_per_org": 2,
         "default_recommend_quota": 3,
         "similarity_threshold": 30,
+        "min_unit_judge_sheets": 3,
         **management,
         "phases-TOTAL_FORMS": len(phases),
         "phases-INITIAL_FORMS": len(phases),

@@ -92,6 +92,7 @@ def _edit_phases_in_the_admin(client: Client, campaign: Campaign) -> None:
         "max_applications_per_org": campaign.max_applications_per_org,
         "default_recommend_quota": campaign.default_recommend_quota,
         "similarity_threshold": campaign.similarity_threshold,
+        "min_unit_judge_sheets": campaign.min_unit_judge_sheets,
         "phases-TOTAL_FORMS": len(phases),
         "phases-INITIAL_FORMS": len(phases),
         "phases-MIN_NUM_FORMS": 0,
@@ -236,7 +237,7 @@ def test_first_day_from_an_empty_database_to_a_published_result(
     assert application.state == ApplicationState.SUBMITTED
 
     # 6. The unit's judges score it; the unit recommends it and files its 附件5.
-    for n in (1, 2):
+    for n in (1, 2, 3):
         judge_user = make_user(f"judge{n}@example.org", f"评委{n}")
         judge = recommendation_services.judge_add_to_panel(
             actor=unit_admin,
@@ -260,7 +261,7 @@ def test_first_day_from_an_empty_database_to_a_published_result(
             submit=True,
             **TEXTS,
         )
-    assert ScoreSheet.objects.filter(application=application, stage=Stage.UNIT).count() == 2
+    assert ScoreSheet.objects.filter(application=application, stage=Stage.UNIT).count() == 3
     recommendation_services.recommend(actor=unit_admin, application=application, opinion="推荐")
     complete_report(unit_admin, unit, campaign)
     report = recommendation_services.report_for(unit=unit, campaign=campaign)
