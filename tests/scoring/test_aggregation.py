@@ -19,9 +19,11 @@ from xinban.scoring.aggregation import (
     Criterion,
     JudgeScore,
     RankedResult,
+    TotalsSummary,
     aggregate,
     disagreement,
     evaluate,
+    evaluate_summaries,
     normalise,
     rank,
     round_display,
@@ -624,3 +626,14 @@ def test_evaluate_in_integers_equals_the_fraction_path_exactly(
         exact = evaluate(sheets, **options)  # type: ignore[arg-type]
     assert scaled.called
     assert fast == exact
+    # From per-application sums, as a database's GROUP BY gives them (thousandths).
+    thousandths: dict[int, list[int]] = defaultdict(list)
+    for _j, a, t in rows:
+        thousandths[a].append(int(t * 1000))
+    summaries = {
+        a: TotalsSummary(
+            n=len(vs), total=sum(vs), low=min(vs), high=max(vs), squares=sum(v * v for v in vs)
+        )
+        for a, vs in thousandths.items()
+    }
+    assert evaluate_summaries(summaries, scale=3, **options) == exact  # type: ignore[arg-type]

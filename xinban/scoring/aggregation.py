@@ -40,9 +40,11 @@ __all__ = [
     "Criterion",
     "JudgeScore",
     "RankedResult",
+    "TotalsSummary",
     "aggregate",
     "disagreement",
     "evaluate",
+    "evaluate_summaries",
     "normalise",
     "rank",
     "round_display",
@@ -460,8 +462,13 @@ def evaluate(
         scaled = _scaled_totals(sheets)
         if scaled is not None:
             return rank(
-                _results_from_integers(
-                    sheets, *scaled, groups, trim_threshold, thresholds, tiebreaks or {}
+                _results_from_summaries(
+                    _summaries(sheets, scaled[0]),
+                    scaled[1],
+                    groups,
+                    trim_threshold,
+                    thresholds,
+                    tiebreaks or {},
                 ),
                 places=places,
             )
@@ -524,32 +531,83 @@ def _scaled_totals(sheets: Sequence[JudgeScore]) -> tuple[list[int], int] | None
     return [int(Decimal(s.total).scaleb(scale, _EXACT)) for s in sheets], scale
 
 
-def _results_from_integers(
-    sheets: Sequence[JudgeScore],
-    values: list[int],
+@dataclass(frozen=True, slots=True)
+class TotalsSummary:
+    """One application's judges' totals summed up, every value an integer number of
+    ``10**-scale`` points: how many (``n``), their sum, lowest, highest and sum of
+    squares — all :func:`evaluate_summaries` needs, and what a database's GROUP BY gives."""
+
+    n: int
+    total: int
+    low: int
+    high: int
+    squares: int
+
+
+def evaluate_summaries(
+    summaries: Mapping[int, TotalsSummary],
+    *,
+    scale: int,
+    groups: Mapping[int, str],
+    trim_threshold: int = DEFAULT_TRIM_THRESHOLD,
+    range_threshold: Decimal = DEFAULT_RANGE_THRESHOLD,
+    stdev_threshold: Decimal = DEFAULT_STDEV_THRESHOLD,
+    tiebreaks: Mapping[int, tuple[Any, ...]] | None = None,
+    places: int | None = DISPLAY_PLACES,
+) -> list[RankedResult]:
+    """:func:`evaluate` without normalisation, from each application's
+    :class:`TotalsSummary` (totals in units of ``10**-scale``) instead of its sheets: the
+    same results, bit for bit. Raises ``ValueError`` for a summary whose application is not
+    in ``groups``."""
+    _check_trim_threshold(trim_threshold)
+    thresholds = _thresholds(range_threshold, stdev_threshold)
+    strays = sorted(set(summaries) - set(groups))
+    if strays:
+        raise ValueError(f"sheets for applications without a group: {strays}")
+    return rank(
+        _results_from_summaries(
+            summaries, scale, groups, trim_threshold, thresholds, tiebreaks or {}
+        ),
+        places=places,
+    )
+
+
+def _summaries(sheets: Sequence[JudgeScore], values: list[int]) -> dict[int, TotalsSummary]:
+    by_app: dict[int, list[int]] = defaultdict(list)
+    for s, v in zip(sheets, values, strict=True):
+        by_app[s.application_id].append(v)
+    return {
+        app_id: TotalsSummary(
+            n=len(own),
+            total=sum(own),
+            low=min(own),
+            high=max(own),
+            squares=sum(v * v for v in own),
+        )
+        for app_id, own in by_app.items()
+    }
+
+
+def _results_from_summaries(
+    summaries: Mapping[int, TotalsSummary],
     scale: int,
     groups: Mapping[int, str],
     trim_threshold: int,
     thresholds: tuple[Fraction, Fraction],
     tiebreaks: Mapping[int, tuple[Any, ...]],
 ) -> list[ApplicationResult]:
-    by_app: dict[int, list[int]] = defaultdict(list)
-    for s, v in zip(sheets, values, strict=True):
-        by_app[s.application_id].append(v)
     unit = 10**scale
     rt, st = thresholds
     # max − min ≥ rt  ⇔  (max − min)·rt.den ≥ rt.num·unit
     range_num, range_den = rt.numerator * unit, rt.denominator
     # sample variance ≥ st²  ⇔  (nΣv² − (Σv)²)·st.den² ≥ st.num²·unit²·n(n−1)
     var_num, var_den = st.numerator**2 * unit * unit, st.denominator**2
-    empty: list[int] = []
     results = []
     for app_id in sorted(groups):
-        own = by_app.get(app_id, empty)
-        n = len(own)
-        if n:
-            total = sum(own)
-            low, high = min(own), max(own)
+        summary = summaries.get(app_id)
+        n = summary.n if summary is not None else 0
+        if summary is not None and n:
+            total, low, high = summary.total, summary.low, summary.high
             if n >= trim_threshold:
                 score: Decimal | None = _OUT.divide(
                     Decimal(total - low - high), Decimal((n - 2) * unit)
@@ -559,7 +617,7 @@ def _results_from_integers(
             raw_mean: Decimal | None = _OUT.divide(Decimal(total), Decimal(n * unit))
             flagged = n >= 2 and (
                 (high - low) * range_den >= range_num
-                or (n * sum(v * v for v in own) - total * total) * var_den >= var_num * n * (n - 1)
+                or (n * summary.squares - total * total) * var_den >= var_num * n * (n - 1)
             )
         else:
             score = raw_mean = None
