@@ -97,7 +97,7 @@ class JudgeScore:
     total: Decimal
 
     def __post_init__(self) -> None:
-        _frac(self.total, "total")
+        _check(self.total, "total")
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,6 +146,14 @@ def _frac(value: object, what: str = "value") -> Fraction:
     if isinstance(value, Decimal) and not value.is_finite():
         raise ValueError(f"{what} must be finite, got {value}")
     return Fraction(value)
+
+
+def _check(value: object, what: str = "value") -> None:
+    """What _frac checks, without building the Fraction."""
+    if isinstance(value, bool) or not isinstance(value, (Decimal, int)):
+        raise TypeError(f"{what} must be a Decimal, got {type(value).__name__}")
+    if isinstance(value, Decimal) and not value.is_finite():
+        raise ValueError(f"{what} must be finite, got {value}")
 
 
 def _dec(value: Fraction) -> Decimal:
@@ -381,15 +389,21 @@ def rank(
             raise ValueError(f"application {r.application_id} appears twice in group {r.group!r}")
         seen.add((r.group, r.application_id))
         if r.score is not None:
-            _frac(r.score, "score")
+            _check(r.score, "score")
         by_group[r.group].append(r)
+
+    # Each score rounded once (as compared), not at every comparison.
+    rounded: dict[Decimal, Decimal] = {}
 
     def compared(score: Decimal) -> Decimal:
         if places is None:
             return score
-        rounded = round_display(score, places)
-        assert rounded is not None
-        return rounded
+        value = rounded.get(score)
+        if value is None:
+            value = round_display(score, places)
+            assert value is not None
+            rounded[score] = value
+        return value
 
     def order(r: ApplicationResult) -> tuple[Any, ...]:
         if r.score is None:
