@@ -15,6 +15,14 @@ Each figure is printed on its own line as ``NAME ratio=R target<=T``, e.g.::
     staff_list_vs_minimal ratio=2.10 target<=3
     staff_list_10k_vs_1k ratio=1.05 target<=1.3
 
+Every figure is measured on both databases in one run (``--databases``, default
+``sqlite,postgresql``): the child runs once on SQLite and once on PostgreSQL 15 in the
+throwaway cluster of ``scripts/with-postgres.sh`` (skipped, with a note, when the server
+binaries are missing); the PostgreSQL lines carry the suffix ``_pg`` (:func:`named`) and
+its CPU time includes the server backend's (:func:`cpu_clock`). A page computed from
+scratch, every cache emptied, is measured with :func:`cold_page` and named
+``…_uncached_vs_minimal``.
+
 A page that does not exist yet (no URL, 404, 500, …) is reported as
 ``NAME skipped (reason)``. ``--strict`` exits with status 1 when a figure misses its
 target.
