@@ -123,7 +123,8 @@ lint: install
 	echo "$(VENV)/bin/lint-imports"; $(VENV)/bin/lint-imports || rc=1; \
 	exit $$rc
 
-# The benchmark figures (manage.py bench), then the load run (loadtest/run.sh: 100 users
+# The benchmark figures (manage.py bench: on SQLite, then on PostgreSQL 15 through
+# scripts/with-postgres.sh, lines suffixed _pg; --databases=sqlite for SQLite only), then the load run (loadtest/run.sh: 100 users
 # for 60 s against gunicorn + PostgreSQL). BENCH_LOAD=0 skips the load run.
 BENCH_LOAD ?= 1
 bench: migrate

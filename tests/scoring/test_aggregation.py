@@ -19,9 +19,11 @@ from xinban.scoring.aggregation import (
     Criterion,
     JudgeScore,
     RankedResult,
+    TotalsSummary,
     aggregate,
     disagreement,
     evaluate,
+    evaluate_summaries,
     normalise,
     rank,
     round_display,
@@ -579,3 +581,59 @@ def test_evaluate_matches_reference(sheets: list[JudgeScore], normalise_judges: 
         assert r.judges == len(vs)
         assert close(r.score, ref_aggregate([Fraction(v) for v in vs]))
         assert close(r.raw_mean, sum(raw[r.application_id]) / len(vs))
+
+
+mixed_totals = (
+    st.decimals(min_value=0, max_value=100, places=3)
+    | st.decimals(min_value=0, max_value=100, places=1)
+    | st.integers(min_value=0, max_value=100).map(Decimal)
+)
+
+
+@given(
+    st.lists(
+        st.tuples(st.integers(1, 7), st.integers(1, 6), mixed_totals),
+        min_size=1,
+        max_size=40,
+        unique_by=lambda t: (t[0], t[1]),
+    ),
+    st.integers(min_value=3, max_value=7),
+    st.decimals(min_value=0, max_value=30, places=1),
+    st.decimals(min_value=0, max_value=12, places=2),
+)
+def test_evaluate_in_integers_equals_the_fraction_path_exactly(
+    rows: list[tuple[int, int, Decimal]],
+    trim_threshold: int,
+    range_threshold: Decimal,
+    stdev_threshold: Decimal,
+) -> None:
+    """Without normalisation evaluate() sums scaled integers; its results are those of the
+    exact Fraction computation, bit for bit (docs/benchmarks.md)."""
+    from unittest import mock
+
+    from xinban.scoring import aggregation
+
+    sheets = [JudgeScore(judge_id=j, application_id=a, total=t) for j, a, t in rows]
+    groups = {a: "odd" if a % 2 else "even" for a in range(1, 8)}  # 7: no sheets
+    options = {
+        "groups": groups,
+        "trim_threshold": trim_threshold,
+        "range_threshold": range_threshold,
+        "stdev_threshold": stdev_threshold,
+    }
+    fast = evaluate(sheets, **options)  # type: ignore[arg-type]
+    with mock.patch.object(aggregation, "_scaled_totals", return_value=None) as scaled:
+        exact = evaluate(sheets, **options)  # type: ignore[arg-type]
+    assert scaled.called
+    assert fast == exact
+    # From per-application sums, as a database's GROUP BY gives them (thousandths).
+    thousandths: dict[int, list[int]] = defaultdict(list)
+    for _j, a, t in rows:
+        thousandths[a].append(int(t * 1000))
+    summaries = {
+        a: TotalsSummary(
+            n=len(vs), total=sum(vs), low=min(vs), high=max(vs), squares=sum(v * v for v in vs)
+        )
+        for a, vs in thousandths.items()
+    }
+    assert evaluate_summaries(summaries, scale=3, **options) == exact  # type: ignore[arg-type]

@@ -11,7 +11,6 @@
 from __future__ import annotations
 
 import random
-import statistics
 import time
 from datetime import timedelta
 from decimal import Decimal
@@ -26,6 +25,7 @@ from xinban.evaluation import bench_assignment
 from xinban.evaluation.models import ExpertPanelMember
 from xinban.ops.management.commands.bench import (
     BASELINE,
+    UNCACHED_RANKING_TARGET,
     BenchContext,
     BenchData,
     Figure,
@@ -39,6 +39,7 @@ from xinban.ops.management.commands.bench import (
     _ratio,
     _timing_line,
     baseline_name,
+    cold_page,
     measure_pages,
 )
 from xinban.organisations.models import Organisation, RecommendingUnit, UnitKind
@@ -245,15 +246,26 @@ def domain_ranking_study(
             )
         ]
     )
-    cold = _cold_ranking(ctx, requests=max(3, options.ranking_requests // 4))
-    minimal = largest.get(baseline_name(PAGE.persona))
-    if cold is not None and isinstance(minimal, Timing):
-        # The first request after a score changes (the cached ranking recomputed):
-        # reported, no target — the figure above is the page as staff use it.
-        study.lines.append(
-            f"{PAGE.name}_uncached@{max(RANKING_SIZES)} median={cold:.2f}ms "
-            f"ratio={cold / max(minimal.median_ms, 1e-9):.2f} (no target)"
+    # The first request after a score changes: the ranking computed from scratch.
+    from xinban.evaluation import selectors
+
+    cold = cold_page(
+        ctx,
+        PAGE,
+        requests=options.ranking_requests,
+        warmup=options.warmup,
+        empty=selectors._EXPERT_RANKINGS.clear,
+    )
+    for name, result in cold.items():
+        say(_timing_line(name, max(RANKING_SIZES), result))
+    study.figures.append(
+        _ratio(
+            f"{PAGE.name}_uncached_vs_{BASELINE}",
+            cold.get(PAGE.name + "_uncached"),
+            cold.get(baseline_name(PAGE.persona)),
+            UNCACHED_RANKING_TARGET,
         )
+    )
     counts = [results[size].get(PAGE.name) for size in RANKING_SIZES]
     timings = [c for c in counts if isinstance(c, Timing)]
     if len(timings) == len(counts):
@@ -267,26 +279,6 @@ def domain_ranking_study(
         reasons = {c.reason for c in counts if isinstance(c, Skipped)}
         study.lines.append(f"{PAGE.name}_queries skipped ({'; '.join(sorted(reasons))})")
     return study
-
-
-def _cold_ranking(ctx: BenchContext, *, requests: int) -> float | None:
-    """Median CPU milliseconds of the ranking page with the ranking cache emptied before
-    each request (what the first viewer after a newly submitted sheet waits)."""
-    from xinban.evaluation import selectors
-
-    client = ctx.clients.get(PAGE.persona)
-    if client is None:
-        return None
-    url = PAGE.url(ctx)
-    samples = []
-    for _ in range(requests):
-        selectors._EXPERT_RANKINGS.clear()
-        started = time.thread_time()
-        response = client.get(url)
-        samples.append(time.thread_time() - started)
-        if response.status_code != 200:
-            return None
-    return statistics.median(samples) * 1000
 
 
 STUDIES = [assignment_study, domain_ranking_study]

@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.fields.json import KeyTextTransform
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -58,6 +59,7 @@ from xinban.scoring.models import (
     SheetStatus,
     Stage,
 )
+from xinban.scoring.selectors import TOTAL_SCALE, total_summaries
 
 # Applications past the formal review, in the order of the flow.
 REVIEWED_STATES = (
@@ -512,11 +514,6 @@ def expert_rank_entries(
     if cached is not None:
         _EXPERT_RANKINGS.move_to_end(key)
         return cached
-    applications = list(
-        Application.objects.filter(campaign=campaign, state__in=REVIEWED_STATES).only(
-            "pk", "number", "organisation_snapshot", "organisation_id", "campaign_id"
-        )
-    )
     sheets_qs = ScoreSheet.objects.filter(
         stage=Stage.EXPERT,
         status=SheetStatus.SUBMITTED,
@@ -525,6 +522,37 @@ def expert_rank_entries(
     )
     if round is not None:
         sheets_qs = sheets_qs.filter(round=round)
+    if not normalise:
+        # Per application sums in the database, one row per application (exact: integer
+        # thousandths; docs/benchmarks.md) — each expert's latest submitted sheet: none
+        # of theirs for the same application in a later round.
+        domains, numbers = _ranking_domains(campaign)
+        if round is None:
+            sheets_qs = sheets_qs.exclude(
+                Exists(
+                    ScoreSheet.objects.filter(
+                        stage=Stage.EXPERT,
+                        status=SheetStatus.SUBMITTED,
+                        total__isnull=False,
+                        application_id=OuterRef("application_id"),
+                        judge_id=OuterRef("judge_id"),
+                        round__gt=OuterRef("round"),
+                    )
+                )
+            )
+        summaries = total_summaries(sheets_qs)
+        results = aggregation.evaluate_summaries(
+            {pk: s for pk, s in summaries.items() if pk in domains},  # a state just changed
+            scale=TOTAL_SCALE,
+            groups=domains,
+            tiebreaks={pk: (number,) for pk, number in numbers.items()},
+        )
+        return _keep_ranking(key, _expert_entries(results))
+    applications = list(
+        Application.objects.filter(campaign=campaign, state__in=REVIEWED_STATES).only(
+            "pk", "number", "organisation_snapshot", "organisation_id", "campaign_id"
+        )
+    )
     latest: dict[tuple[int, int], tuple[int, Decimal]] = {}
     for app_id, judge_id, round_no, total in sheets_qs.values_list(
         "application_id", "judge_id", "round", "total"
@@ -536,15 +564,51 @@ def expert_rank_entries(
         aggregation.JudgeScore(judge_id=j, application_id=a, total=t)
         for (j, a), (_r, t) in sorted(latest.items())
     ]
-    domains = application_domains(applications)
+    domain_of = application_domains(applications)
     results = aggregation.evaluate(
         sheets,
-        groups={a.pk: domains[a.pk][0] for a in applications},
+        groups={a.pk: domain_of[a.pk][0] for a in applications},
         normalise_judges=normalise,
         tiebreaks={a.pk: (a.number,) for a in applications},
     )
+    return _keep_ranking(key, _expert_entries(results))
+
+
+def _keep_ranking(key: str, entries: list[ExpertRankEntry]) -> list[ExpertRankEntry]:
+    _EXPERT_RANKINGS[key] = entries
+    while len(_EXPERT_RANKINGS) > _EXPERT_RANKINGS_KEPT:
+        _EXPERT_RANKINGS.popitem(last=False)
+    return entries
+
+
+def _ranking_domains(campaign: Campaign) -> tuple[dict[int, str], dict[int, str]]:
+    """Per application under review, its domain (as application_domains decides it:
+    frozen in the snapshot, else the registration's) and its number — one query, the
+    domain read inside the database rather than every snapshot parsed."""
+    registration = Registration.objects.filter(
+        organisation_id=OuterRef("organisation_id"), campaign_id=OuterRef("campaign_id")
+    ).values("domain__name")[:1]
+    rows = (
+        Application.objects.filter(campaign=campaign, state__in=REVIEWED_STATES)
+        .order_by()
+        .annotate(
+            frozen=KeyTextTransform("domain", "organisation_snapshot"),
+            registered=Subquery(registration),
+        )
+        .values_list("pk", "number", "frozen", "registered")
+    )
+    domains: dict[int, str] = {}
+    numbers: dict[int, str] = {}
+    missing = _("未填写领域")
+    for pk, number, frozen, registered in rows:
+        domains[pk] = frozen or registered or missing
+        numbers[pk] = number
+    return domains, numbers
+
+
+def _expert_entries(results: Sequence[aggregation.RankedResult]) -> list[ExpertRankEntry]:
     order = {name: position for name, position in Domain.objects.values_list("name", "position")}
-    entries = sorted(
+    return sorted(
         (
             ExpertRankEntry(
                 application_id=r.application_id,
@@ -560,10 +624,6 @@ def expert_rank_entries(
         # Domains in the taxonomy's order; within one, the engine's rank order.
         key=lambda e: (order.get(e.domain, 10_000), e.domain),
     )
-    _EXPERT_RANKINGS[key] = entries
-    while len(_EXPERT_RANKINGS) > _EXPERT_RANKINGS_KEPT:
-        _EXPERT_RANKINGS.popitem(last=False)
-    return entries
 
 
 def expert_ranking(

@@ -34,6 +34,7 @@ from xinban.recommendation.models import (
 )
 from xinban.scoring import aggregation
 from xinban.scoring.models import Judge, ScoreSheet, SheetStatus, Stage
+from xinban.scoring.selectors import TOTAL_SCALE, total_summaries
 
 SORTS = {
     "number": "number",
@@ -185,16 +186,29 @@ def unit_rank_entries(
         _RANKINGS.move_to_end(key)
         return cached
     numbers = dict(applications.values_list("pk", "number"))
-    results = aggregation.evaluate(
-        [
-            # Submitted sheets carry a total.
-            aggregation.JudgeScore(judge_id=j, application_id=a, total=cast(Decimal, t))
-            for a, j, t in sheets.values_list("application_id", "judge_id", "total")
-        ],
-        groups={pk: "unit" for pk in numbers},
-        normalise_judges=normalise,
-        tiebreaks={pk: (number,) for pk, number in numbers.items()},
-    )
+    groups = {pk: "unit" for pk in numbers}
+    tiebreaks = {pk: (number,) for pk, number in numbers.items()}
+    if normalise:
+        results = aggregation.evaluate(
+            [
+                # Submitted sheets carry a total.
+                aggregation.JudgeScore(judge_id=j, application_id=a, total=cast(Decimal, t))
+                for a, j, t in sheets.values_list("application_id", "judge_id", "total")
+            ],
+            groups=groups,
+            normalise_judges=True,
+            tiebreaks=tiebreaks,
+        )
+    else:
+        # Per application sums in the database: one row per application rather than one
+        # per sheet, exact (integer thousandths; docs/benchmarks.md).
+        summaries = total_summaries(sheets)
+        results = aggregation.evaluate_summaries(
+            {pk: s for pk, s in summaries.items() if pk in groups},  # a state just changed
+            scale=TOTAL_SCALE,
+            groups=groups,
+            tiebreaks=tiebreaks,
+        )
     entries = [
         RankEntry(
             application_id=r.application_id,

@@ -15,6 +15,14 @@ Each figure is printed on its own line as ``NAME ratio=R target<=T``, e.g.::
     staff_list_vs_minimal ratio=2.10 target<=3
     staff_list_10k_vs_1k ratio=1.05 target<=1.3
 
+Every figure is measured on both databases in one run (``--databases``, default
+``sqlite,postgresql``): the child runs once on SQLite and once on PostgreSQL 15 in the
+throwaway cluster of ``scripts/with-postgres.sh`` (skipped, with a note, when the server
+binaries are missing); the PostgreSQL lines carry the suffix ``_pg`` (:func:`named`) and
+its CPU time includes the server backend's (:func:`cpu_clock`). A page computed from
+scratch, every cache emptied, is measured with :func:`cold_page` and named
+``…_uncached_vs_minimal``.
+
 A page that does not exist yet (no URL, 404, 500, …) is reported as
 ``NAME skipped (reason)``. ``--strict`` exits with status 1 when a figure misses its
 target.
@@ -230,6 +238,54 @@ FIGURES: list[Callable[[Results], Iterator[Figure]]] = [figures_vs_baseline, fig
 
 ROUNDS = 3  # the timed requests of all pages are interleaved in this many rounds
 
+# The database this run measures ("sqlite" or "postgresql"), set by the child process;
+# every result line measured on PostgreSQL is named with the suffix "_pg".
+DATABASE = "sqlite"
+SUFFIXES = {"sqlite": "", "postgresql": "_pg"}
+
+
+def named(line: str) -> str:
+    """A result line with the database's suffix on its name (the first word, before any
+    ``@size``): ``ranking_vs_minimal ratio=…`` → ``ranking_vs_minimal_pg ratio=…``."""
+    suffix = SUFFIXES.get(DATABASE, "")
+    if not suffix:
+        return line
+    indent = line[: len(line) - len(line.lstrip())]
+    word, _, rest = line.lstrip().partition(" ")
+    base, at, size = word.partition("@")
+    return f"{indent}{base}{suffix}{at}{size}" + (f" {rest}" if rest else "")
+
+
+_backend: dict[int, Path | None] = {}
+
+
+def _backend_stat() -> Path | None:
+    """/proc/<pid>/schedstat of this connection's PostgreSQL backend (same machine)."""
+    connection.ensure_connection()
+    raw = connection.connection
+    key = id(raw)
+    if key not in _backend:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            (pid,) = cursor.fetchone()
+        stat = Path(f"/proc/{pid}/schedstat")
+        _backend.clear()
+        _backend[key] = stat if stat.exists() else None
+    return _backend[key]
+
+
+def cpu_clock() -> float:
+    """CPU seconds spent on the request: this thread's (the test client, the views and,
+    with SQLite, the database) plus, on PostgreSQL, the server backend's serving this
+    connection — CPU time barely moves when other jobs load a shared machine, where wall
+    time would. Without /proc (the backend elsewhere), wall time."""
+    if DATABASE != "postgresql":
+        return time.thread_time()
+    stat = _backend_stat()
+    if stat is None:
+        return time.perf_counter()
+    return time.thread_time() + int(stat.read_text().split()[0]) / 1e9
+
 
 def _prepare(client: Client, url: str, *, warmup: int) -> Result:
     """Warm the page up and count its queries; a page that fails is skipped."""
@@ -251,9 +307,8 @@ def measure_pages(
     *,
     requests: int,
     warmup: int,
-    # CPU time of this thread, not wall time: the test client, the views and SQLite all
-    # run in this thread, and CPU time barely moves when other jobs load a shared machine.
-    clock: Callable[[], float] = time.thread_time,
+    # CPU time, not wall time (see cpu_clock).
+    clock: Callable[[], float] | None = None,
     pages: Sequence[Page] | None = None,
 ) -> dict[str, Result]:
     """The median latency of each page (default: :data:`PAGES`) and of the minimal view
@@ -261,6 +316,7 @@ def measure_pages(
     interleaved (in ``ROUNDS`` rounds) so that a passing load on the machine weighs on
     all pages alike rather than on one."""
     pages = PAGES if pages is None else pages
+    clock = clock or cpu_clock
     results: dict[str, Result] = {}
     targets: dict[str, tuple[Client, str]] = {}
     for page in [*baseline_pages(pages), *pages]:
@@ -290,6 +346,52 @@ def measure_pages(
         assert isinstance(counted, Timing)
         if values:
             results[name] = Timing(statistics.median(values) * 1000, counted.queries)
+    return results
+
+
+#: A ranking computed from scratch (every cache empty) against the minimal view.
+UNCACHED_RANKING_TARGET = 5
+
+
+def cold_page(
+    ctx: BenchContext,
+    page: Page,
+    *,
+    requests: int,
+    warmup: int,
+    empty: Callable[[], None],
+) -> dict[str, Result]:
+    """``page`` computed from scratch — ``empty()`` (the caches emptied) before each of its
+    requests, outside the timing — interleaved with the minimal view of the same persona
+    as :func:`measure_pages` does. Named ``<page>_uncached``."""
+    cold = Page(f"{page.name}_uncached", page.persona, page.url)
+    client = ctx.clients.get(page.persona)
+    if client is None:
+        return {cold.name: Skipped(f"no persona {page.persona}")}
+    base = baseline_pages([page])[0]
+    results: dict[str, Result] = {}
+    urls = {}
+    for each in (base, cold):
+        url = each.url(ctx)
+        results[each.name] = _prepare(client, url, warmup=warmup)
+        if isinstance(results[each.name], Timing):
+            empty()  # count the queries of a request computed from scratch
+            with CaptureQueriesContext(connection) as captured:
+                client.get(url)
+            results[each.name] = Timing(median_ms=0.0, queries=len(captured))
+            urls[each.name] = url
+    samples: dict[str, list[float]] = {name: [] for name in urls}
+    gc.collect()
+    for _ in range(max(1, requests)):
+        for name, url in urls.items():
+            empty()
+            started = cpu_clock()
+            client.get(url)
+            samples[name].append(cpu_clock() - started)
+    for name, values in samples.items():
+        counted = results[name]
+        assert isinstance(counted, Timing)
+        results[name] = Timing(statistics.median(values) * 1000, counted.queries)
     return results
 
 
@@ -604,6 +706,17 @@ def ranking_study(
         for name, result in results[size].items():
             say(_timing_line(name, size, result))
     largest = results[max(results)]
+    from xinban.recommendation import selectors
+
+    cold = cold_page(
+        ctx,
+        RANKING_PAGE,
+        requests=options.ranking_requests,
+        warmup=options.warmup,
+        empty=selectors._RANKINGS.clear,
+    )
+    for name, result in cold.items():
+        say(_timing_line(name, max(options.ranking_sizes), result))
     study = StudyResult(
         figures=[
             _ratio(
@@ -611,7 +724,13 @@ def ranking_study(
                 largest.get(RANKING_PAGE.name),
                 largest.get(baseline_name(RANKING_PERSONA)),
                 3,
-            )
+            ),
+            _ratio(
+                f"{RANKING_PAGE.name}_uncached_vs_{BASELINE}",
+                cold.get(RANKING_PAGE.name + "_uncached"),
+                cold.get(baseline_name(RANKING_PERSONA)),
+                UNCACHED_RANKING_TARGET,
+            ),
         ]
     )
     counts = [results[size].get(RANKING_PAGE.name) for size in options.ranking_sizes]
@@ -778,6 +897,12 @@ class Command(BaseCommand):
         )
         parser.add_argument("--form5-rows", type=int, default=500, help="附件5 的推荐行数")
         parser.add_argument("--form5-repeats", type=int, default=15, help="附件5 导出的计时次数")
+        parser.add_argument(
+            "--databases",
+            default="sqlite,postgresql",
+            help="在哪些数据库上测量，逗号分隔（默认 sqlite,postgresql；"
+            "PostgreSQL 经 scripts/with-postgres.sh 的临时集群）",
+        )
         parser.add_argument("--strict", action="store_true", help="有指标超出目标时以状态 1 退出")
         parser.add_argument("--keep", action="store_true", help="保留临时目录（便于排查）")
 
@@ -787,12 +912,29 @@ class Command(BaseCommand):
         else:
             self._spawn(options)
 
-    # The parent: a throwaway directory and database, then this command again inside.
+    # The parent: for each database, a throwaway directory and database, then this command
+    # again inside — SQLite in the directory, PostgreSQL 15 in the throwaway cluster of
+    # scripts/with-postgres.sh (the one the tests use).
     def _spawn(self, options: dict[str, Any]) -> None:
+        databases = [d.strip() for d in str(options["databases"]).split(",") if d.strip()]
+        unknown = sorted(set(databases) - set(SUFFIXES))
+        if unknown or not databases:
+            raise CommandError(f"bench: --databases: unknown {', '.join(unknown) or '(empty)'}")
+        failed = []
+        for database in databases:
+            returncode = self._spawn_one(options, database)
+            if returncode:
+                failed.append(f"{database}: status {returncode}")
+        if failed:
+            raise CommandError(f"bench exited with {'; '.join(failed)}", returncode=1)
+
+    def _spawn_one(self, options: dict[str, Any], database: str) -> int:
         directory = Path(tempfile.mkdtemp(prefix="xinban-bench-"))
+        prefix: list[str] = []
         env = {
             **os.environ,
             CHILD_ENV: str(directory),
+            "XINBAN_BENCH_DATABASE": database,
             "DATABASE_URL": f"sqlite:///{directory / 'bench.sqlite3'}",
             "XINBAN_VAR_DIR": str(directory),
             "MEDIA_ROOT": str(directory / "media"),
@@ -814,28 +956,53 @@ class Command(BaseCommand):
             f"--form5-repeats={options['form5_repeats']}",
             *(["--strict"] if options["strict"] else []),
         ]
-        self.stdout.write(f"bench: throwaway database in {directory}")
+        if database == "postgresql":
+            script = Path(settings.BASE_DIR) / "scripts" / "with-postgres.sh"
+            pg_bin = Path(os.environ.get("PG_BIN", "/usr/lib/postgresql/15/bin"))
+            if not (pg_bin / "initdb").exists():
+                self.stdout.write(
+                    f"bench: *_pg skipped (no PostgreSQL server in {pg_bin}; "
+                    "see scripts/with-postgres.sh)"
+                )
+                return 0
+            directory.chmod(0o711)  # the server may run as another user (see the script)
+            prefix = [str(script)]
+            del env["DATABASE_URL"]  # the script sets it to its cluster
+            env["XINBAN_PG_TMPDIR"] = str(directory)
+            self.stdout.write("bench: PostgreSQL 15, throwaway cluster (scripts/with-postgres.sh)")
+        else:
+            self.stdout.write(f"bench: SQLite, throwaway database in {directory}")
         self.stdout.flush()
         try:
-            completed = subprocess.run(argv, env=env, check=False)  # noqa: S603 (own argv)
+            completed = subprocess.run([*prefix, *argv], env=env, check=False)  # noqa: S603
         finally:
             if options["keep"]:
                 self.stdout.write(f"bench: kept {directory}")
             else:
                 shutil.rmtree(directory, ignore_errors=True)
-        if completed.returncode:
-            raise CommandError(
-                f"bench exited with status {completed.returncode}",
-                returncode=completed.returncode,
-            )
+        return completed.returncode
 
     # The child: refuses anything but the throwaway database it was given.
     def _run(self, options: dict[str, Any]) -> None:
+        global DATABASE
         directory = Path(os.environ[CHILD_ENV]).resolve()
         database = connection.settings_dict
-        name = Path(str(database["NAME"])).resolve()
-        if database["ENGINE"] != "django.db.backends.sqlite3" or directory not in name.parents:
-            raise CommandError(f"bench: refusing to run on {database['ENGINE']} {name}")
+        if os.environ.get("XINBAN_BENCH_DATABASE") == "postgresql":
+            # Only the cluster scripts/with-postgres.sh made inside our directory.
+            cluster = os.environ.get("XINBAN_PG_TMPDIR", "")
+            if (
+                database["ENGINE"] != "django.db.backends.postgresql"
+                or database["HOST"] != "127.0.0.1"
+                or Path(cluster).resolve() != directory
+            ):
+                raise CommandError(
+                    f"bench: refusing to run on {database['ENGINE']} {database['HOST']}"
+                )
+            DATABASE = "postgresql"
+        else:
+            name = Path(str(database["NAME"])).resolve()
+            if database["ENGINE"] != "django.db.backends.sqlite3" or directory not in name.parents:
+                raise CommandError(f"bench: refusing to run on {database['ENGINE']} {name}")
         sizes = sorted({int(s) for s in str(options["sizes"]).split(",") if s.strip()})
         if not sizes:
             raise CommandError("bench: --sizes is empty")
@@ -881,9 +1048,9 @@ class Command(BaseCommand):
         missed = []
         figures = [f for function in FIGURES for f in function(results)]
         for figure in [*figures, *(f for study in studies for f in study.figures)]:
-            self.stdout.write(figure.line())
+            self.stdout.write(named(figure.line()))
             if not figure.ok:
-                missed.append(figure.name)
+                missed.append(named(figure.name))
         for page in [*baseline_pages(), *PAGES]:
             counts = [results[s].get(page.name) for s in sizes]
             if all(isinstance(c, Timing) for c in counts):
@@ -891,11 +1058,11 @@ class Command(BaseCommand):
                     f"{size_label(s)}={c.queries}"  # type: ignore[union-attr]
                     for s, c in zip(sizes, counts, strict=True)
                 )
-                self.stdout.write(f"{page.name}_queries {per_size}")
+                self.stdout.write(named(f"{page.name}_queries {per_size}"))
         for study in studies:
             for line in study.lines:
-                self.stdout.write(line)
-            missed += study.missed
+                self.stdout.write(named(line))
+            missed += [named(m) for m in study.missed]
         self.stdout.write(f"bench: done in {time.monotonic() - started:.1f}s")
         if missed and options["strict"]:
             raise CommandError(f"bench: over target: {', '.join(missed)}", returncode=1)
