@@ -188,7 +188,23 @@ DEFAULT_CHECKLIST: list[tuple[str, str]] = [
     ("standard", "按《质量信得过班组建设准则》（T/CAQ 10204-2017）开展活动（附件4第7条）"),
     (
         "activities",
-        "积极参与群众性质量提升活动，目标完成率突出，现场活动记录齐全（附件4第1、5条）",
+        "积极投身于本单位、本行业、本区域开展的各项群众性质量提升活动，有行动，出成效"
+        "（附件4第1条）",
+    ),
+    (
+        "strategy",
+        "班组围绕组织的经营战略分解目标，本着“质量为顾客和其他相关方创造价值”的核心理念"
+        "开展建设活动并取得成效（附件4第3条）",
+    ),
+    (
+        "methods",
+        "班组成员有效运用适宜的质量管理理论和工具方法，稳定提高产品、服务和工作质量，"
+        "取得顾客满意和信赖（附件4第4条）",
+    ),
+    (
+        "results",
+        "班组活动目标完成率在本组织突出，质量达到同行业、同工序先进水平；现场活动记录齐全，"
+        "活动结果得到顾客确认，满意程度高（附件4第5条）",
     ),
 ]
 
@@ -217,8 +233,23 @@ DEFAULT_CHECKLIST_EN: dict[str, str] = {
         "(T/CAQ 10204-2017) (Annex 4, item 7)"
     ),
     "activities": (
-        "Takes an active part in quality improvement activities, with outstanding target "
-        "completion and complete on-site records (Annex 4, items 1 and 5)"
+        "Takes an active part in the quality improvement activities of its organisation, "
+        "industry and district, with actions and results (Annex 4, item 1)"
+    ),
+    "strategy": (
+        "The team breaks down its goals from the organisation's strategy and builds on the "
+        "core idea that quality creates value for customers and other parties, with results "
+        "(Annex 4, item 3)"
+    ),
+    "methods": (
+        "The team's members use suitable quality management theories, tools and methods, "
+        "steadily improve the quality of products, services and work, and win customers' "
+        "satisfaction and trust (Annex 4, item 4)"
+    ),
+    "results": (
+        "The team's target completion rate stands out in its organisation and its quality "
+        "reaches the industry's advanced level; on-site records are complete and results "
+        "confirmed by customers, with high satisfaction (Annex 4, item 5)"
     ),
 }
 
