@@ -85,7 +85,11 @@ def test_evaluation_journey(
     log_in(staff, base, "staff@example.com")
     visit(staff, f"{base}/evaluation/formal/")
     expect(staff.locator("#main")).to_contain_text(app.team_name)
-    click_button(staff, "批量通过所选（仅自动核对均符合者）")
+    # Nothing is ticked for the reviewer (rule 6): the application and each hand-checked item.
+    staff.locator(f'input[name="applications"][value="{app.pk}"]').check()
+    for box in staff.locator(f'input[name="hand_{app.pk}"]').all():
+        box.check()
+    click_button(staff, "批量通过所选（仅自动核对均符合、人工核对项均已勾选者）")
     expect(staff.locator(".alert-success")).to_contain_text("已批量通过 1 份")
     visit(staff, f"{base}/evaluation/rounds/")
     staff.fill("#id_deadline", "2099-12-31T18:00")
