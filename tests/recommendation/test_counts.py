@@ -116,3 +116,18 @@ def test_the_teams_on_the_list_count_as_recommended_filed_or_not_and_not_once_vo
     assert set(voided.values()) == {0}, voided
     own = client_for(unit_x_admin).get(reverse("dashboards:unit", args=[unit_x.pk]))
     assert steps(own.context["figures"])["recommended"]["note"] == "附件5：推荐无效"
+
+
+def test_submitted_is_counted_alike_by_the_staff_units_list_and_the_dashboard(
+    campaign: Any, unit_x: Any, staff: Any, org_a: Any, org_b: Any, settings: Any
+) -> None:
+    settings.XINBAN_DASHBOARD_CACHE_SECONDS = 0
+    make_application(organisation=org_a, unit=unit_x, campaign=campaign)
+    make_application(
+        organisation=org_a, unit=unit_x, campaign=campaign, team_type="服务型", state="withdrawn"
+    )
+    make_application(organisation=org_b, unit=unit_x, campaign=campaign, state="draft")
+    listed = next(u for u, _report in units_for_staff(campaign=campaign) if u.pk == unit_x.pk)
+    board = client_for(staff).get(reverse("dashboards:staff")).context["figures"]
+    row = next(r for r in board["progress"]["units"] if r["unit_id"] == unit_x.pk)
+    assert listed.received == row["applied"] == steps(board)["applied"]["value"] == 1  # type: ignore[attr-defined]

@@ -32,7 +32,13 @@ from django.utils.translation import gettext_lazy as _
 
 from xinban.applications.models import Application, ApplicationState
 from xinban.organisations.models import Registration, UnitKind
-from xinban.recommendation.counts import RECOMMENDED_STATES, is_recommended, recommended_q
+from xinban.recommendation.counts import (
+    NOT_APPLIED,
+    RECOMMENDED_STATES,
+    applied_q,
+    is_recommended,
+    recommended_q,
+)
 
 S = ApplicationState
 
@@ -61,7 +67,7 @@ FORMAL_PASSED_ON = frozenset(
 SELECTED_ON = frozenset({S.SELECTED, S.TYPICAL_CANDIDATE, S.TYPICAL})
 # An application has been submitted (and not withdrawn) exactly when its state is neither
 # 草稿 nor 已撤回: nothing returns to draft, and 退回修改 follows a submission.
-APPLIED = frozenset(set(S) - {S.DRAFT, S.WITHDRAWN})
+APPLIED = frozenset(set(S) - set(NOT_APPLIED))
 # The stages decided by the state alone (``recommended`` also depends on the unit's
 # list, ``national`` is a flag of the Decision).
 STATE_STAGES: dict[str, frozenset[str]] = {
@@ -92,7 +98,7 @@ def stage_q(stage: str, prefix: str = "") -> Q:
         return Q(**{p + key: value for key, value in lookups.items()})
 
     if stage == "applied":  # as an exclusion, an index on (…, state) still covers it
-        return ~q(state__in=[S.DRAFT, S.WITHDRAWN])
+        return applied_q(prefix)
     if stage == "recommended":
         return recommended_q(prefix)
     if stage in STATE_STAGES:

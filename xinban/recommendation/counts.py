@@ -1,5 +1,5 @@
-"""What counts as "recommended" (推荐), the one definition every count uses: the
-dashboards and the lists behind them, the staff's progress table and 推荐单位 list,
+"""What counts as "submitted" (申报) and "recommended" (推荐), the one definition every
+count uses: the dashboards and the lists behind them, the staff's progress table and 推荐单位 list,
 附件5 and 附件6 statistics, the JSON API. See docs/rules.md ("Counts").
 
 An application is recommended when it has been submitted (not a draft, not withdrawn)
@@ -40,6 +40,12 @@ RECOMMENDED_STATES = frozenset(
 NOT_APPLIED = (S.DRAFT, S.WITHDRAWN)
 
 
+def applied_q(prefix: str = "") -> Q:
+    """The condition for an application (reached through ``prefix``) to count as
+    submitted (申报): neither a draft nor withdrawn."""
+    return ~Q(**{prefix + "state__in": NOT_APPLIED})
+
+
 def on_list(outer: str = "pk") -> Exists:
     """The application at ``outer`` (a path from the outer query to an application's
     primary key) is on a recommendation list that is not voided (filed or not)."""
@@ -53,7 +59,7 @@ def on_list(outer: str = "pk") -> Exists:
 def recommended_q(prefix: str = "") -> Q:
     """The condition for an application (reached through ``prefix``, e.g.
     ``"applications__"``) to count as recommended."""
-    return ~Q(**{prefix + "state__in": NOT_APPLIED}) & (
+    return applied_q(prefix) & (
         Q(**{prefix + "state__in": sorted(RECOMMENDED_STATES)}) | Q(on_list(prefix + "pk"))
     )
 

@@ -14,12 +14,12 @@ from django.http import Http404
 from django.utils.translation import pgettext
 
 from xinban.accounts.models import User
-from xinban.applications.models import Application, ApplicationState
+from xinban.applications.models import Application
 from xinban.campaigns.models import Campaign
 from xinban.campaigns.selectors import campaign_current
 from xinban.core.roles import roles_of
 from xinban.organisations.models import RecommendingUnit, UnitMembership, UnitRole
-from xinban.recommendation.counts import recommended_q
+from xinban.recommendation.counts import NOT_APPLIED, recommended_q
 from xinban.recommendation.models import PanelMember, ReportStatus, UnitRecommendationReport
 from xinban.reports.models import (
     EVENT_TEXT_FIELDS,
@@ -32,7 +32,7 @@ from xinban.reports.models import (
 )
 
 # Applications that took part in a year: submitted to the unit, not withdrawn.
-NOT_TAKING_PART = (ApplicationState.DRAFT, ApplicationState.WITHDRAWN)
+NOT_TAKING_PART = NOT_APPLIED  # docs/rules.md, "Counts"
 MIN_SUMMARY_CHARS = 3000
 
 # The eight counted items of 附件6, in the form's order: (序号, field, 单位).
