@@ -126,8 +126,9 @@ def test_staff_units_export_holds_the_pages_rows(
         "黄浦区": "未填写",
         "其他-市质协会员与质量推进部": "未填写",  # reference data (organisations 0003)
     }
-    # 浦东新区: 4 submitted (the draft is not counted), 1 in state 已推荐 (as the page).
-    assert rows[1][:3] == ("浦东新区", 4, 1)
+    # 浦东新区: 4 submitted (the draft is not counted), 3 recommended (已推荐 and the two
+    # the association has gone on with: the dashboards' count, docs/rules.md "Counts").
+    assert rows[1][:3] == ("浦东新区", 4, 3)
     assert client_for(unit_x_admin).get(download("staff_units")).status_code == 403
     assert client.get("/api/exports/staff_units.xlsx").status_code == 200
 

@@ -9,7 +9,9 @@ Stages of the funnel (each is a subset of the one before):
 
 - ``registered``: 附件2 registrations of the year (organisations, not applications);
 - ``applied``: applications submitted (drafts and withdrawn ones do not count);
-- ``recommended``: recommended by their unit (the state has reached 已推荐 or later);
+- ``recommended``: on their unit's recommendation list (附件5 filled in or filed, not
+  voided), or imported history in a state of 已推荐 or later: the one definition in
+  ``xinban.recommendation.counts`` (docs/rules.md, "Counts");
 - ``formal_passed``: passed the association's formal review (the state has reached
   形式审查通过 or later: the evaluation services move it with every ``FormalReview``);
 - ``selected``: 建设经验 (state 建设经验, 典型经验候选 or 典型经验: moved with every
@@ -30,6 +32,13 @@ from django.utils.translation import gettext_lazy as _
 
 from xinban.applications.models import Application, ApplicationState
 from xinban.organisations.models import Registration, UnitKind
+from xinban.recommendation.counts import (
+    NOT_APPLIED,
+    RECOMMENDED_STATES,
+    applied_q,
+    is_recommended,
+    recommended_q,
+)
 
 S = ApplicationState
 
@@ -50,33 +59,34 @@ APPLICATION_STAGES = STAGE_KEYS[1:]
 # year whose results are not out yet).
 UNIT_STAGES_BEFORE_RESULTS = ("applied", "recommended")
 
-RECOMMENDED_ON = frozenset(
-    {
-        S.RECOMMENDED,
-        S.FORMAL_PASSED,
-        S.FORMAL_FAILED,
-        S.EXPERT_REVIEW,
-        S.SELECTED,
-        S.TYPICAL_CANDIDATE,
-        S.TYPICAL,
-        S.NOT_SELECTED,
-    }
-)
+# The states only a recommendation reaches (what "recommended" is for imported history).
+RECOMMENDED_ON = RECOMMENDED_STATES
 FORMAL_PASSED_ON = frozenset(
     {S.FORMAL_PASSED, S.EXPERT_REVIEW, S.SELECTED, S.TYPICAL_CANDIDATE, S.TYPICAL, S.NOT_SELECTED}
 )
 SELECTED_ON = frozenset({S.SELECTED, S.TYPICAL_CANDIDATE, S.TYPICAL})
 # An application has been submitted (and not withdrawn) exactly when its state is neither
 # 草稿 nor 已撤回: nothing returns to draft, and 退回修改 follows a submission.
-APPLIED = frozenset(set(S) - {S.DRAFT, S.WITHDRAWN})
-# The stages decided by the state alone (``national`` is a flag of the Decision).
+APPLIED = frozenset(set(S) - set(NOT_APPLIED))
+# The stages decided by the state alone (``recommended`` also depends on the unit's
+# list, ``national`` is a flag of the Decision).
 STATE_STAGES: dict[str, frozenset[str]] = {
     "applied": APPLIED,
-    "recommended": RECOMMENDED_ON,
     "formal_passed": FORMAL_PASSED_ON,
     "selected": SELECTED_ON,
     "typical": frozenset({S.TYPICAL}),
 }
+
+
+def reached(state: str, listed: bool, stages: Sequence[str]) -> list[str]:
+    """The stages among ``stages`` (``national`` aside) an application in ``state`` has
+    reached, ``listed``: whether it is on its unit's recommendation list (``on_list``)."""
+    return [
+        s
+        for s in stages
+        if (s == "recommended" and is_recommended(state, listed))
+        or (s in STATE_STAGES and state in STATE_STAGES[s])
+    ]
 
 
 def stage_q(stage: str, prefix: str = "") -> Q:
@@ -88,7 +98,9 @@ def stage_q(stage: str, prefix: str = "") -> Q:
         return Q(**{p + key: value for key, value in lookups.items()})
 
     if stage == "applied":  # as an exclusion, an index on (…, state) still covers it
-        return ~q(state__in=[S.DRAFT, S.WITHDRAWN])
+        return applied_q(prefix)
+    if stage == "recommended":
+        return recommended_q(prefix)
     if stage in STATE_STAGES:
         # The services keep the state in step with the FormalReview and Decision rows
         # (imported history has the state only), so the state alone decides: no join,

@@ -52,15 +52,16 @@ from xinban.core.models import AuditEntry
 from xinban.dashboards.filters import (
     STAGE_LABELS,
     STAGES,
-    STATE_STAGES,
     UNIT_STAGES_BEFORE_RESULTS,
     Filters,
     narrow,
     narrow_registrations,
+    reached,
     stage_q,
 )
 from xinban.evaluation.models import Decision
 from xinban.organisations.models import RecommendingUnit, Registration, UnitKind
+from xinban.recommendation.counts import on_list
 from xinban.recommendation.models import ReportStatus, UnitRecommendationReport
 from xinban.scoring.models import ScoreSheet, SheetStatus, Stage
 
@@ -234,30 +235,22 @@ def _present(
     return [(k, label) for k, label in categories if any(counts.get(k, {}).values())]
 
 
-def _stages_of_state(stages: Sequence[str]) -> dict[str, list[str]]:
-    """For each state, the stages (among ``stages``, ``national`` aside) an application
-    in that state has reached: the states decide, so one GROUP BY state does for all."""
-    from xinban.applications.models import ApplicationState
-
-    reached: dict[str, list[str]] = {}
-    for state in ApplicationState.values:
-        reached[state] = [
-            s for s in stages if s != "national" and s in STATE_STAGES and state in STATE_STAGES[s]
-        ]
-    return reached
-
-
 def _tally(
     rows: Iterable[Mapping[str, Any]],
     key: Callable[[Mapping[str, Any]], Any],
     stages: Sequence[str],
 ) -> dict[Any, dict[str, int]]:
-    """Rows of (…, state, n) summed per ``key(row)`` and stage."""
-    reached = _stages_of_state(stages)
+    """Rows of (…, state, listed, n) summed per ``key(row)`` and stage: the state (and
+    ``listed``, on the unit's recommendation list, for "recommended") decide, so one
+    GROUP BY does for every stage (``national`` aside)."""
+    memo: dict[tuple[str, bool], list[str]] = {}
     counts: dict[Any, dict[str, int]] = {}
     for row in rows:
         bucket = counts.setdefault(key(row), dict.fromkeys(stages, 0))
-        for stage in reached.get(row["state"], ()):
+        state = (row["state"], bool(row["listed"]))
+        if state not in memo:
+            memo[state] = reached(*state, stages)
+        for stage in memo[state]:
             bucket[stage] += row["n"]
     return counts
 
@@ -273,8 +266,12 @@ def _breakdowns(
     industries (an organisation may name several: its applications count in each)."""
     applied = narrow(Application.objects.all(), filters).filter(stage_q("applied"))
     rows = list(
-        applied.annotate(domain=_registration_of("domain_id"), nature=_registration_of("nature_id"))
-        .values("recommending_unit_id", "team_type_id", "domain", "nature", "state")
+        applied.annotate(
+            domain=_registration_of("domain_id"),
+            nature=_registration_of("nature_id"),
+            listed=on_list(),
+        )
+        .values("recommending_unit_id", "team_type_id", "domain", "nature", "state", "listed")
         .annotate(n=Count("id"))
         .order_by()
     )
@@ -321,7 +318,7 @@ def _breakdowns(
                 prefix + "id__in": applied.values("pk"),
             }
         )
-        .values("industry_id", state=F(prefix + "state"))
+        .values("industry_id", state=F(prefix + "state"), listed=on_list(prefix + "id"))
         .annotate(n=Count(prefix[:-2]))
         .order_by()
     )
@@ -349,7 +346,10 @@ def _years(scope: Scope, filters: Filters, opts: Options) -> dict[str, Any]:
     application_stages = [s for s in stages if s != "registered"]
     scoped = narrow(Application.objects.all(), every_year)
     counts = _tally(  # drafts and withdrawn ones reach no stage: no WHERE on the state
-        scoped.values("campaign_id", "state").annotate(n=Count("id")).order_by(),
+        scoped.annotate(listed=on_list())
+        .values("campaign_id", "state", "listed")
+        .annotate(n=Count("id"))
+        .order_by(),
         lambda r: opts.year_of_campaign.get(r["campaign_id"]),
         application_stages,
     )
@@ -405,7 +405,8 @@ def _years(scope: Scope, filters: Filters, opts: Options) -> dict[str, Any]:
     return {"labels": [str(y) for y in years], "series": series, "change": change}
 
 
-def _funnel(years: Mapping[str, Any], year: int | None) -> list[dict[str, Any]]:
+def _funnel(years: Mapping[str, Any], year: int | None, note: str = "") -> list[dict[str, Any]]:
+    """The year's steps; ``note`` goes with "recommended" (its 附件5 status)."""
     if year is None or str(year) not in years["labels"]:
         return []
     index = years["labels"].index(str(year))
@@ -415,10 +416,33 @@ def _funnel(years: Mapping[str, Any], year: int | None) -> list[dict[str, Any]]:
             "label": item["label"],
             "value": item["values"][index],
             "url": item["urls"][index],
+            "note": note if item["key"] == "recommended" else "",
         }
         for item in years["series"]
         if item["values"][index] is not None
     ]
+
+
+def _report_note(scope: Scope, filters: Filters, campaign: Campaign | None) -> str:
+    """The status of the 附件5 behind "recommended" (which counts the unit's list filed
+    or not, docs/rules.md "Counts"): a unit's own (填写中, 已报送, 推荐无效 or 未开始);
+    for staff, how many units' are filed and how many still being filled in. One query."""
+    if campaign is None:
+        return ""
+    reports = UnitRecommendationReport.objects.filter(campaign=campaign)
+    if filters.unit:
+        reports = reports.filter(unit_id=filters.unit)
+    if filters.unit_kind:
+        reports = reports.filter(unit__kind=filters.unit_kind)
+    statuses = dict(reports.values_list("status").annotate(n=Count("id")).order_by())
+    labels = dict(ReportStatus.choices)
+    if scope.is_unit:
+        status = next(iter(statuses), "")
+        return _("附件5：%(status)s") % {"status": labels.get(status, _("未开始"))}
+    return _("附件5 已报送 %(submitted)d 家，填写中 %(draft)d 家") % {
+        "submitted": statuses.get(ReportStatus.SUBMITTED, 0),
+        "draft": statuses.get(ReportStatus.DRAFT, 0),
+    }
 
 
 def _elapsed(starts: datetime, ends: datetime, now: datetime) -> int:
@@ -506,7 +530,8 @@ def _units_progress(
 ) -> list[dict[str, Any]]:
     received = _tally(  # covered by the (unit, campaign, state) index
         Application.objects.filter(campaign=campaign)
-        .values("recommending_unit_id", "state")
+        .annotate(listed=on_list())
+        .values("recommending_unit_id", "state", "listed")
         .annotate(n=Count("id"))
         .order_by(),
         lambda r: r["recommending_unit_id"],
@@ -543,6 +568,7 @@ def _units_progress(
                 "sheets_done": done,
                 "percent": round(done * 100 / total) if total else 0,
                 "report": str(labels.get(status, _("未开始"))),
+                "report_status": str(status),
                 "report_submitted": submitted,
                 "lagging": not submitted
                 and phase is not None
@@ -626,7 +652,7 @@ def _figures(scope: Scope, filters: Filters, opts: Options) -> dict[str, Any]:
         "unit_id": scope.unit_id,
         "results_published": published,
         "filters": filters.params(),
-        "funnel": _funnel(years, year),
+        "funnel": _funnel(years, year, _report_note(scope, filters, campaign)),
         "years": years,
         "breakdowns": _breakdowns(scope, filters, opts, stages) if year else [],
         "progress": _progress(scope, campaign, opts),

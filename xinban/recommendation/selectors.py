@@ -20,6 +20,7 @@ from xinban.core.roles import roles_of
 from xinban.core.stamp import DocumentKind, Stamp, sign
 from xinban.organisations.models import RecommendingUnit
 from xinban.organisations.names import names_in_year
+from xinban.recommendation.counts import applied_q, recommended_q
 from xinban.recommendation.documents import (
     JudgeRow,
     RecommendationFormData,
@@ -383,20 +384,17 @@ def units_for_staff(
     *, campaign: Campaign
 ) -> list[tuple[RecommendingUnit, UnitRecommendationReport | None]]:
     """推荐单位 (the staff's list, recommendation:staff_units, and its export): every
-    unit, each annotated with ``received`` (its applications of the year that are not
-    drafts) and ``recommended`` (those in state 已推荐), with its 附件5 of the year or
-    ``None``. Two queries."""
+    unit, each annotated with ``received`` (its applications of the year submitted and
+    not withdrawn) and ``recommended`` (on its recommendation list, filed or not: docs/rules.md,
+    "Counts"), with its 附件5 of the year or ``None``. Two queries."""
     units = RecommendingUnit.objects.annotate(
         received=Count(
             "applications",
-            filter=Q(applications__campaign=campaign)
-            & ~Q(applications__state=ApplicationState.DRAFT),
+            filter=Q(applications__campaign=campaign) & applied_q("applications__"),
         ),
         recommended=Count(
             "applications",
-            filter=Q(
-                applications__campaign=campaign, applications__state=ApplicationState.RECOMMENDED
-            ),
+            filter=Q(applications__campaign=campaign) & recommended_q("applications__"),
         ),
     ).order_by("position", "name")
     reports = {r.unit_id: r for r in UnitRecommendationReport.objects.filter(campaign=campaign)}

@@ -9,16 +9,17 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import Http404
 from django.utils.translation import pgettext
 
 from xinban.accounts.models import User
-from xinban.applications.models import Application, ApplicationState
+from xinban.applications.models import Application
 from xinban.campaigns.models import Campaign
 from xinban.campaigns.selectors import campaign_current
 from xinban.core.roles import roles_of
 from xinban.organisations.models import RecommendingUnit, UnitMembership, UnitRole
+from xinban.recommendation.counts import NOT_APPLIED, recommended_q
 from xinban.recommendation.models import PanelMember, ReportStatus, UnitRecommendationReport
 from xinban.reports.models import (
     EVENT_TEXT_FIELDS,
@@ -31,18 +32,7 @@ from xinban.reports.models import (
 )
 
 # Applications that took part in a year: submitted to the unit, not withdrawn.
-NOT_TAKING_PART = (ApplicationState.DRAFT, ApplicationState.WITHDRAWN)
-# The unit recommended them (and the association may have gone on with them since).
-RECOMMENDED_STATES = (
-    ApplicationState.RECOMMENDED,
-    ApplicationState.FORMAL_PASSED,
-    ApplicationState.FORMAL_FAILED,
-    ApplicationState.EXPERT_REVIEW,
-    ApplicationState.SELECTED,
-    ApplicationState.TYPICAL_CANDIDATE,
-    ApplicationState.TYPICAL,
-    ApplicationState.NOT_SELECTED,
-)
+NOT_TAKING_PART = NOT_APPLIED  # docs/rules.md, "Counts"
 MIN_SUMMARY_CHARS = 3000
 
 # The eight counted items of 附件6, in the form's order: (序号, field, 单位).
@@ -136,7 +126,8 @@ def platform_figures_by_unit(
             .annotate(
                 enterprises=Count("organisation_id", distinct=True),
                 teams=Count("pk"),
-                recommended=Count("pk", filter=Q(state__in=RECOMMENDED_STATES)),
+                # docs/rules.md, "Counts": on the unit's list (filed or not, not voided).
+                recommended=Count("pk", filter=recommended_q()),
             )
         ):
             per_year[row["recommending_unit_id"]] = dict(row)

@@ -59,6 +59,11 @@ class DashboardFunnelStepOut(Schema):
     label: str = Field(title="名称")
     value: int = Field(title="数量")
     url: str | None = Field(title="对应清单地址")
+    note: str = Field(
+        "",
+        title="说明",
+        description="recommended：推荐表（附件5）状态，推荐数含填写中的推荐名单",
+    )
 
 
 class DashboardPhaseOut(Schema):
@@ -79,6 +84,9 @@ class DashboardUnitProgressOut(Schema):
     sheets_done: int = Field(title="已提交评分表")
     percent: int = Field(title="评审进度（%）")
     report: str = Field(title="推荐表状态")
+    report_status: str = Field(
+        "", title="推荐表状态代码", description="draft / submitted / voided；空：未开始"
+    )
     report_submitted: bool = Field(title="推荐表已报送")
     lagging: bool = Field(title="进度落后")
     url: str = Field(title="申报清单地址")
