@@ -253,7 +253,10 @@ class CheckResult:
 
 def _masked(hashes: np.ndarray, common: np.ndarray, tag: int) -> np.ndarray:
     """``hashes`` with each common shingle replaced by a value that equals nothing on the
-    other side (the tag's top bits differ between query and source)."""
+    other side: the tag in the top bits and the position below, so that in :func:`align`
+    all masked values share one key that a real hash meets with probability 2⁻⁴⁰ per
+    shingle (and a lone hit makes no run). Only the query is masked (docs/similarity.md,
+    "Figures")."""
     out = hashes.copy()
     where = np.nonzero(common)[0].astype(np.uint64)
     out[common] = (np.uint64(tag) << np.uint64(62)) | where
