@@ -253,7 +253,10 @@ class CheckResult:
 
 def _masked(hashes: np.ndarray, common: np.ndarray, tag: int) -> np.ndarray:
     """``hashes`` with each common shingle replaced by a value that equals nothing on the
-    other side (the tag's top bits differ between query and source)."""
+    other side: the tag in the top bits and the position below, so that in :func:`align`
+    all masked values share one key that a real hash meets with probability 2⁻⁴⁰ per
+    shingle (and a lone hit makes no run). Only the query is masked (docs/similarity.md,
+    "Figures")."""
     out = hashes.copy()
     where = np.nonzero(common)[0].astype(np.uint64)
     out[common] = (np.uint64(tag) << np.uint64(62)) | where
@@ -296,23 +299,21 @@ def align(query: np.ndarray, source: np.ndarray) -> list[Run]:
     sorted_hit = is_source & ((leader & _SIDE) == 0)
     if int(sorted_hit.sum()) < MIN_RUN:
         return []
-    j_of = (packed[sorted_hit] & _POSITION_MASK).astype(np.int64)
-    hit = np.zeros(ns, dtype=bool)
-    hit[j_of] = True
-    p = np.full(ns, -1, dtype=np.int64)
-    p[j_of] = (leader[sorted_hit] & _POSITION_MASK).astype(np.int64)
-    j = np.arange(ns, dtype=np.int64)
-    diagonal = np.where(hit, p - j, np.iinfo(np.int64).min)
-    # A run starts where a hit is not the continuation of the previous position's hit.
-    starts = hit.copy()
-    starts[1:] &= diagonal[1:] != diagonal[:-1]
-    ends = hit.copy()
-    ends[:-1] &= diagonal[:-1] != diagonal[1:]
-    start_idx = np.nonzero(starts)[0]
-    lengths = np.nonzero(ends)[0] - start_idx + 1
+    # Only the hits, in source order: a hit continues a run when it is the next source
+    # position on the same diagonal.
+    j = (packed[sorted_hit] & _POSITION_MASK).astype(np.int64)
+    p = (leader[sorted_hit] & _POSITION_MASK).astype(np.int64)
+    order = np.argsort(j)
+    j, p = j[order], p[order]
+    diagonal = p - j
+    follows = np.empty(len(j), dtype=bool)
+    follows[0] = False
+    np.logical_and(j[1:] == j[:-1] + 1, diagonal[1:] == diagonal[:-1], out=follows[1:])
+    start_idx = np.nonzero(~follows)[0]
+    lengths = np.diff(np.append(start_idx, len(j)))
     keep = lengths >= MIN_RUN
     return [
-        Run(int(p[s]), int(s), int(n))
+        Run(int(p[s]), int(j[s]), int(n))
         for s, n in zip(start_idx[keep].tolist(), lengths[keep].tolist(), strict=True)
     ]
 
@@ -352,6 +353,13 @@ def _covered(passages: Iterable[Passage]) -> np.ndarray:
 def _covered_length(passages: Iterable[Passage]) -> int:
     spans = _covered(passages)
     return int((spans[:, 1] - spans[:, 0]).sum()) if len(spans) else 0
+
+
+def _shared(mine: np.ndarray, theirs: np.ndarray) -> int:
+    """How many values two sorted arrays of distinct values share (one sort of both:
+    equal neighbours; numpy's isin costs several times more on arrays this small)."""
+    both = np.sort(np.concatenate([mine, theirs]))
+    return int(np.count_nonzero(both[1:] == both[:-1]))
 
 
 class SimilarityIndex:
@@ -424,8 +432,7 @@ class SimilarityIndex:
         for key in found:
             if key == exclude:
                 continue
-            theirs = self.fingerprints[key]
-            shared = int(np.isin(mine, theirs, assume_unique=True, kind="sort").sum())
+            shared = _shared(mine, self.fingerprints[key])
             if shared >= MIN_SHARED_FINGERPRINTS:
                 ranked.append((key, shared))
         ranked.sort(key=lambda item: (-item[1], str(item[0])))
@@ -448,8 +455,9 @@ class SimilarityIndex:
             if text is None:
                 continue
             source_doc = shingle(text)
-            source = _masked(source_doc.hashes, self.sketch.common(source_doc.hashes), 2)
-            passages = passages_of(align(query, source))
+            # The source needs no mask: a shingle equal to an unmasked query shingle is
+            # not common either, and a masked query shingle equals nothing.
+            passages = passages_of(align(query, source_doc.hashes))
             covered = _covered_length(passages)
             if covered < MIN_REPORT_CHARS:
                 continue
