@@ -312,6 +312,25 @@ FORMAL_STATE = {
 }
 
 
+def formal_review_refusal(application: Application) -> Refusal | None:
+    """Whether the formal review may be recorded now (the page offers its form, the API
+    and the service ask it): a recommended application, in the evaluation window, before
+    the results are published. See docs/rules.md, "The application's lifecycle"."""
+    if application.state != ApplicationState.RECOMMENDED:
+        return Refusal(
+            _("当前状态（%(state)s）下不能进行此操作。")
+            % {"state": application.get_state_display()},
+            code="wrong_state",
+        )
+    if not phase_is_open(campaign=application.campaign, kind=PhaseKind.EVALUATION):
+        return Refusal(
+            _("成果评价及推优不在开放时间内。"), code="window_closed", error=WindowClosed
+        )
+    if application.campaign.results_published:
+        return Refusal(_("本年度评价结果已发布，不能再修改。"), code="results_published")
+    return None
+
+
 def formal_review_record(
     *,
     actor: User,
@@ -334,9 +353,7 @@ def formal_review_record(
         )
     with transaction.atomic():
         current = _lock(application)
-        _require_state(current, {ApplicationState.RECOMMENDED})
-        _require_window(current.campaign)
-        _require_unpublished(current.campaign)
+        enforce(formal_review_refusal(current))
         items = checklist_for(current.campaign)
         computed = automatic_checks([current])[current.pk]
         recorded = _recorded_checks(items, current.campaign, checks, computed)

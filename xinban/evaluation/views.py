@@ -210,6 +210,8 @@ def formal_review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             ],
             "attachments": list(app.attachments.all()),
             "review": review,
+            # The form only while the service would accept it; else why not.
+            "refused": services.formal_review_refusal(app),
         },
     )
 

@@ -1,0 +1,221 @@
+"""The lifecycle's channels agree (docs/rules.md, "The application's lifecycle"): for
+every transition of ``TRANSITIONS`` (xinban/applications/lifecycle.py), every persona and
+every state, the page shows the action ⇔ the API accepts it (2xx) ⇔ the service accepts
+it. The cases are generated from the table and the registry below, which must name every
+transition: a new transition without an entry fails ``test_the_registry_covers_the_table``.
+Each channel runs inside a savepoint that is rolled back, so all three start from the
+same state."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.db import transaction
+from django.test import Client
+from django.urls import reverse
+
+from tests.recommendation.factories import make_application
+from xinban.applications import services as application_services
+from xinban.applications.lifecycle import TRANSITIONS
+from xinban.applications.models import Application, ApplicationState
+from xinban.core.errors import ServiceError
+from xinban.evaluation import services as evaluation_services
+
+PERSONAS = ("applicant_a", "applicant_b", "unit_x_admin", "unit_y_admin", "staff", "guide")
+
+
+@dataclass(frozen=True)
+class Page:
+    """The page that offers the action and the marker of its form in the HTML."""
+
+    url: Callable[[Application], str]
+    marker: Callable[[Application], str]
+
+
+@dataclass(frozen=True)
+class Api:
+    method: str
+    path: Callable[[Application], str]
+    body: dict[str, Any] | None
+
+
+@dataclass(frozen=True)
+class Channels:
+    """How one transition is offered: its page, its API operation and its service call.
+    ``None`` for a channel that does not exist, with the reason in ``why``; a transition
+    not yet exercised here has ``pending`` set (its reason)."""
+
+    service: Callable[[Any, Application], Any] | None = None
+    page: Page | None = None
+    api: Api | None = None
+    why: str = ""
+    pending: str = ""
+
+
+def _action(name: str) -> Callable[[Application], str]:
+    return lambda app: f'action="{reverse(name, args=[app.pk])}"'
+
+
+def _unit_action(name: str) -> Callable[[Application], str]:
+    return lambda app: f'action="{reverse(name, args=[app.recommending_unit_id, app.pk])}"'
+
+
+REGISTRY: dict[str, Channels] = {
+    "withdraw": Channels(
+        service=lambda actor, app: application_services.application_withdraw(
+            actor=actor, application=app, reason="不再参加"
+        ),
+        page=Page(
+            url=lambda app: reverse("applications:detail", args=[app.pk]),
+            marker=_action("applications:withdraw"),
+        ),
+        api=Api("post", lambda app: f"/api/applications/{app.pk}/withdraw", None),
+    ),
+    "return": Channels(
+        service=lambda actor, app: application_services.application_return_for_correction(
+            actor=actor, application=app, reason="请补充数据"
+        ),
+        page=Page(
+            url=lambda app: reverse(
+                "recommendation:application", args=[app.recommending_unit_id, app.pk]
+            ),
+            marker=_unit_action("recommendation:return"),
+        ),
+        api=Api(
+            "post",
+            lambda app: f"/api/units/{app.recommending_unit_id}/applications/{app.pk}/return",
+            {"reason": "请补充数据"},
+        ),
+    ),
+    "formal_review": Channels(
+        service=lambda actor, app: evaluation_services.formal_review_record(
+            actor=actor, application=app, outcome="failed", checks={}, reason="材料不全"
+        ),
+        page=Page(
+            url=lambda app: reverse("evaluation:formal_review", args=[app.pk]),
+            marker=lambda app: 'name="outcome"',
+        ),
+        api=Api(
+            "post",
+            lambda app: f"/api/evaluation/applications/{app.pk}/formal-review",
+            {"outcome": "failed", "reason": "材料不全", "checks": {}},
+        ),
+    ),
+    "submit": Channels(
+        pending="completeness (stamped 附件6, attachments) needs the applicant's services, "
+        "not a row; covered by tests/applications/test_services.py and test_views.py",
+    ),
+    "recommend": Channels(
+        pending="a whole unit's report (附件5, judge sheets) moves many applications at once; "
+        "covered by tests/recommendation/test_flow_views.py and test_services.py",
+    ),
+    "void_recommendation": Channels(
+        pending="voids a unit's filed report, not one application; covered by "
+        "tests/evaluation/test_rule_void.py",
+    ),
+    "assign_experts": Channels(
+        pending="the automatic engine assigns a batch (no one-application button); the manual "
+        "page needs a panel and a round; covered by tests/evaluation/test_assignment.py",
+    ),
+    "unassign_last_expert": Channels(
+        pending="needs an expert sheet; covered by tests/evaluation/test_services.py and "
+        "test_rule_expert_conflict.py",
+    ),
+    "decide": Channels(
+        pending="needs submitted expert sheets (expert_sheets_refusal); covered by "
+        "tests/evaluation/test_rule_expert_sheets.py",
+    ),
+    "confirm_typical": Channels(
+        pending="needs a guiding unit's review and a video; covered by "
+        "tests/evaluation/test_services.py",
+    ),
+}
+
+
+def test_the_registry_covers_the_table() -> None:
+    assert set(REGISTRY) == set(TRANSITIONS)
+    for name, channels in REGISTRY.items():
+        if channels.pending:
+            continue
+        assert channels.service is not None, name
+        # A missing page or API operation says why.
+        assert (channels.page and channels.api) or channels.why, name
+
+
+COVERED = sorted(name for name, channels in REGISTRY.items() if not channels.pending)
+CASES = [(via, state) for via in COVERED for state in ApplicationState.values]
+
+
+def _json_body(body: dict[str, Any] | None) -> str:
+    return "" if body is None else json.dumps(body)
+
+
+def _page_shows(client: Client, page: Page, app: Application) -> bool:
+    response = client.get(page.url(app))
+    assert response.status_code in (200, 403, 404), response.status_code
+    return response.status_code == 200 and page.marker(app) in response.content.decode()
+
+
+def _api_accepts(client: Client, api: Api, app: Application) -> bool:
+    with transaction.atomic():
+        response = getattr(client, api.method)(
+            api.path(app), data=_json_body(api.body), content_type="application/json"
+        )
+        assert response.status_code < 500, response.content
+        accepted = 200 <= response.status_code < 300
+        if accepted:
+            app.refresh_from_db()
+            assert app.state != state_before(app), "the API answered 2xx without moving"
+        transaction.set_rollback(True)
+    return accepted
+
+
+_states: dict[int, str] = {}
+
+
+def state_before(app: Application) -> str:
+    return _states[app.pk]
+
+
+def _service_accepts(channels: Channels, actor: Any, app: Application) -> bool:
+    assert channels.service is not None
+    with transaction.atomic():
+        try:
+            channels.service(actor, Application.objects.get(pk=app.pk))
+        except ServiceError:
+            accepted = False
+        else:
+            accepted = True
+        transaction.set_rollback(True)
+    return accepted
+
+
+@pytest.mark.parametrize(("via", "state"), CASES)
+def test_page_api_and_service_agree(
+    via: str, state: str, request: pytest.FixtureRequest, org_a: Any, unit_x: Any, campaign: Any
+) -> None:
+    channels = REGISTRY[via]
+    application = make_application(organisation=org_a, unit=unit_x, campaign=campaign, state=state)
+    _states[application.pk] = state
+    accepted_by: dict[str, bool] = {}
+    for persona in PERSONAS:
+        actor = request.getfixturevalue(persona)
+        client = Client()
+        client.force_login(actor)
+        service = _service_accepts(channels, actor, application)
+        seen = {"service": service}
+        if channels.page is not None:
+            seen["page"] = _page_shows(client, channels.page, application)
+        if channels.api is not None:
+            seen["api"] = _api_accepts(client, channels.api, application)
+        application.refresh_from_db()
+        assert application.state == state  # every channel rolled back
+        assert len(set(seen.values())) == 1, (via, state, persona, seen)
+        accepted_by[persona] = service
+    # From the table's sources someone gets through (the campaign opens every window),
+    # from any other state nobody does.
+    assert any(accepted_by.values()) is (state in TRANSITIONS[via].sources), accepted_by
