@@ -1188,6 +1188,33 @@ DECISION_SOURCES: dict[str, frozenset[str]] = {
 }
 
 
+def decision_refusal(application: Application) -> Refusal | None:
+    """Whether a decision may be made (or revised) now, whatever its level (the page offers
+    its form, the service asks it; the level's sources, the notes and the reason are the
+    form's to check): in the evaluation window, before publication, from a state some level
+    comes from, and a first decision only once the experts have scored
+    (:func:`expert_sheets_refusal`). See docs/rules.md, "The application's lifecycle"."""
+    if not phase_is_open(campaign=application.campaign, kind=PhaseKind.EVALUATION):
+        return Refusal(
+            _("成果评价及推优不在开放时间内。"), code="window_closed", error=WindowClosed
+        )
+    if application.campaign.results_published:
+        return Refusal(_("本年度评价结果已发布，不能再修改。"), code="results_published")
+    if application.state not in set().union(*DECISION_SOURCES.values()):
+        return Refusal(
+            _("当前状态（%(state)s）下不能进行此操作。")
+            % {"state": application.get_state_display()},
+            code="wrong_state",
+        )
+    if Decision.objects.filter(application=application).exists():
+        return None
+    if not ScoreSheet.objects.filter(
+        application=application, stage=Stage.EXPERT, status=SheetStatus.SUBMITTED
+    ).exists():
+        return Refusal(_("尚无专家提交评分，不能作出评价结果。"), code="no_expert_scores")
+    return expert_sheets_refusal(application)
+
+
 def _notify_decision(application: Application, decision: Decision, revised: bool) -> None:
     notify_after_commit(
         to=organisation_emails(application.organisation_id),
@@ -1291,11 +1318,7 @@ def decision_set(
                 raise ServiceError(
                     _("请填写评审组长合议意见。"), code="notes_required", field="consensus_notes"
                 )
-            if not ScoreSheet.objects.filter(
-                application=current, stage=Stage.EXPERT, status=SheetStatus.SUBMITTED
-            ).exists():
-                raise WrongState(_("尚无专家提交评分，不能作出评价结果。"), code="no_expert_scores")
-            enforce(expert_sheets_refusal(current))
+            enforce(decision_refusal(current))
             before = None
             decision = Decision(application=current)
         else:

@@ -491,6 +491,8 @@ def application(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "assign_form": ManualAssignForm(judges=Judge.objects.filter(pk__in=allowed)),
             "rounds": selectors.rounds_of(campaign),
             "decision": decision,
+            # The form only while the service would accept a decision; else why not.
+            "decision_refused": services.decision_refusal(app),
             "decision_form": DecisionForm(
                 initial={
                     "level": decision.level if decision else "",
