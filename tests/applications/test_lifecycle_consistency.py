@@ -83,6 +83,28 @@ def _scored(app: Application) -> None:
         Decision.objects.create(application=app, level=level, consensus_notes="合议")
 
 
+def _candidate(app: Application) -> None:
+    """A decision, the presentation video and a guiding unit's approval."""
+    from xinban.evaluation.models import (
+        Decision,
+        DecisionLevel,
+        GuidingReview,
+        GuidingVerdict,
+        PresentationVideo,
+    )
+    from xinban.organisations.models import GuidingUnit
+
+    if app.state in DECIDED_STATES:
+        level = app.state if app.state in DecisionLevel.values else DecisionLevel.SELECTED
+        Decision.objects.create(application=app, level=level, consensus_notes="合议")
+    PresentationVideo.objects.create(application=app, original_name="发表.mp4", sha256="0" * 64)
+    GuidingReview.objects.create(
+        application=app,
+        guiding_unit=GuidingUnit.objects.get(name="上海市总工会"),
+        verdict=GuidingVerdict.APPROVE,
+    )
+
+
 REGISTRY: dict[str, Channels] = {
     "withdraw": Channels(
         service=lambda actor, app: application_services.application_withdraw(
@@ -164,8 +186,15 @@ REGISTRY: dict[str, Channels] = {
         prepare=_scored,
     ),
     "confirm_typical": Channels(
-        pending="needs a guiding unit's review and a video; covered by "
-        "tests/evaluation/test_services.py",
+        service=lambda actor, app: evaluation_services.typical_confirm(
+            actor=actor, application=app, reason=""
+        ),
+        page=Page(
+            url=lambda app: reverse("evaluation:candidates"),
+            marker=_action("evaluation:confirm"),
+        ),
+        api=Api("post", lambda app: f"/api/evaluation/applications/{app.pk}/confirm", {}),
+        prepare=_candidate,
     ),
 }
 

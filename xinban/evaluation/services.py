@@ -1358,28 +1358,52 @@ def decision_set(
     return decision
 
 
+def typical_confirm_refusal(
+    application: Application,
+    *,
+    has_video: bool | None = None,
+    verdicts: Iterable[str] | None = None,
+) -> Refusal | None:
+    """Whether a typical-experience candidate may be confirmed now (the candidates page
+    offers the button, the service asks it): a candidate, in the evaluation window, before
+    publication, with its video, at least one guiding unit's approval and no rejection
+    (units that have not reviewed do not block). ``has_video`` and ``verdicts`` when the
+    caller already holds them. See docs/rules.md, "The application's lifecycle"."""
+    if application.state != ApplicationState.TYPICAL_CANDIDATE:
+        return Refusal(
+            _("当前状态（%(state)s）下不能进行此操作。")
+            % {"state": application.get_state_display()},
+            code="wrong_state",
+        )
+    if not phase_is_open(campaign=application.campaign, kind=PhaseKind.EVALUATION):
+        return Refusal(
+            _("成果评价及推优不在开放时间内。"), code="window_closed", error=WindowClosed
+        )
+    if application.campaign.results_published:
+        return Refusal(_("本年度评价结果已发布，不能再修改。"), code="results_published")
+    if has_video is None:
+        has_video = PresentationVideo.objects.filter(application=application).exists()
+    if not has_video:
+        return Refusal(_("候选班组尚未上传发表视频。"), code="video_missing")
+    if verdicts is None:
+        verdicts = GuidingReview.objects.filter(application=application).values_list(
+            "verdict", flat=True
+        )
+    counted = Counter(verdicts)
+    if counted[GuidingVerdict.REJECT]:
+        return Refusal(_("有指导单位不同意，不能确认为典型经验。"), code="guiding_rejected")
+    if not counted[GuidingVerdict.APPROVE]:
+        return Refusal(_("尚无指导单位审核同意，不能确认为典型经验。"), code="guiding_pending")
+    return None
+
+
 def typical_confirm(*, actor: User, application: Application, reason: str = "") -> Decision:
-    """Confirm a typical-experience candidate as 典型经验. The rule: the candidate has
-    uploaded its video, at least one guiding unit approved and none rejected (units that
-    have not reviewed do not block)."""
+    """Confirm a typical-experience candidate as 典型经验 (:func:`typical_confirm_refusal`)."""
     _require_staff(actor)
     reason = (reason or "").strip()
     with transaction.atomic():
         current = _lock(application)
-        _require_state(current, {ApplicationState.TYPICAL_CANDIDATE})
-        _require_window(current.campaign)
-        _require_unpublished(current.campaign)
-        if not PresentationVideo.objects.filter(application=current).exists():
-            raise WrongState(_("候选班组尚未上传发表视频。"), code="video_missing")
-        verdicts = Counter(
-            GuidingReview.objects.filter(application=current).values_list("verdict", flat=True)
-        )
-        if verdicts[GuidingVerdict.REJECT]:
-            raise WrongState(_("有指导单位不同意，不能确认为典型经验。"), code="guiding_rejected")
-        if not verdicts[GuidingVerdict.APPROVE]:
-            raise WrongState(
-                _("尚无指导单位审核同意，不能确认为典型经验。"), code="guiding_pending"
-            )
+        enforce(typical_confirm_refusal(current))
         decision = Decision.objects.select_for_update().get(application=current)
         before = {
             "level": decision.level,

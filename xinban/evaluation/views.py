@@ -614,12 +614,24 @@ def decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def candidates(request: AuthenticatedHttpRequest) -> HttpResponse:
     _staff(request)
     campaign = _campaign()
+    rows = selectors.candidates_for_staff(campaign=campaign)
     return render(
         request,
         "evaluation/candidates.html",
         {
             "campaign": campaign,
-            "rows": selectors.candidates_for_staff(campaign=campaign),
+            "rows": rows,
+            # The button only where the service would confirm (docs/rules.md).
+            "confirmable": {
+                row.application.pk
+                for row in rows
+                if services.typical_confirm_refusal(
+                    row.application,
+                    has_video=row.video is not None,
+                    verdicts=[r.verdict for r in row.reviews],
+                )
+                is None
+            },
             "national_form": NationalForm(),
         },
     )
