@@ -68,6 +68,13 @@ def _unit_action(name: str) -> Callable[[Application], str]:
     return lambda app: f'action="{reverse(name, args=[app.recommending_unit_id, app.pk])}"'
 
 
+def _complete(app: Application) -> None:
+    """Complete for submission: the factory's content and a stamped 附件6 (an incomplete
+    application keeps its button, and submitting lists what is missing)."""
+    Application.objects.filter(pk=app.pk).update(stamped_form="stamped/a.pdf")
+    app.refresh_from_db()
+
+
 def _scored(app: Application) -> None:
     """An expert's submitted sheet, and the decision a decided application carries."""
     from tests.evaluation.conftest import make_expert
@@ -147,8 +154,15 @@ REGISTRY: dict[str, Channels] = {
         ),
     ),
     "submit": Channels(
-        pending="completeness (stamped 附件6, attachments) needs the applicant's services, "
-        "not a row; covered by tests/applications/test_services.py and test_views.py",
+        service=lambda actor, app: application_services.application_submit(
+            actor=actor, application=app
+        ),
+        page=Page(
+            url=lambda app: reverse("applications:detail", args=[app.pk]),
+            marker=_action("applications:submit"),
+        ),
+        api=Api("post", lambda app: f"/api/applications/{app.pk}/submit", None),
+        prepare=_complete,
     ),
     "recommend": Channels(
         pending="a whole unit's report (附件5, judge sheets) moves many applications at once; "
