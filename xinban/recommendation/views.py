@@ -158,7 +158,7 @@ def _back_to_application(unit: RecommendingUnit, pk: int) -> HttpResponse:
 @require_POST
 def return_application(request: AuthenticatedHttpRequest, unit_pk: int, pk: int) -> HttpResponse:
     # The unit's admin or staff: the service asks return_refusal (docs/rules.md).
-    unit = _unit(request, unit_pk)
+    unit = _unit(request, unit_pk, admin=not roles_of(request.user).is_staff)
     app = selectors.unit_application_get(unit=unit, pk=pk)
     form = ReasonForm(request.POST)
     if not form.is_valid():

@@ -258,7 +258,7 @@ def application_return(
 ) -> UnitApplicationOut:
     user = current_user(request)
     # The unit's admin or staff: the service asks return_refusal (docs/rules.md).
-    unit = _unit(user, unit_id)
+    unit = _unit(user, unit_id, admin=not roles_of(user).is_staff)
     application = selectors.unit_application_get(unit=unit, pk=application_id)
     data, type_errors = form_data(payload, ReasonForm)
     form = ReasonForm(data)
