@@ -186,12 +186,15 @@ MATRIX: dict[str, Page | Op] = {
         get=EVERYONE_404, kwargs={"unit_pk": Ref("unit_y")}
     ),
     "recommendation:application (B's draft)": Page(get=EVERYONE_404, kwargs={"pk": Ref("app_b")}),
-    "recommendation:return": Page(get=POST_ONLY, post=UNIT_X_ADMIN_ACTION),
+    # Staff may return a submitted application too (return_refusal, docs/rules.md).
+    "recommendation:return": Page(
+        get=POST_ONLY, post=row(404, unit_x_admin=ANE, unit_x_member=403, staff=ANE)
+    ),
     "recommendation:return (via unit Y)": Page(
-        get=POST_ONLY, post=VIA_UNIT_Y_ACTION, kwargs={"unit_pk": Ref("unit_y")}
+        get=POST_ONLY, post=EVERYONE_404, kwargs={"unit_pk": Ref("unit_y")}
     ),
     "recommendation:return (B's draft)": Page(
-        get=POST_ONLY, post=NOT_UNIT_X_OBJECT, kwargs={"pk": Ref("app_b")}
+        get=POST_ONLY, post=row(404, unit_x_member=403), kwargs={"pk": Ref("app_b")}
     ),
     "recommendation:on_site": Page(get=POST_ONLY, post=UNIT_X_ADMIN_ACTION),
     "recommendation:on_site (via unit Y)": Page(
@@ -314,12 +317,16 @@ MATRIX: dict[str, Page | Op] = {
     "GET /api/units/{unit_id}/applications/{application_id} (B's draft)": Op(
         api_row(404), kwargs={"application_id": Ref("app_b")}
     ),
-    "POST /api/units/{unit_id}/applications/{application_id}/return": Op(UNIT_X_ADMIN_API),
+    "POST /api/units/{unit_id}/applications/{application_id}/return": Op(
+        api_row(404, unit_x_admin=ANE, unit_x_member=403, staff=ANE)
+    ),
     "POST /api/units/{unit_id}/applications/{application_id}/return (via unit Y)": Op(
-        VIA_UNIT_Y_API, kwargs={"unit_id": Ref("unit_y")}, body={"reason": "退回"}
+        api_row(404), kwargs={"unit_id": Ref("unit_y")}, body={"reason": "退回"}
     ),
     "POST /api/units/{unit_id}/applications/{application_id}/return (B's draft)": Op(
-        NOT_UNIT_X_OBJECT_API, kwargs={"application_id": Ref("app_b")}, body={"reason": "退回"}
+        api_row(404, unit_x_member=403),
+        kwargs={"application_id": Ref("app_b")},
+        body={"reason": "退回"},
     ),
     "PUT /api/units/{unit_id}/applications/{application_id}/on-site": Op(UNIT_X_ADMIN_API),
     "PUT /api/units/{unit_id}/applications/{application_id}/on-site (via unit Y)": Op(

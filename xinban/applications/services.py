@@ -689,30 +689,44 @@ def application_withdraw(*, actor: User, application: Application, reason: str =
     return current
 
 
+def return_refusal(actor: User, application: Application) -> Refusal | None:
+    """Whether ``actor`` may return ``application`` for correction now (the unit's
+    application page offers the form, the API and the service ask it): the recommending
+    unit's admin while the recommendation phase is open, or staff at any time; only a
+    submitted application. See docs/rules.md, "The application's lifecycle"."""
+    roles = roles_of(actor)
+    if not (roles.is_staff or application.recommending_unit_id in roles.unit_admin_ids):
+        return Refusal(
+            _("只有推荐单位管理员或质协工作人员可以退回申报。"),
+            code="not_unit_admin",
+            error=NotAllowed,
+        )
+    if application.state != ApplicationState.SUBMITTED:
+        return Refusal(
+            _("当前状态（%(state)s）下不能进行此操作。")
+            % {"state": application.get_state_display()},
+            code="wrong_state",
+        )
+    if not roles.is_staff and not phase_is_open(
+        campaign=application.campaign,
+        kind=PhaseKind.RECOMMENDATION,
+        unit_id=application.recommending_unit_id,
+    ):
+        return Refusal(_("成果推荐不在开放时间内。"), code="window_closed", error=WindowClosed)
+    return None
+
+
 def application_return_for_correction(
     *, actor: User, application: Application, reason: str
 ) -> Application:
-    """The recommending unit (or staff) returns a submitted application with a reason."""
+    """The recommending unit (or staff) returns a submitted application with a reason
+    (:func:`return_refusal`)."""
     reason = reason.strip()
     if not reason:
         raise ServiceError(_("请填写退回原因。"), code="reason_required", field="reason")
-    roles = roles_of(actor)
     with transaction.atomic():
         current = _lock(application)
-        if not (roles.is_staff or current.recommending_unit_id in roles.unit_admin_ids):
-            raise NotAllowed(
-                _("只有推荐单位管理员或质协工作人员可以退回申报。"), code="not_unit_admin"
-            )
-        _require_state(current, {ApplicationState.SUBMITTED})
-        if (
-            not phase_is_open(
-                campaign=current.campaign,
-                kind=PhaseKind.RECOMMENDATION,
-                unit_id=current.recommending_unit_id,
-            )
-            and not roles.is_staff
-        ):
-            raise WindowClosed(_("成果推荐不在开放时间内。"), code="window_closed")
+        enforce(return_refusal(actor, current))
         current.return_reason = reason
         transition(
             current,

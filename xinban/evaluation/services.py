@@ -343,6 +343,25 @@ FORMAL_STATE = {
 }
 
 
+def formal_review_refusal(application: Application) -> Refusal | None:
+    """Whether the formal review may be recorded now (the page offers its form, the API
+    and the service ask it): a recommended application, in the evaluation window, before
+    the results are published. See docs/rules.md, "The application's lifecycle"."""
+    if application.state != ApplicationState.RECOMMENDED:
+        return Refusal(
+            _("当前状态（%(state)s）下不能进行此操作。")
+            % {"state": application.get_state_display()},
+            code="wrong_state",
+        )
+    if not phase_is_open(campaign=application.campaign, kind=PhaseKind.EVALUATION):
+        return Refusal(
+            _("成果评价及推优不在开放时间内。"), code="window_closed", error=WindowClosed
+        )
+    if application.campaign.results_published:
+        return Refusal(_("本年度评价结果已发布，不能再修改。"), code="results_published")
+    return None
+
+
 def formal_review_record(
     *,
     actor: User,
@@ -365,9 +384,7 @@ def formal_review_record(
         )
     with transaction.atomic():
         current = _lock(application)
-        _require_state(current, {ApplicationState.RECOMMENDED})
-        _require_window(current.campaign)
-        _require_unpublished(current.campaign)
+        enforce(formal_review_refusal(current))
         items = checklist_for(current.campaign)
         computed = automatic_checks([current])[current.pk]
         recorded = _recorded_checks(items, current.campaign, checks, computed)
@@ -1202,6 +1219,33 @@ DECISION_SOURCES: dict[str, frozenset[str]] = {
 }
 
 
+def decision_refusal(application: Application) -> Refusal | None:
+    """Whether a decision may be made (or revised) now, whatever its level (the page offers
+    its form, the service asks it; the level's sources, the notes and the reason are the
+    form's to check): in the evaluation window, before publication, from a state some level
+    comes from, and a first decision only once the experts have scored
+    (:func:`expert_sheets_refusal`). See docs/rules.md, "The application's lifecycle"."""
+    if not phase_is_open(campaign=application.campaign, kind=PhaseKind.EVALUATION):
+        return Refusal(
+            _("成果评价及推优不在开放时间内。"), code="window_closed", error=WindowClosed
+        )
+    if application.campaign.results_published:
+        return Refusal(_("本年度评价结果已发布，不能再修改。"), code="results_published")
+    if application.state not in set().union(*DECISION_SOURCES.values()):
+        return Refusal(
+            _("当前状态（%(state)s）下不能进行此操作。")
+            % {"state": application.get_state_display()},
+            code="wrong_state",
+        )
+    if Decision.objects.filter(application=application).exists():
+        return None
+    if not ScoreSheet.objects.filter(
+        application=application, stage=Stage.EXPERT, status=SheetStatus.SUBMITTED
+    ).exists():
+        return Refusal(_("尚无专家提交评分，不能作出评价结果。"), code="no_expert_scores")
+    return expert_sheets_refusal(application)
+
+
 def _notify_decision(application: Application, decision: Decision, revised: bool) -> None:
     notify_after_commit(
         to=organisation_emails(application.organisation_id),
@@ -1305,11 +1349,7 @@ def decision_set(
                 raise ServiceError(
                     _("请填写评审组长合议意见。"), code="notes_required", field="consensus_notes"
                 )
-            if not ScoreSheet.objects.filter(
-                application=current, stage=Stage.EXPERT, status=SheetStatus.SUBMITTED
-            ).exists():
-                raise WrongState(_("尚无专家提交评分，不能作出评价结果。"), code="no_expert_scores")
-            enforce(expert_sheets_refusal(current))
+            enforce(decision_refusal(current))
             before = None
             decision = Decision(application=current)
         else:
@@ -1349,28 +1389,52 @@ def decision_set(
     return decision
 
 
+def typical_confirm_refusal(
+    application: Application,
+    *,
+    has_video: bool | None = None,
+    verdicts: Iterable[str] | None = None,
+) -> Refusal | None:
+    """Whether a typical-experience candidate may be confirmed now (the candidates page
+    offers the button, the service asks it): a candidate, in the evaluation window, before
+    publication, with its video, at least one guiding unit's approval and no rejection
+    (units that have not reviewed do not block). ``has_video`` and ``verdicts`` when the
+    caller already holds them. See docs/rules.md, "The application's lifecycle"."""
+    if application.state != ApplicationState.TYPICAL_CANDIDATE:
+        return Refusal(
+            _("当前状态（%(state)s）下不能进行此操作。")
+            % {"state": application.get_state_display()},
+            code="wrong_state",
+        )
+    if not phase_is_open(campaign=application.campaign, kind=PhaseKind.EVALUATION):
+        return Refusal(
+            _("成果评价及推优不在开放时间内。"), code="window_closed", error=WindowClosed
+        )
+    if application.campaign.results_published:
+        return Refusal(_("本年度评价结果已发布，不能再修改。"), code="results_published")
+    if has_video is None:
+        has_video = PresentationVideo.objects.filter(application=application).exists()
+    if not has_video:
+        return Refusal(_("候选班组尚未上传发表视频。"), code="video_missing")
+    if verdicts is None:
+        verdicts = GuidingReview.objects.filter(application=application).values_list(
+            "verdict", flat=True
+        )
+    counted = Counter(verdicts)
+    if counted[GuidingVerdict.REJECT]:
+        return Refusal(_("有指导单位不同意，不能确认为典型经验。"), code="guiding_rejected")
+    if not counted[GuidingVerdict.APPROVE]:
+        return Refusal(_("尚无指导单位审核同意，不能确认为典型经验。"), code="guiding_pending")
+    return None
+
+
 def typical_confirm(*, actor: User, application: Application, reason: str = "") -> Decision:
-    """Confirm a typical-experience candidate as 典型经验. The rule: the candidate has
-    uploaded its video, at least one guiding unit approved and none rejected (units that
-    have not reviewed do not block)."""
+    """Confirm a typical-experience candidate as 典型经验 (:func:`typical_confirm_refusal`)."""
     _require_staff(actor)
     reason = (reason or "").strip()
     with transaction.atomic():
         current = _lock(application)
-        _require_state(current, {ApplicationState.TYPICAL_CANDIDATE})
-        _require_window(current.campaign)
-        _require_unpublished(current.campaign)
-        if not PresentationVideo.objects.filter(application=current).exists():
-            raise WrongState(_("候选班组尚未上传发表视频。"), code="video_missing")
-        verdicts = Counter(
-            GuidingReview.objects.filter(application=current).values_list("verdict", flat=True)
-        )
-        if verdicts[GuidingVerdict.REJECT]:
-            raise WrongState(_("有指导单位不同意，不能确认为典型经验。"), code="guiding_rejected")
-        if not verdicts[GuidingVerdict.APPROVE]:
-            raise WrongState(
-                _("尚无指导单位审核同意，不能确认为典型经验。"), code="guiding_pending"
-            )
+        enforce(typical_confirm_refusal(current))
         decision = Decision.objects.select_for_update().get(application=current)
         before = {
             "level": decision.level,

@@ -210,6 +210,8 @@ def formal_review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             ],
             "attachments": list(app.attachments.all()),
             "review": review,
+            # The form only while the service would accept it; else why not.
+            "refused": services.formal_review_refusal(app),
         },
     )
 
@@ -489,6 +491,8 @@ def application(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "assign_form": ManualAssignForm(judges=Judge.objects.filter(pk__in=allowed)),
             "rounds": selectors.rounds_of(campaign),
             "decision": decision,
+            # The form only while the service would accept a decision; else why not.
+            "decision_refused": services.decision_refusal(app),
             "decision_form": DecisionForm(
                 initial={
                     "level": decision.level if decision else "",
@@ -610,12 +614,24 @@ def decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def candidates(request: AuthenticatedHttpRequest) -> HttpResponse:
     _staff(request)
     campaign = _campaign()
+    rows = selectors.candidates_for_staff(campaign=campaign)
     return render(
         request,
         "evaluation/candidates.html",
         {
             "campaign": campaign,
-            "rows": selectors.candidates_for_staff(campaign=campaign),
+            "rows": rows,
+            # The button only where the service would confirm (docs/rules.md).
+            "confirmable": {
+                row.application.pk
+                for row in rows
+                if services.typical_confirm_refusal(
+                    row.application,
+                    has_video=row.video is not None,
+                    verdicts=[r.verdict for r in row.reviews],
+                )
+                is None
+            },
             "national_form": NationalForm(),
         },
     )

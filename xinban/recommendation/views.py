@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from xinban.applications.models import ApplicationState
-from xinban.applications.services import application_return_for_correction
+from xinban.applications.services import application_return_for_correction, return_refusal
 from xinban.campaigns.models import Campaign
 from xinban.campaigns.selectors import campaign_current
 from xinban.core import uploads
@@ -135,6 +135,8 @@ def application(request: AuthenticatedHttpRequest, unit_pk: int, pk: int) -> Htt
             "revisions": list(app.revisions.all()),
             "is_admin": unit.pk in roles_of(request.user).unit_admin_ids,
             "return_form": ReasonForm(),
+            # The same rule the service applies (docs/rules.md, "The application's lifecycle").
+            "can_return": return_refusal(request.user, app) is None,
             "on_site_form": OnSiteForm(
                 initial={
                     "on_site_review": note.on_site_review if note else False,
@@ -155,7 +157,8 @@ def _back_to_application(unit: RecommendingUnit, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def return_application(request: AuthenticatedHttpRequest, unit_pk: int, pk: int) -> HttpResponse:
-    unit = _unit(request, unit_pk, admin=True)
+    # The unit's admin or staff: the service asks return_refusal (docs/rules.md).
+    unit = _unit(request, unit_pk, admin=not roles_of(request.user).is_staff)
     app = selectors.unit_application_get(unit=unit, pk=pk)
     form = ReasonForm(request.POST)
     if not form.is_valid():

@@ -257,7 +257,8 @@ def application_return(
     request: HttpRequest, unit_id: UnitId, application_id: ApplicationId, payload: ReturnIn
 ) -> UnitApplicationOut:
     user = current_user(request)
-    unit = _unit(user, unit_id, admin=True)
+    # The unit's admin or staff: the service asks return_refusal (docs/rules.md).
+    unit = _unit(user, unit_id, admin=not roles_of(user).is_staff)
     application = selectors.unit_application_get(unit=unit, pk=application_id)
     data, type_errors = form_data(payload, ReasonForm)
     form = ReasonForm(data)
