@@ -258,7 +258,11 @@ def application_return(
 ) -> UnitApplicationOut:
     user = current_user(request)
     # The unit's admin or staff: the service asks return_refusal (docs/rules.md).
-    unit = _unit(user, unit_id, admin=not roles_of(user).is_staff)
+    unit = _unit(user, unit_id)
+    if not _is_admin(user, unit):
+        if not roles_of(user).is_staff:
+            raise NotAllowed(_("只有该推荐单位的管理员可以进行此操作。"), code="not_unit_admin")
+        require_scope(request, "staff:write")  # staff returning a unit's application
     application = selectors.unit_application_get(unit=unit, pk=application_id)
     data, type_errors = form_data(payload, ReasonForm)
     form = ReasonForm(data)
