@@ -219,9 +219,14 @@ def read_stamps(data: bytes) -> list[Stamp]:
 
 
 def draw_qr(pdf: Any, stamp: Stamp, x: float, y: float, size: float) -> None:
-    """Draw the code on a reportlab canvas as vector squares (sharp at any print size),
-    with a white quiet zone of two modules; (x, y) is the lower left corner."""
-    matrix = qr_matrix(stamp)
+    """Draw the code on a reportlab canvas; (x, y) is the lower left corner."""
+    draw_qr_matrix(pdf, qr_matrix(stamp), x, y, size)
+
+
+def draw_qr_matrix(pdf: Any, matrix: list[list[bool]], x: float, y: float, size: float) -> None:
+    """A QR matrix on a reportlab canvas as vector squares (sharp at any print size, no
+    image to encode): one rectangle per horizontal run of dark modules, on a white quiet
+    zone of two modules. Used by the forms' codes and the certificates'."""
     quiet = 2
     module = size / (len(matrix) + 2 * quiet)
     pdf.saveState()

@@ -16,6 +16,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen import canvas
 
 from xinban.core.fonts import register_cjk_font
+from xinban.core.stamp import draw_qr_matrix
 from xinban.publication.models import Level
 
 LEVEL_TEXT: dict[str, str] = {
@@ -30,37 +31,11 @@ def verify_url(code: str) -> str:
 
 
 def _draw_qr(pdf: canvas.Canvas, url: str, x: float, y: float, size: float) -> None:
-    """The QR code as vector squares (sharp at any print size, no image to encode): one
-    rectangle per horizontal run of dark modules, on a white quiet zone."""
+    """The verification link's QR code, drawn as the forms' codes are."""
     code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=0)
     code.add_data(url)
     code.make(fit=True)
-    matrix = code.get_matrix()
-    quiet = 2  # modules of white around it
-    module = size / (len(matrix) + 2 * quiet)
-    pdf.saveState()
-    pdf.setFillColor(colors.white)
-    pdf.rect(x, y, size, size, stroke=0, fill=1)
-    pdf.setFillColor(colors.black)
-    top = y + size - quiet * module
-    for r, cells in enumerate(matrix):
-        c = 0
-        while c < len(cells):
-            if not cells[c]:
-                c += 1
-                continue
-            start = c
-            while c < len(cells) and cells[c]:
-                c += 1
-            pdf.rect(
-                x + (quiet + start) * module,
-                top - (r + 1) * module,
-                (c - start) * module,
-                module,
-                stroke=0,
-                fill=1,
-            )
-    pdf.restoreState()
+    draw_qr_matrix(pdf, code.get_matrix(), x, y, size)
 
 
 def _centered_lines(pdf: canvas.Canvas, font: str, text: str, size: float, y: float) -> float:
