@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 
 from tests.browser.test_applicant_journey import click_button, horizontal_overflow, visit
 from tests.browser_fixtures import new_context
-from tests.workbench.world import World, build_world
+from tests.workbench.world import World, world_for
 from xinban.accounts.models import User
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -37,33 +37,8 @@ NAV_LAYOUT = """() => {
 
 
 @pytest.fixture
-def workbench_world(
-    taxonomies: None,
-    campaign: Any,
-    org_a: Any,
-    org_b: Any,
-    unit_x: Any,
-    unit_y: Any,
-    applicant_a: Any,
-    applicant_b: Any,
-    unit_x_admin: Any,
-    unit_y_admin: Any,
-    staff: Any,
-    guide: Any,
-) -> World:
-    return build_world(
-        campaign=campaign,
-        org_a=org_a,
-        org_b=org_b,
-        unit_x=unit_x,
-        unit_y=unit_y,
-        applicant_a=applicant_a,
-        applicant_b=applicant_b,
-        unit_x_admin=unit_x_admin,
-        unit_y_admin=unit_y_admin,
-        staff=staff,
-        guide=guide,
-    )
+def workbench_world(taxonomies: None, request: pytest.FixtureRequest) -> World:
+    return world_for(request)
 
 
 def log_in(page: Any, base: str, email: str, password: str = PASSWORD) -> None:

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from tests.conftest import make_user
-from tests.workbench.world import World, build_world
+from tests.workbench.world import World, world_for
 from xinban.applications.models import ApplicationState
 from xinban.evaluation.selectors import (
     decisions_waiting,
@@ -35,32 +35,8 @@ def _chinese() -> Any:
 
 
 @pytest.fixture
-def world(
-    campaign: Any,
-    org_a: Any,
-    org_b: Any,
-    unit_x: Any,
-    unit_y: Any,
-    applicant_a: Any,
-    applicant_b: Any,
-    unit_x_admin: Any,
-    unit_y_admin: Any,
-    staff: Any,
-    guide: Any,
-) -> World:
-    return build_world(
-        campaign=campaign,
-        org_a=org_a,
-        org_b=org_b,
-        unit_x=unit_x,
-        unit_y=unit_y,
-        applicant_a=applicant_a,
-        applicant_b=applicant_b,
-        unit_x_admin=unit_x_admin,
-        unit_y_admin=unit_y_admin,
-        staff=staff,
-        guide=guide,
-    )
+def world(request: pytest.FixtureRequest) -> World:
+    return world_for(request)
 
 
 def client_for(user: Any) -> Client:

@@ -33,6 +33,27 @@ class World:
     event: Any = None
 
 
+# The fixtures a world is built from (tests/conftest.py's personas).
+WORLD_FIXTURES = (
+    "campaign",
+    "org_a",
+    "org_b",
+    "unit_x",
+    "unit_y",
+    "applicant_a",
+    "applicant_b",
+    "unit_x_admin",
+    "unit_y_admin",
+    "staff",
+    "guide",
+)
+
+
+def world_for(request: Any) -> World:
+    """The world built from the test's persona fixtures (``request``: pytest's)."""
+    return build_world(**{name: request.getfixturevalue(name) for name in WORLD_FIXTURES})
+
+
 def build_world(
     *,
     campaign: Any,
