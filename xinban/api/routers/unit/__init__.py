@@ -10,7 +10,13 @@ One module per use case; importing them registers their operations on ``router``
 order of the OpenAPI document.
 """
 
-from xinban.api.routers.unit import inbox, judges, recommendation, report
+# The order of these imports is the order of the operations in the OpenAPI document.
+# isort: off
 from xinban.api.routers.unit.base import router
+from xinban.api.routers.unit import inbox
+from xinban.api.routers.unit import judges
+from xinban.api.routers.unit import recommendation
+from xinban.api.routers.unit import report
+# isort: on
 
 __all__ = ["inbox", "judges", "recommendation", "report", "router"]
