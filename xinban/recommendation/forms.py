@@ -7,10 +7,13 @@ from django import forms
 from django.template.defaultfilters import floatformat
 from django.utils.translation import gettext_lazy as _
 
+from xinban.accounts.models import User
+from xinban.applications.models import Application
 from xinban.core.forms import SafeChoicesMixin
 from xinban.core.text import bracketed
 from xinban.core.validators import validate_mainland_mobile
-from xinban.recommendation.models import InvitationRole, UnitRecommendationReport
+from xinban.recommendation import services
+from xinban.recommendation.models import InvitationRole, UnitNote, UnitRecommendationReport
 from xinban.scoring.models import Criterion, Judge
 
 
@@ -48,6 +51,11 @@ class OnSiteForm(forms.Form):
         label=_("现场评审记录"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
 
+    def save(self, *, actor: User, application: Application) -> UnitNote:
+        """The on-site review as entered, saved: the page and the API's one step from this
+        form to the service."""
+        return services.unit_note_save(actor=actor, application=application, **self.cleaned_data)
+
 
 class AssignForm(SafeChoicesMixin, forms.Form):
     judge = forms.ModelChoiceField(label=_("评委"), queryset=Judge.objects.none())
@@ -81,11 +89,9 @@ class ReportForm(forms.ModelForm):
 
     def clean_fill_date(self) -> Any:
         """Rule 11: 附件5's 填表日期 lies within the campaign's year."""
-        from xinban.recommendation.services import fill_date_refusal
-
         value = self.cleaned_data.get("fill_date")
         if self.instance.campaign_id:
-            refusal = fill_date_refusal(self.instance.campaign, value)
+            refusal = services.fill_date_refusal(self.instance.campaign, value)
             if refusal is not None:
                 raise forms.ValidationError(refusal.message, code=refusal.code)
         return value

@@ -4,6 +4,8 @@ actions they may only look at."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,13 +20,15 @@ from django.views.decorators.http import require_http_methods, require_POST
 from xinban.applications.models import ApplicationState
 from xinban.applications.services import application_return_for_correction, return_refusal
 from xinban.campaigns.models import Campaign
-from xinban.campaigns.selectors import campaign_current
+from xinban.campaigns.selectors import campaign_current, campaign_get
 from xinban.core import uploads
 from xinban.core.actions import perform
 from xinban.core.errors import ServiceError
 from xinban.core.forms import add_service_error
 from xinban.core.http import AuthenticatedHttpRequest
 from xinban.core.roles import roles_of
+from xinban.dashboards.filters import UNIT_STAGES_BEFORE_RESULTS, drilldown_filters, narrow
+from xinban.dashboards.selectors import describe
 from xinban.organisations.models import RecommendingUnit
 from xinban.recommendation import documents, selectors, services
 from xinban.recommendation.forms import (
@@ -79,12 +83,6 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @login_required
 def inbox(request: AuthenticatedHttpRequest, unit_pk: int) -> HttpResponse:
-    from dataclasses import replace
-
-    from xinban.campaigns.selectors import campaign_get
-    from xinban.dashboards.filters import UNIT_STAGES_BEFORE_RESULTS, drilldown_filters, narrow
-    from xinban.dashboards.selectors import describe
-
     unit = _unit(request, unit_pk)
     # Opened from the unit's dashboard (统计看板): the chart's year and filters.
     drill = replace(drilldown_filters(request.GET), unit=None, unit_kind="")
@@ -183,13 +181,7 @@ def on_site(request: AuthenticatedHttpRequest, unit_pk: int, pk: int) -> HttpRes
     if form.is_valid():
         perform(
             request,
-            lambda: services.unit_note_save(
-                actor=request.user,
-                application=app,
-                on_site_review=form.cleaned_data["on_site_review"],
-                on_site_date=form.cleaned_data["on_site_date"],
-                notes=form.cleaned_data["notes"],
-            ),
+            lambda: form.save(actor=request.user, application=app),
             _("现场评审信息已保存。"),
         )
     else:

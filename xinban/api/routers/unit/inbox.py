@@ -35,7 +35,7 @@ from xinban.applications.services import application_return_for_correction
 from xinban.core.errors import NotAllowed
 from xinban.core.roles import roles_of
 from xinban.organisations.models import RecommendingUnit, UnitMembership
-from xinban.recommendation import selectors, services
+from xinban.recommendation import selectors
 from xinban.recommendation.forms import OnSiteForm, ReasonForm
 
 
@@ -145,11 +145,4 @@ def on_site(
     data, type_errors = form_data(payload, OnSiteForm)
     form = OnSiteForm(data)
     ensure_valid(form, type_errors)
-    note = services.unit_note_save(
-        actor=user,
-        application=application,
-        on_site_review=form.cleaned_data["on_site_review"],
-        on_site_date=form.cleaned_data["on_site_date"],
-        notes=form.cleaned_data["notes"],
-    )
-    return on_site_out(note)
+    return on_site_out(form.save(actor=user, application=application))
