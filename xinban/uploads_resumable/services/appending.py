@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import IO
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import File
 from django.db import transaction
 from django.utils import timezone
 
@@ -37,12 +38,32 @@ from xinban.uploads_resumable.services.parts import (
     Readable,
     _close,
     _delete_part,
+    _expire_if_due,
     _owned,
-    _PartFile,
-    _require_open,
     logger,
     part_path,
 )
+
+
+class _PartFile(File):  # type: ignore[type-arg]
+    """The part file as a Django File. ``temporary_file_path`` makes FileSystemStorage move
+    it into place instead of copying (what it does with TemporaryUploadedFile)."""
+
+    def __init__(self, handle: IO[bytes], *, name: str, path: Path) -> None:
+        super().__init__(handle, name=name)
+        self._path = path
+
+    def temporary_file_path(self) -> str:
+        return str(self._path)
+
+
+def _require_open(session: UploadSession) -> None:
+    _expire_if_due(session)
+    if session.status == UploadStatus.COMPLETE:
+        # Only an idempotent retry of the last chunk can get here: tell it where we are.
+        raise UploadConflict(MSG_OFFSET_MISMATCH, code="complete", offset=session.size)
+    if not session.is_open:
+        raise UploadGone(MSG_GONE, code=session.status, offset=session.received_bytes)
 
 
 def upload_session_append(

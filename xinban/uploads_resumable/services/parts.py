@@ -8,24 +8,16 @@ import logging
 import uuid
 from datetime import datetime
 from pathlib import Path
-from typing import IO, Any, Protocol
+from typing import Any, Protocol
 
 from django.core.exceptions import ValidationError
-from django.core.files.base import File
 from django.db import transaction
 from django.utils import timezone
 
 from xinban.accounts.models import User
 from xinban.core.audit import audit_record
 from xinban.uploads_resumable.models import UploadSession, UploadStatus
-from xinban.uploads_resumable.services.errors import (
-    MSG_GONE,
-    MSG_NOT_FOUND,
-    MSG_OFFSET_MISMATCH,
-    UploadConflict,
-    UploadGone,
-    UploadNotFound,
-)
+from xinban.uploads_resumable.services.errors import MSG_NOT_FOUND, UploadNotFound
 from xinban.uploads_resumable.services.limits import parts_dir
 
 logger = logging.getLogger("xinban.uploads_resumable")
@@ -33,18 +25,6 @@ logger = logging.getLogger("xinban.uploads_resumable")
 
 class Readable(Protocol):
     def read(self, size: int = ..., /) -> bytes: ...
-
-
-class _PartFile(File):  # type: ignore[type-arg]
-    """The part file as a Django File. ``temporary_file_path`` makes FileSystemStorage move
-    it into place instead of copying (what it does with TemporaryUploadedFile)."""
-
-    def __init__(self, handle: IO[bytes], *, name: str, path: Path) -> None:
-        super().__init__(handle, name=name)
-        self._path = path
-
-    def temporary_file_path(self) -> str:
-        return str(self._path)
 
 
 def part_path(session: UploadSession) -> Path:
@@ -109,12 +89,3 @@ def _expire_if_due(session: UploadSession) -> None:
     if _is_expired(session):
         _close(session, status=UploadStatus.EXPIRED, actor=None, action="upload.expired")
         session.refresh_from_db()
-
-
-def _require_open(session: UploadSession) -> None:
-    _expire_if_due(session)
-    if session.status == UploadStatus.COMPLETE:
-        # Only an idempotent retry of the last chunk can get here: tell it where we are.
-        raise UploadConflict(MSG_OFFSET_MISMATCH, code="complete", offset=session.size)
-    if not session.is_open:
-        raise UploadGone(MSG_GONE, code=session.status, offset=session.received_bytes)

@@ -1,9 +1,8 @@
-"""What the report endpoints share: the router, the ``year`` query, the look-ups (the unit
-if the user may see it, else 404; its admin, else 403; staff, else 403)."""
+"""What the report endpoints share: the router, the ``year`` query, the unit if the user may
+see it (else 404; with ``admin``, its admins only, else 403)."""
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 
@@ -26,11 +25,6 @@ def _unit(user: User, unit_id: int, *, admin: bool = False) -> RecommendingUnit:
     if admin and unit.pk not in roles_of(user).unit_admin_ids:
         raise NotAllowed(_("只有该推荐单位的管理员可以进行此操作。"), code="not_unit_admin")
     return unit
-
-
-def _staff(user: User) -> None:
-    if not roles_of(user).is_staff:
-        raise PermissionDenied
 
 
 def _campaign(query: ReportYearQuery) -> Campaign:

@@ -5,15 +5,23 @@ from __future__ import annotations
 import io
 from decimal import Decimal
 
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 from ninja import Field, Query, Schema
 
+from xinban.accounts.models import User
 from xinban.api.auth import current_user, scoped
 from xinban.api.common import binary_response, error_responses
-from xinban.api.routers.reports.base import ReportYearQuery, _campaign, _staff, router
+from xinban.api.routers.reports.base import ReportYearQuery, _campaign, router
 from xinban.core import uploads
+from xinban.core.roles import roles_of
 from xinban.reports import documents, selectors, services
+
+
+def _staff(user: User) -> None:
+    if not roles_of(user).is_staff:
+        raise PermissionDenied
 
 
 class UnitFilingOut(Schema):

@@ -2,27 +2,21 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query
+from pydantic import WithJsonSchema
 
+from xinban.accounts.models import User
 from xinban.api.auth import current_user, require_scope, scoped
 from xinban.api.common import ApplicationId, UnitId, error_responses, require_campaign
 from xinban.api.errors import Errors, InvalidInput, ensure_valid
+from xinban.api.labels import model_label
 from xinban.api.payloads import form_data
-from xinban.api.presenters import inbox_item_out, my_unit_out, on_site_out
-from xinban.api.routers.unit.base import (
-    _STATE_TITLE,
-    INBOX_SORTS,
-    INBOX_STATES,
-    _detail,
-    _InboxSort,
-    _InboxState,
-    _invalid_choice,
-    _is_admin,
-    _unit,
-    router,
-)
+from xinban.api.presenters import inbox_item_out, my_unit_out, on_site_out, unit_application_out
+from xinban.api.routers.unit.base import _invalid_choice, _is_admin, _unit, router
 from xinban.api.schemas import (
     InboxItemOut,
     MyUnitOut,
@@ -31,12 +25,34 @@ from xinban.api.schemas import (
     ReturnIn,
     UnitApplicationOut,
 )
+from xinban.applications.models import Application, ApplicationState
 from xinban.applications.services import application_return_for_correction
 from xinban.core.errors import NotAllowed
 from xinban.core.roles import roles_of
 from xinban.organisations.models import RecommendingUnit, UnitMembership
-from xinban.recommendation import selectors
+from xinban.recommendation import selectors, services
 from xinban.recommendation.forms import OnSiteForm, ReasonForm
+
+INBOX_STATES = [s for s in ApplicationState.values if s != ApplicationState.DRAFT]
+INBOX_SORTS = list(selectors.SORTS)
+# Checked in the endpoint (with the forms' message); the schema documents the choices.
+_InboxState = Annotated[str, WithJsonSchema({"type": "string", "enum": ["", *INBOX_STATES]})]
+_InboxSort = Annotated[str, WithJsonSchema({"type": "string", "enum": INBOX_SORTS})]
+
+_STATE_TITLE = model_label(Application, "state")
+
+
+def _detail(user: User, unit: RecommendingUnit, application_id: int) -> UnitApplicationOut:
+    application = selectors.unit_application_get(unit=unit, pk=application_id)
+    return unit_application_out(
+        application,
+        user=user,
+        sheets=selectors.unit_sheets_of(application),
+        conflicts=[
+            (judge, services.conflict_reason(judge, application))
+            for judge in selectors.unit_panel(unit=unit)
+        ],
+    )
 
 
 @router.get(

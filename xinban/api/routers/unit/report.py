@@ -7,7 +7,9 @@ import io
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest
 from django.http.response import HttpResponseBase
+from django.utils.translation import gettext as _
 
+from xinban.accounts.models import User
 from xinban.api.auth import current_user, scoped
 from xinban.api.common import (
     UnitId,
@@ -18,21 +20,48 @@ from xinban.api.common import (
     validated_upload,
 )
 from xinban.api.errors import InvalidInput, ensure_valid, validation_error_messages
+from xinban.api.labels import model_label, zh
 from xinban.api.payloads import form_data
-from xinban.api.routers.unit.base import (
-    _DOWNLOAD_HELP,
-    _SCAN_PROPERTY,
-    DOCX_MIME,
-    XLSX_MIME,
-    _report,
-    _require_staff,
-    _unit,
-    router,
-)
+from xinban.api.presenters import report_out
+from xinban.api.routers.unit.base import _is_admin, _unit, router
 from xinban.api.schemas import QuotaIn, QuotaOut, ReportIn, ReportOut, VoidIn
+from xinban.campaigns.models import Campaign
 from xinban.core import uploads
+from xinban.core.errors import NotAllowed
+from xinban.core.roles import roles_of
+from xinban.organisations.models import RecommendingUnit
 from xinban.recommendation import documents, selectors, services
 from xinban.recommendation.forms import QuotaForm, ReasonForm, ReportForm, ScanForm
+from xinban.recommendation.models import UnitRecommendationReport
+
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+_SCAN_PROPERTY = {
+    "type": "string",
+    "format": "binary",
+    "title": model_label(UnitRecommendationReport, "stamped_scan"),
+    "description": zh(ScanForm.base_fields["file"].help_text),
+}
+_DOWNLOAD_HELP = "附件5 推荐表，文件名为“推荐单位+质量班组活动统计表”（通知注2）"
+
+
+def _require_staff(user: User) -> None:
+    if not roles_of(user).is_staff:
+        raise NotAllowed(_("只有质协工作人员可以进行此操作。"), code="not_staff")
+
+
+def _report(user: User, unit: RecommendingUnit, campaign: Campaign) -> ReportOut:
+    # Looking does not create the report (as on the page); the first write does.
+    report = selectors.unit_report(unit=unit, campaign=campaign) or UnitRecommendationReport(
+        unit=unit, campaign=campaign
+    )
+    return report_out(
+        report,
+        quota=services.quota_for(unit=unit, campaign=campaign),
+        is_admin=_is_admin(user, unit),
+    )
 
 
 @router.get(
