@@ -231,7 +231,7 @@ def test_every_write_operation_declares_its_scope(client: Client, db: None) -> N
 def _write_operations() -> list[tuple[str, str, ast.FunctionDef]]:
     """(METHOD, path, function) for every write operation in the routers' source."""
     found = []
-    for source in sorted((Path(settings.BASE_DIR) / "xinban" / "api" / "routers").glob("*.py")):
+    for source in sorted((Path(settings.BASE_DIR) / "xinban" / "api" / "routers").rglob("*.py")):
         for node in ast.walk(ast.parse(source.read_text(encoding="utf-8"))):
             if not isinstance(node, ast.FunctionDef):
                 continue
