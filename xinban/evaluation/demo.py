@@ -22,6 +22,7 @@ from django.utils import timezone
 from xinban.accounts.models import User
 from xinban.applications.models import Application, ApplicationState
 from xinban.campaigns.models import Domain
+from xinban.evaluation.checklist import checklist_for
 from xinban.evaluation.models import (
     Decision,
     DecisionLevel,
@@ -34,7 +35,6 @@ from xinban.evaluation.models import (
     PresentationVideo,
 )
 from xinban.evaluation.selectors import expert_conflicts
-from xinban.evaluation.services import checklist_for
 from xinban.organisations.models import GuidingUnit
 from xinban.scoring import aggregation
 from xinban.scoring.models import CriterionScore, Judge, ScoreSheet, SheetStatus, Stage

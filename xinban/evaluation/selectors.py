@@ -33,6 +33,7 @@ from xinban.applications.models import (
 from xinban.campaigns.models import Campaign, Domain, TeamNameEnding
 from xinban.core.roles import roles_of
 from xinban.core.validators import team_name_problem
+from xinban.evaluation.checklist import checklist_for
 from xinban.evaluation.models import (
     ChecklistItem,
     Decision,
@@ -167,8 +168,6 @@ def check_rows(items: Sequence[ChecklistItem], computed: dict[str, bool] | None)
 def formal_review_queue(*, campaign: Campaign, state: str = "") -> list[FormalQueueRow]:
     """Recommended applications awaiting formal review (or, with ``state``, those in that
     state), with the year's checklist and the automatic checks computed."""
-    from xinban.evaluation.services import checklist_for
-
     items = checklist_for(campaign)
     qs = (
         Application.objects.filter(campaign=campaign, state=state or ApplicationState.RECOMMENDED)
