@@ -15,8 +15,6 @@ from xinban.core.http import AuthenticatedHttpRequest
 from xinban.evaluation import selectors
 from xinban.evaluation.forms import DecisionForm, NationalForm, ReasonForm
 from xinban.evaluation.services.decisions import (
-    decision_set,
-    national_mark,
     typical_confirm,
     typical_confirm_refusal,
 )
@@ -73,13 +71,7 @@ def decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         perform(
             request,
-            lambda: decision_set(
-                actor=request.user,
-                application=app,
-                level=form.cleaned_data["level"],
-                consensus_notes=form.cleaned_data["consensus_notes"],
-                reason=form.cleaned_data["reason"],
-            ),
+            lambda: form.save(actor=request.user, application=app),
             _("评价结果已保存：%(team)s") % {"team": app.team_name},
         )
     else:
@@ -138,12 +130,7 @@ def national(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         perform(
             request,
-            lambda: national_mark(
-                actor=request.user,
-                application=app,
-                value=form.cleaned_data["value"],
-                reason=form.cleaned_data["reason"],
-            ),
+            lambda: form.save(actor=request.user, application=app),
             _("已更新全国推荐标记：%(team)s") % {"team": app.team_name},
         )
     else:

@@ -16,7 +16,7 @@ from xinban.core.http import AuthenticatedHttpRequest
 from xinban.evaluation import selectors
 from xinban.evaluation.forms import DeadlineForm, RoundForm
 from xinban.evaluation.models import EvaluationRound
-from xinban.evaluation.services.rounds import round_create, round_set_deadline
+from xinban.evaluation.services.rounds import round_create
 from xinban.evaluation.views.common import campaign_or_404, form_errors, require_staff
 
 
@@ -57,12 +57,7 @@ def round_deadline(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         perform(
             request,
-            lambda: round_set_deadline(
-                actor=request.user,
-                evaluation_round=evaluation_round,
-                deadline=form.cleaned_data["deadline"],
-                reason=form.cleaned_data["reason"],
-            ),
+            lambda: form.save(actor=request.user, evaluation_round=evaluation_round),
             _("截止时间已调整。"),
         )
     else:

@@ -32,13 +32,7 @@ def panel(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = PanelAddForm(request.POST or None, judges=candidates)
     if request.method == "POST" and form.is_valid():
         try:
-            panel_services.expert_panel_add(
-                actor=request.user,
-                campaign=campaign,
-                judge=form.cleaned_data["judge"],
-                capacity=form.cleaned_data["capacity"],
-                is_chair=form.cleaned_data["is_chair"],
-            )
+            form.save(actor=request.user, campaign=campaign)
         except ServiceError as exc:
             add_service_error(form, exc)
         else:
@@ -75,14 +69,7 @@ def panel_member(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            panel_services.expert_panel_edit(
-                actor=request.user,
-                member=member,
-                capacity=form.cleaned_data["capacity"],
-                is_chair=form.cleaned_data["is_chair"],
-                domains=form.cleaned_data["domains"],
-                industries=form.cleaned_data["industries"],
-            )
+            form.save(actor=request.user, member=member)
         except ServiceError as exc:
             add_service_error(form, exc)
         else:
@@ -124,13 +111,7 @@ def employment_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         perform(
             request,
-            lambda: panel_services.employment_add(
-                actor=request.user,
-                judge=member.judge,
-                organisation_name=form.cleaned_data["organisation_name"],
-                start_year=form.cleaned_data["start_year"],
-                end_year=form.cleaned_data["end_year"],
-            ),
+            lambda: form.save(actor=request.user, judge=member.judge),
             _("已添加工作经历。"),
         )
     else:

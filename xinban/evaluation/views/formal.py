@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
@@ -20,7 +18,6 @@ from xinban.evaluation.checklist import checklist_for
 from xinban.evaluation.forms import BulkPassForm, FormalReviewForm
 from xinban.evaluation.services.formal_review import (
     formal_review_bulk,
-    formal_review_record,
     formal_review_refusal,
     hand_items,
 )
@@ -93,23 +90,13 @@ def formal_review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     require_staff(request)
     campaign = campaign_or_404()
     app = evaluation_application(campaign, pk)
-    items = checklist_for(campaign)
+    form = FormalReviewForm.for_application(app, request.POST or None)
+    items = form.items
     computed = selectors.automatic_checks([app])[app.pk]
     review = getattr(app, "formal_review", None)
-    initial: dict[str, Any] = {}
-    if review is not None:
-        initial.update({f"check_{k}": bool(v) for k, v in (review.checks or {}).items()})
-        initial.update(outcome=review.outcome, reason=review.reason)
-    form = FormalReviewForm(request.POST or None, items=items, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            formal_review_record(
-                actor=request.user,
-                application=app,
-                outcome=form.cleaned_data["outcome"],
-                checks=form.checks(),
-                reason=form.cleaned_data["reason"],
-            )
+            form.save(actor=request.user, application=app)
         except ServiceError as exc:
             add_service_error(form, exc)
         else:

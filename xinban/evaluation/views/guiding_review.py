@@ -17,7 +17,6 @@ from xinban.core.http import AuthenticatedHttpRequest
 from xinban.core.roles import roles_of
 from xinban.evaluation import selectors
 from xinban.evaluation.forms import GuidingReviewForm
-from xinban.evaluation.services.guiding_review import guiding_review_record
 
 
 def _guiding(request: AuthenticatedHttpRequest) -> None:
@@ -60,12 +59,7 @@ def guiding_candidate(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
             raise PermissionDenied
         if form.is_valid():
             try:
-                guiding_review_record(
-                    actor=request.user,
-                    application=app,
-                    verdict=form.cleaned_data["verdict"],
-                    comment=form.cleaned_data["comment"],
-                )
+                form.save(actor=request.user, application=app)
             except ServiceError as exc:
                 add_service_error(form, exc)
             else:
