@@ -9,8 +9,6 @@ from django.db import transaction
 from xinban.campaigns.models import Campaign
 from xinban.evaluation.models import ChecklistItem
 
-# --------------------------------------------------------------------------- checklist
-
 #: The default checklist, from 附件4 and the form's notes: (key, text). Keys listed in
 #: ``selectors.AUTOMATIC_KEYS`` are computed from the data; the others are ticked by hand.
 DEFAULT_CHECKLIST: list[tuple[str, str]] = [

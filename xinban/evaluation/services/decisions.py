@@ -36,8 +36,6 @@ from xinban.evaluation.services.guards import (
 from xinban.notifications.delivery import notify_after_commit, organisation_emails
 from xinban.scoring.models import ScoreSheet, SheetStatus, Stage
 
-# --------------------------------------------------------------------------- decisions
-
 # Where each decision may come from (revisions included) — states equal level values.
 DECISION_SOURCES: dict[str, frozenset[str]] = {
     DecisionLevel.SELECTED: frozenset(

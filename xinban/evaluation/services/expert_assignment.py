@@ -33,8 +33,6 @@ from xinban.evaluation.services.guards import (
 from xinban.notifications.delivery import notify_after_commit
 from xinban.scoring.models import Judge, ScoreSheet, Stage
 
-# --------------------------------------------------------------------------- assignment
-
 
 @dataclass(frozen=True)
 class AutoAssignment:

@@ -21,8 +21,6 @@ from xinban.core.errors import NotAllowed, WindowClosed, WrongState
 from xinban.core.roles import roles_of
 from xinban.evaluation.models import EvaluationRound
 
-# --------------------------------------------------------------------------- guards
-
 
 def require_staff(actor: User) -> None:
     if not roles_of(actor).is_staff:

@@ -20,8 +20,6 @@ from xinban.evaluation.services.guards import (
 )
 from xinban.organisations.models import GuidingUnit
 
-# --------------------------------------------------------------------------- guiding units
-
 
 def guiding_review_record(
     *,

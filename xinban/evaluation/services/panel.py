@@ -19,8 +19,6 @@ from xinban.evaluation.services.guards import require_staff, require_unpublished
 from xinban.organisations.models import Organisation
 from xinban.scoring.models import Judge, JudgeEmployment, ScoreSheet, SheetStatus, Stage
 
-# --------------------------------------------------------------------------- the panel
-
 
 def expert_panel_add(
     *,

@@ -16,8 +16,6 @@ from xinban.core.errors import ServiceError
 from xinban.evaluation.models import EvaluationRound
 from xinban.evaluation.services.guards import require_staff, require_unpublished, require_window
 
-# --------------------------------------------------------------------------- rounds
-
 
 def round_create(*, actor: User, campaign: Campaign, deadline: datetime) -> EvaluationRound:
     """The next round of expert scoring, with its deadline."""

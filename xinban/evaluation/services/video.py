@@ -35,9 +35,6 @@ def video_max_bytes() -> int:
     return int(getattr(settings, "XINBAN_MAX_VIDEO_BYTES", VIDEO_MAX_BYTES_DEFAULT))
 
 
-# --------------------------------------------------------------------------- video
-
-
 def _video_checks(application: Application) -> None:
     require_state(application, {ApplicationState.TYPICAL_CANDIDATE})
     require_window(application.campaign, application.organisation_id)
@@ -125,7 +122,7 @@ def video_attach(
     return video
 
 
-# --------------------------------------------------------------------------- video upload
+# The resumable upload (xinban.uploads_resumable) of the video.
 
 VIDEO_PURPOSE = "presentation_video"
 
