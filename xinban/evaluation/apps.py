@@ -9,11 +9,10 @@ class EvaluationConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from xinban.evaluation.services import (
-            VIDEO_PURPOSE,
-            expert_sheet_gate,
-            video_upload_allowed,
-        )
+        # Imported once the app registry is ready (the services import models), as Django
+        # requires of AppConfig.ready; not a cycle.
+        from xinban.evaluation.services.expert_sheets import expert_sheet_gate
+        from xinban.evaluation.services.video import VIDEO_PURPOSE, video_upload_allowed
         from xinban.scoring.models import Stage
         from xinban.scoring.services import register_sheet_gate
         from xinban.uploads_resumable.services import (

@@ -17,11 +17,15 @@ from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
 
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from xinban.accounts.models import User
 from xinban.applications.models import Application, ApplicationState
 from xinban.campaigns.models import Domain
+from xinban.core import uploads
+from xinban.evaluation.checklist import checklist_for
+from xinban.evaluation.demo_video import NAME, demo_video_bytes
 from xinban.evaluation.models import (
     Decision,
     DecisionLevel,
@@ -34,7 +38,6 @@ from xinban.evaluation.models import (
     PresentationVideo,
 )
 from xinban.evaluation.selectors import expert_conflicts
-from xinban.evaluation.services import checklist_for
 from xinban.organisations.models import GuidingUnit
 from xinban.scoring import aggregation
 from xinban.scoring.models import CriterionScore, Judge, ScoreSheet, SheetStatus, Stage
@@ -238,11 +241,6 @@ def _seed_videos(ctx: DemoContext, applications: list[Application], guide: User)
     """The demo video for the typical experiences and all candidates but the first (the
     one whose applicants see the upload task); returns how many got it (0 without
     ffmpeg)."""
-    from django.core.files.base import ContentFile
-
-    from xinban.core import uploads
-    from xinban.evaluation.demo_video import NAME, demo_video_bytes
-
     del ctx
     candidates = [a for a in applications if a.state == S.TYPICAL_CANDIDATE]
     chosen = candidates[1:] + [a for a in applications if a.state == S.TYPICAL]

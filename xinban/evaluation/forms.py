@@ -1,17 +1,39 @@
-"""Forms of the association's evaluation pages. Each only parses input; the rules are in
-the services (their refusals come back as field errors)."""
+"""Forms of the association's evaluation pages, read by the JSON API too. Each parses
+input and, in ``save``, hands it to its service: the form-to-service step is written once
+for the page and the API (docs/architecture.md, "The association's evaluation"). The
+rules are in the services (their refusals come back as field errors)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from xinban.campaigns.models import Domain, Industry
+from xinban.accounts.models import User
+from xinban.applications.models import Application
+from xinban.campaigns.models import Campaign, Domain, Industry
 from xinban.core.forms import SafeChoicesMixin
-from xinban.evaluation.models import ChecklistItem, DecisionLevel, FormalOutcome, GuidingVerdict
-from xinban.scoring.models import Judge
+from xinban.evaluation.checklist import checklist_for
+from xinban.evaluation.models import (
+    ChecklistItem,
+    Decision,
+    DecisionLevel,
+    EvaluationRound,
+    ExpertPanelMember,
+    FormalOutcome,
+    FormalReview,
+    GuidingReview,
+    GuidingVerdict,
+)
+from xinban.evaluation.selectors import AUTOMATIC_KEYS
+from xinban.evaluation.services.decisions import decision_set, national_mark
+from xinban.evaluation.services.formal_review import formal_review_record
+from xinban.evaluation.services.guiding_review import guiding_review_record
+from xinban.evaluation.services.panel import employment_add, expert_panel_add, expert_panel_edit
+from xinban.evaluation.services.rounds import round_set_deadline
+from xinban.scoring.models import Judge, JudgeEmployment
 
 
 class FormalReviewForm(forms.Form):
@@ -33,10 +55,21 @@ class FormalReviewForm(forms.Form):
         for item in self.manual_items:
             self.fields[f"check_{item.pk}"] = forms.BooleanField(label=item.label, required=False)
 
+    @classmethod
+    def for_application(
+        cls, application: Application, data: Mapping[str, Any] | None = None
+    ) -> FormalReviewForm:
+        """The form for ``application``: the year's checklist, bound to ``data`` (a POST or
+        the API's body) or showing the last review recorded."""
+        review = getattr(application, "formal_review", None)
+        initial: dict[str, Any] = {}
+        if review is not None:
+            initial.update({f"check_{k}": bool(v) for k, v in (review.checks or {}).items()})
+            initial.update(outcome=review.outcome, reason=review.reason)
+        return cls(data, items=checklist_for(application.campaign), initial=initial)
+
     @property
     def manual_items(self) -> list[ChecklistItem]:
-        from xinban.evaluation.selectors import AUTOMATIC_KEYS
-
         return [item for item in self.items if item.key not in AUTOMATIC_KEYS]
 
     def checks(self) -> dict[int, bool]:
@@ -53,6 +86,15 @@ class FormalReviewForm(forms.Form):
         ):
             self.add_error("reason", _("不通过或退回时请填写原因。"))
         return data
+
+    def save(self, *, actor: User, application: Application) -> FormalReview:
+        return formal_review_record(
+            actor=actor,
+            application=application,
+            outcome=self.cleaned_data["outcome"],
+            checks=self.checks(),
+            reason=self.cleaned_data["reason"],
+        )
 
 
 class BulkPassForm(forms.Form):
@@ -76,6 +118,15 @@ class PanelAddForm(SafeChoicesMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["judge"].queryset = judges  # type: ignore[attr-defined]
 
+    def save(self, *, actor: User, campaign: Campaign) -> ExpertPanelMember:
+        return expert_panel_add(
+            actor=actor,
+            campaign=campaign,
+            judge=self.cleaned_data["judge"],
+            capacity=self.cleaned_data["capacity"],
+            is_chair=self.cleaned_data["is_chair"],
+        )
+
 
 class PanelMemberForm(forms.Form):
     capacity = forms.IntegerField(
@@ -95,6 +146,16 @@ class PanelMemberForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
 
+    def save(self, *, actor: User, member: ExpertPanelMember) -> ExpertPanelMember:
+        return expert_panel_edit(
+            actor=actor,
+            member=member,
+            capacity=self.cleaned_data["capacity"],
+            is_chair=self.cleaned_data["is_chair"],
+            domains=self.cleaned_data["domains"],
+            industries=self.cleaned_data["industries"],
+        )
+
 
 class EmploymentForm(forms.Form):
     organisation_name = forms.CharField(label=_("曾任职单位（全称）"), max_length=120)
@@ -110,6 +171,15 @@ class EmploymentForm(forms.Form):
             self.add_error("end_year", _("结束年份不能早于起始年份。"))
         return data
 
+    def save(self, *, actor: User, judge: Judge) -> JudgeEmployment:
+        return employment_add(
+            actor=actor,
+            judge=judge,
+            organisation_name=self.cleaned_data["organisation_name"],
+            start_year=self.cleaned_data["start_year"],
+            end_year=self.cleaned_data["end_year"],
+        )
+
 
 class RoundForm(forms.Form):
     deadline = forms.DateTimeField(
@@ -121,6 +191,14 @@ class RoundForm(forms.Form):
 
 class DeadlineForm(RoundForm):
     reason = forms.CharField(label=_("调整原因"), max_length=500)
+
+    def save(self, *, actor: User, evaluation_round: EvaluationRound) -> EvaluationRound:
+        return round_set_deadline(
+            actor=actor,
+            evaluation_round=evaluation_round,
+            deadline=self.cleaned_data["deadline"],
+            reason=self.cleaned_data["reason"],
+        )
 
 
 class AutoAssignForm(forms.Form):
@@ -151,6 +229,15 @@ class DecisionForm(forms.Form):
         label=_("修改原因（修改已有决定时必填）"), required=False, max_length=1000
     )
 
+    def save(self, *, actor: User, application: Application) -> Decision:
+        return decision_set(
+            actor=actor,
+            application=application,
+            level=self.cleaned_data["level"],
+            consensus_notes=self.cleaned_data["consensus_notes"],
+            reason=self.cleaned_data["reason"],
+        )
+
 
 class NationalForm(forms.Form):
     value = forms.TypedChoiceField(
@@ -159,6 +246,14 @@ class NationalForm(forms.Form):
         coerce=lambda v: v == "1",
     )
     reason = forms.CharField(label=_("原因"), max_length=1000)
+
+    def save(self, *, actor: User, application: Application) -> Decision:
+        return national_mark(
+            actor=actor,
+            application=application,
+            value=self.cleaned_data["value"],
+            reason=self.cleaned_data["reason"],
+        )
 
 
 class GuidingReviewForm(forms.Form):
@@ -174,6 +269,14 @@ class GuidingReviewForm(forms.Form):
         if data.get("verdict") == GuidingVerdict.REJECT and not (data.get("comment") or "").strip():
             self.add_error("comment", _("不同意时请说明理由。"))
         return data
+
+    def save(self, *, actor: User, application: Application) -> GuidingReview:
+        return guiding_review_record(
+            actor=actor,
+            application=application,
+            verdict=self.cleaned_data["verdict"],
+            comment=self.cleaned_data["comment"],
+        )
 
 
 class VideoForm(forms.Form):

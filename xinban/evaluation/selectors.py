@@ -31,8 +31,11 @@ from xinban.applications.models import (
     Attachment,
 )
 from xinban.campaigns.models import Campaign, Domain, TeamNameEnding
+from xinban.core.models import AuditEntry
 from xinban.core.roles import roles_of
 from xinban.core.validators import team_name_problem
+from xinban.evaluation.assignment import explain_exclusion
+from xinban.evaluation.checklist import checklist_for
 from xinban.evaluation.models import (
     ChecklistItem,
     Decision,
@@ -49,6 +52,7 @@ from xinban.organisations.models import (
     Registration,
     UnitMembership,
 )
+from xinban.recommendation.models import PanelMember
 from xinban.scoring import aggregation
 from xinban.scoring.models import (
     ConflictDeclaration,
@@ -167,8 +171,6 @@ def check_rows(items: Sequence[ChecklistItem], computed: dict[str, bool] | None)
 def formal_review_queue(*, campaign: Campaign, state: str = "") -> list[FormalQueueRow]:
     """Recommended applications awaiting formal review (or, with ``state``, those in that
     state), with the year's checklist and the automatic checks computed."""
-    from xinban.evaluation.services import checklist_for
-
     items = checklist_for(campaign)
     qs = (
         Application.objects.filter(campaign=campaign, state=state or ApplicationState.RECOMMENDED)
@@ -293,8 +295,6 @@ def expert_conflicts(
         judge_id__in=judge_ids, organisation_id__in=by_org
     ).values_list("judge_id", "organisation_id", "reason"):
         exclude_org(judge_id, org_id, _("专家已声明回避：%(reason)s") % {"reason": reason})
-    from xinban.recommendation.models import PanelMember
-
     for judge_id, unit_id, unit_name in PanelMember.objects.filter(
         judge_id__in=judge_ids, unit_id__in=by_unit
     ).values_list("judge_id", "unit_id", "unit__name"):
@@ -328,8 +328,6 @@ class Exclusion:
 def exclusions_for(*, application: Application) -> list[Exclusion]:
     """Every panel expert of the year with why they may not review this application (or
     ``None``): what the manual-assignment page shows beside each name."""
-    from xinban.evaluation.assignment import explain_exclusion
-
     members = panel_judges(application.campaign)
     conflicts = expert_conflicts(application.campaign, [application], [m.judge for m in members])
     return [
@@ -468,10 +466,6 @@ def _ranking_fingerprint(campaign: Campaign, number: int | None, normalise: bool
     """Every state change is an audited service call, so the newest audit entry moves
     whenever a sheet, an application or a decision changes; the counts guard against
     rows written without a service (imports, seeding). One query."""
-    from django.db.models import OuterRef, Subquery
-
-    from xinban.core.models import AuditEntry
-
     reviewed = (
         Application.objects.filter(campaign=OuterRef("pk"), state__in=REVIEWED_STATES)
         .order_by()

@@ -1,20 +1,19 @@
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.template.defaultfilters import floatformat
 from django.utils.translation import gettext_lazy as _
 
 from xinban.accounts.models import User
 from xinban.applications.models import Application
 from xinban.core.forms import SafeChoicesMixin
-from xinban.core.text import bracketed
 from xinban.core.validators import validate_mainland_mobile
 from xinban.recommendation import services
 from xinban.recommendation.models import InvitationRole, UnitNote, UnitRecommendationReport
-from xinban.scoring.models import Criterion, Judge
+from xinban.scoring.forms import ConflictForm as ConflictForm  # the score sheet's, shared
+from xinban.scoring.forms import SheetForm as SheetForm
+from xinban.scoring.models import Judge
 
 
 class JudgeForm(forms.ModelForm):
@@ -106,55 +105,3 @@ class QuotaForm(forms.Form):
         label=_("每家申报单位推荐名额"), min_value=1, max_value=20
     )
     reason = forms.CharField(label=_("原因"), max_length=200)
-
-
-class SheetForm(forms.Form):
-    """A judge's score sheet: one number per criterion and the three-part evaluation."""
-
-    conformity = forms.CharField(
-        label=_("符合标准程度"), required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
-    features = forms.CharField(
-        label=_("特色"), required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
-    shortcomings = forms.CharField(
-        label=_("不足之处"), required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
-
-    def __init__(self, *args: Any, criteria: list[Criterion], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.criteria = criteria
-        for criterion in criteria:
-            self.fields[f"points_{criterion.pk}"] = forms.DecimalField(
-                label=criterion.label + bracketed(f"0–{floatformat(criterion.max_points, -1)}"),
-                help_text=criterion.description,
-                required=False,
-                min_value=Decimal("0"),
-                max_value=criterion.max_points,
-                decimal_places=1,
-                # The weight and the maximum let site.js show the running 0–100 total
-                # (scoring.aggregation.weighted_total) while the judge types.
-                widget=forms.NumberInput(
-                    attrs={
-                        "inputmode": "decimal",
-                        "step": "0.5",
-                        "data-weight": str(criterion.weight),
-                        "data-max": str(criterion.max_points),
-                        "data-label": criterion.label,
-                        "data-max-label": floatformat(criterion.max_points, -1),
-                        "min": "0",
-                        "max": str(criterion.max_points),
-                    }
-                ),
-            )
-
-    def points(self) -> dict[int, Any]:
-        return {c.pk: self.cleaned_data.get(f"points_{c.pk}") for c in self.criteria}
-
-    @property
-    def point_fields(self) -> list[forms.BoundField]:
-        return [self[f"points_{c.pk}"] for c in self.criteria]
-
-
-class ConflictForm(forms.Form):
-    reason = forms.CharField(label=_("回避原因"), max_length=200)

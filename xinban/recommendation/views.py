@@ -42,7 +42,6 @@ from xinban.recommendation.forms import (
     RecommendForm,
     ReportForm,
     ScanForm,
-    SheetForm,
     SpreadForm,
 )
 from xinban.recommendation.models import (
@@ -52,7 +51,8 @@ from xinban.recommendation.models import (
     UnitRecommendationReport,
 )
 from xinban.scoring.models import Judge, ScoreSheet, Stage
-from xinban.scoring.services import rubric_for, sheet_deadline, sheet_save
+from xinban.scoring.services import rubric_for
+from xinban.scoring.sheet_page import score_sheet_view
 
 
 def _unit(
@@ -590,51 +590,13 @@ def judge_home(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "recommendation/judge_home.html", {"sheets": sheets})
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def judge_sheet(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    sheet = selectors.judge_sheet_get(user=request.user, pk=pk)
-    rubric = rubric_for(campaign=sheet.application.campaign, stage=sheet.stage)
-    criteria = list(rubric.criteria.all())
-    initial: dict[str, object] = {f"points_{s.criterion_id}": s.points for s in sheet.scores.all()}
-    initial.update(
-        conformity=sheet.conformity, features=sheet.features, shortcomings=sheet.shortcomings
-    )
-    form = SheetForm(request.POST or None, criteria=criteria, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        submit = "submit" in request.POST
-        try:
-            sheet_save(
-                actor=request.user,
-                sheet=sheet,
-                points=form.points(),
-                conformity=form.cleaned_data["conformity"],
-                features=form.cleaned_data["features"],
-                shortcomings=form.cleaned_data["shortcomings"],
-                submit=submit,
-            )
-        except ServiceError as exc:
-            add_service_error(form, exc)
-        else:
-            messages.success(request, _("评分已提交。") if submit else _("草稿已保存。"))
-            return (
-                redirect("recommendation:judge_sheet", pk=sheet.pk)
-                if not submit
-                else redirect("recommendation:judge_home")
-            )
-    app = sheet.application
-    return render(
-        request,
-        "recommendation/judge_sheet.html",
-        {
-            "sheet": sheet,
-            "application": app,
-            "attachments": list(app.attachments.all()),
-            "form": form,
-            "deadline": sheet_deadline(sheet),
-            "conflict_form": ConflictForm(),
-        },
-    )
+#: One sheet: the score-sheet page the association's experts share (docs/architecture.md).
+judge_sheet = score_sheet_view(
+    get_sheet=selectors.judge_sheet_get,
+    template_name="recommendation/judge_sheet.html",
+    sheet_url="recommendation:judge_sheet",
+    home_url="recommendation:judge_home",
+)
 
 
 @login_required

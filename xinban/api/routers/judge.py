@@ -35,7 +35,7 @@ from xinban.api.schemas import (
 from xinban.recommendation import selectors, services
 from xinban.recommendation.forms import ConflictForm, SheetForm
 from xinban.scoring.models import Criterion, ScoreSheet
-from xinban.scoring.services import rubric_for, sheet_save
+from xinban.scoring.services import rubric_for
 
 router = Router(tags=["评委评分"])
 
@@ -124,15 +124,7 @@ def sheet_put(request: HttpRequest, sheet_id: SheetId, payload: SheetIn) -> Shee
         type_errors["submit"] = [_("应为 true 或 false。")]
     form = SheetForm({**data, **points}, criteria=criteria)
     ensure_valid(form, {**type_errors, **points_errors})
-    sheet_save(
-        actor=user,
-        sheet=sheet,
-        points=form.points(),
-        conformity=form.cleaned_data["conformity"],
-        features=form.cleaned_data["features"],
-        shortcomings=form.cleaned_data["shortcomings"],
-        submit=bool(submit),
-    )
+    form.save(actor=user, sheet=sheet, submit=bool(submit))
     return _out(user, sheet_id)
 
 
