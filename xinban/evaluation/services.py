@@ -46,7 +46,7 @@ from xinban.core.errors import NotAllowed, ServiceError, WindowClosed, WrongStat
 from xinban.core.roles import roles_of
 from xinban.core.rulebook import Refusal, enforce
 from xinban.core.text import join_clauses
-from xinban.evaluation import assignment
+from xinban.evaluation import assignment, rules
 from xinban.evaluation.models import (
     ChecklistItem,
     Decision,
@@ -1018,10 +1018,7 @@ def expert_assign_manual(
         current_round = EvaluationRound.objects.select_for_update().get(pk=round.pk)
         if current_round.campaign_id != current.campaign_id:
             raise ServiceError(_("评审轮次不属于该年度。"), code="foreign_round", field="round")
-        _require_state(current, {ApplicationState.FORMAL_PASSED, ApplicationState.EXPERT_REVIEW})
-        _require_window(current.campaign)
-        _require_unpublished(current.campaign)
-        _require_round_open(current_round)
+        enforce(rules.expert_assign_refusal(current, current_round))
         member = ExpertPanelMember.objects.filter(campaign=current.campaign, judge=judge).first()
         if member is None:
             raise ServiceError(
@@ -1093,11 +1090,8 @@ def expert_unassign(*, actor: User, sheet: ScoreSheet, reason: str = "") -> None
         if current_sheet.stage != Stage.EXPERT:
             raise NotAllowed(_("这不是专家评审的分配。"), code="not_expert_sheet")
         current = _lock(current_sheet.application)
-        _require_state(current, {ApplicationState.EXPERT_REVIEW})
-        _require_window(current.campaign)
-        _require_unpublished(current.campaign)
-        if current_sheet.status == SheetStatus.SUBMITTED:
-            raise WrongState(_("专家已提交评分，不能取消分配。"), code="sheet_submitted")
+        current_sheet.application = current
+        enforce(rules.expert_unassign_refusal(current_sheet))
         judge_name = current_sheet.judge.name
         current_sheet.delete()
         previous = current.state

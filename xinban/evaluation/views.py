@@ -30,7 +30,7 @@ from xinban.core.errors import ServiceError
 from xinban.core.forms import add_service_error
 from xinban.core.http import AuthenticatedHttpRequest
 from xinban.core.roles import roles_of
-from xinban.evaluation import selectors, services
+from xinban.evaluation import rules, selectors, services
 from xinban.evaluation.forms import (
     AutoAssignForm,
     BulkPassForm,
@@ -464,6 +464,12 @@ def assign_auto(request: AuthenticatedHttpRequest) -> HttpResponse:
     return redirect(f"{reverse('evaluation:assignments')}?round={current.number}")
 
 
+def _with_unassign_refusal(sheet: ScoreSheet, app: Application) -> ScoreSheet:
+    sheet.application = app
+    sheet.unassign_refused = rules.expert_unassign_refusal(sheet)  # type: ignore[attr-defined]
+    return sheet
+
+
 @login_required
 def application(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     _staff(request)
@@ -477,11 +483,14 @@ def application(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "evaluation/application.html",
         {
             "application": app,
-            "sheets": list(
-                ScoreSheet.objects.filter(application=app, stage=Stage.EXPERT)
+            # Each button only while the service would accept it (docs/rules.md).
+            "sheets": [
+                _with_unassign_refusal(s, app)
+                for s in ScoreSheet.objects.filter(application=app, stage=Stage.EXPERT)
                 .select_related("judge")
                 .order_by("round", "judge__name")
-            ),
+            ],
+            "assign_refused": rules.expert_assign_refusal(app, selectors.round_latest(campaign)),
             "unit_sheets": list(
                 ScoreSheet.objects.filter(application=app, stage=Stage.UNIT, status="submitted")
                 .select_related("judge")
