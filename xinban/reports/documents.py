@@ -228,7 +228,7 @@ def _form6_rows(report: StatisticsReport) -> list[Any]:
     rows.append(
         [
             ("发表会时间", 1),
-            (report.session_time, 1),
+            (report.session_time_text, 1),
             ("发表会地点", 1),
             (report.session_place, 1),
             ("参会人数", 1),
@@ -702,7 +702,7 @@ def summary_docx(
                     cells = table.add_row().cells
                     values = (
                         str(number),
-                        event.held_on,
+                        event.held_on_text,
                         event.place,
                         event.name,
                         event.content,

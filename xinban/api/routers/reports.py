@@ -197,7 +197,7 @@ def _statistics_out(user: User, unit: RecommendingUnit, campaign: Campaign) -> S
         session_held=report.session_held,
         session_registered_teams=report.session_registered_teams,
         session_presented_teams=report.session_presented_teams,
-        session_time=report.session_time,
+        session_time=report.session_time_text,
         session_place=report.session_place,
         session_attendees=report.session_attendees,
         department_and_head=report.department_and_head,
@@ -426,7 +426,7 @@ def _summary_out(user: User, unit: RecommendingUnit, campaign: Campaign) -> Summ
         suggestions=summary.suggestions,
         events=[
             SummaryEventOut(
-                held_on=e.held_on,
+                held_on=e.held_on_text,
                 place=e.place,
                 name=e.name,
                 content=e.content,
