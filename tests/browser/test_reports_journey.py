@@ -124,7 +124,7 @@ def test_unit_fills_and_downloads_both_forms(
         "features_and_problems": "制造业班组参与踊跃，服务业班组参与偏少。",
         "session_registered_teams": "12",
         "session_presented_teams": "10",
-        "session_time": f"{year - 1}年6月18日",
+        "session_time": f"{year - 1}-06-18",
         "session_place": "浦东新区市民中心",
         "session_attendees": "150",
         "department_and_head": "区市场监管局质量发展科 李强",
@@ -181,14 +181,14 @@ def test_unit_fills_and_downloads_both_forms(
     expect(count).to_have_text("0")
     page.fill("#id_overview", "全年 开展标准宣贯")  # the space does not count
     expect(count).to_have_text("8")
-    page.fill("#id_events-0-held_on", f"{year - 1}年3月15日")
+    page.fill("#id_events-0-held_on", f"{year - 1}-03-15")
     page.fill("#id_events-0-place", "浦东新区市民中心")
     page.fill("#id_events-0-name", "准则宣贯会")
     page.fill("#id_events-0-content", "标准解读与案例分享")
     page.fill("#id_events-0-participants", "120")
     page.locator("[data-add-row]").click()  # JS adds a row without leaving the page
     expect(page.locator("#events-body tr")).to_have_count(2)
-    page.fill("#id_events-1-held_on", f"{year - 1}年5月20日")
+    page.fill("#id_events-1-held_on", f"{year - 1}-05-20")
     page.fill("#id_events-1-place", "张江")
     page.fill("#id_events-1-name", "班组长培训")
     page.fill("#id_events-1-content", "专题培训")

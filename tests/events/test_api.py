@@ -73,7 +73,17 @@ def test_signup_validation_per_field(briefing: Event) -> None:
     )
     assert response.status_code == 422
     errors = response.json()["errors"]
-    assert "请填写有效的联系电话" in errors["phone"][0] and "name" in errors
+    assert "请填写11位手机号码，或带区号的固定电话" in errors["phone"][0] and "name" in errors
+    assert not Signup.objects.exists()
+    # A landline without its area code is refused too (rule 11), in English as well.
+    loose = client_for(a).post(
+        f"/api/events/{briefing.pk}/signup",
+        {"phone": "5888 1234"},
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert loose.status_code == 422
+    assert "landline with its area code" in loose.json()["errors"]["phone"][0]
     assert not Signup.objects.exists()
 
 

@@ -50,13 +50,13 @@ def test_signup_through_the_form_then_cancel(briefing: Event, applicant_a: Any) 
     assert 'value="申报人A"' in page or applicant_a.name in page
     response = client.post(
         reverse("events:signup", args=[briefing.pk]),
-        {"name": "王芳", "organisation": "上海浦江", "phone": "139 0000 0000"},
+        {"name": "王芳", "organisation": "上海浦江", "phone": "021-58881234"},
     )
     assert response.status_code == 302
     html = client.get(reverse("events:detail", args=[briefing.pk])).content.decode()
     assert 'data-signup="confirmed"' in html and "报名成功" in html
     signup = Signup.objects.get(user=applicant_a)
-    assert (signup.name, signup.organisation, signup.phone) == ("王芳", "上海浦江", "139 0000 0000")
+    assert (signup.name, signup.organisation, signup.phone) == ("王芳", "上海浦江", "021-58881234")
     client.post(reverse("events:signup_cancel", args=[briefing.pk]))
     signup.refresh_from_db()
     assert signup.status == "cancelled"
@@ -71,8 +71,33 @@ def test_a_bad_phone_is_refused_at_the_field_with_the_input_kept(
     )
     assert response.status_code == 200
     html = response.content.decode()
-    assert "请填写有效的联系电话" in html and 'value="上海浦江智能"' in html
+    assert "请填写11位手机号码，或带区号的固定电话" in html and 'value="上海浦江智能"' in html
     assert not Signup.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("phone", "accepted"),
+    [
+        ("13900000000", True),
+        ("021-58881234", True),
+        ("0512-6543210-806", True),
+        ("139 0000 0000", False),  # the looser check of before took these
+        ("+86 139", False),
+        ("58881234", False),  # a landline without its area code
+        ("(021)58881234", False),
+    ],
+)
+def test_the_signup_phone_is_a_mobile_or_a_landline_with_area_code(
+    briefing: Event, applicant_a: Any, phone: str, accepted: bool
+) -> None:
+    """Rule 11 (docs/rules.md): the same validator as the other phone fields."""
+    response = client_for(applicant_a).post(
+        reverse("events:signup", args=[briefing.pk]), {"name": "王芳", "phone": phone}
+    )
+    assert Signup.objects.filter(phone=phone).exists() is accepted
+    if not accepted:
+        assert response.status_code == 200
+        assert "请填写11位手机号码，或带区号的固定电话" in response.content.decode()
 
 
 def test_full_event_puts_the_next_on_the_waiting_list_with_their_place(briefing: Event) -> None:

@@ -104,7 +104,7 @@ def complete_statistics(**overrides: Any) -> dict[str, Any]:
         session_held=True,
         session_registered_teams=20,
         session_presented_teams=15,
-        session_time="2025年6月18日",
+        session_time=date(2025, 6, 18),
         session_place="浦东新区市民中心",
         session_attendees=180,
         department_and_head="区市场监管局质量发展科 李强",

@@ -52,6 +52,8 @@ def test_statistics_xlsx_is_the_official_form(
     assert "☑是  ☐否" in texts
     assert "联系人手机" in texts and "13800138000" in texts
     assert "填表人：王敏" in texts and "填表日期：2026-06-01" in texts
+    # 发表会时间 is a date column, printed as the form always printed it (rule 11).
+    assert "2025年6月18日" in texts
     assert "2. 附件名称：推荐单位+信班活动统计表" in texts
     # User text never becomes a formula.
     cell = next(c for row in form.iter_rows() for c in row if "HYPERLINK" in str(c.value or ""))
@@ -73,6 +75,7 @@ def test_statistics_docx_is_the_official_form(
     assert "本年度推荐上海市质量信得过班组数" in cells and "2" in cells
     assert any("主要特点与问题" in c and "覆盖面扩大" in c for c in cells)
     assert "浦东新区市民中心" in cells and "200120" in cells
+    assert "2025年6月18日" in cells  # 发表会时间, a date printed as before (rule 11)
     assert "填表人：王敏" in paragraphs
 
 

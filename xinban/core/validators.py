@@ -38,20 +38,28 @@ DATE_TEXT_RE = re.compile(
 )
 
 
-def date_text(value: str) -> str:
-    """A date written as text ("2025年6月18日", "2025-06-18", "2025/6/18") in the forms'
-    own way ("2025年6月18日"); anything that is not one date is refused (rule 11,
-    docs/rules.md)."""
+def date_of_text(value: str) -> date:
+    """The date written as text ("2025年6月18日", "2025-06-18", "2025/6/18"); anything that
+    is not one date is refused (rule 11, docs/rules.md)."""
     match = DATE_TEXT_RE.fullmatch(value or "")
     if match is not None:
         year, month, day = (int(g) for g in match.groups())
         try:
-            when = date(year, month, day)
+            return date(year, month, day)
         except ValueError:
-            when = None
-        if when is not None:
-            return f"{when.year}年{when.month}月{when.day}日"
+            pass
     raise ValidationError(_("请填写一个日期，如 2025年6月18日。"), code="date_text")
+
+
+def date_cn(when: date | None) -> str:
+    """A date as the forms print it: "2025年6月18日" ("" for none)."""
+    return "" if when is None else f"{when.year}年{when.month}月{when.day}日"
+
+
+def date_text(value: str) -> str:
+    """A date written as text, in the forms' own way ("2025年6月18日"); see
+    :func:`date_of_text`."""
+    return date_cn(date_of_text(value))
 
 
 def validate_postcode(value: str) -> None:

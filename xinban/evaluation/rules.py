@@ -12,12 +12,20 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import rules
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from xinban.applications.models import Application, ApplicationState
+from xinban.core.errors import WindowClosed
 from xinban.core.roles import roles_of
+from xinban.core.rulebook import Refusal, first_refusal
+
+if TYPE_CHECKING:
+    from xinban.evaluation.models import EvaluationRound
+    from xinban.scoring.models import ScoreSheet
 
 
 @rules.predicate
@@ -99,3 +107,84 @@ rules.add_perm(
     is_staff | is_applicant_member | (is_guiding_user & is_candidate_or_typical),
 )
 rules.add_perm("evaluation.review_candidate", is_guiding_user & is_candidate_with_video)
+
+
+# --- preconditions of the assignment's steps of the lifecycle (docs/rules.md, "The
+# application's lifecycle"): the page offers the form / button only when these return
+# ``None`` and shows the message otherwise; the services enforce the same functions.
+# Kept here, not in services.py, so the page, the API and the service share one answer.
+
+ASSIGNABLE_STATES = frozenset({ApplicationState.FORMAL_PASSED, ApplicationState.EXPERT_REVIEW})
+
+
+def _state_refusal(application: Application, allowed: frozenset[str]) -> Refusal | None:
+    if application.state in allowed:
+        return None
+    return Refusal(
+        _("当前状态（%(state)s）下不能进行此操作。") % {"state": application.get_state_display()},
+        code="wrong_state",
+    )
+
+
+def _evaluation_open_refusal(application: Application) -> Refusal | None:
+    from xinban.campaigns.models import PhaseKind
+    from xinban.campaigns.selectors import phase_is_open
+
+    if not phase_is_open(campaign=application.campaign, kind=PhaseKind.EVALUATION):
+        return Refusal(
+            _("成果评价及推优不在开放时间内。"), code="window_closed", error=WindowClosed
+        )
+    if application.campaign.results_published:
+        return Refusal(_("本年度评价结果已发布，不能再修改。"), code="results_published")
+    return None
+
+
+def round_open_refusal(evaluation_round: EvaluationRound | None) -> Refusal | None:
+    """An expert is assigned in a round that is still open."""
+    if evaluation_round is None:
+        return Refusal(_("请先新建评审轮次。"), code="no_round", field="round")
+    if evaluation_round.is_open():
+        return None
+    return Refusal(
+        _("%(round)s已于 %(time)s 截止，请新建评审轮次或延长截止时间。")
+        % {
+            "round": str(evaluation_round),
+            "time": timezone.localtime(evaluation_round.deadline).strftime("%Y-%m-%d %H:%M"),
+        },
+        code="round_closed",
+        field="round",
+    )
+
+
+def expert_assign_refusal(
+    application: Application, evaluation_round: EvaluationRound | None
+) -> Refusal | None:
+    """Whether staff may assign an expert to ``application`` in ``evaluation_round`` now
+    (transition ``assign_experts``; one already under review may get another expert):
+    formally passed or under expert review, in the evaluation window, unpublished, the
+    round open. The expert's own conflicts and capacity are the choice list's to filter
+    (``selectors.exclusions_for``) and the service's to check."""
+    return first_refusal(
+        (
+            _state_refusal(application, ASSIGNABLE_STATES),
+            _evaluation_open_refusal(application),
+            round_open_refusal(evaluation_round),
+        )
+    )
+
+
+def expert_unassign_refusal(sheet: ScoreSheet) -> Refusal | None:
+    """Whether staff may withdraw an expert's assignment (transition
+    ``unassign_last_expert`` when it is the last one): the application under expert
+    review, in the evaluation window, unpublished, the sheet not submitted."""
+    from xinban.scoring.models import SheetStatus
+
+    refused = first_refusal(
+        (
+            _state_refusal(sheet.application, frozenset({ApplicationState.EXPERT_REVIEW})),
+            _evaluation_open_refusal(sheet.application),
+        )
+    )
+    if refused is None and sheet.status == SheetStatus.SUBMITTED:
+        return Refusal(_("专家已提交评分，不能取消分配。"), code="sheet_submitted")
+    return refused

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from django import forms
@@ -9,12 +8,12 @@ from django.utils.translation import gettext_lazy as _
 
 from xinban.applications.models import Application
 from xinban.core.forms import SafeChoicesMixin, _guard_model_choice
+from xinban.core.validators import validate_phone
 from xinban.events.models import EventKind
 from xinban.organisations.models import RecommendingUnit
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
-PHONE = re.compile(r"[0-9+\-\s()（）]{5,20}")
 
 
 class EventForm(SafeChoicesMixin, forms.Form):
@@ -59,14 +58,19 @@ class SignupForm(forms.Form):
         label=_("姓名"), max_length=50, required=False, help_text=_("不填则使用账号姓名。")
     )
     organisation = forms.CharField(label=_("单位"), max_length=200, required=False)
-    phone = forms.CharField(label=_("联系电话"), max_length=20, required=False)
+    phone = forms.CharField(
+        label=_("联系电话"),
+        max_length=20,
+        required=False,
+        help_text=_("11位手机号码，或带区号的固定电话（如 021-58881234）"),
+    )
 
     def clean_phone(self) -> str:
+        """Rule 11 (docs/rules.md): a mobile or a landline with its area code, as the
+        other phone fields."""
         phone: str = self.cleaned_data["phone"].strip()
-        if phone and not PHONE.fullmatch(phone):
-            raise forms.ValidationError(
-                _("请填写有效的联系电话（数字，可含空格、+、-、括号）。"), code="phone"
-            )
+        if phone:
+            validate_phone(phone)
         return phone
 
 

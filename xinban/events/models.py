@@ -10,6 +10,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from xinban.core.validators import validate_phone
+
 
 class EventKind(models.TextChoices):
     BRIEFING = "briefing", _("说明会")
@@ -79,7 +81,7 @@ class Signup(models.Model):
     )
     name = models.CharField(_("姓名"), max_length=50)
     organisation = models.CharField(_("单位"), max_length=200, blank=True)
-    phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    phone = models.CharField(_("联系电话"), max_length=20, blank=True, validators=[validate_phone])
     status = models.CharField(_("状态"), max_length=10, choices=SignupStatus.choices)
     created_at = models.DateTimeField(_("报名时间"), auto_now_add=True)
     checked_in_at = models.DateTimeField(_("签到时间"), null=True, blank=True)

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xinban.accounts.models import User
-from xinban.applications.lifecycle import Notice, transition
+from xinban.applications.lifecycle import TRANSITIONS, Notice, transition
 from xinban.applications.models import Application, ApplicationState
 from xinban.campaigns.models import Campaign, PhaseKind
 from xinban.campaigns.selectors import phase_is_open
@@ -859,6 +859,32 @@ def report_problems(report: UnitRecommendationReport) -> dict[str, str]:
     return problems
 
 
+def report_list_refusal(report: UnitRecommendationReport) -> Refusal | None:
+    """Every team on the list is still submitted (not returned for correction, not
+    withdrawn)."""
+    if report.pk is None or not (
+        report.recommendations.exclude(application__state=ApplicationState.SUBMITTED).exists()
+    ):
+        return None
+    return Refusal(_("推荐名单中有退回修改或已撤回的申报，请先处理。"), code="returned_in_list")
+
+
+def report_submit_refusal(report: UnitRecommendationReport) -> Refusal | None:
+    """Whether 附件5 may be filed now (transition ``recommend``; docs/rules.md, "The
+    application's lifecycle"): open, in the recommendation window, complete
+    (:func:`report_problems`, listed on the page) and every listed team still submitted.
+    The page offers the 报送 button only when this is ``None``."""
+    if report.is_locked:
+        return Refusal(_("本单位的推荐表已报送质协，不能再修改。"), code="report_locked")
+    if not phase_is_open(
+        campaign=report.campaign, kind=PhaseKind.RECOMMENDATION, unit_id=report.unit_id
+    ):
+        return Refusal(_("成果推荐不在开放时间内。"), code="window_closed", error=WindowClosed)
+    if report_problems(report):
+        return Refusal(_("推荐表还不完整，不能报送。"), code="incomplete")
+    return report_list_refusal(report)
+
+
 class ReportIncomplete(ServiceError):
     def __init__(self, problems: dict[str, str]) -> None:
         super().__init__(_("推荐表还不完整，不能报送。"), code="incomplete")
@@ -888,11 +914,7 @@ def report_submit(*, actor: User, report: UnitRecommendationReport) -> UnitRecom
                 state__in=[ApplicationState.SUBMITTED, ApplicationState.RETURNED],
             )
         )
-        submitted_ids = {a.pk for a in pending if a.state == ApplicationState.SUBMITTED}
-        if recommended_ids - submitted_ids:
-            raise WrongState(
-                _("推荐名单中有退回修改或已撤回的申报，请先处理。"), code="returned_in_list"
-            )
+        enforce(report_list_refusal(locked))
         for application in pending:
             recommended = application.pk in recommended_ids
             transition(
@@ -931,8 +953,9 @@ def unit_emails(unit_id: int) -> list[str]:
     )
 
 
-# States of an application that has left the unit's recommendation for good.
-OUT_OF_EVALUATION = frozenset({ApplicationState.NOT_RECOMMENDED, ApplicationState.WITHDRAWN})
+# The listed applications a void moves: the table's sources of the transition (a listed
+# one that was never recommended, or has already left, stays where it is).
+VOIDABLE = TRANSITIONS["void_recommendation"].sources
 
 
 def report_void_refusal(report: UnitRecommendationReport) -> Refusal | None:
@@ -992,7 +1015,7 @@ def report_void(
         affected = list(
             Application.objects.select_for_update()
             .filter(recommendation__report=locked)
-            .exclude(state__in=OUT_OF_EVALUATION)
+            .filter(state__in=VOIDABLE)
             .order_by("pk")
         )
         for application in affected:

@@ -447,6 +447,9 @@ def report(request: AuthenticatedHttpRequest, unit_pk: int) -> HttpResponse:
             "is_admin": is_admin,
             "is_staff": roles_of(request.user).is_staff,
             "void_form": ReasonForm(),
+            # The buttons only while the service would accept them (docs/rules.md).
+            "submit_refused": services.report_submit_refusal(current) if is_admin else None,
+            "void_refused": services.report_void_refusal(current),
             "quota_form": QuotaForm(
                 initial={"per_organisation": services.quota_for(unit=unit, campaign=campaign)}
             ),

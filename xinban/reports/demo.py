@@ -58,21 +58,21 @@ def _repeat(text: str, chars: int) -> str:
 def _events(summary: WorkSummary, year: int) -> None:
     rows = [
         (
-            f"{year}年3月15日",
+            date(year, 3, 15),
             "区市民中心报告厅",
             "质量信得过班组建设准则宣贯会",
             "标准解读与案例分享",
             160,
         ),
         (
-            f"{year}年5月20日",
+            date(year, 5, 20),
             "张江科学城会议中心",
             "班组长质量管理能力培训班",
             "专题授课与工具实操",
             85,
         ),
-        (f"{year}年6月18日", "区市民中心", "质量信得过班组成果发表会", "现场发表与专家点评", 210),
-        (f"{year}年9月12日", "企业现场", "优秀班组开放日", "现场观摩与交流", 60),
+        (date(year, 6, 18), "区市民中心", "质量信得过班组成果发表会", "现场发表与专家点评", 210),
+        (date(year, 9, 12), "企业现场", "优秀班组开放日", "现场观摩与交流", 60),
     ]
     SummaryEvent.objects.bulk_create(
         SummaryEvent(
@@ -132,7 +132,7 @@ def seed(ctx: DemoContext) -> None:
             session_held=True,
             session_registered_teams=teams + 4,
             session_presented_teams=teams,
-            session_time=f"{period}年6月18日",
+            session_time=date(period, 6, 18),
             session_place=f"{name}市民中心",
             session_attendees=150 + 10 * position,
             department_and_head=f"{name}市场监督管理局质量发展科 科长",

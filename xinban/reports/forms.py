@@ -3,16 +3,30 @@ completeness (services.statistics_problems / summary_problems) and shows what is
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from xinban.core.validators import date_text
+from xinban.core.validators import date_of_text
 from xinban.reports.models import ReviewForm, StatisticsReport, SummaryEvent, WorkSummary
 from xinban.reports.services import STATISTICS_FIELDS
 
 MAX_COUNT = 10_000_000
+
+
+class DateTextField(forms.DateField):
+    """A date (rule 11, docs/rules.md): the page's date picker sends "2025-06-18"; the API
+    and typed text may also say "2025年6月18日" or "2025/6/18" (``date_of_text``)."""
+
+    widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+    def to_python(self, value: Any) -> date | None:
+        if isinstance(value, date):
+            return value
+        text = str(value or "").strip()
+        return date_of_text(text) if text else None
 
 
 def _yes_no(label: Any, yes: Any, no: Any) -> forms.TypedChoiceField:
@@ -35,6 +49,7 @@ class StatisticsForm(forms.ModelForm):
     )
     has_certified_judges = _yes_no(_("取得中国质协评委证书的人员"), _("有"), _("无"))
     session_held = _yes_no(_("是否组织发表会"), _("是"), _("否"))
+    session_time = DateTextField(label=_("发表会时间"), required=False)
 
     class Meta:
         model = StatisticsReport
@@ -61,11 +76,6 @@ class StatisticsForm(forms.ModelForm):
                 value = self.instance.session_held
                 self.initial[name] = None if value is None else ("1" if value else "0")
         self.fields["session_time"].help_text = _("日期，如 2025年6月18日")
-
-    def clean_session_time(self) -> str:
-        """Rule 11: 发表会时间 is a date."""
-        value: str = self.cleaned_data.get("session_time") or ""
-        return date_text(value) if value.strip() else ""
 
 
 def _max_count(value: Any) -> None:
@@ -106,7 +116,14 @@ def _text(name: str, max_length: int, **attrs: Any) -> forms.CharField:
 class EventForm(forms.Form):
     """One row of the table of events (a plain form: blank rows are allowed)."""
 
-    held_on = _text("held_on", 40, placeholder=_("如 2025年3月15日"))
+    held_on = DateTextField(
+        label=_("时间"),
+        required=False,
+        widget=forms.DateInput(
+            attrs={"type": "date", "data-summary-text": "", "aria-label": _("时间")},
+            format="%Y-%m-%d",
+        ),
+    )
     place = _text("place", 100)
     name = _text("name", 100)
     content = _text("content", 300)
@@ -119,11 +136,6 @@ class EventForm(forms.Form):
             attrs={"min": 0, "max": MAX_COUNT, "inputmode": "numeric", "aria-label": _("参与人数")}
         ),
     )
-
-    def clean_held_on(self) -> str:
-        """Rule 11: an event's 时间 is a date."""
-        value: str = self.cleaned_data.get("held_on") or ""
-        return date_text(value) if value.strip() else ""
 
     def is_blank(self) -> bool:
         data = self.cleaned_data if hasattr(self, "cleaned_data") else {}

@@ -11,7 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
-from xinban.core.validators import validate_mainland_mobile, validate_postcode
+from xinban.core.validators import date_cn, validate_mainland_mobile, validate_postcode
 
 
 class FilingStatus(models.TextChoices):
@@ -104,7 +104,10 @@ class StatisticsReport(UnitFiling):
     session_held = models.BooleanField(_("是否组织发表会"), null=True, blank=True)
     session_registered_teams = _count(_("发表会报名班组数"))
     session_presented_teams = _count(_("发表班组数"))
-    session_time = models.CharField(_("发表会时间"), max_length=60, blank=True)
+    # Rule 11 (docs/rules.md): a date. Text of before that was not one date is kept in
+    # ``session_time_legacy`` (migration reports/0003) and printed in its place.
+    session_time = models.DateField(_("发表会时间"), null=True, blank=True)
+    session_time_legacy = models.CharField(max_length=60, blank=True, editable=False)
     session_place = models.CharField(_("发表会地点"), max_length=100, blank=True)
     session_attendees = _count(_("参会人数"))
 
@@ -135,6 +138,11 @@ class StatisticsReport(UnitFiling):
 
     def __str__(self) -> str:
         return f"{self.campaign.year} {self.unit} 附件6"
+
+    @property
+    def session_time_text(self) -> str:
+        """发表会时间 as the forms print it ("2025年6月18日")."""
+        return date_cn(self.session_time) or self.session_time_legacy
 
     @property
     def period_year(self) -> int:
@@ -194,7 +202,10 @@ class SummaryEvent(models.Model):
 
     summary = models.ForeignKey(WorkSummary, on_delete=models.CASCADE, related_name="events")
     position = models.PositiveSmallIntegerField(default=0)
-    held_on = models.CharField(_("时间"), max_length=40)
+    # Rule 11 (docs/rules.md): a date; text of before that was not one date is kept in
+    # ``held_on_legacy`` (migration reports/0003) and printed in its place.
+    held_on = models.DateField(_("时间"), null=True)
+    held_on_legacy = models.CharField(max_length=40, blank=True, editable=False)
     place = models.CharField(_("地点"), max_length=100)
     name = models.CharField(_("名称"), max_length=100)
     content = models.CharField(_("内容/形式"), max_length=300)
@@ -206,7 +217,12 @@ class SummaryEvent(models.Model):
         verbose_name_plural = _("推进活动")
 
     def __str__(self) -> str:
-        return f"{self.held_on} {self.name}"
+        return f"{self.held_on_text} {self.name}"
+
+    @property
+    def held_on_text(self) -> str:
+        """The event's 时间 as the forms print it ("2025年3月15日")."""
+        return date_cn(self.held_on) or self.held_on_legacy
 
 
 EVENT_TEXT_FIELDS = ("held_on", "place", "name", "content")

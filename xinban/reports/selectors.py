@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -18,6 +19,7 @@ from xinban.applications.models import Application
 from xinban.campaigns.models import Campaign
 from xinban.campaigns.selectors import campaign_current
 from xinban.core.roles import roles_of
+from xinban.core.validators import date_cn
 from xinban.organisations.models import RecommendingUnit, UnitMembership, UnitRole
 from xinban.recommendation.counts import NOT_APPLIED, recommended_q
 from xinban.recommendation.models import PanelMember, ReportStatus, UnitRecommendationReport
@@ -258,6 +260,8 @@ def summary_texts(
 ) -> list[str]:
     def get(obj: Any, name: str) -> str:
         value = obj.get(name) if isinstance(obj, dict) else getattr(obj, name, "")
+        if isinstance(value, date):
+            return date_cn(value)  # counted as printed: "2025年3月15日"
         return str(value or "")
 
     texts = [get(values, name) for name in SUMMARY_TEXT_FIELDS]

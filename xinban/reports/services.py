@@ -7,6 +7,7 @@ Both forms are filed while the unit's recommendation window is open (the notice 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
 from django.conf import settings
@@ -24,6 +25,7 @@ from xinban.core.audit import audit_record
 from xinban.core.errors import ServiceError, WindowClosed, WrongState
 from xinban.core.rulebook import Refusal
 from xinban.core.text import join_items
+from xinban.core.validators import date_of_text
 from xinban.notifications.delivery import notify_after_commit
 from xinban.organisations.models import RecommendingUnit
 from xinban.recommendation.services import require_staff, require_unit_admin
@@ -94,6 +96,15 @@ SESSION_FIELDS = (
 )
 
 
+def _as_date(value: Any) -> date | None:
+    """A date column's value from the forms' cleaned data (a date) or from a caller that
+    writes the text ("2025年6月18日"; "" for none). Rule 11, docs/rules.md."""
+    if value is None or isinstance(value, date):
+        return value
+    text = str(value).strip()
+    return date_of_text(text) if text else None
+
+
 def statistics_report_for(
     *, unit: RecommendingUnit, campaign: Campaign, lock: bool = False
 ) -> StatisticsReport:
@@ -128,6 +139,8 @@ def statistics_save(
             if name not in data:
                 continue
             value = data[name]
+            if name == "session_time":
+                value = _as_date(value)
             if name == "review_forms":
                 value = [v for v in ReviewForm.values if v in (value or [])]
             if getattr(locked, name) != value:
@@ -361,7 +374,12 @@ def summary_save(
                     summary=locked,
                     position=position,
                     participants=row.get("participants"),
-                    **{name: str(row.get(name) or "") for name in EVENT_TEXT_FIELDS},
+                    held_on=_as_date(row.get("held_on")),
+                    **{
+                        name: str(row.get(name) or "")
+                        for name in EVENT_TEXT_FIELDS
+                        if name != "held_on"
+                    },
                 )
                 for position, row in enumerate(events, start=1)
             )

@@ -16,15 +16,15 @@ from xinban.applications.models import Application, ApplicationState
 from xinban.campaigns.models import Campaign
 from xinban.core.audit import audit_record
 from xinban.core.errors import ServiceError
+from xinban.core.rulebook import enforce
 from xinban.core.text import join_clauses
-from xinban.evaluation import assignment
+from xinban.evaluation import assignment, rules
 from xinban.evaluation.models import EvaluationRound, ExpertPanelMember
 from xinban.evaluation.selectors import application_domains, expert_conflicts
 from xinban.evaluation.services.guards import (
     lock,
     require_round_open,
     require_staff,
-    require_state,
     require_unpublished,
     require_window,
     set_state,
@@ -268,10 +268,7 @@ def expert_assign_manual(
         current_round = EvaluationRound.objects.select_for_update().get(pk=round.pk)
         if current_round.campaign_id != current.campaign_id:
             raise ServiceError(_("评审轮次不属于该年度。"), code="foreign_round", field="round")
-        require_state(current, {ApplicationState.FORMAL_PASSED, ApplicationState.EXPERT_REVIEW})
-        require_window(current.campaign)
-        require_unpublished(current.campaign)
-        require_round_open(current_round)
+        enforce(rules.expert_assign_refusal(current, current_round))
         member = ExpertPanelMember.objects.filter(campaign=current.campaign, judge=judge).first()
         if member is None:
             raise ServiceError(

@@ -15,13 +15,13 @@ from xinban.accounts.models import User
 from xinban.applications.models import Application, ApplicationState
 from xinban.core.audit import audit_record
 from xinban.core.errors import NotAllowed, ServiceError, WindowClosed, WrongState
+from xinban.core.rulebook import enforce
+from xinban.evaluation import rules
 from xinban.evaluation.models import EvaluationRound
 from xinban.evaluation.services.guards import (
     lock,
     require_staff,
-    require_state,
     require_unpublished,
-    require_window,
     set_state,
     staff_emails,
 )
@@ -86,11 +86,8 @@ def expert_unassign(*, actor: User, sheet: ScoreSheet, reason: str = "") -> None
         if current_sheet.stage != Stage.EXPERT:
             raise NotAllowed(_("这不是专家评审的分配。"), code="not_expert_sheet")
         current = lock(current_sheet.application)
-        require_state(current, {ApplicationState.EXPERT_REVIEW})
-        require_window(current.campaign)
-        require_unpublished(current.campaign)
-        if current_sheet.status == SheetStatus.SUBMITTED:
-            raise WrongState(_("专家已提交评分，不能取消分配。"), code="sheet_submitted")
+        current_sheet.application = current
+        enforce(rules.expert_unassign_refusal(current_sheet))
         withdraw_sheets(
             actor=actor,
             sheets=[current_sheet],

@@ -16,7 +16,7 @@ from xinban.campaigns.models import Campaign
 from xinban.core.actions import perform
 from xinban.core.errors import ServiceError
 from xinban.core.http import AuthenticatedHttpRequest
-from xinban.evaluation import selectors
+from xinban.evaluation import rules, selectors
 from xinban.evaluation.forms import (
     AutoAssignForm,
     DecisionForm,
@@ -103,6 +103,12 @@ def assign_auto(request: AuthenticatedHttpRequest) -> HttpResponse:
     return redirect(f"{reverse('evaluation:assignments')}?round={current.number}")
 
 
+def _with_unassign_refusal(sheet: ScoreSheet, app: Application) -> ScoreSheet:
+    sheet.application = app
+    sheet.unassign_refused = rules.expert_unassign_refusal(sheet)  # type: ignore[attr-defined]
+    return sheet
+
+
 @login_required
 def application(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     require_staff(request)
@@ -116,11 +122,14 @@ def application(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "evaluation/application.html",
         {
             "application": app,
-            "sheets": list(
-                ScoreSheet.objects.filter(application=app, stage=Stage.EXPERT)
+            # Each button only while the service would accept it (docs/rules.md).
+            "sheets": [
+                _with_unassign_refusal(s, app)
+                for s in ScoreSheet.objects.filter(application=app, stage=Stage.EXPERT)
                 .select_related("judge")
                 .order_by("round", "judge__name")
-            ),
+            ],
+            "assign_refused": rules.expert_assign_refusal(app, selectors.round_latest(campaign)),
             "unit_sheets": list(
                 ScoreSheet.objects.filter(application=app, stage=Stage.UNIT, status="submitted")
                 .select_related("judge")

@@ -194,7 +194,7 @@ def _form6_rows(report: StatisticsReport) -> list[Any]:
     rows.append(
         [
             ("发表会时间", 1),
-            (report.session_time, 1),
+            (report.session_time_text, 1),
             ("发表会地点", 1),
             (report.session_place, 1),
             ("参会人数", 1),

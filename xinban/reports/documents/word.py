@@ -214,7 +214,7 @@ def summary_docx(
                     cells = table.add_row().cells
                     values = (
                         str(number),
-                        event.held_on,
+                        event.held_on_text,
                         event.place,
                         event.name,
                         event.content,

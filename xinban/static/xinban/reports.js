@@ -24,6 +24,12 @@
     });
   };
 
+  // A date picker's "2025-03-15" counts as the forms print it, "2025年3月15日" (as the server).
+  const asPrinted = (field) => {
+    const m = field.type === "date" && /^(\d{4})-(\d{2})-(\d{2})$/.exec(field.value);
+    return m ? `${m[1]}年${Number(m[2])}月${Number(m[3])}日` : field.value;
+  };
+
   const initSummary = () => {
     const form = document.getElementById("summary-form");
     if (!form) return;
@@ -39,7 +45,7 @@
       form.querySelectorAll("[data-summary-text]").forEach((field) => {
         const row = field.closest("[data-event-row]");
         const removed = row && row.querySelector("[data-delete-row]:checked");
-        if (!removed) count += countCharacters(field.value);
+        if (!removed) count += countCharacters(asPrinted(field));
       });
       if (out) {
         out.textContent = count.toLocaleString("zh-CN");

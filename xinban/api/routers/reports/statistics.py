@@ -161,7 +161,7 @@ def _statistics_out(user: User, unit: RecommendingUnit, campaign: Campaign) -> S
         session_held=report.session_held,
         session_registered_teams=report.session_registered_teams,
         session_presented_teams=report.session_presented_teams,
-        session_time=report.session_time,
+        session_time=report.session_time_text,
         session_place=report.session_place,
         session_attendees=report.session_attendees,
         department_and_head=report.department_and_head,

@@ -97,7 +97,7 @@ def _summary_out(user: User, unit: RecommendingUnit, campaign: Campaign) -> Summ
         suggestions=summary.suggestions,
         events=[
             SummaryEventOut(
-                held_on=e.held_on,
+                held_on=e.held_on_text,
                 place=e.place,
                 name=e.name,
                 content=e.content,
