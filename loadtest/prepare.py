@@ -42,7 +42,7 @@ from xinban.applications.models import (  # noqa: E402
     Application,
 )
 from xinban.campaigns.selectors import campaign_current  # noqa: E402
-from xinban.core.management.commands.seed_demo import DEMO_PASSWORD  # noqa: E402
+from xinban.ops.management.commands.seed_demo import DEMO_PASSWORD  # noqa: E402
 from xinban.organisations.models import (  # noqa: E402
     Organisation,
     OrganisationMembership,
