@@ -16,7 +16,8 @@
 #    time goes (database, Python, template) for the slowest pages (loadtest/wsgi.py).
 #
 # Settings (environment):
-#   LOADTEST_USERS=100,300 (one run per count, printed side by side)  LOADTEST_SPAWN_RATE=10
+#   LOADTEST_USERS=100,300 (one run per count, printed side by side)
+#   LOADTEST_SPAWN_RATE (default users/10 per second, at least 10)
 #   LOADTEST_RUN_TIME=60s (each run)  LOADTEST_PROFILE=1 (database/Python/template breakdown)
 #   LOADTEST_WORKERS=4 (gunicorn workers)  LOADTEST_APPLICANTS=80 (extra applicant logins)
 #   LOADTEST_OUT=var/loadtest (summary.txt, summary.json; u<users>/ per run: CSV, logs, profile)
@@ -44,7 +45,7 @@ fi
 
 USERS="${LOADTEST_USERS:-100,300}"
 PROFILE="${LOADTEST_PROFILE:-1}"
-SPAWN_RATE="${LOADTEST_SPAWN_RATE:-10}"
+SPAWN_RATE="${LOADTEST_SPAWN_RATE:-}"  # default: users/10 per second, at least 10
 RUN_TIME="${LOADTEST_RUN_TIME:-60s}"
 WORKERS="${LOADTEST_WORKERS:-4}"
 APPLICANTS="${LOADTEST_APPLICANTS:-80}"
@@ -127,11 +128,24 @@ while True:
     time.sleep(0.2)
 EOF
 
-    step "locust: $users users (spawn $SPAWN_RATE/s) for $RUN_TIME"
+    # Warm every worker (first-request costs: URL patterns, translations, templates) so
+    # the short run does not measure them.
+    "$PY" - "$HOST_URL" "$WORKERS" <<'EOF'
+import sys, urllib.request
+from concurrent.futures import ThreadPoolExecutor
+def get(path):
+    with urllib.request.urlopen(sys.argv[1] + path, timeout=30) as r:
+        r.read()
+with ThreadPoolExecutor(int(sys.argv[2]) * 2) as pool:
+    list(pool.map(get, ["/_minimal/", "/accounts/login/"] * int(sys.argv[2]) * 4))
+EOF
+
+    spawn_rate="${SPAWN_RATE:-$(( users / 10 > 10 ? users / 10 : 10 ))}"
+    step "locust: $users users (spawn $spawn_rate/s) for $RUN_TIME, statistics from when all run"
     rc=0
     XINBAN_LOADTEST_ACCOUNTS="$OUT/accounts.json" "$VENV_BIN/locust" \
-        -f loadtest/locustfile.py --headless \
-        -u "$users" -r "$SPAWN_RATE" -t "$RUN_TIME" --stop-timeout 10 \
+        -f loadtest/locustfile.py --headless --reset-stats \
+        -u "$users" -r "$spawn_rate" -t "$RUN_TIME" --stop-timeout 10 \
         --host "$HOST_URL" --csv "$RUN_DIR/xinban" --only-summary \
         "$@" >"$RUN_DIR/locust.log" 2>&1 || rc=$?
     stop_gunicorn
