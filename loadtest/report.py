@@ -205,6 +205,8 @@ def render(summary: dict[str, Any]) -> str:
             f"{row['method']} {row['name']}"
         )
     for row in summary["login"]:
+        if not row["requests"]:
+            continue
         lines.append(
             f"log-in (argon2 by design) {row['method']} {row['name']}: "
             f"{row['requests']} requests, p95 {row['p95_ms']:.0f} ms"
@@ -244,17 +246,35 @@ def all_entries(prefix: str) -> list[dict[str, Any]]:
     ]
 
 
-def breakdown(profile_dir: Path, top: int = BREAKDOWN_TOP) -> dict[str, Any]:
-    """Where the time goes inside the worker (loadtest/wsgi.py's per-request lines): the
-    minimal view and the ``top`` pages with the highest p95 inside the worker, each with
-    its mean database, Python and template time per request."""
+def measured_since(prefix: str, users: int) -> float | None:
+    """When locust reset its statistics (every user started: ``--reset-stats``), from its
+    history CSV: the first row with all ``users``; None without it."""
+    history = Path(f"{prefix}_stats_history.csv")
+    if not history.exists():
+        return None
+    with history.open(newline="", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            if row["Name"] == AGGREGATED and int(_num(row["User Count"])) >= users:
+                return _num(row["Timestamp"])
+    return None
+
+
+def breakdown(
+    profile_dir: Path, top: int = BREAKDOWN_TOP, since: float | None = None
+) -> dict[str, Any]:
+    """Where the time goes inside the worker (loadtest/wsgi.py's per-request lines, those
+    started at ``since`` or later: the warm-up and the ramp-up left out, as in locust's
+    figures): the minimal view and the ``top`` pages with the highest p95 inside the
+    worker, each with its mean database, Python and template time per request."""
     rows: dict[tuple[str, str], list[tuple[float, float, float, int]]] = defaultdict(list)
     for path in sorted(profile_dir.glob("profile-*.tsv")):
         for line in path.read_text(encoding="utf-8").splitlines():
             parts = line.split("\t")
-            if len(parts) != 7:
+            if len(parts) == 7:  # written before the start time was recorded
+                parts.append("")
+            if len(parts) != 8 or (since is not None and parts[7] and float(parts[7]) < since):
                 continue
-            method, page, _status, total, db, template, queries = parts
+            method, page, _status, total, db, template, queries, _started = parts
             rows[(method, page)].append((float(total), float(db), float(template), int(queries)))
 
     def describe(
@@ -379,7 +399,7 @@ def report_runs(specs: list[str], top: int) -> tuple[str, dict[str, Any]]:
             out.append(render_worker_times(summary["worker_times"]))
         profile = run_dir / "profile"
         if profile.is_dir():
-            run["breakdown"] = breakdown(profile)
+            run["breakdown"] = breakdown(profile, since=measured_since(prefix, run["users"]))
             out.append(render_breakdown(run["breakdown"]))
         runs.append(run)
     out.append(render_side_by_side(runs))

@@ -5,7 +5,7 @@
 Wraps ``config.wsgi.application`` and, for every request, writes one tab-separated line to
 ``$XINBAN_LOADTEST_PROFILE/profile-<pid>.tsv`` (one file per gunicorn worker):
 
-    method  path  status  total_ms  db_ms  template_ms  queries
+    method  path  status  total_ms  db_ms  template_ms  queries  started (Unix time)
 
 * **database** — wall time inside the database driver, from a
   ``connection.execute_wrapper`` around the whole request (every query, whoever runs it);
@@ -96,6 +96,7 @@ def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> 
         status.append(code.split(" ", 1)[0])
         return start_response(code, headers, exc_info)
 
+    started = time.time()
     start = time.perf_counter()
     wrappers = [c.execute_wrapper(_timed_query) for c in connections.all(initialized_only=False)]
     for wrapper in wrappers:
@@ -110,6 +111,7 @@ def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> 
     path = ID.sub("/[id]", environ.get("PATH_INFO", ""))
     _write(
         f"{environ.get('REQUEST_METHOD', '')}\t{path}\t{status[0] if status else ''}\t"
-        f"{total * 1000:.2f}\t{_clock.db * 1000:.2f}\t{template * 1000:.2f}\t{_clock.queries}\n"
+        f"{total * 1000:.2f}\t{_clock.db * 1000:.2f}\t{template * 1000:.2f}\t"
+        f"{_clock.queries}\t{started:.3f}\n"
     )
     return response  # type: ignore[no-any-return]

@@ -68,16 +68,18 @@ def test_two_runs_side_by_side_with_a_target_line_each(tmp_path: Path) -> None:
 def test_breakdown_splits_each_page_into_database_python_and_template(tmp_path: Path) -> None:
     profile = tmp_path / "profile"
     profile.mkdir()
-    lines = ["GET\t/_minimal/\t200\t10\t2\t3\t2\n"] * 10
-    lines += [f"PUT\t/api/applications/[id]\t200\t{100 + i}\t60\t0\t30\n" for i in range(10)]
-    lines += ["GET\t/applications/[id]/\t200\t50\t20\t20\t10\n"] * 10
-    lines += ["GET\t/rare/\t200\t900\t0\t0\t1\n"] * 3  # fewer than 10 requests: left out
+    lines = ["GET\t/_minimal/\t200\t10\t2\t3\t2\t5\n"] * 10
+    lines += [f"PUT\t/api/applications/[id]\t200\t{100 + i}\t60\t0\t30\t5\n" for i in range(10)]
+    lines += ["GET\t/applications/[id]/\t200\t50\t20\t20\t10\t5\n"] * 10
+    lines += ["GET\t/rare/\t200\t900\t0\t0\t1\t5\n"] * 3  # fewer than 10 requests: left out
+    lines += ["GET\t/_minimal/\t200\t9000\t0\t0\t1\t1\n"] * 5  # warm-up: before `since`
     (profile / "profile-1.tsv").write_text("".join(lines[:15]), encoding="utf-8")
     (profile / "profile-2.tsv").write_text("".join(lines[15:]), encoding="utf-8")
 
-    result = breakdown(profile)
+    result = breakdown(profile, since=2.0)
 
     assert result["minimal"]["python_ms"] == 5.0
+    assert result["minimal"]["requests"] == 10
     slowest = result["slowest"]
     assert [row["path"] for row in slowest] == ["/api/applications/[id]", "/applications/[id]/"]
     put = slowest[0]
