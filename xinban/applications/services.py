@@ -9,7 +9,7 @@ from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -187,13 +187,19 @@ def _check_team_rules(
     )
     if exclude_pk is not None:
         siblings = siblings.exclude(pk=exclude_pk)
-    if siblings.filter(team_type_id=team_type_id).exists():
+    # Both rules from one query (a save holds the row lock meanwhile: docs/loadtest.md).
+    clashes = list(
+        siblings.filter(Q(team_type_id=team_type_id) | Q(team_name=team_name)).values_list(
+            "team_type_id", "team_name"
+        )
+    )
+    if any(type_id == team_type_id for type_id, _name in clashes):
         raise ServiceError(
             _("本单位本年度已有同一班组类型的申报，各申报的班组类型应有所差异。"),
             code="duplicate_team_type",
             field="team_type",
         )
-    if siblings.filter(team_name=team_name).exists():
+    if any(name == team_name for _type_id, name in clashes):
         raise ServiceError(
             _("本单位本年度已申报同名班组。"), code="duplicate_team_name", field="team_name"
         )
