@@ -125,7 +125,7 @@ lint: install
 
 # The benchmark figures (manage.py bench: on SQLite, then on PostgreSQL 15 through
 # scripts/with-postgres.sh, lines suffixed _pg; --databases=sqlite for SQLite only), then the load run (loadtest/run.sh: 100 users
-# for 60 s against gunicorn + PostgreSQL). BENCH_LOAD=0 skips the load run.
+# then 300 users, 60 s each, against gunicorn + PostgreSQL). BENCH_LOAD=0 skips the load run.
 BENCH_LOAD ?= 1
 bench: migrate
 	XINBAN_HTTPS=0 $(PY) manage.py bench  # the bench's test client speaks plain HTTP
@@ -145,7 +145,7 @@ clean-venv:
 	rm -rf $(VENV) node_modules
 
 # --- load test -------------------------------------------------------------------
-# 100 simulated users for 60 s against gunicorn + a throwaway PostgreSQL (docs/loadtest.md);
+# 100, then 300 simulated users, 60 s each, against gunicorn + a throwaway PostgreSQL (docs/loadtest.md);
 # LOADTEST_USERS, LOADTEST_RUN_TIME, LOADTEST_WORKERS, ... override the defaults.
 .PHONY: loadtest
 loadtest: install

@@ -32,8 +32,10 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.conf import settings  # noqa: E402
 from django.contrib.auth.hashers import make_password  # noqa: E402
 from django.db.models import Count, Q  # noqa: E402
+from django.test import Client  # noqa: E402
 
 from xinban.accounts.models import User  # noqa: E402
 from xinban.applications.models import (  # noqa: E402
@@ -42,7 +44,7 @@ from xinban.applications.models import (  # noqa: E402
     Application,
 )
 from xinban.campaigns.selectors import campaign_current  # noqa: E402
-from xinban.core.management.commands.seed_demo import DEMO_PASSWORD  # noqa: E402
+from xinban.ops.management.commands.seed_demo import DEMO_PASSWORD  # noqa: E402
 from xinban.organisations.models import (  # noqa: E402
     Organisation,
     OrganisationMembership,
@@ -133,11 +135,25 @@ def main() -> None:
             campaign=campaign, state__in=EDITABLE_STATES
         ).count(),
     }
+    # A signed-in session per login (Django's own log-in, as after the form): the simulated
+    # users start from it, except the few that log in through the form (locustfile.py), so
+    # the run measures the pages and not a stampede of argon2 hashes.
+    result["session_cookie"] = settings.SESSION_COOKIE_NAME
+    result["sessions"] = {
+        email: _session_for(User.objects.get(email=email))
+        for email in [*applicants, "judge@demo.saq", "staff@demo.saq"]
+    }
     Path(args.output).write_text(json.dumps(result, ensure_ascii=False, indent=2))
     print(
         f"prepared: {len(applicants)} applicant logins, "
         f"{result['judge_sheets']} score sheets for judge@demo.saq"
     )
+
+
+def _session_for(user: User) -> str:
+    client = Client()
+    client.force_login(user)
+    return client.cookies[settings.SESSION_COOKIE_NAME].value
 
 
 if __name__ == "__main__":

@@ -9,13 +9,18 @@
 # 3. starts gunicorn with deploy/gunicorn.conf.py and production settings (DEBUG=0,
 #    argon2, XINBAN_REQUIRE_2FA=0 so the staff login needs no TOTP app, ALLOWED_HOSTS=127.0.0.1),
 # 4. runs locust headless (loadtest/locustfile.py) and writes its CSV statistics,
-# 5. prints the failed requests (target 0) and, for the busiest pages, the p95 latency as a
-#    ratio to the minimal view /_minimal/ measured under the same load.
+#    once per user count in LOADTEST_USERS (100 then 300), each against a fresh gunicorn,
+# 5. prints the failed requests (target 0), every page's and API call's p95 latency as a
+#    ratio to the minimal view /_minimal/ measured under the same load (the runs side by
+#    side, one `loadtest_<name>_p95_vs_minimal ratio=R target<=3` line each), and where the
+#    time goes (database, Python, template) for the slowest pages (loadtest/wsgi.py).
 #
 # Settings (environment):
-#   LOADTEST_USERS=100  LOADTEST_SPAWN_RATE=10  LOADTEST_RUN_TIME=60s
+#   LOADTEST_USERS=100,300 (one run per count, printed side by side)
+#   LOADTEST_SPAWN_RATE (default users/10 per second, at least 10)
+#   LOADTEST_RUN_TIME=60s (each run)  LOADTEST_PROFILE=1 (database/Python/template breakdown)
 #   LOADTEST_WORKERS=4 (gunicorn workers)  LOADTEST_APPLICANTS=80 (extra applicant logins)
-#   LOADTEST_OUT=var/loadtest (results: xinban_stats.csv, summary.txt, summary.json, logs)
+#   LOADTEST_OUT=var/loadtest (summary.txt, summary.json; u<users>/ per run: CSV, logs, profile)
 #   DB_CONN_MAX_AGE=60 (persistent database connections, as in production)
 # Exit status: 0 when no request failed and the server answered no 5xx; 1 otherwise.
 set -euo pipefail
@@ -38,8 +43,9 @@ if [[ "${XINBAN_LOADTEST_INSIDE_PG:-}" != 1 ]]; then
         "the figures are not those of the production set-up" >&2
 fi
 
-USERS="${LOADTEST_USERS:-100}"
-SPAWN_RATE="${LOADTEST_SPAWN_RATE:-10}"
+USERS="${LOADTEST_USERS:-100,300}"
+PROFILE="${LOADTEST_PROFILE:-1}"
+SPAWN_RATE="${LOADTEST_SPAWN_RATE:-}"  # default: users/10 per second, at least 10
 RUN_TIME="${LOADTEST_RUN_TIME:-60s}"
 WORKERS="${LOADTEST_WORKERS:-4}"
 APPLICANTS="${LOADTEST_APPLICANTS:-80}"
@@ -72,20 +78,42 @@ step "migrate, seed the demo, prepare logins and score sheets"
 
 PORT="$("$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
 HOST_URL="http://127.0.0.1:$PORT"
+# LOADTEST_PROFILE=1: gunicorn serves loadtest/wsgi.py (config.wsgi + a per-request
+# database / Python / template time breakdown written to RUN_DIR/profile/).
+WSGI_APP=config.wsgi
+[[ "$PROFILE" == 1 ]] && WSGI_APP=loadtest.wsgi
 
-step "gunicorn: $WORKERS workers on $HOST_URL (deploy/gunicorn.conf.py)"
-GUNICORN_BIND="127.0.0.1:$PORT" GUNICORN_WORKERS="$WORKERS" \
-    GUNICORN_ACCESS_LOG="$OUT/access.log" GUNICORN_ERROR_LOG="$OUT/gunicorn.log" \
-    GUNICORN_MAX_REQUESTS=0 \
-    "$VENV_BIN/gunicorn" config.wsgi -c deploy/gunicorn.conf.py &
-GUNICORN_PID=$!
+GUNICORN_PID=
 stop_gunicorn() {
+    [[ -n "$GUNICORN_PID" ]] || return 0
     kill "$GUNICORN_PID" 2>/dev/null || true
     wait "$GUNICORN_PID" 2>/dev/null || true
+    GUNICORN_PID=
 }
 trap stop_gunicorn EXIT
+ulimit -n 10000 2>/dev/null || true
 
-"$PY" - "$HOST_URL" <<'EOF'
+# One run per user count (LOADTEST_USERS=100,300), each with a fresh gunicorn, on the same
+# database: RUN_DIR = $OUT/u<users>.
+locust_rc=0
+server_errors=0
+RUN_SPECS=()
+: >"$OUT/server_errors.txt"
+IFS=',' read -r -a USER_COUNTS <<<"$USERS"
+for users in "${USER_COUNTS[@]}"; do
+    RUN_DIR="$OUT/u$users"
+    mkdir -p "$RUN_DIR/profile"
+    RUN_SPECS+=("$users:$RUN_DIR")
+    step "gunicorn: $WORKERS workers on $HOST_URL (deploy/gunicorn.conf.py, $WSGI_APP)"
+    profile_dir=
+    [[ "$PROFILE" == 1 ]] && profile_dir="$RUN_DIR/profile"
+    XINBAN_LOADTEST_PROFILE="$profile_dir" GUNICORN_BIND="127.0.0.1:$PORT" \
+        GUNICORN_WORKERS="$WORKERS" GUNICORN_ACCESS_LOG="$RUN_DIR/access.log" \
+        GUNICORN_ERROR_LOG="$RUN_DIR/gunicorn.log" GUNICORN_MAX_REQUESTS=0 \
+        "$VENV_BIN/gunicorn" "$WSGI_APP" -c deploy/gunicorn.conf.py &
+    GUNICORN_PID=$!
+
+    "$PY" - "$HOST_URL" <<'EOF'
 import sys, time, urllib.request
 deadline = time.monotonic() + 60
 while True:
@@ -100,30 +128,47 @@ while True:
     time.sleep(0.2)
 EOF
 
-ulimit -n 10000 2>/dev/null || true
-step "locust: $USERS users (spawn $SPAWN_RATE/s) for $RUN_TIME"
-locust_rc=0
-XINBAN_LOADTEST_ACCOUNTS="$OUT/accounts.json" "$VENV_BIN/locust" \
-    -f loadtest/locustfile.py --headless \
-    -u "$USERS" -r "$SPAWN_RATE" -t "$RUN_TIME" --stop-timeout 10 \
-    --host "$HOST_URL" --csv "$OUT/xinban" --only-summary \
-    "$@" >"$OUT/locust.log" 2>&1 || locust_rc=$?
+    # Warm every worker (first-request costs: URL patterns, translations, templates) so
+    # the short run does not measure them.
+    "$PY" - "$HOST_URL" "$WORKERS" <<'EOF'
+import sys, urllib.request
+from concurrent.futures import ThreadPoolExecutor
+def get(path):
+    with urllib.request.urlopen(sys.argv[1] + path, timeout=30) as r:
+        r.read()
+with ThreadPoolExecutor(int(sys.argv[2]) * 2) as pool:
+    list(pool.map(get, ["/_minimal/", "/accounts/login/"] * int(sys.argv[2]) * 4))
+EOF
 
-stop_gunicorn
+    spawn_rate="${SPAWN_RATE:-$(( users / 10 > 10 ? users / 10 : 10 ))}"
+    step "locust: $users users (spawn $spawn_rate/s) for $RUN_TIME, statistics from when all run"
+    rc=0
+    XINBAN_LOADTEST_ACCOUNTS="$OUT/accounts.json" "$VENV_BIN/locust" \
+        -f loadtest/locustfile.py --headless --reset-stats \
+        -u "$users" -r "$spawn_rate" -t "$RUN_TIME" --stop-timeout 10 \
+        --host "$HOST_URL" --csv "$RUN_DIR/xinban" --only-summary \
+        "$@" >"$RUN_DIR/locust.log" 2>&1 || rc=$?
+    stop_gunicorn
+    if [[ $rc -ne 0 ]]; then
+        locust_rc=$rc
+        echo "locust exited with $rc at $users users (see $RUN_DIR/locust.log)" >&2
+        tail -5 "$RUN_DIR/locust.log" >&2
+    fi
+    errors="$(awk '{ for (i = 1; i < NF; i++) if ($i ~ /"$/ && $(i+1) ~ /^5[0-9][0-9]$/) n++ } END { print n + 0 }' "$RUN_DIR/access.log")"
+    echo "server 5xx answers at $users users (access log): $errors" >>"$OUT/server_errors.txt"
+    server_errors=$((server_errors + errors))
+    if grep -q "Traceback" "$RUN_DIR/gunicorn.log"; then
+        echo "tracebacks in $RUN_DIR/gunicorn.log:" >&2
+        grep -A 3 "Traceback" "$RUN_DIR/gunicorn.log" | tail -40 >&2
+    fi
+done
 trap - EXIT
 
 step "results ($OUT; database: $LOADTEST_DB_KIND)"
 report_rc=0
-"$PY" loadtest/report.py "$OUT/xinban" --access-log "$OUT/access.log" --json "$OUT/summary.json" | tee "$OUT/summary.txt" \
+"$PY" loadtest/report.py "${RUN_SPECS[@]}" --json "$OUT/summary.json" | tee "$OUT/summary.txt" \
     || report_rc=$?
-server_errors="$(awk '{ for (i = 1; i < NF; i++) if ($i ~ /"$/ && $(i+1) ~ /^5[0-9][0-9]$/) n++ } END { print n + 0 }' "$OUT/access.log")"
-echo "server 5xx answers (access log): $server_errors" | tee -a "$OUT/summary.txt"
-if grep -q "Traceback" "$OUT/gunicorn.log"; then
-    echo "tracebacks in $OUT/gunicorn.log:" >&2
-    grep -A 3 "Traceback" "$OUT/gunicorn.log" | tail -40 >&2
-fi
-if [[ $locust_rc -ne 0 && $report_rc -eq 0 ]]; then
-    echo "locust exited with $locust_rc (see $OUT/locust.log)" >&2
-    tail -20 "$OUT/locust.log" >&2
-fi
+tee -a "$OUT/summary.txt" <"$OUT/server_errors.txt"
+echo "database: $LOADTEST_DB_KIND; users: $USERS; run time: $RUN_TIME each; $WORKERS gunicorn workers" \
+    | tee -a "$OUT/summary.txt"
 [[ $report_rc -eq 0 && $locust_rc -eq 0 && $server_errors -eq 0 ]]

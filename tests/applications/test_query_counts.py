@@ -1,5 +1,6 @@
 """List pages run a constant number of SQL queries, whatever the number of rows: no query
-per row (N+1) on the staff list or on the applicant's dashboard."""
+per row (N+1) on the staff list, on the applicant's dashboard or in the API's list of the
+applicant's applications."""
 
 from __future__ import annotations
 
@@ -128,3 +129,27 @@ def test_dashboard_queries_do_not_grow_with_rows(
     at_500 = queries_for(client, url)
 
     assert at_500 == at_10, f"dashboard: {at_10} queries with 10 rows, {at_500} with 500"
+
+
+def test_api_list_queries_do_not_grow_with_rows(
+    applicant_a: Any, org_a: Organisation, campaign: Campaign, units: list[RecommendingUnit]
+) -> None:
+    # GET /api/applications: every summary's version, updated_at and organisation short
+    # name come with the list's one query (the load run found one query per row for each).
+    past = Campaign.objects.bulk_create(
+        [Campaign(year=campaign.year - i, title=f"{campaign.year - i}年") for i in range(1, 11)]
+    )
+    client = Client()
+    client.force_login(applicant_a)
+    url = "/api/applications"
+
+    bulk_applications(campaigns=[campaign, *past], organisations=[org_a], units=units, count=2)
+    at_2 = queries_for(client, url)
+    bulk_applications(campaigns=[campaign, *past], organisations=[org_a], units=units, count=30)
+    rows = client.get(url).json()
+    assert len(rows) == 32
+    assert {row["organisation"]["short_name"] for row in rows} == {org_a.short_name}
+    assert all(row["version"] >= 1 and row["updated_at"] for row in rows)
+    at_32 = queries_for(client, url)
+
+    assert at_32 == at_2, f"API list: {at_2} queries with 2 rows, {at_32} with 32"

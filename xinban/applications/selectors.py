@@ -25,18 +25,22 @@ def _list_base() -> QuerySet[Application]:
     )
 
 
-# What a list row shows; lists leave the long material texts and snapshots unread.
+# What a list row shows (the pages and the API's summaries); lists leave the long material
+# texts and snapshots unread. A field missing here costs one query per row when read.
 LIST_FIELDS = (
     "id",
     "number",
     "team_name",
     "state",
+    "version",
     "submitted_at",
     "created_at",
+    "updated_at",
     "campaign__id",
     "campaign__year",
     "organisation__id",
     "organisation__name",
+    "organisation__short_name",
     "recommending_unit__id",
     "recommending_unit__name",
     "team_type__id",
