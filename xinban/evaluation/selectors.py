@@ -16,7 +16,15 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import (
+    Count,
+    FilteredRelation,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
 from django.db.models.fields.json import KeyTextTransform
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -60,6 +68,7 @@ from xinban.scoring.models import (
     Stage,
 )
 from xinban.scoring.selectors import TOTAL_SCALE, total_summaries
+from xinban.scoring.summaries import shown
 
 # Applications past the formal review, in the order of the flow.
 REVIEWED_STATES = (
@@ -522,24 +531,14 @@ def expert_rank_entries(
     )
     if round is not None:
         sheets_qs = sheets_qs.filter(round=round)
+    if not normalise and round is None:
+        # Each application's ScoreSummary: the engine's result over each expert's latest
+        # submitted sheet, kept in step with the sheets (xinban.scoring.summaries).
+        return _keep_ranking(key, _summary_entries(campaign))
     if not normalise:
-        # Per application sums in the database, one row per application (exact: integer
-        # thousandths; docs/benchmarks.md) — each expert's latest submitted sheet: none
-        # of theirs for the same application in a later round.
+        # One round: per application sums in the database, one row per application
+        # (exact: integer thousandths; docs/benchmarks.md).
         domains, numbers = _ranking_domains(campaign)
-        if round is None:
-            sheets_qs = sheets_qs.exclude(
-                Exists(
-                    ScoreSheet.objects.filter(
-                        stage=Stage.EXPERT,
-                        status=SheetStatus.SUBMITTED,
-                        total__isnull=False,
-                        application_id=OuterRef("application_id"),
-                        judge_id=OuterRef("judge_id"),
-                        round__gt=OuterRef("round"),
-                    )
-                )
-            )
         summaries = total_summaries(sheets_qs)
         results = aggregation.evaluate_summaries(
             {pk: s for pk, s in summaries.items() if pk in domains},  # a state just changed
@@ -604,6 +603,64 @@ def _ranking_domains(campaign: Campaign) -> tuple[dict[int, str], dict[int, str]
         domains[pk] = frozen or registered or missing
         numbers[pk] = number
     return domains, numbers
+
+
+def _summary_entries(campaign: Campaign) -> list[ExpertRankEntry]:
+    """The ranking without normalisation over every round, from the applications'
+    ScoreSummary rows (one query with their domains and numbers): ranked per domain as
+    aggregation.rank does — displayed scores highest first, ties sharing a competition
+    rank and ordered by 编号 then id, the unscored last without a rank — and the domains in
+    the taxonomy's order, as :func:`_expert_entries` (tests/scoring/test_summaries.py)."""
+    registration = Registration.objects.filter(
+        organisation_id=OuterRef("organisation_id"), campaign_id=OuterRef("campaign_id")
+    ).values("domain__name")[:1]
+    rows = (
+        Application.objects.filter(campaign=campaign, state__in=REVIEWED_STATES)
+        .order_by()
+        .annotate(
+            summary=FilteredRelation(
+                "score_summaries", condition=Q(score_summaries__stage=Stage.EXPERT)
+            ),
+            frozen=KeyTextTransform("domain", "organisation_snapshot"),
+            registered=Subquery(registration),
+        )
+        .values_list(
+            "pk",
+            "number",
+            "frozen",
+            "registered",
+            "summary__score",
+            "summary__raw_mean",
+            "summary__n",
+            "summary__flagged",
+        )
+    )
+    missing = _("未填写领域")
+    by_domain: dict[str, list[tuple[Any, ...]]] = defaultdict(list)
+    for pk, number, frozen, registered, score, raw_mean, n, flagged in rows:
+        # The unscored last; then the highest score, 编号, id (aggregation.rank's order).
+        key = (1, 0, number, pk) if score is None else (0, -score, number, pk)
+        by_domain[frozen or registered or missing].append((key, pk, score, raw_mean, n, flagged))
+    order = {name: position for name, position in Domain.objects.values_list("name", "position")}
+    entries: list[ExpertRankEntry] = []
+    for domain in sorted(by_domain, key=lambda d: (order.get(d, 10_000), d)):
+        previous, current = None, 0
+        members = sorted(by_domain[domain], key=lambda member: member[0])
+        for position, (_key, pk, score, raw_mean, n, flagged) in enumerate(members, start=1):
+            if score is not None and score != previous:
+                previous, current = score, position
+            entries.append(
+                ExpertRankEntry(
+                    application_id=pk,
+                    domain=domain,
+                    score=shown(score),
+                    raw_mean=shown(raw_mean),
+                    judges=n or 0,
+                    flagged=bool(flagged),
+                    rank=None if score is None else current,
+                )
+            )
+    return entries
 
 
 def _expert_entries(results: Sequence[aggregation.RankedResult]) -> list[ExpertRankEntry]:

@@ -7,9 +7,11 @@ from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import cast
+from typing import cast, overload
 
-from django.db.models import Count, Prefetch, Q, QuerySet, Subquery
+from django.db import connection
+from django.db.models import Count, F, FilteredRelation, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Collate
 from django.http import Http404
 
 from xinban.accounts.models import User
@@ -35,7 +37,7 @@ from xinban.recommendation.models import (
 )
 from xinban.scoring import aggregation
 from xinban.scoring.models import Judge, ScoreSheet, SheetStatus, Stage
-from xinban.scoring.selectors import TOTAL_SCALE, total_summaries
+from xinban.scoring.summaries import shown
 
 SORTS = {
     "number": "number",
@@ -151,15 +153,20 @@ class RankEntry:
 
 def unit_rank_entries(
     *, unit: RecommendingUnit, campaign: Campaign, normalise: bool
-) -> list[RankEntry]:
-    """The unit's ranking (docs/architecture.md, "Scores and rankings") through the one engine in
-    xinban.scoring.aggregation,
-    in rank order. Aggregating thousands of sheets exactly is costly, so the result is cached
-    under a fingerprint of what it depends on (the rankable applications and the submitted
-    sheets): any new submission, sheet or state change makes a new key."""
+) -> Sequence[RankEntry]:
+    """The unit's ranking (docs/architecture.md, "Scores and rankings"), in rank order.
+
+    Without normalisation, each application's score is its ``ScoreSummary`` (the engine's
+    result, kept in step with the sheets: xinban.scoring.summaries) and the database ranks
+    them: a :class:`UnitRanking`, read on demand (a page of it is one query). With the
+    per-judge normalisation every sheet of the unit counts for every application, so the
+    ranking goes through xinban.scoring.aggregation.evaluate, cached under a fingerprint
+    of what it depends on (any new submission, sheet or state change makes a new key)."""
     applications = Application.objects.filter(
         recommending_unit=unit, campaign=campaign, state__in=RANKABLE_STATES
     )
+    if not normalise:
+        return UnitRanking(applications)
     sheets = ScoreSheet.objects.filter(
         stage=Stage.UNIT,
         status=SheetStatus.SUBMITTED,
@@ -187,29 +194,16 @@ def unit_rank_entries(
         _RANKINGS.move_to_end(key)
         return cached
     numbers = dict(applications.values_list("pk", "number"))
-    groups = {pk: "unit" for pk in numbers}
-    tiebreaks = {pk: (number,) for pk, number in numbers.items()}
-    if normalise:
-        results = aggregation.evaluate(
-            [
-                # Submitted sheets carry a total.
-                aggregation.JudgeScore(judge_id=j, application_id=a, total=cast(Decimal, t))
-                for a, j, t in sheets.values_list("application_id", "judge_id", "total")
-            ],
-            groups=groups,
-            normalise_judges=True,
-            tiebreaks=tiebreaks,
-        )
-    else:
-        # Per application sums in the database: one row per application rather than one
-        # per sheet, exact (integer thousandths; docs/benchmarks.md).
-        summaries = total_summaries(sheets)
-        results = aggregation.evaluate_summaries(
-            {pk: s for pk, s in summaries.items() if pk in groups},  # a state just changed
-            scale=TOTAL_SCALE,
-            groups=groups,
-            tiebreaks=tiebreaks,
-        )
+    results = aggregation.evaluate(
+        [
+            # Submitted sheets carry a total.
+            aggregation.JudgeScore(judge_id=j, application_id=a, total=cast(Decimal, t))
+            for a, j, t in sheets.values_list("application_id", "judge_id", "total")
+        ],
+        groups={pk: "unit" for pk in numbers},
+        normalise_judges=True,
+        tiebreaks={pk: (number,) for pk, number in numbers.items()},
+    )
     entries = [
         RankEntry(
             application_id=r.application_id,
@@ -225,6 +219,95 @@ def unit_rank_entries(
     while len(_RANKINGS) > _RANKINGS_KEPT:
         _RANKINGS.popitem(last=False)
     return entries
+
+
+class UnitRanking(Sequence[RankEntry]):
+    """A ranking without normalisation as the database ranks it: applications by their
+    ``ScoreSummary.score`` (the engine's displayed score) highest first, ties sharing a
+    competition rank (as aggregation.rank compares displayed scores), in a tie
+    by 编号 then id, those without a submitted sheet last and unranked — the order and
+    ranks of aggregation.evaluate, bit for bit (tests/scoring/test_summaries.py). Read on
+    demand: ``len()`` is one COUNT, a slice (a page) one query of its rows; iterating
+    reads them all once."""
+
+    def __init__(self, applications: QuerySet[Application]) -> None:
+        self._applications = applications
+        self._length: int | None = None
+        self._all: list[RankEntry] | None = None
+
+    def _read(self, start: int = 0, stop: int | None = None) -> list[RankEntry]:
+        by_score = F("summary__score").desc(nulls_last=True)
+        number = Collate("number", "C") if connection.vendor == "postgresql" else F("number")
+        rows = (
+            self._applications.annotate(
+                summary=FilteredRelation(
+                    "score_summaries", condition=Q(score_summaries__stage=Stage.UNIT)
+                )
+            )
+            .order_by(by_score, number, "pk")
+            .values_list(
+                "pk", "summary__score", "summary__raw_mean", "summary__n", "summary__flagged"
+            )
+        )
+        entries = []
+        previous, rank = None, 0
+        for position, (pk, score, raw_mean, n, flagged) in enumerate(rows[start:stop], start + 1):
+            if score is not None and score != previous:
+                # Competition ranks: 1 + how many score higher — the position of the first
+                # of a tie, unless the tie began before this slice (one COUNT).
+                rank = position if entries or start == 0 else 1 + self._higher(score)
+                previous = score
+            entries.append(
+                RankEntry(
+                    application_id=pk,
+                    score=shown(score),
+                    raw_mean=shown(raw_mean),
+                    judges=n or 0,
+                    flagged=bool(flagged),
+                    rank=None if score is None else rank,
+                )
+            )
+        return entries
+
+    def _higher(self, score: int) -> int:
+        return self._applications.filter(
+            score_summaries__stage=Stage.UNIT, score_summaries__score__gt=score
+        ).count()
+
+    def __len__(self) -> int:
+        if self._length is None:
+            self._length = len(self._all) if self._all is not None else self._applications.count()
+        return self._length
+
+    @overload
+    def __getitem__(self, index: int) -> RankEntry: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[RankEntry]: ...
+    def __getitem__(self, index: int | slice) -> RankEntry | list[RankEntry]:
+        if self._all is not None:
+            return self._all[index]
+        if isinstance(index, slice):
+            start, stop, step = index.indices(len(self))
+            if step != 1:
+                return list(self)[index]
+            return self._read(start, stop) if start < stop else []
+        position = index + len(self) if index < 0 else index
+        found = self._read(position, position + 1) if position >= 0 else []
+        if not found:
+            raise IndexError(index)
+        return found[0]
+
+    def __iter__(self) -> Iterator[RankEntry]:
+        if self._all is None:
+            self._all = self._read()
+        return iter(self._all)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Sequence):
+            return list(self) == list(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
 
 
 def ranking_rows(entries: Sequence[RankEntry]) -> list[RankingRow]:
