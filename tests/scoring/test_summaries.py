@@ -7,7 +7,7 @@ from __future__ import annotations
 import itertools
 import random
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from django.core.paginator import Paginator
@@ -36,6 +36,7 @@ def applications(
     campaign: Campaign, unit: RecommendingUnit, state: str, count: int
 ) -> list[Application]:
     team_type = TeamType.objects.order_by("position").first()
+    assert team_type is not None
     made = []
     for _ in range(count):
         n = next(_serial)
@@ -80,7 +81,7 @@ def from_scratch() -> dict[tuple[int, str], tuple[Any, ...]]:
     expected: dict[tuple[int, str], tuple[Any, ...]] = {}
     for stage in Stage.values:
         submitted = ScoreSheet.objects.filter(stage=stage, status=SheetStatus.SUBMITTED)
-        latest: dict[tuple[int, int], tuple[int, Decimal]] = {}
+        latest: dict[tuple[int, int], tuple[int, Decimal | None]] = {}
         for app_id, judge_id, round_no, total in submitted.values_list(
             "application_id", "judge_id", "round", "total"
         ):
@@ -88,13 +89,13 @@ def from_scratch() -> dict[tuple[int, str], tuple[Any, ...]]:
             if (app_id, judge_id) not in latest or latest[(app_id, judge_id)][0] < round_no:
                 latest[(app_id, judge_id)] = (round_no, total)
         sheets = [
-            aggregation.JudgeScore(judge_id=j, application_id=a, total=t)
+            aggregation.JudgeScore(judge_id=j, application_id=a, total=cast(Decimal, t))
             for (a, j), (_r, t) in latest.items()
         ]
         results = aggregation.evaluate(sheets, groups={s.application_id: "g" for s in sheets})
         sums = total_summaries(submitted) if stage == Stage.UNIT else {}
         for r in results:
-            figures = (
+            figures: tuple[Any, ...] = (
                 r.judges,
                 aggregation.round_display(r.score),
                 aggregation.round_display(r.raw_mean),
@@ -132,7 +133,10 @@ def reference_unit_ranking(
         application__in=apps, stage=Stage.UNIT, status=SheetStatus.SUBMITTED
     ).values_list("application_id", "judge_id", "total")
     results = aggregation.evaluate(
-        [aggregation.JudgeScore(judge_id=j, application_id=a, total=t) for a, j, t in sheets],
+        [
+            aggregation.JudgeScore(judge_id=j, application_id=a, total=cast(Decimal, t))
+            for a, j, t in sheets
+        ],
         groups=dict.fromkeys(numbers, "unit"),
         tiebreaks={pk: (number,) for pk, number in numbers.items()},
     )
@@ -152,7 +156,7 @@ def reference_unit_ranking(
 def reference_expert_ranking(campaign: Campaign) -> list[evaluation_selectors.ExpertRankEntry]:
     """The experts' ranking as the engine computes it from each expert's latest sheet."""
     domains, numbers = evaluation_selectors._ranking_domains(campaign)
-    latest: dict[tuple[int, int], tuple[int, Decimal]] = {}
+    latest: dict[tuple[int, int], tuple[int, Decimal | None]] = {}
     for app_id, judge_id, round_no, total in ScoreSheet.objects.filter(
         stage=Stage.EXPERT, status=SheetStatus.SUBMITTED, application_id__in=domains
     ).values_list("application_id", "judge_id", "round", "total"):
@@ -160,7 +164,7 @@ def reference_expert_ranking(campaign: Campaign) -> list[evaluation_selectors.Ex
             latest[(app_id, judge_id)] = (round_no, total)
     results = aggregation.evaluate(
         [
-            aggregation.JudgeScore(judge_id=j, application_id=a, total=t)
+            aggregation.JudgeScore(judge_id=j, application_id=a, total=cast(Decimal, t))
             for (a, j), (_r, t) in latest.items()
         ],
         groups=domains,
@@ -200,14 +204,14 @@ def test_summaries_equal_a_from_scratch_aggregation_after_random_changes(
             elif sheet.status != SheetStatus.SUBMITTED:
                 sheet.status = SheetStatus.ASSIGNED
             sheet.save()
-        elif op == "reopen" and (sheet := some_sheet(status=SheetStatus.SUBMITTED)):
-            sheet.status, sheet.total = SheetStatus.DRAFT, None
-            sheet.save()
-        elif op == "withdraw" and (sheet := some_sheet()):
+        elif op == "reopen" and (picked := some_sheet(status=SheetStatus.SUBMITTED)):
+            picked.status, picked.total = SheetStatus.DRAFT, None
+            picked.save()
+        elif op == "withdraw" and (picked := some_sheet()):
             if rng.random() < 0.5:
-                sheet.delete()
+                picked.delete()
             else:
-                ScoreSheet.objects.filter(pk=sheet.pk).delete()
+                ScoreSheet.objects.filter(pk=picked.pk).delete()
         elif op == "bulk" and existing is None:
             ScoreSheet.objects.bulk_create(
                 [
@@ -221,11 +225,11 @@ def test_summaries_equal_a_from_scratch_aggregation_after_random_changes(
                     )
                 ]
             )
-        elif op == "update" and (sheet := some_sheet()):
-            if sheet.status == SheetStatus.SUBMITTED:
-                ScoreSheet.objects.filter(pk=sheet.pk).update(status=SheetStatus.DRAFT, total=None)
+        elif op == "update" and (picked := some_sheet()):
+            if picked.status == SheetStatus.SUBMITTED:
+                ScoreSheet.objects.filter(pk=picked.pk).update(status=SheetStatus.DRAFT, total=None)
             else:
-                ScoreSheet.objects.filter(pk=sheet.pk).update(
+                ScoreSheet.objects.filter(pk=picked.pk).update(
                     status=SheetStatus.SUBMITTED, total=rng.choice(TOTALS)
                 )
         assert kept() == from_scratch(), f"seed {seed}, after {op}"

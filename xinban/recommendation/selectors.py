@@ -249,7 +249,7 @@ class UnitRanking(Sequence[RankEntry]):
                 "pk", "summary__score", "summary__raw_mean", "summary__n", "summary__flagged"
             )
         )
-        entries = []
+        entries: list[RankEntry] = []
         previous, rank = None, 0
         for position, (pk, score, raw_mean, n, flagged) in enumerate(rows[start:stop], start + 1):
             if score is not None and score != previous:
