@@ -143,8 +143,10 @@ def rebuild() -> None:
     """Every summary recomputed from the sheets."""
     ScoreSummary.objects.all().delete()
     for stage in Stage.values:
-        ids = ScoreSheet.objects.filter(stage=stage, status=SheetStatus.SUBMITTED).values_list(
-            "application_id", flat=True
+        ids = (
+            ScoreSheet.objects.filter(stage=stage, status=SheetStatus.SUBMITTED)
+            .order_by()
+            .values_list("application_id", flat=True)
         )
         refresh(ids.distinct(), stage)
 
