@@ -9,3 +9,8 @@ class ScoringConfig(AppConfig):
     name = "xinban.scoring"
     verbose_name = _("评分")  # the admin's section heading
     label = "scoring"
+
+    def ready(self) -> None:
+        from xinban.scoring import summaries
+
+        summaries.connect()

@@ -3,7 +3,9 @@ the assignment: it exists from the moment a judge is given an application."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
@@ -195,6 +197,34 @@ class SheetStatus(models.TextChoices):
     SUBMITTED = "submitted", _("已提交")
 
 
+class ScoreSheetQuerySet(models.QuerySet["ScoreSheet"]):
+    """Writes in bulk keep the applications' ScoreSummary in step, as ``save()`` and
+    ``delete()`` do through signals (xinban.scoring.summaries)."""
+
+    def bulk_create(  # type: ignore[override]
+        self, objs: Iterable[ScoreSheet], *args: Any, **kwargs: Any
+    ) -> list[ScoreSheet]:
+        from xinban.scoring import summaries
+
+        made: list[ScoreSheet] = list(super().bulk_create(objs, *args, **kwargs))  # type: ignore[arg-type]
+        summaries.refresh_pairs(
+            (s.application_id, s.stage) for s in made if s.status == SheetStatus.SUBMITTED
+        )
+        return made
+
+    def update(self, **kwargs: Any) -> int:
+        from xinban.scoring import summaries
+
+        if not {"status", "total", "round", "stage", "application", "application_id"} & set(kwargs):
+            return super().update(**kwargs)
+        before = set(self.values_list("application_id", "stage"))
+        ids = list(self.values_list("pk", flat=True))
+        changed = super().update(**kwargs)
+        after = set(ScoreSheet.objects.filter(pk__in=ids).values_list("application_id", "stage"))
+        summaries.refresh_pairs(before | after)
+        return changed
+
+
 class ScoreSheet(models.Model):
     """One judge's evaluation of one application in one stage and round."""
 
@@ -218,6 +248,9 @@ class ScoreSheet(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     reminded_at = models.DateTimeField(null=True, blank=True)
+    loaded_status: str | None = None  # set by from_db (not a field)
+
+    objects = ScoreSheetQuerySet.as_manager()
 
     class Meta:
         ordering = ["application", "judge"]
@@ -233,6 +266,16 @@ class ScoreSheet(models.Model):
     def __str__(self) -> str:
         return f"{self.application_id} / {self.judge}"
 
+    @classmethod
+    def from_db(
+        cls, db: str | None, field_names: Any, values: Any, *args: Any, **kwargs: Any
+    ) -> ScoreSheet:
+        instance = super().from_db(db, field_names, values, *args, **kwargs)
+        # The status as read: a submitted sheet saved with another status (or deleted)
+        # changes its application's ScoreSummary (xinban.scoring.summaries).
+        instance.loaded_status = instance.__dict__.get("status")
+        return instance
+
 
 class CriterionScore(models.Model):
     sheet = models.ForeignKey(ScoreSheet, on_delete=models.CASCADE, related_name="scores")
@@ -246,3 +289,38 @@ class CriterionScore(models.Model):
 
     def __str__(self) -> str:
         return f"{self.sheet_id}/{self.criterion_id}: {self.points}"
+
+
+class ScoreSummary(models.Model):
+    """One application's submitted sheets of one stage summed up: what its ranking needs,
+    kept in step with the sheets in the same transaction (xinban.scoring.summaries;
+    docs/benchmarks.md, "Rankings"), so that a ranking is one indexed query rather than
+    an aggregation of every sheet. No row while the application has no submitted sheet.
+
+    The sums are integer thousandths of a point (sheets' totals have three decimals),
+    exact; ``score`` and ``raw_mean`` are the engine's results as displayed, in integer
+    hundredths (xinban.scoring.aggregation.round_display); in the experts' stage each
+    expert's latest submitted sheet counts."""
+
+    application = models.ForeignKey(
+        "applications.Application", on_delete=models.CASCADE, related_name="score_summaries"
+    )
+    stage = models.CharField(max_length=10, choices=Stage.choices)
+    n = models.PositiveIntegerField()
+    total = models.BigIntegerField()
+    low = models.BigIntegerField()
+    high = models.BigIntegerField()
+    squares = models.BigIntegerField()
+    score = models.IntegerField()
+    raw_mean = models.IntegerField()
+    flagged = models.BooleanField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["application", "stage"], name="score_summary_unique")
+        ]
+        verbose_name = _("评分汇总")
+        verbose_name_plural = _("评分汇总")
+
+    def __str__(self) -> str:
+        return f"{self.application_id}/{self.stage}: {self.n}"

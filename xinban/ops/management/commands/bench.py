@@ -34,14 +34,11 @@ to :data:`FIGURES`.
 Measurements that need data of their own are *studies* (:data:`STUDIES`), run after the
 pages above in the same database:
 
-* the recommending unit's ranking page (``recommendation:ranking``) as the unit's admin,
-  with ``--ranking-sizes`` (default 500 and 5,000) submitted applications in one unit, each
-  scored by the same 5 judges on the rubric's 6 criteria, against the minimal view of the
-  same persona at the largest size, and its query count at every size, which must not
-  change::
+* the rankings — a unit's (xinban.recommendation.bench, ``--ranking-sizes``) and the
+  experts' per domain (xinban.evaluation.bench) — live with their areas, as every area's
+  ``bench.py`` ``STUDIES`` do (xinban.core.areas)::
 
-      ranking_vs_minimal ratio=R target<=3
-      ranking_queries 500=N 5000=N
+      ranking_uncached_vs_minimal ratio=R target<=5
 
 * the 附件5 export (``recommendation_form_xlsx``) of 500 recommended rows against writing
   the same cell values with openpyxl directly (a plain workbook, no styles, no merges),
@@ -65,8 +62,6 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import timedelta
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -81,7 +76,7 @@ from django.utils import timezone
 
 from xinban.accounts.models import User
 from xinban.applications.models import Application, ApplicationState, YearSequence
-from xinban.campaigns.models import Campaign, TeamType
+from xinban.campaigns.models import Campaign
 from xinban.core.areas import area_modules
 from xinban.ops.management.commands.seed_demo import (
     CONFORMITY_TEXTS,
@@ -94,8 +89,6 @@ from xinban.ops.management.commands.seed_demo import (
 from xinban.organisations.models import (
     Organisation,
     OrganisationMembership,
-    RecommendingUnit,
-    UnitKind,
     UnitMembership,
     UnitRole,
 )
@@ -105,10 +98,6 @@ from xinban.recommendation.documents import (
     RecommendedRow,
     recommendation_form_xlsx,
 )
-from xinban.recommendation.models import PanelMember, Recommendation, UnitRecommendationReport
-from xinban.scoring import aggregation
-from xinban.scoring.models import CriterionScore, Judge, ScoreSheet, SheetStatus, Stage
-from xinban.scoring.services import engine_criteria, rubric_for
 
 CHILD_ENV = "XINBAN_BENCH_DIR"  # set (to the temporary directory) in the subprocess only
 DEFAULT_SIZES = "1000,10000"
@@ -528,228 +517,6 @@ def _timing_line(name: str, size: int, result: Result) -> str:
     return f"  {name}@{size_label(size)} skipped ({result.reason})"
 
 
-# The unit's ranking page (issue 3): every submitted application of one unit, scored by
-# the same judges on every criterion, aggregated and ranked by xinban.scoring.aggregation.
-
-RANKING_JUDGES = 5
-RANKING_PER_ORGANISATION = 3  # the campaign's limit of applications per organisation
-RANKING_PERSONA = "ranking_admin"
-RANKING_PAGE = Page(
-    "ranking",
-    RANKING_PERSONA,
-    lambda ctx: reverse("recommendation:ranking", args=[ctx.ranking_unit_pk]),
-)
-
-
-class RankingData:
-    """A recommending unit of its own (no other application chooses it), its admin, a
-    panel of :data:`RANKING_JUDGES` judges and the campaign's unit rubric; :meth:`grow_to`
-    adds submitted applications, each with a submitted sheet (total as ``sheet_save``
-    computes it) of every judge and a score for every criterion, with ``bulk_create``.
-    The unit's draft report has a few recommendations, as while a unit ranks."""
-
-    def __init__(self, data: BenchData) -> None:
-        assert data.campaign is not None
-        self.data = data
-        self.campaign = data.campaign
-        self.rng = random.Random(SEED + 1)
-        with transaction.atomic():
-            self.unit = RecommendingUnit.objects.create(
-                name="基准测试推荐单位", kind=UnitKind.GROUP
-            )
-            self.admin = User.objects.create(email="ranking@bench.invalid", name="排序单位管理员")
-            UnitMembership.objects.create(unit=self.unit, user=self.admin, role=UnitRole.ADMIN)
-            self.judges = Judge.objects.bulk_create(
-                [
-                    Judge(
-                        name=f"评委{i}",
-                        employer="上海质量管理科学研究院",
-                        tgq_number=f"TGQ2023{i:04d}",
-                        address="上海市徐汇区漕溪北路1号",
-                        email=f"judge{i}@bench.invalid",
-                        mobile=f"1391234{i:04d}",
-                    )
-                    for i in range(1, RANKING_JUDGES + 1)
-                ]
-            )
-            PanelMember.objects.bulk_create(
-                [PanelMember(unit=self.unit, judge=judge) for judge in self.judges]
-            )
-            rubric = rubric_for(campaign=self.campaign, stage=Stage.UNIT)
-            self.criteria = list(rubric.criteria.all())
-            self.engine = engine_criteria(rubric)
-            self.report = UnitRecommendationReport.objects.create(
-                unit=self.unit, campaign=self.campaign
-            )
-        self.types = list(TeamType.objects.filter(active=True).order_by("position", "id"))
-        self.types = self.types[:RANKING_PER_ORGANISATION]
-        self.organisations = 0
-
-    def count(self) -> int:
-        return Application.objects.filter(recommending_unit=self.unit).count()
-
-    def grow_to(self, total: int) -> None:
-        missing = total - self.count()
-        if missing <= 0:
-            return
-        rng, year, now = self.rng, self.campaign.year, timezone.now()
-        per = len(self.types)
-        with transaction.atomic():
-            organisations = Organisation.objects.bulk_create(
-                [
-                    Organisation(
-                        name=f"上海基准排序{n:05d}号有限公司", short_name=f"基准排序{n:05d}"
-                    )
-                    for n in range(
-                        self.organisations + 1, self.organisations + 1 + -(-missing // per)
-                    )
-                ],
-                batch_size=1000,
-            )
-            self.organisations += len(organisations)
-            applications = []
-            for i in range(missing):
-                organisation = organisations[i // per]
-                applications.append(
-                    Application(
-                        campaign=self.campaign,
-                        organisation=organisation,
-                        recommending_unit=self.unit,
-                        number=self.data.numbering(year),
-                        state=ApplicationState.SUBMITTED,
-                        version=2,
-                        team_name=f"质检{i % 97 + 1}班",
-                        team_type=self.types[i % per],
-                        team_size=rng.randint(6, 30),
-                        completion_rate=Decimal("98.50"),
-                        accidents_per_year=0,
-                        organisation_snapshot={
-                            "name": organisation.name,
-                            "short_name": organisation.short_name,
-                        },
-                        submitted_at=now - timedelta(minutes=rng.randint(60, 40_000)),
-                    )
-                )
-            Application.objects.bulk_create(applications, batch_size=1000)
-            self.data.numbering.flush()
-            sheets: list[ScoreSheet] = []
-            points: list[dict[int, Decimal]] = []
-            for application in applications:
-                quality = rng.uniform(0.6, 0.95)
-                for judge in self.judges:
-                    values = {
-                        c.pk: (
-                            c.max_points
-                            * Decimal(f"{min(1.0, max(0.3, quality + rng.gauss(0, 0.06))):.3f}")
-                        ).quantize(Decimal("0.1"))
-                        for c in self.criteria
-                    }
-                    sheets.append(
-                        ScoreSheet(
-                            application=application,
-                            judge=judge,
-                            stage=Stage.UNIT,
-                            status=SheetStatus.SUBMITTED,
-                            conformity="基本符合准则要求。",
-                            features="标准化作业扎实。",
-                            shortcomings="改进成果的数据对比不足。",
-                            total=aggregation.weighted_total(
-                                {str(k): v for k, v in values.items()}, self.engine
-                            ),
-                            submitted_at=now,
-                        )
-                    )
-                    points.append(values)
-            ScoreSheet.objects.bulk_create(sheets, batch_size=1000)
-            CriterionScore.objects.bulk_create(
-                [
-                    CriterionScore(sheet=sheet, criterion_id=criterion_id, points=value)
-                    for sheet, values in zip(sheets, points, strict=True)
-                    for criterion_id, value in values.items()
-                ],
-                batch_size=5000,
-            )
-            if not self.report.recommendations.exists():
-                Recommendation.objects.bulk_create(
-                    [
-                        Recommendation(
-                            report=self.report,
-                            application=application,
-                            opinion="同意推荐。",
-                            position=position,
-                            created_by=self.admin,
-                        )
-                        for position, application in enumerate(applications[: 3 * per : per], 1)
-                    ]
-                )
-
-
-def ranking_study(
-    data: BenchData, ctx: BenchContext, options: StudyOptions, say: Say
-) -> StudyResult:
-    """The ranking page at each of ``ranking_sizes``: its median against the minimal
-    view (same persona) at the largest size, and its query count at every size."""
-    ranking = RankingData(data)
-    ctx.ranking_unit_pk = ranking.unit.pk
-    ctx.clients[RANKING_PERSONA] = logged_in(ranking.admin)
-    results: dict[int, dict[str, Result]] = {}
-    for size in options.ranking_sizes:
-        seeding = time.monotonic()
-        ranking.grow_to(size)
-        say(
-            f"seeded {ranking.count()} applications x {RANKING_JUDGES} judges x "
-            f"{len(ranking.criteria)} criteria in one unit in {time.monotonic() - seeding:.1f}s"
-        )
-        results[size] = measure_pages(
-            ctx, requests=options.ranking_requests, warmup=options.warmup, pages=[RANKING_PAGE]
-        )
-        for name, result in results[size].items():
-            say(_timing_line(name, size, result))
-    largest = results[max(results)]
-    from xinban.recommendation import selectors
-
-    cold = cold_page(
-        ctx,
-        RANKING_PAGE,
-        requests=options.ranking_requests,
-        warmup=options.warmup,
-        empty=selectors._RANKINGS.clear,
-    )
-    for name, result in cold.items():
-        say(_timing_line(name, max(options.ranking_sizes), result))
-    study = StudyResult(
-        figures=[
-            _ratio(
-                f"{RANKING_PAGE.name}_vs_{BASELINE}",
-                largest.get(RANKING_PAGE.name),
-                largest.get(baseline_name(RANKING_PERSONA)),
-                3,
-            ),
-            _ratio(
-                f"{RANKING_PAGE.name}_uncached_vs_{BASELINE}",
-                cold.get(RANKING_PAGE.name + "_uncached"),
-                cold.get(baseline_name(RANKING_PERSONA)),
-                UNCACHED_RANKING_TARGET,
-            ),
-        ]
-    )
-    counts = [results[size].get(RANKING_PAGE.name) for size in options.ranking_sizes]
-    timings = [c for c in counts if isinstance(c, Timing)]
-    if len(timings) == len(counts):
-        study.lines.append(
-            f"{RANKING_PAGE.name}_queries "
-            + " ".join(
-                f"{s}={t.queries}" for s, t in zip(options.ranking_sizes, timings, strict=True)
-            )
-        )
-        if len({t.queries for t in timings}) > 1:
-            study.missed.append(f"{RANKING_PAGE.name}_queries")
-    else:
-        reasons = {c.reason for c in counts if isinstance(c, Skipped)}
-        study.lines.append(f"{RANKING_PAGE.name}_queries skipped ({'; '.join(sorted(reasons))})")
-    return study
-
-
 # 附件5 as Excel (issue 3): the platform's writer against openpyxl writing the same values.
 
 
@@ -872,7 +639,9 @@ def form5_study(
     return StudyResult(figures=[Figure(name, ratio, 2)])
 
 
-STUDIES: list[Study] = [ranking_study, form5_study]
+# The rankings' studies live with their areas: xinban.recommendation.bench (the unit's),
+# xinban.evaluation.bench (the experts' per domain).
+STUDIES: list[Study] = [form5_study]
 
 
 # --- the command ------------------------------------------------------------------------

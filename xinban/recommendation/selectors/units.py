@@ -1,21 +1,16 @@
-"""Reads for a recommending unit's pages. List reads join what they show, so the pages
-run a constant number of queries."""
+"""Reads for a recommending unit's pages (its applications, panel, report, 附件5). List
+reads join what they show, so the pages run a constant number of queries."""
 
 from __future__ import annotations
 
-from collections import OrderedDict
-from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
-from typing import cast
 
 from django.db.models import Count, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 
 from xinban.accounts.models import User
-from xinban.applications.models import MATERIAL_FIELDS, Application, ApplicationState
+from xinban.applications.models import Application, ApplicationState
 from xinban.campaigns.models import Campaign
-from xinban.core.models import AuditEntry
 from xinban.core.roles import roles_of
 from xinban.core.stamp import DocumentKind, Stamp, sign
 from xinban.organisations.models import RecommendingUnit
@@ -33,9 +28,8 @@ from xinban.recommendation.models import (
     UnitQuota,
     UnitRecommendationReport,
 )
-from xinban.scoring import aggregation
+from xinban.recommendation.selectors.ranking import unit_ranking
 from xinban.scoring.models import Judge, ScoreSheet, SheetStatus, Stage
-from xinban.scoring.selectors import TOTAL_SCALE, total_summaries
 
 SORTS = {
     "number": "number",
@@ -115,232 +109,6 @@ def unit_sheets_of(application: Application) -> list[ScoreSheet]:
     )
 
 
-@dataclass(frozen=True)
-class RankingRow:
-    application: Application
-    score: Decimal | None
-    raw_mean: Decimal | None
-    judges: int
-    flagged: bool
-    rank: int | None
-    recommendation: Recommendation | None
-
-
-# Rankings computed in this process, keyed by their fingerprint (a stale entry can never be
-# hit: any change makes a new key). In-process rather than in Django's cache, which would
-# pickle thousands of entries on every read.
-_RANKINGS: OrderedDict[str, list[RankEntry]] = OrderedDict()
-_RANKINGS_KEPT = 32
-
-RANKABLE_STATES = (
-    ApplicationState.SUBMITTED,
-    ApplicationState.RECOMMENDED,
-    ApplicationState.NOT_RECOMMENDED,
-)
-
-
-@dataclass(frozen=True)
-class RankEntry:
-    application_id: int
-    score: Decimal | None
-    raw_mean: Decimal | None
-    judges: int
-    flagged: bool
-    rank: int | None
-
-
-def unit_rank_entries(
-    *, unit: RecommendingUnit, campaign: Campaign, normalise: bool
-) -> list[RankEntry]:
-    """The unit's ranking (docs/architecture.md, "Scores and rankings") through the one engine in
-    xinban.scoring.aggregation,
-    in rank order. Aggregating thousands of sheets exactly is costly, so the result is cached
-    under a fingerprint of what it depends on (the rankable applications and the submitted
-    sheets): any new submission, sheet or state change makes a new key."""
-    applications = Application.objects.filter(
-        recommending_unit=unit, campaign=campaign, state__in=RANKABLE_STATES
-    )
-    sheets = ScoreSheet.objects.filter(
-        stage=Stage.UNIT,
-        status=SheetStatus.SUBMITTED,
-        application__recommending_unit=unit,
-        application__campaign=campaign,
-        application__state__in=RANKABLE_STATES,
-    )
-    # Every state change is an audited service call, so the newest audit entry moves
-    # whenever a sheet, an application or a recommendation changes; the count guards
-    # against rows written without a service (imports, seeding). Both are index lookups.
-    # One query for both, hung on the unit's row (which always exists).
-    count = applications.order_by().values("campaign_id").annotate(n=Count("pk")).values("n")[:1]
-    latest_change, rows = (
-        RecommendingUnit.objects.filter(pk=unit.pk)
-        .annotate(
-            latest=Subquery(AuditEntry.objects.order_by("-id").values("id")[:1]),
-            n=Subquery(count),
-        )
-        .values_list("latest", "n")
-        .get()
-    )
-    key = f"ranking:{unit.pk}:{campaign.pk}:{int(normalise)}:{latest_change}:{rows or 0}"
-    cached = _RANKINGS.get(key)
-    if cached is not None:
-        _RANKINGS.move_to_end(key)
-        return cached
-    numbers = dict(applications.values_list("pk", "number"))
-    groups = {pk: "unit" for pk in numbers}
-    tiebreaks = {pk: (number,) for pk, number in numbers.items()}
-    if normalise:
-        results = aggregation.evaluate(
-            [
-                # Submitted sheets carry a total.
-                aggregation.JudgeScore(judge_id=j, application_id=a, total=cast(Decimal, t))
-                for a, j, t in sheets.values_list("application_id", "judge_id", "total")
-            ],
-            groups=groups,
-            normalise_judges=True,
-            tiebreaks=tiebreaks,
-        )
-    else:
-        # Per application sums in the database: one row per application rather than one
-        # per sheet, exact (integer thousandths; docs/benchmarks.md).
-        summaries = total_summaries(sheets)
-        results = aggregation.evaluate_summaries(
-            {pk: s for pk, s in summaries.items() if pk in groups},  # a state just changed
-            scale=TOTAL_SCALE,
-            groups=groups,
-            tiebreaks=tiebreaks,
-        )
-    entries = [
-        RankEntry(
-            application_id=r.application_id,
-            score=aggregation.round_display(r.score),
-            raw_mean=aggregation.round_display(r.raw_mean),
-            judges=r.judges,
-            flagged=r.flagged,
-            rank=r.rank,
-        )
-        for r in results
-    ]
-    _RANKINGS[key] = entries
-    while len(_RANKINGS) > _RANKINGS_KEPT:
-        _RANKINGS.popitem(last=False)
-    return entries
-
-
-def ranking_rows(entries: Sequence[RankEntry]) -> list[RankingRow]:
-    """Rows for some ranking entries (a page of them), with their applications loaded."""
-    applications = (
-        Application.objects.select_related("organisation", "team_type", "recommendation")
-        # The long texts are not shown in a ranking; everything else may be (pages, API).
-        .defer(*MATERIAL_FIELDS.values(), "organisation_snapshot", "return_reason")
-        .in_bulk([e.application_id for e in entries])
-    )
-    return [
-        RankingRow(
-            application=applications[e.application_id],
-            score=e.score,
-            raw_mean=e.raw_mean,
-            judges=e.judges,
-            flagged=e.flagged,
-            rank=e.rank,
-            recommendation=getattr(applications[e.application_id], "recommendation", None),
-        )
-        for e in entries
-        if e.application_id in applications
-    ]
-
-
-@dataclass(frozen=True)
-class RankingLine:
-    """What the ranking page shows of one entry: one values() row, no model instances
-    (building 50 Application objects cost more than the rest of the page)."""
-
-    pk: int
-    organisation_name: str
-    team_name: str
-    state: str
-    recommended_position: int | None
-    score: Decimal | None
-    judges: int
-    flagged: bool
-    rank: int | None
-    # Why recommending it is refused for want of the unit's own review (rule 2), or "".
-    review_refusal: str = ""
-
-
-def ranking_lines(entries: Sequence[RankEntry], *, minimum: int = 0) -> list[RankingLine]:
-    """The ranking page's rows for some entries (a page of them), in one query;
-    ``minimum`` is the year's minimum of submitted judge sheets (rule 2)."""
-    from xinban.recommendation.services import review_minimum_refusal
-
-    values = {
-        row["pk"]: row
-        for row in Application.objects.filter(pk__in=[e.application_id for e in entries]).values(
-            "pk", "organisation__name", "team_name", "state", "recommendation__position"
-        )
-    }
-    return [
-        RankingLine(
-            pk=e.application_id,
-            organisation_name=values[e.application_id]["organisation__name"],
-            team_name=values[e.application_id]["team_name"],
-            state=values[e.application_id]["state"],
-            recommended_position=values[e.application_id]["recommendation__position"],
-            score=e.score,
-            judges=e.judges,
-            flagged=e.flagged,
-            rank=e.rank,
-            review_refusal=getattr(
-                review_minimum_refusal(submitted_sheets=e.judges, minimum=minimum),
-                "message",
-                "",
-            ),
-        )
-        for e in entries
-        if e.application_id in values
-    ]
-
-
-@dataclass(frozen=True)
-class RankingExportLine:
-    """One ranking entry as the Excel export writes it (no judge is named)."""
-
-    rank: int | None
-    number: str
-    organisation_name: str
-    team_name: str
-    score: Decimal | None
-    judges: int
-    flagged: bool
-
-
-def ranking_export_lines(
-    entries: Sequence[RankEntry], *, chunk_size: int = 1000
-) -> Iterator[RankingExportLine]:
-    """The ranking's entries in rank order with what identifies them, read ``chunk_size``
-    applications at a time (one query per chunk, nothing kept between chunks)."""
-    for start in range(0, len(entries), chunk_size):
-        chunk = entries[start : start + chunk_size]
-        values = {
-            pk: (number, organisation, team)
-            for pk, number, organisation, team in Application.objects.filter(
-                pk__in=[e.application_id for e in chunk]
-            ).values_list("pk", "number", "organisation__name", "team_name")
-        }
-        for e in chunk:
-            if e.application_id in values:
-                number, organisation, team = values[e.application_id]
-                yield RankingExportLine(
-                    rank=e.rank,
-                    number=number,
-                    organisation_name=organisation,
-                    team_name=team,
-                    score=e.score,
-                    judges=e.judges,
-                    flagged=e.flagged,
-                )
-
-
 def unit_report_state(*, unit: RecommendingUnit, campaign: Campaign) -> tuple[str | None, int]:
     """The unit's report status (None before its first recommendation) and its quota per
     applicant organisation, in one query."""
@@ -363,13 +131,6 @@ def unit_report_state(*, unit: RecommendingUnit, campaign: Campaign) -> tuple[st
     return status, (
         per_organisation if per_organisation is not None else campaign.default_recommend_quota
     )
-
-
-def unit_ranking(
-    *, unit: RecommendingUnit, campaign: Campaign, normalise: bool
-) -> list[RankingRow]:
-    """Every rankable application of the unit with its score and rank."""
-    return ranking_rows(unit_rank_entries(unit=unit, campaign=campaign, normalise=normalise))
 
 
 def unit_report_status(*, unit: RecommendingUnit, campaign: Campaign) -> str | None:
