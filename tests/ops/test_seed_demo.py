@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import re
-import time
 from collections import Counter, defaultdict
 from decimal import Decimal
 from typing import Any
@@ -365,11 +364,10 @@ class TestRuns:
             seed(organisations=5)
         assert not Organisation.objects.exists()
 
-    def test_default_scale_is_quick(self, db: Any) -> None:
-        started = time.monotonic()
+    def test_default_scale_is_the_documented_size(self, db: Any) -> None:
+        # How long seeding takes is a figure of `make bench` ("seeded … in Ns"), not a
+        # timed test: shared machines make those flaky (docs/benchmarks.md).
         output = seed()
-        elapsed = time.monotonic() - started
-        assert elapsed < 40
         assert Organisation.objects.count() == 200
         assert Application.objects.filter(campaign__year=this_year()).count() == 400
         for year in (this_year() - 1, this_year() - 2):
