@@ -9,6 +9,8 @@ class EvaluationConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        # Imported in ready(): apps.py is loaded before the models (docs/architecture.md,
+        # "Function-level imports").
         from xinban.evaluation.services import (
             VIDEO_PURPOSE,
             expert_sheet_gate,

@@ -167,6 +167,8 @@ def check_rows(items: Sequence[ChecklistItem], computed: dict[str, bool] | None)
 def formal_review_queue(*, campaign: Campaign, state: str = "") -> list[FormalQueueRow]:
     """Recommended applications awaiting formal review (or, with ``state``, those in that
     state), with the year's checklist and the automatic checks computed."""
+    # Cycle: evaluation.services imports this module (docs/architecture.md,
+    # "Function-level imports").
     from xinban.evaluation.services import checklist_for
 
     items = checklist_for(campaign)

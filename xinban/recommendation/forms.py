@@ -11,6 +11,7 @@ from xinban.core.forms import SafeChoicesMixin
 from xinban.core.text import bracketed
 from xinban.core.validators import validate_mainland_mobile
 from xinban.recommendation.models import InvitationRole, UnitRecommendationReport
+from xinban.recommendation.services import fill_date_refusal
 from xinban.scoring.models import Criterion, Judge
 
 
@@ -81,7 +82,6 @@ class ReportForm(forms.ModelForm):
 
     def clean_fill_date(self) -> Any:
         """Rule 11: 附件5's 填表日期 lies within the campaign's year."""
-        from xinban.recommendation.services import fill_date_refusal
 
         value = self.cleaned_data.get("fill_date")
         if self.instance.campaign_id:

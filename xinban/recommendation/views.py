@@ -18,13 +18,15 @@ from django.views.decorators.http import require_http_methods, require_POST
 from xinban.applications.models import ApplicationState
 from xinban.applications.services import application_return_for_correction, return_refusal
 from xinban.campaigns.models import Campaign
-from xinban.campaigns.selectors import campaign_current
+from xinban.campaigns.selectors import campaign_current, campaign_get
 from xinban.core import uploads
 from xinban.core.actions import perform
 from xinban.core.errors import ServiceError
 from xinban.core.forms import add_service_error
 from xinban.core.http import AuthenticatedHttpRequest
 from xinban.core.roles import roles_of
+from xinban.dashboards.filters import UNIT_STAGES_BEFORE_RESULTS, drilldown_filters, narrow
+from xinban.dashboards.selectors import describe
 from xinban.organisations.models import RecommendingUnit
 from xinban.recommendation import documents, selectors, services
 from xinban.recommendation.forms import (
@@ -80,10 +82,6 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 def inbox(request: AuthenticatedHttpRequest, unit_pk: int) -> HttpResponse:
     from dataclasses import replace
-
-    from xinban.campaigns.selectors import campaign_get
-    from xinban.dashboards.filters import UNIT_STAGES_BEFORE_RESULTS, drilldown_filters, narrow
-    from xinban.dashboards.selectors import describe
 
     unit = _unit(request, unit_pk)
     # Opened from the unit's dashboard (统计看板): the chart's year and filters.

@@ -13,6 +13,10 @@ from django.db import models
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from xinban.campaigns import seed
+from xinban.campaigns.models import TaxonomyTerm
+from xinban.organisations.models import GuidingUnit, RecommendingUnit
+
 FORMAT = "xinban-backup"
 FORMAT_VERSION = 1
 MANIFEST_NAME = "manifest.json"
@@ -124,9 +128,6 @@ def _seeded_by_migrations(model: type[models.Model], using: str) -> QuerySet[Any
     taxonomy lists (campaigns 0003), the four guiding units and the special recommending
     unit with its rule (organisations 0003). Restore does not count them as project data
     and replaces them with the archive's rows. None for a model without such rows."""
-    from xinban.campaigns import seed
-    from xinban.campaigns.models import TaxonomyTerm
-    from xinban.organisations.models import GuidingUnit, RecommendingUnit
 
     rows = model._base_manager.using(using)
     if issubclass(model, TaxonomyTerm):
