@@ -96,6 +96,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "xinban.core.context_processors.navigation",
+                "xinban.notifications.context_processors.unread",
             ],
         },
     },

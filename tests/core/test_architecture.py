@@ -54,3 +54,33 @@ def test_architecture_sections_cited_in_code_exist() -> None:
     assert cited, "the code cites the architecture"
     missing = cited - headings - bold
     assert not missing, missing
+
+
+def _function_level_imports() -> list[str]:
+    """``from xinban… import`` inside a function (not under ``if TYPE_CHECKING:``)."""
+    found = []
+    for path in sorted((ROOT / "xinban").rglob("*.py")):
+        if "migrations" in path.parts:
+            continue
+        lines = path.read_text(encoding="utf-8").splitlines()
+        for number, line in enumerate(lines):
+            match = re.match(r"^( +)(?:from|import) xinban\b", line)
+            if not match:
+                continue
+            indent, above = len(match.group(1)), number - 1
+            while above >= 0 and (
+                not lines[above].strip()
+                or lines[above].lstrip().startswith("#")
+                or len(lines[above]) - len(lines[above].lstrip()) >= indent
+            ):
+                above -= 1
+            if not lines[above].strip().startswith("if TYPE_CHECKING"):
+                found.append(f"{path.relative_to(ROOT)}:{number + 1}")
+    return found
+
+
+def test_no_new_function_level_imports() -> None:
+    """An import inside a function only where it breaks a cycle (docs/architecture.md,
+    "Function-level imports" lists them); the number may go down, never up."""
+    found = _function_level_imports()
+    assert len(found) <= 63, "\n".join(found)

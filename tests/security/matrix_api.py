@@ -12,6 +12,7 @@ from tests.security.matrix_kit import (
     ANE,
     LOGGED_IN,
     POST_ONLY,
+    PUBLIC,
     UNIT_X_VIEW_API,
     Op,
     Page,
@@ -65,6 +66,9 @@ ENTRIES: dict[str, Page | Op] = {
     "POST /api/campaigns/{year}/phases/{kind}/extensions": Op(
         api_row(403, staff=422), kwargs={"year": Ref("campaign_year"), "kind": "application"}
     ),
+    "api:openapi-json": Page(get=PUBLIC),
+    "api:openapi-view": Page(get=PUBLIC),
+    "api:api-root": Page(get=row(404, anonymous=404)),
 }
 
 

@@ -9,6 +9,7 @@ import rules
 
 from xinban.applications.models import Application
 from xinban.core.roles import roles_of
+from xinban.scoring.models import ScoreSheet
 
 
 @rules.predicate
@@ -31,7 +32,6 @@ def is_recommending_unit_member(user: Any, application: Application | None) -> b
 def is_assigned_judge(user: Any, application: Application | None) -> bool:
     if application is None or not getattr(user, "is_authenticated", False):
         return False
-    from xinban.scoring.models import ScoreSheet
 
     return ScoreSheet.objects.filter(application=application, judge__user=user).exists()
 

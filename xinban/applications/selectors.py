@@ -130,6 +130,8 @@ def application_detail_context(application: Application) -> dict[str, Any]:
 def application_form_data(application: Application) -> ApplicationFormData:
     """What the generated 附件3 prints: the frozen organisation data once submitted, the
     live 附件2 registration before that."""
+    # Cycle: applications.services imports this module (docs/architecture.md,
+    # "Function-level imports").
     from xinban.applications.services import registration_snapshot
 
     org = application.organisation_snapshot
@@ -212,6 +214,8 @@ def printed_changes(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
 
 def revision_rows(revision: ApplicationRevision) -> list[tuple[str, Any]]:
     """A submitted version as (official label, value) rows, in the form's order."""
+    # Cycle: applications.services imports this module (docs/architecture.md,
+    # "Function-level imports").
     from xinban.applications.services import CONTENT_FIELDS
 
     rows = []
@@ -227,6 +231,8 @@ def revision_rows(revision: ApplicationRevision) -> list[tuple[str, Any]]:
 def submission_problem_lines(application: Application) -> list[tuple[str, str]]:
     """``submission_problems`` for a list away from the form: each message after its
     field's name (four commitments all say "please confirm", so the name tells which)."""
+    # Cycle: applications.services imports this module (docs/architecture.md,
+    # "Function-level imports").
     from xinban.applications.services import submission_problems
 
     labels = {f.name: str(f.verbose_name) for f in Application._meta.fields}

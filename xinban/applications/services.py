@@ -51,6 +51,8 @@ from xinban.core.validators import team_name_problem
 from xinban.notifications.delivery import notify_after_commit, organisation_emails
 from xinban.organisations.models import Organisation, RecommendingUnit, Registration
 from xinban.organisations.services import unit_accepts
+from xinban.recommendation.models import Recommendation, ReportStatus
+from xinban.recommendation.services import unit_emails
 from xinban.tasks.api import enqueue_declared
 
 ATTACHMENT_KINDS = (uploads.UploadKind.DOCUMENT, uploads.UploadKind.IMAGE)
@@ -142,7 +144,6 @@ def _returned_by_formal_review(application: Application) -> bool:
     association's formal review returned it, and resubmitting sends it back there."""
     if application.state != ApplicationState.RETURNED:
         return False
-    from xinban.recommendation.models import Recommendation, ReportStatus
 
     return Recommendation.objects.filter(
         application=application, report__status=ReportStatus.SUBMITTED
@@ -692,8 +693,6 @@ def application_withdraw(*, actor: User, application: Application, reason: str =
             changes={"reason": reason},
         )
         if listed_by is not None:
-            from xinban.recommendation.services import unit_emails
-
             notify_after_commit(
                 to=unit_emails(listed_by.pk),
                 template="application_withdrawn_from_list",
@@ -764,7 +763,6 @@ def application_return_for_correction(
 def _drop_from_recommendation_list(application: Application) -> RecommendingUnit | None:
     """A withdrawn team leaves its unit's (still open) recommendation list; returns the
     unit whose list held it."""
-    from xinban.recommendation.models import Recommendation
 
     recommendation = (
         Recommendation.objects.select_related("report__unit")

@@ -6,7 +6,7 @@ from datetime import datetime
 from django.db.models import DateTimeField, Max, Q, Value
 from django.utils import timezone
 
-from xinban.campaigns.models import Campaign, Phase, PhaseKind
+from xinban.campaigns.models import Campaign, Domain, Industry, Phase, PhaseKind
 
 
 def campaign_current() -> Campaign | None:
@@ -88,7 +88,6 @@ def domain_labels() -> dict[str, str]:
     """Each 重点领域's stored (Chinese) name → its label in the active language (the
     English name on English pages): for texts that keep the name, such as the case
     library's entries."""
-    from xinban.campaigns.models import Domain
 
     return {d.name: d.label for d in Domain.objects.all()}
 
@@ -97,8 +96,6 @@ def industries_label(text: str) -> str:
     """A stored list of 重点产业 names ("集成电路、汽车", as the case library keeps it) in
     the active language; a name itself may hold "、" (标准、计量、检测)."""
     from django.utils.translation import pgettext
-
-    from xinban.campaigns.models import Industry
 
     if not text:
         return text

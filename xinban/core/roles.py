@@ -1,9 +1,17 @@
-"""Which roles a user holds. Read once per request and cached on the user object."""
+"""Which roles a user holds. Read once per request and cached on the user object; each
+area answers for its own memberships (docs/architecture.md, "Extension points")."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
+
+from xinban.core.areas import area_modules
+
+# A role provider: the user → the ``Roles`` fields its area answers.
+RoleProvider = Callable[[Any], Mapping[str, Any]]
 
 
 @dataclass(frozen=True)
@@ -49,56 +57,29 @@ class Roles:
 
 
 def roles_of(user: Any) -> Roles:
+    """The user's roles, each field answered by the area that owns the membership (its
+    ``roles.py``, see ``role_providers``); cached on the user for the request."""
     if user is None or not user.is_authenticated:
         return Roles()
     cached = getattr(user, "_xinban_roles", None)
     if cached is not None:
         return cached
-    from xinban.organisations.models import (
-        GuidingUnit,
-        OrganisationMembership,
-        UnitMembership,
-        UnitRole,
-    )
-
-    organisations = tuple(
-        m.organisation
-        for m in OrganisationMembership.objects.filter(user=user)
-        .select_related("organisation")
-        .order_by("organisation__name")
-    )
-    org_ids = frozenset(o.pk for o in organisations)
-    unit_rows = list(UnitMembership.objects.filter(user=user).values_list("unit_id", "role"))
-    guiding_ids = frozenset(GuidingUnit.objects.filter(members=user).values_list("id", flat=True))
-    from django.db.models import Count, Q
-
-    from xinban.scoring.models import Judge, Stage
-
-    judge = (
-        Judge.objects.filter(user=user)
-        .annotate(
-            unit_panels_n=Count("unit_panels", distinct=True),
-            expert_panels_n=Count("expert_panels", distinct=True),
-            unit_sheets_n=Count("sheets", filter=Q(sheets__stage=Stage.UNIT), distinct=True),
-            expert_sheets_n=Count("sheets", filter=Q(sheets__stage=Stage.EXPERT), distinct=True),
-        )
-        .values("id", "unit_panels_n", "expert_panels_n", "unit_sheets_n", "expert_sheets_n")
-        .first()
-    )
-    judge_id = judge["id"] if judge else None
-    result = Roles(
-        organisation_ids=org_ids,
-        unit_ids=frozenset(u for u, _ in unit_rows),
-        unit_admin_ids=frozenset(u for u, r in unit_rows if r == UnitRole.ADMIN),
-        guiding_unit_ids=guiding_ids,
-        is_staff=bool(user.is_association_staff),
-        judge_id=judge_id,
-        unit_judge=bool(judge and (judge["unit_panels_n"] or judge["unit_sheets_n"])),
-        expert=bool(judge and (judge["expert_panels_n"] or judge["expert_sheets_n"])),
-        organisations=organisations,
-    )
+    values: dict[str, Any] = {"is_staff": bool(user.is_association_staff)}
+    for provide in role_providers():
+        values.update(provide(user))
+    result = Roles(**values)
     user._xinban_roles = result
     return result
+
+
+@lru_cache(maxsize=1)
+def role_providers() -> tuple[RoleProvider, ...]:
+    """``ROLES`` of every area's ``roles.py`` (``xinban/<area>/roles.py``, found by
+    ``area_modules``): a function of the user answering some of ``Roles``' fields — the
+    organisations area its memberships, scoring the judge. ``core`` reads no area's
+    tables itself (docs/architecture.md, "Layers")."""
+    # core's own roles.py (this module) declares none.
+    return tuple(module.ROLES for module in area_modules("roles") if hasattr(module, "ROLES"))
 
 
 def forget_roles(user: Any) -> None:

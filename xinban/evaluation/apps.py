@@ -9,8 +9,8 @@ class EvaluationConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        # Imported once the app registry is ready (the services import models), as Django
-        # requires of AppConfig.ready; not a cycle.
+        # Imported in ready(): apps.py is loaded before the models (docs/architecture.md,
+        # "Function-level imports").
         from xinban.evaluation.services.expert_sheets import expert_sheet_gate
         from xinban.evaluation.services.video import VIDEO_PURPOSE, video_upload_allowed
         from xinban.scoring.models import Stage

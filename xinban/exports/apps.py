@@ -1,6 +1,7 @@
 from django.apps import AppConfig
-from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
+
+from xinban.core.areas import area_modules
 
 
 class ExportsConfig(AppConfig):
@@ -10,5 +11,6 @@ class ExportsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        # Each area's ``exports`` module registers its lists (registry.register).
-        autodiscover_modules("exports")
+        # Each area's ``exports.py`` registers its lists (registry.register), found as every
+        # extension point is (docs/architecture.md, "Extension points").
+        area_modules("exports")

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from django.core.files.base import ContentFile
 
+from xinban.core.fonts import register_cjk_font
 from xinban.core.uploads import safe_storage_name
 from xinban.learning.models import Course, Enrollment, Lesson, LessonProgress
 
@@ -88,8 +89,6 @@ def _handout(title: str, lines: list[str]) -> bytes:
     """A one-page PDF with the course's Chinese text (the platform's embedded CJK font)."""
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfgen import canvas
-
-    from xinban.core.fonts import register_cjk_font
 
     try:
         font = register_cjk_font()

@@ -14,6 +14,8 @@ from django.template import Context, Template, TemplateSyntaxError
 from django.template.loader import get_template, render_to_string
 from django.utils import translation
 
+from xinban.notifications.models import EmailTemplate
+
 PLACEHOLDER = re.compile(r"{{\s*([A-Za-z_][A-Za-z0-9_]*)")
 
 
@@ -61,8 +63,6 @@ def split(text: str) -> tuple[str, str]:
 
 
 def render_email(key: str, context: dict[str, Any], language: str) -> tuple[str, str]:
-    from xinban.notifications.models import EmailTemplate
-
     override = EmailTemplate.objects.filter(key=key).first()
     with translation.override(language):
         if override is not None:

@@ -11,6 +11,7 @@ from xinban.core.audit import audit_record
 from xinban.core.errors import NotAllowed, ServiceError, WrongState
 from xinban.core.roles import roles_of
 from xinban.core.text import join_clauses
+from xinban.notifications.delivery import dispatch
 from xinban.notifications.models import (
     EmailTemplate,
     Notification,
@@ -89,7 +90,6 @@ def outbox_retry(*, actor: User, email: OutboxEmail) -> OutboxEmail:
             obj=current,
             changes={"recipient": current.recipient, "template": current.template},
         )
-        from xinban.notifications.delivery import dispatch
 
         pk = current.pk
         transaction.on_commit(lambda: dispatch([pk]))

@@ -15,6 +15,7 @@ from xinban.campaigns.selectors import campaign_current, phase_window_end
 from xinban.core.errors import ServiceError
 from xinban.core.forms import add_service_error
 from xinban.core.paginator import CountingPaginator
+from xinban.dashboards.selectors import describe, options
 from xinban.organisations import selectors, services
 from xinban.organisations.forms import (
     AddMemberForm,
@@ -148,7 +149,6 @@ def staff_registrations(request: HttpRequest) -> HttpResponse:
     dashboard's drill-down filters (the funnel's 报名 bar opens it) and a search."""
     if not request.user.has_perm("organisations.view_registrations"):
         raise PermissionDenied
-    from xinban.dashboards.selectors import describe, options
 
     query = selectors.registration_query(request.GET)
     filtered = selectors.registrations_for_staff(

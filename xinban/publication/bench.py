@@ -36,7 +36,8 @@ from xinban.ops.management.commands.bench import (
     measure_pages,
 )
 from xinban.organisations.models import Organisation, RecommendingUnit, UnitKind
-from xinban.publication.models import CaseEntry, Level
+from xinban.publication import tasks as certificate_tasks
+from xinban.publication.models import CaseEntry, Certificate, Level
 from xinban.publication.selectors import search_text_of
 from xinban.tasks.api import task_id
 from xinban.tasks.models import Task
@@ -163,8 +164,6 @@ def public_pages_study(
 def _batch(campaign_id: int, *, traced: bool) -> tuple[list[float], float, float, str]:
     """One certificate batch of the year from scratch: (seconds per certificate, peak
     bytes traced or 0, wall seconds, the task's final state)."""
-    from xinban.publication import tasks as certificate_tasks
-    from xinban.publication.models import Certificate
 
     for certificate in Certificate.objects.filter(application__campaign_id=campaign_id):
         certificate.pdf.delete(save=False)

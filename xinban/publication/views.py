@@ -21,7 +21,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from xinban.applications.models import Application
+from xinban.applications.models import Application, MaterialArea
 from xinban.campaigns.models import Campaign
 from xinban.campaigns.selectors import domain_labels, industries_label
 from xinban.core import uploads
@@ -143,7 +143,6 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One experience as its organisation agreed to publish it: names and level, the
     summary, the six areas' texts (full materials); the words searched for marked."""
     entry = get_object_or_404(CaseEntry, pk=pk)
-    from xinban.applications.models import MaterialArea
 
     terms = query_terms(request.GET.get("q", "")[:100])
     labels = dict(MaterialArea.choices)

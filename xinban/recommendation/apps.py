@@ -8,6 +8,8 @@ class RecommendationConfig(AppConfig):
     label = "recommendation"
 
     def ready(self) -> None:
+        # Imported in ready(): apps.py is loaded before the models (docs/architecture.md,
+        # "Function-level imports").
         from xinban.recommendation.services import unit_sheet_gate
         from xinban.scoring.models import Stage
         from xinban.scoring.services import register_sheet_gate

@@ -49,6 +49,7 @@ from xinban.core.spreadsheets import write_safe
 from xinban.core.stamp import Stamp, docx_stamp, xlsx_stamp
 from xinban.core.text import display_width
 from xinban.core.uploads import download_name_for
+from xinban.reports.documents import page_numbers  # (a long list runs over pages)
 
 ATTACHMENT_LABEL = "附件5"
 UNIT_LABEL = "推荐各区/行业/集团（单位公章）："
@@ -521,7 +522,6 @@ def recommendation_form_docx(data: RecommendationFormData, stamp: Stamp | None =
     props.title = clean(data.title)
     props.subject = clean(data.unit)
     props.author = props.last_modified_by = AUTHOR
-    from xinban.reports.documents import page_numbers  # (a long list runs over pages)
 
     page_numbers(document)
 

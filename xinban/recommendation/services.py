@@ -21,15 +21,17 @@ from xinban.accounts.models import User
 from xinban.applications.lifecycle import TRANSITIONS, Notice, transition
 from xinban.applications.models import Application, ApplicationState
 from xinban.campaigns.models import Campaign, PhaseKind
-from xinban.campaigns.selectors import phase_is_open
+from xinban.campaigns.selectors import campaign_current, phase_is_open, phase_window_end
 from xinban.core import uploads
 from xinban.core.audit import audit_record
 from xinban.core.errors import NotAllowed, ServiceError, WindowClosed, WrongState
 from xinban.core.roles import forget_roles, roles_of
 from xinban.core.rulebook import Refusal, enforce
 from xinban.core.stamp import DocumentKind, ScanCheck, Stamp, matches, read_stamps
+from xinban.evaluation.models import Decision
 from xinban.notifications.delivery import notify_after_commit, organisation_emails
 from xinban.organisations.models import Organisation, RecommendingUnit, UnitMembership
+from xinban.recommendation.documents import printed_content
 from xinban.recommendation.models import (
     Invitation,
     InvitationRole,
@@ -40,7 +42,9 @@ from xinban.recommendation.models import (
     UnitQuota,
     UnitRecommendationReport,
 )
+from xinban.recommendation.selectors import recommendation_form_data, report_number, unit_ranking
 from xinban.scoring.models import ConflictDeclaration, Judge, ScoreSheet, SheetStatus, Stage
+from xinban.scoring.services import rubric_for
 
 # --- guards -----------------------------------------------------------------------------
 
@@ -229,8 +233,6 @@ def judge_remove_from_panel(*, actor: User, unit: RecommendingUnit, judge: Judge
 
 
 def _current_report_locked(unit: RecommendingUnit) -> bool:
-    from xinban.campaigns.selectors import campaign_current
-
     campaign = campaign_current()
     return bool(
         campaign
@@ -572,8 +574,6 @@ def _position_by_score(
 ) -> int:
     """The default order comes from the ranking: the new recommendation goes before the
     first one ranked below it; hand-made reordering of the others is kept."""
-    from xinban.recommendation.selectors import unit_ranking
-    from xinban.scoring.services import rubric_for
 
     rubric = rubric_for(campaign=report.campaign, stage=Stage.UNIT)
     rows = unit_ranking(
@@ -683,7 +683,6 @@ def _report_scan_refusal(
 ) -> tuple[Stamp | None, ServiceError | None]:
     """The code of ``stamps`` that matches 附件5 as it prints now, or why the scan is of
     another document, unit or version (naming it). Called under the row lock."""
-    from xinban.recommendation.selectors import report_number
 
     number = report_number(unit=report.unit, campaign=report.campaign)
     own = [s for s in stamps if s.kind == DocumentKind.RECOMMENDATION]
@@ -733,9 +732,6 @@ def report_upload_scan(
             require_recommendation_window(locked.campaign, locked.unit_id)
             matched: Stamp | None = None
             if stamps:
-                from xinban.recommendation.documents import printed_content
-                from xinban.recommendation.selectors import recommendation_form_data
-
                 data = recommendation_form_data(unit=locked.unit, campaign=locked.campaign)
                 matched, refusal = _report_scan_refusal(locked, stamps, printed_content(data))
                 if refusal is not None:
@@ -977,7 +973,6 @@ def report_void_refusal(report: UnitRecommendationReport) -> Refusal | None:
 def _withdraw_from_evaluation(application: Application) -> dict[str, Any]:
     """Undo what the association's evaluation did to ``application``: unscored expert
     assignments withdrawn, the decision deleted. Returns what was undone, for the audit."""
-    from xinban.evaluation.models import Decision
 
     pending = ScoreSheet.objects.filter(application=application, stage=Stage.EXPERT).exclude(
         status=SheetStatus.SUBMITTED
@@ -1061,8 +1056,6 @@ def judges_remind(*, now: Any = None, within_days: int = 3) -> int:
     """Remind judges with unsubmitted unit sheets when their unit's recommendation window
     closes within `within_days`; each sheet is reminded once. Returns reminders sent."""
     from datetime import timedelta
-
-    from xinban.campaigns.selectors import phase_window_end
 
     now = now or timezone.now()
     sent = 0

@@ -10,7 +10,8 @@ class TasksConfig(AppConfig):
 
     def ready(self) -> None:
         # Handlers register themselves when their app's ``tasks`` module is imported;
-        # the web processes need them too (enqueue checks the name).
+        # the web processes need them too (enqueue checks the name). Imported in ready():
+        # apps.py is loaded before the models (docs/architecture.md, "Function-level imports").
         from xinban.tasks.worker import load_handlers
 
         load_handlers()

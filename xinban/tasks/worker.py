@@ -19,6 +19,7 @@ from django.db import DatabaseError, close_old_connections, connection, transact
 from django.db.models import Q
 from django.utils import timezone
 
+from xinban.core.areas import area_modules
 from xinban.core.context import reset_channel, set_channel
 from xinban.tasks.api import LeaseLost, TaskContext, handler_for, lease_seconds
 from xinban.tasks.models import Task, TaskState
@@ -41,8 +42,6 @@ def load_handlers() -> None:
     """Import every app's ``tasks`` module (where handlers register themselves) and the
     modules named in ``XINBAN_TASK_MODULES`` (comma-separated; tests use it)."""
     import importlib
-
-    from xinban.core.areas import area_modules
 
     area_modules("tasks")
     for name in str(getattr(settings, "XINBAN_TASK_MODULES", "") or "").split(","):

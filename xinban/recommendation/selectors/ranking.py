@@ -262,6 +262,8 @@ class RankingLine:
 def ranking_lines(entries: Sequence[RankEntry], *, minimum: int = 0) -> list[RankingLine]:
     """The ranking page's rows for some entries (a page of them), in one query;
     ``minimum`` is the year's minimum of submitted judge sheets (rule 2)."""
+    # Cycle: recommendation.services imports this module (docs/architecture.md,
+    # "Function-level imports").
     from xinban.recommendation.services import review_minimum_refusal
 
     values = {

@@ -30,6 +30,7 @@ from xinban.recommendation.models import (
 )
 from xinban.recommendation.selectors.ranking import unit_ranking
 from xinban.scoring.models import Judge, ScoreSheet, SheetStatus, Stage
+from xinban.scoring.services import rubric_for
 
 SORTS = {
     "number": "number",
@@ -223,7 +224,6 @@ def recommendation_form_data(
     ):
         sheets_by_app.setdefault(sheet.application_id, []).append(sheet)
     # The same scores as the ranking page (normalised when the rubric says so).
-    from xinban.scoring.services import rubric_for
 
     rubric = rubric_for(campaign=campaign, stage=Stage.UNIT)
     scores = {
