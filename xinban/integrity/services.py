@@ -80,6 +80,7 @@ def document_refresh(application: Application) -> SimilarityDocument:
         defaults={
             "year": application.campaign.year,
             "text": text,
+            "normalised": similarity.normalise(text).text,
             "sections": sections,
             "unreadable": unreadable,
         },
@@ -227,12 +228,14 @@ def similarity_check_run(*, application_id: int, actor: Any = None) -> Similarit
         index.add(application.pk, doc)
         sources: dict[Hashable, SimilarityDocument] = {}
 
-        def text_of(key: Hashable) -> str | None:
+        def text_of(key: Hashable) -> similarity.Normalised | str | None:
             row = SimilarityDocument.objects.filter(application_id=int(str(key))).first()
             if row is None:
                 return None
             sources[key] = row
-            return row.text
+            if row.normalised or not row.text:
+                return similarity.Normalised.stored(row.normalised, row.text)
+            return row.text  # a row stored before the normalised text was
 
         result = index.check(doc, text_of=text_of, exclude=application.pk)
         _save(state, index, rebuilt=rebuilt)
