@@ -192,6 +192,11 @@ class Shingled:
     def length(self) -> int:
         return len(self.norm.text)
 
+    @property
+    def codes(self) -> np.ndarray:
+        """The normalised characters' code points (uint32)."""
+        return np.frombuffer(self.norm.text.encode("utf-32-le"), dtype=np.uint32)
+
 
 def shingle(text: str | Normalised) -> Shingled:
     """A text's shingles; an already normalised text (as stored with the index's rows)
@@ -677,22 +682,31 @@ class SimilarityIndex:
         counts = np.maximum(hi - lo, 0)
         if not counts.any():
             return Runs(none, none, none)
-        # Each stretch is followed by one sentinel position (never equal), so that runs
-        # never continue from one stretch into the next.
-        qi = _ranges(lo, counts + 1)
-        sentinel = np.cumsum(counts + 1) - 1
-        si = qi - np.repeat(chain_diagonal, counts + 1)
+        # Characters, not shingles, are compared: a shingle is equal when its K
+        # characters are. Each stretch (widened by K - 1 characters) is followed by one
+        # sentinel position (never equal), so that runs never continue into the next.
+        width = counts + K
+        qi = _ranges(lo, width)
+        sentinel = np.cumsum(width) - 1
+        si = qi - np.repeat(chain_diagonal, width)
         qi[sentinel] = 0
         si[sentinel] = 0
-        codes = np.frombuffer(source.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
-        query_hashes = doc.hashes[qi]
-        equal = query_hashes == _hashes_at(codes, si)
+        equal = doc.codes[qi] == np.frombuffer(source.encode("utf-32-le"), dtype=np.uint32)[si]
         equal[sentinel] = False
-        maybe = np.nonzero(equal)[0]
-        equal[maybe[self.sketch.common(query_hashes[maybe])]] = False
         edges = np.diff(np.concatenate(([0], equal.view(np.int8), [0])))
         starts = np.nonzero(edges == 1)[0]
-        lengths = np.nonzero(edges == -1)[0] - starts
+        lengths = np.nonzero(edges == -1)[0] - starts - (K - 1)  # in shingles
+        long = lengths >= MIN_RUN
+        starts, lengths = starts[long], lengths[long]
+        # Common shingles break runs: looked up only inside the runs found.
+        inside = _ranges(starts, lengths)
+        common = self.sketch.common(doc.hashes[qi[inside]])
+        if common.any():
+            equal = np.zeros(len(qi), dtype=bool)
+            equal[inside[~common]] = True
+            edges = np.diff(np.concatenate(([0], equal.view(np.int8), [0])))
+            starts = np.nonzero(edges == 1)[0]
+            lengths = np.nonzero(edges == -1)[0] - starts
         keep = lengths >= MIN_RUN
         return Runs.of(qi[starts[keep]], si[starts[keep]], lengths[keep])
 
