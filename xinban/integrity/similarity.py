@@ -383,26 +383,40 @@ def _ranges(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
 @dataclass(frozen=True)
 class Fingerprints:
     """A document's fingerprints: the distinct top 32 bits of their hashes (sorted), and
-    for each the positions holding it (``positions[first[i] : first[i] + count[i]]``)."""
+    for each the positions holding it (``positions[first[i] : first[i] + count[i]]``).
+    Kept small (the index holds one per document): positions in 16 bits when the text
+    allows, and ``first``/``count`` only when a fingerprint repeats (else empty)."""
 
     hashes: np.ndarray  # uint32, sorted, distinct
-    first: np.ndarray  # uint32
-    count: np.ndarray  # uint32
-    positions: np.ndarray  # uint32 (the shingles' normalised positions)
+    positions: np.ndarray  # uint16 or uint32 (the shingles' normalised positions)
+    _first: np.ndarray  # uint32, empty when no fingerprint repeats
+    _count: np.ndarray  # uint32, empty when no fingerprint repeats
 
     @classmethod
     def of(cls, hashes: np.ndarray, positions: np.ndarray) -> Fingerprints:
         top = (hashes[positions] >> np.uint64(32)).astype(np.uint32)
         order = np.argsort(top)
         top = top[order]
+        kind = np.uint16 if len(hashes) < (1 << 16) else np.uint32
+        ordered = positions[order].astype(kind)
         starts = np.nonzero(np.append(True, top[1:] != top[:-1]))[0]
+        if len(starts) == len(top):
+            empty = np.zeros(0, dtype=np.uint32)
+            return cls(top, ordered, empty, empty)
         count = np.diff(np.append(starts, len(top)))
-        return cls(
-            top[starts],
-            starts.astype(np.uint32),
-            count.astype(np.uint32),
-            positions[order].astype(np.uint32),
-        )
+        return cls(top[starts], ordered, starts.astype(np.uint32), count.astype(np.uint32))
+
+    @property
+    def first(self) -> np.ndarray:
+        return self._first if len(self._first) else np.arange(len(self.hashes), dtype=np.uint32)
+
+    @property
+    def count(self) -> np.ndarray:
+        return self._count if len(self._count) else np.ones(len(self.hashes), dtype=np.uint32)
+
+    @property
+    def repeats(self) -> bool:
+        return bool(len(self._count))
 
 
 def signature(sorted_hashes: np.ndarray) -> np.ndarray:
@@ -493,13 +507,12 @@ def _pairs(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Every (my position, their position) of the matched fingerprints (``mine_at[i]``
     and ``theirs_at[i]`` index equal hashes)."""
+    if not mine.repeats and not theirs.repeats:
+        return mine.positions[mine_at].astype(np.int64), theirs.positions[theirs_at].astype(
+            np.int64
+        )
     mine_count = mine.count[mine_at].astype(np.int64)
     theirs_count = theirs.count[theirs_at].astype(np.int64)
-    if (mine_count == 1).all() and (theirs_count == 1).all():
-        return (
-            mine.positions[mine.first[mine_at]].astype(np.int64),
-            theirs.positions[theirs.first[theirs_at]].astype(np.int64),
-        )
     n = mine_count * theirs_count  # a repeated fingerprint: every pair of its places
     k = _ranges(np.zeros(len(n), dtype=np.int64), n)
     per = np.repeat(theirs_count, n)
@@ -637,7 +650,10 @@ class SimilarityIndex:
         owner = np.searchsorted(np.cumsum(sizes), hit, "right")
         offsets = np.cumsum(sizes) - sizes
         local = hit - offsets[owner]
-        counts = np.concatenate([p.count for p in parts])[hit] * mine.count[at]
+        if mine.repeats or any(p.repeats for p in parts):
+            counts = np.concatenate([p.count for p in parts])[hit] * mine.count[at]
+        else:
+            counts = np.ones(len(hit), dtype=np.int64)
         seeds = np.bincount(owner, weights=counts, minlength=len(found))
         chosen = np.nonzero(seeds >= MIN_SHARED_FINGERPRINTS)[0].tolist()
         chosen.sort(key=lambda i: (-int(seeds[i]), str(self.keys[found[i]])))
