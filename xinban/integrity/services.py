@@ -142,10 +142,10 @@ def _load(state: IndexState) -> tuple[similarity.SimilarityIndex, bool]:
         with path.open("rb") as handle:
             # Our own file, written by _save below (never an upload).
             stored = pickle.load(handle)  # noqa: S301
-        if stored.get("key") == key:
+        if stored.get("key") == key and stored.get("format") == similarity.INDEX_FORMAT:
             _CACHE.update(key=key, index=stored["index"])
             return stored["index"], False
-    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, KeyError):
+    except (OSError, EOFError, ImportError, pickle.UnpicklingError, AttributeError, KeyError):
         pass
     return _rebuild(), True
 
@@ -159,7 +159,11 @@ def _save(state: IndexState, index: similarity.SimilarityIndex, *, rebuilt: bool
     path = index_path()
     path.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.NamedTemporaryFile(dir=path.parent, delete=False, suffix=".tmp") as handle:
-        pickle.dump({"key": key, "index": index}, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump(
+            {"key": key, "format": similarity.INDEX_FORMAT, "index": index},
+            handle,
+            protocol=pickle.HIGHEST_PROTOCOL,
+        )
     os.replace(handle.name, path)
     _CACHE.update(key=key, index=index)
 

@@ -40,6 +40,7 @@ from typing import Any
 
 import numpy as np
 
+INDEX_FORMAT = 2  # the persisted index's layout (a file of another is rebuilt)
 K = 8  # shingle width, in normalised characters
 MIN_RUN = 12  # shingles: an exact run of K + MIN_RUN - 1 = 19 characters at least
 WINDOW = MIN_RUN  # winnowing window: every run of MIN_RUN shingles holds a fingerprint
