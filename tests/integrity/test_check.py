@@ -218,6 +218,27 @@ def test_index_survives_a_lost_file_and_is_rebuilt_from_rows(
     assert services.index_path().exists()
 
 
+def test_a_file_of_another_index_layout_is_rebuilt_from_rows(
+    campaign: Any, org_a: Any, org_b: Any, unit_x: Any
+) -> None:
+    """A pickle written by an earlier version (same key, no or another format) is not
+    used: the index is rebuilt from the rows and the copy still found."""
+    import pickle
+
+    text = random_text(1500, 14)
+    source = _source(org_b, unit_x, campaign, text)
+    services.similarity_check_run(application_id=source.pk)
+    path = services.index_path()
+    with path.open("rb") as handle:
+        stored = pickle.load(handle)  # noqa: S301 (the test's own file)
+    with path.open("wb") as handle:
+        pickle.dump({"key": stored["key"], "index": object()}, handle)
+    services._CACHE.clear()
+    copy = _source(org_a, unit_x, campaign, text[:800])
+    check = services.similarity_check_run(application_id=copy.pk)
+    assert [m["application_id"] for m in check.matches] == [source.pk]
+
+
 def test_a_failing_check_is_shown_as_failed(
     campaign: Any, org_a: Any, unit_x: Any, staff: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:

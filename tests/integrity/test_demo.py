@@ -37,3 +37,27 @@ def test_demo_pair_is_found_and_shown_on_the_formal_review() -> None:
         reverse("evaluation:formal_review", args=[staff_check.application_id])
     ).content.decode()
     assert "data-similarity" in html and "data-overall" in html
+
+
+@pytest.mark.django_db
+def test_demo_stamped_scans_are_real_and_verify() -> None:
+    """A few demo applications carry a real scan of their 申报表 (read back: 已核验); the
+    other demo scans, samples without a code, are 未能核验 as reading them gives."""
+    from xinban.applications.models import Application
+    from xinban.core.stamp import ScanCheck, matches, read_stamps
+    from xinban.integrity.demo import REAL_SCANS
+
+    call_command("seed_demo", organisations=40, stdout=io.StringIO())
+    stamped = Application.objects.exclude(stamped_form="")
+    verified = list(stamped.filter(stamped_check=ScanCheck.VERIFIED))
+    assert len(verified) == REAL_SCANS
+    app = verified[0]
+    with app.stamped_form.open("rb") as handle:
+        [stamp] = read_stamps(handle.read())
+    assert stamp.number == app.number and stamp.version == app.stamped_version
+    assert matches(stamp, app.stamped_content)
+    assert not stamped.filter(stamped_check="").exists()
+    client = Client()
+    client.force_login(User.objects.get(email="staff@demo.saq"))
+    html = client.get(reverse("evaluation:formal_review", args=[app.pk])).content.decode()
+    assert 'data-stamped-check="verified"' in html

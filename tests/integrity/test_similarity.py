@@ -126,8 +126,9 @@ def test_common_prompts_are_discounted() -> None:
     assert result.matches == []
     # Without the discount the prompts alone would have matched every application.
     plain = S.SimilarityIndex(sketch_bits=16)
+    plain.sketch.common = lambda hashes: np.zeros(len(hashes), dtype=bool)  # type: ignore[method-assign]
     for key, value in docs.items():
-        plain._insert(key, S.distinct((S.shingle(value).hashes >> np.uint64(32)).astype(np.uint32)))
+        plain.add(key, S.shingle(value))
     assert plain.candidates(S.shingle(filled()))
 
 
@@ -160,3 +161,47 @@ def test_passage_marks_cover_the_equal_parts_around_an_edit() -> None:
     assert "★" not in passage["text"][a:b] + passage["text"][c:d]
     (e, f), (g, h) = passage["source_marks"]
     assert passage["source_text"][e:f] == passage["text"][a:b]
+
+
+def _all_runs(query: np.ndarray, source: np.ndarray) -> set[tuple[int, int, int]]:
+    """Every maximal run of equal shingles of at least MIN_RUN, by comparing every
+    diagonal (the reference for the seed-and-extend alignment)."""
+    out = set()
+    for d in range(-len(source) + 1, len(query)):
+        q0 = max(d, 0)
+        length = min(len(query), len(source) + d) - q0
+        equal = query[q0 : q0 + length] == source[q0 - d : q0 - d + length]
+        start = None
+        for i, same in enumerate([*equal.tolist(), False]):
+            if same and start is None:
+                start = i
+            elif not same and start is not None:
+                if i - start >= S.MIN_RUN:
+                    out.add((q0 + start, q0 + start - d, i - start))
+                start = None
+    return out
+
+
+def test_seed_and_extend_finds_exactly_the_runs_of_a_full_comparison() -> None:
+    rng = random.Random(6)
+    source = text(700, rng)
+    # Copied pieces of every length around the minimum, edited, repeated and reordered.
+    pieces = [text(40, rng)]
+    for start, size in [(0, 40), (50, 36), (100, 60), (200, 200), (400, 90), (100, 60)]:
+        piece = source[start : start + size]
+        pieces += [piece[: size // 2] + "★" + piece[size // 2 + 1 :], text(15, rng)]
+    query = "".join(pieces)
+    doc, src = S.shingle(query), S.shingle(source)
+    index = S.SimilarityIndex(sketch_bits=12)
+    index.add(1, src)
+    index.sketch = S.FrequencySketch(bits=12)  # nothing common
+    [(slot, q, s)] = index._ranked(index.query(doc), None, 5)
+    runs = index.runs(doc, src.norm.text, q, s)
+    found = set(
+        zip(
+            runs.query_start.tolist(), runs.source_start.tolist(), runs.length.tolist(), strict=True
+        )
+    )
+    expected = _all_runs(doc.hashes, src.hashes)
+    assert len(expected) >= 5
+    assert found == expected

@@ -80,6 +80,7 @@ def document_refresh(application: Application) -> SimilarityDocument:
         defaults={
             "year": application.campaign.year,
             "text": text,
+            "normalised": similarity.normalise(text).text,
             "sections": sections,
             "unreadable": unreadable,
         },
@@ -141,10 +142,10 @@ def _load(state: IndexState) -> tuple[similarity.SimilarityIndex, bool]:
         with path.open("rb") as handle:
             # Our own file, written by _save below (never an upload).
             stored = pickle.load(handle)  # noqa: S301
-        if stored.get("key") == key:
+        if stored.get("key") == key and stored.get("format") == similarity.INDEX_FORMAT:
             _CACHE.update(key=key, index=stored["index"])
             return stored["index"], False
-    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, KeyError):
+    except (OSError, EOFError, ImportError, pickle.UnpicklingError, AttributeError, KeyError):
         pass
     return _rebuild(), True
 
@@ -158,7 +159,11 @@ def _save(state: IndexState, index: similarity.SimilarityIndex, *, rebuilt: bool
     path = index_path()
     path.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.NamedTemporaryFile(dir=path.parent, delete=False, suffix=".tmp") as handle:
-        pickle.dump({"key": key, "index": index}, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump(
+            {"key": key, "format": similarity.INDEX_FORMAT, "index": index},
+            handle,
+            protocol=pickle.HIGHEST_PROTOCOL,
+        )
     os.replace(handle.name, path)
     _CACHE.update(key=key, index=index)
 
@@ -227,12 +232,14 @@ def similarity_check_run(*, application_id: int, actor: Any = None) -> Similarit
         index.add(application.pk, doc)
         sources: dict[Hashable, SimilarityDocument] = {}
 
-        def text_of(key: Hashable) -> str | None:
+        def text_of(key: Hashable) -> similarity.Normalised | str | None:
             row = SimilarityDocument.objects.filter(application_id=int(str(key))).first()
             if row is None:
                 return None
             sources[key] = row
-            return row.text
+            if row.normalised or not row.text:
+                return similarity.Normalised.stored(row.normalised, row.text)
+            return row.text  # a row stored before the normalised text was
 
         result = index.check(doc, text_of=text_of, exclude=application.pk)
         _save(state, index, rebuilt=rebuilt)

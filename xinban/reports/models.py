@@ -11,6 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
+from xinban.core.stamp import ScanCheck
 from xinban.core.validators import date_cn, validate_mainland_mobile, validate_postcode
 
 
@@ -128,6 +129,12 @@ class StatisticsReport(UnitFiling):
         _("盖章统计表扫描件"), upload_to="unit_statistics/%Y/", blank=True
     )
     stamped_scan_name = models.CharField(max_length=200, blank=True)
+    # The stamp check of the scan (docs/rules.md, "The stamp check") and the version its
+    # code named, as 附件5's.
+    stamped_check = models.CharField(
+        _("盖章统计表核验"), max_length=12, choices=ScanCheck.choices, blank=True
+    )
+    stamped_version = models.PositiveIntegerField(null=True, blank=True, editable=False)
 
     class Meta:
         constraints = [

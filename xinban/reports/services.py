@@ -24,6 +24,7 @@ from xinban.core import uploads
 from xinban.core.audit import audit_record
 from xinban.core.errors import ServiceError, WindowClosed, WrongState
 from xinban.core.rulebook import Refusal
+from xinban.core.stamp import DocumentKind, ScanCheck, Stamp, matches, read_stamps
 from xinban.core.text import join_items
 from xinban.core.validators import date_of_text
 from xinban.notifications.delivery import notify_after_commit
@@ -186,19 +187,70 @@ def statistics_scan_refusal(report: StatisticsReport) -> Refusal | None:
     )
 
 
+def _statistics_scan_refusal(
+    report: StatisticsReport, stamps: list[Stamp]
+) -> tuple[Stamp | None, ServiceError | None]:
+    """The code of ``stamps`` that matches 附件6 as it prints now, or why the scan is of
+    another document, unit or version (naming it), as for 附件5. Under the row lock."""
+    from xinban.reports.documents import form6_content, form6_stamp
+
+    current = form6_stamp(report)
+    content = form6_content(report)
+    own = [s for s in stamps if s.kind == DocumentKind.STATISTICS]
+    for stamp in own:
+        if stamp.number == current.number and matches(stamp, content):
+            return stamp, None
+    stamp = own[0] if own else stamps[0]
+    if stamp.kind != DocumentKind.STATISTICS:
+        message = _(
+            "该扫描件是%(kind)s %(number)s（第 %(version)s 版），不是成果统计表（附件6）。"
+        ) % {
+            "kind": stamp.kind_name,
+            "number": stamp.number,
+            "version": stamp.version,
+        }
+        return None, ServiceError(message, code="scan_wrong_document", field="file")
+    if stamp.number != current.number:
+        message = _(
+            "该扫描件是另一份成果统计表（编号 %(number)s，第 %(version)s 版），"
+            "不是本单位本年度的成果统计表（%(own)s）。"
+        ) % {"number": stamp.number, "version": stamp.version, "own": current.number}
+        return None, ServiceError(message, code="scan_other_report", field="file")
+    message = _(
+        "该扫描件是本成果统计表第 %(version)s 版，此后统计表上打印的内容已修改"
+        "（当前为第 %(current)s 版）。请下载最新的成果统计表，盖章后重新上传。"
+    ) % {"version": stamp.version, "current": current.version}
+    return None, ServiceError(message, code="scan_outdated", field="file")
+
+
 def statistics_upload_scan(
     *, actor: User, report: StatisticsReport, file: UploadedFile
 ) -> StatisticsReport:
     """The stamped 附件6 (printed, stamped, scanned); a new upload replaces the old one.
-    The same mechanism as 附件5's (``recommendation.services.report_upload_scan``)."""
+    The same mechanism as 附件5's (``recommendation.services.report_upload_scan``): its
+    QR code is checked against 附件6 as it prints now (docs/rules.md, "The stamp check");
+    a scan of another document or version is refused, an unreadable code accepted as
+    未能核验."""
     require_unit_admin(actor, report.unit_id)
     detected = uploads.validate_upload(file, kinds=uploads.UploadKind.SCAN)
+    file.seek(0)
+    stamps = read_stamps(file.read())
+    file.seek(0)
     stored: list[str] = []
     try:
         with transaction.atomic():
-            locked = StatisticsReport.objects.select_for_update().get(pk=report.pk)
+            locked = (
+                StatisticsReport.objects.select_for_update()
+                .select_related("unit", "campaign")
+                .get(pk=report.pk)
+            )
             _require_open(locked)
             require_window(locked.campaign, locked.unit_id)
+            matched: Stamp | None = None
+            if stamps:
+                matched, refusal = _statistics_scan_refusal(locked, stamps)
+                if refusal is not None:
+                    raise refusal
             old = locked.stamped_scan.name if locked.stamped_scan else ""
             locked.stamped_scan.save(
                 uploads.safe_storage_name(file.name or "", ext=detected.ext), file, save=False
@@ -206,12 +258,27 @@ def statistics_upload_scan(
             assert locked.stamped_scan.name is not None  # set by the save just above
             stored.append(locked.stamped_scan.name)
             locked.stamped_scan_name = uploads.clean_display_name(file.name or "scan")
-            locked.save(update_fields=["stamped_scan", "stamped_scan_name", "updated_at"])
+            locked.stamped_check = ScanCheck.VERIFIED if matched else ScanCheck.UNVERIFIED
+            locked.stamped_version = matched.version if matched else None
+            locked.save(
+                update_fields=[
+                    "stamped_scan",
+                    "stamped_scan_name",
+                    "stamped_check",
+                    "stamped_version",
+                    "updated_at",
+                ]
+            )
             audit_record(
                 actor=actor,
                 action="reports.statistics_scan",
                 obj=locked,
-                changes={"name": locked.stamped_scan_name, "sha256": uploads.sha256_of(file)},
+                changes={
+                    "name": locked.stamped_scan_name,
+                    "sha256": uploads.sha256_of(file),
+                    "stamped_check": locked.stamped_check,
+                    "stamped_version": locked.stamped_version,
+                },
             )
             if old:
                 storage = locked.stamped_scan.storage
