@@ -99,6 +99,15 @@ def upload(admin: Any, report: StatisticsReport, content: bytes, name: str) -> A
     )
 
 
+def api_statistics(user: Any, unit: Any) -> dict[str, Any]:
+    client = Client()
+    client.force_login(user)
+    response = client.get(f"/api/units/{unit.pk}/statistics-report")
+    assert response.status_code == 200
+    body: dict[str, Any] = response.json()
+    return body
+
+
 def page(user: Any, unit: Any, campaign: Any) -> str:
     client = Client()
     client.force_login(user)
@@ -115,6 +124,8 @@ def test_a_real_scan_of_the_current_form_is_verified(
     assert report.stamped_scan
     assert (report.stamped_check, report.stamped_version) == (ScanCheck.VERIFIED, report.version)
     assert 'data-stamped-check="verified"' in page(unit_x_admin, unit_x, campaign)
+    api = api_statistics(unit_x_admin, unit_x)
+    assert (api["stamped_check"], api["stamped_version"]) == ("verified", report.version)
 
 
 def test_a_scan_of_an_older_version_is_refused_naming_it(
@@ -167,3 +178,5 @@ def test_an_unreadable_scan_is_accepted_as_unverified(
     assert report.stamped_version is None
     html = page(unit_x_admin, unit_x, campaign)
     assert 'data-stamped-check="unverified"' in html and "未能核验" in html
+    api = api_statistics(unit_x_admin, unit_x)
+    assert (api["stamped_check"], api["stamped_version"]) == ("unverified", None)

@@ -80,6 +80,16 @@ class StatisticsOut(Schema):
     stamped_scan_name: str = Field(
         "", title="盖章统计表扫描件", description="已上传的盖章扫描件的文件名；未上传时为空"
     )
+    stamped_check: str = Field(
+        "",
+        title="扫描件核验",
+        description="verified 已核验（扫描件上的二维码与统计表一致）；unverified 未能核验"
+        "（二维码无法识别）；空：未上传，或核验功能上线前上传",
+        json_schema_extra={"enum": ["verified", "unverified", ""]},
+    )
+    stamped_version: int | None = Field(
+        None, title="扫描件所属版本", description="扫描件二维码中的统计表版本"
+    )
 
 
 class StatisticsIn(Schema):
@@ -176,6 +186,8 @@ def _statistics_out(user: User, unit: RecommendingUnit, campaign: Campaign) -> S
         problems=services.statistics_problems(report) if editable and report.pk else {},
         editable=editable,
         stamped_scan_name=report.stamped_scan_name if report.stamped_scan else "",
+        stamped_check=report.stamped_check if report.stamped_scan else "",
+        stamped_version=report.stamped_version if report.stamped_scan else None,
     )
 
 
