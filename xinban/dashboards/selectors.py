@@ -32,6 +32,7 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Sum,
     When,
 )
 from django.urls import reverse
@@ -59,6 +60,7 @@ from xinban.dashboards.filters import (
     reached,
     stage_q,
 )
+from xinban.dashboards.models import Tally
 from xinban.evaluation.models import Decision
 from xinban.organisations.models import RecommendingUnit, Registration, UnitKind
 from xinban.recommendation.counts import on_list
@@ -204,6 +206,30 @@ def _registration_of(value: str) -> Subquery:
     )
 
 
+def _tallied(filters: Filters) -> bool:
+    """Whether the summary rows answer for ``filters``: narrowed by year and unit (or
+    unit kind) only. Other filters cut across the rows (an application's team type and
+    domain together): those figures are counted from the applications, as before."""
+    return not (
+        filters.team_type or filters.domain or filters.nature or filters.industry or filters.stage
+    )
+
+
+def _tallies(filters: Filters, opts: Options) -> QuerySet[Tally]:
+    """The summary rows of the filters' unit or unit kind (every year)."""
+    rows = Tally.objects.all()
+    if filters.unit:
+        rows = rows.filter(unit_id=filters.unit)
+    if filters.unit_kind:
+        kind = filters.unit_kind
+        rows = rows.filter(unit_id__in=[pk for pk, k in opts.kind_of_unit.items() if k == kind])
+    return rows
+
+
+def _campaign_id(opts: Options, year: int | None) -> int | None:
+    return next((pk for pk, y in opts.year_of_campaign.items() if y == year), None)
+
+
 # --------------------------------------------------------------------------- figures
 
 
@@ -265,16 +291,41 @@ def _breakdowns(
     nature, state) summed in Python per dimension, and one over the registrations'
     industries (an organisation may name several: its applications count in each)."""
     applied = narrow(Application.objects.all(), filters).filter(stage_q("applied"))
-    rows = list(
-        applied.annotate(
-            domain=_registration_of("domain_id"),
-            nature=_registration_of("nature_id"),
-            listed=on_list(),
+    dimensions: dict[str, list[dict[str, Any]]] | None = None
+    rows: list[Any]
+    if _tallied(filters):  # the year's summary rows: a few hundred, whatever the size
+        dimensions = {"": [], "team_type": [], "domain": [], "nature": [], "industry": []}
+        for tally in _tallies(filters, opts).filter(
+            campaign_id=_campaign_id(opts, filters.year) or 0
+        ):
+            dimensions[tally.dimension].append(
+                {
+                    "recommending_unit_id": tally.unit_id,
+                    "value": tally.value,
+                    "state": tally.state,
+                    "listed": tally.listed,
+                    "n": tally.n,
+                }
+            )
+        rows = dimensions[""]
+    else:
+        rows = list(
+            applied.annotate(
+                domain=_registration_of("domain_id"),
+                nature=_registration_of("nature_id"),
+                listed=on_list(),
+            )
+            .values("recommending_unit_id", "team_type_id", "domain", "nature", "state", "listed")
+            .annotate(n=Count("id"))
+            .order_by()
         )
-        .values("recommending_unit_id", "team_type_id", "domain", "nature", "state", "listed")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
+
+    def by(dimension: str) -> dict[Any, dict[str, int]]:
+        if dimensions is not None:
+            return _tally(dimensions[dimension], lambda r: r["value"], stages)
+        column = {"team_type": "team_type_id"}.get(dimension, dimension)
+        return _tally(rows, lambda r: r[column], stages)
+
     charts: list[dict[str, Any]] = []
 
     def chart(key: str, title: str, categories: Sequence[tuple[Any, str]], counts: Any) -> None:
@@ -307,33 +358,28 @@ def _breakdowns(
             opts.unit_kinds,
             _tally(rows, lambda r: opts.kind_of_unit.get(r["recommending_unit_id"]), stages),
         )
-    chart("domain", _("按重点领域"), opts.domains, _tally(rows, lambda r: r["domain"], stages))
-    chart("nature", _("按单位性质"), opts.natures, _tally(rows, lambda r: r["nature"], stages))
-    through = Registration.industries.through
-    prefix = "registration__organisation__applications__"
-    industries = (
-        through.objects.filter(
-            **{
-                prefix + "campaign": F("registration__campaign"),
-                prefix + "id__in": applied.values("pk"),
-            }
+    chart("domain", _("按重点领域"), opts.domains, by("domain"))
+    chart("nature", _("按单位性质"), opts.natures, by("nature"))
+    if dimensions is not None:
+        industries = by("industry")
+    else:
+        through = Registration.industries.through
+        prefix = "registration__organisation__applications__"
+        industries = _tally(
+            through.objects.filter(
+                **{
+                    prefix + "campaign": F("registration__campaign"),
+                    prefix + "id__in": applied.values("pk"),
+                }
+            )
+            .values("industry_id", state=F(prefix + "state"), listed=on_list(prefix + "id"))
+            .annotate(n=Count(prefix[:-2]))
+            .order_by(),
+            lambda r: r["industry_id"],
+            stages,
         )
-        .values("industry_id", state=F(prefix + "state"), listed=on_list(prefix + "id"))
-        .annotate(n=Count(prefix[:-2]))
-        .order_by()
-    )
-    chart(
-        "industry",
-        _("按重点产业"),
-        opts.industries,
-        _tally(industries, lambda r: r["industry_id"], stages),
-    )
-    chart(
-        "team_type",
-        _("按班组类型"),
-        opts.team_types,
-        _tally(rows, lambda r: r["team_type_id"], stages),
-    )
+    chart("industry", _("按重点产业"), opts.industries, industries)
+    chart("team_type", _("按班组类型"), opts.team_types, by("team_type"))
     return charts
 
 
@@ -345,13 +391,23 @@ def _years(scope: Scope, filters: Filters, opts: Options) -> dict[str, Any]:
     stages = scope.stages(published=True)
     application_stages = [s for s in stages if s != "registered"]
     scoped = narrow(Application.objects.all(), every_year)
-    counts = _tally(  # drafts and withdrawn ones reach no stage: no WHERE on the state
-        scoped.annotate(listed=on_list())
-        .values("campaign_id", "state", "listed")
-        .annotate(n=Count("id"))
-        .order_by(),
-        lambda r: opts.year_of_campaign.get(r["campaign_id"]),
-        application_stages,
+    if _tallied(every_year):  # the summary rows: a few hundred per year
+        per_year: Iterable[Mapping[str, Any]] = (
+            _tallies(every_year, opts)
+            .filter(dimension="")
+            .values("campaign_id", "state", "listed")
+            .annotate(n=Sum("n"))
+            .order_by()
+        )
+    else:  # drafts and withdrawn ones reach no stage: no WHERE on the state
+        per_year = (
+            scoped.annotate(listed=on_list())
+            .values("campaign_id", "state", "listed")
+            .annotate(n=Count("id"))
+            .order_by()
+        )
+    counts = _tally(
+        per_year, lambda r: opts.year_of_campaign.get(r["campaign_id"]), application_stages
     )
     if "national" in application_stages:
         for decided in (
@@ -528,13 +584,11 @@ def _judges(
 def _units_progress(
     campaign: Campaign, opts: Options, phase: Mapping[str, Any] | None
 ) -> list[dict[str, Any]]:
-    received = _tally(  # covered by the (unit, campaign, state) index
-        Application.objects.filter(campaign=campaign)
-        .annotate(listed=on_list())
-        .values("recommending_unit_id", "state", "listed")
-        .annotate(n=Count("id"))
-        .order_by(),
-        lambda r: r["recommending_unit_id"],
+    received = _tally(  # the year's summary rows
+        Tally.objects.filter(campaign_id=campaign.pk, dimension="").values(
+            "unit_id", "state", "listed", "n"
+        ),
+        lambda r: r["unit_id"],
         ["applied", "recommended"],
     )
     sheets = _by(
