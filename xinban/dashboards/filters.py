@@ -126,7 +126,7 @@ class Filters:
 
     def params(self, **changes: Any) -> dict[str, str]:
         """As query parameters (the empty ones left out), with ``changes`` applied."""
-        values = {**asdict(self), **changes}
+        values = {**{k: getattr(self, k) for k in FILTER_FIELDS}, **changes}
         return {k: str(v) for k, v in values.items() if v not in (None, "")}
 
     def drilldown(self) -> dict[str, str]:
@@ -139,6 +139,7 @@ class Filters:
         return any(v not in (None, "") for k, v in asdict(self).items() if k != "year")
 
 
+FILTER_FIELDS = tuple(Filters.__dataclass_fields__)
 DRILLDOWN_KEYS = ("unit_kind", "domain", "nature", "industry", "team_type", "stage")
 
 M = TypeVar("M", bound=Any)

@@ -12,6 +12,7 @@ that bypass the services (the Django admin, bulk imports) show within
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -35,7 +36,7 @@ from django.db.models import (
     Sum,
     When,
 )
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -181,12 +182,12 @@ class Scope:
             if self.is_unit:
                 return None
             params = {k: v for k, v in filters.params(**dimension).items() if k != "stage"}
-            return reverse("organisations:staff_registrations") + "?" + urlencode(params)
+            return _reverse("organisations:staff_registrations") + "?" + urlencode(params)
         params = filters.params(stage=stage, **dimension)
         if self.is_unit:
             params.pop("unit", None)
-            return reverse("recommendation:inbox", args=[self.unit_id]) + "?" + urlencode(params)
-        return reverse("applications:staff_list") + "?" + urlencode(params)
+            return _reverse("recommendation:inbox", self.unit_id) + "?" + urlencode(params)
+        return _reverse("applications:staff_list") + "?" + urlencode(params)
 
     def stages(self, published: bool) -> list[str]:
         keys = [key for key, _label in STAGES]
@@ -195,6 +196,17 @@ class Scope:
             if not published:
                 keys = [k for k in keys if k in UNIT_STAGES_BEFORE_RESULTS]
         return keys
+
+
+def _reverse(name: str, *args: Any) -> str:
+    """``reverse`` remembered (per URL configuration and script prefix): a dashboard
+    links a few hundred numbers to the same few lists."""
+    return _reversed(get_script_prefix(), get_urlconf(), name, args)
+
+
+@functools.lru_cache(maxsize=4096)
+def _reversed(_prefix: str, urlconf: Any, name: str, args: tuple[Any, ...]) -> str:
+    return reverse(name, urlconf=urlconf, args=args or None)
 
 
 def _registration_of(value: str) -> Subquery:
@@ -295,18 +307,20 @@ def _breakdowns(
     rows: list[Any]
     if _tallied(filters):  # the year's summary rows: a few hundred, whatever the size
         dimensions = {"": [], "team_type": [], "domain": [], "nature": [], "industry": []}
-        for tally in _tallies(filters, opts).filter(
-            campaign_id=_campaign_id(opts, filters.year) or 0
+        year = _tallies(filters, opts).filter(campaign_id=_campaign_id(opts, filters.year) or 0)
+        dimensions[""] = [
+            dict(row)
+            for row in year.filter(dimension="")
+            .values("state", "listed", "n", recommending_unit_id=F("unit_id"))
+            .order_by()
+        ]
+        for row in (
+            year.exclude(dimension="")
+            .values("dimension", "value", "state", "listed")
+            .annotate(n=Sum("n"))
+            .order_by()
         ):
-            dimensions[tally.dimension].append(
-                {
-                    "recommending_unit_id": tally.unit_id,
-                    "value": tally.value,
-                    "state": tally.state,
-                    "listed": tally.listed,
-                    "n": tally.n,
-                }
-            )
+            dimensions[row["dimension"]].append(dict(row))
         rows = dimensions[""]
     else:
         rows = list(
@@ -631,14 +645,14 @@ def _units_progress(
                     or _lagging(done, total, phase)
                     or (total == 0 and got.get("applied", 0) > 0 and phase["elapsed"] >= 50)
                 ),
-                "url": reverse("recommendation:inbox", args=[pk]) + year,
+                "url": _reverse("recommendation:inbox", pk) + year,
                 # The numbers open the staff list of the unit's applications of the year
                 # at that stage (the same counts); the judges' page and 附件5 show the
                 # current year only.
                 "applied_url": _staff_list(campaign, unit=pk, stage="applied"),
                 "recommended_url": _staff_list(campaign, unit=pk, stage="recommended"),
-                "sheets_url": reverse("recommendation:judges", args=[pk]) if current else None,
-                "report_url": reverse("recommendation:report", args=[pk]) if current else None,
+                "sheets_url": _reverse("recommendation:judges", pk) if current else None,
+                "report_url": _reverse("recommendation:report", pk) if current else None,
             }
         )
     rows.sort(key=lambda r: (not r["lagging"], r["report_submitted"], r["percent"]))
@@ -647,7 +661,7 @@ def _units_progress(
 
 def _staff_list(campaign: Campaign, **params: Any) -> str:
     query = urlencode({"year": campaign.year, **params})
-    return reverse("applications:staff_list") + "?" + query
+    return _reverse("applications:staff_list") + "?" + query
 
 
 def _judge_url(scope: Scope, campaign: Campaign, opts: Options) -> Callable[..., str | None]:
@@ -663,9 +677,9 @@ def _judge_url(scope: Scope, campaign: Campaign, opts: Options) -> Callable[...,
         if stage == Stage.UNIT and unit_id is not None:
             if scope.is_unit and unit_id != scope.unit_id:
                 return None
-            return reverse("recommendation:judges", args=[unit_id])
+            return _reverse("recommendation:judges", unit_id)
         if stage == Stage.EXPERT and not scope.is_unit:
-            return reverse("evaluation:panel")
+            return _reverse("evaluation:panel")
         return None
 
     return url
