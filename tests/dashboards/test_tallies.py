@@ -127,7 +127,7 @@ def test_tallies_equal_a_count_from_scratch_after_any_changes(
                     _apply(op, i, j, [unit_x, unit_y], user)
             except (IntegrityError, ProtectedError):
                 pass  # a change the data refuses (a duplicate team type, a listed one)
-        assert _nonzero(tallies.stored()) == _nonzero(tallies.count())
+        assert _nonzero(tallies.stored()) == _nonzero(tallies.with_rollups(tallies.count()))
         transaction.set_rollback(True)
 
 
@@ -147,7 +147,7 @@ def test_a_transition_moves_the_tallies_in_its_transaction(world: Any) -> None:
     key = (world.campaign.pk, submitted.recommending_unit_id, "", None)
     assert after[(*key, "returned", False)] == before[(*key, "returned", False)] + 1
     assert after[(*key, "submitted", False)] == before[(*key, "submitted", False)] - 1
-    assert _nonzero(after) == _nonzero(tallies.count())
+    assert _nonzero(after) == _nonzero(tallies.with_rollups(tallies.count()))
 
 
 def test_the_command_rebuilds_and_checks_the_tallies(world: Any) -> None:
@@ -159,4 +159,4 @@ def test_the_command_rebuilds_and_checks_the_tallies(world: Any) -> None:
         call_command("dashboard_tallies", "--check")
     call_command("dashboard_tallies")
     call_command("dashboard_tallies", "--check")
-    assert _nonzero(tallies.stored()) == _nonzero(tallies.count())
+    assert _nonzero(tallies.stored()) == _nonzero(tallies.with_rollups(tallies.count()))

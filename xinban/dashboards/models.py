@@ -11,7 +11,8 @@ class Tally(models.Model):
     ``xinban.recommendation.counts``), overall (``dimension`` "") or per value of one
     dimension (``team_type``, ``domain``, ``nature``, ``industry``: the ids; ``None`` when
     the application's registration names none). Only applications that count as
-    submitted (neither draft nor withdrawn) are tallied.
+    submitted (neither draft nor withdrawn) are tallied. Unit 0 holds the roll-up over
+    every unit (what the association's dashboard reads).
 
     Maintained in the same transaction as the change by :mod:`xinban.dashboards.tallies`
     (signals on the rows the counts depend on); rebuilt from scratch by
@@ -25,10 +26,13 @@ class Tally(models.Model):
     value = models.IntegerField(null=True)
     state = models.CharField(max_length=20)
     listed = models.BooleanField()
-    n = models.PositiveIntegerField()
+    n = models.IntegerField()
 
     class Meta:
-        indexes = [models.Index(fields=["campaign_id", "unit_id", "dimension"])]
+        indexes = [
+            models.Index(fields=["campaign_id", "unit_id", "dimension"]),
+            models.Index(fields=["unit_id", "dimension", "campaign_id"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.campaign_id}/{self.unit_id} {self.dimension}={self.value} {self.state}"

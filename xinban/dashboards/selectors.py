@@ -15,6 +15,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -62,6 +63,7 @@ from xinban.dashboards.filters import (
     stage_q,
 )
 from xinban.dashboards.models import Tally
+from xinban.dashboards.tallies import ALL_UNITS
 from xinban.evaluation.models import Decision
 from xinban.organisations.models import RecommendingUnit, Registration, UnitKind
 from xinban.recommendation.counts import on_list
@@ -175,6 +177,18 @@ class Scope:
     def is_unit(self) -> bool:
         return self.unit_id is not None
 
+    @functools.cached_property
+    def _lists(self) -> dict[str, str]:
+        """The lists' URLs, reversed once per dashboard (a few hundred numbers link to
+        them)."""
+        urls = {
+            "registered": reverse("organisations:staff_registrations") + "?",
+            "applications": reverse("applications:staff_list") + "?",
+        }
+        if self.unit_id is not None:
+            urls["inbox"] = reverse("recommendation:inbox", args=[self.unit_id]) + "?"
+        return urls
+
     def list_url(self, filters: Filters, stage: str, **dimension: Any) -> str | None:
         """The list behind a number: the staff list of applications, a unit's inbox, or
         for 报名 the staff list of registrations (units do not see registrations)."""
@@ -182,12 +196,12 @@ class Scope:
             if self.is_unit:
                 return None
             params = {k: v for k, v in filters.params(**dimension).items() if k != "stage"}
-            return _reverse("organisations:staff_registrations") + "?" + urlencode(params)
+            return self._lists["registered"] + _query(params)
         params = filters.params(stage=stage, **dimension)
         if self.is_unit:
             params.pop("unit", None)
-            return _reverse("recommendation:inbox", self.unit_id) + "?" + urlencode(params)
-        return _reverse("applications:staff_list") + "?" + urlencode(params)
+            return self._lists["inbox"] + _query(params)
+        return self._lists["applications"] + _query(params)
 
     def stages(self, published: bool) -> list[str]:
         keys = [key for key, _label in STAGES]
@@ -196,6 +210,16 @@ class Scope:
             if not published:
                 keys = [k for k in keys if k in UNIT_STAGES_BEFORE_RESULTS]
         return keys
+
+
+_PLAIN = re.compile(r"[A-Za-z0-9_.~-]*")  # the values (the keys are field names)
+
+
+def _query(params: Mapping[str, str]) -> str:
+    """``urlencode(params)``, without quoting when nothing needs it (ids, years, keys)."""
+    if _PLAIN.fullmatch("".join(params.values())):
+        return "&".join(f"{k}={v}" for k, v in params.items())
+    return urlencode(params)
 
 
 def _reverse(name: str, *args: Any) -> str:
@@ -227,9 +251,12 @@ def _tallied(filters: Filters) -> bool:
     )
 
 
-def _tallies(filters: Filters, opts: Options) -> QuerySet[Tally]:
-    """The summary rows of the filters' unit or unit kind (every year)."""
+def _tallies(filters: Filters, opts: Options, *, per_unit: bool = False) -> QuerySet[Tally]:
+    """The summary rows of the filters' unit or unit kind (every year): the roll-up over
+    every unit when neither is set (``per_unit``: each unit's own rows)."""
     rows = Tally.objects.all()
+    if not (filters.unit or filters.unit_kind):
+        return rows.filter(unit_id__gt=ALL_UNITS) if per_unit else rows.filter(unit_id=ALL_UNITS)
     if filters.unit:
         rows = rows.filter(unit_id=filters.unit)
     if filters.unit_kind:
@@ -284,7 +311,10 @@ def _tally(
     memo: dict[tuple[str, bool], list[str]] = {}
     counts: dict[Any, dict[str, int]] = {}
     for row in rows:
-        bucket = counts.setdefault(key(row), dict.fromkeys(stages, 0))
+        k = key(row)
+        bucket = counts.get(k)
+        if bucket is None:
+            bucket = counts[k] = dict.fromkeys(stages, 0)
         state = (row["state"], bool(row["listed"]))
         if state not in memo:
             memo[state] = reached(*state, stages)
@@ -307,10 +337,12 @@ def _breakdowns(
     rows: list[Any]
     if _tallied(filters):  # the year's summary rows: a few hundred, whatever the size
         dimensions = {"": [], "team_type": [], "domain": [], "nature": [], "industry": []}
-        year = _tallies(filters, opts).filter(campaign_id=_campaign_id(opts, filters.year) or 0)
+        campaign_id = _campaign_id(opts, filters.year) or 0
+        year = _tallies(filters, opts).filter(campaign_id=campaign_id)
         dimensions[""] = [
             dict(row)
-            for row in year.filter(dimension="")
+            for row in _tallies(filters, opts, per_unit=True)
+            .filter(campaign_id=campaign_id, dimension="")
             .values("state", "listed", "n", recommending_unit_id=F("unit_id"))
             .order_by()
         ]
@@ -599,7 +631,7 @@ def _units_progress(
     campaign: Campaign, opts: Options, phase: Mapping[str, Any] | None
 ) -> list[dict[str, Any]]:
     received = _tally(  # the year's summary rows
-        Tally.objects.filter(campaign_id=campaign.pk, dimension="").values(
+        Tally.objects.filter(campaign_id=campaign.pk, dimension="", unit_id__gt=ALL_UNITS).values(
             "unit_id", "state", "listed", "n"
         ),
         lambda r: r["unit_id"],
@@ -617,7 +649,7 @@ def _units_progress(
     )
     labels = dict(ReportStatus.choices)
     current = campaign.year == opts.current_year
-    year = "?" + urlencode({"year": campaign.year})
+    year = "?" + _query({"year": str(campaign.year)})
     rows = []
     for pk, name in opts.units:
         got, scored = received.get(pk, {}), sheets.get(pk, {})
@@ -660,7 +692,7 @@ def _units_progress(
 
 
 def _staff_list(campaign: Campaign, **params: Any) -> str:
-    query = urlencode({"year": campaign.year, **params})
+    query = _query({"year": str(campaign.year), **{k: str(v) for k, v in params.items()}})
     return _reverse("applications:staff_list") + "?" + query
 
 

@@ -31,6 +31,7 @@ from xinban.recommendation.counts import NOT_APPLIED, on_list
 from xinban.recommendation.models import Recommendation, UnitRecommendationReport
 
 Group = tuple[int, int]  # (campaign_id, unit_id)
+ALL_UNITS = 0  # the roll-up rows' unit
 DIMENSIONS = ("team_type", "domain", "nature", "industry")
 # The application's fields a tally depends on (besides its registration and list).
 KEY_FIELDS = frozenset(
@@ -127,8 +128,17 @@ def count(groups: Iterable[Group] | None = None) -> Counter[Key]:
     return sums
 
 
+def with_rollups(sums: Counter[Key]) -> Counter[Key]:
+    """``sums`` and their roll-up over every unit (stored as unit 0: the association's
+    dashboard reads a few hundred rows a year, not one per unit and value)."""
+    result = Counter(sums)
+    for (c, _u, d, v, s, listed), n in sums.items():
+        result[(c, ALL_UNITS, d, v, s, listed)] += n
+    return result
+
+
 def stored(groups: Iterable[Group] | None = None) -> Counter[Key]:
-    """The tallies of ``groups`` as stored (for checks and tests)."""
+    """The tallies of ``groups`` as stored (``None``: every row, roll-ups included)."""
     rows = Tally.objects.all()
     if groups is not None:
         q = Q(pk__in=[])
@@ -161,23 +171,44 @@ def _write(sums: Counter[Key]) -> None:
 
 
 def refresh(groups: Iterable[Group]) -> None:
-    """Recount ``groups`` (in the caller's transaction)."""
+    """Recount ``groups`` (in the caller's transaction) and move their roll-ups by the
+    difference."""
     groups = {g for g in groups if None not in g}
     if not groups:
         return
     with transaction.atomic():
+        before = stored(groups)
         q = Q(pk__in=[])
         for campaign_id, unit_id in groups:
             q |= Q(campaign_id=campaign_id, unit_id=unit_id)
         Tally.objects.filter(q).delete()
-        _write(count(groups))
+        after = count(groups)
+        _write(after)
+        delta: Counter[Key] = Counter()
+        for (c, _u, d, v, s, listed), n in after.items():
+            delta[(c, ALL_UNITS, d, v, s, listed)] += n
+        for (c, _u, d, v, s, listed), n in before.items():
+            delta[(c, ALL_UNITS, d, v, s, listed)] -= n
+        for (c, u, d, v, s, listed), n in delta.items():
+            if not n:
+                continue
+            row = Tally.objects.filter(
+                campaign_id=c, unit_id=u, dimension=d, value=v, state=s, listed=listed
+            )
+            pk = row.values_list("pk", flat=True).first()
+            if pk is None:
+                Tally.objects.create(
+                    campaign_id=c, unit_id=u, dimension=d, value=v, state=s, listed=listed, n=n
+                )
+            else:
+                Tally.objects.filter(pk=pk).update(n=F("n") + n)
 
 
 def rebuild() -> int:
     """Every tally recounted from scratch; returns how many rows were written."""
     with transaction.atomic():
         Tally.objects.all().delete()
-        sums = count()
+        sums = with_rollups(count())
         _write(sums)
     return sum(1 for n in sums.values() if n)
 
