@@ -170,12 +170,16 @@ def _years(scope: Scope, filters: Filters, opts: Options) -> dict[str, Any]:
         per_year, lambda r: opts.year_of_campaign.get(r["campaign_id"]), application_stages
     )
     if "national" in application_stages:
+        decisions = Decision.objects.filter(national=True)
+        if _tallied(every_year):  # by unit (or kind) at most: a join, not a subquery
+            if every_year.unit:
+                decisions = decisions.filter(application__recommending_unit_id=every_year.unit)
+            if kind := every_year.unit_kind:
+                decisions = decisions.filter(application__recommending_unit__kind=kind)
+        elif every_year.narrows:
+            decisions = decisions.filter(application__in=scoped.values("pk"))
         for decided in (
-            Decision.objects.filter(national=True)
-            .filter(**({"application__in": scoped.values("pk")} if every_year.narrows else {}))
-            .values("application__campaign_id")
-            .annotate(n=Count("id"))
-            .order_by()
+            decisions.values("application__campaign_id").annotate(n=Count("id")).order_by()
         ):
             year = opts.year_of_campaign.get(decided["application__campaign_id"])
             bucket = counts.setdefault(year, dict.fromkeys(application_stages, 0))

@@ -105,6 +105,16 @@ class Options:
         }
 
 
+def _labels(model: Any) -> list[tuple[int, str]]:
+    """(id, label) of a taxonomy's terms in their order, as ``TaxonomyTerm.label`` gives
+    them (the English name when the language is English and there is one)."""
+    english = translation.get_language() == "en"
+    return [
+        (pk, name_en if english and name_en else name)
+        for pk, name, name_en in model.objects.values_list("pk", "name", "name_en")
+    ]
+
+
 def _options() -> Options:
     from xinban.campaigns.selectors import campaign_current
 
@@ -121,10 +131,10 @@ def _options() -> Options:
         kind_of_unit={u.pk: u.kind for u in units},
         year_of_campaign={pk: year for pk, year, _published in campaigns},
         unit_kinds=[(k, str(label)) for k, label in UnitKind.choices],
-        domains=[(t.pk, t.label) for t in Domain.objects.all()],
-        natures=[(t.pk, t.label) for t in OrganisationNature.objects.all()],
-        industries=[(t.pk, t.label) for t in Industry.objects.all()],
-        team_types=[(t.pk, t.label) for t in TeamType.objects.all()],
+        domains=_labels(Domain),
+        natures=_labels(OrganisationNature),
+        industries=_labels(Industry),
+        team_types=_labels(TeamType),
     )
 
 
