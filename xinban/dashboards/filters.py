@@ -24,11 +24,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
+from html import escape  # (django.utils.html.escape's own, without its lazy wrapper)
 from typing import Any, TypeVar
 
 from django import forms
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.utils.html import conditional_escape, escape
+from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 

@@ -9,6 +9,7 @@ little more than the minimal view."""
 from __future__ import annotations
 
 import json
+from html import escape  # (django.utils.html.escape's own, without its lazy wrapper)
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -17,7 +18,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
-from django.utils.html import escape, format_html
+from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
@@ -50,15 +51,15 @@ def _cell(cell: dict[str, Any]) -> str:
     if value is None:
         return '<td class="text-end">—</td>'
     if cell["url"]:
-        return f'<td class="text-end"><a href="{escape(cell["url"])}">{escape(value)}</a></td>'
-    return f'<td class="text-end">{escape(value)}</td>'
+        return f'<td class="text-end"><a href="{escape(cell["url"])}">{escape(str(value))}</a></td>'
+    return f'<td class="text-end">{escape(str(value))}</td>'
 
 
 def _table_html(first_head: str, heads: list[str], rows: list[dict[str, Any]]) -> SafeString:
     """The markup of templates/dashboards/_table.html (kept for reference), in Python."""
-    head = "".join(f'<th scope="col" class="text-end">{escape(h)}</th>' for h in heads)
+    head = "".join(f'<th scope="col" class="text-end">{escape(str(h))}</th>' for h in heads)
     body = "".join(
-        f'<tr><th scope="row" class="fw-normal">{escape(row["label"])}</th>'
+        f'<tr><th scope="row" class="fw-normal">{escape(str(row["label"]))}</th>'
         + "".join(_cell(cell) for cell in row["cells"])
         + "</tr>"
         for row in rows
@@ -67,10 +68,44 @@ def _table_html(first_head: str, heads: list[str], rows: list[dict[str, Any]]) -
         f'<details class="mt-2"><summary class="small text-muted d-print-none">'
         f"{escape(_('数据表'))}</summary>\n"
         '<div class="table-responsive"><table class="table table-sm table-striped mb-0 small">\n'
-        f'<thead><tr><th scope="col">{escape(first_head)}</th>{head}</tr></thead>\n'
+        f'<thead><tr><th scope="col">{escape(str(first_head))}</th>{head}</tr></thead>\n'
         f"<tbody>{body}</tbody>\n"
         "</table></div></details>\n"
     )
+
+
+def _units_rows(units: list[dict[str, Any]]) -> SafeString:
+    """The rows of the staff dashboard's table of units' progress (the markup the
+    template wrote, in Python: a row of links per unit)."""
+    if not units:
+        return mark_safe(  # noqa: S308  (a constant)
+            f'<tr><td colspan="6" class="text-muted">{escape(_("暂无数据。"))}</td></tr>'
+        )
+    progress, lagging = escape(_("评审进度")), escape(_("进度落后"))
+
+    def link(url: Any, text: str) -> str:
+        return f'<a href="{escape(str(url))}">{text}</a>' if url else text
+
+    rows = []
+    for row in units:
+        sheets = f"{escape(str(row['sheets_done']))}/{escape(str(row['sheets_total']))}"
+        percent = escape(str(row["percent"]))
+        warning = ' class="table-warning"' if row["lagging"] else ""
+        rows.append(
+            f"<tr{warning}>\n"
+            f'<td><a href="{escape(str(row["url"]))}">{escape(str(row["unit"]))}</a></td>'
+            f'<td class="text-end"><a href="{escape(str(row["applied_url"]))}">'
+            f"{escape(str(row['applied']))}</a></td>"
+            f'<td class="text-end">{link(row["sheets_url"], sheets)}</td>\n'
+            f'<td><progress max="100" value="{percent}" aria-label="{progress}">'
+            f"{percent}%</progress> {percent}%</td>\n"
+            f'<td class="text-end"><a href="{escape(str(row["recommended_url"]))}">'
+            f"{escape(str(row['recommended']))}</a></td>\n"
+            f"<td>{link(row['report_url'], escape(str(row['report'])))}"
+            + (f' <span class="badge text-bg-warning">{lagging}</span>' if row["lagging"] else "")
+            + "</td></tr>\n"
+        )
+    return mark_safe("".join(rows))  # noqa: S308  (every value escaped above)
 
 
 def _json_script(value: Any, element_id: str) -> SafeString:
@@ -96,6 +131,7 @@ def _body(template: str, form: FilterForm, figures: dict[str, Any], **extra: Any
         "form": form,
         "figures": figures,
         "figures_json": _json_script(figures, "dashboard-figures"),
+        "units_rows": _units_rows(figures["progress"]["units"]),
         "charts": charts,
         "years_table": _table(years["labels"], years["series"], _("年度")),
         **extra,
