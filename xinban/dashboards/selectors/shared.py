@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Max, OuterRef, QuerySet, Subquery
+from django.db.models import Max, OuterRef, QuerySet, Subquery, Value
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -105,14 +105,22 @@ class Options:
         }
 
 
-def _labels(model: Any) -> list[tuple[int, str]]:
-    """(id, label) of a taxonomy's terms in their order, as ``TaxonomyTerm.label`` gives
-    them (the English name when the language is English and there is one)."""
+def _labels(*models: Any) -> list[list[tuple[int, str]]]:
+    """(id, label) of each taxonomy's terms in their order (``position``, ``id``), as
+    ``TaxonomyTerm.label`` gives them (the English name when the language is English
+    and there is one); one query for them all."""
     english = translation.get_language() == "en"
-    return [
-        (pk, name_en if english and name_en else name)
-        for pk, name, name_en in model.objects.values_list("pk", "name", "name_en")
+    querysets = [
+        model.objects.order_by()
+        .annotate(taxonomy=Value(index))
+        .values_list("taxonomy", "position", "pk", "name", "name_en")
+        for index, model in enumerate(models)
     ]
+    result: list[list[tuple[int, str]]] = [[] for _model in models]
+    rows = querysets[0].union(*querysets[1:], all=True) if len(querysets) > 1 else querysets[0]
+    for taxonomy, _position, pk, name, name_en in sorted(rows, key=lambda r: r[:3]):
+        result[taxonomy].append((pk, name_en if english and name_en else name))
+    return result
 
 
 def _options() -> Options:
@@ -123,6 +131,9 @@ def _options() -> Options:
     )
     current = campaign_current()
     units = list(RecommendingUnit.objects.order_by("position", "name"))
+    domains, natures, industries, team_types = _labels(
+        Domain, OrganisationNature, Industry, TeamType
+    )
     return Options(
         years=[(year, str(year)) for _pk, year, _published in campaigns],
         current_year=current.year if current else None,
@@ -131,10 +142,10 @@ def _options() -> Options:
         kind_of_unit={u.pk: u.kind for u in units},
         year_of_campaign={pk: year for pk, year, _published in campaigns},
         unit_kinds=[(k, str(label)) for k, label in UnitKind.choices],
-        domains=_labels(Domain),
-        natures=_labels(OrganisationNature),
-        industries=_labels(Industry),
-        team_types=_labels(TeamType),
+        domains=domains,
+        natures=natures,
+        industries=industries,
+        team_types=team_types,
     )
 
 
