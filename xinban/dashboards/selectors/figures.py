@@ -271,7 +271,7 @@ def _figures(scope: Scope, filters: Filters, opts: Options) -> dict[str, Any]:
     published = bool(year and opts.results_published.get(year))
     stages = [s for s in scope.stages(published) if s in BREAKDOWN_STAGES]
     years = _years(scope, filters, opts)
-    campaign = Campaign.objects.filter(year=year).first() if year else None
+    campaign = opts.campaign_of_year.get(year) if year else None
     return {
         "year": year,
         "scope": "unit" if scope.is_unit else "staff",

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Max, OuterRef, QuerySet, Subquery, Value
 from django.urls import get_script_prefix, get_urlconf, reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from xinban.campaigns.models import (
@@ -91,6 +91,7 @@ class Options:
     team_types: list[tuple[int, str]] = field(default_factory=list)
     kind_of_unit: dict[int, str] = field(default_factory=dict)
     year_of_campaign: dict[int, int] = field(default_factory=dict)
+    campaign_of_year: dict[int, Campaign] = field(default_factory=dict)
 
     def choices(self) -> dict[str, list[tuple[Any, str]]]:
         return {
@@ -124,12 +125,11 @@ def _labels(*models: Any) -> list[list[tuple[int, str]]]:
 
 
 def _options() -> Options:
-    from xinban.campaigns.selectors import campaign_current
-
-    campaigns = list(
-        Campaign.objects.order_by("-year").values_list("pk", "year", "results_published")
-    )
-    current = campaign_current()
+    every = list(Campaign.objects.order_by("-year"))
+    campaigns = [(c.pk, c.year, c.results_published) for c in every]
+    # campaigns.selectors.campaign_current: this year's, else the newest
+    this_year = timezone.localdate().year
+    current = next((c for c in every if c.year == this_year), every[0] if every else None)
     units = list(RecommendingUnit.objects.order_by("position", "name"))
     domains, natures, industries, team_types = _labels(
         Domain, OrganisationNature, Industry, TeamType
@@ -141,6 +141,7 @@ def _options() -> Options:
         units=[(u.pk, u.name) for u in units],
         kind_of_unit={u.pk: u.kind for u in units},
         year_of_campaign={pk: year for pk, year, _published in campaigns},
+        campaign_of_year={c.year: c for c in every},
         unit_kinds=[(k, str(label)) for k, label in UnitKind.choices],
         domains=domains,
         natures=natures,
