@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from django.db.models import Count, F, Sum
+from django.db.models import Count, F, Q, Sum
 from django.utils.translation import gettext as _
 
 from xinban.applications.models import Application
@@ -18,6 +18,7 @@ from xinban.dashboards.filters import (
     narrow_registrations,
     stage_q,
 )
+from xinban.dashboards.models import Tally
 from xinban.dashboards.selectors.progress import _progress
 from xinban.dashboards.selectors.shared import (
     BREAKDOWN_STAGES,
@@ -31,10 +32,37 @@ from xinban.dashboards.selectors.shared import (
     _tallies,
     _tally,
 )
+from xinban.dashboards.tallies import ALL_UNITS
 from xinban.evaluation.models import Decision
 from xinban.organisations.models import Registration
 from xinban.recommendation.counts import on_list
 from xinban.recommendation.models import ReportStatus, UnitRecommendationReport
+
+
+def _year_rows(filters: Filters, opts: Options) -> list[dict[str, Any]]:
+    """The summary rows of the filters' year (``_tallied`` filters): each unit's overall
+    rows (the chart by unit) and the dimensions' rows — of the unit or unit kind, else
+    their roll-up — in one query; ``_tally`` sums them."""
+    rows = Tally.objects.filter(campaign_id=_campaign_id(opts, filters.year) or 0)
+    if filters.unit or filters.unit_kind:
+        rows = rows.filter(pk__in=_tallies(filters, opts).values("pk"))
+    else:
+        rows = rows.filter(
+            Q(unit_id__gt=ALL_UNITS, dimension="") | (Q(unit_id=ALL_UNITS) & ~Q(dimension=""))
+        )
+    return [
+        {
+            "recommending_unit_id": unit_id,
+            "dimension": dimension,
+            "value": value,
+            "state": state,
+            "listed": listed,
+            "n": n,
+        }
+        for unit_id, dimension, value, state, listed, n in rows.values_list(
+            "unit_id", "dimension", "value", "state", "listed", "n"
+        ).order_by()
+    ]
 
 
 def _breakdowns(
@@ -42,6 +70,7 @@ def _breakdowns(
     filters: Filters,
     opts: Options,
     stages: Sequence[str],
+    year_rows: list[dict[str, Any]] | None = None,
 ) -> list[dict[str, Any]]:
     """Every breakdown of the year from two scans: one GROUP BY (unit, team type, domain,
     nature, state) summed in Python per dimension, and one over the registrations'
@@ -51,22 +80,8 @@ def _breakdowns(
     rows: list[Any]
     if _tallied(filters):  # the year's summary rows: a few hundred, whatever the size
         dimensions = {"": [], "team_type": [], "domain": [], "nature": [], "industry": []}
-        campaign_id = _campaign_id(opts, filters.year) or 0
-        year = _tallies(filters, opts).filter(campaign_id=campaign_id)
-        dimensions[""] = [
-            dict(row)
-            for row in _tallies(filters, opts, per_unit=True)
-            .filter(campaign_id=campaign_id, dimension="")
-            .values("state", "listed", "n", recommending_unit_id=F("unit_id"))
-            .order_by()
-        ]
-        for row in (
-            year.exclude(dimension="")
-            .values("dimension", "value", "state", "listed")
-            .annotate(n=Sum("n"))
-            .order_by()
-        ):
-            dimensions[row["dimension"]].append(dict(row))
+        for row in _year_rows(filters, opts) if year_rows is None else year_rows:
+            dimensions[row["dimension"]].append(row)
         rows = dimensions[""]
     else:
         rows = list(
@@ -272,6 +287,10 @@ def _figures(scope: Scope, filters: Filters, opts: Options) -> dict[str, Any]:
     stages = [s for s in scope.stages(published) if s in BREAKDOWN_STAGES]
     years = _years(scope, filters, opts)
     campaign = opts.campaign_of_year.get(year) if year else None
+    year_rows = _year_rows(filters, opts) if year and _tallied(filters) else None
+    unit_rows = None  # each unit's overall rows of the year, for the units' progress
+    if year_rows is not None and not (scope.is_unit or filters.unit or filters.unit_kind):
+        unit_rows = [row for row in year_rows if row["dimension"] == ""]
     return {
         "year": year,
         "scope": "unit" if scope.is_unit else "staff",
@@ -280,6 +299,6 @@ def _figures(scope: Scope, filters: Filters, opts: Options) -> dict[str, Any]:
         "filters": filters.params(),
         "funnel": _funnel(years, year, _report_note(scope, filters, campaign)),
         "years": years,
-        "breakdowns": _breakdowns(scope, filters, opts, stages) if year else [],
-        "progress": _progress(scope, campaign, opts),
+        "breakdowns": _breakdowns(scope, filters, opts, stages, year_rows) if year else [],
+        "progress": _progress(scope, campaign, opts, unit_rows),
     }

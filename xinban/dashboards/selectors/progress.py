@@ -3,7 +3,7 @@ judge's progress."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -108,13 +108,19 @@ def _judges(
 
 
 def _units_progress(
-    campaign: Campaign, opts: Options, phase: Mapping[str, Any] | None
+    campaign: Campaign,
+    opts: Options,
+    phase: Mapping[str, Any] | None,
+    overall: Iterable[Mapping[str, Any]] | None = None,
 ) -> list[dict[str, Any]]:
+    """``overall``: each unit's overall summary rows of the year, when already read."""
     received = _tally(  # the year's summary rows
-        Tally.objects.filter(campaign_id=campaign.pk, dimension="", unit_id__gt=ALL_UNITS).values(
-            "unit_id", "state", "listed", "n"
-        ),
-        lambda r: r["unit_id"],
+        overall
+        if overall is not None
+        else Tally.objects.filter(
+            campaign_id=campaign.pk, dimension="", unit_id__gt=ALL_UNITS
+        ).values("state", "listed", "n", recommending_unit_id=F("unit_id")),
+        lambda r: r["recommending_unit_id"],
         ["applied", "recommended"],
     )
     sheets = _by(
@@ -197,7 +203,12 @@ def _judge_url(scope: Scope, campaign: Campaign, opts: Options) -> Callable[...,
     return url
 
 
-def _progress(scope: Scope, campaign: Campaign | None, opts: Options) -> dict[str, Any]:
+def _progress(
+    scope: Scope,
+    campaign: Campaign | None,
+    opts: Options,
+    unit_rows: Iterable[Mapping[str, Any]] | None = None,
+) -> dict[str, Any]:
     if campaign is None:
         return {"phases": [], "units": [], "judges": []}
     now = timezone.now()
@@ -214,6 +225,6 @@ def _progress(scope: Scope, campaign: Campaign | None, opts: Options) -> dict[st
         }
     return {
         "phases": phases,
-        "units": _units_progress(campaign, opts, by_kind.get(PhaseKind.RECOMMENDATION)),
+        "units": _units_progress(campaign, opts, by_kind.get(PhaseKind.RECOMMENDATION), unit_rows),
         "judges": _judges(sheets, by_kind, opts, judge_url),
     }
