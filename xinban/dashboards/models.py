@@ -1,4 +1,4 @@
-"""The dashboards' summary rows (docs/architecture.md, "Dashboard tallies")."""
+"""The dashboards' summary rows (docs/benchmarks.md, "Dashboards: summary rows")."""
 
 from __future__ import annotations
 

@@ -2,7 +2,7 @@
 submitted applications each (campaign, recommending unit) has per state and "on a
 recommendation list", overall and per team type, domain, nature and industry — so that
 the dashboards read a few hundred rows instead of counting every application of every
-year (docs/architecture.md, "Dashboard tallies").
+year (docs/benchmarks.md, "Dashboards: summary rows").
 
 A group's rows are recounted from scratch — the same aggregate the dashboards used to
 run, limited to that (campaign, unit) — in the transaction that changes what they count:

@@ -1,6 +1,6 @@
 """``manage.py dashboard_tallies``: rebuild the dashboards' summary rows from scratch (after
 writes that bypass the services' signals: bulk loads, raw SQL), or ``--check`` them
-against a count from scratch (docs/architecture.md, "Dashboard tallies")."""
+against a count from scratch (docs/benchmarks.md, "Dashboards: summary rows")."""
 
 from __future__ import annotations
 
