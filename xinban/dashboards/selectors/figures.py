@@ -44,9 +44,12 @@ def _year_rows(filters: Filters, opts: Options) -> list[dict[str, Any]]:
     rows (the chart by unit) and the dimensions' rows — of the unit or unit kind, else
     their roll-up — in one query; ``_tally`` sums them."""
     rows = Tally.objects.filter(campaign_id=_campaign_id(opts, filters.year) or 0)
-    if filters.unit or filters.unit_kind:
-        rows = rows.filter(pk__in=_tallies(filters, opts).values("pk"))
-    else:
+    if filters.unit:
+        rows = rows.filter(unit_id=filters.unit)
+    if filters.unit_kind:
+        kind = filters.unit_kind
+        rows = rows.filter(unit_id__in=[pk for pk, k in opts.kind_of_unit.items() if k == kind])
+    if not (filters.unit or filters.unit_kind):
         rows = rows.filter(
             Q(unit_id__gt=ALL_UNITS, dimension="") | (Q(unit_id=ALL_UNITS) & ~Q(dimension=""))
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, When
 from django.utils import timezone
@@ -66,28 +66,40 @@ def _judges(
     phases: Mapping[str, Mapping[str, Any]],
     opts: Options,
     url: Callable[[str, int | None], str | None],
+    only_unit: int | None = None,
 ) -> list[dict[str, Any]]:
     """Each judge's progress per stage; a unit-stage judge once per unit whose panel
-    gave the sheets (``unit``), with ``url(stage, unit_id)``: the page behind the row."""
-    rows = (
-        sheets.annotate(
-            unit=Case(
-                When(stage=Stage.UNIT, then=F("application__recommending_unit_id")),
-                default=None,
-                output_field=IntegerField(),
+    gave the sheets (``unit``), with ``url(stage, unit_id)``: the page behind the row
+    (``only_unit``: the sheets are that unit's unit-stage ones)."""
+    counts = {
+        "total": Count("id"),
+        "done": Count("id", filter=Q(status=SheetStatus.SUBMITTED)),
+        "drafts": Count("id", filter=Q(status=SheetStatus.DRAFT)),
+    }
+    rows: Iterable[Mapping[str, Any]]
+    if only_unit is not None:  # a unit's own judges: unit-stage sheets of that unit
+        rows = [
+            {**row, "unit": only_unit}
+            for row in sheets.values("judge_id", "judge__name", "stage")
+            .annotate(**counts)
+            .order_by("stage", "judge__name", "judge_id")
+        ]
+    else:
+        rows = (
+            sheets.annotate(
+                unit=Case(
+                    When(stage=Stage.UNIT, then=F("application__recommending_unit_id")),
+                    default=None,
+                    output_field=IntegerField(),
+                )
             )
+            .values("judge_id", "judge__name", "stage", "unit")
+            .annotate(**counts)
+            .order_by("stage", "judge__name", "judge_id", "unit")
         )
-        .values("judge_id", "judge__name", "stage", "unit")
-        .annotate(
-            total=Count("id"),
-            done=Count("id", filter=Q(status=SheetStatus.SUBMITTED)),
-            drafts=Count("id", filter=Q(status=SheetStatus.DRAFT)),
-        )
-        .order_by("stage", "judge__name", "judge_id", "unit")
-    )
     unit_names = dict(opts.units)
     result = []
-    for row in rows:
+    for row in cast("Iterable[Mapping[str, Any]]", rows):
         phase = phases.get(STAGE_PHASE.get(row["stage"], ""))
         result.append(
             {
@@ -221,7 +233,7 @@ def _progress(
         return {
             "phases": [p for p in phases if p["kind"] == PhaseKind.RECOMMENDATION],
             "units": [],
-            "judges": _judges(sheets, by_kind, opts, judge_url),
+            "judges": _judges(sheets, by_kind, opts, judge_url, scope.unit_id),
         }
     return {
         "phases": phases,

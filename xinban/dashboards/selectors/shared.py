@@ -130,7 +130,9 @@ def _options() -> Options:
     # campaigns.selectors.campaign_current: this year's, else the newest
     this_year = timezone.localdate().year
     current = next((c for c in every if c.year == this_year), every[0] if every else None)
-    units = list(RecommendingUnit.objects.order_by("position", "name"))
+    units = list(
+        RecommendingUnit.objects.order_by("position", "name").values_list("pk", "name", "kind")
+    )
     domains, natures, industries, team_types = _labels(
         Domain, OrganisationNature, Industry, TeamType
     )
@@ -138,8 +140,8 @@ def _options() -> Options:
         years=[(year, str(year)) for _pk, year, _published in campaigns],
         current_year=current.year if current else None,
         results_published={year: published for _pk, year, published in campaigns},
-        units=[(u.pk, u.name) for u in units],
-        kind_of_unit={u.pk: u.kind for u in units},
+        units=[(pk, name) for pk, name, _kind in units],
+        kind_of_unit={pk: kind for pk, _name, kind in units},
         year_of_campaign={pk: year for pk, year, _published in campaigns},
         campaign_of_year={c.year: c for c in every},
         unit_kinds=[(k, str(label)) for k, label in UnitKind.choices],
