@@ -286,7 +286,10 @@ class FilterForm(forms.Form):
             assert isinstance(field, forms.ChoiceField)
             field.widget = PlainSelect()
             everything = _("全部") if name != "year" else _("最新年度")
-            field.choices = [("", everything), *[(str(k), v) for k, v in options.get(name, ())]]
+            # Already in the normalised form (a list of (value, label) pairs): set without
+            # Django's normalize_choices, which costs a dashboard a millisecond.
+            choices = [("", everything), *[(str(k), v) for k, v in options.get(name, ())]]
+            field._choices = field.widget.choices = choices  # type: ignore[attr-defined]
             field.widget.attrs["class"] = "form-select form-select-sm"
 
     def filters(self, **fixed: Any) -> Filters:
