@@ -7,3 +7,8 @@ class DashboardsConfig(AppConfig):
     label = "dashboards"
     verbose_name = _("统计看板")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from xinban.dashboards import tallies
+
+        tallies.connect()

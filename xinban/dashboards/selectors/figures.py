@@ -1,0 +1,307 @@
+"""The dashboards' figures: the funnel, the year-over-year comparison and the
+breakdowns of a year, for a scope (the association or one unit)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from django.db.models import Count, F, Q, Sum
+from django.utils.translation import gettext as _
+
+from xinban.applications.models import Application
+from xinban.campaigns.models import Campaign
+from xinban.dashboards.filters import (
+    UNIT_STAGES_BEFORE_RESULTS,
+    Filters,
+    narrow,
+    narrow_registrations,
+    stage_q,
+)
+from xinban.dashboards.models import Tally
+from xinban.dashboards.selectors.progress import _progress
+from xinban.dashboards.selectors.shared import (
+    BREAKDOWN_STAGES,
+    Options,
+    Scope,
+    _campaign_id,
+    _present,
+    _registration_of,
+    _series,
+    _tallied,
+    _tallies,
+    _tally,
+)
+from xinban.dashboards.tallies import ALL_UNITS
+from xinban.evaluation.models import Decision
+from xinban.organisations.models import Registration
+from xinban.recommendation.counts import on_list
+from xinban.recommendation.models import ReportStatus, UnitRecommendationReport
+
+
+def _year_rows(filters: Filters, opts: Options) -> list[dict[str, Any]]:
+    """The summary rows of the filters' year (``_tallied`` filters): each unit's overall
+    rows (the chart by unit) and the dimensions' rows — of the unit or unit kind, else
+    their roll-up — in one query; ``_tally`` sums them."""
+    rows = Tally.objects.filter(campaign_id=_campaign_id(opts, filters.year) or 0)
+    if filters.unit:
+        rows = rows.filter(unit_id=filters.unit)
+    if filters.unit_kind:
+        kind = filters.unit_kind
+        rows = rows.filter(unit_id__in=[pk for pk, k in opts.kind_of_unit.items() if k == kind])
+    if not (filters.unit or filters.unit_kind):
+        rows = rows.filter(
+            Q(unit_id__gt=ALL_UNITS, dimension="") | (Q(unit_id=ALL_UNITS) & ~Q(dimension=""))
+        )
+    return [
+        {
+            "recommending_unit_id": unit_id,
+            "dimension": dimension,
+            "value": value,
+            "state": state,
+            "listed": listed,
+            "n": n,
+        }
+        for unit_id, dimension, value, state, listed, n in rows.values_list(
+            "unit_id", "dimension", "value", "state", "listed", "n"
+        ).order_by()
+    ]
+
+
+def _breakdowns(
+    scope: Scope,
+    filters: Filters,
+    opts: Options,
+    stages: Sequence[str],
+    year_rows: list[dict[str, Any]] | None = None,
+) -> list[dict[str, Any]]:
+    """Every breakdown of the year from two scans: one GROUP BY (unit, team type, domain,
+    nature, state) summed in Python per dimension, and one over the registrations'
+    industries (an organisation may name several: its applications count in each)."""
+    applied = narrow(Application.objects.all(), filters).filter(stage_q("applied"))
+    dimensions: dict[str, list[dict[str, Any]]] | None = None
+    rows: list[Any]
+    if _tallied(filters):  # the year's summary rows: a few hundred, whatever the size
+        dimensions = {"": [], "team_type": [], "domain": [], "nature": [], "industry": []}
+        for row in _year_rows(filters, opts) if year_rows is None else year_rows:
+            dimensions[row["dimension"]].append(row)
+        rows = dimensions[""]
+    else:
+        rows = list(
+            applied.annotate(
+                domain=_registration_of("domain_id"),
+                nature=_registration_of("nature_id"),
+                listed=on_list(),
+            )
+            .values("recommending_unit_id", "team_type_id", "domain", "nature", "state", "listed")
+            .annotate(n=Count("id"))
+            .order_by()
+        )
+
+    def by(dimension: str) -> dict[Any, dict[str, int]]:
+        if dimensions is not None:
+            return _tally(dimensions[dimension], lambda r: r["value"], stages)
+        column = {"team_type": "team_type_id"}.get(dimension, dimension)
+        return _tally(rows, lambda r: r[column], stages)
+
+    charts: list[dict[str, Any]] = []
+
+    def chart(key: str, title: str, categories: Sequence[tuple[Any, str]], counts: Any) -> None:
+        shown = _present(categories, counts)
+        charts.append(
+            {
+                "key": key,
+                "title": title,
+                "labels": [label for _k, label in shown],
+                "ids": [k for k, _label in shown],
+                "series": _series(
+                    stages,
+                    shown,
+                    counts,
+                    lambda stage, k: scope.list_url(filters, stage, **{key: k}),
+                ),
+            }
+        )
+
+    if not scope.is_unit:
+        chart(
+            "unit",
+            _("按区/推荐单位"),
+            opts.units,
+            _tally(rows, lambda r: r["recommending_unit_id"], stages),
+        )
+        chart(
+            "unit_kind",
+            _("按推荐单位类别"),
+            opts.unit_kinds,
+            _tally(rows, lambda r: opts.kind_of_unit.get(r["recommending_unit_id"]), stages),
+        )
+    chart("domain", _("按重点领域"), opts.domains, by("domain"))
+    chart("nature", _("按单位性质"), opts.natures, by("nature"))
+    if dimensions is not None:
+        industries = by("industry")
+    else:
+        through = Registration.industries.through
+        prefix = "registration__organisation__applications__"
+        industries = _tally(
+            through.objects.filter(
+                **{
+                    prefix + "campaign": F("registration__campaign"),
+                    prefix + "id__in": applied.values("pk"),
+                }
+            )
+            .values("industry_id", state=F(prefix + "state"), listed=on_list(prefix + "id"))
+            .annotate(n=Count(prefix[:-2]))
+            .order_by(),
+            lambda r: r["industry_id"],
+            stages,
+        )
+    chart("industry", _("按重点产业"), opts.industries, industries)
+    chart("team_type", _("按班组类型"), opts.team_types, by("team_type"))
+    return charts
+
+
+def _years(scope: Scope, filters: Filters, opts: Options) -> dict[str, Any]:
+    """Every year side by side (the year filter left out): year-over-year. Applications
+    are counted per (year, state) — with no filter, from the (campaign, state) index
+    alone; the national recommendations from the few decision rows."""
+    every_year = Filters(**{**filters.__dict__, "year": None, "stage": ""})
+    stages = scope.stages(published=True)
+    application_stages = [s for s in stages if s != "registered"]
+    scoped = narrow(Application.objects.all(), every_year)
+    if _tallied(every_year):  # the summary rows: a few hundred per year
+        per_year: Iterable[Mapping[str, Any]] = (
+            _tallies(every_year, opts)
+            .filter(dimension="")
+            .values("campaign_id", "state", "listed")
+            .annotate(n=Sum("n"))
+            .order_by()
+        )
+    else:  # drafts and withdrawn ones reach no stage: no WHERE on the state
+        per_year = (
+            scoped.annotate(listed=on_list())
+            .values("campaign_id", "state", "listed")
+            .annotate(n=Count("id"))
+            .order_by()
+        )
+    counts = _tally(
+        per_year, lambda r: opts.year_of_campaign.get(r["campaign_id"]), application_stages
+    )
+    if "national" in application_stages:
+        decisions = Decision.objects.filter(national=True)
+        if _tallied(every_year):  # by unit (or kind) at most: a join, not a subquery
+            if every_year.unit:
+                decisions = decisions.filter(application__recommending_unit_id=every_year.unit)
+            if kind := every_year.unit_kind:
+                decisions = decisions.filter(application__recommending_unit__kind=kind)
+        elif every_year.narrows:
+            decisions = decisions.filter(application__in=scoped.values("pk"))
+        for decided in (
+            decisions.values("application__campaign_id").annotate(n=Count("id")).order_by()
+        ):
+            year = opts.year_of_campaign.get(decided["application__campaign_id"])
+            bucket = counts.setdefault(year, dict.fromkeys(application_stages, 0))
+            bucket["national"] = decided["n"]
+    if "registered" in stages:
+        for row in (
+            narrow_registrations(Registration.objects.all(), every_year)
+            .values("campaign_id")
+            .annotate(registered=Count("id"))
+            .order_by()
+        ):
+            year = opts.year_of_campaign.get(row["campaign_id"])
+            counts.setdefault(year, {})["registered"] = row["registered"]
+    years = sorted(year for year, _label in opts.years)
+    categories = [(year, str(year)) for year in years]
+    series = _series(
+        stages,
+        categories,
+        counts,
+        lambda stage, year: scope.list_url(Filters(**{**every_year.__dict__, "year": year}), stage),
+    )
+    if scope.is_unit:  # results of unpublished years are not the unit's to see yet
+        for item in series:
+            if item["key"] not in UNIT_STAGES_BEFORE_RESULTS:
+                for index, year in enumerate(years):
+                    if not opts.results_published.get(year):
+                        item["values"][index] = None
+                        item["urls"][index] = None
+    change = []
+    applied: list[int | None] = next((s["values"] for s in series if s["key"] == "applied"), [])
+    for index, year in enumerate(years):
+        before = applied[index - 1] if index else None
+        now = applied[index] if applied else None
+        change.append(
+            {
+                "year": year,
+                "applied": now,
+                "change": None
+                if not before or now is None
+                else round((now - before) / before * 100, 1),
+            }
+        )
+    return {"labels": [str(y) for y in years], "series": series, "change": change}
+
+
+def _funnel(years: Mapping[str, Any], year: int | None, note: str = "") -> list[dict[str, Any]]:
+    """The year's steps; ``note`` goes with "recommended" (its 附件5 status)."""
+    if year is None or str(year) not in years["labels"]:
+        return []
+    index = years["labels"].index(str(year))
+    return [
+        {
+            "key": item["key"],
+            "label": item["label"],
+            "value": item["values"][index],
+            "url": item["urls"][index],
+            "note": note if item["key"] == "recommended" else "",
+        }
+        for item in years["series"]
+        if item["values"][index] is not None
+    ]
+
+
+def _report_note(scope: Scope, filters: Filters, campaign: Campaign | None) -> str:
+    """The status of the 附件5 behind "recommended" (which counts the unit's list filed
+    or not, docs/rules.md "Counts"): a unit's own (填写中, 已报送, 推荐无效 or 未开始);
+    for staff, how many units' are filed and how many still being filled in. One query."""
+    if campaign is None:
+        return ""
+    reports = UnitRecommendationReport.objects.filter(campaign=campaign)
+    if filters.unit:
+        reports = reports.filter(unit_id=filters.unit)
+    if filters.unit_kind:
+        reports = reports.filter(unit__kind=filters.unit_kind)
+    statuses = dict(reports.values_list("status").annotate(n=Count("id")).order_by())
+    labels = dict(ReportStatus.choices)
+    if scope.is_unit:
+        status = next(iter(statuses), "")
+        return _("附件5：%(status)s") % {"status": labels.get(status, _("未开始"))}
+    return _("附件5 已报送 %(submitted)d 家，填写中 %(draft)d 家") % {
+        "submitted": statuses.get(ReportStatus.SUBMITTED, 0),
+        "draft": statuses.get(ReportStatus.DRAFT, 0),
+    }
+
+
+def _figures(scope: Scope, filters: Filters, opts: Options) -> dict[str, Any]:
+    year = filters.year or opts.current_year
+    filters = Filters(**{**filters.__dict__, "year": year, "stage": ""})
+    published = bool(year and opts.results_published.get(year))
+    stages = [s for s in scope.stages(published) if s in BREAKDOWN_STAGES]
+    years = _years(scope, filters, opts)
+    campaign = opts.campaign_of_year.get(year) if year else None
+    year_rows = _year_rows(filters, opts) if year and _tallied(filters) else None
+    unit_rows = None  # each unit's overall rows of the year, for the units' progress
+    if year_rows is not None and not (scope.is_unit or filters.unit or filters.unit_kind):
+        unit_rows = [row for row in year_rows if row["dimension"] == ""]
+    return {
+        "year": year,
+        "scope": "unit" if scope.is_unit else "staff",
+        "unit_id": scope.unit_id,
+        "results_published": published,
+        "filters": filters.params(),
+        "funnel": _funnel(years, year, _report_note(scope, filters, campaign)),
+        "years": years,
+        "breakdowns": _breakdowns(scope, filters, opts, stages, year_rows) if year else [],
+        "progress": _progress(scope, campaign, opts, unit_rows),
+    }

@@ -1,0 +1,242 @@
+"""The dashboards' progress tables: the phases, each recommending unit's and each
+judge's progress."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from datetime import datetime
+from typing import Any, cast
+
+from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, When
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from xinban.campaigns.models import Campaign, Phase, PhaseKind
+from xinban.dashboards.models import Tally
+from xinban.dashboards.selectors.shared import (
+    STAGE_PHASE,
+    Options,
+    Scope,
+    _by,
+    _query,
+    _reverse,
+    _tally,
+)
+from xinban.dashboards.tallies import ALL_UNITS
+from xinban.recommendation.models import ReportStatus, UnitRecommendationReport
+from xinban.scoring.models import ScoreSheet, SheetStatus, Stage
+
+
+def _elapsed(starts: datetime, ends: datetime, now: datetime) -> int:
+    if now <= starts:
+        return 0
+    if now >= ends:
+        return 100
+    return round((now - starts) / (ends - starts) * 100)
+
+
+def _phases(campaign: Campaign, now: datetime) -> list[dict[str, Any]]:
+    rows = []
+    for phase in Phase.objects.filter(campaign=campaign).order_by("starts_at", "id"):
+        status = (
+            "upcoming" if phase.starts_at > now else "closed" if phase.ends_at < now else "open"
+        )
+        rows.append(
+            {
+                "kind": phase.kind,
+                "label": str(PhaseKind(phase.kind).label),  # (get_kind_display, cheaper)
+                "starts": timezone.localtime(phase.starts_at).strftime("%Y-%m-%d"),
+                "ends": timezone.localtime(phase.ends_at).strftime("%Y-%m-%d"),
+                "status": status,
+                "elapsed": _elapsed(phase.starts_at, phase.ends_at, now),
+            }
+        )
+    return rows
+
+
+def _lagging(done: int, total: int, phase: Mapping[str, Any] | None) -> bool:
+    """Behind schedule: less done than the share of the window that has passed."""
+    if phase is None or total == 0 or done >= total:
+        return False
+    return bool(phase["status"] == "closed" or done * 100 < total * phase["elapsed"] - 0.5)
+
+
+def _judges(
+    sheets: QuerySet[ScoreSheet],
+    phases: Mapping[str, Mapping[str, Any]],
+    opts: Options,
+    url: Callable[[str, int | None], str | None],
+    only_unit: int | None = None,
+) -> list[dict[str, Any]]:
+    """Each judge's progress per stage; a unit-stage judge once per unit whose panel
+    gave the sheets (``unit``), with ``url(stage, unit_id)``: the page behind the row
+    (``only_unit``: the sheets are that unit's unit-stage ones)."""
+    counts = {
+        "total": Count("id"),
+        "done": Count("id", filter=Q(status=SheetStatus.SUBMITTED)),
+        "drafts": Count("id", filter=Q(status=SheetStatus.DRAFT)),
+    }
+    rows: Iterable[Mapping[str, Any]]
+    if only_unit is not None:  # a unit's own judges: unit-stage sheets of that unit
+        rows = [
+            {**row, "unit": only_unit}
+            for row in sheets.values("judge_id", "judge__name", "stage")
+            .annotate(**counts)
+            .order_by("stage", "judge__name", "judge_id")
+        ]
+    else:
+        rows = (
+            sheets.annotate(
+                unit=Case(
+                    When(stage=Stage.UNIT, then=F("application__recommending_unit_id")),
+                    default=None,
+                    output_field=IntegerField(),
+                )
+            )
+            .values("judge_id", "judge__name", "stage", "unit")
+            .annotate(**counts)
+            .order_by("stage", "judge__name", "judge_id", "unit")
+        )
+    unit_names = dict(opts.units)
+    result = []
+    for row in cast("Iterable[Mapping[str, Any]]", rows):
+        phase = phases.get(STAGE_PHASE.get(row["stage"], ""))
+        result.append(
+            {
+                "judge": row["judge__name"],
+                "stage": str(Stage(row["stage"]).label),
+                "unit_id": row["unit"],
+                "unit": unit_names.get(row["unit"], "") if row["unit"] else "",
+                "total": row["total"],
+                "done": row["done"],
+                "drafts": row["drafts"],
+                "percent": round(row["done"] * 100 / row["total"]) if row["total"] else 0,
+                "lagging": _lagging(row["done"], row["total"], phase),
+                "url": url(row["stage"], row["unit"]),
+            }
+        )
+    result.sort(key=lambda r: (not r["lagging"], r["percent"], r["judge"]))
+    return result
+
+
+def _units_progress(
+    campaign: Campaign,
+    opts: Options,
+    phase: Mapping[str, Any] | None,
+    overall: Iterable[Mapping[str, Any]] | None = None,
+) -> list[dict[str, Any]]:
+    """``overall``: each unit's overall summary rows of the year, when already read."""
+    received = _tally(  # the year's summary rows
+        overall
+        if overall is not None
+        else Tally.objects.filter(
+            campaign_id=campaign.pk, dimension="", unit_id__gt=ALL_UNITS
+        ).values("state", "listed", "n", recommending_unit_id=F("unit_id")),
+        lambda r: r["recommending_unit_id"],
+        ["applied", "recommended"],
+    )
+    sheets = _by(
+        ScoreSheet.objects.filter(application__campaign=campaign, stage=Stage.UNIT)
+        .values(unit=F("application__recommending_unit_id"))
+        .annotate(total=Count("id"), done=Count("id", filter=Q(status=SheetStatus.SUBMITTED)))
+        .order_by(),
+        "unit",
+    )
+    reports = dict(
+        UnitRecommendationReport.objects.filter(campaign=campaign).values_list("unit_id", "status")
+    )
+    labels = dict(ReportStatus.choices)
+    current = campaign.year == opts.current_year
+    year = "?" + _query({"year": str(campaign.year)})
+    rows = []
+    for pk, name in opts.units:
+        got, scored = received.get(pk, {}), sheets.get(pk, {})
+        if not any(got.values()) and pk not in reports:
+            continue
+        status = reports.get(pk, "")
+        total, done = scored.get("total", 0), scored.get("done", 0)
+        submitted = status == ReportStatus.SUBMITTED
+        rows.append(
+            {
+                "unit_id": pk,
+                "unit": name,
+                "applied": got.get("applied", 0),
+                "recommended": got.get("recommended", 0),
+                "sheets_total": total,
+                "sheets_done": done,
+                "percent": round(done * 100 / total) if total else 0,
+                "report": str(labels.get(status, _("未开始"))),
+                "report_status": str(status),
+                "report_submitted": submitted,
+                "lagging": not submitted
+                and phase is not None
+                and (
+                    phase["status"] == "closed"
+                    or _lagging(done, total, phase)
+                    or (total == 0 and got.get("applied", 0) > 0 and phase["elapsed"] >= 50)
+                ),
+                "url": _reverse("recommendation:inbox", pk) + year,
+                # The numbers open the staff list of the unit's applications of the year
+                # at that stage (the same counts); the judges' page and 附件5 show the
+                # current year only.
+                "applied_url": _staff_list(campaign, unit=pk, stage="applied"),
+                "recommended_url": _staff_list(campaign, unit=pk, stage="recommended"),
+                "sheets_url": _reverse("recommendation:judges", pk) if current else None,
+                "report_url": _reverse("recommendation:report", pk) if current else None,
+            }
+        )
+    rows.sort(key=lambda r: (not r["lagging"], r["report_submitted"], r["percent"]))
+    return rows
+
+
+def _staff_list(campaign: Campaign, **params: Any) -> str:
+    query = _query({"year": str(campaign.year), **{k: str(v) for k, v in params.items()}})
+    return _reverse("applications:staff_list") + "?" + query
+
+
+def _judge_url(scope: Scope, campaign: Campaign, opts: Options) -> Callable[..., str | None]:
+    """The page behind a judge's row, for whoever sees the dashboard: a unit-stage judge
+    → that unit's judges page (a unit's dashboard holds its own unit's judges only); an
+    expert → the association's expert panel (staff). Those pages show the current
+    year's progress: rows of another year link nowhere."""
+    current = campaign.year == opts.current_year
+
+    def url(stage: str, unit_id: int | None) -> str | None:
+        if not current:
+            return None
+        if stage == Stage.UNIT and unit_id is not None:
+            if scope.is_unit and unit_id != scope.unit_id:
+                return None
+            return _reverse("recommendation:judges", unit_id)
+        if stage == Stage.EXPERT and not scope.is_unit:
+            return _reverse("evaluation:panel")
+        return None
+
+    return url
+
+
+def _progress(
+    scope: Scope,
+    campaign: Campaign | None,
+    opts: Options,
+    unit_rows: Iterable[Mapping[str, Any]] | None = None,
+) -> dict[str, Any]:
+    if campaign is None:
+        return {"phases": [], "units": [], "judges": []}
+    now = timezone.now()
+    phases = _phases(campaign, now)
+    by_kind = {p["kind"]: p for p in phases}
+    sheets = ScoreSheet.objects.filter(application__campaign=campaign)
+    judge_url = _judge_url(scope, campaign, opts)
+    if scope.is_unit:
+        sheets = sheets.filter(application__recommending_unit_id=scope.unit_id, stage=Stage.UNIT)
+        return {
+            "phases": [p for p in phases if p["kind"] == PhaseKind.RECOMMENDATION],
+            "units": [],
+            "judges": _judges(sheets, by_kind, opts, judge_url, scope.unit_id),
+        }
+    return {
+        "phases": phases,
+        "units": _units_progress(campaign, opts, by_kind.get(PhaseKind.RECOMMENDATION), unit_rows),
+        "judges": _judges(sheets, by_kind, opts, judge_url),
+    }
