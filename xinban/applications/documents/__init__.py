@@ -63,15 +63,9 @@ from xinban.applications.documents.word import (
     layout_docx,
     registration_form_docx,
 )
-from xinban.applications.documents.word import (
-    _docx_borders as _docx_borders,
-)
-from xinban.applications.documents.word import (
-    _docx_defaults as _docx_defaults,
-)
-from xinban.applications.documents.word import (
-    _set_fonts as _set_fonts,
-)
+from xinban.applications.documents.word import _docx_borders as _docx_borders
+from xinban.applications.documents.word import _docx_defaults as _docx_defaults
+from xinban.applications.documents.word import _set_fonts as _set_fonts
 
 __all__ = [
     "Align",

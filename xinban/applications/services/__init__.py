@@ -23,11 +23,7 @@ from xinban.applications.services.drafts import (
     create_refusal,
     team_name_refusal,
 )
-from xinban.applications.services.guards import (
-    ATTACHMENT_KINDS,
-    CONTENT_FIELDS,
-    Limits,
-)
+from xinban.applications.services.guards import ATTACHMENT_KINDS, CONTENT_FIELDS, Limits
 from xinban.applications.services.stamped_form import (
     ScanRefused,
     application_stamped_form_upload,

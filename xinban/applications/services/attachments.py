@@ -8,11 +8,7 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from xinban.accounts.models import User
-from xinban.applications.models import (
-    EDITABLE_STATES,
-    Application,
-    Attachment,
-)
+from xinban.applications.models import EDITABLE_STATES, Application, Attachment
 from xinban.applications.services.guards import (
     ATTACHMENT_KINDS,
     _edit_kinds_for,
@@ -24,9 +20,7 @@ from xinban.applications.services.guards import (
 )
 from xinban.core import uploads
 from xinban.core.audit import audit_record
-from xinban.core.errors import (
-    NotAllowed,
-)
+from xinban.core.errors import NotAllowed
 
 
 def application_attachment_add(

@@ -8,18 +8,11 @@ from django.utils.translation import gettext as _
 
 from xinban.accounts.models import User
 from xinban.applications.lifecycle import Notice, transition
-from xinban.applications.models import (
-    Application,
-    ApplicationState,
-)
+from xinban.applications.models import Application, ApplicationState
 from xinban.applications.services.guards import _lock
 from xinban.campaigns.models import PhaseKind
 from xinban.campaigns.selectors import phase_is_open
-from xinban.core.errors import (
-    NotAllowed,
-    ServiceError,
-    WindowClosed,
-)
+from xinban.core.errors import NotAllowed, ServiceError, WindowClosed
 from xinban.core.roles import roles_of
 from xinban.core.rulebook import Refusal, enforce
 from xinban.notifications.delivery import organisation_emails

@@ -12,12 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xinban.accounts.models import User
-from xinban.applications.models import (
-    ACTIVE_STATES,
-    EDITABLE_STATES,
-    Application,
-    YearSequence,
-)
+from xinban.applications.models import ACTIVE_STATES, EDITABLE_STATES, Application, YearSequence
 from xinban.applications.services.guards import (
     _assign_content,
     _content_values,
@@ -30,11 +25,7 @@ from xinban.applications.services.guards import (
 from xinban.applications.teams import team_after_rename, team_recognise
 from xinban.campaigns.models import Campaign, PhaseKind, TeamNameEnding
 from xinban.core.audit import audit_record
-from xinban.core.errors import (
-    ConcurrentEdit,
-    ServiceError,
-    WrongState,
-)
+from xinban.core.errors import ConcurrentEdit, ServiceError, WrongState
 from xinban.core.rulebook import Refusal, enforce
 from xinban.core.validators import team_name_problem
 from xinban.organisations.models import Organisation, RecommendingUnit, Registration

@@ -21,11 +21,7 @@ from xinban.applications.models import (
 from xinban.campaigns.models import Campaign, PhaseKind
 from xinban.campaigns.selectors import phase_is_open
 from xinban.core import uploads
-from xinban.core.errors import (
-    NotAllowed,
-    WindowClosed,
-    WrongState,
-)
+from xinban.core.errors import NotAllowed, WindowClosed, WrongState
 from xinban.core.roles import roles_of
 
 ATTACHMENT_KINDS = (uploads.UploadKind.DOCUMENT, uploads.UploadKind.IMAGE)

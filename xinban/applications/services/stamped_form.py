@@ -8,14 +8,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from xinban.accounts.models import User
-from xinban.applications.models import (
-    EDITABLE_STATES,
-    Application,
-)
-from xinban.applications.selectors import (
-    application_printed_content,
-    printed_changes,
-)
+from xinban.applications.models import EDITABLE_STATES, Application
+from xinban.applications.selectors import application_printed_content, printed_changes
 from xinban.applications.services.guards import (
     _edit_kinds_for,
     _FilesWrittenInTransaction,
@@ -26,9 +20,7 @@ from xinban.applications.services.guards import (
 )
 from xinban.core import uploads
 from xinban.core.audit import audit_record
-from xinban.core.errors import (
-    ServiceError,
-)
+from xinban.core.errors import ServiceError
 from xinban.core.rulebook import Refusal
 from xinban.core.stamp import DocumentKind, ScanCheck, Stamp, matches, read_stamps
 

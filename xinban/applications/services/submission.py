@@ -31,9 +31,7 @@ from xinban.applications.services.guards import (
     _returned_by_formal_review,
 )
 from xinban.applications.services.stamped_form import stamped_form_refusal
-from xinban.core.errors import (
-    ServiceError,
-)
+from xinban.core.errors import ServiceError
 from xinban.core.rulebook import enforce
 from xinban.notifications.delivery import organisation_emails
 from xinban.organisations.models import Registration

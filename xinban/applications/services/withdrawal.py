@@ -8,16 +8,11 @@ from django.utils.translation import gettext as _
 
 from xinban.accounts.models import User
 from xinban.applications.lifecycle import transition
-from xinban.applications.models import (
-    Application,
-    ApplicationState,
-)
+from xinban.applications.models import Application, ApplicationState
 from xinban.applications.services.guards import _lock, _require_member, _returned_by_formal_review
 from xinban.campaigns.models import PhaseKind
 from xinban.campaigns.selectors import phase_is_open
-from xinban.core.errors import (
-    WindowClosed,
-)
+from xinban.core.errors import WindowClosed
 from xinban.core.rulebook import Refusal, enforce
 from xinban.notifications.delivery import notify_after_commit
 from xinban.organisations.models import RecommendingUnit

@@ -50,19 +50,13 @@ from xinban.recommendation.services.report import (
     report_submit_refusal,
     report_warnings,
 )
-from xinban.recommendation.services.report_scan import (
-    report_upload_scan,
-)
+from xinban.recommendation.services.report_scan import report_upload_scan
 from xinban.recommendation.services.unit_review import (
     review_minimum_refusal,
     review_refusal,
     unit_note_save,
 )
-from xinban.recommendation.services.void import (
-    VOIDABLE,
-    report_void,
-    report_void_refusal,
-)
+from xinban.recommendation.services.void import VOIDABLE, report_void, report_void_refusal
 
 __all__ = [
     "REPORT_FIELDS",

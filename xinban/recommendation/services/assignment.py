@@ -19,9 +19,7 @@ from xinban.core.audit import audit_record
 from xinban.core.errors import NotAllowed, ServiceError, WrongState
 from xinban.notifications.delivery import notify_after_commit
 from xinban.organisations.models import RecommendingUnit
-from xinban.recommendation.models import (
-    PanelMember,
-)
+from xinban.recommendation.models import PanelMember
 from xinban.recommendation.services.guards import (
     _lock_application,
     _require_open_report,

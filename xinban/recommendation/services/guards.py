@@ -12,9 +12,7 @@ from xinban.campaigns.selectors import phase_is_open
 from xinban.core.errors import NotAllowed, WindowClosed, WrongState
 from xinban.core.roles import roles_of
 from xinban.organisations.models import RecommendingUnit, UnitMembership
-from xinban.recommendation.models import (
-    UnitRecommendationReport,
-)
+from xinban.recommendation.models import UnitRecommendationReport
 
 
 def require_unit_admin(actor: User, unit_id: int) -> None:

@@ -15,11 +15,7 @@ from xinban.core.audit import audit_record
 from xinban.core.errors import NotAllowed, ServiceError, WrongState
 from xinban.core.rulebook import enforce
 from xinban.organisations.models import Organisation, RecommendingUnit
-from xinban.recommendation.models import (
-    Recommendation,
-    UnitQuota,
-    UnitRecommendationReport,
-)
+from xinban.recommendation.models import Recommendation, UnitQuota, UnitRecommendationReport
 from xinban.recommendation.selectors import unit_ranking
 from xinban.recommendation.services.guards import (
     _lock_application,

@@ -19,10 +19,7 @@ from xinban.core.audit import audit_record
 from xinban.core.errors import ServiceError, WindowClosed
 from xinban.core.rulebook import Refusal, enforce
 from xinban.notifications.delivery import organisation_emails
-from xinban.recommendation.models import (
-    ReportStatus,
-    UnitRecommendationReport,
-)
+from xinban.recommendation.models import ReportStatus, UnitRecommendationReport
 from xinban.recommendation.services.guards import (
     _require_open_report,
     require_recommendation_window,

@@ -13,9 +13,7 @@ from xinban.core.audit import audit_record
 from xinban.core.errors import ServiceError
 from xinban.core.stamp import DocumentKind, ScanCheck, Stamp, matches, read_stamps
 from xinban.recommendation.documents import printed_content
-from xinban.recommendation.models import (
-    UnitRecommendationReport,
-)
+from xinban.recommendation.models import UnitRecommendationReport
 from xinban.recommendation.selectors import recommendation_form_data, report_number
 from xinban.recommendation.services.guards import (
     _require_open_report,

@@ -13,9 +13,7 @@ from xinban.applications.models import Application, ApplicationState
 from xinban.core.audit import audit_record
 from xinban.core.errors import ServiceError, WrongState
 from xinban.core.rulebook import Refusal
-from xinban.recommendation.models import (
-    UnitNote,
-)
+from xinban.recommendation.models import UnitNote
 from xinban.recommendation.services.guards import (
     _lock_application,
     require_recommendation_window,

@@ -17,10 +17,7 @@ from xinban.core.errors import ServiceError
 from xinban.core.rulebook import Refusal, enforce
 from xinban.evaluation.models import Decision
 from xinban.notifications.delivery import notify_after_commit, organisation_emails
-from xinban.recommendation.models import (
-    ReportStatus,
-    UnitRecommendationReport,
-)
+from xinban.recommendation.models import ReportStatus, UnitRecommendationReport
 from xinban.recommendation.services.guards import require_staff, unit_emails
 from xinban.scoring.models import ScoreSheet, SheetStatus, Stage
 

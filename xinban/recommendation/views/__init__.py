@@ -6,22 +6,9 @@ the admin role and association staff get 403 on actions they may only look at. T
 package re-exports every view, so ``from xinban.recommendation.views import x`` keeps
 working; modules are not named as their views (the re-export would hide them)."""
 
-from xinban.recommendation.views.judge_assignment import (
-    assign,
-    spread,
-    unassign,
-)
-from xinban.recommendation.views.judge_panel import (
-    accept_invitation,
-    invite,
-    judge_remove,
-    judges,
-)
-from xinban.recommendation.views.judge_sheets import (
-    judge_conflict,
-    judge_home,
-    judge_sheet,
-)
+from xinban.recommendation.views.judge_assignment import assign, spread, unassign
+from xinban.recommendation.views.judge_panel import accept_invitation, invite, judge_remove, judges
+from xinban.recommendation.views.judge_sheets import judge_conflict, judge_home, judge_sheet
 from xinban.recommendation.views.recommendation_list import (
     move,
     quota,
@@ -29,16 +16,8 @@ from xinban.recommendation.views.recommendation_list import (
     recommend,
     unrecommend,
 )
-from xinban.recommendation.views.unit_inbox import (
-    application,
-    inbox,
-    on_site,
-    return_application,
-)
-from xinban.recommendation.views.unit_lists import (
-    home,
-    staff_units,
-)
+from xinban.recommendation.views.unit_inbox import application, inbox, on_site, return_application
+from xinban.recommendation.views.unit_lists import home, staff_units
 from xinban.recommendation.views.unit_report import (
     report,
     report_download,

@@ -14,10 +14,7 @@ from xinban.core.actions import perform
 from xinban.core.errors import ServiceError
 from xinban.core.http import AuthenticatedHttpRequest
 from xinban.recommendation import selectors, services
-from xinban.recommendation.forms import (
-    AssignForm,
-    SpreadForm,
-)
+from xinban.recommendation.forms import AssignForm, SpreadForm
 from xinban.recommendation.views.common import _back_to_application, _campaign, _unit
 from xinban.scoring.models import ScoreSheet, Stage
 

@@ -16,10 +16,7 @@ from xinban.core.forms import add_service_error
 from xinban.core.http import AuthenticatedHttpRequest
 from xinban.core.roles import roles_of
 from xinban.recommendation import selectors, services
-from xinban.recommendation.forms import (
-    InviteForm,
-    JudgeForm,
-)
+from xinban.recommendation.forms import InviteForm, JudgeForm
 from xinban.recommendation.views.common import _campaign, _unit
 from xinban.scoring.models import Judge
 

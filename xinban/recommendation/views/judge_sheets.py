@@ -13,9 +13,7 @@ from django.views.decorators.http import require_POST
 from xinban.core.errors import ServiceError
 from xinban.core.http import AuthenticatedHttpRequest
 from xinban.recommendation import selectors, services
-from xinban.recommendation.forms import (
-    ConflictForm,
-)
+from xinban.recommendation.forms import ConflictForm
 from xinban.scoring.models import Judge
 from xinban.scoring.sheet_page import score_sheet_view
 

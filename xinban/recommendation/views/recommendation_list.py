@@ -18,14 +18,8 @@ from xinban.core.errors import ServiceError
 from xinban.core.http import AuthenticatedHttpRequest
 from xinban.core.roles import roles_of
 from xinban.recommendation import selectors, services
-from xinban.recommendation.forms import (
-    QuotaForm,
-    RecommendForm,
-)
-from xinban.recommendation.models import (
-    Recommendation,
-    ReportStatus,
-)
+from xinban.recommendation.forms import QuotaForm, RecommendForm
+from xinban.recommendation.models import Recommendation, ReportStatus
 from xinban.recommendation.views.common import _campaign, _unit
 from xinban.scoring.models import Stage
 from xinban.scoring.services import rubric_for

@@ -21,15 +21,8 @@ from xinban.core.roles import roles_of
 from xinban.dashboards.filters import UNIT_STAGES_BEFORE_RESULTS, drilldown_filters, narrow
 from xinban.dashboards.selectors import describe
 from xinban.recommendation import selectors, services
-from xinban.recommendation.forms import (
-    AssignForm,
-    OnSiteForm,
-    ReasonForm,
-    SpreadForm,
-)
-from xinban.recommendation.models import (
-    UnitNote,
-)
+from xinban.recommendation.forms import AssignForm, OnSiteForm, ReasonForm, SpreadForm
+from xinban.recommendation.models import UnitNote
 from xinban.recommendation.views.common import _back_to_application, _campaign, _unit
 
 

@@ -19,15 +19,8 @@ from xinban.core.forms import add_service_error
 from xinban.core.http import AuthenticatedHttpRequest
 from xinban.core.roles import roles_of
 from xinban.recommendation import documents, selectors, services
-from xinban.recommendation.forms import (
-    QuotaForm,
-    ReasonForm,
-    ReportForm,
-    ScanForm,
-)
-from xinban.recommendation.models import (
-    UnitRecommendationReport,
-)
+from xinban.recommendation.forms import QuotaForm, ReasonForm, ReportForm, ScanForm
+from xinban.recommendation.models import UnitRecommendationReport
 from xinban.recommendation.views.common import _campaign, _form_data, _unit
 
 

@@ -28,25 +28,11 @@ This package re-exports every public name, so ``from xinban.scoring.aggregation 
 keeps working.
 """
 
-from xinban.scoring.aggregation.exact import (
-    aggregate,
-    disagreement,
-    round_display,
-    weighted_total,
-)
-from xinban.scoring.aggregation.from_sheets import (
-    evaluate,
-)
-from xinban.scoring.aggregation.from_summaries import (
-    TotalsSummary,
-    evaluate_summaries,
-)
-from xinban.scoring.aggregation.normalisation import (
-    normalise,
-)
-from xinban.scoring.aggregation.ranking import (
-    rank,
-)
+from xinban.scoring.aggregation.exact import aggregate, disagreement, round_display, weighted_total
+from xinban.scoring.aggregation.from_sheets import evaluate
+from xinban.scoring.aggregation.from_summaries import TotalsSummary, evaluate_summaries
+from xinban.scoring.aggregation.normalisation import normalise
+from xinban.scoring.aggregation.ranking import rank
 from xinban.scoring.aggregation.records import (
     DEFAULT_RANGE_THRESHOLD,
     DEFAULT_STDEV_THRESHOLD,

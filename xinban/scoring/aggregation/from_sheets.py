@@ -21,10 +21,7 @@ from xinban.scoring.aggregation.from_summaries import (
     _scaled_totals,
     _summaries,
 )
-from xinban.scoring.aggregation.normalisation import (
-    _check_unique_sheets,
-    _normalised_values,
-)
+from xinban.scoring.aggregation.normalisation import _check_unique_sheets, _normalised_values
 from xinban.scoring.aggregation.ranking import rank
 from xinban.scoring.aggregation.records import (
     DEFAULT_RANGE_THRESHOLD,
