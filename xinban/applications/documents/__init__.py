@@ -1,5 +1,5 @@
 """The official 附件3 申报表 (application form) and 附件2 报名表, pre-filled, as Word and PDF
-(docs/architecture.md, "Modules by use case").
+(docs/architecture.md, "Applications").
 
 The applicant prints it, stamps it and uploads the scan. Both formats render one layout
 (:func:`form_layout`): the header lines, the table rows in the order of the notice's form

@@ -1,4 +1,4 @@
-"""Application (附件3) writes (docs/architecture.md, "Modules by use case"), one module per
+"""Application (附件3) writes (docs/architecture.md, "Applications"), one module per
 use case: ``drafts`` (create, edit, team rules), ``attachments``, ``stamped_form`` (the
 stamped scan), ``submission``, ``withdrawal``, ``correction`` (returned for correction);
 ``guards`` holds their shared checks. Each public function is one atomic, audited

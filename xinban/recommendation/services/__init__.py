@@ -1,9 +1,9 @@
-"""A recommending unit's transitions (docs/architecture.md, "Modules by use case"), one
-module per use case: ``judges`` (panel, invitations, conflicts, reminders, the sheet gate),
-``assignment`` (judges to applications), ``unit_review`` (on-site note, enough scores),
-``recommendation_list`` (recommend within quota, order), ``report`` (附件5 and its filing),
-``report_scan`` (the stamped scan), ``void`` (voiding a filed 附件5); ``guards`` holds
-their shared checks. This package re-exports every public name, so
+"""A recommending unit's transitions (docs/architecture.md, "The recommending units'
+review"), one module per use case: ``judges`` (panel, invitations, conflicts, reminders,
+the sheet gate), ``assignment`` (judges to applications), ``unit_review`` (on-site note,
+enough scores), ``recommendation_list`` (recommend within quota, order), ``report``
+(附件5 and its filing), ``report_scan`` (the stamped scan), ``void`` (voiding a filed
+附件5); ``guards`` holds their shared checks. This package re-exports every public name, so
 ``from xinban.recommendation.services import x`` keeps working."""
 
 from xinban.recommendation.services.assignment import (

@@ -1,10 +1,11 @@
-"""Pages of a recommending unit and of its judges (docs/architecture.md, "Modules by use
-case"), one module per use case: ``unit_lists``, ``unit_inbox``, ``judge_assignment``,
-``judge_panel``, ``recommendation_list`` (ranking, list, quota), ``unit_report`` (附件5),
-``judge_sheets``; ``common`` holds what they share. Outsiders get 404; unit staff without
-the admin role and association staff get 403 on actions they may only look at. This
-package re-exports every view, so ``from xinban.recommendation.views import x`` keeps
-working; modules are not named as their views (the re-export would hide them)."""
+"""Pages of a recommending unit and of its judges (docs/architecture.md, "The
+recommending units' review"), one module per use case: ``unit_lists``, ``unit_inbox``,
+``judge_assignment``, ``judge_panel``, ``recommendation_list`` (ranking, list, quota),
+``unit_report`` (附件5), ``judge_sheets``; ``common`` holds what they share. Outsiders
+get 404; unit staff without the admin role and association staff get 403 on actions they
+may only look at. This package re-exports every view, so
+``from xinban.recommendation.views import x`` keeps working; modules are not named as
+their views (the re-export would hide them)."""
 
 from xinban.recommendation.views.judge_assignment import assign, spread, unassign
 from xinban.recommendation.views.judge_panel import accept_invitation, invite, judge_remove, judges

@@ -21,11 +21,10 @@ Numbers
   precision by default, so two applications that are shown with the same score also share a
   rank (see :func:`rank`).
 
-The modules (docs/architecture.md, "Modules by use case"): ``records`` (the data),
-``exact`` (arithmetic, aggregate, disagreement), ``normalisation``, ``ranking``,
-``from_sheets`` (:func:`evaluate`) and ``from_summaries`` (:func:`evaluate_summaries`).
-This package re-exports every public name, so ``from xinban.scoring.aggregation import x``
-keeps working.
+The modules: ``records`` (the data), ``exact`` (arithmetic, aggregate, disagreement),
+``normalisation``, ``ranking``, ``from_sheets`` (:func:`evaluate`) and ``from_summaries``
+(:func:`evaluate_summaries`). This package re-exports every public name, so
+``from xinban.scoring.aggregation import x`` keeps working.
 """
 
 from xinban.scoring.aggregation.exact import aggregate, disagreement, round_display, weighted_total

@@ -1,5 +1,12 @@
 """Ranking from per-application sums (count, total, low, high, squares), as a database's
-GROUP BY gives them, with the exact results of the sheet-by-sheet computation."""
+GROUP BY gives them, with the exact results of the sheet-by-sheet computation.
+
+Without normalisation every figure evaluate() needs is a sum, a count, a minimum or a
+maximum of the totals, and the disagreement test a comparison of sums of squares: all
+exact in integers once the totals are scaled by a common power of ten (sheets store
+totals in thousandths). Same results as the Fraction path, bit for bit (the final
+division is the same single rounding by _dec), several times faster (docs/benchmarks.md).
+"""
 
 from __future__ import annotations
 
@@ -21,13 +28,6 @@ from xinban.scoring.aggregation.records import (
     JudgeScore,
     RankedResult,
 )
-
-#
-# Without normalisation every figure evaluate() needs is a sum, a count, a minimum or a
-# maximum of the totals, and the disagreement test a comparison of sums of squares: all
-# exact in integers once the totals are scaled by a common power of ten (sheets store
-# totals in thousandths). Same results as the Fraction path, bit for bit (the final
-# division is the same single rounding by _dec), several times faster (docs/benchmarks.md).
 
 # Shifting the exponent never rounds in this context.
 _EXACT = Context(prec=MAX_PREC, Emax=MAX_EMAX, Emin=MIN_EMIN)
