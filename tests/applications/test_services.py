@@ -504,7 +504,7 @@ class TestAttachments:
         def boom(**kwargs: Any) -> None:
             raise RuntimeError("database went away")
 
-        monkeypatch.setattr(services, "audit_record", boom)
+        monkeypatch.setattr(services.attachments, "audit_record", boom)
         with pytest.raises(RuntimeError):
             services.application_attachment_add(
                 actor=applicant_a,

@@ -26,11 +26,14 @@ def post_worker_init(worker: Any) -> None:
     marker = os.environ.get("XINBAN_FAULT_PAUSE_MARKER")
     if not action or not marker:
         return
+    import importlib
+    import pkgutil
+
     from django.db import connection
 
     from xinban.applications import lifecycle, services
 
-    original = services.audit_record
+    original = lifecycle.audit_record
 
     def audit_then_pause(**kwargs: Any) -> Any:
         entry = original(**kwargs)
@@ -41,6 +44,10 @@ def post_worker_init(worker: Any) -> None:
             time.sleep(600)
         return entry
 
-    # The services audit directly, and through the lifecycle's transition().
-    services.audit_record = audit_then_pause
+    # The services audit directly (each use case's module), and through the lifecycle's
+    # transition().
+    for info in pkgutil.iter_modules(services.__path__, f"{services.__name__}."):
+        module = importlib.import_module(info.name)
+        if hasattr(module, "audit_record"):
+            module.audit_record = audit_then_pause  # type: ignore[attr-defined]
     lifecycle.audit_record = audit_then_pause

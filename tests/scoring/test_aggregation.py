@@ -611,7 +611,7 @@ def test_evaluate_in_integers_equals_the_fraction_path_exactly(
     exact Fraction computation, bit for bit (docs/benchmarks.md)."""
     from unittest import mock
 
-    from xinban.scoring import aggregation
+    from xinban.scoring.aggregation import from_sheets
 
     sheets = [JudgeScore(judge_id=j, application_id=a, total=t) for j, a, t in rows]
     groups = {a: "odd" if a % 2 else "even" for a in range(1, 8)}  # 7: no sheets
@@ -622,7 +622,7 @@ def test_evaluate_in_integers_equals_the_fraction_path_exactly(
         "stdev_threshold": stdev_threshold,
     }
     fast = evaluate(sheets, **options)  # type: ignore[arg-type]
-    with mock.patch.object(aggregation, "_scaled_totals", return_value=None) as scaled:
+    with mock.patch.object(from_sheets, "_scaled_totals", return_value=None) as scaled:
         exact = evaluate(sheets, **options)  # type: ignore[arg-type]
     assert scaled.called
     assert fast == exact

@@ -36,13 +36,13 @@ from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from xinban.applications.documents import (
+from xinban.applications.documents.content import clean
+from xinban.applications.documents.word import (
     DOCX_FONTS,
     DOCX_SIZES,
     _docx_borders,
     _docx_defaults,
     _set_fonts,
-    clean,
 )
 from xinban.core.printlayout import ROW_PADDING_PT, a4_print, line_height
 from xinban.core.spreadsheets import write_safe

@@ -1,0 +1,117 @@
+"""The signed and stamped scan of 附件5: its code is read and must match the report as it
+prints now."""
+
+from __future__ import annotations
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from xinban.accounts.models import User
+from xinban.core import uploads
+from xinban.core.audit import audit_record
+from xinban.core.errors import ServiceError
+from xinban.core.stamp import DocumentKind, ScanCheck, Stamp, matches, read_stamps
+from xinban.recommendation.documents import printed_content
+from xinban.recommendation.models import UnitRecommendationReport
+from xinban.recommendation.selectors import recommendation_form_data, report_number
+from xinban.recommendation.services.guards import (
+    _require_open_report,
+    require_recommendation_window,
+    require_unit_admin,
+)
+
+
+def _report_scan_refusal(
+    report: UnitRecommendationReport, stamps: list[Stamp], content: dict[str, object]
+) -> tuple[Stamp | None, ServiceError | None]:
+    """The code of ``stamps`` that matches 附件5 as it prints now, or why the scan is of
+    another document, unit or version (naming it). Called under the row lock."""
+    number = report_number(unit=report.unit, campaign=report.campaign)
+    own = [s for s in stamps if s.kind == DocumentKind.RECOMMENDATION]
+    for stamp in own:
+        if stamp.number == number and matches(stamp, content):
+            return stamp, None
+    stamp = own[0] if own else stamps[0]
+    if stamp.kind != DocumentKind.RECOMMENDATION:
+        message = _("该扫描件是%(kind)s %(number)s（第 %(version)s 版），不是推荐表（附件5）。") % {
+            "kind": stamp.kind_name,
+            "number": stamp.number,
+            "version": stamp.version,
+        }
+        return None, ServiceError(message, code="scan_wrong_document", field="file")
+    if stamp.number != number:
+        message = _(
+            "该扫描件是另一份推荐表（编号 %(number)s，第 %(version)s 版），"
+            "不是本单位本年度的推荐表（%(own)s）。"
+        ) % {"number": stamp.number, "version": stamp.version, "own": number}
+        return None, ServiceError(message, code="scan_other_report", field="file")
+    message = _(
+        "该扫描件是本推荐表第 %(version)s 版，此后推荐表上打印的内容已修改"
+        "（当前为第 %(current)s 版）。请下载最新的推荐表，盖章后重新上传。"
+    ) % {"version": stamp.version, "current": report.version}
+    return None, ServiceError(message, code="scan_outdated", field="file")
+
+
+def report_upload_scan(
+    *, actor: User, report: UnitRecommendationReport, file: UploadedFile
+) -> UnitRecommendationReport:
+    """Accept the stamped scan of 附件5 as it prints now; its QR code is checked as the
+    申报表's is (docs/rules.md, "The stamp check")."""
+    require_unit_admin(actor, report.unit_id)
+    detected = uploads.validate_upload(file, kinds=uploads.UploadKind.SCAN)
+    file.seek(0)
+    stamps = read_stamps(file.read())
+    file.seek(0)
+    stored: list[str] = []
+    try:
+        with transaction.atomic():
+            locked = (
+                UnitRecommendationReport.objects.select_for_update()
+                .select_related("unit", "campaign")
+                .get(pk=report.pk)
+            )
+            _require_open_report(locked)
+            require_recommendation_window(locked.campaign, locked.unit_id)
+            matched: Stamp | None = None
+            if stamps:
+                data = recommendation_form_data(unit=locked.unit, campaign=locked.campaign)
+                matched, refusal = _report_scan_refusal(locked, stamps, printed_content(data))
+                if refusal is not None:
+                    raise refusal
+            old = locked.stamped_scan.name if locked.stamped_scan else ""
+            locked.stamped_scan.save(
+                uploads.safe_storage_name(file.name or "", ext=detected.ext), file, save=False
+            )
+            assert locked.stamped_scan.name is not None  # set by the save just above
+            stored.append(locked.stamped_scan.name)
+            locked.stamped_scan_name = uploads.clean_display_name(file.name or "scan")
+            locked.stamped_check = ScanCheck.VERIFIED if matched else ScanCheck.UNVERIFIED
+            locked.stamped_version = matched.version if matched else None
+            locked.save(
+                update_fields=[
+                    "stamped_scan",
+                    "stamped_scan_name",
+                    "stamped_check",
+                    "stamped_version",
+                ]
+            )
+            audit_record(
+                actor=actor,
+                action="unit.report_scan",
+                obj=locked,
+                changes={
+                    "name": locked.stamped_scan_name,
+                    "sha256": uploads.sha256_of(file),
+                    "stamped_check": locked.stamped_check,
+                    "stamped_version": locked.stamped_version,
+                },
+            )
+            if old:
+                storage = locked.stamped_scan.storage
+                transaction.on_commit(lambda: storage.delete(old))
+    except BaseException:
+        for name in stored:
+            report.stamped_scan.storage.delete(name)
+        raise
+    return locked
