@@ -23,6 +23,7 @@ from xinban.campaigns.selectors import phase_is_open
 from xinban.core import uploads
 from xinban.core.errors import NotAllowed, WindowClosed, WrongState
 from xinban.core.roles import roles_of
+from xinban.recommendation.models import Recommendation, ReportStatus
 
 ATTACHMENT_KINDS = (uploads.UploadKind.DOCUMENT, uploads.UploadKind.IMAGE)
 
@@ -98,10 +99,6 @@ def _returned_by_formal_review(application: Application) -> bool:
     association's formal review returned it, and resubmitting sends it back there."""
     if application.state != ApplicationState.RETURNED:
         return False
-    # applications sits below recommendation, which imports it (docs/architecture.md,
-    # "Layers"): the upward look-up stays inside the function to keep that cycle out.
-    from xinban.recommendation.models import Recommendation, ReportStatus
-
     return Recommendation.objects.filter(
         application=application, report__status=ReportStatus.SUBMITTED
     ).exists()

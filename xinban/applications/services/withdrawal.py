@@ -16,6 +16,8 @@ from xinban.core.errors import WindowClosed
 from xinban.core.rulebook import Refusal, enforce
 from xinban.notifications.delivery import notify_after_commit
 from xinban.organisations.models import RecommendingUnit
+from xinban.recommendation.models import Recommendation
+from xinban.recommendation.services import unit_emails
 
 WITHDRAWABLE_STATES = frozenset(
     {ApplicationState.DRAFT, ApplicationState.SUBMITTED, ApplicationState.RETURNED}
@@ -66,8 +68,6 @@ def application_withdraw(*, actor: User, application: Application, reason: str =
             changes={"reason": reason},
         )
         if listed_by is not None:
-            from xinban.recommendation.services import unit_emails
-
             notify_after_commit(
                 to=unit_emails(listed_by.pk),
                 template="application_withdrawn_from_list",
@@ -79,10 +79,6 @@ def application_withdraw(*, actor: User, application: Application, reason: str =
 def _drop_from_recommendation_list(application: Application) -> RecommendingUnit | None:
     """A withdrawn team leaves its unit's (still open) recommendation list; returns the
     unit whose list held it."""
-    # applications sits below recommendation, which imports it (docs/architecture.md,
-    # "Layers"): the upward look-up stays inside the function to keep that cycle out.
-    from xinban.recommendation.models import Recommendation
-
     recommendation = (
         Recommendation.objects.select_related("report__unit")
         .filter(application=application)
