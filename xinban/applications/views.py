@@ -407,7 +407,7 @@ def staff_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         drill,
     )
     page = CountingPaginator(
-        selectors.application_rows(filtered), 50, count_from=filtered
+        selectors.StaffRowsByNumber(filtered), 50, count_from=filtered
     ).get_page(request.GET.get("page"))
     return render(
         request,

@@ -486,6 +486,17 @@ class BenchData:
                 self.numbering.flush()
 
 
+def settle() -> None:
+    """On PostgreSQL, VACUUM ANALYZE after a bulk load, as autovacuum does within a minute
+    of it in production: the planner's statistics and the visibility map (which lets a
+    COUNT read an index alone, not the wide application rows) are then those of a settled
+    database rather than of one measured in the seconds after its load
+    (docs/benchmarks.md, "The staff list on PostgreSQL")."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
+
+
 # --- studies: measurements on data of their own ------------------------------------------
 
 
@@ -797,6 +808,7 @@ class Command(BaseCommand):
         for size in sizes:
             seeding = time.monotonic()
             data.grow_to(size)
+            settle()
             self.stdout.write(
                 f"seeded {Application.objects.count()} applications, "
                 f"{Organisation.objects.count()} organisations "
