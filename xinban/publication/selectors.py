@@ -3,14 +3,16 @@ any substring, on SQLite and PostgreSQL), certificate verification."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db import connection
-from django.db.models import Count, QuerySet
+from django.db import DatabaseError, connection
+from django.db.models import BooleanField, Count, QuerySet
 from django.db.models.expressions import RawSQL
 
 from xinban.applications.models import ApplicationState
@@ -113,6 +115,43 @@ def fts_expression(text: str) -> str | None:
     return " OR ".join(_fts_phrase(t) for t in terms) if terms else _fts_phrase(q)
 
 
+# PostgreSQL: the characters and pairs of adjacent characters of UPPER(search_text), a
+# generated column with a GIN index (migration 0007; docs/benchmarks.md, "Case library
+# on PostgreSQL").
+GRAMS_COLUMN = '"publication_caseentry"."search_grams"'
+
+
+def grams_condition(q: str) -> RawSQL:
+    """PostgreSQL: the entries whose grams contain the query's (upper-cased by the
+    database, as ``icontains`` does). For one or two characters that is exactly the
+    entries containing the query; a longer query needs ``icontains`` as well (its pairs
+    may sit apart)."""
+    if len(q) <= 2:
+        sql = f"{GRAMS_COLUMN} @> ARRAY[UPPER(%s)]"
+    else:
+        sql = f"{GRAMS_COLUMN} @> publication_bigrams(UPPER(%s))"
+    return RawSQL(sql, [q], output_field=BooleanField())
+
+
+@contextmanager
+def index_scans() -> Iterator[None]:
+    """PostgreSQL: within the block the planner reads a search's matches through the
+    grams index rather than every row. With a LIMIT (a page, the capped count) a common
+    query's matches look frequent enough to scan for, but each row scanned costs reading
+    its grams array, many times the index's cost. Nothing on other databases."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET enable_seqscan = off")
+    try:
+        yield
+    finally:
+        # In a failed transaction the reset fails, and the rollback undoes the SET.
+        with suppress(DatabaseError), connection.cursor() as cursor:
+            cursor.execute("RESET enable_seqscan")
+
+
 def case_search(filters: CaseFilters) -> QuerySet[CaseEntry, dict[str, Any]]:
     qs = CaseEntry.objects.all()
     if filters.year:
@@ -135,8 +174,11 @@ def case_search(filters: CaseFilters) -> QuerySet[CaseEntry, dict[str, Any]]:
                     [expression],
                 )
             ).order_by("-id")  # the matches in rowid order: no sort of all of them
+        elif connection.vendor == "postgresql":
+            qs = qs.filter(grams_condition(q))
+            if len(q) > 2:
+                qs = qs.filter(search_text__icontains=q)
         else:
-            # PostgreSQL: UPPER(search_text) LIKE UPPER(%q%) uses the trigram index.
             qs = qs.filter(search_text__icontains=q)
     return qs.values(*LIST_FIELDS)
 
