@@ -124,32 +124,42 @@ GRAMS_COLUMN = '"publication_caseentry"."search_grams"'
 def grams_condition(q: str) -> RawSQL:
     """PostgreSQL: the entries whose grams contain the query's (upper-cased by the
     database, as ``icontains`` does). For one or two characters that is exactly the
-    entries containing the query; a longer query needs ``icontains`` as well (its pairs
-    may sit apart)."""
+    entries containing the query. A longer query's pairs may sit apart, so its entries
+    are also checked as ``icontains`` does (UPPER(search_text) LIKE UPPER(%q%)), after a
+    cheaper test of the text as written: a text containing the query contains it upper-
+    cased too (UPPER maps character by character), so the result is the same and most
+    matches skip upper-casing their whole text."""
     if len(q) <= 2:
-        sql = f"{GRAMS_COLUMN} @> ARRAY[UPPER(%s)]"
-    else:
-        sql = f"{GRAMS_COLUMN} @> publication_bigrams(UPPER(%s))"
-    return RawSQL(sql, [q], output_field=BooleanField())
+        return RawSQL(f"{GRAMS_COLUMN} @> ARRAY[UPPER(%s)]", [q], output_field=BooleanField())
+    pattern = f"%{connection.ops.prep_for_like_query(q)}%"
+    return RawSQL(
+        f"({GRAMS_COLUMN} @> publication_bigrams(UPPER(%s)) AND "
+        f'("publication_caseentry"."search_text" LIKE %s '
+        f'OR UPPER("publication_caseentry"."search_text") LIKE UPPER(%s)))',
+        [q, pattern, pattern],
+        output_field=BooleanField(),
+    )
 
 
 @contextmanager
-def index_scans() -> Iterator[None]:
+def index_scans(*, common: bool = False) -> Iterator[None]:
     """PostgreSQL: within the block the planner reads a search's matches through the
-    grams index rather than every row. With a LIMIT (a page, the capped count) a common
-    query's matches look frequent enough to scan for, but each row scanned costs reading
-    its grams array, many times the index's cost. Nothing on other databases."""
+    grams index (the capped count, a rare query's page) or, for a ``common`` query (its
+    capped count reached the cap), walks the listing's order index until a page is full.
+    Left to itself it misjudges both: each row scanned costs reading its grams array, and
+    a query of several pairs looks far rarer than it is. Nothing on other databases."""
     if connection.vendor != "postgresql":
         yield
         return
+    settings = ["enable_seqscan"] + (["enable_bitmapscan"] if common else [])
     with connection.cursor() as cursor:
-        cursor.execute("SET enable_seqscan = off")
+        cursor.execute("; ".join(f"SET {name} = off" for name in settings))
     try:
         yield
     finally:
         # In a failed transaction the reset fails, and the rollback undoes the SET.
         with suppress(DatabaseError), connection.cursor() as cursor:
-            cursor.execute("RESET enable_seqscan")
+            cursor.execute("; ".join(f"RESET {name}" for name in settings))
 
 
 def case_search(filters: CaseFilters) -> QuerySet[CaseEntry, dict[str, Any]]:
@@ -176,8 +186,6 @@ def case_search(filters: CaseFilters) -> QuerySet[CaseEntry, dict[str, Any]]:
             ).order_by("-id")  # the matches in rowid order: no sort of all of them
         elif connection.vendor == "postgresql":
             qs = qs.filter(grams_condition(q))
-            if len(q) > 2:
-                qs = qs.filter(search_text__icontains=q)
         else:
             qs = qs.filter(search_text__icontains=q)
     return qs.values(*LIST_FIELDS)

@@ -107,6 +107,8 @@ def _page(request: HttpRequest, filters: selectors.CaseFilters) -> Page:  # type
     if not filters.q:
         return paginator.get_page(number)
     with selectors.index_scans():
+        paginator.count  # noqa: B018 - counted through the index
+    with selectors.index_scans(common=paginator.capped):
         page = paginator.get_page(number)
         page.object_list = list(page.object_list)  # read inside the block
     return page
