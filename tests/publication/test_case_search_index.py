@@ -114,8 +114,5 @@ def test_postgresql_keeps_the_grams_in_step(library: list[CaseEntry]) -> None:
     assert ids("全新") == [entry.pk] and ids("ŉZ") == [entry.pk] and ids("的文字Ŋ") == []
     assert entry.pk not in ids("检索00")
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT count(*) FROM pg_indexes WHERE indexname = 'publication_case_grams'"
-        )
+        cursor.execute("SELECT count(*) FROM pg_indexes WHERE indexname = 'publication_case_grams'")
         assert cursor.fetchone()[0] == 1
-

@@ -115,10 +115,9 @@ def fts_expression(text: str) -> str | None:
     return " OR ".join(_fts_phrase(t) for t in terms) if terms else _fts_phrase(q)
 
 
-# PostgreSQL: the characters and pairs of adjacent characters of UPPER(search_text), a
-# generated column with a GIN index (migration 0007; docs/benchmarks.md, "Case library
-# on PostgreSQL").
-GRAMS_COLUMN = '"publication_caseentry"."search_grams"'
+# PostgreSQL: search_grams holds the characters and pairs of adjacent characters of
+# UPPER(search_text), a generated column with a GIN index (migration 0007;
+# docs/benchmarks.md, "Case library on PostgreSQL").
 
 
 def grams_condition(q: str) -> RawSQL:
@@ -130,36 +129,55 @@ def grams_condition(q: str) -> RawSQL:
     cased too (UPPER maps character by character), so the result is the same and most
     matches skip upper-casing their whole text."""
     if len(q) <= 2:
-        return RawSQL(f"{GRAMS_COLUMN} @> ARRAY[UPPER(%s)]", [q], output_field=BooleanField())
+        return RawSQL(
+            '"publication_caseentry"."search_grams" @> ARRAY[UPPER(%s)]',
+            [q],
+            output_field=BooleanField(),
+        )
     pattern = f"%{connection.ops.prep_for_like_query(q)}%"
     return RawSQL(
-        f"({GRAMS_COLUMN} @> publication_bigrams(UPPER(%s)) AND "
-        f'("publication_caseentry"."search_text" LIKE %s '
-        f'OR UPPER("publication_caseentry"."search_text") LIKE UPPER(%s)))',
+        '("publication_caseentry"."search_grams" @> publication_bigrams(UPPER(%s)) AND '
+        '("publication_caseentry"."search_text" LIKE %s '
+        'OR UPPER("publication_caseentry"."search_text") LIKE UPPER(%s)))',
         [q, pattern, pattern],
         output_field=BooleanField(),
     )
 
 
+class IndexScans:
+    """PostgreSQL: within ``index_scans()`` the planner reads a search's matches through
+    the grams index (the capped count, a rare query's page); after ``common()`` (the
+    capped count reached the cap) it walks the listing's order index until a page is
+    full. Left to itself it misjudges both: each row scanned costs reading its grams
+    array, and a query of several pairs looks far rarer than it is. Nothing on other
+    databases."""
+
+    def __init__(self) -> None:
+        self.settings = ["enable_seqscan"]
+
+    def common(self) -> None:
+        if connection.vendor == "postgresql" and "enable_bitmapscan" not in self.settings:
+            self.settings.append("enable_bitmapscan")
+            with connection.cursor() as cursor:
+                cursor.execute("SET enable_bitmapscan = off")
+
+
 @contextmanager
-def index_scans(*, common: bool = False) -> Iterator[None]:
-    """PostgreSQL: within the block the planner reads a search's matches through the
-    grams index (the capped count, a rare query's page) or, for a ``common`` query (its
-    capped count reached the cap), walks the listing's order index until a page is full.
-    Left to itself it misjudges both: each row scanned costs reading its grams array, and
-    a query of several pairs looks far rarer than it is. Nothing on other databases."""
+def index_scans(*, common: bool = False) -> Iterator[IndexScans]:
+    scans = IndexScans()
     if connection.vendor != "postgresql":
-        yield
+        yield scans
         return
-    settings = ["enable_seqscan"] + (["enable_bitmapscan"] if common else [])
     with connection.cursor() as cursor:
-        cursor.execute("; ".join(f"SET {name} = off" for name in settings))
+        cursor.execute("SET enable_seqscan = off")
     try:
-        yield
+        if common:
+            scans.common()
+        yield scans
     finally:
         # In a failed transaction the reset fails, and the rollback undoes the SET.
         with suppress(DatabaseError), connection.cursor() as cursor:
-            cursor.execute("; ".join(f"RESET {name}" for name in settings))
+            cursor.execute("; ".join(f"RESET {name}" for name in scans.settings))
 
 
 def case_search(filters: CaseFilters) -> QuerySet[CaseEntry, dict[str, Any]]:

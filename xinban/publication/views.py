@@ -106,9 +106,9 @@ def _page(request: HttpRequest, filters: selectors.CaseFilters) -> Page:  # type
     paginator = selectors.CappedPaginator(selectors.case_search(filters), PER_PAGE)
     if not filters.q:
         return paginator.get_page(number)
-    with selectors.index_scans():
-        paginator.count  # noqa: B018 - counted through the index
-    with selectors.index_scans(common=paginator.capped):
+    with selectors.index_scans() as scans:
+        if paginator.capped:  # counted through the index
+            scans.common()
         page = paginator.get_page(number)
         page.object_list = list(page.object_list)  # read inside the block
     return page
