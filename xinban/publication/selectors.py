@@ -10,7 +10,7 @@ from functools import cached_property
 from typing import Any
 
 from django.core.cache import cache
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db import DatabaseError, connection
 from django.db.models import BooleanField, Count, QuerySet
 from django.db.models.expressions import RawSQL
@@ -268,6 +268,21 @@ class CappedPaginator(Paginator):  # type: ignore[type-arg]
     @property
     def capped(self) -> bool:
         return self.count > self.cap
+
+
+def case_search_page(filters: CaseFilters, number: int | str, per_page: int) -> Page:  # type: ignore[type-arg]
+    """Page ``number`` of a search (its paginator's capped count read first), its rows
+    read: on PostgreSQL through the grams index or, for a common query, the listing's
+    order (see index_scans)."""
+    paginator = CappedPaginator(case_search(filters), per_page)
+    if not clean_query(filters.q):
+        return paginator.get_page(number)
+    with index_scans() as scans:
+        if paginator.capped:  # counted through the index
+            scans.common()
+        page = paginator.get_page(number)
+        page.object_list = list(page.object_list)  # read inside the block
+    return page
 
 
 def fts_search_page(

@@ -103,15 +103,7 @@ def _page(request: HttpRequest, filters: selectors.CaseFilters) -> Page:  # type
         if number_ok != wanted:
             rows, _count = selectors.fts_search_page(expression, number_ok, PER_PAGE)
         return _FtsPage(rows, number_ok, paginator)
-    paginator = selectors.CappedPaginator(selectors.case_search(filters), PER_PAGE)
-    if not filters.q:
-        return paginator.get_page(number)
-    with selectors.index_scans() as scans:
-        if paginator.capped:  # counted through the index
-            scans.common()
-        page = paginator.get_page(number)
-        page.object_list = list(page.object_list)  # read inside the block
-    return page
+    return selectors.case_search_page(filters, number, PER_PAGE)
 
 
 def _listing(request: HttpRequest, template: str) -> HttpResponse:
