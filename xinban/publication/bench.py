@@ -14,7 +14,7 @@ import tracemalloc
 from decimal import Decimal
 from urllib.parse import urlencode
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -132,6 +132,12 @@ def _seed(year_from: int) -> list[int]:
                 )
             CaseEntry.objects.bulk_create(entries, batch_size=1000)
         serial += PER_YEAR
+    if connection.vendor == "postgresql":
+        # A library published years ago has been vacuumed and has its statistics
+        # (autovacuum does both a minute after a publication); without them the planner
+        # guesses every search matches 0.5% of the entries.
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE publication_caseentry")
     return campaign_ids
 
 

@@ -95,7 +95,9 @@ class Level(models.TextChoices):
 class CaseEntry(models.Model):
     """One published experience as the public sees it (names frozen at publication,
     texts only as far as the organisation agreed). ``search_text`` is what the case
-    library searches (an FTS5 trigram index on SQLite, a pg_trgm index on PostgreSQL)."""
+    library searches (an FTS5 trigram index on SQLite; on PostgreSQL a GIN index of its
+    characters and character pairs, in the generated column ``search_grams`` the model does
+    not declare: migration 0007)."""
 
     application = models.OneToOneField(
         "applications.Application", on_delete=models.CASCADE, related_name="case_entry"

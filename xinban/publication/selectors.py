@@ -3,14 +3,16 @@ any substring, on SQLite and PostgreSQL), certificate verification."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
 from django.core.cache import cache
-from django.core.paginator import Paginator
-from django.db import connection
-from django.db.models import Count, QuerySet
+from django.core.paginator import Page, Paginator
+from django.db import DatabaseError, connection
+from django.db.models import BooleanField, Count, QuerySet
 from django.db.models.expressions import RawSQL
 
 from xinban.applications.models import ApplicationState
@@ -113,6 +115,71 @@ def fts_expression(text: str) -> str | None:
     return " OR ".join(_fts_phrase(t) for t in terms) if terms else _fts_phrase(q)
 
 
+# PostgreSQL: search_grams holds the characters and pairs of adjacent characters of
+# UPPER(search_text), a generated column with a GIN index (migration 0007;
+# docs/benchmarks.md, "Case library on PostgreSQL").
+
+
+def grams_condition(q: str) -> RawSQL:
+    """PostgreSQL: the entries whose grams contain the query's (upper-cased by the
+    database, as ``icontains`` does). For one or two characters that is exactly the
+    entries containing the query. A longer query's pairs may sit apart, so its entries
+    are also checked as ``icontains`` does (UPPER(search_text) LIKE UPPER(%q%)), after a
+    cheaper test of the text as written: a text containing the query contains it upper-
+    cased too (UPPER maps character by character), so the result is the same and most
+    matches skip upper-casing their whole text."""
+    if len(q) <= 2:
+        return RawSQL(
+            '"publication_caseentry"."search_grams" @> ARRAY[UPPER(%s)]',
+            [q],
+            output_field=BooleanField(),
+        )
+    pattern = f"%{connection.ops.prep_for_like_query(q)}%"
+    return RawSQL(
+        '("publication_caseentry"."search_grams" @> publication_bigrams(UPPER(%s)) AND '
+        '("publication_caseentry"."search_text" LIKE %s '
+        'OR UPPER("publication_caseentry"."search_text") LIKE UPPER(%s)))',
+        [q, pattern, pattern],
+        output_field=BooleanField(),
+    )
+
+
+class IndexScans:
+    """PostgreSQL: within ``index_scans()`` the planner reads a search's matches through
+    the grams index (the capped count, a rare query's page); after ``common()`` (the
+    capped count reached the cap) it walks the listing's order index until a page is
+    full. Left to itself it misjudges both: each row scanned costs reading its grams
+    array, and a query of several pairs looks far rarer than it is. Nothing on other
+    databases."""
+
+    def __init__(self) -> None:
+        self.settings = ["enable_seqscan"]
+
+    def common(self) -> None:
+        if connection.vendor == "postgresql" and "enable_bitmapscan" not in self.settings:
+            self.settings.append("enable_bitmapscan")
+            with connection.cursor() as cursor:
+                cursor.execute("SET enable_bitmapscan = off")
+
+
+@contextmanager
+def index_scans(*, common: bool = False) -> Iterator[IndexScans]:
+    scans = IndexScans()
+    if connection.vendor != "postgresql":
+        yield scans
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET enable_seqscan = off")
+    try:
+        if common:
+            scans.common()
+        yield scans
+    finally:
+        # In a failed transaction the reset fails, and the rollback undoes the SET.
+        with suppress(DatabaseError), connection.cursor() as cursor:
+            cursor.execute("; ".join(f"RESET {name}" for name in scans.settings))
+
+
 def case_search(filters: CaseFilters) -> QuerySet[CaseEntry, dict[str, Any]]:
     qs = CaseEntry.objects.all()
     if filters.year:
@@ -135,8 +202,9 @@ def case_search(filters: CaseFilters) -> QuerySet[CaseEntry, dict[str, Any]]:
                     [expression],
                 )
             ).order_by("-id")  # the matches in rowid order: no sort of all of them
+        elif connection.vendor == "postgresql":
+            qs = qs.filter(grams_condition(q))
         else:
-            # PostgreSQL: UPPER(search_text) LIKE UPPER(%q%) uses the trigram index.
             qs = qs.filter(search_text__icontains=q)
     return qs.values(*LIST_FIELDS)
 
@@ -200,6 +268,21 @@ class CappedPaginator(Paginator):  # type: ignore[type-arg]
     @property
     def capped(self) -> bool:
         return self.count > self.cap
+
+
+def case_search_page(filters: CaseFilters, number: int | str, per_page: int) -> Page:  # type: ignore[type-arg]
+    """Page ``number`` of a search (its paginator's capped count read first), its rows
+    read: on PostgreSQL through the grams index or, for a common query, the listing's
+    order (see index_scans)."""
+    paginator = CappedPaginator(case_search(filters), per_page)
+    if not clean_query(filters.q):
+        return paginator.get_page(number)
+    with index_scans() as scans:
+        if paginator.capped:  # counted through the index
+            scans.common()
+        page = paginator.get_page(number)
+        page.object_list = list(page.object_list)  # read inside the block
+    return page
 
 
 def fts_search_page(

@@ -103,7 +103,7 @@ def _page(request: HttpRequest, filters: selectors.CaseFilters) -> Page:  # type
         if number_ok != wanted:
             rows, _count = selectors.fts_search_page(expression, number_ok, PER_PAGE)
         return _FtsPage(rows, number_ok, paginator)
-    return selectors.CappedPaginator(selectors.case_search(filters), PER_PAGE).get_page(number)
+    return selectors.case_search_page(filters, number, PER_PAGE)
 
 
 def _listing(request: HttpRequest, template: str) -> HttpResponse:

@@ -139,9 +139,8 @@ def cases(request: HttpRequest, query: Query[CaseQuery]) -> CasePageOut:
         level=query.level,
         unit=query.unit,
     )
-    paginator = selectors.CappedPaginator(selectors.case_search(filters), 20)
-    page = paginator.get_page(query.page)
-    return CasePageOut(count=paginator.count, items=[CaseOut(**row) for row in page])
+    page = selectors.case_search_page(filters, query.page, 20)
+    return CasePageOut(count=page.paginator.count, items=[CaseOut(**row) for row in page])
 
 
 @router.get(
