@@ -70,9 +70,10 @@ MAX_SHORT_TERMS = 300
 
 
 def search_text_of(*parts: str) -> str:
-    """What the case library searches: the parts one per line, and a final newline, so
-    that any one or two characters of the text begin a trigram of the index."""
-    return "\n".join(parts) + "\n"
+    """What the case library searches: the parts one per line, and two final newlines, so
+    that any one or two characters of the text begin a trigram of the index (the last
+    character too: it begins "x\\n\\n")."""
+    return "\n".join(parts) + "\n\n"
 
 
 def clean_query(text: str) -> str:
