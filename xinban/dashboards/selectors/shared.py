@@ -183,9 +183,32 @@ class Scope:
             urls["inbox"] = reverse("recommendation:inbox", args=[self.unit_id]) + "?"
         return urls
 
+    @functools.cached_property
+    def _templates(self) -> dict[tuple[Filters, str, str], str | None]:
+        return {}
+
     def list_url(self, filters: Filters, stage: str, **dimension: Any) -> str | None:
         """The list behind a number: the staff list of applications, a unit's inbox, or
-        for 报名 the staff list of registrations (units do not see registrations)."""
+        for 报名 the staff list of registrations (units do not see registrations). A
+        chart's numbers differ in one parameter: its URL is built once per chart and
+        stage with a placeholder, then filled in (when the value needs no quoting)."""
+        if len(dimension) == 1:
+            ((name, value),) = dimension.items()
+            text = str(value)
+            if value not in (None, "") and _PLAIN.fullmatch(text):
+                key = (filters, stage, name)
+                if key not in self._templates:
+                    built = self._list_url(filters, stage, **{name: _SLOT})
+                    fits = built is None or built.count(_SLOT) == 1
+                    self._templates[key] = built if fits else _UNFIT
+                template = self._templates[key]
+                if template is None:
+                    return None
+                if template is not _UNFIT:
+                    return template.replace(_SLOT, text)
+        return self._list_url(filters, stage, **dimension)
+
+    def _list_url(self, filters: Filters, stage: str, **dimension: Any) -> str | None:
         if stage == "registered":
             if self.is_unit:
                 return None
@@ -207,6 +230,8 @@ class Scope:
 
 
 _PLAIN = re.compile(r"[A-Za-z0-9_.~-]*")  # the values (the keys are field names)
+_SLOT = "XinbanSlot9"  # a placeholder for a chart's varying parameter (plain: unquoted)
+_UNFIT = "\x00"  # (a template that cannot be filled in: build each URL)
 
 
 def _query(params: Mapping[str, str]) -> str:
