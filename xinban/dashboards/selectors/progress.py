@@ -132,9 +132,11 @@ def _units_progress(
     phase: Mapping[str, Any] | None,
     overall: Iterable[Mapping[str, Any]] | None = None,
     sheets: Mapping[Any, Mapping[str, int]] | None = None,
+    reports: Mapping[int, str] | None = None,
 ) -> list[dict[str, Any]]:
     """``overall``: each unit's overall summary rows of the year, when already read;
-    ``sheets``: each unit's unit-stage sheets (total, done), likewise (``_judges``)."""
+    ``sheets``: each unit's unit-stage sheets (total, done), likewise (``_judges``);
+    ``reports``: each unit's 附件5 status (``_reports``), likewise."""
     received = _tally(  # the year's summary rows
         overall
         if overall is not None
@@ -152,9 +154,8 @@ def _units_progress(
             .order_by(),
             "unit",
         )
-    reports = dict(
-        UnitRecommendationReport.objects.filter(campaign=campaign).values_list("unit_id", "status")
-    )
+    if reports is None:
+        reports = _reports(campaign)
     labels = dict(ReportStatus.choices)
     current = campaign.year == opts.current_year
     year = "?" + _query({"year": str(campaign.year)})
@@ -204,6 +205,13 @@ def _units_progress(
     return rows
 
 
+def _reports(campaign: Campaign) -> dict[int, str]:
+    """Each unit's 附件5 status of the year (unit id → status)."""
+    return dict(
+        UnitRecommendationReport.objects.filter(campaign=campaign).values_list("unit_id", "status")
+    )
+
+
 def _unit_url(reversed_for_0: str, pk: int) -> str:
     """A unit's page from its URL reversed for unit 0 (``…/0/…``): the one number
     replaced (the lists' URLs hold no other ``/0/``)."""
@@ -242,6 +250,7 @@ def _progress(
     campaign: Campaign | None,
     opts: Options,
     unit_rows: Iterable[Mapping[str, Any]] | None = None,
+    reports: Mapping[int, str] | None = None,
 ) -> dict[str, Any]:
     if campaign is None:
         return {"phases": [], "units": [], "judges": []}
@@ -262,6 +271,6 @@ def _progress(
     recommendation = by_kind.get(PhaseKind.RECOMMENDATION)
     return {
         "phases": phases,
-        "units": _units_progress(campaign, opts, recommendation, unit_rows, per_unit),
+        "units": _units_progress(campaign, opts, recommendation, unit_rows, per_unit, reports),
         "judges": judges,
     }
