@@ -19,7 +19,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.templatetags.static import static
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -176,6 +176,31 @@ def _charts_html(
     return mark_safe(html)  # noqa: S308  (every value escaped above)
 
 
+def _filters_html(form: FilterForm, path: str) -> SafeString:
+    """The markup of templates/dashboards/_filters.html (kept for reference), in Python."""
+    fields = "".join(
+        '<div class="col-6 col-md-3 col-lg">\n'
+        f'  <label class="form-label small mb-1" for="{_e(field.id_for_label)}">'
+        f"{_e(field.label)}</label>\n"
+        f"  {conditional_escape(str(field))}\n  "
+        + "".join(
+            f'<div class="invalid-feedback d-block">{_e(error)}</div>' for error in field.errors
+        )
+        + "\n</div>"
+        for field in form
+    )
+    label = _e(_("筛选"))
+    return mark_safe(  # noqa: S308  (every value escaped above)
+        '<form method="get" class="row g-2 align-items-end mb-3 d-print-none" '
+        f'aria-label="{label}">\n{fields}\n'
+        '<div class="col-6 col-md-3 col-lg-auto"><button class="btn btn-primary btn-sm w-100" '
+        f'type="submit">{label}</button></div>\n'
+        '<div class="col-6 col-md-3 col-lg-auto"><a class="btn btn-outline-secondary btn-sm '
+        f'w-100" href="{_e(path)}">{_e(_("清除"))}</a></div>\n'
+        "</form>\n"
+    )
+
+
 def _units_rows(units: list[dict[str, Any]]) -> SafeString:
     """The rows of the staff dashboard's table of units' progress (the markup the
     template wrote, in Python: a row of links per unit)."""
@@ -239,6 +264,7 @@ def _body(template: str, form: FilterForm, figures: dict[str, Any], **extra: Any
         "charts": charts,
         "years_table": years_table,
         "charts_html": _charts_html(figures, charts, years_table, figures_json),
+        "filters_html": _filters_html(form, extra["path"]),
         **extra,
     }
     return render_to_string(template, context)
