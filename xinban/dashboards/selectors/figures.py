@@ -119,7 +119,7 @@ def _breakdowns(
                     stages,
                     shown,
                     counts,
-                    lambda stage, k: scope.list_url(filters, stage, **{key: k}),
+                    urls=lambda stage, keys: scope.list_urls(filters, stage, key, keys),
                 ),
             }
         )

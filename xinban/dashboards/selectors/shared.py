@@ -194,19 +194,29 @@ class Scope:
         stage with a placeholder, then filled in (when the value needs no quoting)."""
         if len(dimension) == 1:
             ((name, value),) = dimension.items()
-            text = str(value)
-            if value not in (None, "") and _PLAIN.fullmatch(text):
-                key = (filters, stage, name)
-                if key not in self._templates:
-                    built = self._list_url(filters, stage, **{name: _SLOT})
-                    fits = built is None or built.count(_SLOT) == 1
-                    self._templates[key] = built if fits else _UNFIT
-                template = self._templates[key]
-                if template is None:
-                    return None
-                if template is not _UNFIT:
-                    return template.replace(_SLOT, text)
+            return self.list_urls(filters, stage, name, [value])[0]
         return self._list_url(filters, stage, **dimension)
+
+    def list_urls(
+        self, filters: Filters, stage: str, name: str, values: Sequence[Any]
+    ) -> list[str | None]:
+        """``list_url`` of each of ``values`` of the one parameter ``name`` (a chart's)."""
+        key = (filters, stage, name)
+        if key not in self._templates:
+            built = self._list_url(filters, stage, **{name: _SLOT})
+            fits = built is None or built.count(_SLOT) == 1
+            self._templates[key] = built if fits else _UNFIT
+        template = self._templates[key]
+        if template is None:
+            return [None] * len(values)
+        urls: list[str | None] = []
+        for value in values:
+            text = str(value)
+            if template is _UNFIT or value in (None, "") or not _PLAIN.fullmatch(text):
+                urls.append(self._list_url(filters, stage, **{name: value}))
+            else:
+                urls.append(template.replace(_SLOT, text))
+        return urls
 
     def _list_url(self, filters: Filters, stage: str, **dimension: Any) -> str | None:
         if stage == "registered":
@@ -295,14 +305,18 @@ def _series(
     stages: Sequence[str],
     categories: Sequence[tuple[Any, str]],
     counts: Mapping[Any, Mapping[str, int]],
-    url: Callable[[str, Any], str | None],
+    url: Callable[[str, Any], str | None] | None = None,
+    urls: Callable[[str, list[Any]], list[str | None]] | None = None,
 ) -> list[dict[str, Any]]:
+    """Each stage's values and links per category: ``url(stage, key)`` for each, or
+    ``urls(stage, keys)`` for them all."""
+    keys = [key for key, _label in categories]
     return [
         {
             "key": stage,
             "label": str(STAGE_LABELS[stage]),
-            "values": [int(counts.get(key, {}).get(stage, 0)) for key, _label in categories],
-            "urls": [url(stage, key) for key, _label in categories],
+            "values": [int(counts.get(key, {}).get(stage, 0)) for key in keys],
+            "urls": urls(stage, keys) if urls else [url(stage, key) for key in keys] if url else [],
         }
         for stage in stages
     ]
