@@ -18,9 +18,11 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
-from django.utils.html import format_html
+from django.templatetags.static import static
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from xinban.core.http import AuthenticatedHttpRequest
 from xinban.core.roles import roles_of
@@ -71,6 +73,131 @@ def _table_html(first_head: str, heads: list[str], rows: list[dict[str, Any]]) -
         f'<thead><tr><th scope="col">{escape(str(first_head))}</th>{head}</tr></thead>\n'
         f"<tbody>{body}</tbody>\n"
         "</table></div></details>\n"
+    )
+
+
+def _e(value: Any) -> str:
+    return escape(str(value))
+
+
+def _charts_html(
+    figures: dict[str, Any],
+    charts: list[dict[str, Any]],
+    years_table: dict[str, Any],
+    figures_json: str,
+) -> SafeString:
+    """The markup of templates/dashboards/_charts.html (kept for reference), in Python:
+    the funnel, the years and the breakdowns, rendered on every uncached request."""
+    none = f'<p class="text-muted mb-0">{_e(_("暂无数据。"))}</p>'
+    year = figures["year"]
+    funnel = figures["funnel"]
+    if funnel:
+        steps = "".join(
+            f'<li class="d-flex justify-content-between border-bottom py-1" '
+            f'data-funnel="{_e(step["key"])}"><span>{_e(step["label"])}'
+            + (
+                f' <small class="text-muted" data-funnel-note>{_e(step["note"])}</small>'
+                if step["note"]
+                else ""
+            )
+            + "</span>"
+            + (
+                f'<a href="{_e(step["url"])}">{_e(step["value"])}</a>'
+                if step["url"]
+                else f"<span>{_e(step['value'])}</span>"
+            )
+            + "</li>"
+            for step in funnel
+        )
+        funnel_html = (
+            f'\n    <div class="chart-box" data-rows="{len(funnel)}"><canvas data-chart="funnel" '
+            f'id="chart-funnel" role="img" aria-label="{_e(_("年度漏斗"))}"></canvas></div>\n'
+            f'    <ol class="list-unstyled small mb-0 mt-2">{steps}</ol>\n    '
+        )
+    else:
+        funnel_html = none
+    years = figures["years"]
+    if years["labels"]:
+        colon = _e(pgettext("label suffix", "："))
+        lparen = _e(pgettext("opening bracket", "（"))
+        rparen = _e(pgettext("closing bracket", "）"))
+        applied = _e(_("申报"))
+        changes = "".join(
+            f'<span class="me-3">{_e(item["year"])}{colon}{applied} {_e(item["applied"])}'
+            f"{lparen}{'+' if item['change'] >= 0 else ''}{_e(item['change'])}%{rparen}</span>"
+            for item in years["change"]
+            if item["change"] is not None
+        )
+        title = _e(_("历年对比"))
+        years_html = (
+            f'\n    <div class="chart-box"><canvas data-chart="years" id="chart-years" '
+            f'role="img" aria-label="{title}"></canvas></div>\n'
+            f'    <p class="small text-muted mb-0 mt-2">{changes}</p>\n'
+            f"    {years_table['html']}\n    "
+        )
+    else:
+        years_html = none
+    funnel_title = _("%(year)s 年度漏斗") % {"year": _e(year or "—")}
+    sections = []
+    for chart in charts:
+        rows = chart["table"]["rows"]
+        body = (
+            f'\n    <div class="chart-box" data-rows="{len(rows)}"><canvas data-chart="breakdown" '
+            f'data-key="{_e(chart["key"])}" id="chart-{_e(chart["key"])}" role="img" '
+            f'aria-label="{_e(chart["title"])}"></canvas></div>\n'
+            f"    {chart['table']['html']}\n    "
+            if rows
+            else none
+        )
+        sections.append(
+            '\n  <section class="col-lg-6"><div class="card h-100"><div class="card-body">\n'
+            f'    <h2 class="h6">{_e(chart["title"])}'
+            + (f" · {_e(year)}" if year else "")
+            + f"</h2>\n    {body}\n  </div></div></section>\n"
+        )
+    html = (
+        f"\n{figures_json}\n"
+        '<div class="row g-3 mb-3">\n'
+        '  <section class="col-lg-5"><div class="card h-100"><div class="card-body">\n'
+        f'    <h2 class="h6">{funnel_title}</h2>\n'
+        f"    {funnel_html}\n"
+        "  </div></div></section>\n"
+        '  <section class="col-lg-7"><div class="card h-100"><div class="card-body">\n'
+        f'    <h2 class="h6">{title if years["labels"] else _e(_("历年对比"))}</h2>\n'
+        f"    {years_html}\n"
+        "  </div></div></section>\n"
+        "</div>\n"
+        '<div class="row g-3 mb-3">\n' + "".join(sections) + "\n</div>\n"
+        f'<p class="small text-muted d-print-none">'
+        f"{_e(_('点击图表中的柱形可打开对应的申报清单。'))}</p>\n"
+        f'<script src="{_e(static("vendor/chartjs/chart.umd.min.js"))}" defer></script>\n'
+        f'<script src="{_e(static("xinban/dashboard.js"))}" defer></script>\n'
+    )
+    return mark_safe(html)  # noqa: S308  (every value escaped above)
+
+
+def _filters_html(form: FilterForm, path: str) -> SafeString:
+    """The markup of templates/dashboards/_filters.html (kept for reference), in Python."""
+    fields = "".join(
+        '<div class="col-6 col-md-3 col-lg">\n'
+        f'  <label class="form-label small mb-1" for="{_e(field.id_for_label)}">'
+        f"{_e(field.label)}</label>\n"
+        f"  {conditional_escape(str(field))}\n  "
+        + "".join(
+            f'<div class="invalid-feedback d-block">{_e(error)}</div>' for error in field.errors
+        )
+        + "\n</div>"
+        for field in form
+    )
+    label = _e(_("筛选"))
+    return mark_safe(  # noqa: S308  (every value escaped above)
+        '<form method="get" class="row g-2 align-items-end mb-3 d-print-none" '
+        f'aria-label="{label}">\n{fields}\n'
+        '<div class="col-6 col-md-3 col-lg-auto"><button class="btn btn-primary btn-sm w-100" '
+        f'type="submit">{label}</button></div>\n'
+        '<div class="col-6 col-md-3 col-lg-auto"><a class="btn btn-outline-secondary btn-sm '
+        f'w-100" href="{_e(path)}">{_e(_("清除"))}</a></div>\n'
+        "</form>\n"
     )
 
 
@@ -127,13 +254,17 @@ def _body(template: str, form: FilterForm, figures: dict[str, Any], **extra: Any
         }
         for item in figures["breakdowns"]
     ]
+    years_table = _table(years["labels"], years["series"], _("年度"))
+    figures_json = _json_script(figures, "dashboard-figures")
     context = {
         "form": form,
         "figures": figures,
-        "figures_json": _json_script(figures, "dashboard-figures"),
+        "figures_json": figures_json,
         "units_rows": _units_rows(figures["progress"]["units"]),
         "charts": charts,
-        "years_table": _table(years["labels"], years["series"], _("年度")),
+        "years_table": years_table,
+        "charts_html": _charts_html(figures, charts, years_table, figures_json),
+        "filters_html": _filters_html(form, extra["path"]),
         **extra,
     }
     return render_to_string(template, context)

@@ -3,6 +3,7 @@ breakdowns of a year, for a scope (the association or one unit)."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -19,7 +20,7 @@ from xinban.dashboards.filters import (
     stage_q,
 )
 from xinban.dashboards.models import Tally
-from xinban.dashboards.selectors.progress import _progress
+from xinban.dashboards.selectors.progress import _progress, _reports
 from xinban.dashboards.selectors.shared import (
     BREAKDOWN_STAGES,
     Options,
@@ -118,7 +119,7 @@ def _breakdowns(
                     stages,
                     shown,
                     counts,
-                    lambda stage, k: scope.list_url(filters, stage, **{key: k}),
+                    urls=lambda stage, keys: scope.list_urls(filters, stage, key, keys),
                 ),
             }
         )
@@ -261,18 +262,27 @@ def _funnel(years: Mapping[str, Any], year: int | None, note: str = "") -> list[
     ]
 
 
-def _report_note(scope: Scope, filters: Filters, campaign: Campaign | None) -> str:
+def _report_note(
+    scope: Scope,
+    filters: Filters,
+    campaign: Campaign | None,
+    reports: Mapping[int, str] | None = None,
+) -> str:
     """The status of the 附件5 behind "recommended" (which counts the unit's list filed
     or not, docs/rules.md "Counts"): a unit's own (填写中, 已报送, 推荐无效 or 未开始);
     for staff, how many units' are filed and how many still being filled in. One query."""
     if campaign is None:
         return ""
-    reports = UnitRecommendationReport.objects.filter(campaign=campaign)
-    if filters.unit:
-        reports = reports.filter(unit_id=filters.unit)
-    if filters.unit_kind:
-        reports = reports.filter(unit__kind=filters.unit_kind)
-    statuses = dict(reports.values_list("status").annotate(n=Count("id")).order_by())
+    statuses: dict[str, int]
+    if reports is not None:  # every unit's, already read (the staff's, unfiltered)
+        statuses = dict(Counter(reports.values()))
+    else:
+        rows = UnitRecommendationReport.objects.filter(campaign=campaign)
+        if filters.unit:
+            rows = rows.filter(unit_id=filters.unit)
+        if filters.unit_kind:
+            rows = rows.filter(unit__kind=filters.unit_kind)
+        statuses = dict(rows.values_list("status").annotate(n=Count("id")).order_by())
     labels = dict(ReportStatus.choices)
     if scope.is_unit:
         status = next(iter(statuses), "")
@@ -294,14 +304,17 @@ def _figures(scope: Scope, filters: Filters, opts: Options) -> dict[str, Any]:
     unit_rows = None  # each unit's overall rows of the year, for the units' progress
     if year_rows is not None and not (scope.is_unit or filters.unit or filters.unit_kind):
         unit_rows = [row for row in year_rows if row["dimension"] == ""]
+    reports = None  # every unit's 附件5 status: the note and the units' progress
+    if campaign is not None and not (scope.is_unit or filters.unit or filters.unit_kind):
+        reports = _reports(campaign)
     return {
         "year": year,
         "scope": "unit" if scope.is_unit else "staff",
         "unit_id": scope.unit_id,
         "results_published": published,
         "filters": filters.params(),
-        "funnel": _funnel(years, year, _report_note(scope, filters, campaign)),
+        "funnel": _funnel(years, year, _report_note(scope, filters, campaign, reports)),
         "years": years,
         "breakdowns": _breakdowns(scope, filters, opts, stages, year_rows) if year else [],
-        "progress": _progress(scope, campaign, opts, unit_rows),
+        "progress": _progress(scope, campaign, opts, unit_rows, reports),
     }

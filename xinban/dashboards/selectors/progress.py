@@ -67,10 +67,13 @@ def _judges(
     opts: Options,
     url: Callable[[str, int | None], str | None],
     only_unit: int | None = None,
+    per_unit: dict[Any, dict[str, int]] | None = None,
 ) -> list[dict[str, Any]]:
     """Each judge's progress per stage; a unit-stage judge once per unit whose panel
     gave the sheets (``unit``), with ``url(stage, unit_id)``: the page behind the row
-    (``only_unit``: the sheets are that unit's unit-stage ones)."""
+    (``only_unit``: the sheets are that unit's unit-stage ones). ``per_unit`` is filled
+    with each unit's unit-stage sheets (total, done): the units' progress, summed from
+    the same rows rather than read again."""
     counts = {
         "total": Count("id"),
         "done": Count("id", filter=Q(status=SheetStatus.SUBMITTED)),
@@ -100,6 +103,10 @@ def _judges(
     unit_names = dict(opts.units)
     result = []
     for row in cast("Iterable[Mapping[str, Any]]", rows):
+        if per_unit is not None and row["stage"] == Stage.UNIT:
+            summed = per_unit.setdefault(row["unit"], {"total": 0, "done": 0})
+            summed["total"] += row["total"]
+            summed["done"] += row["done"]
         phase = phases.get(STAGE_PHASE.get(row["stage"], ""))
         result.append(
             {
@@ -124,8 +131,12 @@ def _units_progress(
     opts: Options,
     phase: Mapping[str, Any] | None,
     overall: Iterable[Mapping[str, Any]] | None = None,
+    sheets: Mapping[Any, Mapping[str, int]] | None = None,
+    reports: Mapping[int, str] | None = None,
 ) -> list[dict[str, Any]]:
-    """``overall``: each unit's overall summary rows of the year, when already read."""
+    """``overall``: each unit's overall summary rows of the year, when already read;
+    ``sheets``: each unit's unit-stage sheets (total, done), likewise (``_judges``);
+    ``reports``: each unit's 附件5 status (``_reports``), likewise."""
     received = _tally(  # the year's summary rows
         overall
         if overall is not None
@@ -135,19 +146,24 @@ def _units_progress(
         lambda r: r["recommending_unit_id"],
         ["applied", "recommended"],
     )
-    sheets = _by(
-        ScoreSheet.objects.filter(application__campaign=campaign, stage=Stage.UNIT)
-        .values(unit=F("application__recommending_unit_id"))
-        .annotate(total=Count("id"), done=Count("id", filter=Q(status=SheetStatus.SUBMITTED)))
-        .order_by(),
-        "unit",
-    )
-    reports = dict(
-        UnitRecommendationReport.objects.filter(campaign=campaign).values_list("unit_id", "status")
-    )
+    if sheets is None:
+        sheets = _by(
+            ScoreSheet.objects.filter(application__campaign=campaign, stage=Stage.UNIT)
+            .values(unit=F("application__recommending_unit_id"))
+            .annotate(total=Count("id"), done=Count("id", filter=Q(status=SheetStatus.SUBMITTED)))
+            .order_by(),
+            "unit",
+        )
+    if reports is None:
+        reports = _reports(campaign)
     labels = dict(ReportStatus.choices)
     current = campaign.year == opts.current_year
     year = "?" + _query({"year": str(campaign.year)})
+    inbox, judges, report = (
+        _reverse(name, 0)
+        for name in ("recommendation:inbox", "recommendation:judges", "recommendation:report")
+    )
+    staff_list = _reverse("applications:staff_list") + "?" + _query({"year": str(campaign.year)})
     rows = []
     for pk, name in opts.units:
         got, scored = received.get(pk, {}), sheets.get(pk, {})
@@ -175,18 +191,32 @@ def _units_progress(
                     or _lagging(done, total, phase)
                     or (total == 0 and got.get("applied", 0) > 0 and phase["elapsed"] >= 50)
                 ),
-                "url": _reverse("recommendation:inbox", pk) + year,
+                "url": _unit_url(inbox, pk) + year,
                 # The numbers open the staff list of the unit's applications of the year
                 # at that stage (the same counts); the judges' page and 附件5 show the
                 # current year only.
-                "applied_url": _staff_list(campaign, unit=pk, stage="applied"),
-                "recommended_url": _staff_list(campaign, unit=pk, stage="recommended"),
-                "sheets_url": _reverse("recommendation:judges", pk) if current else None,
-                "report_url": _reverse("recommendation:report", pk) if current else None,
+                "applied_url": f"{staff_list}&unit={pk}&stage=applied",
+                "recommended_url": f"{staff_list}&unit={pk}&stage=recommended",
+                "sheets_url": _unit_url(judges, pk) if current else None,
+                "report_url": _unit_url(report, pk) if current else None,
             }
         )
     rows.sort(key=lambda r: (not r["lagging"], r["report_submitted"], r["percent"]))
     return rows
+
+
+def _reports(campaign: Campaign) -> dict[int, str]:
+    """Each unit's 附件5 status of the year (unit id → status)."""
+    return dict(
+        UnitRecommendationReport.objects.filter(campaign=campaign).values_list("unit_id", "status")
+    )
+
+
+def _unit_url(reversed_for_0: str, pk: int) -> str:
+    """A unit's page from its URL reversed for unit 0 (``…/0/…``): the one number
+    replaced (the lists' URLs hold no other ``/0/``)."""
+    head, _sep, tail = reversed_for_0.rpartition("/0/")
+    return f"{head}/{pk}/{tail}"
 
 
 def _staff_list(campaign: Campaign, **params: Any) -> str:
@@ -220,6 +250,7 @@ def _progress(
     campaign: Campaign | None,
     opts: Options,
     unit_rows: Iterable[Mapping[str, Any]] | None = None,
+    reports: Mapping[int, str] | None = None,
 ) -> dict[str, Any]:
     if campaign is None:
         return {"phases": [], "units": [], "judges": []}
@@ -235,8 +266,11 @@ def _progress(
             "units": [],
             "judges": _judges(sheets, by_kind, opts, judge_url, scope.unit_id),
         }
+    per_unit: dict[Any, dict[str, int]] = {}
+    judges = _judges(sheets, by_kind, opts, judge_url, per_unit=per_unit)
+    recommendation = by_kind.get(PhaseKind.RECOMMENDATION)
     return {
         "phases": phases,
-        "units": _units_progress(campaign, opts, by_kind.get(PhaseKind.RECOMMENDATION), unit_rows),
-        "judges": _judges(sheets, by_kind, opts, judge_url),
+        "units": _units_progress(campaign, opts, recommendation, unit_rows, per_unit, reports),
+        "judges": judges,
     }

@@ -183,9 +183,42 @@ class Scope:
             urls["inbox"] = reverse("recommendation:inbox", args=[self.unit_id]) + "?"
         return urls
 
+    @functools.cached_property
+    def _templates(self) -> dict[tuple[Filters, str, str], str | None]:
+        return {}
+
     def list_url(self, filters: Filters, stage: str, **dimension: Any) -> str | None:
         """The list behind a number: the staff list of applications, a unit's inbox, or
-        for 报名 the staff list of registrations (units do not see registrations)."""
+        for 报名 the staff list of registrations (units do not see registrations). A
+        chart's numbers differ in one parameter: its URL is built once per chart and
+        stage with a placeholder, then filled in (when the value needs no quoting)."""
+        if len(dimension) == 1:
+            ((name, value),) = dimension.items()
+            return self.list_urls(filters, stage, name, [value])[0]
+        return self._list_url(filters, stage, **dimension)
+
+    def list_urls(
+        self, filters: Filters, stage: str, name: str, values: Sequence[Any]
+    ) -> list[str | None]:
+        """``list_url`` of each of ``values`` of the one parameter ``name`` (a chart's)."""
+        key = (filters, stage, name)
+        if key not in self._templates:
+            built = self._list_url(filters, stage, **{name: _SLOT})
+            fits = built is None or built.count(_SLOT) == 1
+            self._templates[key] = built if fits else _UNFIT
+        template = self._templates[key]
+        if template is None:
+            return [None] * len(values)
+        urls: list[str | None] = []
+        for value in values:
+            text = str(value)
+            if template is _UNFIT or value in (None, "") or not _PLAIN.fullmatch(text):
+                urls.append(self._list_url(filters, stage, **{name: value}))
+            else:
+                urls.append(template.replace(_SLOT, text))
+        return urls
+
+    def _list_url(self, filters: Filters, stage: str, **dimension: Any) -> str | None:
         if stage == "registered":
             if self.is_unit:
                 return None
@@ -207,6 +240,8 @@ class Scope:
 
 
 _PLAIN = re.compile(r"[A-Za-z0-9_.~-]*")  # the values (the keys are field names)
+_SLOT = "XinbanSlot9"  # a placeholder for a chart's varying parameter (plain: unquoted)
+_UNFIT = "\x00"  # (a template that cannot be filled in: build each URL)
 
 
 def _query(params: Mapping[str, str]) -> str:
@@ -270,14 +305,18 @@ def _series(
     stages: Sequence[str],
     categories: Sequence[tuple[Any, str]],
     counts: Mapping[Any, Mapping[str, int]],
-    url: Callable[[str, Any], str | None],
+    url: Callable[[str, Any], str | None] | None = None,
+    urls: Callable[[str, list[Any]], list[str | None]] | None = None,
 ) -> list[dict[str, Any]]:
+    """Each stage's values and links per category: ``url(stage, key)`` for each, or
+    ``urls(stage, keys)`` for them all."""
+    keys = [key for key, _label in categories]
     return [
         {
             "key": stage,
             "label": str(STAGE_LABELS[stage]),
-            "values": [int(counts.get(key, {}).get(stage, 0)) for key, _label in categories],
-            "urls": [url(stage, key) for key, _label in categories],
+            "values": [int(counts.get(key, {}).get(stage, 0)) for key in keys],
+            "urls": urls(stage, keys) if urls else [url(stage, key) for key in keys] if url else [],
         }
         for stage in stages
     ]
