@@ -35,7 +35,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from typing import Any
 
 import numpy as np
@@ -193,9 +193,9 @@ class Shingled:
     def length(self) -> int:
         return len(self.norm.text)
 
-    @property
+    @cached_property
     def codes(self) -> np.ndarray:
-        """The normalised characters' code points (uint32)."""
+        """The normalised characters' code points (uint32), computed once."""
         return np.frombuffer(self.norm.text.encode("utf-32-le"), dtype=np.uint32)
 
 
@@ -613,14 +613,14 @@ class SimilarityIndex:
         lo = np.searchsorted(keys, query.signature)
         hit = keys[np.minimum(lo, len(keys) - 1)] == query.signature
         skip = self.slots.get(exclude) if exclude is not None else None
-        found: set[int] = set()
-        for value, at in zip(query.signature[hit].tolist(), lo[hit].tolist(), strict=True):
-            # Usually one document holds a minimum; a few more when it is shared.
-            while at < len(keys) and int(keys[at]) == value:
-                found.add(int(owners[at]))
-                at += 1
-        found.discard(-1 if skip is None else skip)
-        return sorted(found)
+        # Usually one document holds a minimum; a few more when it is shared: every
+        # holder at once (the end of each equal range, then the ranges' slots).
+        start = lo[hit]
+        end = np.searchsorted(keys, query.signature[hit], "right")
+        found = distinct(owners[_ranges(start, end - start)]).tolist()
+        if skip is not None and skip in found:
+            found.remove(skip)
+        return found
 
     def _ranked(
         self, query: Query, exclude: Hashable, limit: int
@@ -644,13 +644,12 @@ class SimilarityIndex:
         # the rest are searched exactly.
         bitmap = np.zeros(1 << 16, dtype=bool)
         bitmap[mine.hashes >> np.uint32(16)] = True
-        maybe = np.nonzero(bitmap[theirs >> np.uint32(16)])[0]
+        maybe = np.flatnonzero(bitmap[theirs >> np.uint32(16)])
         at = np.minimum(np.searchsorted(mine.hashes, theirs[maybe]), len(mine.hashes) - 1)
         equal = mine.hashes[at] == theirs[maybe]
         hit, at = maybe[equal], at[equal]
-        owner = np.searchsorted(np.cumsum(sizes), hit, "right")
-        offsets = np.cumsum(sizes) - sizes
-        local = hit - offsets[owner]
+        owner = np.repeat(np.arange(len(parts)), sizes)[hit]
+        local = hit - (np.cumsum(sizes) - sizes)[owner]
         if mine.repeats or any(p.repeats for p in parts):
             counts = np.concatenate([p.count for p in parts])[hit] * mine.count[at]
         else:
