@@ -49,6 +49,7 @@ BANDS = 1 << BAND_BITS  # one-permutation MinHash bins = LSH bands of one row
 MERGE_GAP = 12  # characters between runs merged into one passage
 MIN_REPORT_CHARS = 40  # a source is reported from this many overlapping characters
 MIN_SHARED_FINGERPRINTS = 2
+MIN_SHARED_MINIMA = 2  # LSH candidates: documents sharing this many signature minima
 FEW_SEEDS = 16  # candidates with this many seeds or fewer are checked character-wise first
 MAX_CANDIDATES = 20
 MIN_COMMON_DF = 5  # a shingle in this many documents (or COMMON_SHARE of them) is common
@@ -617,7 +618,14 @@ class SimilarityIndex:
         # holder at once (the end of each equal range, then the ranges' slots).
         start = lo[hit]
         end = np.searchsorted(keys, query.signature[hit], "right")
-        found = distinct(owners[_ranges(start, end - start)]).tolist()
+        held = np.sort(owners[_ranges(start, end - start)])
+        if not len(held):
+            return []
+        # A document sharing one minimum only is, at the bench's scale, nearly always a
+        # phrase a few applications share (docs/similarity.md, "Candidates").
+        edges = np.flatnonzero(np.append(True, held[1:] != held[:-1]))
+        shared = np.diff(np.append(edges, len(held)))
+        found = held[edges[shared >= MIN_SHARED_MINIMA]].tolist()
         if skip is not None and skip in found:
             found.remove(skip)
         return found
