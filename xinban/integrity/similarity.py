@@ -726,11 +726,14 @@ class SimilarityIndex:
         inside = _ranges(starts, lengths)
         common = self.sketch.common(doc.hashes[qi[inside]])
         if common.any():
-            equal = np.zeros(len(qi), dtype=bool)
-            equal[inside[~common]] = True
-            edges = np.diff(np.concatenate(([0], equal.view(np.int8), [0])))
-            starts = np.nonzero(edges == 1)[0]
-            lengths = np.nonzero(edges == -1)[0] - starts
+            # The runs' non-common shingles; two runs are never adjacent (an unequal
+            # character or a sentinel lies between), so a break is a gap in positions.
+            kept = inside[~common]
+            if not len(kept):
+                return Runs(none, none, none)
+            cut = np.flatnonzero(kept[1:] - kept[:-1] != 1) + 1
+            starts = kept[np.append(0, cut)]
+            lengths = np.diff(np.append(np.append(0, cut), len(kept)))
         keep = lengths >= MIN_RUN
         return Runs.of(qi[starts[keep]], si[starts[keep]], lengths[keep])
 
