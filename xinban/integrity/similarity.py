@@ -396,11 +396,14 @@ class Fingerprints:
 
     @classmethod
     def of(cls, hashes: np.ndarray, positions: np.ndarray) -> Fingerprints:
-        top = (hashes[positions] >> np.uint64(32)).astype(np.uint32)
-        order = np.argsort(top)
-        top = top[order]
+        # One sort of (top 32 bits of the hash, position) keys: sorted by hash, and by
+        # position within a repeated one.
+        keys = hashes[positions] & np.uint64(0xFFFFFFFF00000000)
+        keys |= positions.astype(np.uint64)
+        keys.sort()
+        top = (keys >> np.uint64(32)).astype(np.uint32)
         kind = np.uint16 if len(hashes) < (1 << 16) else np.uint32
-        ordered = positions[order].astype(kind)
+        ordered = keys.astype(kind)  # the low bits: the positions
         starts = np.nonzero(np.append(True, top[1:] != top[:-1]))[0]
         if len(starts) == len(top):
             empty = np.zeros(0, dtype=np.uint32)
