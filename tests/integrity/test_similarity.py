@@ -205,3 +205,19 @@ def test_seed_and_extend_finds_exactly_the_runs_of_a_full_comparison() -> None:
     expected = _all_runs(doc.hashes, src.hashes)
     assert len(expected) >= 5
     assert found == expected
+
+
+def test_lsh_candidates_share_at_least_two_minima() -> None:
+    rng = random.Random(11)
+    index = _index({1: text(3000, rng), 2: text(3000, rng)})
+    doc = S.shingle(text(3000, rng))
+    query = index.query(doc)
+    one, two = index.signatures[index.slots[1]], index.signatures[index.slots[2]]
+    # Two minima of document 1, one of document 2: only document 1 is a candidate.
+    query.signature = np.sort(np.concatenate([one[:2], two[:1]]))
+    assert [index.keys[slot] for slot in index._found(query, None)] == [1]
+    # Two of each: both.
+    query.signature = np.sort(np.concatenate([one[:2], two[:2]]))
+    assert {index.keys[slot] for slot in index._found(query, None)} == {1, 2}
+    # Excluded: never, whatever it shares.
+    assert [index.keys[slot] for slot in index._found(query, 1)] == [2]

@@ -35,7 +35,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from typing import Any
 
 import numpy as np
@@ -49,6 +49,7 @@ BANDS = 1 << BAND_BITS  # one-permutation MinHash bins = LSH bands of one row
 MERGE_GAP = 12  # characters between runs merged into one passage
 MIN_REPORT_CHARS = 40  # a source is reported from this many overlapping characters
 MIN_SHARED_FINGERPRINTS = 2
+MIN_SHARED_MINIMA = 2  # LSH candidates: documents sharing this many signature minima
 FEW_SEEDS = 16  # candidates with this many seeds or fewer are checked character-wise first
 MAX_CANDIDATES = 20
 MIN_COMMON_DF = 5  # a shingle in this many documents (or COMMON_SHARE of them) is common
@@ -193,9 +194,9 @@ class Shingled:
     def length(self) -> int:
         return len(self.norm.text)
 
-    @property
+    @cached_property
     def codes(self) -> np.ndarray:
-        """The normalised characters' code points (uint32)."""
+        """The normalised characters' code points (uint32), computed once."""
         return np.frombuffer(self.norm.text.encode("utf-32-le"), dtype=np.uint32)
 
 
@@ -395,11 +396,14 @@ class Fingerprints:
 
     @classmethod
     def of(cls, hashes: np.ndarray, positions: np.ndarray) -> Fingerprints:
-        top = (hashes[positions] >> np.uint64(32)).astype(np.uint32)
-        order = np.argsort(top)
-        top = top[order]
+        # One sort of (top 32 bits of the hash, position) keys: sorted by hash, and by
+        # position within a repeated one.
+        keys = hashes[positions] & np.uint64(0xFFFFFFFF00000000)
+        keys |= positions.astype(np.uint64)
+        keys.sort()
+        top = (keys >> np.uint64(32)).astype(np.uint32)
         kind = np.uint16 if len(hashes) < (1 << 16) else np.uint32
-        ordered = positions[order].astype(kind)
+        ordered = keys.astype(kind)  # the low bits: the positions
         starts = np.nonzero(np.append(True, top[1:] != top[:-1]))[0]
         if len(starts) == len(top):
             empty = np.zeros(0, dtype=np.uint32)
@@ -613,14 +617,21 @@ class SimilarityIndex:
         lo = np.searchsorted(keys, query.signature)
         hit = keys[np.minimum(lo, len(keys) - 1)] == query.signature
         skip = self.slots.get(exclude) if exclude is not None else None
-        found: set[int] = set()
-        for value, at in zip(query.signature[hit].tolist(), lo[hit].tolist(), strict=True):
-            # Usually one document holds a minimum; a few more when it is shared.
-            while at < len(keys) and int(keys[at]) == value:
-                found.add(int(owners[at]))
-                at += 1
-        found.discard(-1 if skip is None else skip)
-        return sorted(found)
+        # Usually one document holds a minimum; a few more when it is shared: every
+        # holder at once (the end of each equal range, then the ranges' slots).
+        start = lo[hit]
+        end = np.searchsorted(keys, query.signature[hit], "right")
+        held = np.sort(owners[_ranges(start, end - start)])
+        if not len(held):
+            return []
+        # A document sharing one minimum only is, at the bench's scale, nearly always a
+        # phrase a few applications share (docs/similarity.md, "Candidates").
+        edges = np.flatnonzero(np.append(True, held[1:] != held[:-1]))
+        shared = np.diff(np.append(edges, len(held)))
+        found = held[edges[shared >= MIN_SHARED_MINIMA]].tolist()
+        if skip is not None and skip in found:
+            found.remove(skip)
+        return found
 
     def _ranked(
         self, query: Query, exclude: Hashable, limit: int
@@ -644,13 +655,12 @@ class SimilarityIndex:
         # the rest are searched exactly.
         bitmap = np.zeros(1 << 16, dtype=bool)
         bitmap[mine.hashes >> np.uint32(16)] = True
-        maybe = np.nonzero(bitmap[theirs >> np.uint32(16)])[0]
+        maybe = np.flatnonzero(bitmap[theirs >> np.uint32(16)])
         at = np.minimum(np.searchsorted(mine.hashes, theirs[maybe]), len(mine.hashes) - 1)
         equal = mine.hashes[at] == theirs[maybe]
         hit, at = maybe[equal], at[equal]
-        owner = np.searchsorted(np.cumsum(sizes), hit, "right")
-        offsets = np.cumsum(sizes) - sizes
-        local = hit - offsets[owner]
+        owner = np.repeat(np.arange(len(parts)), sizes)[hit]
+        local = hit - (np.cumsum(sizes) - sizes)[owner]
         if mine.repeats or any(p.repeats for p in parts):
             counts = np.concatenate([p.count for p in parts])[hit] * mine.count[at]
         else:
@@ -719,11 +729,14 @@ class SimilarityIndex:
         inside = _ranges(starts, lengths)
         common = self.sketch.common(doc.hashes[qi[inside]])
         if common.any():
-            equal = np.zeros(len(qi), dtype=bool)
-            equal[inside[~common]] = True
-            edges = np.diff(np.concatenate(([0], equal.view(np.int8), [0])))
-            starts = np.nonzero(edges == 1)[0]
-            lengths = np.nonzero(edges == -1)[0] - starts
+            # The runs' non-common shingles; two runs are never adjacent (an unequal
+            # character or a sentinel lies between), so a break is a gap in positions.
+            kept = inside[~common]
+            if not len(kept):
+                return Runs(none, none, none)
+            cut = np.flatnonzero(kept[1:] - kept[:-1] != 1) + 1
+            starts = kept[np.append(0, cut)]
+            lengths = np.diff(np.append(np.append(0, cut), len(kept)))
         keep = lengths >= MIN_RUN
         return Runs.of(qi[starts[keep]], si[starts[keep]], lengths[keep])
 
