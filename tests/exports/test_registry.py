@@ -35,6 +35,27 @@ def test_lists_come_from_each_areas_exports_module() -> None:
         assert module in sys.modules
 
 
+def test_the_formerly_central_lists_are_declared_by_their_areas() -> None:
+    # Each list's rows come from a function of the area's own exports module; the audit
+    # log's from the exports app's own (core, the ground floor, imports no area).
+    for kind, module in {
+        "applications": "xinban.applications.exports",
+        "my_applications": "xinban.applications.exports",
+        "unit_inbox": "xinban.recommendation.exports",
+        "judge_sheets": "xinban.recommendation.exports",
+        "evaluation_formal": "xinban.evaluation.exports",
+        "evaluation_candidates": "xinban.evaluation.exports",
+        "public_results": "xinban.publication.exports",
+        "outbox": "xinban.notifications.exports",
+        "tasks": "xinban.tasks.exports",
+        "audit": "xinban.exports.exports",
+    }.items():
+        spec = registry.SPECS[kind]
+        source = spec.queryset or spec.table
+        assert source is not None
+        assert source.__module__ == module, kind
+
+
 def test_a_second_list_with_a_taken_name_is_refused() -> None:
     spec = next(iter(registry.SPECS.values()))
     with pytest.raises(ImproperlyConfigured):

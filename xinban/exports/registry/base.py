@@ -19,6 +19,8 @@ from xinban.accounts.models import User
 from xinban.applications.models import ApplicationState
 from xinban.campaigns.selectors import campaign_current
 from xinban.core.roles import roles_of
+from xinban.scoring.models import SheetStatus
+from xinban.tasks.models import TaskState
 
 # Control characters (NUL above all) mean nothing in a filter, and PostgreSQL cannot store
 # a NUL in the JSON of a background export's task.
@@ -128,6 +130,14 @@ def _current_campaign() -> Any:
 
 def _yes(value: bool) -> str:
     return _("是") if value else _("否")
+
+
+def _sheet_status_label(value: str) -> str:
+    return str(dict(SheetStatus.choices).get(value, value))
+
+
+def task_state_label(value: str) -> str:
+    return str(dict(TaskState.choices).get(value, value))
 
 
 SPECS: dict[str, ExportSpec] = {}

@@ -1,4 +1,6 @@
-"""Applications as lists: staff's list of all applications, the applicant's own."""
+"""Applications as lists (registered with the exports app when Django starts, see
+xinban.exports): staff's list of all applications (``applications``), the applicant's own
+(``my_applications``)."""
 
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ from xinban.applications.models import ApplicationState
 from xinban.applications.selectors import applications_for_staff, applications_of_organisations
 from xinban.campaigns.selectors import campaign_current, campaign_get
 from xinban.dashboards.filters import drilldown_filters, narrow
-from xinban.exports.registry.base import (
+from xinban.exports.registry import (
     ExportSpec,
     _state_label,
     local_time,
