@@ -12,20 +12,20 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import rules
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xinban.applications.models import Application, ApplicationState
+from xinban.campaigns.models import PhaseKind
+from xinban.campaigns.selectors import phase_is_open
 from xinban.core.errors import WindowClosed
 from xinban.core.roles import roles_of
 from xinban.core.rulebook import Refusal, first_refusal
-
-if TYPE_CHECKING:
-    from xinban.evaluation.models import EvaluationRound
-    from xinban.scoring.models import ScoreSheet
+from xinban.evaluation.models import EvaluationRound, PresentationVideo
+from xinban.scoring.models import ScoreSheet, SheetStatus, Stage
 
 
 @rules.predicate
@@ -37,8 +37,6 @@ def is_staff(user: Any) -> bool:
 def is_assigned_expert(user: Any, application: Application | None) -> bool:
     if application is None or not getattr(user, "is_authenticated", False):
         return False
-    from xinban.scoring.models import ScoreSheet, Stage
-
     return ScoreSheet.objects.filter(
         application=application, stage=Stage.EXPERT, judge__user=user
     ).exists()
@@ -61,8 +59,6 @@ def is_candidate_or_typical(user: Any, application: Application | None) -> bool:
 def is_candidate_with_video(user: Any, application: Application | None) -> bool:
     if application is None or application.state != ApplicationState.TYPICAL_CANDIDATE:
         return False
-    from xinban.evaluation.models import PresentationVideo
-
     return PresentationVideo.objects.filter(application=application).exists()
 
 
@@ -127,9 +123,6 @@ def _state_refusal(application: Application, allowed: frozenset[str]) -> Refusal
 
 
 def _evaluation_open_refusal(application: Application) -> Refusal | None:
-    from xinban.campaigns.models import PhaseKind
-    from xinban.campaigns.selectors import phase_is_open
-
     if not phase_is_open(campaign=application.campaign, kind=PhaseKind.EVALUATION):
         return Refusal(
             _("成果评价及推优不在开放时间内。"), code="window_closed", error=WindowClosed
@@ -177,8 +170,6 @@ def expert_unassign_refusal(sheet: ScoreSheet) -> Refusal | None:
     """Whether staff may withdraw an expert's assignment (transition
     ``unassign_last_expert`` when it is the last one): the application under expert
     review, in the evaluation window, unpublished, the sheet not submitted."""
-    from xinban.scoring.models import SheetStatus
-
     refused = first_refusal(
         (
             _state_refusal(sheet.application, frozenset({ApplicationState.EXPERT_REVIEW})),
