@@ -35,6 +35,7 @@ from xinban.api.scopes import (
     scope_granted,
     scope_label,
 )
+from xinban.api.services import TokenRefused, token_lookup
 from xinban.core.context import set_channel
 
 
@@ -95,8 +96,6 @@ class TokenAuth(HttpBearer):
         return READ if method.upper() in SAFE_METHODS else UNMAPPED
 
     def authenticate(self, request: HttpRequest, token: str) -> User:
-        from xinban.api.services import TokenRefused, token_lookup
-
         try:
             api_token = token_lookup(token.strip())
         except TokenRefused as exc:

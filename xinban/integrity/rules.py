@@ -17,6 +17,7 @@ import rules
 
 from xinban.applications.models import Application
 from xinban.core.roles import roles_of
+from xinban.scoring.models import ScoreSheet, Stage
 
 
 @rules.predicate
@@ -35,8 +36,6 @@ def is_inbox_unit_member(user: Any, application: Application | None) -> bool:
 def is_assigned_expert(user: Any, application: Application | None) -> bool:
     if application is None or not getattr(user, "is_authenticated", False):
         return False
-    from xinban.scoring.models import ScoreSheet, Stage
-
     return ScoreSheet.objects.filter(
         application=application, stage=Stage.EXPERT, judge__user=user
     ).exists()

@@ -12,6 +12,7 @@ from django.http import Http404
 from xinban.applications.models import Application
 from xinban.core.roles import roles_of
 from xinban.integrity.models import CheckStatus, SimilarityCheck
+from xinban.publication.models import CaseEntry
 
 
 @dataclass(frozen=True)
@@ -61,8 +62,6 @@ def application_for_similarity(*, user: Any, pk: int) -> Application:
 
 
 def _published_ids(ids: list[int]) -> set[int]:
-    from xinban.publication.models import CaseEntry
-
     return set(
         CaseEntry.objects.filter(application_id__in=ids).values_list("application_id", flat=True)
     )

@@ -24,7 +24,7 @@ from xinban.applications.models import (
     MaterialArea,
 )
 from xinban.core.audit import audit_record
-from xinban.core.errors import NotAllowed
+from xinban.core.errors import NotAllowed, WrongState
 from xinban.integrity import similarity
 from xinban.integrity.extract import attachment_text
 from xinban.integrity.models import CheckStatus, IndexState, SimilarityCheck, SimilarityDocument
@@ -283,8 +283,6 @@ def similarity_check_request(*, actor: User, application: Application) -> None:
     with transaction.atomic():
         current = Application.objects.select_for_update().get(pk=application.pk)
         if current.state in SOURCE_EXCLUDED_STATES:
-            from xinban.core.errors import WrongState
-
             raise WrongState(_("草稿或已撤回的申报不查重。"), code="wrong_state")
         similarity_check_queue(actor=actor, application=current)
         audit_record(actor=actor, action="similarity.request", obj=current)

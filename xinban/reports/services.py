@@ -31,6 +31,7 @@ from xinban.notifications.delivery import notify_after_commit
 from xinban.organisations.models import RecommendingUnit
 from xinban.recommendation.services import require_staff, require_unit_admin
 from xinban.reports import selectors
+from xinban.reports.documents import form6_content, form6_stamp
 from xinban.reports.models import (
     EVENT_TEXT_FIELDS,
     SUMMARY_TEXT_FIELDS,
@@ -192,8 +193,6 @@ def _statistics_scan_refusal(
 ) -> tuple[Stamp | None, ServiceError | None]:
     """The code of ``stamps`` that matches 附件6 as it prints now, or why the scan is of
     another document, unit or version (naming it), as for 附件5. Under the row lock."""
-    from xinban.reports.documents import form6_content, form6_stamp
-
     current = form6_stamp(report)
     content = form6_content(report)
     own = [s for s in stamps if s.kind == DocumentKind.STATISTICS]

@@ -26,7 +26,7 @@ from xinban.applications.models import Application, MaterialArea
 from xinban.campaigns.models import Campaign
 from xinban.core import uploads
 from xinban.core.roles import roles_of
-from xinban.publication import selectors, services
+from xinban.publication import blank_forms, selectors, services
 from xinban.publication.forms import ConsentForm
 from xinban.publication.models import CaseEntry, ConsentScope, PublicationConsent
 
@@ -173,8 +173,6 @@ def case_detail(request: HttpRequest, case_id: CaseId) -> CaseDetailOut:
     "/public/notices", response={200: list[NoticeOut]}, auth=None, summary="通知公告（无需登录）"
 )
 def notices(request: HttpRequest) -> list[NoticeOut]:
-    from xinban.publication import blank_forms
-
     out = []
     for n in (
         selectors.notices_published()

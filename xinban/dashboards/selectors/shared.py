@@ -31,6 +31,7 @@ from xinban.core.models import AuditEntry
 from xinban.dashboards.filters import (
     STAGE_LABELS,
     STAGES,
+    UNIT_KIND_CHOICES,
     UNIT_STAGES_BEFORE_RESULTS,
     Filters,
     reached,
@@ -358,8 +359,6 @@ def _tally(
 
 def describe(filters: Filters) -> list[tuple[str, str]]:
     """The filters in words ((name, value) pairs), for a list opened from a chart."""
-    from xinban.dashboards.filters import UNIT_KIND_CHOICES
-
     if not filters.params():
         return []  # (no query for a list opened without any)
     opts = options()
