@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -37,6 +39,8 @@ from xinban.core.forms import add_service_error
 from xinban.core.http import AuthenticatedHttpRequest
 from xinban.core.paginator import CountingPaginator
 from xinban.core.roles import roles_of
+from xinban.dashboards.filters import drilldown_filters, narrow
+from xinban.dashboards.selectors import describe
 from xinban.organisations.models import RecommendingUnit
 from xinban.organisations.selectors import (
     organisation_of_user,
@@ -386,11 +390,6 @@ def revision(request: AuthenticatedHttpRequest, pk: int, number: int) -> HttpRes
 def staff_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not roles_of(request.user).is_staff:
         raise PermissionDenied
-    from dataclasses import replace
-
-    from xinban.dashboards.filters import drilldown_filters, narrow
-    from xinban.dashboards.selectors import describe
-
     # A list opened from the dashboard (统计看板) also carries its chart's filters.
     drill = drilldown_filters(request.GET)
     campaign = campaign_get(year=drill.year) if drill.year else campaign_current()

@@ -44,7 +44,7 @@ from xinban.ops.management.commands.bench import (
     measure_pages,
 )
 from xinban.ops.management.commands.seed_demo import CURRENT_STATE_WEIGHTS, PAST_STATE_WEIGHTS
-from xinban.organisations.models import Organisation
+from xinban.organisations.models import Organisation, UnitMembership
 
 YEARS = 5
 PER_YEAR = 5000
@@ -60,8 +60,6 @@ PAGES = [
 
 
 def _unit_pk(ctx: BenchContext) -> int:
-    from xinban.organisations.models import UnitMembership
-
     membership = UnitMembership.objects.filter(user__email="unit@bench.invalid").first()
     return membership.unit_id if membership else 0
 

@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from xinban.applications.models import Application, ApplicationState
 from xinban.campaigns.models import Domain, TeamType
-from xinban.evaluation import bench_assignment
+from xinban.evaluation import bench_assignment, selectors
 from xinban.evaluation.models import ExpertPanelMember
 from xinban.ops.management.commands.bench import (
     BASELINE,
@@ -247,8 +247,6 @@ def domain_ranking_study(
         ]
     )
     # The first request after a score changes: the ranking computed from scratch.
-    from xinban.evaluation import selectors
-
     cold = cold_page(
         ctx,
         PAGE,

@@ -25,6 +25,8 @@ from xinban.applications.models import Application, ApplicationState
 from xinban.applications.selectors import application_form_data, application_stamp
 from xinban.core.stamp import ScanCheck, matches, read_stamps
 from xinban.integrity.services import similarity_check_run
+from xinban.recommendation.models import UnitRecommendationReport
+from xinban.reports.models import StatisticsReport
 
 if TYPE_CHECKING:
     from xinban.ops.management.commands.seed_demo import DemoContext
@@ -125,9 +127,6 @@ def stamped_scans(real: list[Application]) -> None:
         stamped_check=ScanCheck.UNVERIFIED
     )
     # 附件5's and 附件6's demo scans are samples without a code too.
-    from xinban.recommendation.models import UnitRecommendationReport
-    from xinban.reports.models import StatisticsReport
-
     for model in (UnitRecommendationReport, StatisticsReport):
         model.objects.exclude(stamped_scan="").filter(stamped_check="").update(
             stamped_check=ScanCheck.UNVERIFIED

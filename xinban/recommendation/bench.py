@@ -53,6 +53,7 @@ from xinban.organisations.models import (
     UnitMembership,
     UnitRole,
 )
+from xinban.recommendation import selectors
 from xinban.recommendation.models import PanelMember, Recommendation, UnitRecommendationReport
 from xinban.scoring import aggregation
 from xinban.scoring.models import CriterionScore, Judge, ScoreSheet, SheetStatus, Stage
@@ -236,8 +237,6 @@ def ranking_study(
         for name, result in results[size].items():
             say(_timing_line(name, size, result))
     largest = results[max(results)]
-    from xinban.recommendation import selectors
-
     cold = cold_page(
         ctx,
         RANKING_PAGE,
