@@ -204,6 +204,8 @@ class ScoreSheetQuerySet(models.QuerySet["ScoreSheet"]):
     def bulk_create(  # type: ignore[override]
         self, objs: Iterable[ScoreSheet], *args: Any, **kwargs: Any
     ) -> list[ScoreSheet]:
+        # Cycle: xinban.scoring.summaries imports this module (docs/architecture.md,
+        # "Function-level imports").
         from xinban.scoring import summaries
 
         made: list[ScoreSheet] = list(super().bulk_create(objs, *args, **kwargs))  # type: ignore[arg-type]
@@ -213,6 +215,7 @@ class ScoreSheetQuerySet(models.QuerySet["ScoreSheet"]):
         return made
 
     def update(self, **kwargs: Any) -> int:
+        # Cycle: as in bulk_create.
         from xinban.scoring import summaries
 
         if not {"status", "total", "round", "stage", "application", "application_id"} & set(kwargs):
