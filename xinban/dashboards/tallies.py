@@ -25,6 +25,7 @@ from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
 from xinban.applications.models import Application
+from xinban.core.loading import is_loading_rows
 from xinban.dashboards.models import Tally
 from xinban.organisations.models import Registration
 from xinban.recommendation.counts import NOT_APPLIED, on_list
@@ -220,6 +221,8 @@ _KEY_VALUES = ("campaign_id", "recommending_unit_id", "state", "team_type_id", "
 
 
 def _application_before(sender: Any, instance: Application, **kwargs: Any) -> None:
+    if is_loading_rows(bool(kwargs.get("raw"))):
+        return
     fields = kwargs.get("update_fields")
     if fields is not None and not KEY_FIELDS.intersection(fields):
         return
@@ -234,6 +237,8 @@ def _counts(state: str) -> bool:
 
 
 def _application_saved(sender: Any, instance: Application, **kwargs: Any) -> None:
+    if is_loading_rows(bool(kwargs.get("raw"))):
+        return
     fields = kwargs.get("update_fields")
     if fields is not None and not KEY_FIELDS.intersection(fields):
         return
@@ -251,6 +256,8 @@ def _application_saved(sender: Any, instance: Application, **kwargs: Any) -> Non
 
 
 def _application_deleted(sender: Any, instance: Application, **kwargs: Any) -> None:
+    if is_loading_rows(bool(kwargs.get("raw"))):
+        return
     if _counts(instance.state):
         refresh([(instance.campaign_id, instance.recommending_unit_id)])
 
@@ -274,6 +281,8 @@ def _registrations_changed(registrations: QuerySet[Registration]) -> None:
 
 
 def _registration_saved(sender: Any, instance: Registration, **kwargs: Any) -> None:
+    if is_loading_rows(bool(kwargs.get("raw"))):
+        return
     fields = kwargs.get("update_fields")
     if fields is not None and not {"domain", "domain_id", "nature", "nature_id"} & set(fields):
         return
@@ -287,6 +296,8 @@ def _registration_saved(sender: Any, instance: Registration, **kwargs: Any) -> N
 
 
 def _industries_changed(sender: Any, instance: Any, action: str, **kwargs: Any) -> None:
+    if is_loading_rows(bool(kwargs.get("raw"))):
+        return
     if isinstance(instance, Registration):
         if action in ("post_add", "post_remove", "post_clear"):
             _registrations_changed(Registration.objects.filter(pk=instance.pk))
@@ -307,10 +318,14 @@ def _industries_changed(sender: Any, instance: Any, action: str, **kwargs: Any) 
 
 
 def _recommendation_changed(sender: Any, instance: Recommendation, **kwargs: Any) -> None:
+    if is_loading_rows(bool(kwargs.get("raw"))):
+        return
     refresh(_groups_of(Application.objects.filter(pk=instance.application_id)))
 
 
 def _report_saved(sender: Any, instance: UnitRecommendationReport, **kwargs: Any) -> None:
+    if is_loading_rows(bool(kwargs.get("raw"))):
+        return
     fields = kwargs.get("update_fields")
     if fields is not None and "status" not in fields:
         return

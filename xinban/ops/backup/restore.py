@@ -21,6 +21,7 @@ from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.migrations.executor import MigrationExecutor
 
+from xinban.core.loading import loading_rows
 from xinban.ops.backup.format import (
     DATABASE_NAME,
     EXCLUDED_MODELS,
@@ -128,7 +129,8 @@ def _load_database(stream: IO[bytes], manifest: dict[str, Any], using: str) -> C
     digest = hashlib.sha256()
     loaded: Counter[str] = Counter()
     with_deferred = []
-    with connection.constraint_checks_disabled():
+    # Summary rows come back with the rows they summarise: nothing recounts while loading.
+    with connection.constraint_checks_disabled(), loading_rows():
         objects = serializers.deserialize(
             "jsonl", _lines(stream, digest), using=using, handle_forward_references=True
         )
