@@ -1,4 +1,4 @@
-"""The algorithm (xinban/integrity/similarity.py): normalisation, shingles, the
+"""The algorithm (xinban/integrity/similarity/): normalisation, shingles, the
 document-frequency discount and a planted copy found with its passages."""
 
 from __future__ import annotations
@@ -221,3 +221,26 @@ def test_lsh_candidates_share_at_least_two_minima() -> None:
     assert {index.keys[slot] for slot in index._found(query, None)} == {1, 2}
     # Excluded: never, whatever it shares.
     assert [index.keys[slot] for slot in index._found(query, 1)] == [2]
+
+
+def test_an_index_pickled_before_the_package_split_still_loads() -> None:
+    """An index file written when the algorithm was one module names its classes
+    ``xinban.integrity.similarity.<Class>``; the package re-exports them, so it loads and
+    still finds the copy (docs/similarity.md, "The index, persisted")."""
+    import pickle
+
+    rng = random.Random(31)
+    docs = {k: text(1500, rng) for k in range(5)}
+    index = _index(docs)
+    data = pickle.dumps(index, protocol=0)
+    assert b"xinban.integrity.similarity.index\n" in data
+    for sub in (b"index", b"fingerprints", b"passages", b"text"):
+        data = data.replace(
+            b"xinban.integrity.similarity." + sub + b"\n", b"xinban.integrity.similarity\n"
+        )
+    assert b"xinban.integrity.similarity.index" not in data
+    loaded = pickle.loads(data)  # noqa: S301 (the test's own bytes)
+    assert isinstance(loaded, S.SimilarityIndex)
+    copy = S.shingle(docs[3][200:900])
+    result = loaded.check(copy, text_of=docs.get)
+    assert [m.key for m in result.matches] == [3]

@@ -25,7 +25,7 @@ class SimilarityDocument(models.Model):
     )
     year = models.PositiveSmallIntegerField(_("年度"), db_index=True)
     text = models.TextField(blank=True)
-    # ``text`` normalised (xinban/integrity/similarity.py): what a check compares, read
+    # ``text`` normalised (xinban/integrity/similarity/text.py): what a check compares, read
     # without normalising again (docs/similarity.md, "How"); empty in rows made before it.
     normalised = models.TextField(blank=True, default="")
     sections = models.JSONField(default=list, blank=True)
