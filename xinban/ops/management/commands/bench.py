@@ -31,26 +31,22 @@ To measure another page, add a :class:`Page` to :data:`PAGES` (and, if it needs 
 persona or an object to :class:`BenchContext`); to compute another figure, add a function
 to :data:`FIGURES`.
 
-Measurements that need data of their own are *studies* (:data:`STUDIES`), run after the
-pages above in the same database:
+Measurements that need data of their own are *studies*, run after the pages above in the
+same database; each area declares its own in its ``bench.py`` ``STUDIES``
+(xinban.core.areas), run in ``INSTALLED_APPS`` order:
 
-* the rankings — a unit's (xinban.recommendation.bench, ``--ranking-sizes``) and the
-  experts' per domain (xinban.evaluation.bench) — live with their areas, as every area's
-  ``bench.py`` ``STUDIES`` do (xinban.core.areas)::
-
-      ranking_uncached_vs_minimal ratio=R target<=5
-
-* the 附件5 export (``recommendation_form_xlsx``) of 500 recommended rows against writing
-  the same cell values with openpyxl directly (a plain workbook, no styles, no merges),
-  both timed in this run::
+* the 附件5 export and a unit's ranking (xinban.recommendation.bench, ``--form5-rows``,
+  ``--ranking-sizes``), the experts' ranking per domain (xinban.evaluation.bench), …::
 
       form5_xlsx_vs_openpyxl ratio=R target<=2
+      ranking_uncached_vs_minimal ratio=R target<=5
+
+:data:`STUDIES` here stays empty (kept for code that reads it).
 """
 
 from __future__ import annotations
 
 import gc
-import io
 import math
 import os
 import random
@@ -79,11 +75,7 @@ from xinban.applications.models import Application, ApplicationState, YearSequen
 from xinban.campaigns.models import Campaign
 from xinban.core.areas import area_modules
 from xinban.ops.management.commands.seed_demo import (
-    CONFORMITY_TEXTS,
     CURRENT_STATE_WEIGHTS,
-    FEATURE_TEXTS,
-    OPINIONS,
-    SHORTCOMING_TEXTS,
     DemoBuilder,
 )
 from xinban.organisations.models import (
@@ -91,12 +83,6 @@ from xinban.organisations.models import (
     OrganisationMembership,
     UnitMembership,
     UnitRole,
-)
-from xinban.recommendation.documents import (
-    JudgeRow,
-    RecommendationFormData,
-    RecommendedRow,
-    recommendation_form_xlsx,
 )
 
 CHILD_ENV = "XINBAN_BENCH_DIR"  # set (to the temporary directory) in the subprocess only
@@ -528,131 +514,10 @@ def _timing_line(name: str, size: int, result: Result) -> str:
     return f"  {name}@{size_label(size)} skipped ({result.reason})"
 
 
-# 附件5 as Excel (issue 3): the platform's writer against openpyxl writing the same values.
-
-
-def form5_data(rows: int) -> RecommendationFormData:
-    """A unit's 附件5 with ``rows`` recommended teams, each evaluated by five of the
-    panel's seven judges (the three texts joined per judge, as the selector does)."""
-    rng = random.Random(SEED + 2)
-    judges = [
-        JudgeRow(
-            name=f"评委{i}",
-            employer=rng.choice(("上海质量管理科学研究院", "同济大学经济与管理学院")),
-            tgq_number=f"TGQ2023{i:04d}",
-            address=f"上海市浦东新区张江路{100 + i}号",
-            email=f"judge{i}@example.com",
-            mobile=f"1391234{i:04d}",
-        )
-        for i in range(1, 8)
-    ]
-    values = {
-        "strength": "质量改进",
-        "weak": "班组文化建设",
-        "feature": "一岗一标、一日一查",
-        "topic": "降低焊接返修率",
-        "motto": "把每一道工序做成精品",
-    }
-
-    def joined(texts: Sequence[str], names: Sequence[str]) -> str:
-        return "；".join(f"{name}：{rng.choice(texts).format(**values)}" for name in names)
-
-    conformity = [t for band in CONFORMITY_TEXTS.values() for t in band]
-    recommended = []
-    for position in range(1, rows + 1):
-        names = sorted(rng.sample([j.name for j in judges], 5))
-        recommended.append(
-            RecommendedRow(
-                enterprise=f"上海浦江第{position}精密机械股份有限公司",
-                team=f"总装{position}班",
-                team_size=rng.randint(6, 30),
-                conformity=joined(conformity, names),
-                features=joined(FEATURE_TEXTS, names),
-                shortcomings=joined(SHORTCOMING_TEXTS, names),
-                score=f"{rng.uniform(70, 95):.2f}",
-                rank=position,
-                judges="、".join(names),
-                opinion=rng.choice(OPINIONS).format(**values),
-            )
-        )
-    return RecommendationFormData(
-        year=timezone.localdate().year,
-        unit="浦东新区",
-        rows=recommended,
-        judges=judges,
-        filler_name="张立明",
-        filler_phone="021-58881234",
-        fill_date=timezone.localdate().isoformat(),
-    )
-
-
-def workbook_cells(content: bytes) -> list[tuple[int, int, Any]]:
-    """(row, column, value) of every cell with a value in the workbook's first sheet."""
-    from openpyxl import load_workbook
-
-    sheet = load_workbook(io.BytesIO(content)).active
-    assert sheet is not None
-    return [
-        (cell.row, cell.column, cell.value)
-        for row in sheet.iter_rows()
-        for cell in row
-        if cell.value is not None
-    ]
-
-
-def plain_workbook(cells: Sequence[tuple[int, int, Any]]) -> bytes:
-    """The same values written with openpyxl directly: a plain workbook, no styles."""
-    from openpyxl import Workbook
-
-    workbook = Workbook()
-    sheet = workbook.active
-    assert sheet is not None
-    for row, column, value in cells:
-        sheet.cell(row=row, column=column, value=value)
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
-
-
-def form5_study(
-    data: BenchData,
-    ctx: BenchContext,
-    options: StudyOptions,
-    say: Say,
-    clock: Callable[[], float] = time.thread_time,
-) -> StudyResult:
-    """``recommendation_form_xlsx`` for ``form5_rows`` rows against :func:`plain_workbook`
-    of the cells it wrote, medians of ``form5_repeats`` interleaved runs (CPU time)."""
-    name = "form5_xlsx_vs_openpyxl"
-    form = form5_data(options.form5_rows)
-    try:
-        cells = workbook_cells(recommendation_form_xlsx(form))
-    except Exception as exc:  # the export being rewritten must not stop the benchmark
-        return StudyResult(figures=[Figure(name, None, 2, f"{type(exc).__name__}: {exc}"[:80])])
-    runs: dict[str, Callable[[], bytes]] = {
-        "form5_xlsx": lambda: recommendation_form_xlsx(form),
-        "form5_openpyxl": lambda: plain_workbook(cells),
-    }
-    for run in runs.values():  # warm up
-        run()
-    samples: dict[str, list[float]] = {key: [] for key in runs}
-    gc.collect()
-    for repeat in range(max(1, options.form5_repeats)):
-        order = list(runs) if repeat % 2 == 0 else list(reversed(runs))
-        for key in order:
-            started = clock()
-            runs[key]()
-            samples[key].append(clock() - started)
-    medians = {key: statistics.median(values) * 1000 for key, values in samples.items()}
-    for key, median in medians.items():
-        say(f"  {key}@{options.form5_rows} median={median:.2f}ms cells={len(cells)}")
-    ratio = medians["form5_xlsx"] / max(medians["form5_openpyxl"], 1e-6)
-    return StudyResult(figures=[Figure(name, ratio, 2)])
-
-
-# The rankings' studies live with their areas: xinban.recommendation.bench (the unit's),
-# xinban.evaluation.bench (the experts' per domain).
-STUDIES: list[Study] = [form5_study]
+# The studies live with their areas (every area's ``bench.py`` ``STUDIES``, xinban.core.areas):
+# 附件5 and the unit's ranking in xinban.recommendation.bench, the experts' per domain in
+# xinban.evaluation.bench. None is listed here any more.
+STUDIES: list[Study] = []
 
 
 # --- the command ------------------------------------------------------------------------
