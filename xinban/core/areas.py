@@ -1,7 +1,7 @@
 """Per-area extension points found by module name, so that an area plugs into the shared
 commands without editing them: ``xinban.<app>.demo`` (``seed(ctx)``, called by
 ``seed_demo`` after the common demo data) and ``xinban.<app>.bench`` (``STUDIES``, run by
-``bench`` after the common studies)."""
+``bench`` after the common pages)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""Benchmark of a recommending unit's ranking page, run by ``manage.py bench`` (issue 3,
-issue 16).
+"""Benchmarks of a recommending unit's ranking page and of its 附件5 export, run by
+``manage.py bench`` (issue 3, issue 16).
 
 ``ranking_study``: the unit's ranking page (``recommendation:ranking``) as the unit's
 admin, with ``--ranking-sizes`` (default 500 and 5,000) submitted applications in one
@@ -10,14 +10,25 @@ view of the same persona at the largest size — as served, and computed from sc
     ranking_vs_minimal ratio=R target<=3
     ranking_uncached_vs_minimal ratio=R target<=5
     ranking_queries 500=N 5000=N
+
+``form5_study`` (run first): the 附件5 export (``recommendation_form_xlsx``) of
+``--form5-rows`` (default 500) recommended rows against writing the same cell values with
+openpyxl directly (a plain workbook, no styles, no merges), both timed in this run::
+
+    form5_xlsx_vs_openpyxl ratio=R target<=2
 """
 
 from __future__ import annotations
 
+import gc
+import io
 import random
+import statistics
 import time
+from collections.abc import Callable, Sequence
 from datetime import timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
 from django.urls import reverse
@@ -32,6 +43,7 @@ from xinban.ops.management.commands.bench import (
     UNCACHED_RANKING_TARGET,
     BenchContext,
     BenchData,
+    Figure,
     Page,
     Result,
     Say,
@@ -46,6 +58,12 @@ from xinban.ops.management.commands.bench import (
     logged_in,
     measure_pages,
 )
+from xinban.ops.management.commands.seed_demo import (
+    CONFORMITY_TEXTS,
+    FEATURE_TEXTS,
+    OPINIONS,
+    SHORTCOMING_TEXTS,
+)
 from xinban.organisations.models import (
     Organisation,
     RecommendingUnit,
@@ -54,6 +72,12 @@ from xinban.organisations.models import (
     UnitRole,
 )
 from xinban.recommendation import selectors
+from xinban.recommendation.documents import (
+    JudgeRow,
+    RecommendationFormData,
+    RecommendedRow,
+    recommendation_form_xlsx,
+)
 from xinban.recommendation.models import PanelMember, Recommendation, UnitRecommendationReport
 from xinban.scoring import aggregation
 from xinban.scoring.models import CriterionScore, Judge, ScoreSheet, SheetStatus, Stage
@@ -279,4 +303,127 @@ def ranking_study(
     return study
 
 
-STUDIES = [ranking_study]
+# 附件5 as Excel (issue 3): the platform's writer against openpyxl writing the same values.
+
+
+def form5_data(rows: int) -> RecommendationFormData:
+    """A unit's 附件5 with ``rows`` recommended teams, each evaluated by five of the
+    panel's seven judges (the three texts joined per judge, as the selector does)."""
+    rng = random.Random(SEED + 2)
+    judges = [
+        JudgeRow(
+            name=f"评委{i}",
+            employer=rng.choice(("上海质量管理科学研究院", "同济大学经济与管理学院")),
+            tgq_number=f"TGQ2023{i:04d}",
+            address=f"上海市浦东新区张江路{100 + i}号",
+            email=f"judge{i}@example.com",
+            mobile=f"1391234{i:04d}",
+        )
+        for i in range(1, 8)
+    ]
+    values = {
+        "strength": "质量改进",
+        "weak": "班组文化建设",
+        "feature": "一岗一标、一日一查",
+        "topic": "降低焊接返修率",
+        "motto": "把每一道工序做成精品",
+    }
+
+    def joined(texts: Sequence[str], names: Sequence[str]) -> str:
+        return "；".join(f"{name}：{rng.choice(texts).format(**values)}" for name in names)
+
+    conformity = [t for band in CONFORMITY_TEXTS.values() for t in band]
+    recommended = []
+    for position in range(1, rows + 1):
+        names = sorted(rng.sample([j.name for j in judges], 5))
+        recommended.append(
+            RecommendedRow(
+                enterprise=f"上海浦江第{position}精密机械股份有限公司",
+                team=f"总装{position}班",
+                team_size=rng.randint(6, 30),
+                conformity=joined(conformity, names),
+                features=joined(FEATURE_TEXTS, names),
+                shortcomings=joined(SHORTCOMING_TEXTS, names),
+                score=f"{rng.uniform(70, 95):.2f}",
+                rank=position,
+                judges="、".join(names),
+                opinion=rng.choice(OPINIONS).format(**values),
+            )
+        )
+    return RecommendationFormData(
+        year=timezone.localdate().year,
+        unit="浦东新区",
+        rows=recommended,
+        judges=judges,
+        filler_name="张立明",
+        filler_phone="021-58881234",
+        fill_date=timezone.localdate().isoformat(),
+    )
+
+
+def workbook_cells(content: bytes) -> list[tuple[int, int, Any]]:
+    """(row, column, value) of every cell with a value in the workbook's first sheet."""
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(io.BytesIO(content)).active
+    assert sheet is not None
+    return [
+        (cell.row, cell.column, cell.value)
+        for row in sheet.iter_rows()
+        for cell in row
+        if cell.value is not None
+    ]
+
+
+def plain_workbook(cells: Sequence[tuple[int, int, Any]]) -> bytes:
+    """The same values written with openpyxl directly: a plain workbook, no styles."""
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    for row, column, value in cells:
+        sheet.cell(row=row, column=column, value=value)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def form5_study(
+    data: BenchData,
+    ctx: BenchContext,
+    options: StudyOptions,
+    say: Say,
+    clock: Callable[[], float] = time.thread_time,
+) -> StudyResult:
+    """``recommendation_form_xlsx`` for ``form5_rows`` rows against :func:`plain_workbook`
+    of the cells it wrote, medians of ``form5_repeats`` interleaved runs (CPU time)."""
+    name = "form5_xlsx_vs_openpyxl"
+    form = form5_data(options.form5_rows)
+    try:
+        cells = workbook_cells(recommendation_form_xlsx(form))
+    except Exception as exc:  # the export being rewritten must not stop the benchmark
+        return StudyResult(figures=[Figure(name, None, 2, f"{type(exc).__name__}: {exc}"[:80])])
+    runs: dict[str, Callable[[], bytes]] = {
+        "form5_xlsx": lambda: recommendation_form_xlsx(form),
+        "form5_openpyxl": lambda: plain_workbook(cells),
+    }
+    for run in runs.values():  # warm up
+        run()
+    samples: dict[str, list[float]] = {key: [] for key in runs}
+    gc.collect()
+    for repeat in range(max(1, options.form5_repeats)):
+        order = list(runs) if repeat % 2 == 0 else list(reversed(runs))
+        for key in order:
+            started = clock()
+            runs[key]()
+            samples[key].append(clock() - started)
+    medians = {key: statistics.median(values) * 1000 for key, values in samples.items()}
+    for key, median in medians.items():
+        say(f"  {key}@{options.form5_rows} median={median:.2f}ms cells={len(cells)}")
+    ratio = medians["form5_xlsx"] / max(medians["form5_openpyxl"], 1e-6)
+    return StudyResult(figures=[Figure(name, ratio, 2)])
+
+
+# 附件5 first: the order in which the bench prints its lines.
+STUDIES = [form5_study, ranking_study]

@@ -1,8 +1,46 @@
-"""Reads for the association's evaluation, by use case: ``review`` (the formal-review
-queue, conflicts, the panel, what experts, guiding units and applicants see) and
+"""Reads for the association's evaluation, by use case: ``formal_review`` (the
+formal-review queue, domains, conflicts, the rounds, the panel and the assignment),
+``persona_lists`` (what experts, guiding units and applicants see, the waiting work) and
 ``ranking`` (the ranking per domain). Every name stays importable from
 ``xinban.evaluation.selectors``."""
 
+from xinban.evaluation.selectors.formal_review import (
+    AUTOMATIC_KEYS,
+    CANDIDATE_STATES,
+    REVIEWED_STATES,
+    AssignmentRow,
+    CheckRow,
+    Exclusion,
+    FormalQueueRow,
+    PanelRow,
+    application_domains,
+    assignment_rows,
+    automatic_checks,
+    check_rows,
+    exclusions_for,
+    expert_conflicts,
+    expert_panel,
+    formal_review_queue,
+    panel_judges,
+    round_latest,
+    rounds_of,
+)
+from xinban.evaluation.selectors.persona_lists import (
+    ApplicantOutcome,
+    CandidateRow,
+    _with_candidate_data,
+    applicant_outcomes,
+    candidates_for_staff,
+    decisions_waiting,
+    expert_application_get,
+    expert_sheet_get,
+    expert_sheets,
+    guiding_candidate_get,
+    guiding_candidates,
+    guiding_to_review,
+    round_deadlines,
+    unassigned_applications,
+)
 from xinban.evaluation.selectors.ranking import (
     _EXPERT_RANKINGS,
     _EXPERT_RANKINGS_KEPT,
@@ -19,41 +57,6 @@ from xinban.evaluation.selectors.ranking import (
     expert_rank_entries,
     expert_ranking,
     ranking_lines,
-)
-from xinban.evaluation.selectors.review import (
-    AUTOMATIC_KEYS,
-    CANDIDATE_STATES,
-    REVIEWED_STATES,
-    ApplicantOutcome,
-    AssignmentRow,
-    CandidateRow,
-    CheckRow,
-    Exclusion,
-    FormalQueueRow,
-    PanelRow,
-    _with_candidate_data,
-    applicant_outcomes,
-    application_domains,
-    assignment_rows,
-    automatic_checks,
-    candidates_for_staff,
-    check_rows,
-    decisions_waiting,
-    exclusions_for,
-    expert_application_get,
-    expert_conflicts,
-    expert_panel,
-    expert_sheet_get,
-    expert_sheets,
-    formal_review_queue,
-    guiding_candidate_get,
-    guiding_candidates,
-    guiding_to_review,
-    panel_judges,
-    round_deadlines,
-    round_latest,
-    rounds_of,
-    unassigned_applications,
 )
 
 __all__ = [

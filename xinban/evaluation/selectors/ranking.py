@@ -31,7 +31,7 @@ from xinban.evaluation.models import (
 )
 
 # Applications past the formal review, in the order of the flow.
-from xinban.evaluation.selectors.review import REVIEWED_STATES, application_domains
+from xinban.evaluation.selectors.formal_review import REVIEWED_STATES, application_domains
 from xinban.organisations.models import (
     Registration,
 )

@@ -28,32 +28,26 @@ A page that does not exist yet (no URL, 404, 500, …) is reported as
 target.
 
 To measure another page, add a :class:`Page` to :data:`PAGES` (and, if it needs one, a
-persona or an object to :class:`BenchContext`); to compute another figure, add a function
-to :data:`FIGURES`.
+persona or an object to :class:`BenchContext`, in xinban/ops/benchmarking/data.py); to
+compute another figure, add a function to :data:`FIGURES`.
 
-Measurements that need data of their own are *studies* (:data:`STUDIES`), run after the
-pages above in the same database:
+Measurements that need data of their own are *studies*, run after the pages above in the
+same database; each area declares its own in its ``bench.py`` ``STUDIES``
+(xinban.core.areas), run in ``INSTALLED_APPS`` order:
 
-* the rankings — a unit's (xinban.recommendation.bench, ``--ranking-sizes``) and the
-  experts' per domain (xinban.evaluation.bench) — live with their areas, as every area's
-  ``bench.py`` ``STUDIES`` do (xinban.core.areas)::
-
-      ranking_uncached_vs_minimal ratio=R target<=5
-
-* the 附件5 export (``recommendation_form_xlsx``) of 500 recommended rows against writing
-  the same cell values with openpyxl directly (a plain workbook, no styles, no merges),
-  both timed in this run::
+* the 附件5 export and a unit's ranking (xinban.recommendation.bench, ``--form5-rows``,
+  ``--ranking-sizes``), the experts' ranking per domain (xinban.evaluation.bench), …::
 
       form5_xlsx_vs_openpyxl ratio=R target<=2
+      ranking_uncached_vs_minimal ratio=R target<=5
+
+:data:`STUDIES` here stays empty (kept for code that reads it).
 """
 
 from __future__ import annotations
 
 import gc
-import io
-import math
 import os
-import random
 import shutil
 import statistics
 import subprocess
@@ -68,54 +62,28 @@ from typing import Any
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import connection, transaction
+from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
 
-from xinban.accounts.models import User
-from xinban.applications.models import Application, ApplicationState, YearSequence
-from xinban.campaigns.models import Campaign
+from xinban.applications.models import Application
 from xinban.core.areas import area_modules
-from xinban.ops.management.commands.seed_demo import (
-    CONFORMITY_TEXTS,
-    CURRENT_STATE_WEIGHTS,
-    FEATURE_TEXTS,
-    OPINIONS,
-    SHORTCOMING_TEXTS,
-    DemoBuilder,
+from xinban.ops.benchmarking.data import SEED as SEED  # re-exported for the areas' bench.py
+from xinban.ops.benchmarking.data import (
+    BenchContext,
+    BenchData,
+    settle,
 )
-from xinban.organisations.models import (
-    Organisation,
-    OrganisationMembership,
-    UnitMembership,
-    UnitRole,
-)
-from xinban.recommendation.documents import (
-    JudgeRow,
-    RecommendationFormData,
-    RecommendedRow,
-    recommendation_form_xlsx,
-)
+from xinban.ops.benchmarking.data import logged_in as logged_in
+from xinban.organisations.models import Organisation
 
 CHILD_ENV = "XINBAN_BENCH_DIR"  # set (to the temporary directory) in the subprocess only
 DEFAULT_SIZES = "1000,10000"
 DEFAULT_RANKING_SIZES = "500,5000"
-SEED = 20240009
 
 
 # --- what is measured -------------------------------------------------------------------
-
-
-@dataclass
-class BenchContext:
-    """The personas (logged-in clients) and the objects the pages are about."""
-
-    clients: dict[str, Client] = field(default_factory=dict)
-    application_pk: int = 0
-    campaign_year: int = 0
-    ranking_unit_pk: int = 0  # the unit of the ranking study (its admin: "ranking_admin")
 
 
 @dataclass(frozen=True)
@@ -387,116 +355,6 @@ def cold_page(
 # --- data -------------------------------------------------------------------------------
 
 
-class BlockNumbering:
-    """Hands out 编号 from memory and writes the year's sequence once at the end (the
-    service's per-number row lock would dominate a 10,000-row bulk insert)."""
-
-    def __init__(self) -> None:
-        self.last: dict[int, int] = {}
-
-    def __call__(self, year: int) -> str:
-        if year not in self.last:
-            self.last[year] = YearSequence.objects.get_or_create(year=year)[0].last
-        self.last[year] += 1
-        return f"{year}{self.last[year]:04d}"
-
-    def flush(self) -> None:
-        for year, last in self.last.items():
-            YearSequence.objects.filter(year=year).update(last=last)
-
-
-def logged_in(user: User, *, second_factor: bool = False) -> Client:
-    """A client with the user's session; ``second_factor`` also marks the session as
-    verified with a (benchmark-only) TOTP device, as staff sessions are in production."""
-    client = Client()
-    client.force_login(user)
-    if second_factor:
-        try:
-            from django_otp import DEVICE_ID_SESSION_KEY
-            from django_otp.plugins.otp_totp.models import TOTPDevice
-        except ImportError:  # no second factor installed
-            return client
-        device = TOTPDevice.objects.create(user=user, name="bench", confirmed=True)
-        session = client.session
-        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-        session.save()
-    return client
-
-
-class BenchData:
-    def __init__(self) -> None:
-        self.numbering = BlockNumbering()
-        self.builder = DemoBuilder(
-            rng=random.Random(SEED), numbering=self.numbering, with_files=False, backdate=False
-        )
-        self.campaign: Campaign | None = None
-
-    def base(self) -> BenchContext:
-        """The campaign, the units, the personas and the applicant's own applications."""
-        builder = self.builder
-        year = timezone.localdate().year
-        with transaction.atomic():
-            builder.ensure_units()
-            self.campaign = builder.campaign(year, open_now=True)
-            staff = User.objects.create(
-                email="staff@bench.invalid", name="质协", is_association_staff=True
-            )
-            applicant = User.objects.create(email="applicant@bench.invalid", name="申报人")
-            unit_admin = User.objects.create(email="unit@bench.invalid", name="推荐单位")
-            plan = builder.plan_organisation()
-            plan.unit = "浦东新区"
-            (organisation,) = builder.create_organisations([plan])
-            OrganisationMembership.objects.create(organisation=organisation, user=applicant)
-            UnitMembership.objects.create(
-                unit=builder.units["浦东新区"], user=unit_admin, role=UnitRole.ADMIN
-            )
-            registrations = builder.register(self.campaign, [organisation])
-            plans = builder.plan_applications(
-                self.campaign,
-                registrations,
-                target=3,
-                weights={ApplicationState.SUBMITTED: 1},
-            )
-            applications = builder.create_applications(plans)
-            self.numbering.flush()
-        ctx = BenchContext(application_pk=applications[0].pk, campaign_year=year)
-        ctx.clients = {
-            "staff": logged_in(staff, second_factor=True),
-            "applicant": logged_in(applicant),
-            "unit": logged_in(unit_admin),
-        }
-        return ctx
-
-    def grow_to(self, total: int) -> None:
-        """Add organisations, their registrations and applications until there are
-        ``total`` applications (about 2.6 per organisation, at most 3)."""
-        assert self.campaign is not None
-        builder = self.builder
-        while (missing := total - Application.objects.count()) > 0:
-            with transaction.atomic():
-                count = max(1, math.ceil(missing / 2.6))
-                organisations = builder.create_organisations(
-                    [builder.plan_organisation() for _ in range(count)]
-                )
-                registrations = builder.register(self.campaign, organisations)
-                plans = builder.plan_applications(
-                    self.campaign, registrations, target=missing, weights=CURRENT_STATE_WEIGHTS
-                )
-                builder.create_applications(plans)
-                self.numbering.flush()
-
-
-def settle() -> None:
-    """On PostgreSQL, VACUUM ANALYZE after a bulk load, as autovacuum does within a minute
-    of it in production: the planner's statistics and the visibility map (which lets a
-    COUNT read an index alone, not the wide application rows) are then those of a settled
-    database rather than of one measured in the seconds after its load
-    (docs/benchmarks.md, "The staff list on PostgreSQL")."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("VACUUM ANALYZE")
-
-
 # --- studies: measurements on data of their own ------------------------------------------
 
 
@@ -528,131 +386,10 @@ def _timing_line(name: str, size: int, result: Result) -> str:
     return f"  {name}@{size_label(size)} skipped ({result.reason})"
 
 
-# 附件5 as Excel (issue 3): the platform's writer against openpyxl writing the same values.
-
-
-def form5_data(rows: int) -> RecommendationFormData:
-    """A unit's 附件5 with ``rows`` recommended teams, each evaluated by five of the
-    panel's seven judges (the three texts joined per judge, as the selector does)."""
-    rng = random.Random(SEED + 2)
-    judges = [
-        JudgeRow(
-            name=f"评委{i}",
-            employer=rng.choice(("上海质量管理科学研究院", "同济大学经济与管理学院")),
-            tgq_number=f"TGQ2023{i:04d}",
-            address=f"上海市浦东新区张江路{100 + i}号",
-            email=f"judge{i}@example.com",
-            mobile=f"1391234{i:04d}",
-        )
-        for i in range(1, 8)
-    ]
-    values = {
-        "strength": "质量改进",
-        "weak": "班组文化建设",
-        "feature": "一岗一标、一日一查",
-        "topic": "降低焊接返修率",
-        "motto": "把每一道工序做成精品",
-    }
-
-    def joined(texts: Sequence[str], names: Sequence[str]) -> str:
-        return "；".join(f"{name}：{rng.choice(texts).format(**values)}" for name in names)
-
-    conformity = [t for band in CONFORMITY_TEXTS.values() for t in band]
-    recommended = []
-    for position in range(1, rows + 1):
-        names = sorted(rng.sample([j.name for j in judges], 5))
-        recommended.append(
-            RecommendedRow(
-                enterprise=f"上海浦江第{position}精密机械股份有限公司",
-                team=f"总装{position}班",
-                team_size=rng.randint(6, 30),
-                conformity=joined(conformity, names),
-                features=joined(FEATURE_TEXTS, names),
-                shortcomings=joined(SHORTCOMING_TEXTS, names),
-                score=f"{rng.uniform(70, 95):.2f}",
-                rank=position,
-                judges="、".join(names),
-                opinion=rng.choice(OPINIONS).format(**values),
-            )
-        )
-    return RecommendationFormData(
-        year=timezone.localdate().year,
-        unit="浦东新区",
-        rows=recommended,
-        judges=judges,
-        filler_name="张立明",
-        filler_phone="021-58881234",
-        fill_date=timezone.localdate().isoformat(),
-    )
-
-
-def workbook_cells(content: bytes) -> list[tuple[int, int, Any]]:
-    """(row, column, value) of every cell with a value in the workbook's first sheet."""
-    from openpyxl import load_workbook
-
-    sheet = load_workbook(io.BytesIO(content)).active
-    assert sheet is not None
-    return [
-        (cell.row, cell.column, cell.value)
-        for row in sheet.iter_rows()
-        for cell in row
-        if cell.value is not None
-    ]
-
-
-def plain_workbook(cells: Sequence[tuple[int, int, Any]]) -> bytes:
-    """The same values written with openpyxl directly: a plain workbook, no styles."""
-    from openpyxl import Workbook
-
-    workbook = Workbook()
-    sheet = workbook.active
-    assert sheet is not None
-    for row, column, value in cells:
-        sheet.cell(row=row, column=column, value=value)
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
-
-
-def form5_study(
-    data: BenchData,
-    ctx: BenchContext,
-    options: StudyOptions,
-    say: Say,
-    clock: Callable[[], float] = time.thread_time,
-) -> StudyResult:
-    """``recommendation_form_xlsx`` for ``form5_rows`` rows against :func:`plain_workbook`
-    of the cells it wrote, medians of ``form5_repeats`` interleaved runs (CPU time)."""
-    name = "form5_xlsx_vs_openpyxl"
-    form = form5_data(options.form5_rows)
-    try:
-        cells = workbook_cells(recommendation_form_xlsx(form))
-    except Exception as exc:  # the export being rewritten must not stop the benchmark
-        return StudyResult(figures=[Figure(name, None, 2, f"{type(exc).__name__}: {exc}"[:80])])
-    runs: dict[str, Callable[[], bytes]] = {
-        "form5_xlsx": lambda: recommendation_form_xlsx(form),
-        "form5_openpyxl": lambda: plain_workbook(cells),
-    }
-    for run in runs.values():  # warm up
-        run()
-    samples: dict[str, list[float]] = {key: [] for key in runs}
-    gc.collect()
-    for repeat in range(max(1, options.form5_repeats)):
-        order = list(runs) if repeat % 2 == 0 else list(reversed(runs))
-        for key in order:
-            started = clock()
-            runs[key]()
-            samples[key].append(clock() - started)
-    medians = {key: statistics.median(values) * 1000 for key, values in samples.items()}
-    for key, median in medians.items():
-        say(f"  {key}@{options.form5_rows} median={median:.2f}ms cells={len(cells)}")
-    ratio = medians["form5_xlsx"] / max(medians["form5_openpyxl"], 1e-6)
-    return StudyResult(figures=[Figure(name, ratio, 2)])
-
-
-# The rankings' studies live with their areas: xinban.recommendation.bench (the unit's),
-# xinban.evaluation.bench (the experts' per domain).
-STUDIES: list[Study] = [form5_study]
+# The studies live with their areas (every area's ``bench.py`` ``STUDIES``, xinban.core.areas):
+# 附件5 and the unit's ranking in xinban.recommendation.bench, the experts' per domain in
+# xinban.evaluation.bench. None is listed here any more.
+STUDIES: list[Study] = []
 
 
 # --- the command ------------------------------------------------------------------------

@@ -1,0 +1,1 @@
+"""What ``manage.py bench`` (xinban/ops/management/commands/bench.py) builds on."""
