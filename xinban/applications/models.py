@@ -303,6 +303,18 @@ COMMITMENT_FIELDS = [
     "commitment_truthful",
     "commitment_secrecy",
 ]
+# The content an applicant edits (the form's fields, in order).
+CONTENT_FIELDS = [
+    "recommending_unit",
+    "team_name",
+    "team_type",
+    "team_size",
+    *INDICATOR_FIELDS,
+    *COMMITMENT_FIELDS,
+    "eligibility_basic_unit",
+    "eligibility_no_accidents",
+    *MATERIAL_FIELDS.values(),
+]
 
 
 class Attachment(models.Model):

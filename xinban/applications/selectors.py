@@ -7,11 +7,15 @@ from typing import Any
 
 from django.db.models import Field, Q, QuerySet
 from django.http import Http404
-from django.utils.translation import gettext as _
 
 from xinban.accounts.models import User
 from xinban.applications.documents import PRINTED_LABELS, ApplicationFormData, printed_content
-from xinban.applications.models import INDICATOR_FIELDS, Application, ApplicationRevision
+from xinban.applications.models import (
+    CONTENT_FIELDS,
+    INDICATOR_FIELDS,
+    Application,
+    ApplicationRevision,
+)
 from xinban.campaigns.models import Campaign, Domain, Industry, OrganisationNature
 from xinban.core.roles import roles_of
 from xinban.core.stamp import DocumentKind, Stamp, sign
@@ -150,10 +154,6 @@ def application_detail_context(application: Application) -> dict[str, Any]:
 def application_form_data(application: Application) -> ApplicationFormData:
     """What the generated 附件3 prints: the frozen organisation data once submitted, the
     live 附件2 registration before that."""
-    # Cycle: applications.services imports this module (docs/architecture.md,
-    # "Function-level imports").
-    from xinban.applications.services import registration_snapshot
-
     org = application.organisation_snapshot
     if not org:
         registration = (
@@ -234,10 +234,6 @@ def printed_changes(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
 
 def revision_rows(revision: ApplicationRevision) -> list[tuple[str, Any]]:
     """A submitted version as (official label, value) rows, in the form's order."""
-    # Cycle: applications.services imports this module (docs/architecture.md,
-    # "Function-level imports").
-    from xinban.applications.services import CONTENT_FIELDS
-
     rows = []
     for name in CONTENT_FIELDS:
         if name in revision.content:
@@ -248,20 +244,22 @@ def revision_rows(revision: ApplicationRevision) -> list[tuple[str, Any]]:
     return rows
 
 
-def submission_problem_lines(application: Application) -> list[tuple[str, str]]:
-    """``submission_problems`` for a list away from the form: each message after its
-    field's name (four commitments all say "please confirm", so the name tells which)."""
-    # Cycle: applications.services imports this module (docs/architecture.md,
-    # "Function-level imports").
-    from xinban.applications.services import submission_problems
-
-    labels = {f.name: str(f.verbose_name) for f in Application._meta.fields}
-    return [
-        (
-            field,
-            _("【%(label)s】%(message)s") % {"label": labels[field], "message": message}
-            if field in labels
-            else message,
-        )
-        for field, message in submission_problems(application).items()
-    ]
+def registration_snapshot(registration: Registration) -> dict[str, Any]:
+    """附件2 data frozen into the application at submission."""
+    return {
+        "name": registration.organisation.name,
+        "short_name": registration.organisation.short_name,
+        "is_member": registration.is_member,
+        "nature": registration.nature.name,
+        "nature_other": registration.nature_other,
+        "industries": [i.name for i in registration.industries.all()],
+        "industry_other": registration.industry_other,
+        "domain": registration.domain.name,
+        "address": registration.address,
+        "postcode": registration.postcode,
+        "management_department": registration.management_department,
+        "promoter_name": registration.promoter_name,
+        "promoter_position": registration.promoter_position,
+        "promoter_mobile": registration.promoter_mobile,
+        "promoter_email": registration.promoter_email,
+    }

@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from xinban.applications import selectors, services, teams
+from xinban.applications import readiness, selectors, services, teams
 from xinban.applications.documents import (
     application_form_docx,
     application_form_pdf,
@@ -146,7 +146,7 @@ def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "application": application,
         "can_edit": can_edit and application.is_editable,
         "is_member": can_edit,
-        "problems": selectors.submission_problem_lines(application)
+        "problems": readiness.submission_problem_lines(application)
         if can_edit and application.is_editable
         else [],
         "attachment_form": AttachmentForm(),
@@ -239,7 +239,7 @@ def _upload_view(request: AuthenticatedHttpRequest, pk: int, *, stamped: bool) -
         "application": application,
         "can_edit": application.is_editable,
         "is_member": True,
-        "problems": selectors.submission_problem_lines(application),
+        "problems": readiness.submission_problem_lines(application),
         "attachment_form": AttachmentForm() if stamped else form,
         "stamped_form": form if stamped else StampedFormUploadForm(),
         "withdraw_form": ReasonForm(),

@@ -10,6 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.dispatch import Signal
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
@@ -197,6 +198,12 @@ class SheetStatus(models.TextChoices):
     SUBMITTED = "submitted", _("已提交")
 
 
+# Sent after a bulk write of sheets with the (application id, stage) pairs it touched;
+# xinban.scoring.summaries receives it (the summaries import this module, so it cannot be
+# called from here).
+sheets_changed_in_bulk = Signal()
+
+
 class ScoreSheetQuerySet(models.QuerySet["ScoreSheet"]):
     """Writes in bulk keep the applications' ScoreSummary in step, as ``save()`` and
     ``delete()`` do through signals (xinban.scoring.summaries)."""
@@ -204,27 +211,21 @@ class ScoreSheetQuerySet(models.QuerySet["ScoreSheet"]):
     def bulk_create(  # type: ignore[override]
         self, objs: Iterable[ScoreSheet], *args: Any, **kwargs: Any
     ) -> list[ScoreSheet]:
-        # Cycle: xinban.scoring.summaries imports this module (docs/architecture.md,
-        # "Function-level imports").
-        from xinban.scoring import summaries
-
         made: list[ScoreSheet] = list(super().bulk_create(objs, *args, **kwargs))  # type: ignore[arg-type]
-        summaries.refresh_pairs(
-            (s.application_id, s.stage) for s in made if s.status == SheetStatus.SUBMITTED
+        sheets_changed_in_bulk.send(
+            sender=ScoreSheet,
+            pairs={(s.application_id, s.stage) for s in made if s.status == SheetStatus.SUBMITTED},
         )
         return made
 
     def update(self, **kwargs: Any) -> int:
-        # Cycle: as in bulk_create.
-        from xinban.scoring import summaries
-
         if not {"status", "total", "round", "stage", "application", "application_id"} & set(kwargs):
             return super().update(**kwargs)
         before = set(self.values_list("application_id", "stage"))
         ids = list(self.values_list("pk", flat=True))
         changed = super().update(**kwargs)
         after = set(ScoreSheet.objects.filter(pk__in=ids).values_list("application_id", "stage"))
-        summaries.refresh_pairs(before | after)
+        sheets_changed_in_bulk.send(sender=ScoreSheet, pairs=before | after)
         return changed
 
 

@@ -7,7 +7,8 @@ Every write of a sheet refreshes the summary of its application when a submitted
 is written or a sheet stops being submitted: ``save()`` and ``delete()`` (services,
 imports, fixtures) through the receivers below, ``bulk_create()`` and ``update()`` (the
 demo and benchmark generators) through ScoreSheet's queryset
-(xinban.scoring.models.ScoreSheetQuerySet). :func:`rebuild` recomputes every summary
+(xinban.scoring.models.ScoreSheetQuerySet), which sends ``sheets_changed_in_bulk``.
+:func:`rebuild` recomputes every summary
 from the sheets (``manage.py shell``, after a repair by hand).
 
 A summary holds the engine's own results (xinban.scoring.aggregation.evaluate_summaries:
@@ -25,7 +26,13 @@ from typing import Any
 from django.db.models.signals import post_delete, post_save
 
 from xinban.scoring import aggregation
-from xinban.scoring.models import ScoreSheet, ScoreSummary, SheetStatus, Stage
+from xinban.scoring.models import (
+    ScoreSheet,
+    ScoreSummary,
+    SheetStatus,
+    Stage,
+    sheets_changed_in_bulk,
+)
 
 #: Sheet totals are stored in thousandths (ScoreSheet.total, 3 decimal places).
 TOTAL_SCALE = 3
@@ -167,7 +174,14 @@ def _sheet_deleted(sender: Any, instance: ScoreSheet, **kwargs: Any) -> None:
         refresh([instance.application_id], instance.stage)
 
 
+def _sheets_changed_in_bulk(sender: Any, pairs: set[tuple[int, str]], **kwargs: Any) -> None:
+    refresh_pairs(pairs)
+
+
 def connect() -> None:
     """Called from ScoringConfig.ready()."""
+    sheets_changed_in_bulk.connect(
+        _sheets_changed_in_bulk, sender=ScoreSheet, dispatch_uid="scoring.summaries.bulk"
+    )
     post_save.connect(_sheet_saved, sender=ScoreSheet, dispatch_uid="scoring.summaries.save")
     post_delete.connect(_sheet_deleted, sender=ScoreSheet, dispatch_uid="scoring.summaries.delete")

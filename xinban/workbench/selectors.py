@@ -17,10 +17,8 @@ from django.utils.translation import gettext as _
 
 from xinban.accounts.models import User
 from xinban.applications.models import Application, ApplicationState
-from xinban.applications.selectors import (
-    applications_of_organisations,
-    submission_problem_lines,
-)
+from xinban.applications.readiness import submission_problem_lines
+from xinban.applications.selectors import applications_of_organisations
 from xinban.campaigns.models import Campaign, PhaseKind
 from xinban.campaigns.selectors import campaign_current, phase_window_end, phases_with_status
 from xinban.core.roles import Roles, roles_of

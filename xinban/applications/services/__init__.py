@@ -1,11 +1,20 @@
 """Application (附件3) writes (docs/architecture.md, "Applications"), one module per
 use case: ``drafts`` (create, edit, team rules), ``attachments``, ``stamped_form`` (the
 stamped scan), ``submission``, ``withdrawal``, ``correction`` (returned for correction);
-``guards`` holds their shared checks. Each public function is one atomic, audited
+``guards`` holds their shared checks. What a submission needs is read from
+``applications.readiness``, the snapshot of 附件2 from ``applications.selectors``; both are
+re-exported here too. Each public function is one atomic, audited
 transition that checks the current state, the actor's right and the phase window. This
 package re-exports every public name, so ``from xinban.applications.services import x``
 keeps working."""
 
+from xinban.applications.models import CONTENT_FIELDS
+from xinban.applications.readiness import (
+    stamped_form_changes,
+    stamped_form_refusal,
+    submission_problems,
+)
+from xinban.applications.selectors import registration_snapshot
 from xinban.applications.services.attachments import (
     application_attachment_add,
     application_attachment_remove,
@@ -23,19 +32,15 @@ from xinban.applications.services.drafts import (
     create_refusal,
     team_name_refusal,
 )
-from xinban.applications.services.guards import ATTACHMENT_KINDS, CONTENT_FIELDS, Limits
+from xinban.applications.services.guards import ATTACHMENT_KINDS, Limits
 from xinban.applications.services.stamped_form import (
     ScanRefused,
     application_stamped_form_upload,
-    stamped_form_changes,
-    stamped_form_refusal,
 )
 from xinban.applications.services.submission import (
     SubmissionIncomplete,
     application_content_snapshot,
     application_submit,
-    registration_snapshot,
-    submission_problems,
 )
 from xinban.applications.services.withdrawal import (
     WITHDRAWABLE_STATES,

@@ -12,9 +12,7 @@ from django.utils.translation import gettext as _
 
 from xinban.accounts.models import User
 from xinban.applications.models import (
-    COMMITMENT_FIELDS,
-    INDICATOR_FIELDS,
-    MATERIAL_FIELDS,
+    CONTENT_FIELDS,
     Application,
     ApplicationState,
 )
@@ -26,19 +24,6 @@ from xinban.core.roles import roles_of
 from xinban.recommendation.models import Recommendation, ReportStatus
 
 ATTACHMENT_KINDS = (uploads.UploadKind.DOCUMENT, uploads.UploadKind.IMAGE)
-
-# The content an applicant edits (the form's fields, in order).
-CONTENT_FIELDS = [
-    "recommending_unit",
-    "team_name",
-    "team_type",
-    "team_size",
-    *INDICATOR_FIELDS,
-    *COMMITMENT_FIELDS,
-    "eligibility_basic_unit",
-    "eligibility_no_accidents",
-    *MATERIAL_FIELDS.values(),
-]
 
 
 @dataclass(frozen=True)

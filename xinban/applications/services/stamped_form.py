@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from xinban.accounts.models import User
 from xinban.applications.models import EDITABLE_STATES, Application
-from xinban.applications.selectors import application_printed_content, printed_changes
+from xinban.applications.selectors import application_printed_content
 from xinban.applications.services.guards import (
     _edit_kinds_for,
     _FilesWrittenInTransaction,
@@ -21,7 +21,6 @@ from xinban.applications.services.guards import (
 from xinban.core import uploads
 from xinban.core.audit import audit_record
 from xinban.core.errors import ServiceError
-from xinban.core.rulebook import Refusal
 from xinban.core.stamp import DocumentKind, ScanCheck, Stamp, matches, read_stamps
 
 
@@ -138,32 +137,3 @@ def application_stamped_form_upload(
             storage = current.stamped_form.storage
             transaction.on_commit(lambda: storage.delete(old_name))
     return current
-
-
-def stamped_form_changes(application: Application) -> list[str]:
-    """The printed fields (named as the form prints them) that changed since the stamped
-    scan was accepted; [] without a scan or for a scan from before the stamp check."""
-    if not application.stamped_form or not application.stamped_content:
-        return []
-    return printed_changes(application.stamped_content, application_printed_content(application))
-
-
-def stamped_form_refusal(
-    application: Application, *, changes: list[str] | None = None
-) -> Refusal | None:
-    """Rule 4 (docs/rules.md): the stamped form belongs to what was stamped. When a field
-    the generated 申报表 prints changed after the scan was accepted, the scan is stale and
-    submission asks for a new one, naming the changed fields (``changes``, when the
-    caller has them already)."""
-    changed = stamped_form_changes(application) if changes is None else changes
-    if not changed:
-        return None
-    return Refusal(
-        _(
-            "盖章申报表扫描件上传后，申报表上打印的以下内容已修改：%(fields)s。"
-            "请下载最新的申报表，盖章后重新上传扫描件。"
-        )
-        % {"fields": "、".join(changed)},
-        code="stamped_form_stale",
-        field="stamped_form",
-    )

@@ -12,14 +12,13 @@ from django.utils.translation import gettext as _
 from xinban.accounts.models import User
 from xinban.applications.lifecycle import Notice, transition
 from xinban.applications.models import (
-    COMMITMENT_FIELDS,
     EDITABLE_STATES,
-    INDICATOR_FIELDS,
-    MATERIAL_FIELDS,
     Application,
     ApplicationRevision,
     ApplicationState,
 )
+from xinban.applications.readiness import stamped_form_refusal, submission_problems
+from xinban.applications.selectors import registration_snapshot
 from xinban.applications.services.drafts import _registration_for
 from xinban.applications.services.guards import (
     _content_values,
@@ -30,11 +29,9 @@ from xinban.applications.services.guards import (
     _require_window,
     _returned_by_formal_review,
 )
-from xinban.applications.services.stamped_form import stamped_form_refusal
 from xinban.core.errors import ServiceError
 from xinban.core.rulebook import enforce
 from xinban.notifications.delivery import organisation_emails
-from xinban.organisations.models import Registration
 from xinban.tasks.api import enqueue_declared
 
 
@@ -48,36 +45,6 @@ class SubmissionIncomplete(ServiceError):
             _("申报表还不完整，请补全标红的内容后再提交。"), code="incomplete", field=None
         )
         self.problems = problems
-
-
-def submission_problems(application: Application) -> dict[str, str]:
-    """What is missing before the application can be submitted (field → message)."""
-    problems: dict[str, str] = {}
-    for name in INDICATOR_FIELDS:
-        if getattr(application, name) is None:
-            problems[name] = _("请填写此项指标。")
-    if application.accidents_per_year not in (None, 0):
-        problems["accidents_per_year"] = _(
-            "申报条件要求班组近三年无质量、安全、环保事故，年质量、安全事故数应为0。"
-        )
-    for name in COMMITMENT_FIELDS:
-        if not getattr(application, name):
-            problems[name] = _("请确认此项组织承诺。")
-    if not application.eligibility_basic_unit:
-        problems["eligibility_basic_unit"] = _("被推荐班组必须是单位最基础的正式组织单元。")
-    if not application.eligibility_no_accidents:
-        problems["eligibility_no_accidents"] = _("请确认班组近三年无质量、安全、环保事故。")
-    areas_with_files = set(application.attachments.values_list("area", flat=True))
-    for area, field in MATERIAL_FIELDS.items():
-        if not getattr(application, field).strip() and area not in areas_with_files:
-            problems[field] = _("请填写该部分创建材料或上传附件。")
-    if not application.stamped_form:
-        problems["stamped_form"] = _("请上传加盖公章的申报表扫描件。")
-    else:
-        stale = stamped_form_refusal(application)
-        if stale is not None:
-            problems["stamped_form"] = stale.message
-    return problems
 
 
 def application_submit(*, actor: User, application: Application) -> Application:
@@ -138,24 +105,3 @@ def application_content_snapshot(application: Application) -> dict[str, Any]:
     ]
     values["organisation"] = application.organisation_snapshot
     return values
-
-
-def registration_snapshot(registration: Registration) -> dict[str, Any]:
-    """附件2 data frozen into the application at submission."""
-    return {
-        "name": registration.organisation.name,
-        "short_name": registration.organisation.short_name,
-        "is_member": registration.is_member,
-        "nature": registration.nature.name,
-        "nature_other": registration.nature_other,
-        "industries": [i.name for i in registration.industries.all()],
-        "industry_other": registration.industry_other,
-        "domain": registration.domain.name,
-        "address": registration.address,
-        "postcode": registration.postcode,
-        "management_department": registration.management_department,
-        "promoter_name": registration.promoter_name,
-        "promoter_position": registration.promoter_position,
-        "promoter_mobile": registration.promoter_mobile,
-        "promoter_email": registration.promoter_email,
-    }

@@ -20,6 +20,7 @@ from xinban.organisations.models import RecommendingUnit
 from xinban.recommendation.models import (
     Recommendation,
 )
+from xinban.recommendation.rules import review_minimum_refusal
 from xinban.scoring import aggregation
 from xinban.scoring.models import ScoreSheet, SheetStatus, Stage
 from xinban.scoring.summaries import shown
@@ -262,10 +263,6 @@ class RankingLine:
 def ranking_lines(entries: Sequence[RankEntry], *, minimum: int = 0) -> list[RankingLine]:
     """The ranking page's rows for some entries (a page of them), in one query;
     ``minimum`` is the year's minimum of submitted judge sheets (rule 2)."""
-    # Cycle: recommendation.services imports this module (docs/architecture.md,
-    # "Function-level imports").
-    from xinban.recommendation.services import review_minimum_refusal
-
     values = {
         row["pk"]: row
         for row in Application.objects.filter(pk__in=[e.application_id for e in entries]).values(

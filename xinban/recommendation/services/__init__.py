@@ -6,6 +6,7 @@ enough scores), ``recommendation_list`` (recommend within quota, order), ``repor
 附件5); ``guards`` holds their shared checks. This package re-exports every public name, so
 ``from xinban.recommendation.services import x`` keeps working."""
 
+from xinban.recommendation.rules import review_minimum_refusal
 from xinban.recommendation.services.assignment import (
     assignment_add,
     assignment_remove,
@@ -51,11 +52,7 @@ from xinban.recommendation.services.report import (
     report_warnings,
 )
 from xinban.recommendation.services.report_scan import report_upload_scan
-from xinban.recommendation.services.unit_review import (
-    review_minimum_refusal,
-    review_refusal,
-    unit_note_save,
-)
+from xinban.recommendation.services.unit_review import review_refusal, unit_note_save
 from xinban.recommendation.services.void import VOIDABLE, report_void, report_void_refusal
 
 __all__ = [

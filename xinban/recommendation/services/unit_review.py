@@ -14,6 +14,7 @@ from xinban.core.audit import audit_record
 from xinban.core.errors import ServiceError, WrongState
 from xinban.core.rulebook import Refusal
 from xinban.recommendation.models import UnitNote
+from xinban.recommendation.rules import review_minimum_refusal
 from xinban.recommendation.services.guards import (
     _lock_application,
     require_recommendation_window,
@@ -53,18 +54,6 @@ def unit_note_save(
             changes={"on_site_review": on_site_review, "date": on_site_date, "notes": notes},
         )
     return note
-
-
-def review_minimum_refusal(*, submitted_sheets: int, minimum: int) -> Refusal | None:
-    """Rule 2: a unit recommends on the basis of its own review (附件5): an application
-    needs at least the year's minimum number of submitted judge sheets. See docs/rules.md."""
-    if submitted_sheets >= minimum:
-        return None
-    return Refusal(
-        _("推荐须以本单位评审为依据：至少需要 %(min)s 份已提交的评委评分表，目前只有 %(n)s 份。")
-        % {"min": minimum, "n": submitted_sheets},
-        code="judge_sheets_short",
-    )
 
 
 def review_refusal(application: Application) -> Refusal | None:
