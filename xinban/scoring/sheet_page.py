@@ -1,8 +1,9 @@
 """The score-sheet page, one view for the unit's judges (recommendation:judge_sheet) and
 the association's experts (evaluation:expert_sheet): each URL configures it with how to
 find the signed-in judge's sheet (404 for anyone else's), its template and where to go
-after a save or a submission. Scoring imports neither of the two areas
-(docs/architecture.md, "Layers"): they hand it what differs."""
+after a save or a submission. Its 回避 button posts to :class:`ConflictView`, configured
+the same way with the area's own declaration (docs/rules.md, rule 8). Scoring imports
+neither of the two areas (docs/architecture.md, "Layers"): they hand it what differs."""
 
 from __future__ import annotations
 
@@ -75,6 +76,52 @@ class ScoreSheetView(LoginRequiredMixin, View):
             "conflict_form": ConflictForm(),
         }
         return render(request, self.template_name, context)
+
+
+class ConflictView(LoginRequiredMixin, View):
+    """POST declares a conflict of interest (回避) on the signed-in judge's sheet: the
+    reason is required (back to the sheet with the message when it is missing or the
+    service refuses); once declared, to the judge's list, the sheet withdrawn."""
+
+    http_method_names = ["post"]
+    sheet_url: str = ""
+    home_url: str = ""
+
+    def get_sheet(self, *, user: User, pk: int) -> ScoreSheet:
+        """The signed-in judge's sheet, or Http404 (``as_view``)."""
+        raise NotImplementedError
+
+    def declare(self, *, actor: User, sheet: ScoreSheet, reason: str) -> object:
+        """The area's service that records the declaration (``as_view``)."""
+        raise NotImplementedError
+
+    def post(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+        sheet = self.get_sheet(user=request.user, pk=pk)
+        form = ConflictForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("请填写回避原因。"))
+            return redirect(self.sheet_url, pk=pk)
+        try:
+            self.declare(actor=request.user, sheet=sheet, reason=form.cleaned_data["reason"])
+        except ServiceError as exc:
+            messages.error(request, exc.message)
+            return redirect(self.sheet_url, pk=pk)
+        messages.success(request, _("已声明回避，该评审任务已撤回。"))
+        return redirect(self.home_url)
+
+
+def conflict_view(
+    *,
+    get_sheet: Callable[..., ScoreSheet],
+    declare: Callable[..., object],
+    sheet_url: str,
+    home_url: str,
+) -> Callable[..., HttpResponseBase]:
+    """The 回避 action for one kind of sheet (what ``urls.py`` routes)."""
+    view: Callable[..., HttpResponseBase] = ConflictView.as_view(
+        get_sheet=get_sheet, declare=declare, sheet_url=sheet_url, home_url=home_url
+    )
+    return view
 
 
 def score_sheet_view(

@@ -3,21 +3,16 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.shortcuts import render
 
 from xinban.campaigns.selectors import campaign_current
-from xinban.core.errors import ServiceError
 from xinban.core.http import AuthenticatedHttpRequest
 from xinban.evaluation import selectors
 from xinban.evaluation.services.expert_sheets import expert_conflict_declare
-from xinban.scoring.forms import ConflictForm
 from xinban.scoring.models import Judge, SheetStatus
-from xinban.scoring.sheet_page import score_sheet_view
+from xinban.scoring.sheet_page import conflict_view, score_sheet_view
 
 
 @login_required
@@ -46,19 +41,10 @@ expert_sheet = score_sheet_view(
 )
 
 
-@login_required
-@require_POST
-def expert_conflict(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    """回避 on an expert sheet (docs/rules.md, rule 8)."""
-    sheet = selectors.expert_sheet_get(user=request.user, pk=pk)
-    form = ConflictForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("请填写回避原因。"))
-        return redirect("evaluation:expert_sheet", pk=pk)
-    try:
-        expert_conflict_declare(actor=request.user, sheet=sheet, reason=form.cleaned_data["reason"])
-    except ServiceError as exc:
-        messages.error(request, exc.message)
-        return redirect("evaluation:expert_sheet", pk=pk)
-    messages.success(request, _("已声明回避，该评审任务已撤回。"))
-    return redirect("evaluation:expert_home")
+#: 回避 on an expert sheet (docs/rules.md, rule 8).
+expert_conflict = conflict_view(
+    get_sheet=selectors.expert_sheet_get,
+    declare=expert_conflict_declare,
+    sheet_url="evaluation:expert_sheet",
+    home_url="evaluation:expert_home",
+)

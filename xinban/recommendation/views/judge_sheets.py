@@ -3,19 +3,15 @@ declared conflict of interest."""
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.shortcuts import render
 
-from xinban.core.errors import ServiceError
+from xinban.accounts.models import User
 from xinban.core.http import AuthenticatedHttpRequest
 from xinban.recommendation import selectors, services
-from xinban.recommendation.forms import ConflictForm
-from xinban.scoring.models import Judge
-from xinban.scoring.sheet_page import score_sheet_view
+from xinban.scoring.models import Judge, ScoreSheet
+from xinban.scoring.sheet_page import conflict_view, score_sheet_view
 
 
 @login_required
@@ -35,20 +31,18 @@ judge_sheet = score_sheet_view(
 )
 
 
-@login_required
-@require_POST
-def judge_conflict(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    sheet = selectors.judge_sheet_get(user=request.user, pk=pk)
-    form = ConflictForm(request.POST)
-    if form.is_valid():
-        try:
-            services.conflict_declare(
-                actor=request.user,
-                organisation=sheet.application.organisation,
-                reason=form.cleaned_data["reason"],
-            )
-        except ServiceError as exc:
-            messages.error(request, exc.message)
-            return redirect("recommendation:judge_sheet", pk=pk)
-        messages.success(request, _("已声明回避，该评审任务已撤回。"))
-    return redirect("recommendation:judge_home")
+def _declare(*, actor: User, sheet: ScoreSheet, reason: str) -> object:
+    # A unit judge declares the conflict for the organisation: every sheet of its
+    # applications is withdrawn (docs/rules.md, rule 8).
+    return services.conflict_declare(
+        actor=actor, organisation=sheet.application.organisation, reason=reason
+    )
+
+
+#: 回避 on a unit judge's sheet.
+judge_conflict = conflict_view(
+    get_sheet=selectors.judge_sheet_get,
+    declare=_declare,
+    sheet_url="recommendation:judge_sheet",
+    home_url="recommendation:judge_home",
+)
