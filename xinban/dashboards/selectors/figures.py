@@ -4,10 +4,11 @@ breakdowns of a year, for a scope (the association or one unit)."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from operator import itemgetter
 from typing import Any
 
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, F, Q, QuerySet, Value
 from django.utils.translation import gettext as _
 
 from xinban.applications.models import Application
@@ -23,15 +24,21 @@ from xinban.dashboards.models import Tally
 from xinban.dashboards.selectors.progress import _progress, _reports
 from xinban.dashboards.selectors.shared import (
     BREAKDOWN_STAGES,
+    CAMPAIGN,
+    DIMENSION,
+    ROW_COLUMNS,
+    UNIT,
+    VALUE,
     Options,
+    Row,
     Scope,
     _campaign_id,
     _present,
     _registration_of,
     _series,
     _tallied,
-    _tallies,
     _tally,
+    _tally_rows,
 )
 from xinban.dashboards.tallies import ALL_UNITS
 from xinban.evaluation.models import Decision
@@ -40,33 +47,64 @@ from xinban.recommendation.counts import on_list
 from xinban.recommendation.models import ReportStatus, UnitRecommendationReport
 
 
-def _year_rows(filters: Filters, opts: Options) -> list[dict[str, Any]]:
-    """The summary rows of the filters' year (``_tallied`` filters): each unit's overall
-    rows (the chart by unit) and the dimensions' rows — of the unit or unit kind, else
-    their roll-up — in one query; ``_tally`` sums them."""
-    rows = Tally.objects.filter(campaign_id=_campaign_id(opts, filters.year) or 0)
+def _unit_q(filters: Filters, opts: Options) -> Q:
+    """The summary rows of the filters' unit or unit kind (``Q()``: every unit's)."""
+    q = Q()
     if filters.unit:
-        rows = rows.filter(unit_id=filters.unit)
+        q &= Q(unit_id=filters.unit)
     if filters.unit_kind:
         kind = filters.unit_kind
-        rows = rows.filter(unit_id__in=[pk for pk, k in opts.kind_of_unit.items() if k == kind])
+        q &= Q(unit_id__in=[pk for pk, k in opts.kind_of_unit.items() if k == kind])
+    return q
+
+
+def _year_q(filters: Filters, opts: Options) -> Q:
+    """The summary rows of the filters' year: each unit's overall rows (the chart by
+    unit) and the dimensions' rows — of the unit or unit kind, else their roll-up."""
+    q = Q(campaign_id=_campaign_id(opts, filters.year) or 0) & _unit_q(filters, opts)
     if not (filters.unit or filters.unit_kind):
-        rows = rows.filter(
-            Q(unit_id__gt=ALL_UNITS, dimension="") | (Q(unit_id=ALL_UNITS) & ~Q(dimension=""))
-        )
-    return [
-        {
-            "recommending_unit_id": unit_id,
-            "dimension": dimension,
-            "value": value,
-            "state": state,
-            "listed": listed,
-            "n": n,
-        }
-        for unit_id, dimension, value, state, listed, n in rows.values_list(
-            "unit_id", "dimension", "value", "state", "listed", "n"
-        ).order_by()
-    ]
+        q &= Q(unit_id__gt=ALL_UNITS, dimension="") | (Q(unit_id=ALL_UNITS) & ~Q(dimension=""))
+    return q
+
+
+def _every_year_q(filters: Filters, opts: Options) -> Q:
+    """The overall summary rows of every year: the unit's or unit kind's, else the
+    roll-up's (the year-over-year chart)."""
+    q = Q(dimension="") & _unit_q(filters, opts)
+    if not (filters.unit or filters.unit_kind):
+        q &= Q(unit_id=ALL_UNITS)
+    return q
+
+
+def _year_rows(filters: Filters, opts: Options) -> list[Row]:
+    """The summary rows of the filters' year (``_tallied`` filters), in one query;
+    ``_tally_rows`` sums them."""
+    return list(Tally.objects.filter(_year_q(filters, opts)).values_list(*ROW_COLUMNS).order_by())
+
+
+def _read_tallies(filters: Filters, opts: Options) -> tuple[list[Row], list[Row] | None]:
+    """Every year's overall rows (``_years``) and the filters' year's rows
+    (``_breakdowns``, the units' progress) in one query (``_tallied`` filters): the
+    year's own overall rows may be in both."""
+    if not filters.year:
+        return list(
+            Tally.objects.filter(_every_year_q(filters, opts)).values_list(*ROW_COLUMNS).order_by()
+        ), None
+    campaign_id = _campaign_id(opts, filters.year) or 0
+    rollup = not (filters.unit or filters.unit_kind)
+    per_year: list[Row] = []
+    year_rows: list[Row] = []
+    for row in (
+        Tally.objects.filter(_every_year_q(filters, opts) | _year_q(filters, opts))
+        .values_list(*ROW_COLUMNS)
+        .order_by()
+    ):
+        overall = row[DIMENSION] == ""
+        if overall and (not rollup or row[UNIT] == ALL_UNITS):
+            per_year.append(row)
+        if row[CAMPAIGN] == campaign_id and (not rollup or overall != (row[UNIT] == ALL_UNITS)):
+            year_rows.append(row)
+    return per_year, year_rows
 
 
 def _breakdowns(
@@ -74,18 +112,18 @@ def _breakdowns(
     filters: Filters,
     opts: Options,
     stages: Sequence[str],
-    year_rows: list[dict[str, Any]] | None = None,
+    year_rows: list[Row] | None = None,
 ) -> list[dict[str, Any]]:
     """Every breakdown of the year from two scans: one GROUP BY (unit, team type, domain,
     nature, state) summed in Python per dimension, and one over the registrations'
     industries (an organisation may name several: its applications count in each)."""
     applied = narrow(Application.objects.all(), filters).filter(stage_q("applied"))
-    dimensions: dict[str, list[dict[str, Any]]] | None = None
-    rows: list[Any]
+    dimensions: dict[str, list[Row]] | None = None
+    rows: Any  # Row tuples (summary rows) or dicts (the applications' GROUP BY)
     if _tallied(filters):  # the year's summary rows: a few hundred, whatever the size
         dimensions = {"": [], "team_type": [], "domain": [], "nature": [], "industry": []}
         for row in _year_rows(filters, opts) if year_rows is None else year_rows:
-            dimensions[row["dimension"]].append(row)
+            dimensions[row[DIMENSION]].append(row)
         rows = dimensions[""]
     else:
         rows = list(
@@ -101,7 +139,7 @@ def _breakdowns(
 
     def by(dimension: str) -> dict[Any, dict[str, int]]:
         if dimensions is not None:
-            return _tally(dimensions[dimension], lambda r: r["value"], stages)
+            return _tally_rows(dimensions[dimension], itemgetter(VALUE), stages)
         column = {"team_type": "team_type_id"}.get(dimension, dimension)
         return _tally(rows, lambda r: r[column], stages)
 
@@ -125,18 +163,15 @@ def _breakdowns(
         )
 
     if not scope.is_unit:
-        chart(
-            "unit",
-            _("按区/推荐单位"),
-            opts.units,
-            _tally(rows, lambda r: r["recommending_unit_id"], stages),
-        )
-        chart(
-            "unit_kind",
-            _("按推荐单位类别"),
-            opts.unit_kinds,
-            _tally(rows, lambda r: opts.kind_of_unit.get(r["recommending_unit_id"]), stages),
-        )
+        kind_of = opts.kind_of_unit.get
+        if dimensions is not None:
+            by_unit = _tally_rows(rows, itemgetter(UNIT), stages)
+            by_kind = _tally_rows(rows, lambda r: kind_of(r[UNIT]), stages)
+        else:
+            by_unit = _tally(rows, lambda r: r["recommending_unit_id"], stages)
+            by_kind = _tally(rows, lambda r: kind_of(r["recommending_unit_id"]), stages)
+        chart("unit", _("按区/推荐单位"), opts.units, by_unit)
+        chart("unit_kind", _("按推荐单位类别"), opts.unit_kinds, by_kind)
     chart("domain", _("按重点领域"), opts.domains, by("domain"))
     chart("nature", _("按单位性质"), opts.natures, by("nature"))
     if dimensions is not None:
@@ -162,7 +197,9 @@ def _breakdowns(
     return charts
 
 
-def _years(scope: Scope, filters: Filters, opts: Options) -> dict[str, Any]:
+def _years(
+    scope: Scope, filters: Filters, opts: Options, per_year_rows: list[Row] | None = None
+) -> dict[str, Any]:
     """Every year side by side (the year filter left out): year-over-year. Applications
     are counted per (year, state) — with no filter, from the (campaign, state) index
     alone; the national recommendations from the few decision rows."""
@@ -170,24 +207,26 @@ def _years(scope: Scope, filters: Filters, opts: Options) -> dict[str, Any]:
     stages = scope.stages(published=True)
     application_stages = [s for s in stages if s != "registered"]
     scoped = narrow(Application.objects.all(), every_year)
-    if _tallied(every_year):  # the summary rows: a few hundred per year
-        per_year: Iterable[Mapping[str, Any]] = (
-            _tallies(every_year, opts)
-            .filter(dimension="")
-            .values("campaign_id", "state", "listed")
-            .annotate(n=Sum("n"))
-            .order_by()
-        )
+    year_of = opts.year_of_campaign.get
+    if _tallied(every_year):  # the summary rows: a few per unit and year
+        if per_year_rows is None:
+            per_year_rows = list(
+                Tally.objects.filter(_every_year_q(every_year, opts))
+                .values_list(*ROW_COLUMNS)
+                .order_by()
+            )
+        counts = _tally_rows(per_year_rows, lambda r: year_of(r[CAMPAIGN]), application_stages)
     else:  # drafts and withdrawn ones reach no stage: no WHERE on the state
-        per_year = (
+        counts = _tally(
             scoped.annotate(listed=on_list())
             .values("campaign_id", "state", "listed")
             .annotate(n=Count("id"))
-            .order_by()
+            .order_by(),
+            lambda r: year_of(r["campaign_id"]),
+            application_stages,
         )
-    counts = _tally(
-        per_year, lambda r: opts.year_of_campaign.get(r["campaign_id"]), application_stages
-    )
+    # The national recommendations (0) and the registrations (1) per year: one query.
+    per_campaign: list[QuerySet[Any]] = []
     if "national" in application_stages:
         decisions = Decision.objects.filter(national=True)
         if _tallied(every_year):  # by unit (or kind) at most: a join, not a subquery
@@ -197,21 +236,30 @@ def _years(scope: Scope, filters: Filters, opts: Options) -> dict[str, Any]:
                 decisions = decisions.filter(application__recommending_unit__kind=kind)
         elif every_year.narrows:
             decisions = decisions.filter(application__in=scoped.values("pk"))
-        for decided in (
-            decisions.values("application__campaign_id").annotate(n=Count("id")).order_by()
-        ):
-            year = opts.year_of_campaign.get(decided["application__campaign_id"])
-            bucket = counts.setdefault(year, dict.fromkeys(application_stages, 0))
-            bucket["national"] = decided["n"]
-    if "registered" in stages:
-        for row in (
-            narrow_registrations(Registration.objects.all(), every_year)
-            .values("campaign_id")
-            .annotate(registered=Count("id"))
+        per_campaign.append(
+            decisions.annotate(what=Value(0))
+            .values_list("what", "application__campaign_id")
+            .annotate(n=Count("id"))
             .order_by()
-        ):
-            year = opts.year_of_campaign.get(row["campaign_id"])
-            counts.setdefault(year, {})["registered"] = row["registered"]
+        )
+    if "registered" in stages:
+        per_campaign.append(
+            narrow_registrations(Registration.objects.all(), every_year)
+            .annotate(what=Value(1))
+            .values_list("what", "campaign_id")
+            .annotate(n=Count("id"))
+            .order_by()
+        )
+    if per_campaign:
+        head, *tail = per_campaign
+        # national first: a year with registrations only has no application stages
+        for what, campaign_id, n in sorted(head.union(*tail, all=True) if tail else head):
+            year = year_of(campaign_id)
+            if what == 0:
+                bucket = counts.setdefault(year, dict.fromkeys(application_stages, 0))
+                bucket["national"] = n
+            else:
+                counts.setdefault(year, {})["registered"] = n
     years = sorted(year for year, _label in opts.years)
     categories = [(year, str(year)) for year in years]
     series = _series(
@@ -298,12 +346,12 @@ def _figures(scope: Scope, filters: Filters, opts: Options) -> dict[str, Any]:
     filters = Filters(**{**filters.__dict__, "year": year, "stage": ""})
     published = bool(year and opts.results_published.get(year))
     stages = [s for s in scope.stages(published) if s in BREAKDOWN_STAGES]
-    years = _years(scope, filters, opts)
+    per_year_rows, year_rows = _read_tallies(filters, opts) if _tallied(filters) else (None, None)
+    years = _years(scope, filters, opts, per_year_rows)
     campaign = opts.campaign_of_year.get(year) if year else None
-    year_rows = _year_rows(filters, opts) if year and _tallied(filters) else None
     unit_rows = None  # each unit's overall rows of the year, for the units' progress
     if year_rows is not None and not (scope.is_unit or filters.unit or filters.unit_kind):
-        unit_rows = [row for row in year_rows if row["dimension"] == ""]
+        unit_rows = [row for row in year_rows if row[DIMENSION] == ""]
     reports = None  # every unit's 附件5 status: the note and the units' progress
     if campaign is not None and not (scope.is_unit or filters.unit or filters.unit_kind):
         reports = _reports(campaign)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
+from operator import itemgetter
 from typing import Any, cast
 
 from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, When
@@ -14,13 +15,16 @@ from django.utils.translation import gettext as _
 from xinban.campaigns.models import Campaign, Phase, PhaseKind
 from xinban.dashboards.models import Tally
 from xinban.dashboards.selectors.shared import (
+    ROW_COLUMNS,
     STAGE_PHASE,
+    UNIT,
     Options,
+    Row,
     Scope,
     _by,
     _query,
     _reverse,
-    _tally,
+    _tally_rows,
 )
 from xinban.dashboards.tallies import ALL_UNITS
 from xinban.recommendation.models import ReportStatus, UnitRecommendationReport
@@ -130,20 +134,20 @@ def _units_progress(
     campaign: Campaign,
     opts: Options,
     phase: Mapping[str, Any] | None,
-    overall: Iterable[Mapping[str, Any]] | None = None,
+    overall: Iterable[Row] | None = None,
     sheets: Mapping[Any, Mapping[str, int]] | None = None,
     reports: Mapping[int, str] | None = None,
 ) -> list[dict[str, Any]]:
     """``overall``: each unit's overall summary rows of the year, when already read;
     ``sheets``: each unit's unit-stage sheets (total, done), likewise (``_judges``);
     ``reports``: each unit's 附件5 status (``_reports``), likewise."""
-    received = _tally(  # the year's summary rows
+    received = _tally_rows(  # the year's summary rows
         overall
         if overall is not None
-        else Tally.objects.filter(
-            campaign_id=campaign.pk, dimension="", unit_id__gt=ALL_UNITS
-        ).values("state", "listed", "n", recommending_unit_id=F("unit_id")),
-        lambda r: r["recommending_unit_id"],
+        else Tally.objects.filter(campaign_id=campaign.pk, dimension="", unit_id__gt=ALL_UNITS)
+        .values_list(*ROW_COLUMNS)
+        .order_by(),
+        itemgetter(UNIT),
         ["applied", "recommended"],
     )
     if sheets is None:
@@ -249,7 +253,7 @@ def _progress(
     scope: Scope,
     campaign: Campaign | None,
     opts: Options,
-    unit_rows: Iterable[Mapping[str, Any]] | None = None,
+    unit_rows: Iterable[Row] | None = None,
     reports: Mapping[int, str] | None = None,
 ) -> dict[str, Any]:
     if campaign is None:

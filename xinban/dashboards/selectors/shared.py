@@ -9,7 +9,7 @@ import json
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Final
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -354,6 +354,37 @@ def _tally(
             memo[state] = reached(*state, stages)
         for stage in memo[state]:
             bucket[stage] += row["n"]
+    return counts
+
+
+# A summary row as the dashboards read it (``Tally``'s columns, a tuple: no dict per
+# row): campaign, unit, dimension, value, state, listed, n.
+Row = tuple[int, int, str, Any, str, bool, int]
+ROW_COLUMNS = ("campaign_id", "unit_id", "dimension", "value", "state", "listed", "n")
+CAMPAIGN: Final = 0
+UNIT: Final = 1
+DIMENSION: Final = 2
+VALUE: Final = 3
+
+
+def _tally_rows(
+    rows: Iterable[Row], key: Callable[[Row], Any], stages: Sequence[str]
+) -> dict[Any, dict[str, int]]:
+    """``_tally`` of summary rows (``Row`` tuples)."""
+    memo: dict[tuple[str, bool], list[str]] = {}
+    counts: dict[Any, dict[str, int]] = {}
+    for row in rows:
+        k = key(row)
+        bucket = counts.get(k)
+        if bucket is None:
+            bucket = counts[k] = dict.fromkeys(stages, 0)
+        state = (row[4], bool(row[5]))
+        reach = memo.get(state)
+        if reach is None:
+            reach = memo[state] = reached(*state, stages)
+        n = row[6]
+        for stage in reach:
+            bucket[stage] += n
     return counts
 
 
