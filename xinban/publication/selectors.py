@@ -275,7 +275,9 @@ def case_search_page(filters: CaseFilters, number: int | str, per_page: int) -> 
     """Page ``number`` of a search (its paginator's capped count read first), its rows
     read: on PostgreSQL through the grams index or, for a common query, the listing's
     order (see index_scans)."""
-    paginator = CappedPaginator(case_search(filters), per_page)
+    # The rows carry what their excerpts are made of (materials): no second query.
+    rows = case_search(filters).values(*LIST_FIELDS, "materials")
+    paginator = CappedPaginator(rows, per_page)
     if not clean_query(filters.q):
         return paginator.get_page(number)
     with index_scans() as scans:
@@ -304,7 +306,8 @@ def fts_search_page(
             [expression, per_page, max(0, (number - 1) * per_page)],
         )
         ids = [row[0] for row in cursor.fetchall()]
-    rows = {row["id"]: row for row in CaseEntry.objects.filter(pk__in=ids).values(*LIST_FIELDS)}
+    entries = CaseEntry.objects.filter(pk__in=ids).values(*LIST_FIELDS, "materials")
+    rows = {row["id"]: row for row in entries}
     return [rows[i] for i in ids if i in rows], count
 
 
@@ -338,10 +341,19 @@ def case_published_texts(ids: list[int]) -> dict[int, list[str]]:
     """Per case entry, the texts its organisation agreed to publish: the summary, then the
     six areas in their order (only with the full materials). One query for a page."""
     rows = CaseEntry.objects.filter(pk__in=ids).values_list("id", "summary", "materials")
-    return {
-        pk: [summary, *(text for _area, text in sorted(materials.items(), key=_area_order))]
-        for pk, summary, materials in rows
-    }
+    return {pk: published_texts(summary, materials) for pk, summary, materials in rows}
+
+
+def published_texts(summary: str, materials: dict[str, str]) -> list[str]:
+    """The texts an organisation agreed to publish: the summary, then the six areas in
+    their order (only with the full materials)."""
+    return [summary, *(text for _area, text in sorted(materials.items(), key=_area_order))]
+
+
+def page_published_texts(rows: Any) -> dict[int, list[str]]:
+    """case_published_texts of a page's rows that carry "summary" and "materials" (as
+    case_search_page's and fts_search_page's do): read with the page, no query."""
+    return {int(r["id"]): published_texts(r["summary"], r["materials"] or {}) for r in rows}
 
 
 def _area_order(item: tuple[str, str]) -> int:
