@@ -118,7 +118,7 @@ def _listing(request: HttpRequest, template: str) -> HttpResponse:
             "page": page,
             "texts": selectors.page_published_texts(page.object_list),
             # One read of the domains' labels for the filters and the items.
-            "domains": domain_labels(),
+            "domains": selectors.case_domain_labels(),
             "filters": filters,
             "facets": selectors.case_facets(),
             "levels": Level.choices,
