@@ -8,10 +8,14 @@ import re
 from typing import Any
 
 import pytest
+from django.core.cache import cache
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from xinban.applications.models import Application, MaterialArea
+from xinban.campaigns.models import Domain
 from xinban.publication import services
 from xinban.publication.models import CaseEntry, ConsentScope
 from xinban.publication.snippets import excerpt, highlight, snippet
@@ -121,3 +125,26 @@ def test_domains_and_scope_in_english(published: list[Application], applicant_a:
     detail = Client().get(reverse("publication:case_detail", args=[entry.pk]), **en)  # type: ignore[arg-type]
     text = detail.content.decode()
     assert "Published" in text and domain not in text
+
+
+def test_list_page_reads_its_rows_once_and_domains_from_the_cache(
+    published: list[Application], applicant_a: Any
+) -> None:
+    entry = _consent(published[0], applicant_a, ConsentScope.FULL)
+    client = Client()
+    client.get(reverse("publication:results"))  # facets and domains cached
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(reverse("publication:results")).content.decode()
+    tables = [q["sql"] for q in queries.captured_queries]
+    # The capped count and the page (whose rows carry the texts of their excerpts).
+    assert len([sql for sql in tables if "publication_caseentry" in sql]) == 2
+    assert not [sql for sql in tables if "campaigns_domain" in sql]
+    assert "缺陷率" in html  # the excerpt, from the full materials
+    domain = Domain.objects.get(name=entry.domain)
+    domain.name_en = "Renamed domain"
+    domain.save()
+    english = client.get(reverse("publication:results"), HTTP_ACCEPT_LANGUAGE="en")
+    assert "Renamed domain" not in english.content.decode()  # kept a minute
+    cache.clear()
+    english = client.get(reverse("publication:results"), HTTP_ACCEPT_LANGUAGE="en")
+    assert "Renamed domain" in english.content.decode()

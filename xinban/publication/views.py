@@ -111,13 +111,14 @@ def _listing(request: HttpRequest, template: str) -> HttpResponse:
     page = _page(request, filters)
     query = request.GET.copy()
     query.pop("page", None)
-    ids = [int(e["id"]) for e in page.object_list]
     return render(
         request,
         template,
         {
             "page": page,
-            "texts": selectors.case_published_texts(ids),
+            "texts": selectors.page_published_texts(page.object_list),
+            # One read of the domains' labels for the filters and the items.
+            "domains": selectors.case_domain_labels(),
             "filters": filters,
             "facets": selectors.case_facets(),
             "levels": Level.choices,

@@ -29,19 +29,25 @@ def latest_notices(limit: int = 5) -> list[Notice]:
 
 
 @register.simple_tag
-def case_items(entries: Any, q: str = "", texts: dict[int, list[str]] | None = None) -> SafeString:
+def case_items(
+    entries: Any,
+    q: str = "",
+    texts: dict[int, list[str]] | None = None,
+    domains: dict[str, str] | None = None,
+) -> SafeString:
     """The results' and the case library's items (dicts, see selectors.LIST_FIELDS),
     rendered in Python: the public lists
     are the busiest pages, and a template loop with a URL and lookups per row costs more
     than the rest of the page. Each shows an excerpt of what the organisation published
     (around the searched words, which are marked), or says it published names only;
-    ``texts`` are the published texts per entry (selectors.case_published_texts)."""
+    ``texts`` are the published texts per entry (selectors.case_published_texts);
+    ``domains`` the domains' labels when the view read them already (domain_labels)."""
     prefix = escape(reverse("publication:case_detail", args=[0])[: -len("0/")])
     labels = {key: escape(label) for key, label in Level.choices}
     terms = query_terms(q)
     suffix = escape("?" + urlencode({"q": clean_query(q)})) if terms else ""
     names_only = escape(_("该单位仅同意公开名称和评价结果。"))
-    domains = domain_labels()
+    domains = domain_labels() if domains is None else domains
     out = []
     for e in entries:
         badge = "text-bg-primary" if e["level"] == Level.SELECTED else "text-bg-danger"
@@ -75,10 +81,12 @@ def _options(values: Any, chosen: str, empty: str) -> str:
 
 
 @register.simple_tag
-def case_filters(filters: Any, facets: dict[str, Any]) -> SafeString:
+def case_filters(
+    filters: Any, facets: dict[str, Any], domains: dict[str, str] | None = None
+) -> SafeString:
     """The filter form of the public lists, rendered in Python (as the items)."""
     year = str(filters.year or "")
-    domains = domain_labels()
+    domains = domain_labels() if domains is None else domains
     selects = [
         ("year", _("年度"), [(y, y) for y in facets["years"]], year, _("全部年度")),
         (
