@@ -37,6 +37,12 @@ from django.utils import timezone
 from xinban.accounts.models import User
 from xinban.applications.models import Application, ApplicationState
 from xinban.campaigns.models import TeamType
+from xinban.ops.demo_data import (
+    CONFORMITY_TEXTS,
+    FEATURE_TEXTS,
+    OPINIONS,
+    SHORTCOMING_TEXTS,
+)
 from xinban.ops.management.commands.bench import (
     BASELINE,
     SEED,
@@ -57,12 +63,6 @@ from xinban.ops.management.commands.bench import (
     cold_page,
     logged_in,
     measure_pages,
-)
-from xinban.ops.management.commands.seed_demo import (
-    CONFORMITY_TEXTS,
-    FEATURE_TEXTS,
-    OPINIONS,
-    SHORTCOMING_TEXTS,
 )
 from xinban.organisations.models import (
     Organisation,
