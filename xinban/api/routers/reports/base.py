@@ -1,19 +1,12 @@
 """What the report endpoints share: the router, the ``year`` query, the unit if the user may
-see it (else 404; with ``admin``, its admins only, else 403), and the submit operation of a
-unit's filing (附件6, 附件7)."""
+see it (else 404; with ``admin``, its admins only, else 403)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, TypeVar
-
-from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 
 from xinban.accounts.models import User
-from xinban.api.auth import current_user, scoped
-from xinban.api.common import error_responses
 from xinban.campaigns.models import Campaign
 from xinban.core.errors import NotAllowed
 from xinban.core.roles import roles_of
@@ -36,27 +29,3 @@ def _unit(user: User, unit_id: int, *, admin: bool = False) -> RecommendingUnit:
 
 def _campaign(query: ReportYearQuery) -> Campaign:
     return selectors.campaign_for(query.year)
-
-
-def _admin_target(
-    request: HttpRequest, unit_id: int, query: ReportYearQuery
-) -> tuple[User, RecommendingUnit, Campaign]:
-    """The user, the unit they administer (else 404 or 403) and the year's campaign."""
-    user = current_user(request)
-    return user, _unit(user, unit_id, admin=True), _campaign(query)
-
-
-Operation = TypeVar("Operation", bound=Callable[..., Any])
-
-
-def submit_operation(
-    path: str, out: type[Schema], *, summary: str, description: str
-) -> Callable[[Operation], Operation]:
-    """``POST path``: submit a unit's filing, answered with ``out``; 400 when incomplete."""
-    return router.post(
-        path,
-        response={200: out, **error_responses(400, 403, 404, 409)},
-        summary=summary,
-        description=description,
-        auth=scoped("units:write"),
-    )

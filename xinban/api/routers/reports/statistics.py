@@ -25,14 +25,8 @@ from xinban.api.common import (
 )
 from xinban.api.errors import InvalidInput, ensure_valid, validation_error_messages
 from xinban.api.payloads import form_data
-from xinban.api.routers.reports.base import (
-    ReportYearQuery,
-    _admin_target,
-    _campaign,
-    _unit,
-    router,
-    submit_operation,
-)
+from xinban.api.routers.reports.base import ReportYearQuery, _campaign, _unit, router
+from xinban.api.routers.reports.submission import admin_target, submit_operation
 from xinban.api.schemas import JsonBool, JsonCount, JsonDate, JsonMoney, JsonText
 from xinban.campaigns.models import Campaign
 from xinban.core import uploads
@@ -219,7 +213,7 @@ def statistics_get(
 def statistics_put(
     request: HttpRequest, unit_id: UnitId, payload: StatisticsIn, query: Query[ReportYearQuery]
 ) -> StatisticsOut:
-    user, unit, campaign = _admin_target(request, unit_id, query)
+    user, unit, campaign = admin_target(request, unit_id, query)
     report = services.statistics_report_for(unit=unit, campaign=campaign)
     raw = payload.model_dump()
     tri = {name: raw.pop(name, None) for name in TRI_STATE}
@@ -246,7 +240,7 @@ def statistics_put(
 def statistics_submit(
     request: HttpRequest, unit_id: UnitId, query: Query[ReportYearQuery]
 ) -> StatisticsOut:
-    user, unit, campaign = _admin_target(request, unit_id, query)
+    user, unit, campaign = admin_target(request, unit_id, query)
     services.statistics_submit(
         actor=user, report=services.statistics_report_for(unit=unit, campaign=campaign)
     )
@@ -264,7 +258,7 @@ def statistics_submit(
 def statistics_scan(
     request: HttpRequest, unit_id: UnitId, query: Query[ReportYearQuery]
 ) -> StatisticsOut:
-    user, unit, campaign = _admin_target(request, unit_id, query)
+    user, unit, campaign = admin_target(request, unit_id, query)
     report = services.statistics_report_for(unit=unit, campaign=campaign)
     form = validated_upload(request, StatisticsScanForm)
     try:

@@ -16,14 +16,8 @@ from xinban.api.auth import current_user, scoped
 from xinban.api.common import UnitId, binary_response, error_responses
 from xinban.api.errors import Errors, ensure_valid
 from xinban.api.payloads import form_data
-from xinban.api.routers.reports.base import (
-    ReportYearQuery,
-    _admin_target,
-    _campaign,
-    _unit,
-    router,
-    submit_operation,
-)
+from xinban.api.routers.reports.base import ReportYearQuery, _campaign, _unit, router
+from xinban.api.routers.reports.submission import admin_target, submit_operation
 from xinban.api.schemas import JsonCount, JsonText
 from xinban.campaigns.models import Campaign
 from xinban.core import uploads
@@ -139,7 +133,7 @@ def summary_get(request: HttpRequest, unit_id: UnitId, query: Query[ReportYearQu
 def summary_put(
     request: HttpRequest, unit_id: UnitId, payload: SummaryIn, query: Query[ReportYearQuery]
 ) -> SummaryOut:
-    user, unit, campaign = _admin_target(request, unit_id, query)
+    user, unit, campaign = admin_target(request, unit_id, query)
     summary = services.work_summary_for(unit=unit, campaign=campaign)
     texts = payload.model_dump(exclude={"events"})
     data, type_errors = form_data(SummaryIn(**texts), SummaryForm)
@@ -177,7 +171,7 @@ def summary_put(
 def summary_submit(
     request: HttpRequest, unit_id: UnitId, query: Query[ReportYearQuery]
 ) -> SummaryOut:
-    user, unit, campaign = _admin_target(request, unit_id, query)
+    user, unit, campaign = admin_target(request, unit_id, query)
     services.summary_submit(
         actor=user, summary=services.work_summary_for(unit=unit, campaign=campaign)
     )
