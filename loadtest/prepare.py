@@ -44,7 +44,7 @@ from xinban.applications.models import (  # noqa: E402
     Application,
 )
 from xinban.campaigns.selectors import campaign_current  # noqa: E402
-from xinban.ops.management.commands.seed_demo import DEMO_PASSWORD  # noqa: E402
+from xinban.ops.demo_data import DEMO_PASSWORD  # noqa: E402
 from xinban.organisations.models import (  # noqa: E402
     Organisation,
     OrganisationMembership,

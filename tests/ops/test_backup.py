@@ -409,7 +409,7 @@ def test_a_restored_demo_year_serves_search_events_learning_and_logins(tmp_path:
 
     from xinban.events.models import Event
     from xinban.learning.models import Lesson
-    from xinban.ops.management.commands.seed_demo import DEMO_PASSWORD
+    from xinban.ops.demo_data import DEMO_PASSWORD
     from xinban.publication import selectors as publication
     from xinban.publication.models import CaseEntry, Certificate
 

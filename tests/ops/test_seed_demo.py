@@ -36,7 +36,7 @@ from xinban.core.validators import (
     validate_mainland_mobile,
     validate_percentage,
 )
-from xinban.ops.management.commands.seed_demo import (
+from xinban.ops.demo_data import (
     DEMO_PASSWORD,
     DISTRICTS,
     LOGINS,

@@ -13,7 +13,7 @@ from xinban.applications.teams import team_link, teams_recognise_missing
 from xinban.organisations.models import OrganisationMembership, Participation, Registration
 
 if TYPE_CHECKING:
-    from xinban.ops.management.commands.seed_demo import DemoContext
+    from xinban.ops.demo_data import DemoContext
 
 
 def seed(ctx: DemoContext) -> None:

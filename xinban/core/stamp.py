@@ -20,10 +20,14 @@ from typing import Any
 import qrcode
 import qrcode.constants
 from django.conf import settings
-from django.db import models
+from django.core.files import File
+from django.db import models, transaction
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps
+
+from xinban.core import uploads
+from xinban.core.errors import ServiceError
 
 PREFIX = "XB1"
 SALT = "xinban.core.stamp"
@@ -114,6 +118,88 @@ def matches(stamp: Stamp, content: Mapping[str, Any]) -> bool:
         )
         for secret in secrets
     )
+
+
+@dataclass(frozen=True)
+class ScanRefusals:
+    """What a refused scan of one kind of document is told (translated templates):
+    ``wrong_document`` names the other document (``%(kind)s``, ``%(number)s``,
+    ``%(version)s``), ``other_document`` another unit's or year's (``%(number)s``,
+    ``%(version)s``, ``%(own)s``), ``outdated`` an earlier version (``%(version)s``,
+    ``%(current)s``)."""
+
+    wrong_document: str
+    other_document: str
+    outdated: str
+
+
+def scan_match(
+    stamps: list[Stamp],
+    *,
+    kind: DocumentKind,
+    number: str,
+    version: int,
+    content: Mapping[str, Any],
+    refusals: ScanRefusals,
+) -> tuple[Stamp | None, ServiceError | None]:
+    """The code of ``stamps`` (at least one) that matches the document ``kind`` ``number``
+    as it prints now (``content``, at ``version``), or why the scan is of another document,
+    unit or version, naming it (docs/rules.md, "The stamp check")."""
+    own = [s for s in stamps if s.kind == kind]
+    for stamp in own:
+        if stamp.number == number and matches(stamp, content):
+            return stamp, None
+    stamp = own[0] if own else stamps[0]
+    if stamp.kind != kind:
+        message = refusals.wrong_document % {
+            "kind": stamp.kind_name,
+            "number": stamp.number,
+            "version": stamp.version,
+        }
+        return None, ServiceError(message, code="scan_wrong_document", field="file")
+    if stamp.number != number:
+        message = refusals.other_document % {
+            "number": stamp.number,
+            "version": stamp.version,
+            "own": number,
+        }
+        return None, ServiceError(message, code="scan_other_report", field="file")
+    message = refusals.outdated % {"version": stamp.version, "current": version}
+    return None, ServiceError(message, code="scan_outdated", field="file")
+
+
+def store_stamped_scan(
+    obj: Any,
+    file: File[Any],
+    *,
+    ext: str,
+    matched: Stamp | None,
+    stored: list[str],
+    extra_fields: tuple[str, ...] = (),
+) -> None:
+    """Save ``file`` as the stamped scan of ``obj`` (a locked row with ``stamped_scan``,
+    ``stamped_scan_name``, ``stamped_check`` and ``stamped_version``) with what the check
+    found; the file's name is added to ``stored`` (the caller deletes it if the
+    transaction fails), the previous file is deleted once it commits."""
+    old = obj.stamped_scan.name if obj.stamped_scan else ""
+    obj.stamped_scan.save(uploads.safe_storage_name(file.name or "", ext=ext), file, save=False)
+    assert obj.stamped_scan.name is not None  # set by the save just above
+    stored.append(obj.stamped_scan.name)
+    obj.stamped_scan_name = uploads.clean_display_name(file.name or "scan")
+    obj.stamped_check = ScanCheck.VERIFIED if matched else ScanCheck.UNVERIFIED
+    obj.stamped_version = matched.version if matched else None
+    obj.save(
+        update_fields=[
+            "stamped_scan",
+            "stamped_scan_name",
+            "stamped_check",
+            "stamped_version",
+            *extra_fields,
+        ]
+    )
+    if old:
+        storage = obj.stamped_scan.storage
+        transaction.on_commit(lambda: storage.delete(old))
 
 
 def parse(text: str) -> Stamp | None:

@@ -29,6 +29,7 @@ from django.urls import reverse
 from xinban.applications.models import Application
 from xinban.campaigns.models import Campaign
 from xinban.dashboards import tallies
+from xinban.ops.demo_data import CURRENT_STATE_WEIGHTS, PAST_STATE_WEIGHTS
 from xinban.ops.management.commands.bench import (
     BASELINE,
     BenchContext,
@@ -43,7 +44,6 @@ from xinban.ops.management.commands.bench import (
     baseline_name,
     measure_pages,
 )
-from xinban.ops.management.commands.seed_demo import CURRENT_STATE_WEIGHTS, PAST_STATE_WEIGHTS
 from xinban.organisations.models import Organisation, UnitMembership
 
 YEARS = 5

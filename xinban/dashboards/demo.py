@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from xinban.dashboards import tallies
 
 if TYPE_CHECKING:
-    from xinban.ops.management.commands.seed_demo import DemoContext
+    from xinban.ops.demo_data import DemoContext
 
 
 def seed(ctx: DemoContext) -> None:

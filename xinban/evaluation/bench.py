@@ -23,6 +23,7 @@ from xinban.applications.models import Application, ApplicationState
 from xinban.campaigns.models import Domain, TeamType
 from xinban.evaluation import bench_assignment, selectors
 from xinban.evaluation.models import ExpertPanelMember
+from xinban.ops.benchmarking.scoring import ScoredSheets, bench_judges
 from xinban.ops.management.commands.bench import (
     BASELINE,
     UNCACHED_RANKING_TARGET,
@@ -43,9 +44,7 @@ from xinban.ops.management.commands.bench import (
     measure_pages,
 )
 from xinban.organisations.models import Organisation, RecommendingUnit, UnitKind
-from xinban.scoring import aggregation
-from xinban.scoring.models import CriterionScore, Judge, ScoreSheet, SheetStatus, Stage
-from xinban.scoring.services import engine_criteria, rubric_for
+from xinban.scoring.models import SheetStatus, Stage
 
 RANKING_SIZES = (500, 1500)
 EXPERTS = 120
@@ -112,25 +111,19 @@ class ReviewData:
             self.unit = RecommendingUnit.objects.create(
                 name="基准测试专家评审单位", kind=UnitKind.GROUP
             )
-            self.experts = Judge.objects.bulk_create(
-                [
-                    Judge(
-                        name=f"专家{i}",
-                        employer="上海质量管理科学研究院",
-                        tgq_number=f"TGQ2024{i:04d}",
-                        address="上海市长宁区泰安路74号",
-                        email=f"expert{i}@bench.invalid",
-                        mobile=f"1381234{i:04d}",
-                    )
-                    for i in range(1, EXPERTS + 1)
-                ]
+            self.experts = bench_judges(
+                EXPERTS,
+                name="专家",
+                tgq="TGQ2024",
+                address="上海市长宁区泰安路74号",
+                email="expert",
+                mobile="1381234",
             )
             ExpertPanelMember.objects.bulk_create(
                 [ExpertPanelMember(campaign=self.campaign, judge=j) for j in self.experts]
             )
-            rubric = rubric_for(campaign=self.campaign, stage=Stage.EXPERT)
-            self.criteria = list(rubric.criteria.all())
-            self.engine = engine_criteria(rubric)
+            self.scored = ScoredSheets(self.campaign, Stage.EXPERT, self.rng)
+            self.criteria = self.scored.criteria
         self.made = 0
 
     def count(self) -> int:
@@ -178,42 +171,19 @@ class ReviewData:
                 )
             Application.objects.bulk_create(applications, batch_size=1000)
             self.data.numbering.flush()
-            sheets: list[ScoreSheet] = []
-            points: list[dict[int, Decimal]] = []
             for n, application in enumerate(applications):
                 quality = rng.uniform(0.6, 0.95)
                 for j in range(PER_APPLICATION):
-                    expert = self.experts[(n * PER_APPLICATION + j) % EXPERTS]
-                    values = {
-                        c.pk: (
-                            c.max_points
-                            * Decimal(f"{min(1.0, max(0.3, quality + rng.gauss(0, 0.06))):.3f}")
-                        ).quantize(Decimal("0.1"))
-                        for c in self.criteria
-                    }
-                    sheets.append(
-                        ScoreSheet(
-                            application=application,
-                            judge=expert,
-                            stage=Stage.EXPERT,
-                            round=1,
-                            status=SheetStatus.SUBMITTED,
-                            total=aggregation.weighted_total(
-                                {str(k): v for k, v in values.items()}, self.engine
-                            ),
-                            submitted_at=now,
-                        )
+                    self.scored.add(
+                        quality,
+                        application=application,
+                        judge=self.experts[(n * PER_APPLICATION + j) % EXPERTS],
+                        stage=Stage.EXPERT,
+                        round=1,
+                        status=SheetStatus.SUBMITTED,
+                        submitted_at=now,
                     )
-                    points.append(values)
-            ScoreSheet.objects.bulk_create(sheets, batch_size=1000)
-            CriterionScore.objects.bulk_create(
-                [
-                    CriterionScore(sheet=sheet, criterion_id=criterion_id, points=value)
-                    for sheet, values in zip(sheets, points, strict=True)
-                    for criterion_id, value in values.items()
-                ],
-                batch_size=5000,
-            )
+            self.scored.save()
         self.made = total
 
 

@@ -44,7 +44,7 @@ from xinban.scoring.models import CriterionScore, Judge, ScoreSheet, SheetStatus
 from xinban.scoring.services import engine_criteria, rubric_for
 
 if TYPE_CHECKING:
-    from xinban.ops.management.commands.seed_demo import DemoContext
+    from xinban.ops.demo_data import DemoContext
 
 S = ApplicationState
 PAST_FORMAL = (

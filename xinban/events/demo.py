@@ -15,7 +15,7 @@ from xinban.events.models import Event, EventKind, EventState, Presenter, Signup
 from xinban.events.rules import may_present
 
 if TYPE_CHECKING:
-    from xinban.ops.management.commands.seed_demo import DemoContext
+    from xinban.ops.demo_data import DemoContext
 
 SAQ = "上海市长宁区泰安路74号 上海市质量协会三楼会议室"
 # This year's best first: who presents at the exchange meeting.

@@ -29,7 +29,7 @@ from xinban.recommendation.models import UnitRecommendationReport
 from xinban.reports.models import StatisticsReport
 
 if TYPE_CHECKING:
-    from xinban.ops.management.commands.seed_demo import DemoContext
+    from xinban.ops.demo_data import DemoContext
 
 COPIED_FROM = (
     "班组围绕焊接一次合格率偏低的问题成立QC小组，运用鱼骨图从人、机、料、法、环、测六个方面"

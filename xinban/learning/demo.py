@@ -15,7 +15,7 @@ from xinban.core.uploads import safe_storage_name
 from xinban.learning.models import Course, Enrollment, Lesson, LessonProgress
 
 if TYPE_CHECKING:
-    from xinban.ops.management.commands.seed_demo import DemoContext
+    from xinban.ops.demo_data import DemoContext
 
 # (title, description, [(lesson, kind, url, handout lines)])
 COURSES: list[tuple[str, str, list[tuple[str, str, str, list[str]]]]] = [

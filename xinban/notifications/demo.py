@@ -14,7 +14,7 @@ from xinban.applications.models import Application, ApplicationState
 from xinban.notifications.models import Notification
 
 if TYPE_CHECKING:
-    from xinban.ops.management.commands.seed_demo import DemoContext
+    from xinban.ops.demo_data import DemoContext
 
 
 def seed(ctx: DemoContext) -> None:

@@ -16,7 +16,7 @@ from xinban.publication.selectors import RESULT_STATES
 from xinban.publication.services import case_entries_rebuild, certificate_for
 
 if TYPE_CHECKING:
-    from xinban.ops.management.commands.seed_demo import DemoContext
+    from xinban.ops.demo_data import DemoContext
 
 
 def seed(ctx: DemoContext) -> None:

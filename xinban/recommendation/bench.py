@@ -37,6 +37,13 @@ from django.utils import timezone
 from xinban.accounts.models import User
 from xinban.applications.models import Application, ApplicationState
 from xinban.campaigns.models import TeamType
+from xinban.ops.benchmarking.scoring import ScoredSheets, bench_judges
+from xinban.ops.demo_data import (
+    CONFORMITY_TEXTS,
+    FEATURE_TEXTS,
+    OPINIONS,
+    SHORTCOMING_TEXTS,
+)
 from xinban.ops.management.commands.bench import (
     BASELINE,
     SEED,
@@ -58,12 +65,6 @@ from xinban.ops.management.commands.bench import (
     logged_in,
     measure_pages,
 )
-from xinban.ops.management.commands.seed_demo import (
-    CONFORMITY_TEXTS,
-    FEATURE_TEXTS,
-    OPINIONS,
-    SHORTCOMING_TEXTS,
-)
 from xinban.organisations.models import (
     Organisation,
     RecommendingUnit,
@@ -79,9 +80,7 @@ from xinban.recommendation.documents import (
     recommendation_form_xlsx,
 )
 from xinban.recommendation.models import PanelMember, Recommendation, UnitRecommendationReport
-from xinban.scoring import aggregation
-from xinban.scoring.models import CriterionScore, Judge, ScoreSheet, SheetStatus, Stage
-from xinban.scoring.services import engine_criteria, rubric_for
+from xinban.scoring.models import SheetStatus, Stage
 
 # The unit's ranking page (issue 3): every submitted application of one unit, scored by
 # the same judges on every criterion, aggregated and ranked by xinban.scoring.aggregation.
@@ -114,25 +113,19 @@ class RankingData:
             )
             self.admin = User.objects.create(email="ranking@bench.invalid", name="排序单位管理员")
             UnitMembership.objects.create(unit=self.unit, user=self.admin, role=UnitRole.ADMIN)
-            self.judges = Judge.objects.bulk_create(
-                [
-                    Judge(
-                        name=f"评委{i}",
-                        employer="上海质量管理科学研究院",
-                        tgq_number=f"TGQ2023{i:04d}",
-                        address="上海市徐汇区漕溪北路1号",
-                        email=f"judge{i}@bench.invalid",
-                        mobile=f"1391234{i:04d}",
-                    )
-                    for i in range(1, RANKING_JUDGES + 1)
-                ]
+            self.judges = bench_judges(
+                RANKING_JUDGES,
+                name="评委",
+                tgq="TGQ2023",
+                address="上海市徐汇区漕溪北路1号",
+                email="judge",
+                mobile="1391234",
             )
             PanelMember.objects.bulk_create(
                 [PanelMember(unit=self.unit, judge=judge) for judge in self.judges]
             )
-            rubric = rubric_for(campaign=self.campaign, stage=Stage.UNIT)
-            self.criteria = list(rubric.criteria.all())
-            self.engine = engine_criteria(rubric)
+            self.scored = ScoredSheets(self.campaign, Stage.UNIT, self.rng)
+            self.criteria = self.scored.criteria
             self.report = UnitRecommendationReport.objects.create(
                 unit=self.unit, campaign=self.campaign
             )
@@ -187,43 +180,21 @@ class RankingData:
                 )
             Application.objects.bulk_create(applications, batch_size=1000)
             self.data.numbering.flush()
-            sheets: list[ScoreSheet] = []
-            points: list[dict[int, Decimal]] = []
             for application in applications:
                 quality = rng.uniform(0.6, 0.95)
                 for judge in self.judges:
-                    values = {
-                        c.pk: (
-                            c.max_points
-                            * Decimal(f"{min(1.0, max(0.3, quality + rng.gauss(0, 0.06))):.3f}")
-                        ).quantize(Decimal("0.1"))
-                        for c in self.criteria
-                    }
-                    sheets.append(
-                        ScoreSheet(
-                            application=application,
-                            judge=judge,
-                            stage=Stage.UNIT,
-                            status=SheetStatus.SUBMITTED,
-                            conformity="基本符合准则要求。",
-                            features="标准化作业扎实。",
-                            shortcomings="改进成果的数据对比不足。",
-                            total=aggregation.weighted_total(
-                                {str(k): v for k, v in values.items()}, self.engine
-                            ),
-                            submitted_at=now,
-                        )
+                    self.scored.add(
+                        quality,
+                        application=application,
+                        judge=judge,
+                        stage=Stage.UNIT,
+                        status=SheetStatus.SUBMITTED,
+                        conformity="基本符合准则要求。",
+                        features="标准化作业扎实。",
+                        shortcomings="改进成果的数据对比不足。",
+                        submitted_at=now,
                     )
-                    points.append(values)
-            ScoreSheet.objects.bulk_create(sheets, batch_size=1000)
-            CriterionScore.objects.bulk_create(
-                [
-                    CriterionScore(sheet=sheet, criterion_id=criterion_id, points=value)
-                    for sheet, values in zip(sheets, points, strict=True)
-                    for criterion_id, value in values.items()
-                ],
-                batch_size=5000,
-            )
+            self.scored.save()
             if not self.report.recommendations.exists():
                 Recommendation.objects.bulk_create(
                     [

@@ -16,7 +16,7 @@ from xinban.reports.models import FilingStatus, StatisticsReport, SummaryEvent, 
 from xinban.reports.selectors import platform_figures_by_unit
 
 if TYPE_CHECKING:
-    from xinban.ops.management.commands.seed_demo import DemoContext
+    from xinban.ops.demo_data import DemoContext
 
 OVERVIEW = (
     "{unit}坚持以《质量信得过班组建设准则》（T/CAQ 10204-2017）为指引，把质量信得过班组建设作为推动"

@@ -24,7 +24,14 @@ from xinban.core import uploads
 from xinban.core.audit import audit_record
 from xinban.core.errors import ServiceError, WindowClosed, WrongState
 from xinban.core.rulebook import Refusal
-from xinban.core.stamp import DocumentKind, ScanCheck, Stamp, matches, read_stamps
+from xinban.core.stamp import (
+    DocumentKind,
+    ScanRefusals,
+    Stamp,
+    read_stamps,
+    scan_match,
+    store_stamped_scan,
+)
 from xinban.core.text import join_items
 from xinban.core.validators import date_of_text
 from xinban.notifications.delivery import notify_after_commit
@@ -195,31 +202,27 @@ def _statistics_scan_refusal(
     another document, unit or version (naming it), as for 附件5. Under the row lock."""
     current = form6_stamp(report)
     content = form6_content(report)
-    own = [s for s in stamps if s.kind == DocumentKind.STATISTICS]
-    for stamp in own:
-        if stamp.number == current.number and matches(stamp, content):
-            return stamp, None
-    stamp = own[0] if own else stamps[0]
-    if stamp.kind != DocumentKind.STATISTICS:
-        message = _(
+    refusals = ScanRefusals(
+        wrong_document=_(
             "该扫描件是%(kind)s %(number)s（第 %(version)s 版），不是成果统计表（附件6）。"
-        ) % {
-            "kind": stamp.kind_name,
-            "number": stamp.number,
-            "version": stamp.version,
-        }
-        return None, ServiceError(message, code="scan_wrong_document", field="file")
-    if stamp.number != current.number:
-        message = _(
+        ),
+        other_document=_(
             "该扫描件是另一份成果统计表（编号 %(number)s，第 %(version)s 版），"
             "不是本单位本年度的成果统计表（%(own)s）。"
-        ) % {"number": stamp.number, "version": stamp.version, "own": current.number}
-        return None, ServiceError(message, code="scan_other_report", field="file")
-    message = _(
-        "该扫描件是本成果统计表第 %(version)s 版，此后统计表上打印的内容已修改"
-        "（当前为第 %(current)s 版）。请下载最新的成果统计表，盖章后重新上传。"
-    ) % {"version": stamp.version, "current": current.version}
-    return None, ServiceError(message, code="scan_outdated", field="file")
+        ),
+        outdated=_(
+            "该扫描件是本成果统计表第 %(version)s 版，此后统计表上打印的内容已修改"
+            "（当前为第 %(current)s 版）。请下载最新的成果统计表，盖章后重新上传。"
+        ),
+    )
+    return scan_match(
+        stamps,
+        kind=DocumentKind.STATISTICS,
+        number=current.number,
+        version=current.version,
+        content=content,
+        refusals=refusals,
+    )
 
 
 def statistics_upload_scan(
@@ -250,23 +253,13 @@ def statistics_upload_scan(
                 matched, refusal = _statistics_scan_refusal(locked, stamps)
                 if refusal is not None:
                     raise refusal
-            old = locked.stamped_scan.name if locked.stamped_scan else ""
-            locked.stamped_scan.save(
-                uploads.safe_storage_name(file.name or "", ext=detected.ext), file, save=False
-            )
-            assert locked.stamped_scan.name is not None  # set by the save just above
-            stored.append(locked.stamped_scan.name)
-            locked.stamped_scan_name = uploads.clean_display_name(file.name or "scan")
-            locked.stamped_check = ScanCheck.VERIFIED if matched else ScanCheck.UNVERIFIED
-            locked.stamped_version = matched.version if matched else None
-            locked.save(
-                update_fields=[
-                    "stamped_scan",
-                    "stamped_scan_name",
-                    "stamped_check",
-                    "stamped_version",
-                    "updated_at",
-                ]
+            store_stamped_scan(
+                locked,
+                file,
+                ext=detected.ext,
+                matched=matched,
+                stored=stored,
+                extra_fields=("updated_at",),
             )
             audit_record(
                 actor=actor,
@@ -279,9 +272,6 @@ def statistics_upload_scan(
                     "stamped_version": locked.stamped_version,
                 },
             )
-            if old:
-                storage = locked.stamped_scan.storage
-                transaction.on_commit(lambda: storage.delete(old))
     except BaseException:
         for name in stored:
             report.stamped_scan.storage.delete(name)

@@ -15,7 +15,7 @@ from django.utils import timezone
 from xinban.accounts.models import User
 from xinban.applications.models import Application, ApplicationState, YearSequence
 from xinban.campaigns.models import Campaign
-from xinban.ops.management.commands.seed_demo import CURRENT_STATE_WEIGHTS, DemoBuilder
+from xinban.ops.demo_data import CURRENT_STATE_WEIGHTS, DemoBuilder
 from xinban.organisations.models import OrganisationMembership, UnitMembership, UnitRole
 
 SEED = 20240009

@@ -11,7 +11,14 @@ from xinban.accounts.models import User
 from xinban.core import uploads
 from xinban.core.audit import audit_record
 from xinban.core.errors import ServiceError
-from xinban.core.stamp import DocumentKind, ScanCheck, Stamp, matches, read_stamps
+from xinban.core.stamp import (
+    DocumentKind,
+    ScanRefusals,
+    Stamp,
+    read_stamps,
+    scan_match,
+    store_stamped_scan,
+)
 from xinban.recommendation.documents import printed_content
 from xinban.recommendation.models import UnitRecommendationReport
 from xinban.recommendation.selectors import recommendation_form_data, report_number
@@ -28,29 +35,27 @@ def _report_scan_refusal(
     """The code of ``stamps`` that matches 附件5 as it prints now, or why the scan is of
     another document, unit or version (naming it). Called under the row lock."""
     number = report_number(unit=report.unit, campaign=report.campaign)
-    own = [s for s in stamps if s.kind == DocumentKind.RECOMMENDATION]
-    for stamp in own:
-        if stamp.number == number and matches(stamp, content):
-            return stamp, None
-    stamp = own[0] if own else stamps[0]
-    if stamp.kind != DocumentKind.RECOMMENDATION:
-        message = _("该扫描件是%(kind)s %(number)s（第 %(version)s 版），不是推荐表（附件5）。") % {
-            "kind": stamp.kind_name,
-            "number": stamp.number,
-            "version": stamp.version,
-        }
-        return None, ServiceError(message, code="scan_wrong_document", field="file")
-    if stamp.number != number:
-        message = _(
+    refusals = ScanRefusals(
+        wrong_document=_(
+            "该扫描件是%(kind)s %(number)s（第 %(version)s 版），不是推荐表（附件5）。"
+        ),
+        other_document=_(
             "该扫描件是另一份推荐表（编号 %(number)s，第 %(version)s 版），"
             "不是本单位本年度的推荐表（%(own)s）。"
-        ) % {"number": stamp.number, "version": stamp.version, "own": number}
-        return None, ServiceError(message, code="scan_other_report", field="file")
-    message = _(
-        "该扫描件是本推荐表第 %(version)s 版，此后推荐表上打印的内容已修改"
-        "（当前为第 %(current)s 版）。请下载最新的推荐表，盖章后重新上传。"
-    ) % {"version": stamp.version, "current": report.version}
-    return None, ServiceError(message, code="scan_outdated", field="file")
+        ),
+        outdated=_(
+            "该扫描件是本推荐表第 %(version)s 版，此后推荐表上打印的内容已修改"
+            "（当前为第 %(current)s 版）。请下载最新的推荐表，盖章后重新上传。"
+        ),
+    )
+    return scan_match(
+        stamps,
+        kind=DocumentKind.RECOMMENDATION,
+        number=number,
+        version=report.version,
+        content=content,
+        refusals=refusals,
+    )
 
 
 def report_upload_scan(
@@ -79,23 +84,7 @@ def report_upload_scan(
                 matched, refusal = _report_scan_refusal(locked, stamps, printed_content(data))
                 if refusal is not None:
                     raise refusal
-            old = locked.stamped_scan.name if locked.stamped_scan else ""
-            locked.stamped_scan.save(
-                uploads.safe_storage_name(file.name or "", ext=detected.ext), file, save=False
-            )
-            assert locked.stamped_scan.name is not None  # set by the save just above
-            stored.append(locked.stamped_scan.name)
-            locked.stamped_scan_name = uploads.clean_display_name(file.name or "scan")
-            locked.stamped_check = ScanCheck.VERIFIED if matched else ScanCheck.UNVERIFIED
-            locked.stamped_version = matched.version if matched else None
-            locked.save(
-                update_fields=[
-                    "stamped_scan",
-                    "stamped_scan_name",
-                    "stamped_check",
-                    "stamped_version",
-                ]
-            )
+            store_stamped_scan(locked, file, ext=detected.ext, matched=matched, stored=stored)
             audit_record(
                 actor=actor,
                 action="unit.report_scan",
@@ -107,9 +96,6 @@ def report_upload_scan(
                     "stamped_version": locked.stamped_version,
                 },
             )
-            if old:
-                storage = locked.stamped_scan.storage
-                transaction.on_commit(lambda: storage.delete(old))
     except BaseException:
         for name in stored:
             report.stamped_scan.storage.delete(name)

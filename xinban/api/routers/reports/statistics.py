@@ -26,6 +26,7 @@ from xinban.api.common import (
 from xinban.api.errors import InvalidInput, ensure_valid, validation_error_messages
 from xinban.api.payloads import form_data
 from xinban.api.routers.reports.base import ReportYearQuery, _campaign, _unit, router
+from xinban.api.routers.reports.submission import admin_target, submit_operation
 from xinban.api.schemas import JsonBool, JsonCount, JsonDate, JsonMoney, JsonText
 from xinban.campaigns.models import Campaign
 from xinban.core import uploads
@@ -212,9 +213,7 @@ def statistics_get(
 def statistics_put(
     request: HttpRequest, unit_id: UnitId, payload: StatisticsIn, query: Query[ReportYearQuery]
 ) -> StatisticsOut:
-    user = current_user(request)
-    unit = _unit(user, unit_id, admin=True)
-    campaign = _campaign(query)
+    user, unit, campaign = admin_target(request, unit_id, query)
     report = services.statistics_report_for(unit=unit, campaign=campaign)
     raw = payload.model_dump()
     tri = {name: raw.pop(name, None) for name in TRI_STATE}
@@ -232,19 +231,16 @@ def statistics_put(
     return _statistics_out(user, unit, campaign)
 
 
-@router.post(
+@submit_operation(
     "/units/{unit_id}/statistics-report/submit",
-    response={200: StatisticsOut, **error_responses(400, 403, 404, 409)},
+    StatisticsOut,
     summary="报送成果统计表（附件6），报送后锁定",
     description="不完整时返回 400（code: incomplete），errors 列出各缺项。",
-    auth=scoped("units:write"),
 )
 def statistics_submit(
     request: HttpRequest, unit_id: UnitId, query: Query[ReportYearQuery]
 ) -> StatisticsOut:
-    user = current_user(request)
-    unit = _unit(user, unit_id, admin=True)
-    campaign = _campaign(query)
+    user, unit, campaign = admin_target(request, unit_id, query)
     services.statistics_submit(
         actor=user, report=services.statistics_report_for(unit=unit, campaign=campaign)
     )
@@ -262,9 +258,7 @@ def statistics_submit(
 def statistics_scan(
     request: HttpRequest, unit_id: UnitId, query: Query[ReportYearQuery]
 ) -> StatisticsOut:
-    user = current_user(request)
-    unit = _unit(user, unit_id, admin=True)
-    campaign = _campaign(query)
+    user, unit, campaign = admin_target(request, unit_id, query)
     report = services.statistics_report_for(unit=unit, campaign=campaign)
     form = validated_upload(request, StatisticsScanForm)
     try:

@@ -17,6 +17,7 @@ from xinban.api.common import UnitId, binary_response, error_responses
 from xinban.api.errors import Errors, ensure_valid
 from xinban.api.payloads import form_data
 from xinban.api.routers.reports.base import ReportYearQuery, _campaign, _unit, router
+from xinban.api.routers.reports.submission import admin_target, submit_operation
 from xinban.api.schemas import JsonCount, JsonText
 from xinban.campaigns.models import Campaign
 from xinban.core import uploads
@@ -132,9 +133,7 @@ def summary_get(request: HttpRequest, unit_id: UnitId, query: Query[ReportYearQu
 def summary_put(
     request: HttpRequest, unit_id: UnitId, payload: SummaryIn, query: Query[ReportYearQuery]
 ) -> SummaryOut:
-    user = current_user(request)
-    unit = _unit(user, unit_id, admin=True)
-    campaign = _campaign(query)
+    user, unit, campaign = admin_target(request, unit_id, query)
     summary = services.work_summary_for(unit=unit, campaign=campaign)
     texts = payload.model_dump(exclude={"events"})
     data, type_errors = form_data(SummaryIn(**texts), SummaryForm)
@@ -163,19 +162,16 @@ def summary_put(
     return _summary_out(user, unit, campaign)
 
 
-@router.post(
+@submit_operation(
     "/units/{unit_id}/work-summary/submit",
-    response={200: SummaryOut, **error_responses(400, 403, 404, 409)},
+    SummaryOut,
     summary="报送推进工作总结（附件7），不足 3000 字时拒绝并给出字数",
     description="不完整时返回 400（code: incomplete），errors 列出各缺项，length 给出当前字数。",
-    auth=scoped("units:write"),
 )
 def summary_submit(
     request: HttpRequest, unit_id: UnitId, query: Query[ReportYearQuery]
 ) -> SummaryOut:
-    user = current_user(request)
-    unit = _unit(user, unit_id, admin=True)
-    campaign = _campaign(query)
+    user, unit, campaign = admin_target(request, unit_id, query)
     services.summary_submit(
         actor=user, summary=services.work_summary_for(unit=unit, campaign=campaign)
     )
