@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from xinban.applications.models import Application, MaterialArea
 from xinban.campaigns.models import Domain
-from xinban.publication import services
+from xinban.publication import selectors, services
 from xinban.publication.models import CaseEntry, ConsentScope
 from xinban.publication.snippets import excerpt, highlight, snippet
 
@@ -132,12 +132,12 @@ def test_list_page_reads_its_rows_once_and_domains_from_the_cache(
 ) -> None:
     entry = _consent(published[0], applicant_a, ConsentScope.FULL)
     client = Client()
-    client.get(reverse("publication:results"))  # facets and domains cached
+    client.get(reverse("publication:results"))  # facets, domains and the count cached
     with CaptureQueriesContext(connection) as queries:
         html = client.get(reverse("publication:results")).content.decode()
     tables = [q["sql"] for q in queries.captured_queries]
-    # The capped count and the page (whose rows carry the texts of their excerpts).
-    assert len([sql for sql in tables if "publication_caseentry" in sql]) == 2
+    # The page only (its rows carry the texts of their excerpts); the count is cached.
+    assert len([sql for sql in tables if "publication_caseentry" in sql]) == 1
     assert not [sql for sql in tables if "campaigns_domain" in sql]
     assert "缺陷率" in html  # the excerpt, from the full materials
     domain = Domain.objects.get(name=entry.domain)
@@ -148,3 +148,33 @@ def test_list_page_reads_its_rows_once_and_domains_from_the_cache(
     cache.clear()
     english = client.get(reverse("publication:results"), HTTP_ACCEPT_LANGUAGE="en")
     assert "Renamed domain" in english.content.decode()
+
+
+def test_a_lists_count_is_kept_until_a_publication_forgets_it(
+    published: list[Application], campaign: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    client = Client()
+    # A filter besides the words: the database's search on both databases (not FTS5).
+    search = {"q": "有限公司", "year": campaign.year}
+
+    def count() -> int:
+        return int(client.get(reverse("publication:cases"), search).context["page"].paginator.count)
+
+    matching = CaseEntry.objects.filter(search_text__icontains="有限公司")
+    counted = count()
+    assert counted == matching.count() > 1
+    with CaptureQueriesContext(connection) as queries:
+        assert count() == counted
+    assert not [q for q in queries.captured_queries if "COUNT(" in q["sql"].upper()]
+    # A row removed behind the publication's back stays counted until the counts are
+    # forgotten (at most five minutes).
+    matching.filter(pk=matching.order_by("pk").first().pk).delete()  # type: ignore[union-attr]
+    assert count() == counted
+    selectors.forget_case_counts()
+    assert count() == counted - 1
+    # Writing the library (publishing, a consent, a rebuild) forgets every count.
+    assert cache.get(selectors.COUNTS_VERSION_KEY) is not None
+    with django_capture_on_commit_callbacks(execute=True):
+        services.case_entries_rebuild(campaign=campaign)
+    assert cache.get(selectors.COUNTS_VERSION_KEY) is None
+    assert count() == matching.count()

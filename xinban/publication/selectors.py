@@ -3,9 +3,11 @@ any substring, on SQLite and PostgreSQL), certificate verification."""
 
 from __future__ import annotations
 
+import hashlib
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from functools import cached_property
 from typing import Any
 
@@ -270,18 +272,47 @@ def certificate_by_code(code: str) -> Certificate | None:
     return Certificate.objects.filter(code=code, application__case_entry__isnull=False).first()
 
 
+COUNTS_VERSION_KEY = "publication:counts-version"
+
+
+def _count_key(filters: CaseFilters) -> str:
+    """The cache key of a list's capped count: the filters, under the version that a
+    publication replaces (``forget_case_counts``)."""
+    version = cache.get_or_set(COUNTS_VERSION_KEY, lambda: uuid.uuid4().hex, None)
+    digest = hashlib.sha256(repr(astuple(filters)).encode()).hexdigest()[:32]
+    return f"publication:count:{version}:{digest}"
+
+
+def forget_case_counts() -> None:
+    """Every cached count of the public lists, forgotten (a year published or rebuilt)."""
+    cache.delete(COUNTS_VERSION_KEY)
+
+
 class CappedPaginator(Paginator):  # type: ignore[type-arg]
     """Counts at most ``cap`` + 1 rows (a page needs no exact total of a huge match:
-    the page shows "1000+")."""
+    the page shows "1000+"). With ``count_key`` the count is kept in the cache for five
+    minutes, like the facets: the library changes only when a year is published, which
+    forgets them (docs/benchmarks.md, "Case library on PostgreSQL")."""
 
     cap = 1000
 
+    def __init__(self, *args: Any, count_key: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.count_key = count_key
+
     @cached_property
     def count(self) -> int:
+        if self.count_key:
+            cached = cache.get(self.count_key)
+            if isinstance(cached, int):
+                return cached
         # Only whether there are more than ``cap``: any cap + 1 matching ids will do, so
         # no order and one column (the database reads the narrowest index it has).
         rows = self.object_list.order_by().values("pk")  # type: ignore[attr-defined]
-        return int(rows[: self.cap + 1].count())
+        counted = int(rows[: self.cap + 1].count())
+        if self.count_key:
+            cache.set(self.count_key, counted, 300)
+        return counted
 
     @property
     def capped(self) -> bool:
@@ -294,7 +325,7 @@ def case_search_page(filters: CaseFilters, number: int | str, per_page: int) -> 
     order (see index_scans)."""
     # The rows carry what their excerpts are made of (materials): no second query.
     rows = case_search(filters).values(*LIST_FIELDS, "materials")
-    paginator = CappedPaginator(rows, per_page)
+    paginator = CappedPaginator(rows, per_page, count_key=_count_key(filters))
     if not clean_query(filters.q):
         return paginator.get_page(number)
     with index_scans() as scans:

@@ -31,6 +31,7 @@ from xinban.publication.models import (
 from xinban.publication.selectors import (
     FACETS_CACHE_KEY,
     RESULT_STATES,
+    forget_case_counts,
     level_of,
     search_text_of,
 )
@@ -165,6 +166,7 @@ def case_entries_rebuild(*, campaign: Campaign, only: list[int] | None = None) -
             [e for e in entries if e.application_id not in existing], batch_size=500
         )
         transaction.on_commit(lambda: cache.delete(FACETS_CACHE_KEY))
+        transaction.on_commit(forget_case_counts)
     return len(entries)
 
 
