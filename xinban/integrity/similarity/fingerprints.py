@@ -4,6 +4,7 @@ common shingles, winnowing, and the one-permutation MinHash signature.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -66,7 +67,7 @@ class FrequencySketch:
 
 
 def common_threshold(documents: int) -> int:
-    return max(MIN_COMMON_DF, int(np.ceil(COMMON_SHARE * documents)))
+    return max(MIN_COMMON_DF, math.ceil(COMMON_SHARE * documents))
 
 
 def winnow(hashes: np.ndarray, window: int = WINDOW) -> np.ndarray:

@@ -43,6 +43,8 @@ from xinban.integrity.similarity.text import (
     normalise,
 )
 
+BITMAP_FROM = 16_000  # candidates' fingerprints from which the bitmap pays (session 9)
+
 
 @dataclass
 class Query:
@@ -69,6 +71,11 @@ def _pairs(
         )
     mine_count = mine.count[mine_at].astype(np.int64)
     theirs_count = theirs.count[theirs_at].astype(np.int64)
+    if not (mine_count > 1).any() and not (theirs_count > 1).any():
+        # None of the shared fingerprints repeats: one place each (session 9).
+        return mine.positions[mine.first[mine_at]].astype(np.int64), theirs.positions[
+            theirs.first[theirs_at]
+        ].astype(np.int64)
     n = mine_count * theirs_count  # a repeated fingerprint: every pair of its places
     k = _ranges(np.zeros(len(n), dtype=np.int64), n)
     per = np.repeat(theirs_count, n)
@@ -202,14 +209,32 @@ class SimilarityIndex:
         sizes = np.asarray([len(p.hashes) for p in parts], dtype=np.int64)
         theirs = np.concatenate([p.hashes for p in parts])
         mine = query.fingerprints
-        # A bitmap of the query's hashes' top 16 bits rules out most of theirs at once;
-        # the rest are searched exactly.
-        bitmap = np.zeros(1 << 16, dtype=bool)
-        bitmap[mine.hashes >> np.uint32(16)] = True
-        maybe = np.flatnonzero(bitmap[theirs >> np.uint32(16)])
-        at = np.minimum(np.searchsorted(mine.hashes, theirs[maybe]), len(mine.hashes) - 1)
-        equal = mine.hashes[at] == theirs[maybe]
-        hit, at = maybe[equal], at[equal]
+        if len(theirs) > BITMAP_FROM:
+            # A bitmap of the query's hashes' top 16 bits rules out most of theirs at
+            # once; the rest are searched exactly.
+            bitmap = np.zeros(1 << 16, dtype=bool)
+            bitmap[mine.hashes >> np.uint32(16)] = True
+            maybe = np.flatnonzero(bitmap[theirs >> np.uint32(16)])
+            at = np.minimum(np.searchsorted(mine.hashes, theirs[maybe]), len(mine.hashes) - 1)
+            equal = mine.hashes[at] == theirs[maybe]
+            hit, at = maybe[equal], at[equal]
+        else:
+            # A few candidates: one search of all theirs is cheaper than the bitmap
+            # (docs/similarity.md, session 9).
+            at = np.searchsorted(mine.hashes, theirs)
+            np.minimum(at, len(mine.hashes) - 1, out=at)
+            hit = np.flatnonzero(mine.hashes[at] == theirs)
+            at = at[hit]
+        if len(parts) == 1:  # the usual case: one candidate, no owners to sort out
+            part = parts[0]
+            if mine.repeats or part.repeats:
+                total = int((part.count[hit] * mine.count[at]).sum())
+            else:
+                total = len(hit)
+            if total < MIN_SHARED_FINGERPRINTS:
+                return []
+            q, s = _pairs(mine, at, part, hit)
+            return [(found[0], q, s)] if limit > 0 else []
         owner = np.repeat(np.arange(len(parts)), sizes)[hit]
         local = hit - (np.cumsum(sizes) - sizes)[owner]
         if mine.repeats or any(p.repeats for p in parts):
@@ -269,25 +294,28 @@ class SimilarityIndex:
         si = qi - np.repeat(chain_diagonal, width)
         qi[sentinel] = 0
         si[sentinel] = 0
-        equal = doc.codes[qi] == np.frombuffer(source.encode("utf-32-le"), dtype=np.uint32)[si]
-        equal[sentinel] = False
-        edges = np.diff(np.concatenate(([0], equal.view(np.int8), [0])))
-        starts = np.nonzero(edges == 1)[0]
-        lengths = np.nonzero(edges == -1)[0] - starts - (K - 1)  # in shingles
-        long = lengths >= MIN_RUN
-        starts, lengths = starts[long], lengths[long]
-        # Common shingles break runs: looked up only inside the runs found.
-        inside = _ranges(starts, lengths)
-        common = self.sketch.common(doc.hashes[qi[inside]])
-        if common.any():
-            # The runs' non-common shingles; two runs are never adjacent (an unequal
-            # character or a sentinel lies between), so a break is a gap in positions.
-            kept = inside[~common]
-            if not len(kept):
-                return Runs(none, none, none)
-            cut = np.flatnonzero(kept[1:] - kept[:-1] != 1) + 1
-            starts = kept[np.append(0, cut)]
-            lengths = np.diff(np.append(np.append(0, cut), len(kept)))
+        # One pass over the stretches (session 9): a shingle is in a run when its K
+        # characters are equal (no unequal one among them: a difference of a running
+        # count) and it is not common; runs are the maximal stretches of such shingles.
+        total = len(qi)
+        unequal = np.empty(total + 1, dtype=np.int32)
+        unequal[0] = 0
+        np.not_equal(
+            doc.codes[qi],
+            np.frombuffer(source.encode("utf-32-le"), dtype=np.uint32)[si],
+            out=unequal[1:],
+        )
+        unequal[1:][sentinel] = 1
+        np.cumsum(unequal, out=unequal)
+        shingles = total - K + 1  # the last K - 1 positions start no whole shingle
+        ok = np.zeros(shingles + 1, dtype=bool)  # a last False ends every run
+        np.equal(unequal[K : K + shingles], unequal[:shingles], out=ok[:shingles])
+        inside = np.flatnonzero(ok)
+        ok[inside] = ~self.sketch.common(doc.hashes[qi[inside]])
+        edges = np.flatnonzero(ok[1:] != ok[:-1]) + 1
+        if ok[0]:
+            edges = np.append(0, edges)
+        starts, lengths = edges[0::2], edges[1::2] - edges[0::2]
         keep = lengths >= MIN_RUN
         return Runs.of(qi[starts[keep]], si[starts[keep]], lengths[keep])
 
