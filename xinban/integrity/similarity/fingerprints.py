@@ -61,6 +61,18 @@ class FrequencySketch:
         i0, i1 = self._index(hashes)
         return np.minimum(self.rows[0][i0], self.rows[1][i1])
 
+    def common_few(self, hashes: np.ndarray) -> np.ndarray:
+        """As :meth:`common`, for hashes few of which are common: the first row first,
+        the second only where the first counts enough (one random read each instead of
+        two, session 9)."""
+        threshold = common_threshold(self.documents)
+        mask = np.uint64((1 << self.bits) - 1)
+        out = self.rows[0][hashes & mask] >= threshold
+        maybe = np.flatnonzero(out)
+        if len(maybe):
+            out[maybe] = self.rows[1][(hashes[maybe] >> np.uint64(32)) & mask] >= threshold
+        return out
+
     def common(self, hashes: np.ndarray) -> np.ndarray:
         """A boolean mask: which of ``hashes`` are common (discounted)."""
         return self.frequency(hashes) >= common_threshold(self.documents)

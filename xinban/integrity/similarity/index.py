@@ -164,7 +164,7 @@ class SimilarityIndex:
     def query(self, doc: Shingled) -> Query:
         positions = winnow(doc.hashes)
         full = doc.hashes[positions]
-        kept = ~self.sketch.common(full)
+        kept = ~self.sketch.common_few(full)
         return Query(doc, Fingerprints.of(doc.hashes, positions[kept]), signature(full[kept]))
 
     def _found(self, query: Query, exclude: Hashable) -> list[int]:
@@ -306,12 +306,12 @@ class SimilarityIndex:
             out=unequal[1:],
         )
         unequal[1:][sentinel] = 1
-        np.cumsum(unequal, out=unequal)
+        np.cumsum(unequal, dtype=np.int32, out=unequal)
         shingles = total - K + 1  # the last K - 1 positions start no whole shingle
         ok = np.zeros(shingles + 1, dtype=bool)  # a last False ends every run
         np.equal(unequal[K : K + shingles], unequal[:shingles], out=ok[:shingles])
         inside = np.flatnonzero(ok)
-        ok[inside] = ~self.sketch.common(doc.hashes[qi[inside]])
+        ok[inside] = ~self.sketch.common_few(doc.hashes[qi[inside]])
         edges = np.flatnonzero(ok[1:] != ok[:-1]) + 1
         if ok[0]:
             edges = np.append(0, edges)
