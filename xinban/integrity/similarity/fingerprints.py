@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from xinban.integrity.similarity import kernels
 from xinban.integrity.similarity.params import (
     BANDS,
     COMMON_SHARE,
@@ -85,37 +86,9 @@ def common_threshold(documents: int) -> int:
 def winnow(hashes: np.ndarray, window: int = WINDOW) -> np.ndarray:
     """The positions of the fingerprints: every position whose hash is the smallest of a
     window of ``window`` consecutive shingles containing it (winnowing). Equal runs of
-    at least ``window`` shingles on two sides hold a fingerprint at the same place."""
-    n = len(hashes)
-    if n < window:
-        return np.zeros(0, dtype=np.int64)
-    smallest = _sliding(np.minimum, hashes, window)  # [s]: min of hashes[s : s + window]
-    pad = np.zeros(window - 1, dtype=np.uint64)
-    # [i]: the largest of the minima of the windows containing i (the padding is 0).
-    largest = _sliding(np.maximum, np.concatenate([pad, smallest, pad]), window)
-    return np.nonzero(hashes == largest)[0]
-
-
-def _sliding(op: np.ufunc, values: np.ndarray, width: int) -> np.ndarray:
-    """``op`` over every window of ``width`` (``out[s] = op(values[s : s + width])``), by
-    doubling: a few whole-array steps instead of one per position."""
-    out: np.ndarray | None = None
-    span = 0
-    power, size = values, 1
-    while width:
-        if width & 1:
-            if out is None:
-                out, span = power, size
-            else:
-                length = len(values) - span - size + 1
-                out = op(out[:length], power[span : span + length])
-                span += size
-        width >>= 1
-        if width:
-            power = op(power[:-size], power[size:])
-            size *= 2
-    assert out is not None
-    return out
+    at least ``window`` shingles on two sides hold a fingerprint at the same place.
+    Compiled (kernels.py, docs/similarity.md, "Fourth pass")."""
+    return kernels.winnow(np.ascontiguousarray(hashes, dtype=np.uint64), window)
 
 
 def _ranges(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:

@@ -11,10 +11,12 @@ from typing import Any
 
 import numpy as np
 
+from xinban.integrity.similarity import kernels
 from xinban.integrity.similarity.fingerprints import (
     Fingerprints,
     FrequencySketch,
     _ranges,
+    common_threshold,
     signature,
     winnow,
 )
@@ -97,6 +99,12 @@ class SimilarityIndex:
         # The LSH: every document's signature values (sorted) and the slot of each.
         self.band_keys = np.zeros(0, dtype=np.uint64)
         self.band_slots = np.zeros(0, dtype=np.int64)
+        kernels.warm()
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        """Unpickled (the persisted index): its kernels warmed as when it is built."""
+        self.__dict__.update(state)
+        kernels.warm()
 
     def __len__(self) -> int:
         return len(self.slots)
@@ -265,59 +273,29 @@ class SimilarityIndex:
         ``WINDOW`` shingles at most and one within ``WINDOW - 1`` of either end, so
         comparing each chain of seeds on its diagonal, widened by ``WINDOW - 1``, finds
         every run whole."""
-        nq, ns = len(doc.hashes), len(source) - K + 1
+        ns = len(source) - K + 1
         none = np.zeros(0, dtype=np.int64)
         if ns < MIN_RUN or not len(q):
             return Runs(none, none, none)
-        diagonal = q - s
-        order = np.argsort((diagonal << 32) + q)  # by diagonal, then position
-        q, diagonal = q[order], diagonal[order]
-        new = np.empty(len(q), dtype=bool)
-        new[0] = True
-        # Chains: seeds on one diagonal less than 2 × WINDOW - 1 apart (so that the
-        # widened stretches of two chains on one diagonal never overlap).
-        np.logical_or(diagonal[1:] != diagonal[:-1], q[1:] - q[:-1] > 2 * WINDOW - 2, out=new[1:])
-        first = np.nonzero(new)[0]
-        last = np.append(first[1:], len(q)) - 1
-        chain_diagonal = diagonal[first]
-        lo = np.maximum(q[first] - (WINDOW - 1), np.maximum(chain_diagonal, 0))
-        hi = np.minimum(q[last] + WINDOW, np.minimum(nq, ns + chain_diagonal))
-        counts = np.maximum(hi - lo, 0)
-        if not counts.any():
-            return Runs(none, none, none)
-        # Characters, not shingles, are compared: a shingle is equal when its K
-        # characters are. Each stretch (widened by K - 1 characters) is followed by one
-        # sentinel position (never equal), so that runs never continue into the next.
-        width = counts + K
-        qi = _ranges(lo, width)
-        sentinel = np.cumsum(width) - 1
-        si = qi - np.repeat(chain_diagonal, width)
-        qi[sentinel] = 0
-        si[sentinel] = 0
-        # One pass over the stretches (session 9): a shingle is in a run when its K
-        # characters are equal (no unequal one among them: a difference of a running
-        # count) and it is not common; runs are the maximal stretches of such shingles.
-        total = len(qi)
-        unequal = np.empty(total + 1, dtype=np.int32)
-        unequal[0] = 0
-        np.not_equal(
-            doc.codes[qi],
-            np.frombuffer(source.encode("utf-32-le"), dtype=np.uint32)[si],
-            out=unequal[1:],
+        # One compiled pass over the seeds and the stretches (docs/similarity.md, "Fourth
+        # pass"): chains per diagonal, characters compared, commonness, runs.
+        sketch = self.sketch
+        rq, rs, rn = kernels.seed_and_extend(
+            np.ascontiguousarray(q, dtype=np.int64),
+            np.ascontiguousarray(s, dtype=np.int64),
+            doc.codes,
+            np.frombuffer(source.encode("utf-32-le"), dtype=np.uint32),
+            doc.hashes,
+            sketch.rows[0],
+            sketch.rows[1],
+            np.uint64((1 << sketch.bits) - 1),
+            common_threshold(sketch.documents),
+            ns,
+            WINDOW,
+            K,
+            MIN_RUN,
         )
-        unequal[1:][sentinel] = 1
-        np.cumsum(unequal, dtype=np.int32, out=unequal)
-        shingles = total - K + 1  # the last K - 1 positions start no whole shingle
-        ok = np.zeros(shingles + 1, dtype=bool)  # a last False ends every run
-        np.equal(unequal[K : K + shingles], unequal[:shingles], out=ok[:shingles])
-        inside = np.flatnonzero(ok)
-        ok[inside] = ~self.sketch.common_few(doc.hashes[qi[inside]])
-        edges = np.flatnonzero(ok[1:] != ok[:-1]) + 1
-        if ok[0]:
-            edges = np.append(0, edges)
-        starts, lengths = edges[0::2], edges[1::2] - edges[0::2]
-        keep = lengths >= MIN_RUN
-        return Runs.of(qi[starts[keep]], si[starts[keep]], lengths[keep])
+        return Runs(rq, rs, rn)
 
     def check(
         self,

@@ -1,0 +1,191 @@
+"""Compiled kernels of the check's hot loops (docs/similarity.md, "Fourth pass"): the
+winnowing of a document's shingles and the seed and extend of a candidate. Each is one
+pass in compiled code (numba) where numpy needed a few dozen calls; their results are
+those of the numpy versions they replace, exactly.
+
+Compiled at the first call and cached on disk (numba's ``cache=True``: in the package's
+``__pycache__``, or under ``NUMBA_CACHE_DIR`` when that is set, docs/similarity.md);
+:func:`warm` compiles or loads them all once, so that the index pays for it, never a check.
+"""
+
+from __future__ import annotations
+
+import numba
+import numpy as np
+
+_32 = np.uint64(32)
+
+
+@numba.njit(cache=True, nogil=True)
+def _sliding_min(values: np.ndarray, width: int) -> np.ndarray:  # pragma: no cover - compiled
+    """``out[s] = min(values[s : s + width])`` (van Herk / Gil-Werman: prefix and suffix
+    minima inside blocks of ``width``, three comparisons per element)."""
+    n = len(values)
+    prefix = np.empty(n, dtype=values.dtype)
+    suffix = np.empty(n, dtype=values.dtype)
+    for i in range(n):
+        if i % width == 0 or values[i] < prefix[i - 1]:
+            prefix[i] = values[i]
+        else:
+            prefix[i] = prefix[i - 1]
+    for i in range(n - 1, -1, -1):
+        if i == n - 1 or i % width == width - 1 or values[i] < suffix[i + 1]:
+            suffix[i] = values[i]
+        else:
+            suffix[i] = suffix[i + 1]
+    out = np.empty(n - width + 1, dtype=values.dtype)
+    for s in range(n - width + 1):
+        a, b = suffix[s], prefix[s + width - 1]
+        out[s] = a if a < b else b
+    return out
+
+
+@numba.njit(cache=True, nogil=True)
+def winnow(hashes: np.ndarray, window: int) -> np.ndarray:  # pragma: no cover - compiled
+    """The fingerprints' positions (as ``fingerprints.winnow``): every position whose
+    hash is the smallest of some window of ``window`` shingles containing it, i.e. equal
+    to the largest of the minima of the windows containing it."""
+    n = len(hashes)
+    if n < window:
+        return np.zeros(0, dtype=np.int64)
+    smallest = _sliding_min(hashes, window)  # [s]: min of hashes[s : s + window]
+    windows = n - window + 1
+    # The largest minimum of the windows containing i: sliding maximum of ``smallest``
+    # over [i - window + 1, i], clipped to the windows that exist (van Herk again).
+    prefix = np.empty(windows, dtype=hashes.dtype)
+    suffix = np.empty(windows, dtype=hashes.dtype)
+    for i in range(windows):
+        if i % window == 0 or smallest[i] > prefix[i - 1]:
+            prefix[i] = smallest[i]
+        else:
+            prefix[i] = prefix[i - 1]
+    for i in range(windows - 1, -1, -1):
+        if i == windows - 1 or i % window == window - 1 or smallest[i] > suffix[i + 1]:
+            suffix[i] = smallest[i]
+        else:
+            suffix[i] = suffix[i + 1]
+    out = np.empty(n, dtype=np.int64)
+    found = 0
+    for i in range(n):
+        first = i - window + 1 if i >= window - 1 else 0
+        last = i if i < windows else windows - 1
+        # max(smallest[first : last + 1]); the range is at most ``window`` long, so it
+        # spans at most two blocks (or is clipped to one at either end).
+        if first // window == last // window:
+            largest = smallest[first]
+            for j in range(first + 1, last + 1):
+                if smallest[j] > largest:
+                    largest = smallest[j]
+        else:
+            a, b = suffix[first], prefix[last]
+            largest = a if a > b else b
+        if hashes[i] == largest:
+            out[found] = i
+            found += 1
+    return out[:found]
+
+
+@numba.njit(cache=True, nogil=True)
+def seed_and_extend(
+    q: np.ndarray,
+    s: np.ndarray,
+    query_codes: np.ndarray,
+    source_codes: np.ndarray,
+    hashes: np.ndarray,
+    row0: np.ndarray,
+    row1: np.ndarray,
+    mask: np.uint64,
+    threshold: int,
+    source_shingles: int,
+    window: int,
+    k: int,
+    min_run: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:  # pragma: no cover - compiled
+    """The runs (query starts, source starts, lengths in shingles; sorted by query then
+    source position) of ``SimilarityIndex.runs``: the seeds grouped into chains on each
+    diagonal (less than ``2 * window - 1`` apart), each chain's stretch widened by
+    ``window - 1`` and compared character by character; a shingle is in a run when its
+    ``k`` characters are equal and it is not common (the sketch's two rows, the second
+    read only where the first counts enough); runs of at least ``min_run`` shingles."""
+    nq = len(hashes)
+    diagonal = q - s
+    order = np.argsort((diagonal << 32) + q)  # by diagonal, then position
+    m = len(q)
+    chain_lo = np.empty(m, dtype=np.int64)
+    chain_hi = np.empty(m, dtype=np.int64)
+    chain_d = np.empty(m, dtype=np.int64)
+    chains = 0
+    capacity = 0
+    i = 0
+    while i < m:
+        d = diagonal[order[i]]
+        first_q = q[order[i]]
+        last_q = first_q
+        j = i + 1
+        while j < m and diagonal[order[j]] == d and q[order[j]] - last_q <= 2 * window - 2:
+            last_q = q[order[j]]
+            j += 1
+        lo = max(first_q - (window - 1), max(d, 0))
+        hi = min(last_q + window, min(nq, source_shingles + d))
+        if hi > lo:
+            chain_lo[chains], chain_hi[chains], chain_d[chains] = lo, hi, d
+            chains += 1
+            capacity += (hi - lo) // min_run + 1
+        i = j
+    out_q = np.empty(capacity, dtype=np.int64)
+    out_s = np.empty(capacity, dtype=np.int64)
+    out_n = np.empty(capacity, dtype=np.int64)
+    runs = 0
+    for c in range(chains):
+        lo, hi, d = chain_lo[c], chain_hi[c], chain_d[c]
+        equal = 0  # consecutive equal characters ending at the current one
+        start = -1  # the current run's first shingle
+        for p in range(lo, hi + k - 1):
+            if query_codes[p] == source_codes[p - d]:
+                equal += 1
+            else:
+                equal = 0
+            shingle = p - k + 1
+            if shingle < lo:
+                continue
+            ok = equal >= k
+            if ok:
+                h = hashes[shingle]
+                if row0[np.int64(h & mask)] >= threshold:
+                    ok = row1[np.int64((h >> _32) & mask)] < threshold
+            if ok:
+                if start < 0:
+                    start = shingle
+            elif start >= 0:
+                if shingle - start >= min_run:
+                    out_q[runs], out_s[runs], out_n[runs] = start, start - d, shingle - start
+                    runs += 1
+                start = -1
+        if start >= 0 and hi - start >= min_run:
+            out_q[runs], out_s[runs], out_n[runs] = start, start - d, hi - start
+            runs += 1
+    out_q, out_s, out_n = out_q[:runs], out_s[:runs], out_n[:runs]
+    by = np.argsort((out_q << 32) + out_s)
+    return out_q[by], out_s[by], out_n[by]
+
+
+_warm = False
+
+
+def warm() -> None:
+    """Compile (or load from the cache) every kernel once, on a tiny input: called when
+    an index is made or loaded, so that a check never pays for compilation."""
+    global _warm  # noqa: PLW0603 (once per process)
+    if _warm:
+        return
+    hashes = np.arange(40, 0, -1, dtype=np.uint64)
+    winnow(hashes, 12)
+    # Read-only, as the code points of a text are (``np.frombuffer``): numba compiles
+    # read-only and writable arrays apart.
+    codes = np.frombuffer(np.arange(47, dtype=np.uint32).tobytes(), dtype=np.uint32)
+    rows = np.zeros((2, 16), dtype=np.uint16)
+    seeds = np.array([5, 17], dtype=np.int64)
+    seed_and_extend(
+        seeds, seeds, codes, codes, hashes, rows[0], rows[1], np.uint64(15), 5, 40, 12, 8, 12
+    )
+    _warm = True
