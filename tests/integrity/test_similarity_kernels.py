@@ -101,3 +101,19 @@ def test_a_check_never_compiles_a_kernel() -> None:
     assert [m.key for m in result.matches] == [4]
     after = (len(kernels.winnow.signatures), len(kernels.seed_and_extend.signatures))
     assert after == before
+
+
+def test_the_bitmaps_answer_as_the_sketch_after_batches_and_single_additions() -> None:
+    rng = random.Random(23)
+    phrase = text(200, rng)
+    docs = [S.shingle(phrase + text(300, rng)) for _ in range(8)]
+    sketch = S.FrequencySketch(bits=12)
+    sketch.add_many([S.distinct(d.hashes) for d in docs[:4]])
+    probe = np.concatenate([d.hashes for d in docs])
+    assert np.array_equal(sketch.common_few(probe), sketch.common(probe))
+    # Single additions keep the built bitmaps exact: the phrase turns common.
+    for d in docs[4:]:
+        sketch.add(d.hashes)
+        assert np.array_equal(sketch.common_few(probe), sketch.common(probe))
+    assert sketch.common_few(docs[0].hashes[:100]).all()
+    assert not sketch.common_few(docs[0].hashes[-50:]).all()

@@ -31,6 +31,7 @@ class FrequencySketch:
         self.bits = bits
         self.rows = np.zeros((2, 1 << bits), dtype=np.uint16)
         self.documents = 0
+        self._bitmaps: tuple[int, np.ndarray] | None = None  # see bitmaps()
 
     def _index(self, hashes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         mask = np.uint64((1 << self.bits) - 1)
@@ -50,6 +51,7 @@ class FrequencySketch:
             np.minimum(row.astype(np.int64) + counts, 0xFFFF, out=counts)
             row[:] = counts.astype(np.uint16)
         self.documents += len(unique_hash_sets)
+        self._bitmaps = None  # rebuilt when next needed
 
     def add(self, hashes: np.ndarray) -> None:
         unique = distinct(hashes)
@@ -57,22 +59,45 @@ class FrequencySketch:
             room = row[idx] < 0xFFFF
             np.add.at(row, idx[room], 1)
         self.documents += 1
+        # The bitmaps stay exact: the counters reaching the threshold get their bit;
+        # when the threshold rose, they are built again (at most every 200 documents).
+        built: tuple[int, np.ndarray] | None = getattr(self, "_bitmaps", None)
+        if built is not None:
+            threshold = common_threshold(self.documents)
+            if built[0] != threshold:
+                self.bitmaps()
+            else:
+                for row, bits, idx in zip(self.rows, built[1], self._index(unique), strict=True):
+                    kernels.mark(bits, idx[row[idx] >= threshold])
 
     def frequency(self, hashes: np.ndarray) -> np.ndarray:
         i0, i1 = self._index(hashes)
         return np.minimum(self.rows[0][i0], self.rows[1][i1])
 
-    def common_few(self, hashes: np.ndarray) -> np.ndarray:
-        """As :meth:`common`, for hashes few of which are common: the first row first,
-        the second only where the first counts enough (one random read each instead of
-        two, session 9)."""
+    def bitmaps(self) -> np.ndarray:
+        """Which counters reach the threshold: a bit per counter of each row (uint8,
+        shape (2, counters / 8); 1 MB for the 16 MB sketch), so that a check reads these
+        instead of the counters (kernels.py, docs/similarity.md "Fourth pass"). Built for
+        the current threshold when first needed, kept exact by :meth:`add`, dropped by
+        :meth:`add_many`."""
         threshold = common_threshold(self.documents)
-        mask = np.uint64((1 << self.bits) - 1)
-        out = self.rows[0][hashes & mask] >= threshold
-        maybe = np.flatnonzero(out)
-        if len(maybe):
-            out[maybe] = self.rows[1][(hashes[maybe] >> np.uint64(32)) & mask] >= threshold
-        return out
+        built: tuple[int, np.ndarray] | None = getattr(self, "_bitmaps", None)
+        if built is None or built[0] != threshold:
+            built = self._bitmaps = (
+                threshold,
+                np.packbits(self.rows >= threshold, axis=1, bitorder="little"),
+            )
+        return built[1]
+
+    def common_few(self, hashes: np.ndarray) -> np.ndarray:
+        """As :meth:`common` (the same answer), compiled, from :meth:`bitmaps`."""
+        bitmaps = self.bitmaps()
+        return kernels.common(
+            np.ascontiguousarray(hashes, dtype=np.uint64),
+            bitmaps[0],
+            bitmaps[1],
+            np.uint64((1 << self.bits) - 1),
+        )
 
     def common(self, hashes: np.ndarray) -> np.ndarray:
         """A boolean mask: which of ``hashes`` are common (discounted)."""

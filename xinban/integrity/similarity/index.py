@@ -16,7 +16,6 @@ from xinban.integrity.similarity.fingerprints import (
     Fingerprints,
     FrequencySketch,
     _ranges,
-    common_threshold,
     signature,
     winnow,
 )
@@ -102,9 +101,16 @@ class SimilarityIndex:
         kernels.warm()
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        """Unpickled (the persisted index): its kernels warmed as when it is built."""
+        """Unpickled (the persisted index): its kernels warmed as when it is made."""
         self.__dict__.update(state)
+        self.warm()
+
+    def warm(self) -> None:
+        """Compile (or load from numba's cache) the check's kernels once per process and
+        build the sketch's small filter, so that no check pays for either
+        (docs/similarity.md, "Fourth pass")."""
         kernels.warm()
+        self.sketch.bitmaps()
 
     def __len__(self) -> int:
         return len(self.slots)
@@ -167,6 +173,7 @@ class SimilarityIndex:
         owners = np.concatenate([np.zeros(0, dtype=np.int64), *slots])
         order = np.argsort(values, kind="stable")
         self.band_keys, self.band_slots = values[order], owners[order]
+        self.warm()
 
     # -- the check -------------------------------------------------------------------
     def query(self, doc: Shingled) -> Query:
@@ -280,16 +287,16 @@ class SimilarityIndex:
         # One compiled pass over the seeds and the stretches (docs/similarity.md, "Fourth
         # pass"): chains per diagonal, characters compared, commonness, runs.
         sketch = self.sketch
+        bitmaps = sketch.bitmaps()
         rq, rs, rn = kernels.seed_and_extend(
             np.ascontiguousarray(q, dtype=np.int64),
             np.ascontiguousarray(s, dtype=np.int64),
             doc.codes,
             np.frombuffer(source.encode("utf-32-le"), dtype=np.uint32),
             doc.hashes,
-            sketch.rows[0],
-            sketch.rows[1],
+            bitmaps[0],
+            bitmaps[1],
             np.uint64((1 << sketch.bits) - 1),
-            common_threshold(sketch.documents),
             ns,
             WINDOW,
             K,

@@ -16,27 +16,62 @@ import numpy as np
 _32 = np.uint64(32)
 
 
+@numba.njit(cache=True, nogil=True, inline="always")
+def _common(
+    h: np.uint64, first: np.ndarray, second: np.ndarray, mask: np.uint64
+) -> bool:  # pragma: no cover - compiled
+    """Whether the shingle of hash ``h`` is common: the sketch's counters of both rows
+    reach the threshold, read from the sketch's bitmaps (``FrequencySketch.bitmaps``: a
+    bit per counter, 1 MB for both rows instead of the 16 MB of counters)."""
+    i = np.int64(h & mask)
+    if not (first[i >> 3] >> (i & 7)) & 1:
+        return False
+    j = np.int64((h >> _32) & mask)
+    return bool((second[j >> 3] >> (j & 7)) & 1)
+
+
 @numba.njit(cache=True, nogil=True)
-def _sliding_min(values: np.ndarray, width: int) -> np.ndarray:  # pragma: no cover - compiled
-    """``out[s] = min(values[s : s + width])`` (van Herk / Gil-Werman: prefix and suffix
-    minima inside blocks of ``width``, three comparisons per element)."""
+def common(
+    hashes: np.ndarray, first: np.ndarray, second: np.ndarray, mask: np.uint64
+) -> np.ndarray:  # pragma: no cover - compiled
+    """Which of ``hashes`` are common (``FrequencySketch.common``'s answer)."""
+    out = np.empty(len(hashes), dtype=np.bool_)
+    for i in range(len(hashes)):
+        out[i] = _common(hashes[i], first, second, mask)
+    return out
+
+
+def mark(bits: np.ndarray, counters: np.ndarray) -> None:
+    """Set the bits of ``counters`` (indices) in a bitmap of ``FrequencySketch.bitmaps``."""
+    np.bitwise_or.at(bits, counters >> 3, (1 << (counters & 7)).astype(np.uint8))
+
+
+@numba.njit(cache=True, nogil=True)
+def _sliding(values: np.ndarray, width: int, smallest: bool) -> np.ndarray:  # pragma: no cover
+    """``out[s] = min(values[s : s + width])`` (``smallest``), else the max: van Herk /
+    Gil-Werman, the running extreme from the start and from the end of each block of
+    ``width``, so three comparisons per element whatever the width."""
     n = len(values)
     prefix = np.empty(n, dtype=values.dtype)
     suffix = np.empty(n, dtype=values.dtype)
-    for i in range(n):
-        if i % width == 0 or values[i] < prefix[i - 1]:
-            prefix[i] = values[i]
-        else:
-            prefix[i] = prefix[i - 1]
-    for i in range(n - 1, -1, -1):
-        if i == n - 1 or i % width == width - 1 or values[i] < suffix[i + 1]:
-            suffix[i] = values[i]
-        else:
-            suffix[i] = suffix[i + 1]
+    for block in range(0, n, width):
+        end = min(block + width, n)
+        best = values[block]
+        for i in range(block, end):
+            v = values[i]
+            if (v < best) if smallest else (v > best):
+                best = v
+            prefix[i] = best
+        best = values[end - 1]
+        for i in range(end - 1, block - 1, -1):
+            v = values[i]
+            if (v < best) if smallest else (v > best):
+                best = v
+            suffix[i] = best
     out = np.empty(n - width + 1, dtype=values.dtype)
     for s in range(n - width + 1):
         a, b = suffix[s], prefix[s + width - 1]
-        out[s] = a if a < b else b
+        out[s] = (a if a < b else b) if smallest else (a if a > b else b)
     return out
 
 
@@ -48,38 +83,16 @@ def winnow(hashes: np.ndarray, window: int) -> np.ndarray:  # pragma: no cover -
     n = len(hashes)
     if n < window:
         return np.zeros(0, dtype=np.int64)
-    smallest = _sliding_min(hashes, window)  # [s]: min of hashes[s : s + window]
-    windows = n - window + 1
-    # The largest minimum of the windows containing i: sliding maximum of ``smallest``
-    # over [i - window + 1, i], clipped to the windows that exist (van Herk again).
-    prefix = np.empty(windows, dtype=hashes.dtype)
-    suffix = np.empty(windows, dtype=hashes.dtype)
-    for i in range(windows):
-        if i % window == 0 or smallest[i] > prefix[i - 1]:
-            prefix[i] = smallest[i]
-        else:
-            prefix[i] = prefix[i - 1]
-    for i in range(windows - 1, -1, -1):
-        if i == windows - 1 or i % window == window - 1 or smallest[i] > suffix[i + 1]:
-            suffix[i] = smallest[i]
-        else:
-            suffix[i] = suffix[i + 1]
+    smallest = _sliding(hashes, window, True)  # [s]: min of hashes[s : s + window]
+    # [i]: the largest of the minima of the windows containing i (padded with 0, which
+    # never wins: the windows that do not exist).
+    padded = np.zeros(n + window - 1, dtype=hashes.dtype)
+    padded[window - 1 : window - 1 + len(smallest)] = smallest
+    largest = _sliding(padded, window, False)
     out = np.empty(n, dtype=np.int64)
     found = 0
     for i in range(n):
-        first = i - window + 1 if i >= window - 1 else 0
-        last = i if i < windows else windows - 1
-        # max(smallest[first : last + 1]); the range is at most ``window`` long, so it
-        # spans at most two blocks (or is clipped to one at either end).
-        if first // window == last // window:
-            largest = smallest[first]
-            for j in range(first + 1, last + 1):
-                if smallest[j] > largest:
-                    largest = smallest[j]
-        else:
-            a, b = suffix[first], prefix[last]
-            largest = a if a > b else b
-        if hashes[i] == largest:
+        if hashes[i] == largest[i]:
             out[found] = i
             found += 1
     return out[:found]
@@ -92,10 +105,9 @@ def seed_and_extend(
     query_codes: np.ndarray,
     source_codes: np.ndarray,
     hashes: np.ndarray,
-    row0: np.ndarray,
-    row1: np.ndarray,
+    first: np.ndarray,
+    second: np.ndarray,
     mask: np.uint64,
-    threshold: int,
     source_shingles: int,
     window: int,
     k: int,
@@ -148,11 +160,7 @@ def seed_and_extend(
             shingle = p - k + 1
             if shingle < lo:
                 continue
-            ok = equal >= k
-            if ok:
-                h = hashes[shingle]
-                if row0[np.int64(h & mask)] >= threshold:
-                    ok = row1[np.int64((h >> _32) & mask)] < threshold
+            ok = equal >= k and not _common(hashes[shingle], first, second, mask)
             if ok:
                 if start < 0:
                     start = shingle
@@ -183,9 +191,10 @@ def warm() -> None:
     # Read-only, as the code points of a text are (``np.frombuffer``): numba compiles
     # read-only and writable arrays apart.
     codes = np.frombuffer(np.arange(47, dtype=np.uint32).tobytes(), dtype=np.uint32)
-    rows = np.zeros((2, 16), dtype=np.uint16)
+    bitmaps = np.zeros((2, 2), dtype=np.uint8)
+    common(hashes, bitmaps[0], bitmaps[1], np.uint64(15))
     seeds = np.array([5, 17], dtype=np.int64)
     seed_and_extend(
-        seeds, seeds, codes, codes, hashes, rows[0], rows[1], np.uint64(15), 5, 40, 12, 8, 12
+        seeds, seeds, codes, codes, hashes, bitmaps[0], bitmaps[1], np.uint64(15), 40, 12, 8, 12
     )
     _warm = True
