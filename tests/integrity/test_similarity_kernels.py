@@ -96,11 +96,11 @@ def test_a_check_never_compiles_a_kernel() -> None:
     index = S.SimilarityIndex(sketch_bits=14)  # warms the kernels
     for key, value in docs.items():
         index.add(key, S.shingle(value))
-    before = (len(kernels.winnow.signatures), len(kernels.seed_and_extend.signatures))
+    compiled = [kernels.winnow, kernels.common, kernels.seed_and_extend, kernels.lsh_found]
+    before = [len(kernel.signatures) for kernel in compiled]
     result = index.check(S.shingle(text(300, rng) + docs[4][100:700]), text_of=docs.get)
     assert [m.key for m in result.matches] == [4]
-    after = (len(kernels.winnow.signatures), len(kernels.seed_and_extend.signatures))
-    assert after == before
+    assert [len(kernel.signatures) for kernel in compiled] == before
 
 
 def test_the_bitmaps_answer_as_the_sketch_after_batches_and_single_additions() -> None:
@@ -117,3 +117,23 @@ def test_the_bitmaps_answer_as_the_sketch_after_batches_and_single_additions() -
         assert np.array_equal(sketch.common_few(probe), sketch.common(probe))
     assert sketch.common_few(docs[0].hashes[:100]).all()
     assert not sketch.common_few(docs[0].hashes[-50:]).all()
+
+
+def _found_reference(keys: np.ndarray, owners: np.ndarray, needles: np.ndarray) -> list[int]:
+    held: dict[int, int] = {}
+    for v in needles.tolist():
+        for owner in owners[keys == v].tolist():
+            held[owner] = held.get(owner, 0) + 1
+    return sorted(o for o, n in held.items() if n >= S.MIN_SHARED_MINIMA)
+
+
+def test_lsh_look_up_finds_every_holder_across_the_fences() -> None:
+    rng = np.random.default_rng(24)
+    for size in [1, 63, 64, 65, 200, 3000]:
+        # Few distinct values: long equal ranges crossing the fences.
+        keys = np.sort(rng.integers(0, size // 8 + 2, size=size, dtype=np.uint64))
+        owners = rng.integers(0, 40, size=size, dtype=np.int64)
+        fences = np.ascontiguousarray(keys[:: kernels.FENCE])
+        needles = np.unique(rng.integers(0, size // 8 + 4, size=20, dtype=np.uint64))
+        found = kernels.lsh_found(keys, owners, fences, needles, S.MIN_SHARED_MINIMA)
+        assert found.tolist() == _found_reference(keys, owners, needles), size

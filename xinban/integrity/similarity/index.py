@@ -98,11 +98,13 @@ class SimilarityIndex:
         # The LSH: every document's signature values (sorted) and the slot of each.
         self.band_keys = np.zeros(0, dtype=np.uint64)
         self.band_slots = np.zeros(0, dtype=np.int64)
+        self.fences = np.zeros(0, dtype=np.uint64)  # every FENCE-th key (kernels.py)
         kernels.warm()
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         """Unpickled (the persisted index): its kernels warmed as when it is made."""
         self.__dict__.update(state)
+        self._set_lsh(self.band_keys, self.band_slots)
         self.warm()
 
     def warm(self) -> None:
@@ -127,6 +129,10 @@ class SimilarityIndex:
         kept = full[~self.sketch.common(full)]
         return Fingerprints.of(doc.hashes, positions), signature(kept)
 
+    def _set_lsh(self, keys: np.ndarray, slots: np.ndarray) -> None:
+        self.band_keys, self.band_slots = keys, slots
+        self.fences = np.ascontiguousarray(keys[:: kernels.FENCE])
+
     def _slot(self, key: Hashable) -> int:
         slot = self.slots.get(key)
         if slot is None:
@@ -141,13 +147,12 @@ class SimilarityIndex:
         old = self.signatures[slot]
         if len(old):
             keep = self.band_slots != slot
-            self.band_keys, self.band_slots = self.band_keys[keep], self.band_slots[keep]
+            self._set_lsh(self.band_keys[keep], self.band_slots[keep])
         fingerprints, values = self.fingerprints_of(doc)
         self.fingerprints[slot] = fingerprints
         self.signatures[slot] = values
         at = np.searchsorted(self.band_keys, values)
-        self.band_keys = np.insert(self.band_keys, at, values)
-        self.band_slots = np.insert(self.band_slots, at, slot)
+        self._set_lsh(np.insert(self.band_keys, at, values), np.insert(self.band_slots, at, slot))
 
     def add(self, key: Hashable, doc: Shingled) -> None:
         """Index one document (again): counted in the sketch, inserted in the LSH. A
@@ -172,7 +177,7 @@ class SimilarityIndex:
         values = np.concatenate([np.zeros(0, dtype=np.uint64), *self.signatures])
         owners = np.concatenate([np.zeros(0, dtype=np.int64), *slots])
         order = np.argsort(values, kind="stable")
-        self.band_keys, self.band_slots = values[order], owners[order]
+        self._set_lsh(values[order], owners[order])
         self.warm()
 
     # -- the check -------------------------------------------------------------------
@@ -186,22 +191,13 @@ class SimilarityIndex:
         """The LSH look-up: the slots sharing any of the query's minima."""
         if query.empty or not len(self.band_keys):
             return []
-        keys, owners = self.band_keys, self.band_slots
-        lo = np.searchsorted(keys, query.signature)
-        hit = keys[np.minimum(lo, len(keys) - 1)] == query.signature
         skip = self.slots.get(exclude) if exclude is not None else None
-        # Usually one document holds a minimum; a few more when it is shared: every
-        # holder at once (the end of each equal range, then the ranges' slots).
-        start = lo[hit]
-        end = np.searchsorted(keys, query.signature[hit], "right")
-        held = np.sort(owners[_ranges(start, end - start)])
-        if not len(held):
-            return []
-        # A document sharing one minimum only is, at the bench's scale, nearly always a
-        # phrase a few applications share (docs/similarity.md, "Candidates").
-        edges = np.flatnonzero(np.append(True, held[1:] != held[:-1]))
-        shared = np.diff(np.append(edges, len(held)))
-        found = held[edges[shared >= MIN_SHARED_MINIMA]].tolist()
+        # Every holder of each minimum; a document sharing one minimum only is, at the
+        # bench's scale, nearly always a phrase a few applications share
+        # (docs/similarity.md, "Candidates"). Compiled (kernels.py).
+        found = kernels.lsh_found(
+            self.band_keys, self.band_slots, self.fences, query.signature, MIN_SHARED_MINIMA
+        ).tolist()
         if skip is not None and skip in found:
             found.remove(skip)
         return found

@@ -177,6 +177,53 @@ def seed_and_extend(
     return out_q[by], out_s[by], out_n[by]
 
 
+FENCE = 64  # the LSH's fences: every FENCE-th key (SimilarityIndex.fences)
+
+
+@numba.njit(cache=True, nogil=True)
+def lsh_found(
+    keys: np.ndarray, owners: np.ndarray, fences: np.ndarray, needles: np.ndarray, least: int
+) -> np.ndarray:  # pragma: no cover - compiled
+    """The LSH look-up (``SimilarityIndex._found``): the owners (sorted) of at least
+    ``least`` of the keys equal to one of ``needles``. Each needle is searched first in
+    the fences (every ``FENCE``-th key, small enough to stay in the cache), then in the
+    one block of ``keys`` it names: a few cache misses each instead of a dozen."""
+    n = len(keys)
+    start = np.empty(len(needles), dtype=np.int64)
+    stop = np.empty(len(needles), dtype=np.int64)
+    total = 0
+    for i in range(len(needles)):
+        v = needles[i]
+        f = np.searchsorted(fences, v)  # fences[f - 1] < v <= fences[f]
+        a = (f - 1) * FENCE + 1 if f > 0 else 0
+        b = min(f * FENCE + 1, n)
+        lo = a + np.searchsorted(keys[a:b], v)
+        hi = lo
+        while hi < n and keys[hi] == v:
+            hi += 1
+        start[i], stop[i] = lo, hi
+        total += hi - lo
+    held = np.empty(total, dtype=np.int64)
+    at = 0
+    for i in range(len(needles)):
+        for j in range(start[i], stop[i]):
+            held[at] = owners[j]
+            at += 1
+    held.sort()
+    out = np.empty(total, dtype=np.int64)
+    found = 0
+    i = 0
+    while i < total:
+        j = i + 1
+        while j < total and held[j] == held[i]:
+            j += 1
+        if j - i >= least:
+            out[found] = held[i]
+            found += 1
+        i = j
+    return out[:found]
+
+
 _warm = False
 
 
@@ -197,4 +244,6 @@ def warm() -> None:
     seed_and_extend(
         seeds, seeds, codes, codes, hashes, bitmaps[0], bitmaps[1], np.uint64(15), 40, 12, 8, 12
     )
+    keys = np.arange(200, dtype=np.uint64)
+    lsh_found(keys, np.arange(200, dtype=np.int64), keys[::FENCE].copy(), keys[5:9], 2)
     _warm = True
