@@ -3,6 +3,7 @@ plain definitions they replace, and a check that never compiles."""
 
 from __future__ import annotations
 
+import pickle
 import random
 
 import numpy as np
@@ -96,7 +97,14 @@ def test_a_check_never_compiles_a_kernel() -> None:
     index = S.SimilarityIndex(sketch_bits=14)  # warms the kernels
     for key, value in docs.items():
         index.add(key, S.shingle(value))
-    compiled = [kernels.winnow, kernels.common, kernels.seed_and_extend, kernels.lsh_found]
+    index = pickle.loads(pickle.dumps(index))  # noqa: S301 (as persisted)
+    compiled = [
+        kernels.winnow,
+        kernels.common,
+        kernels.seed_and_extend,
+        kernels.lsh_found,
+        kernels.seeds,
+    ]
     before = [len(kernel.signatures) for kernel in compiled]
     result = index.check(S.shingle(text(300, rng) + docs[4][100:700]), text_of=docs.get)
     assert [m.key for m in result.matches] == [4]

@@ -217,9 +217,24 @@ class SimilarityIndex:
                 parts.append(fingerprints)
         if not found:
             return []
+        mine = query.fingerprints
+        if len(parts) == 1:  # the usual case: one candidate, merged with the query, compiled
+            part = parts[0]
+            q, s = kernels.seeds(
+                mine.hashes,
+                mine.positions,
+                mine.first,
+                mine.count,
+                part.hashes,
+                part.positions,
+                part.first,
+                part.count,
+            )
+            if len(q) < MIN_SHARED_FINGERPRINTS or limit <= 0:
+                return []
+            return [(found[0], q, s)]
         sizes = np.asarray([len(p.hashes) for p in parts], dtype=np.int64)
         theirs = np.concatenate([p.hashes for p in parts])
-        mine = query.fingerprints
         if len(theirs) > BITMAP_FROM:
             # A bitmap of the query's hashes' top 16 bits rules out most of theirs at
             # once; the rest are searched exactly.
@@ -236,16 +251,6 @@ class SimilarityIndex:
             np.minimum(at, len(mine.hashes) - 1, out=at)
             hit = np.flatnonzero(mine.hashes[at] == theirs)
             at = at[hit]
-        if len(parts) == 1:  # the usual case: one candidate, no owners to sort out
-            part = parts[0]
-            if mine.repeats or part.repeats:
-                total = int((part.count[hit] * mine.count[at]).sum())
-            else:
-                total = len(hit)
-            if total < MIN_SHARED_FINGERPRINTS:
-                return []
-            q, s = _pairs(mine, at, part, hit)
-            return [(found[0], q, s)] if limit > 0 else []
         owner = np.repeat(np.arange(len(parts)), sizes)[hit]
         local = hit - (np.cumsum(sizes) - sizes)[owner]
         if mine.repeats or any(p.repeats for p in parts):

@@ -224,6 +224,51 @@ def lsh_found(
     return out[:found]
 
 
+@numba.njit(cache=True, nogil=True)
+def seeds(
+    mine: np.ndarray,
+    mine_positions: np.ndarray,
+    mine_first: np.ndarray,
+    mine_count: np.ndarray,
+    theirs: np.ndarray,
+    theirs_positions: np.ndarray,
+    theirs_first: np.ndarray,
+    theirs_count: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:  # pragma: no cover - compiled
+    """One candidate's seeds (``SimilarityIndex._ranked``): the fingerprints' hashes
+    (sorted, distinct) of both sides merged, and for each shared one every (my
+    position, their position) of its places, in their hashes' order."""
+    total = 0
+    i = j = 0
+    while i < len(mine) and j < len(theirs):
+        if mine[i] < theirs[j]:
+            i += 1
+        elif mine[i] > theirs[j]:
+            j += 1
+        else:
+            total += int(mine_count[i]) * int(theirs_count[j])
+            i += 1
+            j += 1
+    q = np.empty(total, dtype=np.int64)
+    s = np.empty(total, dtype=np.int64)
+    at = 0
+    i = j = 0
+    while i < len(mine) and j < len(theirs):
+        if mine[i] < theirs[j]:
+            i += 1
+        elif mine[i] > theirs[j]:
+            j += 1
+        else:
+            for a in range(mine_first[i], mine_first[i] + mine_count[i]):
+                for b in range(theirs_first[j], theirs_first[j] + theirs_count[j]):
+                    q[at] = mine_positions[a]
+                    s[at] = theirs_positions[b]
+                    at += 1
+            i += 1
+            j += 1
+    return q, s
+
+
 _warm = False
 
 
@@ -240,10 +285,24 @@ def warm() -> None:
     codes = np.frombuffer(np.arange(47, dtype=np.uint32).tobytes(), dtype=np.uint32)
     bitmaps = np.zeros((2, 2), dtype=np.uint8)
     common(hashes, bitmaps[0], bitmaps[1], np.uint64(15))
-    seeds = np.array([5, 17], dtype=np.int64)
+    starts = np.array([5, 17], dtype=np.int64)
     seed_and_extend(
-        seeds, seeds, codes, codes, hashes, bitmaps[0], bitmaps[1], np.uint64(15), 40, 12, 8, 12
+        starts, starts, codes, codes, hashes, bitmaps[0], bitmaps[1], np.uint64(15), 40, 12, 8, 12
     )
     keys = np.arange(200, dtype=np.uint64)
     lsh_found(keys, np.arange(200, dtype=np.int64), keys[::FENCE].copy(), keys[5:9], 2)
+    one = np.ones(3, dtype=np.uint32)
+    for mine_kind in (np.uint16, np.uint32):  # a long text's positions take 32 bits
+        for theirs_kind in (np.uint16, np.uint32):
+            places = np.arange(3, dtype=np.uint32)
+            seeds(
+                places,
+                places.astype(mine_kind),
+                places,
+                one,
+                places,
+                places.astype(theirs_kind),
+                places,
+                one,
+            )
     _warm = True
