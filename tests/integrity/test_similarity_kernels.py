@@ -104,6 +104,7 @@ def test_a_check_never_compiles_a_kernel() -> None:
         kernels.seed_and_extend,
         kernels.lsh_found,
         kernels.seeds,
+        kernels.signature,
     ]
     before = [len(kernel.signatures) for kernel in compiled]
     result = index.check(S.shingle(text(300, rng) + docs[4][100:700]), text_of=docs.get)
@@ -145,3 +146,17 @@ def test_lsh_look_up_finds_every_holder_across_the_fences() -> None:
         needles = np.unique(rng.integers(0, size // 8 + 4, size=20, dtype=np.uint64))
         found = kernels.lsh_found(keys, owners, fences, needles, S.MIN_SHARED_MINIMA)
         assert found.tolist() == _found_reference(keys, owners, needles), size
+
+
+def test_signature_is_the_smallest_hash_of_each_bin() -> None:
+    rng = np.random.default_rng(25)
+    hashes = rng.integers(0, 1 << 63, size=500, dtype=np.uint64)
+    hashes[:3] = np.uint64(0xFFFFFFFFFFFFFFFF)  # the empty bin's mark: never a minimum
+    bins = (hashes & np.uint64(S.BANDS - 1)).astype(np.int64)
+    expected = sorted(
+        int(hashes[bins == b].min())
+        for b in set(bins.tolist())
+        if int(hashes[bins == b].min()) != 0xFFFFFFFFFFFFFFFF
+    )
+    assert S.signature(hashes).tolist() == expected
+    assert S.signature(hashes[:0]).tolist() == []

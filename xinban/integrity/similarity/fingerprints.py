@@ -171,9 +171,5 @@ def signature(sorted_hashes: np.ndarray) -> np.ndarray:
     """A one-permutation MinHash of 64-bit fingerprint hashes (sorted): ``BANDS`` bins
     by the low bits, the smallest hash of each non-empty bin (whose low bits name its
     band). Two documents share a bin's minimum with probability about the Jaccard
-    similarity of their fingerprints."""
-    if not len(sorted_hashes):
-        return np.zeros(0, dtype=np.uint64)
-    smallest = np.full(BANDS, np.uint64(0xFFFFFFFFFFFFFFFF), dtype=np.uint64)
-    np.minimum.at(smallest, (sorted_hashes & np.uint64(BANDS - 1)).astype(np.intp), sorted_hashes)
-    return np.sort(smallest[smallest != np.uint64(0xFFFFFFFFFFFFFFFF)])
+    similarity of their fingerprints. Compiled (kernels.py)."""
+    return kernels.signature(np.ascontiguousarray(sorted_hashes, dtype=np.uint64), BANDS)

@@ -269,6 +269,28 @@ def seeds(
     return q, s
 
 
+_EMPTY_BIN = np.uint64(0xFFFFFFFFFFFFFFFF)
+
+
+@numba.njit(cache=True, nogil=True)
+def signature(hashes: np.ndarray, bands: int) -> np.ndarray:  # pragma: no cover - compiled
+    """``fingerprints.signature``: the smallest hash of each of ``bands`` bins (by the
+    low bits), the non-empty bins' minima sorted."""
+    smallest = np.full(bands, _EMPTY_BIN, dtype=np.uint64)
+    low = np.uint64(bands - 1)
+    for h in hashes:
+        bin_ = np.int64(h & low)
+        if h < smallest[bin_]:
+            smallest[bin_] = h
+    out = np.empty(bands, dtype=np.uint64)
+    found = 0
+    for b in range(bands):
+        if smallest[b] != _EMPTY_BIN:
+            out[found] = smallest[b]
+            found += 1
+    return np.sort(out[:found])
+
+
 _warm = False
 
 
@@ -289,6 +311,7 @@ def warm() -> None:
     seed_and_extend(
         starts, starts, codes, codes, hashes, bitmaps[0], bitmaps[1], np.uint64(15), 40, 12, 8, 12
     )
+    signature(hashes, 128)
     keys = np.arange(200, dtype=np.uint64)
     lsh_found(keys, np.arange(200, dtype=np.int64), keys[::FENCE].copy(), keys[5:9], 2)
     one = np.ones(3, dtype=np.uint32)
