@@ -3,20 +3,54 @@ winnowing of a document's shingles and the seed and extend of a candidate. Each 
 pass in compiled code (numba) where numpy needed a few dozen calls; their results are
 those of the numpy versions they replace, exactly.
 
-Compiled at the first call and cached on disk (numba's ``cache=True``: in the package's
-``__pycache__``, or under ``NUMBA_CACHE_DIR`` when that is set, docs/similarity.md);
-:func:`warm` compiles or loads them all once, so that the index pays for it, never a check.
+Compiled at the first call and cached on disk (numba's ``cache=True``): under
+``NUMBA_CACHE_DIR`` when set, else in the package's ``__pycache__``, else (a read-only
+install) under ``$XINBAN_VAR_DIR/numba-cache`` or the temporary directory; with none
+writable, compiled in memory only (docs/similarity.md, "Fourth pass"). :func:`warm`
+compiles or loads them all once, so that the index pays for it, never a check.
 """
 
 from __future__ import annotations
 
+import os
+import tempfile
+from pathlib import Path
+
 import numba
 import numpy as np
+from numba.core import config as numba_config
 
+
+def _writable(path: Path) -> bool:
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        tempfile.TemporaryFile(dir=path).close()
+    except OSError:
+        return False
+    return True
+
+
+def _cache_location() -> bool:
+    """Whether the kernels can be cached on disk; points numba at a writable place when
+    neither ``NUMBA_CACHE_DIR`` nor the package's ``__pycache__`` is (numba would refuse
+    to compile a ``cache=True`` function otherwise)."""
+    chosen: str = numba_config.CACHE_DIR  # type: ignore[attr-defined] # set at numba's import
+    if chosen:
+        return _writable(Path(chosen))
+    if _writable(Path(__file__).resolve().parent / "__pycache__"):
+        return True
+    for base in (os.environ.get("XINBAN_VAR_DIR"), tempfile.gettempdir()):
+        if base and _writable(Path(base) / "numba-cache"):
+            numba_config.CACHE_DIR = str(Path(base) / "numba-cache")  # type: ignore[attr-defined]
+            return True
+    return False
+
+
+CACHE = _cache_location()
 _32 = np.uint64(32)
 
 
-@numba.njit(cache=True, nogil=True, inline="always")
+@numba.njit(cache=CACHE, nogil=True, inline="always")
 def _common(
     h: np.uint64, first: np.ndarray, second: np.ndarray, mask: np.uint64
 ) -> bool:  # pragma: no cover - compiled
@@ -30,7 +64,7 @@ def _common(
     return bool((second[j >> 3] >> (j & 7)) & 1)
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(cache=CACHE, nogil=True)
 def common(
     hashes: np.ndarray, first: np.ndarray, second: np.ndarray, mask: np.uint64
 ) -> np.ndarray:  # pragma: no cover - compiled
@@ -46,7 +80,7 @@ def mark(bits: np.ndarray, counters: np.ndarray) -> None:
     np.bitwise_or.at(bits, counters >> 3, (1 << (counters & 7)).astype(np.uint8))
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(cache=CACHE, nogil=True)
 def _sliding(values: np.ndarray, width: int, smallest: bool) -> np.ndarray:  # pragma: no cover
     """``out[s] = min(values[s : s + width])`` (``smallest``), else the max: van Herk /
     Gil-Werman, the running extreme from the start and from the end of each block of
@@ -75,7 +109,7 @@ def _sliding(values: np.ndarray, width: int, smallest: bool) -> np.ndarray:  # p
     return out
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(cache=CACHE, nogil=True)
 def winnow(hashes: np.ndarray, window: int) -> np.ndarray:  # pragma: no cover - compiled
     """The fingerprints' positions (as ``fingerprints.winnow``): every position whose
     hash is the smallest of some window of ``window`` shingles containing it, i.e. equal
@@ -98,7 +132,7 @@ def winnow(hashes: np.ndarray, window: int) -> np.ndarray:  # pragma: no cover -
     return out[:found]
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(cache=CACHE, nogil=True)
 def seed_and_extend(
     q: np.ndarray,
     s: np.ndarray,
@@ -180,7 +214,7 @@ def seed_and_extend(
 FENCE = 64  # the LSH's fences: every FENCE-th key (SimilarityIndex.fences)
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(cache=CACHE, nogil=True)
 def lsh_found(
     keys: np.ndarray, owners: np.ndarray, fences: np.ndarray, needles: np.ndarray, least: int
 ) -> np.ndarray:  # pragma: no cover - compiled
@@ -224,7 +258,7 @@ def lsh_found(
     return out[:found]
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(cache=CACHE, nogil=True)
 def seeds(
     mine: np.ndarray,
     mine_positions: np.ndarray,
@@ -272,7 +306,7 @@ def seeds(
 _EMPTY_BIN = np.uint64(0xFFFFFFFFFFFFFFFF)
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(cache=CACHE, nogil=True)
 def signature(hashes: np.ndarray, bands: int) -> np.ndarray:  # pragma: no cover - compiled
     """``fingerprints.signature``: the smallest hash of each of ``bands`` bins (by the
     low bits), the non-empty bins' minima sorted."""
