@@ -151,8 +151,8 @@ def seed_and_extend(
     source position) of ``SimilarityIndex.runs``: the seeds grouped into chains on each
     diagonal (less than ``2 * window - 1`` apart), each chain's stretch widened by
     ``window - 1`` and compared character by character; a shingle is in a run when its
-    ``k`` characters are equal and it is not common (the sketch's two rows, the second
-    read only where the first counts enough); runs of at least ``min_run`` shingles."""
+    ``k`` characters are equal and it is not common (the sketch's bitmaps,
+    ``_common``); runs of at least ``min_run`` shingles."""
     nq = len(hashes)
     diagonal = q - s
     order = np.argsort((diagonal << 32) + q)  # by diagonal, then position
