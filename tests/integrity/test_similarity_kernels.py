@@ -105,6 +105,7 @@ def test_a_check_never_compiles_a_kernel() -> None:
         kernels.lsh_found,
         kernels.seeds,
         kernels.signature,
+        kernels.spans,
     ]
     before = [len(kernel.signatures) for kernel in compiled]
     result = index.check(S.shingle(text(300, rng) + docs[4][100:700]), text_of=docs.get)
@@ -160,3 +161,17 @@ def test_signature_is_the_smallest_hash_of_each_bin() -> None:
     )
     assert S.signature(hashes).tolist() == expected
     assert S.signature(hashes[:0]).tolist() == []
+
+
+def test_spans_merge_the_runs_as_the_passages_do() -> None:
+    rng = np.random.default_rng(27)
+    q = np.cumsum(rng.integers(S.K + S.MIN_RUN, S.K + S.MIN_RUN + 30, size=60))
+    s = q + rng.integers(-3, 4, size=60).cumsum()
+    n = rng.integers(S.MIN_RUN, S.MIN_RUN + 20, size=60)
+    runs = S.Runs.of(q.astype(np.int64), s.astype(np.int64), n.astype(np.int64))
+    q0, q1, s0, s1 = runs.spans()
+    passages = S.passages_of(runs)
+    assert 1 < len(passages) < 60
+    assert list(zip(q0.tolist(), q1.tolist(), s0.tolist(), s1.tolist(), strict=True)) == [
+        (p.query_start, p.query_end, p.source_start, p.source_end) for p in passages
+    ]

@@ -325,6 +325,31 @@ def signature(hashes: np.ndarray, bands: int) -> np.ndarray:  # pragma: no cover
     return np.sort(out[:found])
 
 
+@numba.njit(cache=CACHE, nogil=True)
+def spans(
+    q0: np.ndarray, s0: np.ndarray, length: np.ndarray, k: int, gap: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:  # pragma: no cover - compiled
+    """``Runs.spans``: the runs merged when both sides continue within ``gap``."""
+    n = len(q0)
+    a = np.empty(n, dtype=np.int64)
+    b = np.empty(n, dtype=np.int64)
+    c = np.empty(n, dtype=np.int64)
+    d = np.empty(n, dtype=np.int64)
+    out = -1
+    for i in range(n):
+        q1 = q0[i] + length[i] + k - 1
+        s1 = s0[i] + length[i] + k - 1
+        if out >= 0:
+            gap_q = q0[i] - b[out]
+            gap_s = s0[i] - d[out]
+            if 0 <= gap_q <= gap and 0 <= gap_s <= gap:
+                b[out], d[out] = q1, s1
+                continue
+        out += 1
+        a[out], b[out], c[out], d[out] = q0[i], q1, s0[i], s1
+    return a[: out + 1], b[: out + 1], c[: out + 1], d[: out + 1]
+
+
 _warm = False
 
 
@@ -362,4 +387,5 @@ def warm() -> None:
                 places,
                 one,
             )
+    spans(starts, starts, starts, 8, 12)
     _warm = True
