@@ -127,6 +127,7 @@ def test_common_prompts_are_discounted() -> None:
     # Without the discount the prompts alone would have matched every application.
     plain = S.SimilarityIndex(sketch_bits=16)
     plain.sketch.common = lambda hashes: np.zeros(len(hashes), dtype=bool)  # type: ignore[method-assign]
+    plain.sketch.common_few = plain.sketch.common  # type: ignore[method-assign]
     for key, value in docs.items():
         plain.add(key, S.shingle(value))
     assert plain.candidates(S.shingle(filled()))

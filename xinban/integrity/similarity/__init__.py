@@ -27,6 +27,9 @@ overlapping passages.
   runs merge into passages across small gaps (an edited character, changed punctuation).
   The share of a source is the part of the query's normalised characters its passages
   cover.
+* **Compiled kernels** (``kernels.py``, numba) — the hot loops after shingling: the
+  winnowing, the commonness (from the sketch's bitmaps), the signature, the LSH look-up,
+  one candidate's seeds and the seed and extend; warmed when an index is made or loaded.
 """
 
 from __future__ import annotations

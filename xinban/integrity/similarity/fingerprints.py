@@ -4,10 +4,12 @@ common shingles, winnowing, and the one-permutation MinHash signature.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
 
+from xinban.integrity.similarity import kernels
 from xinban.integrity.similarity.params import (
     BANDS,
     COMMON_SHARE,
@@ -29,6 +31,7 @@ class FrequencySketch:
         self.bits = bits
         self.rows = np.zeros((2, 1 << bits), dtype=np.uint16)
         self.documents = 0
+        self._bitmaps: tuple[int, np.ndarray] | None = None  # see bitmaps()
 
     def _index(self, hashes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         mask = np.uint64((1 << self.bits) - 1)
@@ -48,6 +51,7 @@ class FrequencySketch:
             np.minimum(row.astype(np.int64) + counts, 0xFFFF, out=counts)
             row[:] = counts.astype(np.uint16)
         self.documents += len(unique_hash_sets)
+        self._bitmaps = None  # rebuilt when next needed
 
     def add(self, hashes: np.ndarray) -> None:
         unique = distinct(hashes)
@@ -55,10 +59,45 @@ class FrequencySketch:
             room = row[idx] < 0xFFFF
             np.add.at(row, idx[room], 1)
         self.documents += 1
+        # The bitmaps stay exact: the counters reaching the threshold get their bit;
+        # when the threshold rose, they are built again (at most every 200 documents).
+        built: tuple[int, np.ndarray] | None = getattr(self, "_bitmaps", None)
+        if built is not None:
+            threshold = common_threshold(self.documents)
+            if built[0] != threshold:
+                self.bitmaps()
+            else:
+                for row, bits, idx in zip(self.rows, built[1], self._index(unique), strict=True):
+                    kernels.mark(bits, idx[row[idx] >= threshold])
 
     def frequency(self, hashes: np.ndarray) -> np.ndarray:
         i0, i1 = self._index(hashes)
         return np.minimum(self.rows[0][i0], self.rows[1][i1])
+
+    def bitmaps(self) -> np.ndarray:
+        """Which counters reach the threshold: a bit per counter of each row (uint8,
+        shape (2, counters / 8); 1 MB for the 16 MB sketch), so that a check reads these
+        instead of the counters (kernels.py, docs/similarity.md "Fourth pass"). Built for
+        the current threshold when first needed, kept exact by :meth:`add`, dropped by
+        :meth:`add_many`."""
+        threshold = common_threshold(self.documents)
+        built: tuple[int, np.ndarray] | None = getattr(self, "_bitmaps", None)
+        if built is None or built[0] != threshold:
+            built = self._bitmaps = (
+                threshold,
+                np.packbits(self.rows >= threshold, axis=1, bitorder="little"),
+            )
+        return built[1]
+
+    def common_few(self, hashes: np.ndarray) -> np.ndarray:
+        """As :meth:`common` (the same answer), compiled, from :meth:`bitmaps`."""
+        bitmaps = self.bitmaps()
+        return kernels.common(
+            np.ascontiguousarray(hashes, dtype=np.uint64),
+            bitmaps[0],
+            bitmaps[1],
+            np.uint64((1 << self.bits) - 1),
+        )
 
     def common(self, hashes: np.ndarray) -> np.ndarray:
         """A boolean mask: which of ``hashes`` are common (discounted)."""
@@ -66,43 +105,15 @@ class FrequencySketch:
 
 
 def common_threshold(documents: int) -> int:
-    return max(MIN_COMMON_DF, int(np.ceil(COMMON_SHARE * documents)))
+    return max(MIN_COMMON_DF, math.ceil(COMMON_SHARE * documents))
 
 
 def winnow(hashes: np.ndarray, window: int = WINDOW) -> np.ndarray:
     """The positions of the fingerprints: every position whose hash is the smallest of a
     window of ``window`` consecutive shingles containing it (winnowing). Equal runs of
-    at least ``window`` shingles on two sides hold a fingerprint at the same place."""
-    n = len(hashes)
-    if n < window:
-        return np.zeros(0, dtype=np.int64)
-    smallest = _sliding(np.minimum, hashes, window)  # [s]: min of hashes[s : s + window]
-    pad = np.zeros(window - 1, dtype=np.uint64)
-    # [i]: the largest of the minima of the windows containing i (the padding is 0).
-    largest = _sliding(np.maximum, np.concatenate([pad, smallest, pad]), window)
-    return np.nonzero(hashes == largest)[0]
-
-
-def _sliding(op: np.ufunc, values: np.ndarray, width: int) -> np.ndarray:
-    """``op`` over every window of ``width`` (``out[s] = op(values[s : s + width])``), by
-    doubling: a few whole-array steps instead of one per position."""
-    out: np.ndarray | None = None
-    span = 0
-    power, size = values, 1
-    while width:
-        if width & 1:
-            if out is None:
-                out, span = power, size
-            else:
-                length = len(values) - span - size + 1
-                out = op(out[:length], power[span : span + length])
-                span += size
-        width >>= 1
-        if width:
-            power = op(power[:-size], power[size:])
-            size *= 2
-    assert out is not None
-    return out
+    at least ``window`` shingles on two sides hold a fingerprint at the same place.
+    Compiled (kernels.py, docs/similarity.md, "Fourth pass")."""
+    return kernels.winnow(np.ascontiguousarray(hashes, dtype=np.uint64), window)
 
 
 def _ranges(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
@@ -160,9 +171,5 @@ def signature(sorted_hashes: np.ndarray) -> np.ndarray:
     """A one-permutation MinHash of 64-bit fingerprint hashes (sorted): ``BANDS`` bins
     by the low bits, the smallest hash of each non-empty bin (whose low bits name its
     band). Two documents share a bin's minimum with probability about the Jaccard
-    similarity of their fingerprints."""
-    if not len(sorted_hashes):
-        return np.zeros(0, dtype=np.uint64)
-    smallest = np.full(BANDS, np.uint64(0xFFFFFFFFFFFFFFFF), dtype=np.uint64)
-    np.minimum.at(smallest, (sorted_hashes & np.uint64(BANDS - 1)).astype(np.intp), sorted_hashes)
-    return np.sort(smallest[smallest != np.uint64(0xFFFFFFFFFFFFFFFF)])
+    similarity of their fingerprints. Compiled (kernels.py)."""
+    return kernels.signature(np.ascontiguousarray(sorted_hashes, dtype=np.uint64), BANDS)

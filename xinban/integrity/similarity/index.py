@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from xinban.integrity.similarity import kernels
 from xinban.integrity.similarity.fingerprints import (
     Fingerprints,
     FrequencySketch,
@@ -43,6 +44,8 @@ from xinban.integrity.similarity.text import (
     normalise,
 )
 
+BITMAP_FROM = 16_000  # candidates' fingerprints from which the bitmap pays (session 9)
+
 
 @dataclass
 class Query:
@@ -69,6 +72,11 @@ def _pairs(
         )
     mine_count = mine.count[mine_at].astype(np.int64)
     theirs_count = theirs.count[theirs_at].astype(np.int64)
+    if not (mine_count > 1).any() and not (theirs_count > 1).any():
+        # None of the shared fingerprints repeats: one place each (session 9).
+        return mine.positions[mine.first[mine_at]].astype(np.int64), theirs.positions[
+            theirs.first[theirs_at]
+        ].astype(np.int64)
     n = mine_count * theirs_count  # a repeated fingerprint: every pair of its places
     k = _ranges(np.zeros(len(n), dtype=np.int64), n)
     per = np.repeat(theirs_count, n)
@@ -90,6 +98,21 @@ class SimilarityIndex:
         # The LSH: every document's signature values (sorted) and the slot of each.
         self.band_keys = np.zeros(0, dtype=np.uint64)
         self.band_slots = np.zeros(0, dtype=np.int64)
+        self.fences = np.zeros(0, dtype=np.uint64)  # every FENCE-th key (kernels.py)
+        kernels.warm()
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        """Unpickled (the persisted index): its kernels warmed as when it is made."""
+        self.__dict__.update(state)
+        self._set_lsh(self.band_keys, self.band_slots)
+        self.warm()
+
+    def warm(self) -> None:
+        """Compile (or load from numba's cache) the check's kernels once per process and
+        build the sketch's small filter, so that no check pays for either
+        (docs/similarity.md, "Fourth pass")."""
+        kernels.warm()
+        self.sketch.bitmaps()
 
     def __len__(self) -> int:
         return len(self.slots)
@@ -106,6 +129,10 @@ class SimilarityIndex:
         kept = full[~self.sketch.common(full)]
         return Fingerprints.of(doc.hashes, positions), signature(kept)
 
+    def _set_lsh(self, keys: np.ndarray, slots: np.ndarray) -> None:
+        self.band_keys, self.band_slots = keys, slots
+        self.fences = np.ascontiguousarray(keys[:: kernels.FENCE])
+
     def _slot(self, key: Hashable) -> int:
         slot = self.slots.get(key)
         if slot is None:
@@ -120,13 +147,12 @@ class SimilarityIndex:
         old = self.signatures[slot]
         if len(old):
             keep = self.band_slots != slot
-            self.band_keys, self.band_slots = self.band_keys[keep], self.band_slots[keep]
+            self._set_lsh(self.band_keys[keep], self.band_slots[keep])
         fingerprints, values = self.fingerprints_of(doc)
         self.fingerprints[slot] = fingerprints
         self.signatures[slot] = values
         at = np.searchsorted(self.band_keys, values)
-        self.band_keys = np.insert(self.band_keys, at, values)
-        self.band_slots = np.insert(self.band_slots, at, slot)
+        self._set_lsh(np.insert(self.band_keys, at, values), np.insert(self.band_slots, at, slot))
 
     def add(self, key: Hashable, doc: Shingled) -> None:
         """Index one document (again): counted in the sketch, inserted in the LSH. A
@@ -151,35 +177,27 @@ class SimilarityIndex:
         values = np.concatenate([np.zeros(0, dtype=np.uint64), *self.signatures])
         owners = np.concatenate([np.zeros(0, dtype=np.int64), *slots])
         order = np.argsort(values, kind="stable")
-        self.band_keys, self.band_slots = values[order], owners[order]
+        self._set_lsh(values[order], owners[order])
+        self.warm()
 
     # -- the check -------------------------------------------------------------------
     def query(self, doc: Shingled) -> Query:
         positions = winnow(doc.hashes)
         full = doc.hashes[positions]
-        kept = ~self.sketch.common(full)
+        kept = ~self.sketch.common_few(full)
         return Query(doc, Fingerprints.of(doc.hashes, positions[kept]), signature(full[kept]))
 
     def _found(self, query: Query, exclude: Hashable) -> list[int]:
         """The LSH look-up: the slots sharing any of the query's minima."""
         if query.empty or not len(self.band_keys):
             return []
-        keys, owners = self.band_keys, self.band_slots
-        lo = np.searchsorted(keys, query.signature)
-        hit = keys[np.minimum(lo, len(keys) - 1)] == query.signature
         skip = self.slots.get(exclude) if exclude is not None else None
-        # Usually one document holds a minimum; a few more when it is shared: every
-        # holder at once (the end of each equal range, then the ranges' slots).
-        start = lo[hit]
-        end = np.searchsorted(keys, query.signature[hit], "right")
-        held = np.sort(owners[_ranges(start, end - start)])
-        if not len(held):
-            return []
-        # A document sharing one minimum only is, at the bench's scale, nearly always a
-        # phrase a few applications share (docs/similarity.md, "Candidates").
-        edges = np.flatnonzero(np.append(True, held[1:] != held[:-1]))
-        shared = np.diff(np.append(edges, len(held)))
-        found = held[edges[shared >= MIN_SHARED_MINIMA]].tolist()
+        # Every holder of each minimum; a document sharing one minimum only is, at the
+        # bench's scale, nearly always a phrase a few applications share
+        # (docs/similarity.md, "Candidates"). Compiled (kernels.py).
+        found = kernels.lsh_found(
+            self.band_keys, self.band_slots, self.fences, query.signature, MIN_SHARED_MINIMA
+        ).tolist()
         if skip is not None and skip in found:
             found.remove(skip)
         return found
@@ -199,17 +217,40 @@ class SimilarityIndex:
                 parts.append(fingerprints)
         if not found:
             return []
+        mine = query.fingerprints
+        if len(parts) == 1:  # the usual case: one candidate, merged with the query, compiled
+            part = parts[0]
+            q, s = kernels.seeds(
+                mine.hashes,
+                mine.positions,
+                mine.first,
+                mine.count,
+                part.hashes,
+                part.positions,
+                part.first,
+                part.count,
+            )
+            if len(q) < MIN_SHARED_FINGERPRINTS or limit <= 0:
+                return []
+            return [(found[0], q, s)]
         sizes = np.asarray([len(p.hashes) for p in parts], dtype=np.int64)
         theirs = np.concatenate([p.hashes for p in parts])
-        mine = query.fingerprints
-        # A bitmap of the query's hashes' top 16 bits rules out most of theirs at once;
-        # the rest are searched exactly.
-        bitmap = np.zeros(1 << 16, dtype=bool)
-        bitmap[mine.hashes >> np.uint32(16)] = True
-        maybe = np.flatnonzero(bitmap[theirs >> np.uint32(16)])
-        at = np.minimum(np.searchsorted(mine.hashes, theirs[maybe]), len(mine.hashes) - 1)
-        equal = mine.hashes[at] == theirs[maybe]
-        hit, at = maybe[equal], at[equal]
+        if len(theirs) > BITMAP_FROM:
+            # A bitmap of the query's hashes' top 16 bits rules out most of theirs at
+            # once; the rest are searched exactly.
+            bitmap = np.zeros(1 << 16, dtype=bool)
+            bitmap[mine.hashes >> np.uint32(16)] = True
+            maybe = np.flatnonzero(bitmap[theirs >> np.uint32(16)])
+            at = np.minimum(np.searchsorted(mine.hashes, theirs[maybe]), len(mine.hashes) - 1)
+            equal = mine.hashes[at] == theirs[maybe]
+            hit, at = maybe[equal], at[equal]
+        else:
+            # A few candidates: one search of all theirs is cheaper than the bitmap
+            # (docs/similarity.md, session 9).
+            at = np.searchsorted(mine.hashes, theirs)
+            np.minimum(at, len(mine.hashes) - 1, out=at)
+            hit = np.flatnonzero(mine.hashes[at] == theirs)
+            at = at[hit]
         owner = np.repeat(np.arange(len(parts)), sizes)[hit]
         local = hit - (np.cumsum(sizes) - sizes)[owner]
         if mine.repeats or any(p.repeats for p in parts):
@@ -240,56 +281,29 @@ class SimilarityIndex:
         ``WINDOW`` shingles at most and one within ``WINDOW - 1`` of either end, so
         comparing each chain of seeds on its diagonal, widened by ``WINDOW - 1``, finds
         every run whole."""
-        nq, ns = len(doc.hashes), len(source) - K + 1
+        ns = len(source) - K + 1
         none = np.zeros(0, dtype=np.int64)
         if ns < MIN_RUN or not len(q):
             return Runs(none, none, none)
-        diagonal = q - s
-        order = np.argsort((diagonal << 32) + q)  # by diagonal, then position
-        q, diagonal = q[order], diagonal[order]
-        new = np.empty(len(q), dtype=bool)
-        new[0] = True
-        # Chains: seeds on one diagonal less than 2 × WINDOW - 1 apart (so that the
-        # widened stretches of two chains on one diagonal never overlap).
-        np.logical_or(diagonal[1:] != diagonal[:-1], q[1:] - q[:-1] > 2 * WINDOW - 2, out=new[1:])
-        first = np.nonzero(new)[0]
-        last = np.append(first[1:], len(q)) - 1
-        chain_diagonal = diagonal[first]
-        lo = np.maximum(q[first] - (WINDOW - 1), np.maximum(chain_diagonal, 0))
-        hi = np.minimum(q[last] + WINDOW, np.minimum(nq, ns + chain_diagonal))
-        counts = np.maximum(hi - lo, 0)
-        if not counts.any():
-            return Runs(none, none, none)
-        # Characters, not shingles, are compared: a shingle is equal when its K
-        # characters are. Each stretch (widened by K - 1 characters) is followed by one
-        # sentinel position (never equal), so that runs never continue into the next.
-        width = counts + K
-        qi = _ranges(lo, width)
-        sentinel = np.cumsum(width) - 1
-        si = qi - np.repeat(chain_diagonal, width)
-        qi[sentinel] = 0
-        si[sentinel] = 0
-        equal = doc.codes[qi] == np.frombuffer(source.encode("utf-32-le"), dtype=np.uint32)[si]
-        equal[sentinel] = False
-        edges = np.diff(np.concatenate(([0], equal.view(np.int8), [0])))
-        starts = np.nonzero(edges == 1)[0]
-        lengths = np.nonzero(edges == -1)[0] - starts - (K - 1)  # in shingles
-        long = lengths >= MIN_RUN
-        starts, lengths = starts[long], lengths[long]
-        # Common shingles break runs: looked up only inside the runs found.
-        inside = _ranges(starts, lengths)
-        common = self.sketch.common(doc.hashes[qi[inside]])
-        if common.any():
-            # The runs' non-common shingles; two runs are never adjacent (an unequal
-            # character or a sentinel lies between), so a break is a gap in positions.
-            kept = inside[~common]
-            if not len(kept):
-                return Runs(none, none, none)
-            cut = np.flatnonzero(kept[1:] - kept[:-1] != 1) + 1
-            starts = kept[np.append(0, cut)]
-            lengths = np.diff(np.append(np.append(0, cut), len(kept)))
-        keep = lengths >= MIN_RUN
-        return Runs.of(qi[starts[keep]], si[starts[keep]], lengths[keep])
+        # One compiled pass over the seeds and the stretches (docs/similarity.md, "Fourth
+        # pass"): chains per diagonal, characters compared, commonness, runs.
+        sketch = self.sketch
+        bitmaps = sketch.bitmaps()
+        rq, rs, rn = kernels.seed_and_extend(
+            np.ascontiguousarray(q, dtype=np.int64),
+            np.ascontiguousarray(s, dtype=np.int64),
+            doc.codes,
+            np.frombuffer(source.encode("utf-32-le"), dtype=np.uint32),
+            doc.hashes,
+            bitmaps[0],
+            bitmaps[1],
+            np.uint64((1 << sketch.bits) - 1),
+            ns,
+            WINDOW,
+            K,
+            MIN_RUN,
+        )
+        return Runs(rq, rs, rn)
 
     def check(
         self,

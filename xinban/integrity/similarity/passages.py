@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 
+from xinban.integrity.similarity import kernels
 from xinban.integrity.similarity.params import (
     MERGE_GAP,
     MIN_RUN,
@@ -55,15 +56,13 @@ class Runs:
     def spans(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """The passages' [start, end) on both sides, in normalised characters: runs
         merged when both sides continue within ``MERGE_GAP`` (as :func:`passages_of`)."""
-        q0, s0 = self.query_start, self.source_start
-        q1, s1 = q0 + self.length + K - 1, s0 + self.length + K - 1
-        if not len(q0):
-            return q0, q1, s0, s1
-        gap_q, gap_s = q0[1:] - q1[:-1], s0[1:] - s1[:-1]
-        merge = (gap_q >= 0) & (gap_q <= MERGE_GAP) & (gap_s >= 0) & (gap_s <= MERGE_GAP)
-        first = np.nonzero(np.append(True, ~merge))[0]
-        last = np.append(first[1:], len(q0)) - 1
-        return q0[first], q1[last], s0[first], s1[last]
+        return kernels.spans(  # compiled (docs/similarity.md, "Fourth pass")
+            np.ascontiguousarray(self.query_start, dtype=np.int64),
+            np.ascontiguousarray(self.source_start, dtype=np.int64),
+            np.ascontiguousarray(self.length, dtype=np.int64),
+            K,
+            MERGE_GAP,
+        )
 
 
 def _union_length(starts: np.ndarray, ends: np.ndarray) -> int:
