@@ -31,6 +31,10 @@ def test_postgresql_lines_are_suffixed_pg(on) -> None:  # type: ignore[no-untype
     assert bench.named("ranking_queries 500=13 5000=13") == "ranking_queries_pg 500=13 5000=13"
     assert bench.named("  ranking@5k median=14.00ms") == "  ranking_pg@5k median=14.00ms"
     assert bench.named("lonely") == "lonely_pg"
+    assert (
+        bench.named("similarity_recall=1.000 target>=0.95")
+        == "similarity_recall_pg=1.000 target>=0.95"
+    )
 
 
 def test_figures_over_target_are_missed() -> None:

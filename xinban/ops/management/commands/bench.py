@@ -203,14 +203,16 @@ SUFFIXES = {"sqlite": "", "postgresql": "_pg"}
 
 def named(line: str) -> str:
     """A result line with the database's suffix on its name (the first word, before any
-    ``@size``): ``ranking_vs_minimal ratio=…`` → ``ranking_vs_minimal_pg ratio=…``."""
+    ``@size`` or ``=value``): ``ranking_vs_minimal ratio=…`` → ``ranking_vs_minimal_pg
+    ratio=…``, ``similarity_recall=1.000 …`` → ``similarity_recall_pg=1.000 …``."""
     suffix = SUFFIXES.get(DATABASE, "")
     if not suffix:
         return line
     indent = line[: len(line) - len(line.lstrip())]
     word, _, rest = line.lstrip().partition(" ")
-    base, at, size = word.partition("@")
-    return f"{indent}{base}{suffix}{at}{size}" + (f" {rest}" if rest else "")
+    cut = min((i for i in (word.find("@"), word.find("=")) if i >= 0), default=len(word))
+    base, tail = word[:cut], word[cut:]
+    return f"{indent}{base}{suffix}{tail}" + (f" {rest}" if rest else "")
 
 
 _backend: dict[int, Path | None] = {}
