@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 from typing import Any
 
+import numpy as np
 import pytest
 
 CHARS = [chr(c) for c in range(0x4E00, 0x4E00 + 2500)]
@@ -23,6 +24,32 @@ def random_text(n: int, seed: int) -> str:
         out.append(sentence)
         size += len(sentence)
     return "".join(out)
+
+
+def diagonal_runs(
+    query: np.ndarray, source: np.ndarray, skipped: np.ndarray | None = None
+) -> set[tuple[int, int, int]]:
+    """Every maximal run (query start, source start, length) of at least MIN_RUN equal
+    shingles, not ``skipped`` (by the query's position: its common shingles), by
+    comparing every diagonal: the reference for the seed-and-extend alignment."""
+    from xinban.integrity import similarity as S
+
+    out = set()
+    for d in range(-len(source) + 1, len(query)):
+        q0 = max(d, 0)
+        length = min(len(query), len(source) + d) - q0
+        ok = query[q0 : q0 + length] == source[q0 - d : q0 - d + length]
+        if skipped is not None:
+            ok &= ~skipped[q0 : q0 + length]
+        start = None
+        for i, same in enumerate([*ok.tolist(), False]):
+            if same and start is None:
+                start = i
+            elif not same and start is not None:
+                if i - start >= S.MIN_RUN:
+                    out.add((q0 + start, q0 + start - d, i - start))
+                start = None
+    return out
 
 
 @pytest.fixture(autouse=True)

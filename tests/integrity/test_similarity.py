@@ -7,6 +7,7 @@ import random
 
 import numpy as np
 
+from tests.integrity.conftest import diagonal_runs
 from xinban.integrity import similarity as S
 
 RNG = random.Random(7)
@@ -164,25 +165,6 @@ def test_passage_marks_cover_the_equal_parts_around_an_edit() -> None:
     assert passage["source_text"][e:f] == passage["text"][a:b]
 
 
-def _all_runs(query: np.ndarray, source: np.ndarray) -> set[tuple[int, int, int]]:
-    """Every maximal run of equal shingles of at least MIN_RUN, by comparing every
-    diagonal (the reference for the seed-and-extend alignment)."""
-    out = set()
-    for d in range(-len(source) + 1, len(query)):
-        q0 = max(d, 0)
-        length = min(len(query), len(source) + d) - q0
-        equal = query[q0 : q0 + length] == source[q0 - d : q0 - d + length]
-        start = None
-        for i, same in enumerate([*equal.tolist(), False]):
-            if same and start is None:
-                start = i
-            elif not same and start is not None:
-                if i - start >= S.MIN_RUN:
-                    out.add((q0 + start, q0 + start - d, i - start))
-                start = None
-    return out
-
-
 def test_seed_and_extend_finds_exactly_the_runs_of_a_full_comparison() -> None:
     rng = random.Random(6)
     source = text(700, rng)
@@ -203,7 +185,7 @@ def test_seed_and_extend_finds_exactly_the_runs_of_a_full_comparison() -> None:
             runs.query_start.tolist(), runs.source_start.tolist(), runs.length.tolist(), strict=True
         )
     )
-    expected = _all_runs(doc.hashes, src.hashes)
+    expected = diagonal_runs(doc.hashes, src.hashes)
     assert len(expected) >= 5
     assert found == expected
 

@@ -8,6 +8,7 @@ import random
 
 import numpy as np
 
+from tests.integrity.conftest import diagonal_runs
 from tests.integrity.test_similarity import text
 from xinban.integrity import similarity as S
 from xinban.integrity.similarity import kernels
@@ -37,30 +38,6 @@ def test_winnow_matches_its_definition_with_ties_and_short_inputs() -> None:
                 ), (n, top, window)
 
 
-def _runs_reference(
-    doc: S.Shingled, src: S.Shingled, common: np.ndarray
-) -> set[tuple[int, int, int]]:
-    """Every maximal run of equal, non-common (``common``: the query's shingles) shingles
-    of at least MIN_RUN, by comparing every diagonal."""
-    out = set()
-    query, source = doc.hashes, src.hashes
-    for d in range(-len(source) + 1, len(query)):
-        q0 = max(d, 0)
-        length = min(len(query), len(source) + d) - q0
-        ok = (query[q0 : q0 + length] == source[q0 - d : q0 - d + length]) & ~common[
-            q0 : q0 + length
-        ]
-        start = None
-        for i, same in enumerate([*ok.tolist(), False]):
-            if same and start is None:
-                start = i
-            elif not same and start is not None:
-                if i - start >= S.MIN_RUN:
-                    out.add((q0 + start, q0 + start - d, i - start))
-                start = None
-    return out
-
-
 def test_seed_and_extend_skips_common_shingles_as_a_full_comparison_does() -> None:
     rng = random.Random(21)
     source = text(900, rng)
@@ -86,7 +63,7 @@ def test_seed_and_extend_skips_common_shingles_as_a_full_comparison_does() -> No
         )
     )
     assert found == sorted(found)  # by query, then source position
-    expected = _runs_reference(doc, src, common)
+    expected = diagonal_runs(doc.hashes, src.hashes, common)
     assert len(expected) >= 6
     assert set(found) == expected
 

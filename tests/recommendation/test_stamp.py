@@ -22,6 +22,7 @@ from xinban.core.errors import ServiceError
 from xinban.core.stamp import ScanCheck, parse, read_payloads
 from xinban.recommendation import selectors, services
 from xinban.recommendation.models import UnitRecommendationReport
+from xinban.recommendation.services import report_scan
 
 pytestmark = pytest.mark.django_db
 
@@ -142,3 +143,26 @@ def test_an_unreadable_scan_is_accepted_as_unverified(
     page.force_login(unit_x_admin)
     html = page.get(reverse("recommendation:report", kwargs={"unit_pk": unit_x.pk})).content
     assert "未能核验" in html.decode()
+
+
+def test_a_failed_upload_removes_its_file_and_keeps_the_previous_scan(
+    unit_x: Any, campaign: Any, unit_x_admin: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    report = services.report_for(unit=unit_x, campaign=campaign)
+    upload(unit_x_admin, report, blank_scan(), "first.png")
+    report.refresh_from_db()
+    first, storage = report.stamped_scan.name, report.stamped_scan.storage
+    assert first and storage.exists(first)
+    written: list[str] = []
+
+    def audit_fails(**kwargs: Any) -> None:
+        written.append(kwargs["obj"].stamped_scan.name)
+        raise RuntimeError("audit down")
+
+    monkeypatch.setattr(report_scan, "audit_record", audit_fails)
+    with pytest.raises(RuntimeError):
+        upload(unit_x_admin, report, blank_scan(), "second.png")
+    report.refresh_from_db()
+    assert report.stamped_scan.name == first and storage.exists(first)
+    assert len(written) == 1 and written[0] != first
+    assert not storage.exists(written[0])

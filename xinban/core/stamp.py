@@ -13,14 +13,16 @@ from __future__ import annotations
 import io
 import json
 from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import qrcode
 import qrcode.constants
 from django.conf import settings
 from django.core.files import File
+from django.core.files.uploadedfile import UploadedFile
 from django.db import models, transaction
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext_lazy as _
@@ -168,6 +170,48 @@ def scan_match(
     return None, ServiceError(message, code="scan_outdated", field="file")
 
 
+M = TypeVar("M", bound=models.Model)
+
+
+@dataclass(frozen=True)
+class ScanUpload(Generic[M]):
+    """A stamped scan being uploaded (``stamped_scan_upload``): its document's row, locked
+    with its unit and campaign; the file's kind (``uploads.validate_upload``); the codes
+    read on it; the names of the files stored (``store_stamped_scan``), deleted if the
+    transaction fails."""
+
+    locked: M
+    ext: str
+    stamps: list[Stamp]
+    stored: list[str]
+
+
+@contextmanager
+def stamped_scan_upload(obj: M, file: UploadedFile) -> Iterator[ScanUpload[M]]:
+    """The frame of the upload of ``obj``'s stamped scan (附件5, 附件6; docs/rules.md, "The
+    stamp check"): ``file`` is validated as a scan and its codes read first (outside the
+    transaction: rendering takes a moment), then ``obj``'s row is locked in a transaction;
+    the files stored under it are deleted when it fails."""
+    detected = uploads.validate_upload(file, kinds=uploads.UploadKind.SCAN)
+    file.seek(0)
+    stamps = read_stamps(file.read())
+    file.seek(0)
+    stored: list[str] = []
+    try:
+        with transaction.atomic():
+            locked = (
+                type(obj)
+                ._default_manager.select_for_update()
+                .select_related("unit", "campaign")
+                .get(pk=obj.pk)
+            )
+            yield ScanUpload(locked, detected.ext, stamps, stored)
+    except BaseException:
+        for name in stored:
+            obj.stamped_scan.storage.delete(name)  # type: ignore[attr-defined]
+        raise
+
+
 def store_stamped_scan(
     obj: Any,
     file: File[Any],
@@ -179,7 +223,7 @@ def store_stamped_scan(
 ) -> None:
     """Save ``file`` as the stamped scan of ``obj`` (a locked row with ``stamped_scan``,
     ``stamped_scan_name``, ``stamped_check`` and ``stamped_version``) with what the check
-    found; the file's name is added to ``stored`` (the caller deletes it if the
+    found; the file's name is added to ``stored`` (``stamped_scan_upload`` deletes it if the
     transaction fails), the previous file is deleted once it commits."""
     old = obj.stamped_scan.name if obj.stamped_scan else ""
     obj.stamped_scan.save(uploads.safe_storage_name(file.name or "", ext=ext), file, save=False)
@@ -200,6 +244,16 @@ def store_stamped_scan(
     if old:
         storage = obj.stamped_scan.storage
         transaction.on_commit(lambda: storage.delete(old))
+
+
+def stamped_scan_changes(obj: Any, file: File[Any]) -> dict[str, Any]:
+    """What the audit records of a stamped scan stored by ``store_stamped_scan``."""
+    return {
+        "name": obj.stamped_scan_name,
+        "sha256": uploads.sha256_of(file),
+        "stamped_check": obj.stamped_check,
+        "stamped_version": obj.stamped_version,
+    }
 
 
 def parse(text: str) -> Stamp | None:

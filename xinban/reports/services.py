@@ -20,7 +20,6 @@ from django.utils.translation import gettext as _
 from xinban.accounts.models import User
 from xinban.campaigns.models import Campaign, PhaseKind
 from xinban.campaigns.selectors import phase_is_open
-from xinban.core import uploads
 from xinban.core.audit import audit_record
 from xinban.core.errors import ServiceError, WindowClosed, WrongState
 from xinban.core.rulebook import Refusal
@@ -28,8 +27,9 @@ from xinban.core.stamp import (
     DocumentKind,
     ScanRefusals,
     Stamp,
-    read_stamps,
     scan_match,
+    stamped_scan_changes,
+    stamped_scan_upload,
     store_stamped_scan,
 )
 from xinban.core.text import join_items
@@ -234,48 +234,29 @@ def statistics_upload_scan(
     a scan of another document or version is refused, an unreadable code accepted as
     未能核验."""
     require_unit_admin(actor, report.unit_id)
-    detected = uploads.validate_upload(file, kinds=uploads.UploadKind.SCAN)
-    file.seek(0)
-    stamps = read_stamps(file.read())
-    file.seek(0)
-    stored: list[str] = []
-    try:
-        with transaction.atomic():
-            locked = (
-                StatisticsReport.objects.select_for_update()
-                .select_related("unit", "campaign")
-                .get(pk=report.pk)
-            )
-            _require_open(locked)
-            require_window(locked.campaign, locked.unit_id)
-            matched: Stamp | None = None
-            if stamps:
-                matched, refusal = _statistics_scan_refusal(locked, stamps)
-                if refusal is not None:
-                    raise refusal
-            store_stamped_scan(
-                locked,
-                file,
-                ext=detected.ext,
-                matched=matched,
-                stored=stored,
-                extra_fields=("updated_at",),
-            )
-            audit_record(
-                actor=actor,
-                action="reports.statistics_scan",
-                obj=locked,
-                changes={
-                    "name": locked.stamped_scan_name,
-                    "sha256": uploads.sha256_of(file),
-                    "stamped_check": locked.stamped_check,
-                    "stamped_version": locked.stamped_version,
-                },
-            )
-    except BaseException:
-        for name in stored:
-            report.stamped_scan.storage.delete(name)
-        raise
+    with stamped_scan_upload(report, file) as scan:
+        locked = scan.locked
+        _require_open(locked)
+        require_window(locked.campaign, locked.unit_id)
+        matched: Stamp | None = None
+        if scan.stamps:
+            matched, refusal = _statistics_scan_refusal(locked, scan.stamps)
+            if refusal is not None:
+                raise refusal
+        store_stamped_scan(
+            locked,
+            file,
+            ext=scan.ext,
+            matched=matched,
+            stored=scan.stored,
+            extra_fields=("updated_at",),
+        )
+        audit_record(
+            actor=actor,
+            action="reports.statistics_scan",
+            obj=locked,
+            changes=stamped_scan_changes(locked, file),
+        )
     return locked
 
 

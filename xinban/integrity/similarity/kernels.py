@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import numba
 import numpy as np
@@ -214,6 +215,17 @@ def seed_and_extend(
 FENCE = 64  # the LSH's fences: every FENCE-th key (SimilarityIndex.fences)
 
 
+@numba.njit(cache=CACHE, nogil=True, inline="always")
+def _run_end(values: np.ndarray, i: int, value: Any) -> int:  # pragma: no cover - compiled
+    """The end of the run of ``value`` in ``values`` (sorted) from ``i``: the first index
+    from ``i`` whose value is another (``len(values)`` when none is). Inlined into its
+    callers, so compiled (and warmed) with them."""
+    n = len(values)
+    while i < n and values[i] == value:
+        i += 1
+    return i
+
+
 @numba.njit(cache=CACHE, nogil=True)
 def lsh_found(
     keys: np.ndarray, owners: np.ndarray, fences: np.ndarray, needles: np.ndarray, least: int
@@ -232,9 +244,7 @@ def lsh_found(
         a = (f - 1) * FENCE + 1 if f > 0 else 0
         b = min(f * FENCE + 1, n)
         lo = a + np.searchsorted(keys[a:b], v)
-        hi = lo
-        while hi < n and keys[hi] == v:
-            hi += 1
+        hi = _run_end(keys, lo, v)
         start[i], stop[i] = lo, hi
         total += hi - lo
     held = np.empty(total, dtype=np.int64)
@@ -248,9 +258,7 @@ def lsh_found(
     found = 0
     i = 0
     while i < total:
-        j = i + 1
-        while j < total and held[j] == held[i]:
-            j += 1
+        j = _run_end(held, i + 1, held[i])
         if j - i >= least:
             out[found] = held[i]
             found += 1

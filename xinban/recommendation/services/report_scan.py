@@ -4,19 +4,18 @@ prints now."""
 from __future__ import annotations
 
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from xinban.accounts.models import User
-from xinban.core import uploads
 from xinban.core.audit import audit_record
 from xinban.core.errors import ServiceError
 from xinban.core.stamp import (
     DocumentKind,
     ScanRefusals,
     Stamp,
-    read_stamps,
     scan_match,
+    stamped_scan_changes,
+    stamped_scan_upload,
     store_stamped_scan,
 )
 from xinban.recommendation.documents import printed_content
@@ -64,40 +63,21 @@ def report_upload_scan(
     """Accept the stamped scan of 附件5 as it prints now; its QR code is checked as the
     申报表's is (docs/rules.md, "The stamp check")."""
     require_unit_admin(actor, report.unit_id)
-    detected = uploads.validate_upload(file, kinds=uploads.UploadKind.SCAN)
-    file.seek(0)
-    stamps = read_stamps(file.read())
-    file.seek(0)
-    stored: list[str] = []
-    try:
-        with transaction.atomic():
-            locked = (
-                UnitRecommendationReport.objects.select_for_update()
-                .select_related("unit", "campaign")
-                .get(pk=report.pk)
-            )
-            _require_open_report(locked)
-            require_recommendation_window(locked.campaign, locked.unit_id)
-            matched: Stamp | None = None
-            if stamps:
-                data = recommendation_form_data(unit=locked.unit, campaign=locked.campaign)
-                matched, refusal = _report_scan_refusal(locked, stamps, printed_content(data))
-                if refusal is not None:
-                    raise refusal
-            store_stamped_scan(locked, file, ext=detected.ext, matched=matched, stored=stored)
-            audit_record(
-                actor=actor,
-                action="unit.report_scan",
-                obj=locked,
-                changes={
-                    "name": locked.stamped_scan_name,
-                    "sha256": uploads.sha256_of(file),
-                    "stamped_check": locked.stamped_check,
-                    "stamped_version": locked.stamped_version,
-                },
-            )
-    except BaseException:
-        for name in stored:
-            report.stamped_scan.storage.delete(name)
-        raise
+    with stamped_scan_upload(report, file) as scan:
+        locked = scan.locked
+        _require_open_report(locked)
+        require_recommendation_window(locked.campaign, locked.unit_id)
+        matched: Stamp | None = None
+        if scan.stamps:
+            data = recommendation_form_data(unit=locked.unit, campaign=locked.campaign)
+            matched, refusal = _report_scan_refusal(locked, scan.stamps, printed_content(data))
+            if refusal is not None:
+                raise refusal
+        store_stamped_scan(locked, file, ext=scan.ext, matched=matched, stored=scan.stored)
+        audit_record(
+            actor=actor,
+            action="unit.report_scan",
+            obj=locked,
+            changes=stamped_scan_changes(locked, file),
+        )
     return locked
