@@ -12,7 +12,7 @@ from django.db.models import Count, F, Q, QuerySet, Value
 from django.utils.translation import gettext as _
 
 from xinban.applications.models import Application
-from xinban.campaigns.models import Campaign
+from xinban.core import compiled
 from xinban.dashboards.filters import (
     UNIT_STAGES_BEFORE_RESULTS,
     Filters,
@@ -32,6 +32,7 @@ from xinban.dashboards.selectors.shared import (
     Options,
     Row,
     Scope,
+    Year,
     _campaign_id,
     _present,
     _registration_of,
@@ -47,60 +48,63 @@ from xinban.recommendation.counts import on_list
 from xinban.recommendation.models import ReportStatus, UnitRecommendationReport
 
 
-def _unit_q(filters: Filters, opts: Options) -> Q:
-    """The summary rows of the filters' unit or unit kind (``Q()``: every unit's)."""
+def _kind_units(filters: Filters, opts: Options) -> tuple[int, ...] | None:
+    """The units of the filters' unit kind (``None``: no kind chosen)."""
+    if not filters.unit_kind:
+        return None
+    return tuple(pk for pk, kind in opts.kind_of_unit.items() if kind == filters.unit_kind)
+
+
+def _unit_q(unit: int | None, units: tuple[int, ...] | None) -> Q:
+    """The summary rows of the unit or of the units of a kind (``Q()``: every unit's)."""
     q = Q()
-    if filters.unit:
-        q &= Q(unit_id=filters.unit)
-    if filters.unit_kind:
-        kind = filters.unit_kind
-        q &= Q(unit_id__in=[pk for pk, k in opts.kind_of_unit.items() if k == kind])
+    if unit:
+        q &= Q(unit_id=unit)
+    if units is not None:
+        q &= Q(unit_id__in=units)
     return q
 
 
-def _year_q(filters: Filters, opts: Options) -> Q:
-    """The summary rows of the filters' year: each unit's overall rows (the chart by
-    unit) and the dimensions' rows — of the unit or unit kind, else their roll-up."""
-    q = Q(campaign_id=_campaign_id(opts, filters.year) or 0) & _unit_q(filters, opts)
-    if not (filters.unit or filters.unit_kind):
-        q &= Q(unit_id__gt=ALL_UNITS, dimension="") | (Q(unit_id=ALL_UNITS) & ~Q(dimension=""))
-    return q
-
-
-def _every_year_q(filters: Filters, opts: Options) -> Q:
-    """The overall summary rows of every year: the unit's or unit kind's, else the
-    roll-up's (the year-over-year chart)."""
-    q = Q(dimension="") & _unit_q(filters, opts)
-    if not (filters.unit or filters.unit_kind):
+def _tally_query(
+    campaign_id: int | None, unit: int | None, units: tuple[int, ...] | None
+) -> QuerySet[Any]:
+    """The overall summary rows of every year — the unit's or the kind's, else the
+    roll-up's (the year-over-year chart) — and, with ``campaign_id``, that year's rows:
+    each unit's overall rows (the chart by unit) and the dimensions' rows, of the unit or
+    kind, else their roll-up."""
+    mine = _unit_q(unit, units)
+    rollup = not (unit or units is not None)
+    q = Q(dimension="") & mine
+    if rollup:
         q &= Q(unit_id=ALL_UNITS)
-    return q
+    if campaign_id is not None:
+        year = Q(campaign_id=campaign_id) & mine
+        if rollup:
+            year &= Q(unit_id__gt=ALL_UNITS, dimension="") | (
+                Q(unit_id=ALL_UNITS) & ~Q(dimension="")
+            )
+        q |= year
+    return Tally.objects.filter(q).values_list(*ROW_COLUMNS).order_by()
 
 
-def _year_rows(filters: Filters, opts: Options) -> list[Row]:
-    """The summary rows of the filters' year (``_tallied`` filters), in one query;
-    ``_tally_rows`` sums them."""
-    return list(Tally.objects.filter(_year_q(filters, opts)).values_list(*ROW_COLUMNS).order_by())
-
-
-def _read_tallies(filters: Filters, opts: Options) -> tuple[list[Row], list[Row] | None]:
+def _read_tallies(
+    filters: Filters, opts: Options, *, every_year: bool = True
+) -> tuple[list[Row], list[Row] | None]:
     """Every year's overall rows (``_years``) and the filters' year's rows
-    (``_breakdowns``, the units' progress) in one query (``_tallied`` filters): the
-    year's own overall rows may be in both."""
-    if not filters.year:
-        return list(
-            Tally.objects.filter(_every_year_q(filters, opts)).values_list(*ROW_COLUMNS).order_by()
-        ), None
-    campaign_id = _campaign_id(opts, filters.year) or 0
+    (``_breakdowns``, the units' progress) in one query (``_tallied`` filters), its SQL
+    written once (``core.compiled``): the year's own overall rows may be in both.
+    ``every_year=False``: the year's rows only."""
+    campaign_id = (_campaign_id(opts, filters.year) or 0) if filters.year else None
+    units = _kind_units(filters, opts)
+    rows: list[Row] = compiled.rows(_tally_query, campaign_id, filters.unit, units)
+    if campaign_id is None:
+        return rows, None
     rollup = not (filters.unit or filters.unit_kind)
     per_year: list[Row] = []
     year_rows: list[Row] = []
-    for row in (
-        Tally.objects.filter(_every_year_q(filters, opts) | _year_q(filters, opts))
-        .values_list(*ROW_COLUMNS)
-        .order_by()
-    ):
+    for row in rows:
         overall = row[DIMENSION] == ""
-        if overall and (not rollup or row[UNIT] == ALL_UNITS):
+        if every_year and overall and (not rollup or row[UNIT] == ALL_UNITS):
             per_year.append(row)
         if row[CAMPAIGN] == campaign_id and (not rollup or overall != (row[UNIT] == ALL_UNITS)):
             year_rows.append(row)
@@ -122,7 +126,9 @@ def _breakdowns(
     rows: Any  # Row tuples (summary rows) or dicts (the applications' GROUP BY)
     if _tallied(filters):  # the year's summary rows: a few hundred, whatever the size
         dimensions = {"": [], "team_type": [], "domain": [], "nature": [], "industry": []}
-        for row in _year_rows(filters, opts) if year_rows is None else year_rows:
+        if year_rows is None:
+            year_rows = _read_tallies(filters, opts, every_year=False)[1] or []
+        for row in year_rows:
             dimensions[row[DIMENSION]].append(row)
         rows = dimensions[""]
     else:
@@ -210,11 +216,7 @@ def _years(
     year_of = opts.year_of_campaign.get
     if _tallied(every_year):  # the summary rows: a few per unit and year
         if per_year_rows is None:
-            per_year_rows = list(
-                Tally.objects.filter(_every_year_q(every_year, opts))
-                .values_list(*ROW_COLUMNS)
-                .order_by()
-            )
+            per_year_rows = _read_tallies(every_year, opts)[0]
         counts = _tally_rows(per_year_rows, lambda r: year_of(r[CAMPAIGN]), application_stages)
     else:  # drafts and withdrawn ones reach no stage: no WHERE on the state
         counts = _tally(
@@ -226,34 +228,12 @@ def _years(
             application_stages,
         )
     # The national recommendations (0) and the registrations (1) per year: one query.
-    per_campaign: list[QuerySet[Any]] = []
-    if "national" in application_stages:
-        decisions = Decision.objects.filter(national=True)
-        if _tallied(every_year):  # by unit (or kind) at most: a join, not a subquery
-            if every_year.unit:
-                decisions = decisions.filter(application__recommending_unit_id=every_year.unit)
-            if kind := every_year.unit_kind:
-                decisions = decisions.filter(application__recommending_unit__kind=kind)
-        elif every_year.narrows:
-            decisions = decisions.filter(application__in=scoped.values("pk"))
-        per_campaign.append(
-            decisions.annotate(what=Value(0))
-            .values_list("what", "application__campaign_id")
-            .annotate(n=Count("id"))
-            .order_by()
-        )
-    if "registered" in stages:
-        per_campaign.append(
-            narrow_registrations(Registration.objects.all(), every_year)
-            .annotate(what=Value(1))
-            .values_list("what", "campaign_id")
-            .annotate(n=Count("id"))
-            .order_by()
-        )
-    if per_campaign:
-        head, *tail = per_campaign
+    national, registered = "national" in application_stages, "registered" in stages
+    if national or registered:
         # national first: a year with registrations only has no application stages
-        for what, campaign_id, n in sorted(head.union(*tail, all=True) if tail else head):
+        for what, campaign_id, n in sorted(
+            compiled.rows(_per_campaign_query, every_year, national, registered)
+        ):
             year = year_of(campaign_id)
             if what == 0:
                 bucket = counts.setdefault(year, dict.fromkeys(application_stages, 0))
@@ -292,6 +272,35 @@ def _years(
     return {"labels": [str(y) for y in years], "series": series, "change": change}
 
 
+def _per_campaign_query(every_year: Filters, national: bool, registered: bool) -> QuerySet[Any]:
+    """(0, campaign, n) of the applications with a national recommendation and (1,
+    campaign, n) of the registrations, per year, narrowed to ``every_year``: one UNION
+    ALL, its SQL written once (``core.compiled``)."""
+    per_campaign: list[QuerySet[Any]] = []
+    if national:
+        # The applications among the few national decisions' (IN a subquery): a join
+        # would let SQLite's planner walk every application's index entry instead.
+        decided = Decision.objects.filter(national=True).values("application_id")
+        per_campaign.append(
+            narrow(Application.objects.all(), every_year)
+            .filter(pk__in=decided)
+            .annotate(what=Value(0))
+            .values_list("what", "campaign_id")
+            .annotate(n=Count("id"))
+            .order_by()
+        )
+    if registered:
+        per_campaign.append(
+            narrow_registrations(Registration.objects.all(), every_year)
+            .annotate(what=Value(1))
+            .values_list("what", "campaign_id")
+            .annotate(n=Count("id"))
+            .order_by()
+        )
+    head, *tail = per_campaign
+    return head.union(*tail, all=True) if tail else head
+
+
 def _funnel(years: Mapping[str, Any], year: int | None, note: str = "") -> list[dict[str, Any]]:
     """The year's steps; ``note`` goes with "recommended" (its 附件5 status)."""
     if year is None or str(year) not in years["labels"]:
@@ -313,7 +322,7 @@ def _funnel(years: Mapping[str, Any], year: int | None, note: str = "") -> list[
 def _report_note(
     scope: Scope,
     filters: Filters,
-    campaign: Campaign | None,
+    campaign: Year | None,
     reports: Mapping[int, str] | None = None,
 ) -> str:
     """The status of the 附件5 behind "recommended" (which counts the unit's list filed
@@ -325,12 +334,9 @@ def _report_note(
     if reports is not None:  # every unit's, already read (the staff's, unfiltered)
         statuses = dict(Counter(reports.values()))
     else:
-        rows = UnitRecommendationReport.objects.filter(campaign=campaign)
-        if filters.unit:
-            rows = rows.filter(unit_id=filters.unit)
-        if filters.unit_kind:
-            rows = rows.filter(unit__kind=filters.unit_kind)
-        statuses = dict(rows.values_list("status").annotate(n=Count("id")).order_by())
+        statuses = dict(
+            compiled.rows(_statuses_query, campaign.pk, filters.unit, filters.unit_kind)
+        )
     labels = dict(ReportStatus.choices)
     if scope.is_unit:
         status = next(iter(statuses), "")
@@ -339,6 +345,16 @@ def _report_note(
         "submitted": statuses.get(ReportStatus.SUBMITTED, 0),
         "draft": statuses.get(ReportStatus.DRAFT, 0),
     }
+
+
+def _statuses_query(campaign_id: int, unit: int | None, unit_kind: str) -> QuerySet[Any]:
+    """How many 附件5 of the year are in each status, of the unit or unit kind."""
+    rows = UnitRecommendationReport.objects.filter(campaign_id=campaign_id)
+    if unit:
+        rows = rows.filter(unit_id=unit)
+    if unit_kind:
+        rows = rows.filter(unit__kind=unit_kind)
+    return rows.values_list("status").annotate(n=Count("id")).order_by()
 
 
 def _figures(scope: Scope, filters: Filters, opts: Options) -> dict[str, Any]:

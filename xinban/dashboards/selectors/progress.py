@@ -6,13 +6,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from operator import itemgetter
-from typing import Any, cast
+from typing import Any
 
 from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from xinban.campaigns.models import Campaign, Phase, PhaseKind
+from xinban.campaigns.models import Phase, PhaseKind
+from xinban.core import compiled
 from xinban.dashboards.models import Tally
 from xinban.dashboards.selectors.shared import (
     ROW_COLUMNS,
@@ -21,6 +22,7 @@ from xinban.dashboards.selectors.shared import (
     Options,
     Row,
     Scope,
+    Year,
     _by,
     _query,
     _reverse,
@@ -39,9 +41,9 @@ def _elapsed(starts: datetime, ends: datetime, now: datetime) -> int:
     return round((now - starts) / (ends - starts) * 100)
 
 
-def _phases(campaign: Campaign, now: datetime) -> list[dict[str, Any]]:
+def _phases(campaign: Year, now: datetime) -> list[dict[str, Any]]:
     rows = []
-    for phase in Phase.objects.filter(campaign=campaign).order_by("starts_at", "id"):
+    for phase in Phase.objects.filter(campaign_id=campaign.pk).order_by("starts_at", "id"):
         status = (
             "upcoming" if phase.starts_at > now else "closed" if phase.ends_at < now else "open"
         )
@@ -65,8 +67,39 @@ def _lagging(done: int, total: int, phase: Mapping[str, Any] | None) -> bool:
     return bool(phase["status"] == "closed" or done * 100 < total * phase["elapsed"] - 0.5)
 
 
+def _judge_query(campaign_id: int, only_unit: int | None) -> QuerySet[Any]:
+    """Each judge's sheets of the year per stage and (unit stage) unit: (judge id, name,
+    stage, unit, total, submitted, drafts); ``only_unit``: that unit's unit-stage
+    sheets."""
+    sheets = ScoreSheet.objects.filter(application__campaign_id=campaign_id)
+    counts = {
+        "total": Count("id"),
+        "done": Count("id", filter=Q(status=SheetStatus.SUBMITTED)),
+        "drafts": Count("id", filter=Q(status=SheetStatus.DRAFT)),
+    }
+    if only_unit is not None:  # a unit's own judges: unit-stage sheets of that unit
+        return (
+            sheets.filter(application__recommending_unit_id=only_unit, stage=Stage.UNIT)
+            .values_list("judge_id", "judge__name", "stage")
+            .annotate(**counts)
+            .order_by("stage", "judge__name", "judge_id")
+        )
+    return (
+        sheets.annotate(
+            unit=Case(
+                When(stage=Stage.UNIT, then=F("application__recommending_unit_id")),
+                default=None,
+                output_field=IntegerField(),
+            )
+        )
+        .values_list("judge_id", "judge__name", "stage", "unit")
+        .annotate(**counts)
+        .order_by("stage", "judge__name", "judge_id", "unit")
+    )
+
+
 def _judges(
-    sheets: QuerySet[ScoreSheet],
+    campaign: Year,
     phases: Mapping[str, Mapping[str, Any]],
     opts: Options,
     url: Callable[[str, int | None], str | None],
@@ -75,55 +108,36 @@ def _judges(
 ) -> list[dict[str, Any]]:
     """Each judge's progress per stage; a unit-stage judge once per unit whose panel
     gave the sheets (``unit``), with ``url(stage, unit_id)``: the page behind the row
-    (``only_unit``: the sheets are that unit's unit-stage ones). ``per_unit`` is filled
-    with each unit's unit-stage sheets (total, done): the units' progress, summed from
-    the same rows rather than read again."""
-    counts = {
-        "total": Count("id"),
-        "done": Count("id", filter=Q(status=SheetStatus.SUBMITTED)),
-        "drafts": Count("id", filter=Q(status=SheetStatus.DRAFT)),
-    }
-    rows: Iterable[Mapping[str, Any]]
-    if only_unit is not None:  # a unit's own judges: unit-stage sheets of that unit
+    (``only_unit``: that unit's unit-stage sheets only). ``per_unit`` is filled with
+    each unit's unit-stage sheets (total, done): the units' progress, summed from the
+    same rows rather than read again. One query, its SQL written once
+    (``core.compiled``)."""
+    rows: list[tuple[Any, ...]] = compiled.rows(_judge_query, campaign.pk, only_unit)
+    if only_unit is not None:
         rows = [
-            {**row, "unit": only_unit}
-            for row in sheets.values("judge_id", "judge__name", "stage")
-            .annotate(**counts)
-            .order_by("stage", "judge__name", "judge_id")
+            (judge, name, stage, only_unit, total, done, drafts)
+            for judge, name, stage, total, done, drafts in rows
         ]
-    else:
-        rows = (
-            sheets.annotate(
-                unit=Case(
-                    When(stage=Stage.UNIT, then=F("application__recommending_unit_id")),
-                    default=None,
-                    output_field=IntegerField(),
-                )
-            )
-            .values("judge_id", "judge__name", "stage", "unit")
-            .annotate(**counts)
-            .order_by("stage", "judge__name", "judge_id", "unit")
-        )
     unit_names = dict(opts.units)
     result = []
-    for row in cast("Iterable[Mapping[str, Any]]", rows):
-        if per_unit is not None and row["stage"] == Stage.UNIT:
-            summed = per_unit.setdefault(row["unit"], {"total": 0, "done": 0})
-            summed["total"] += row["total"]
-            summed["done"] += row["done"]
-        phase = phases.get(STAGE_PHASE.get(row["stage"], ""))
+    for _judge, name, stage, unit, total, done, drafts in rows:
+        if per_unit is not None and stage == Stage.UNIT:
+            summed = per_unit.setdefault(unit, {"total": 0, "done": 0})
+            summed["total"] += total
+            summed["done"] += done
+        phase = phases.get(STAGE_PHASE.get(stage, ""))
         result.append(
             {
-                "judge": row["judge__name"],
-                "stage": str(Stage(row["stage"]).label),
-                "unit_id": row["unit"],
-                "unit": unit_names.get(row["unit"], "") if row["unit"] else "",
-                "total": row["total"],
-                "done": row["done"],
-                "drafts": row["drafts"],
-                "percent": round(row["done"] * 100 / row["total"]) if row["total"] else 0,
-                "lagging": _lagging(row["done"], row["total"], phase),
-                "url": url(row["stage"], row["unit"]),
+                "judge": name,
+                "stage": str(Stage(stage).label),
+                "unit_id": unit,
+                "unit": unit_names.get(unit, "") if unit else "",
+                "total": total,
+                "done": done,
+                "drafts": drafts,
+                "percent": round(done * 100 / total) if total else 0,
+                "lagging": _lagging(done, total, phase),
+                "url": url(stage, unit),
             }
         )
     result.sort(key=lambda r: (not r["lagging"], r["percent"], r["judge"]))
@@ -131,7 +145,7 @@ def _judges(
 
 
 def _units_progress(
-    campaign: Campaign,
+    campaign: Year,
     opts: Options,
     phase: Mapping[str, Any] | None,
     overall: Iterable[Row] | None = None,
@@ -152,7 +166,7 @@ def _units_progress(
     )
     if sheets is None:
         sheets = _by(
-            ScoreSheet.objects.filter(application__campaign=campaign, stage=Stage.UNIT)
+            ScoreSheet.objects.filter(application__campaign_id=campaign.pk, stage=Stage.UNIT)
             .values(unit=F("application__recommending_unit_id"))
             .annotate(total=Count("id"), done=Count("id", filter=Q(status=SheetStatus.SUBMITTED)))
             .order_by(),
@@ -209,10 +223,14 @@ def _units_progress(
     return rows
 
 
-def _reports(campaign: Campaign) -> dict[int, str]:
+def _reports(campaign: Year) -> dict[int, str]:
     """Each unit's 附件5 status of the year (unit id → status)."""
-    return dict(
-        UnitRecommendationReport.objects.filter(campaign=campaign).values_list("unit_id", "status")
+    return dict(compiled.rows(_reports_query, campaign.pk))
+
+
+def _reports_query(campaign_id: int) -> QuerySet[Any]:
+    return UnitRecommendationReport.objects.filter(campaign_id=campaign_id).values_list(
+        "unit_id", "status"
     )
 
 
@@ -223,12 +241,12 @@ def _unit_url(reversed_for_0: str, pk: int) -> str:
     return f"{head}/{pk}/{tail}"
 
 
-def _staff_list(campaign: Campaign, **params: Any) -> str:
+def _staff_list(campaign: Year, **params: Any) -> str:
     query = _query({"year": str(campaign.year), **{k: str(v) for k, v in params.items()}})
     return _reverse("applications:staff_list") + "?" + query
 
 
-def _judge_url(scope: Scope, campaign: Campaign, opts: Options) -> Callable[..., str | None]:
+def _judge_url(scope: Scope, campaign: Year, opts: Options) -> Callable[..., str | None]:
     """The page behind a judge's row, for whoever sees the dashboard: a unit-stage judge
     → that unit's judges page (a unit's dashboard holds its own unit's judges only); an
     expert → the association's expert panel (staff). Those pages show the current
@@ -251,7 +269,7 @@ def _judge_url(scope: Scope, campaign: Campaign, opts: Options) -> Callable[...,
 
 def _progress(
     scope: Scope,
-    campaign: Campaign | None,
+    campaign: Year | None,
     opts: Options,
     unit_rows: Iterable[Row] | None = None,
     reports: Mapping[int, str] | None = None,
@@ -261,17 +279,15 @@ def _progress(
     now = timezone.now()
     phases = _phases(campaign, now)
     by_kind = {p["kind"]: p for p in phases}
-    sheets = ScoreSheet.objects.filter(application__campaign=campaign)
     judge_url = _judge_url(scope, campaign, opts)
     if scope.is_unit:
-        sheets = sheets.filter(application__recommending_unit_id=scope.unit_id, stage=Stage.UNIT)
         return {
             "phases": [p for p in phases if p["kind"] == PhaseKind.RECOMMENDATION],
             "units": [],
-            "judges": _judges(sheets, by_kind, opts, judge_url, scope.unit_id),
+            "judges": _judges(campaign, by_kind, opts, judge_url, scope.unit_id),
         }
     per_unit: dict[Any, dict[str, int]] = {}
-    judges = _judges(sheets, by_kind, opts, judge_url, per_unit=per_unit)
+    judges = _judges(campaign, by_kind, opts, judge_url, per_unit=per_unit)
     recommendation = by_kind.get(PhaseKind.RECOMMENDATION)
     return {
         "phases": phases,
