@@ -25,6 +25,7 @@ from xinban.dashboards.selectors.progress import _progress, _reports
 from xinban.dashboards.selectors.shared import (
     BREAKDOWN_STAGES,
     CAMPAIGN,
+    DICT_COUNTS,
     DIMENSION,
     ROW_COLUMNS,
     UNIT,
@@ -39,7 +40,6 @@ from xinban.dashboards.selectors.shared import (
     _series,
     _tallied,
     _tally,
-    _tally_rows,
 )
 from xinban.dashboards.tallies import ALL_UNITS
 from xinban.evaluation.models import Decision
@@ -145,9 +145,9 @@ def _breakdowns(
 
     def by(dimension: str) -> dict[Any, dict[str, int]]:
         if dimensions is not None:
-            return _tally_rows(dimensions[dimension], itemgetter(VALUE), stages)
+            return _tally(dimensions[dimension], itemgetter(VALUE), stages)
         column = {"team_type": "team_type_id"}.get(dimension, dimension)
-        return _tally(rows, lambda r: r[column], stages)
+        return _tally(rows, lambda r: r[column], stages, DICT_COUNTS)
 
     charts: list[dict[str, Any]] = []
 
@@ -171,11 +171,13 @@ def _breakdowns(
     if not scope.is_unit:
         kind_of = opts.kind_of_unit.get
         if dimensions is not None:
-            by_unit = _tally_rows(rows, itemgetter(UNIT), stages)
-            by_kind = _tally_rows(rows, lambda r: kind_of(r[UNIT]), stages)
+            by_unit = _tally(rows, itemgetter(UNIT), stages)
+            by_kind = _tally(rows, lambda r: kind_of(r[UNIT]), stages)
         else:
-            by_unit = _tally(rows, lambda r: r["recommending_unit_id"], stages)
-            by_kind = _tally(rows, lambda r: kind_of(r["recommending_unit_id"]), stages)
+            by_unit = _tally(rows, lambda r: r["recommending_unit_id"], stages, DICT_COUNTS)
+            by_kind = _tally(
+                rows, lambda r: kind_of(r["recommending_unit_id"]), stages, DICT_COUNTS
+            )
         chart("unit", _("按区/推荐单位"), opts.units, by_unit)
         chart("unit_kind", _("按推荐单位类别"), opts.unit_kinds, by_kind)
     chart("domain", _("按重点领域"), opts.domains, by("domain"))
@@ -197,6 +199,7 @@ def _breakdowns(
             .order_by(),
             lambda r: r["industry_id"],
             stages,
+            DICT_COUNTS,
         )
     chart("industry", _("按重点产业"), opts.industries, industries)
     chart("team_type", _("按班组类型"), opts.team_types, by("team_type"))
@@ -217,7 +220,7 @@ def _years(
     if _tallied(every_year):  # the summary rows: a few per unit and year
         if per_year_rows is None:
             per_year_rows = _read_tallies(every_year, opts)[0]
-        counts = _tally_rows(per_year_rows, lambda r: year_of(r[CAMPAIGN]), application_stages)
+        counts = _tally(per_year_rows, lambda r: year_of(r[CAMPAIGN]), application_stages)
     else:  # drafts and withdrawn ones reach no stage: no WHERE on the state
         counts = _tally(
             scoped.annotate(listed=on_list())
@@ -226,6 +229,7 @@ def _years(
             .order_by(),
             lambda r: year_of(r["campaign_id"]),
             application_stages,
+            DICT_COUNTS,
         )
     # The national recommendations (0) and the registrations (1) per year: one query.
     national, registered = "national" in application_stages, "registered" in stages

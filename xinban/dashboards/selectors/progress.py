@@ -26,7 +26,7 @@ from xinban.dashboards.selectors.shared import (
     _by,
     _query,
     _reverse,
-    _tally_rows,
+    _tally,
 )
 from xinban.dashboards.tallies import ALL_UNITS
 from xinban.recommendation.models import ReportStatus, UnitRecommendationReport
@@ -155,7 +155,7 @@ def _units_progress(
     """``overall``: each unit's overall summary rows of the year, when already read;
     ``sheets``: each unit's unit-stage sheets (total, done), likewise (``_judges``);
     ``reports``: each unit's 附件5 status (``_reports``), likewise."""
-    received = _tally_rows(  # the year's summary rows
+    received = _tally(  # the year's summary rows
         overall
         if overall is not None
         else Tally.objects.filter(campaign_id=campaign.pk, dimension="", unit_id__gt=ALL_UNITS)

@@ -383,29 +383,6 @@ def _present(
     return [(k, label) for k, label in categories if any(counts.get(k, {}).values())]
 
 
-def _tally(
-    rows: Iterable[Mapping[str, Any]],
-    key: Callable[[Mapping[str, Any]], Any],
-    stages: Sequence[str],
-) -> dict[Any, dict[str, int]]:
-    """Rows of (…, state, listed, n) summed per ``key(row)`` and stage: the state (and
-    ``listed``, on the unit's recommendation list, for "recommended") decide, so one
-    GROUP BY does for every stage (``national`` aside)."""
-    memo: dict[tuple[str, bool], list[str]] = {}
-    counts: dict[Any, dict[str, int]] = {}
-    for row in rows:
-        k = key(row)
-        bucket = counts.get(k)
-        if bucket is None:
-            bucket = counts[k] = dict.fromkeys(stages, 0)
-        state = (row["state"], bool(row["listed"]))
-        if state not in memo:
-            memo[state] = reached(*state, stages)
-        for stage in memo[state]:
-            bucket[stage] += row["n"]
-    return counts
-
-
 # A summary row as the dashboards read it (``Tally``'s columns, a tuple: no dict per
 # row): campaign, unit, dimension, value, state, listed, n.
 Row = tuple[int, int, str, Any, str, bool, int]
@@ -414,12 +391,23 @@ CAMPAIGN: Final = 0
 UNIT: Final = 1
 DIMENSION: Final = 2
 VALUE: Final = 3
+# Where ``_tally`` finds a row's state, listed and n: a ``Row``'s indexes, or the keys of
+# the dicts counted from the applications (filters that cut across the summary rows).
+ROW_COUNTS: Final = (4, 5, 6)
+DICT_COUNTS: Final = ("state", "listed", "n")
 
 
-def _tally_rows(
-    rows: Iterable[Row], key: Callable[[Row], Any], stages: Sequence[str]
+def _tally(
+    rows: Iterable[Any],
+    key: Callable[[Any], Any],
+    stages: Sequence[str],
+    at: tuple[Any, Any, Any] = ROW_COUNTS,
 ) -> dict[Any, dict[str, int]]:
-    """``_tally`` of summary rows (``Row`` tuples)."""
+    """Rows of (…, state, listed, n) summed per ``key(row)`` and stage (``at``: where a
+    row holds those three): the state (and ``listed``, on the unit's recommendation
+    list, for "recommended") decide, so one GROUP BY does for every stage (``national``
+    aside); the stages a (state, listed) reaches are worked out once."""
+    state_at, listed_at, n_at = at
     memo: dict[tuple[str, bool], list[str]] = {}
     counts: dict[Any, dict[str, int]] = {}
     for row in rows:
@@ -427,11 +415,11 @@ def _tally_rows(
         bucket = counts.get(k)
         if bucket is None:
             bucket = counts[k] = dict.fromkeys(stages, 0)
-        state = (row[4], bool(row[5]))
+        state = (row[state_at], bool(row[listed_at]))
         reach = memo.get(state)
         if reach is None:
             reach = memo[state] = reached(*state, stages)
-        n = row[6]
+        n = row[n_at]
         for stage in reach:
             bucket[stage] += n
     return counts
