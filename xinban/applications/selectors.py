@@ -111,6 +111,14 @@ STAFF_ROW_FIELDS = (
 )
 
 
+def applications_after(applications: QuerySet[Application], number: str) -> QuerySet[Application]:
+    """The staff list's rows after the one numbered ``number``, in the same 编号 order
+    (keyset paging, docs/api.md "Paging the staff list"). The 编号 is unique, so the order
+    of :func:`applications_for_staff` names every row and needs no tie-break; the row named
+    need not exist any more."""
+    return applications.filter(number__gt=number).order_by("number")
+
+
 def application_rows(applications: QuerySet[Application]) -> QuerySet[Application, dict[str, Any]]:
     """A list as plain rows (dicts): a page of 50 builds no model instances."""
     return applications.values(*STAFF_ROW_FIELDS)

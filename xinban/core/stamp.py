@@ -186,16 +186,24 @@ class ScanUpload(Generic[M]):
     stored: list[str]
 
 
+def read_scan(file: UploadedFile) -> tuple[str, list[Stamp]]:
+    """Validate ``file`` as a scan and read the codes on it (outside any transaction:
+    rendering takes a moment); its kind's extension and the codes, the file rewound. The
+    start of every stamped scan upload (附件3, 附件5, 附件6)."""
+    detected = uploads.validate_upload(file, kinds=uploads.UploadKind.SCAN)
+    file.seek(0)
+    stamps = read_stamps(file.read())
+    file.seek(0)
+    return detected.ext, stamps
+
+
 @contextmanager
 def stamped_scan_upload(obj: M, file: UploadedFile) -> Iterator[ScanUpload[M]]:
     """The frame of the upload of ``obj``'s stamped scan (附件5, 附件6; docs/rules.md, "The
     stamp check"): ``file`` is validated as a scan and its codes read first (outside the
     transaction: rendering takes a moment), then ``obj``'s row is locked in a transaction;
     the files stored under it are deleted when it fails."""
-    detected = uploads.validate_upload(file, kinds=uploads.UploadKind.SCAN)
-    file.seek(0)
-    stamps = read_stamps(file.read())
-    file.seek(0)
+    ext, stamps = read_scan(file)
     stored: list[str] = []
     try:
         with transaction.atomic():
@@ -205,7 +213,7 @@ def stamped_scan_upload(obj: M, file: UploadedFile) -> Iterator[ScanUpload[M]]:
                 .select_related("unit", "campaign")
                 .get(pk=obj.pk)
             )
-            yield ScanUpload(locked, detected.ext, stamps, stored)
+            yield ScanUpload(locked, ext, stamps, stored)
     except BaseException:
         for name in stored:
             obj.stamped_scan.storage.delete(name)  # type: ignore[attr-defined]

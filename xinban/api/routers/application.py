@@ -3,6 +3,8 @@ forms as the pages."""
 
 from __future__ import annotations
 
+import base64
+import binascii
 import io
 from typing import TYPE_CHECKING, Annotated, Literal
 
@@ -481,9 +483,31 @@ else:
     StaffState = Literal[tuple(ApplicationState.values)]
 
 
+# The cursor of the staff list (docs/api.md, "Paging the staff list"): the last row's 编号,
+# urlsafe base64 without padding behind a version prefix. Opaque to clients; anything that
+# does not decode to that shape is refused on the field ``after``.
+_CURSOR_PREFIX = b"n1:"
+_NUMBER_MAX = Application._meta.get_field("number").max_length or 16
+
+
+def _staff_cursor(number: str) -> str:
+    return base64.urlsafe_b64encode(_CURSOR_PREFIX + number.encode()).rstrip(b"=").decode()
+
+
+def _staff_cursor_number(cursor: str) -> str:
+    try:
+        raw = base64.b64decode(cursor + "=" * (-len(cursor) % 4), altchars=b"-_", validate=True)
+        number = raw.removeprefix(_CURSOR_PREFIX).decode() if raw.startswith(_CURSOR_PREFIX) else ""
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        number = ""
+    if not (0 < len(number) <= _NUMBER_MAX and number.isprintable() and number.strip() == number):
+        raise InvalidInput({"after": [_("游标无效，请使用上一页返回的 next_after。")]})
+    return number
+
+
 @router.get(
     "/staff/applications",
-    response={200: StaffApplicationPageOut, **error_responses(403)},
+    response={200: StaffApplicationPageOut, **error_responses(403, 422)},
     summary="全部申报（质协工作人员）：按状态、推荐单位、重点领域筛选，搜索，分页",
 )
 def staff_applications(
@@ -495,18 +519,35 @@ def staff_applications(
     q: str = Query("", description="编号、班组名称或单位名称中包含的文字", max_length=100),  # noqa: B008
     limit: int = Query(50, ge=1, le=500, description="每页条数"),  # noqa: B008
     offset: int = Query(0, ge=0, le=10**9, description="起始位置"),  # noqa: B008
+    after: str | None = Query(  # noqa: B008
+        None,
+        description="游标：上一页返回的 next_after，从其后一条开始（此时 offset 须为 0）",
+        max_length=100,
+    ),
 ) -> StaffApplicationPageOut:
     user = current_user(request)
     if not roles_of(user).is_staff:
         raise NotAllowed(_("只有质协工作人员可以查看全部申报。"), code="not_staff")
+    after_number = _staff_cursor_number(after) if after is not None else None
+    if after_number is not None and offset:
+        raise InvalidInput({"offset": [_("使用游标 after 时，offset 须为 0。")]})
     campaign = campaign_get(year=year) if year is not None else campaign_current()
     if campaign is None:
-        return StaffApplicationPageOut(count=0, limit=limit, offset=offset, items=[])
+        return StaffApplicationPageOut(
+            count=0, limit=limit, offset=offset, items=[], next_after=None
+        )
     query = "".join(ch for ch in q if ch.isprintable()).strip()
     applications = selectors.applications_for_staff(
         campaign=campaign, state=state or "", unit_id=unit, domain_id=domain, q=query
     )
-    rows = selectors.application_rows(applications)[offset : offset + limit]
+    following = (
+        selectors.applications_after(applications, after_number)
+        if after_number is not None
+        else applications
+    )
+    # One row more than the page tells whether a next page exists.
+    rows = list(selectors.application_rows(following)[offset : offset + limit + 1])
+    more, rows = len(rows) > limit, rows[:limit]
     labels = dict(ApplicationState.choices)
     return StaffApplicationPageOut(
         count=applications.count(),
@@ -524,4 +565,5 @@ def staff_applications(
             )
             for row in rows
         ],
+        next_after=_staff_cursor(rows[-1]["number"]) if more else None,
     )

@@ -289,3 +289,8 @@ class StaffApplicationPageOut(Schema):
     limit: int = titled("每页条数")
     offset: int = titled("起始位置")
     items: list[StaffApplicationRowOut] = titled("申报")
+    next_after: str | None = titled(
+        "下一页游标",
+        None,
+        description="下一页的 after 参数（从本页最后一条之后开始）；没有更多申报时为 null",
+    )

@@ -21,7 +21,7 @@ from xinban.applications.services.guards import (
 from xinban.core import uploads
 from xinban.core.audit import audit_record
 from xinban.core.errors import ServiceError
-from xinban.core.stamp import DocumentKind, ScanCheck, Stamp, matches, read_stamps
+from xinban.core.stamp import DocumentKind, ScanCheck, Stamp, matches, read_scan
 
 
 class ScanRefused(ServiceError):
@@ -85,10 +85,9 @@ def application_stamped_form_upload(
     application or version is refused naming it; a scan whose code cannot be read is
     accepted as 未能核验 (docs/rules.md, "The stamp check")."""
     _require_member(actor, application.organisation_id)
-    detected = uploads.validate_upload(file, kinds=uploads.UploadKind.SCAN)
-    file.seek(0)
-    stamps = read_stamps(file.read())
-    file.seek(0)
+    # Only the start is core.stamp's frame (stamped_scan_upload): the application locks its
+    # own way (guards._lock) and keeps its scan in ``stamped_form``, with the printed content.
+    ext, stamps = read_scan(file)
     with _FilesWrittenInTransaction() as files, transaction.atomic():
         current = _lock(application)
         _require_state(current, EDITABLE_STATES)
@@ -103,7 +102,7 @@ def application_stamped_form_upload(
         )
         old_name = current.stamped_form.name if current.stamped_form else ""
         current.stamped_form.save(
-            uploads.safe_storage_name(file.name or "", ext=detected.ext), file, save=False
+            uploads.safe_storage_name(file.name or "", ext=ext), file, save=False
         )
         files.track(current.stamped_form)
         current.stamped_form_name = uploads.clean_display_name(file.name or "scan")
