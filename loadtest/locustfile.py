@@ -22,7 +22,10 @@ without it only the README's demo logins are used (password demo2026). The first
 log in through the form; the others start from the session prepare.py signed in for them.
 
 Expected refusals are not failures: a 409 ``concurrent_edit`` when two simulated users
-share an application (the optimistic lock doing its job) is recorded under its own name.
+share an application (the optimistic lock doing its job) is recorded under its own name;
+a new draft refused because a colleague of the same organisation took the team type
+(``duplicate…``) or the year's last slot (``limit_reached``) a moment before counts as
+answered.
 """
 
 from __future__ import annotations
@@ -278,9 +281,12 @@ class ApplicantUser(XinbanUser):
             catch_response=True,
         ) as response:
             if response.status_code == 409 or (
-                response.status_code == 400 and "duplicate" in response.text
+                response.status_code == 400
+                and ("duplicate" in response.text or "limit_reached" in response.text)
             ):
-                response.success()  # a colleague took the slot or team type meanwhile
+                # A colleague of the same organisation took the team type or the year's
+                # last slot between the list above and this create: the service's refusal.
+                response.success()
                 return
             if response.status_code != 201:
                 response.failure(f"{response.status_code} {response.text[:300]}")
