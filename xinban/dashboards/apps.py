@@ -9,6 +9,7 @@ class DashboardsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from xinban.dashboards import tallies
+        from xinban.dashboards import judge_tallies, tallies
 
         tallies.connect()
+        judge_tallies.connect()

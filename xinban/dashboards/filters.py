@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from html import escape  # (django.utils.html.escape's own, without its lazy wrapper)
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from django import forms
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -234,16 +234,20 @@ class PlainSelect(forms.Select):
     def render(
         self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
     ) -> SafeString:
-        widget = self.get_context(name, value, attrs)["widget"]
-        parts = [f'<select name="{escape(widget["name"])}"{_attrs(widget["attrs"])}>']
-        for group, options, _index in widget["optgroups"]:
-            if group:  # (the filters have no groups)
-                return super().render(name, value, attrs, renderer)  # type: ignore[return-value]
-            parts.extend(
-                f'\n  <option value="{escape(str(option["value"]))}"{_attrs(option["attrs"])}>'
-                f"{conditional_escape(option['label'])}</option>\n"
-                for option in options
-            )
+        if self.allow_multiple_selected or any(
+            isinstance(label, (list, tuple)) for _value, label in self.choices
+        ):  # (the filters have neither several values nor groups)
+            return super().render(name, value, attrs, renderer)  # type: ignore[return-value]
+        chosen = {str(v) for v in self.format_value(value)}
+        selected = False  # as Select.optgroups: only the first match is selected
+        parts = [f'<select name="{escape(name)}"{_attrs(self.build_attrs(self.attrs, attrs))}>']
+        for option_value, label in self.choices:
+            text = "" if option_value is None else str(option_value)
+            mark = ""
+            if not selected and text in chosen:
+                selected, mark = True, " selected"
+            shown = conditional_escape(cast(str, label))
+            parts.append(f'\n  <option value="{escape(text)}"{mark}>{shown}</option>\n')
         parts.append("\n</select>")
         return mark_safe("".join(parts))  # noqa: S308  (every value escaped above)
 

@@ -36,3 +36,33 @@ class Tally(models.Model):
 
     def __str__(self) -> str:
         return f"{self.campaign_id}/{self.unit_id} {self.dimension}={self.value} {self.state}"
+
+
+class JudgeTally(models.Model):
+    """How many score sheets one judge holds in one campaign, per stage and — for the
+    recommending units' own review — per unit (the application's recommending unit;
+    ``None`` for the association's experts): ``total``, ``done`` (submitted) and
+    ``drafts``. The dashboards' judges' progress reads these few rows instead of
+    grouping every sheet of the year.
+
+    Kept in step in the same transaction by :mod:`xinban.dashboards.judge_tallies`
+    (signals on sheets and applications); rebuilt or checked by ``manage.py
+    dashboard_tallies``."""
+
+    campaign_id = models.IntegerField()
+    judge = models.ForeignKey("scoring.Judge", on_delete=models.CASCADE, related_name="+")
+    stage = models.CharField(max_length=10)
+    unit_id = models.IntegerField(null=True)
+    total = models.IntegerField()
+    done = models.IntegerField()
+    drafts = models.IntegerField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["campaign_id", "stage", "unit_id"]),
+            models.Index(fields=["judge", "campaign_id"]),
+        ]
+
+    def __str__(self) -> str:
+        where = f"{self.campaign_id}/{self.judge_id} {self.stage} {self.unit_id}"
+        return f"{where}: {self.done}/{self.total}"

@@ -8,7 +8,8 @@ A group's rows are recounted from scratch — the same aggregate the dashboards 
 run, limited to that (campaign, unit) — in the transaction that changes what they count:
 receivers of ``post_save`` / ``post_delete`` on applications (their state, unit, team
 type: :func:`xinban.applications.lifecycle.transition` saves the state), registrations
-(domain, nature, industries), recommendations and 附件5 reports (voiding one). Writes
+(domain, nature, industries; a registration made or deleted moves its campaign's count,
+dimension ``registered``), recommendations and 附件5 reports (voiding one). Writes
 that bypass the signals (``bulk_create``, ``QuerySet.update`` of those fields: the demo
 and bench generators) call :func:`rebuild` afterwards; ``manage.py dashboard_tallies``
 rebuilds (or ``--check``\\ s) them.
@@ -26,6 +27,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_sa
 
 from xinban.applications.models import Application
 from xinban.core.loading import is_loading_rows
+from xinban.dashboards import judge_tallies
 from xinban.dashboards.models import Tally
 from xinban.organisations.models import Registration
 from xinban.recommendation.counts import NOT_APPLIED, on_list
@@ -33,6 +35,7 @@ from xinban.recommendation.models import Recommendation, UnitRecommendationRepor
 
 Group = tuple[int, int]  # (campaign_id, unit_id)
 ALL_UNITS = 0  # the roll-up rows' unit
+REGISTERED = "registered"  # the roll-up's rows of a campaign's registrations
 DIMENSIONS = ("team_type", "domain", "nature", "industry")
 # The application's fields a tally depends on (besides its registration and list).
 KEY_FIELDS = frozenset(
@@ -129,6 +132,28 @@ def count(groups: Iterable[Group] | None = None) -> Counter[Key]:
     return sums
 
 
+def registered(campaigns: Iterable[int] | None = None) -> Counter[Key]:
+    """Each campaign's registrations (``None``: every campaign's), as rows of the roll-up
+    (dimension ``registered``: the association's yearly comparison; narrowed by unit,
+    a registration counts when it has an application there, which the dashboards count
+    from the registrations themselves)."""
+    rows = Registration.objects.all()
+    if campaigns is not None:
+        rows = rows.filter(campaign_id__in=list(campaigns))
+    return Counter(
+        {
+            (campaign_id, ALL_UNITS, REGISTERED, None, "", False): n
+            for campaign_id, n in rows.values_list("campaign_id").annotate(n=Count("id")).order_by()
+        }
+    )
+
+
+def expected() -> Counter[Key]:
+    """Every summary row as a count from scratch writes it: the units' rows, their
+    roll-up and the registrations."""
+    return with_rollups(count()) + registered()
+
+
 def with_rollups(sums: Counter[Key]) -> Counter[Key]:
     """``sums`` and their roll-up over every unit (stored as unit 0: the association's
     dashboard reads a few hundred rows a year, not one per unit and value)."""
@@ -209,9 +234,21 @@ def rebuild() -> int:
     """Every tally recounted from scratch; returns how many rows were written."""
     with transaction.atomic():
         Tally.objects.all().delete()
-        sums = with_rollups(count())
+        sums = expected()
         _write(sums)
     return sum(1 for n in sums.values() if n)
+
+
+def refresh_registered(campaigns: Iterable[int]) -> None:
+    """Recount the registrations of ``campaigns`` (in the caller's transaction)."""
+    campaigns = {c for c in campaigns if c is not None}
+    if not campaigns:
+        return
+    with transaction.atomic():
+        Tally.objects.filter(
+            campaign_id__in=campaigns, unit_id=ALL_UNITS, dimension=REGISTERED
+        ).delete()
+        _write(registered(campaigns))
 
 
 # --------------------------------------------------------------------------- receivers
@@ -247,6 +284,8 @@ def _application_saved(sender: Any, instance: Application, **kwargs: Any) -> Non
     after = tuple(getattr(instance, name) for name in _KEY_VALUES)
     if before == after:
         return
+    if before is not None and before[1] != after[1]:  # another recommending unit
+        judge_tallies.application_moved(instance.pk)
     groups = set()
     if before is not None and _counts(before[2]):
         groups.add((before[0], before[1]))
@@ -295,6 +334,15 @@ def _registration_saved(sender: Any, instance: Registration, **kwargs: Any) -> N
     )
 
 
+def _registration_counted(sender: Any, instance: Registration, **kwargs: Any) -> None:
+    """A registration made or deleted: its campaign's count (``created`` is absent on a
+    delete)."""
+    if is_loading_rows(bool(kwargs.get("raw"))):
+        return
+    if kwargs.get("created", True):
+        refresh_registered([instance.campaign_id])
+
+
 def _industries_changed(sender: Any, instance: Any, action: str, **kwargs: Any) -> None:
     if is_loading_rows(bool(kwargs.get("raw"))):
         return
@@ -340,6 +388,8 @@ def connect() -> None:
     post_delete.connect(_application_deleted, sender=Application, dispatch_uid=uid + ".a2")
     post_save.connect(_registration_saved, sender=Registration, dispatch_uid=uid + ".r1")
     post_delete.connect(_registration_saved, sender=Registration, dispatch_uid=uid + ".r2")
+    post_save.connect(_registration_counted, sender=Registration, dispatch_uid=uid + ".r3")
+    post_delete.connect(_registration_counted, sender=Registration, dispatch_uid=uid + ".r4")
     m2m_changed.connect(
         _industries_changed, sender=Registration.industries.through, dispatch_uid=uid + ".i"
     )

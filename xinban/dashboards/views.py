@@ -235,6 +235,45 @@ def _units_rows(units: list[dict[str, Any]]) -> SafeString:
     return mark_safe("".join(rows))  # noqa: S308  (every value escaped above)
 
 
+def _judges_html(judges: list[dict[str, Any]], show_unit: bool) -> SafeString:
+    """The markup of templates/dashboards/_judges.html (kept for reference), in Python:
+    a row per judge, stage and unit (a hundred and more on the association's dashboard
+    during the review), rendered on every uncached request."""
+    unit_head = f"<th>{_e(_('推荐单位'))}</th>" if show_unit else ""
+    progress, lagging = _e(_("进度")), _e(_("进度落后"))
+    rows = []
+    for row in judges:
+        url = row["url"]
+        judge, counts = _e(row["judge"]), f"{_e(row['done'])}/{_e(row['total'])}"
+        if url:
+            judge = f'<a href="{_e(url)}">{judge}</a>'
+            counts = f'<a href="{_e(url)}">{counts}</a>'
+        percent = _e(row["percent"])
+        unit = f"<td>{_e(row['unit'] or '—')}</td>" if show_unit else ""
+        badge = f'<span class="badge text-bg-warning">{lagging}</span>' if row["lagging"] else ""
+        warning = ' class="table-warning"' if row["lagging"] else ""
+        rows.append(
+            f"<tr{warning}>\n"
+            f"<td>{judge}</td><td>{_e(row['stage'])}</td>{unit}"
+            f'<td class="text-end">{counts}</td>\n'
+            f'<td><progress max="100" value="{percent}" aria-label="{progress}">{percent}%'
+            f"</progress> {percent}%</td>\n"
+            f"<td>{badge}</td></tr>\n"
+        )
+    if not rows:
+        rows.append(
+            f'<tr><td colspan="{6 if show_unit else 5}" class="text-muted">'
+            f"{_e(_('暂无评审任务。'))}</td></tr>"
+        )
+    return mark_safe(  # noqa: S308  (every value escaped above)
+        '<div class="table-responsive"><table class="table table-sm align-middle">\n'
+        f"<thead><tr><th>{_e(_('评委'))}</th><th>{_e(_('评审阶段'))}</th>{unit_head}"
+        f'<th class="text-end">{_e(_("已提交/已分配"))}</th><th>{progress}</th><th></th>'
+        "</tr></thead>\n"
+        f"<tbody>{''.join(rows)}</tbody></table></div>\n"
+    )
+
+
 def _json_script(value: Any, element_id: str) -> SafeString:
     """``json_script`` (the same markup) with its escapes done by ``str.replace``: the
     figures' JSON is tens of kilobytes."""
@@ -265,6 +304,9 @@ def _body(template: str, form: FilterForm, figures: dict[str, Any], **extra: Any
         "years_table": years_table,
         "charts_html": _charts_html(figures, charts, years_table, figures_json),
         "filters_html": _filters_html(form, extra["path"]),
+        "judges_html": _judges_html(
+            figures["progress"]["judges"], show_unit=not figures["unit_id"]
+        ),
         **extra,
     }
     return render_to_string(template, context)

@@ -198,9 +198,10 @@ class SheetStatus(models.TextChoices):
     SUBMITTED = "submitted", _("已提交")
 
 
-# Sent after a bulk write of sheets with the (application id, stage) pairs it touched;
-# xinban.scoring.summaries receives it (the summaries import this module, so it cannot be
-# called from here).
+# Sent after a bulk write of sheets with the (application id, stage) pairs whose submitted
+# sheets it touched (``pairs``) and the (application id, judge id) pairs of every sheet it
+# touched (``judges``); xinban.scoring.summaries and xinban.dashboards.judge_tallies
+# receive it (they import this module, so they cannot be called from here).
 sheets_changed_in_bulk = Signal()
 
 
@@ -215,17 +216,27 @@ class ScoreSheetQuerySet(models.QuerySet["ScoreSheet"]):
         sheets_changed_in_bulk.send(
             sender=ScoreSheet,
             pairs={(s.application_id, s.stage) for s in made if s.status == SheetStatus.SUBMITTED},
+            judges={(s.application_id, s.judge_id) for s in made},
         )
         return made
 
     def update(self, **kwargs: Any) -> int:
-        if not {"status", "total", "round", "stage", "application", "application_id"} & set(kwargs):
+        keys = {"status", "total", "round", "stage", "application", "application_id"}
+        if not (keys | {"judge", "judge_id"}) & set(kwargs):
             return super().update(**kwargs)
-        before = set(self.values_list("application_id", "stage"))
-        ids = list(self.values_list("pk", flat=True))
+        before = list(self.values_list("pk", "application_id", "stage", "judge_id"))
+        ids = [pk for pk, *_rest in before]
         changed = super().update(**kwargs)
-        after = set(ScoreSheet.objects.filter(pk__in=ids).values_list("application_id", "stage"))
-        sheets_changed_in_bulk.send(sender=ScoreSheet, pairs=before | after)
+        after = list(
+            ScoreSheet.objects.filter(pk__in=ids).values_list(
+                "pk", "application_id", "stage", "judge_id"
+            )
+        )
+        sheets_changed_in_bulk.send(
+            sender=ScoreSheet,
+            pairs={(a, s) for _pk, a, s, _j in before + after},
+            judges={(a, j) for _pk, a, _s, j in before + after},
+        )
         return changed
 
 

@@ -25,6 +25,7 @@ from xinban.dashboards.selectors.progress import _progress, _reports
 from xinban.dashboards.selectors.shared import (
     BREAKDOWN_STAGES,
     CAMPAIGN,
+    COUNT,
     DICT_COUNTS,
     DIMENSION,
     ROW_COLUMNS,
@@ -41,7 +42,7 @@ from xinban.dashboards.selectors.shared import (
     _tallied,
     _tally,
 )
-from xinban.dashboards.tallies import ALL_UNITS
+from xinban.dashboards.tallies import ALL_UNITS, REGISTERED
 from xinban.evaluation.models import Decision
 from xinban.organisations.models import Registration
 from xinban.recommendation.counts import on_list
@@ -75,8 +76,8 @@ def _tally_query(
     mine = _unit_q(unit, units)
     rollup = not (unit or units is not None)
     q = Q(dimension="") & mine
-    if rollup:
-        q &= Q(unit_id=ALL_UNITS)
+    if rollup:  # with each year's registrations
+        q = Q(unit_id=ALL_UNITS, dimension__in=("", REGISTERED))
     if campaign_id is not None:
         year = Q(campaign_id=campaign_id) & mine
         if rollup:
@@ -103,6 +104,10 @@ def _read_tallies(
     per_year: list[Row] = []
     year_rows: list[Row] = []
     for row in rows:
+        if row[DIMENSION] == REGISTERED:  # (the roll-up's: ``_years`` reads them)
+            if every_year:
+                per_year.append(row)
+            continue
         overall = row[DIMENSION] == ""
         if every_year and overall and (not rollup or row[UNIT] == ALL_UNITS):
             per_year.append(row)
@@ -220,7 +225,11 @@ def _years(
     if _tallied(every_year):  # the summary rows: a few per unit and year
         if per_year_rows is None:
             per_year_rows = _read_tallies(every_year, opts)[0]
-        counts = _tally(per_year_rows, lambda r: year_of(r[CAMPAIGN]), application_stages)
+        counts = _tally(
+            (r for r in per_year_rows if r[DIMENSION] != REGISTERED),
+            lambda r: year_of(r[CAMPAIGN]),
+            application_stages,
+        )
     else:  # drafts and withdrawn ones reach no stage: no WHERE on the state
         counts = _tally(
             scoped.annotate(listed=on_list())
@@ -231,8 +240,15 @@ def _years(
             application_stages,
             DICT_COUNTS,
         )
+    # The registrations per year: the roll-up's summary rows when nothing narrows them.
+    registered = "registered" in stages
+    if registered and _tallied(every_year) and not (every_year.unit or every_year.unit_kind):
+        for row in per_year_rows or ():
+            if row[DIMENSION] == REGISTERED:
+                counts.setdefault(year_of(row[CAMPAIGN]), {})["registered"] = row[COUNT]
+        registered = False
     # The national recommendations (0) and the registrations (1) per year: one query.
-    national, registered = "national" in application_stages, "registered" in stages
+    national = "national" in application_stages
     if national or registered:
         # national first: a year with registrations only has no application stages
         for what, campaign_id, n in sorted(
@@ -250,7 +266,7 @@ def _years(
         stages,
         categories,
         counts,
-        lambda stage, year: scope.list_url(Filters(**{**every_year.__dict__, "year": year}), stage),
+        urls=lambda stage, keys: scope.list_urls(every_year, stage, "year", keys),
     )
     if scope.is_unit:  # results of unpublished years are not the unit's to see yet
         for item in series:

@@ -8,13 +8,13 @@ from datetime import datetime
 from operator import itemgetter
 from typing import Any
 
-from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, When
+from django.db.models import F, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xinban.campaigns.models import Phase, PhaseKind
 from xinban.core import compiled
-from xinban.dashboards.models import Tally
+from xinban.dashboards.models import JudgeTally, Tally
 from xinban.dashboards.selectors.shared import (
     ROW_COLUMNS,
     STAGE_PHASE,
@@ -30,7 +30,7 @@ from xinban.dashboards.selectors.shared import (
 )
 from xinban.dashboards.tallies import ALL_UNITS
 from xinban.recommendation.models import ReportStatus, UnitRecommendationReport
-from xinban.scoring.models import ScoreSheet, SheetStatus, Stage
+from xinban.scoring.models import Stage
 
 
 def _elapsed(starts: datetime, ends: datetime, now: datetime) -> int:
@@ -68,34 +68,15 @@ def _lagging(done: int, total: int, phase: Mapping[str, Any] | None) -> bool:
 
 
 def _judge_query(campaign_id: int, only_unit: int | None) -> QuerySet[Any]:
-    """Each judge's sheets of the year per stage and (unit stage) unit: (judge id, name,
-    stage, unit, total, submitted, drafts); ``only_unit``: that unit's unit-stage
-    sheets."""
-    sheets = ScoreSheet.objects.filter(application__campaign_id=campaign_id)
-    counts = {
-        "total": Count("id"),
-        "done": Count("id", filter=Q(status=SheetStatus.SUBMITTED)),
-        "drafts": Count("id", filter=Q(status=SheetStatus.DRAFT)),
-    }
+    """Each judge's sheets of the year per stage and (unit stage) unit, from the judges'
+    summary rows (``JudgeTally``): (judge id, name, stage, unit, total, submitted,
+    drafts); ``only_unit``: that unit's unit-stage rows."""
+    rows = JudgeTally.objects.filter(campaign_id=campaign_id)
     if only_unit is not None:  # a unit's own judges: unit-stage sheets of that unit
-        return (
-            sheets.filter(application__recommending_unit_id=only_unit, stage=Stage.UNIT)
-            .values_list("judge_id", "judge__name", "stage")
-            .annotate(**counts)
-            .order_by("stage", "judge__name", "judge_id")
-        )
-    return (
-        sheets.annotate(
-            unit=Case(
-                When(stage=Stage.UNIT, then=F("application__recommending_unit_id")),
-                default=None,
-                output_field=IntegerField(),
-            )
-        )
-        .values_list("judge_id", "judge__name", "stage", "unit")
-        .annotate(**counts)
-        .order_by("stage", "judge__name", "judge_id", "unit")
-    )
+        rows = rows.filter(stage=Stage.UNIT, unit_id=only_unit)
+    return rows.values_list(
+        "judge_id", "judge__name", "stage", "unit_id", "total", "done", "drafts"
+    ).order_by("stage", "judge__name", "judge_id", "unit_id")
 
 
 def _judges(
@@ -113,12 +94,9 @@ def _judges(
     same rows rather than read again. One query, its SQL written once
     (``core.compiled``)."""
     rows: list[tuple[Any, ...]] = compiled.rows(_judge_query, campaign.pk, only_unit)
-    if only_unit is not None:
-        rows = [
-            (judge, name, stage, only_unit, total, done, drafts)
-            for judge, name, stage, total, done, drafts in rows
-        ]
     unit_names = dict(opts.units)
+    labels = {key: str(label) for key, label in Stage.choices}
+    urls: dict[tuple[str, int | None], str | None] = {}
     result = []
     for _judge, name, stage, unit, total, done, drafts in rows:
         if per_unit is not None and stage == Stage.UNIT:
@@ -129,7 +107,7 @@ def _judges(
         result.append(
             {
                 "judge": name,
-                "stage": str(Stage(stage).label),
+                "stage": labels[stage],
                 "unit_id": unit,
                 "unit": unit_names.get(unit, "") if unit else "",
                 "total": total,
@@ -137,7 +115,9 @@ def _judges(
                 "drafts": drafts,
                 "percent": round(done * 100 / total) if total else 0,
                 "lagging": _lagging(done, total, phase),
-                "url": url(stage, unit),
+                "url": urls[stage, unit]
+                if (stage, unit) in urls
+                else urls.setdefault((stage, unit), url(stage, unit)),
             }
         )
     result.sort(key=lambda r: (not r["lagging"], r["percent"], r["judge"]))
@@ -166,9 +146,9 @@ def _units_progress(
     )
     if sheets is None:
         sheets = _by(
-            ScoreSheet.objects.filter(application__campaign_id=campaign.pk, stage=Stage.UNIT)
-            .values(unit=F("application__recommending_unit_id"))
-            .annotate(total=Count("id"), done=Count("id", filter=Q(status=SheetStatus.SUBMITTED)))
+            JudgeTally.objects.filter(campaign_id=campaign.pk, stage=Stage.UNIT)
+            .values(unit=F("unit_id"))
+            .annotate(total=Sum("total"), done=Sum("done"))
             .order_by(),
             "unit",
         )

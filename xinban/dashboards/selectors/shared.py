@@ -391,6 +391,7 @@ CAMPAIGN: Final = 0
 UNIT: Final = 1
 DIMENSION: Final = 2
 VALUE: Final = 3
+COUNT: Final = 6
 # Where ``_tally`` finds a row's state, listed and n: a ``Row``'s indexes, or the keys of
 # the dicts counted from the applications (filters that cut across the summary rows).
 ROW_COUNTS: Final = (4, 5, 6)
