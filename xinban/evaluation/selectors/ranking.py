@@ -13,7 +13,6 @@ from typing import Any, NamedTuple
 from django.db import connections
 from django.db.models import (
     CharField,
-    Count,
     FilteredRelation,
     OuterRef,
     Q,
@@ -44,6 +43,7 @@ from xinban.scoring import aggregation
 from xinban.scoring.models import (
     Rubric,
     ScoreSheet,
+    ScoreSummary,
     SheetStatus,
     Stage,
 )
@@ -103,34 +103,25 @@ _EXPERT_RANKINGS_KEPT = 16
 
 def _ranking_fingerprint(campaign: Campaign, number: int | None, normalise: bool) -> str:
     """Every state change is an audited service call, so the newest audit entry moves
-    whenever a sheet, an application or a decision changes; the counts guard against
-    rows written without a service (imports, seeding). One query."""
-    reviewed = (
-        Application.objects.filter(campaign=OuterRef("pk"), state__in=REVIEWED_STATES)
-        .order_by()
-        .values("campaign")
-        .annotate(n=Count("pk"))
-        .values("n")[:1]
-    )
-    # All years' submitted expert sheets (no join: cheaper, and as good a guard).
-    sheets = (
-        ScoreSheet.objects.filter(stage=Stage.EXPERT, status=SheetStatus.SUBMITTED)
-        .order_by()
-        .values("stage")
-        .annotate(n=Count("pk"))
-        .values("n")[:1]
-    )
-    latest, apps, submitted = (
+    whenever a sheet, an application or a decision changes; the newest application and
+    the newest score summary guard against rows written without a service (imports,
+    seeding): a new application has a higher id, and every write of a submitted sheet
+    rewrites its application's summaries with new ids (xinban.scoring.summaries.refresh).
+    Three index lookups in one query, whatever the number of applications and sheets —
+    counting every year's sheets and the year's applications grew with them
+    (docs/benchmarks.md, "Rankings")."""
+    newest = {
+        "latest": AuditEntry.objects.order_by("-id").values("id")[:1],
+        "application": Application.objects.order_by("-pk").values("pk")[:1],
+        "summary": ScoreSummary.objects.order_by("-pk").values("pk")[:1],
+    }
+    latest, application, summary = (
         Campaign.objects.filter(pk=campaign.pk)
-        .annotate(
-            latest=Subquery(AuditEntry.objects.order_by("-id").values("id")[:1]),
-            apps=Subquery(reviewed),
-            submitted=Subquery(sheets),
-        )
-        .values_list("latest", "apps", "submitted")
+        .annotate(**{name: Subquery(query) for name, query in newest.items()})
+        .values_list(*newest)
         .get()
     )
-    return f"{campaign.pk}:{number}:{int(normalise)}:{latest}:{apps}:{submitted}"
+    return f"{campaign.pk}:{number}:{int(normalise)}:{latest}:{application}:{summary}"
 
 
 def expert_rank_entries(
