@@ -8,9 +8,11 @@ from typing import Any
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
+from xinban.applications.expressions import SnapshotDomain
 from xinban.core.stamp import ScanCheck
 from xinban.core.validators import validate_percentage
 
@@ -223,6 +225,16 @@ class Application(models.Model):
             # (docs/benchmarks.md, "The staff list on PostgreSQL").
             models.Index(fields=["campaign", "state", "number"]),
             models.Index(fields=["campaign", "recommending_unit", "number"]),
+            # The experts' per-domain ranking reads every reviewed application's domain
+            # frozen in its snapshot: from this index rather than every row's JSON
+            # (xinban.evaluation.selectors.ranking; docs/benchmarks.md, "Rankings").
+            models.Index(
+                F("campaign"),
+                F("state"),
+                SnapshotDomain(),
+                F("number"),
+                name="application_ranking_domain_idx",
+            ),
         ]
         constraints = [
             # Database guard behind the service rule "no two of the same team type".

@@ -7,18 +7,22 @@ from collections import OrderedDict, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from operator import itemgetter
+from typing import Any, NamedTuple
 
+from django.db import connections
 from django.db.models import (
-    Count,
+    CharField,
     FilteredRelation,
     OuterRef,
     Q,
     Subquery,
+    Value,
 )
-from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Coalesce, NullIf
 from django.utils.translation import gettext as _
 
+from xinban.applications.expressions import SnapshotDomain
 from xinban.applications.models import (
     MATERIAL_FIELDS,
     Application,
@@ -39,6 +43,7 @@ from xinban.scoring import aggregation
 from xinban.scoring.models import (
     Rubric,
     ScoreSheet,
+    ScoreSummary,
     SheetStatus,
     Stage,
 )
@@ -76,9 +81,10 @@ def expert_normalise_default(campaign: Campaign) -> bool:
     return bool(value)
 
 
-@dataclass(frozen=True)
-class ExpertRankEntry:
-    """One application's place in its domain (no model instances: cheap to keep)."""
+class ExpertRankEntry(NamedTuple):
+    """One application's place in its domain (no model instances: cheap to keep; a
+    named tuple: a cold ranking makes one per application under review, and a tuple is
+    made in half the time of a frozen dataclass — docs/benchmarks.md, "Rankings")."""
 
     application_id: int
     domain: str
@@ -97,34 +103,25 @@ _EXPERT_RANKINGS_KEPT = 16
 
 def _ranking_fingerprint(campaign: Campaign, number: int | None, normalise: bool) -> str:
     """Every state change is an audited service call, so the newest audit entry moves
-    whenever a sheet, an application or a decision changes; the counts guard against
-    rows written without a service (imports, seeding). One query."""
-    reviewed = (
-        Application.objects.filter(campaign=OuterRef("pk"), state__in=REVIEWED_STATES)
-        .order_by()
-        .values("campaign")
-        .annotate(n=Count("pk"))
-        .values("n")[:1]
-    )
-    # All years' submitted expert sheets (no join: cheaper, and as good a guard).
-    sheets = (
-        ScoreSheet.objects.filter(stage=Stage.EXPERT, status=SheetStatus.SUBMITTED)
-        .order_by()
-        .values("stage")
-        .annotate(n=Count("pk"))
-        .values("n")[:1]
-    )
-    latest, apps, submitted = (
+    whenever a sheet, an application or a decision changes; the newest application and
+    the newest score summary guard against rows written without a service (imports,
+    seeding): a new application has a higher id, and every write of a submitted sheet
+    rewrites its application's summaries with new ids (xinban.scoring.summaries.refresh).
+    Three index lookups in one query, whatever the number of applications and sheets —
+    counting every year's sheets and the year's applications grew with them
+    (docs/benchmarks.md, "Rankings")."""
+    newest = {
+        "latest": AuditEntry.objects.order_by("-id").values("id")[:1],
+        "application": Application.objects.order_by("-pk").values("pk")[:1],
+        "summary": ScoreSummary.objects.order_by("-pk").values("pk")[:1],
+    }
+    latest, application, summary = (
         Campaign.objects.filter(pk=campaign.pk)
-        .annotate(
-            latest=Subquery(AuditEntry.objects.order_by("-id").values("id")[:1]),
-            apps=Subquery(reviewed),
-            submitted=Subquery(sheets),
-        )
-        .values_list("latest", "apps", "submitted")
+        .annotate(**{name: Subquery(query) for name, query in newest.items()})
+        .values_list(*newest)
         .get()
     )
-    return f"{campaign.pk}:{number}:{int(normalise)}:{latest}:{apps}:{submitted}"
+    return f"{campaign.pk}:{number}:{int(normalise)}:{latest}:{application}:{summary}"
 
 
 def expert_rank_entries(
@@ -198,27 +195,37 @@ def _keep_ranking(key: str, entries: list[ExpertRankEntry]) -> list[ExpertRankEn
     return entries
 
 
-def _ranking_domains(campaign: Campaign) -> tuple[dict[int, str], dict[int, str]]:
-    """Per application under review, its domain (as application_domains decides it:
-    frozen in the snapshot, else the registration's) and its number — one query, the
-    domain read inside the database rather than every snapshot parsed."""
+def _domain() -> Coalesce:
+    """An application's domain as application_domains decides it: frozen in the
+    snapshot, else its registration's (NULL when neither). The registration is looked up
+    only where the snapshot has none (COALESCE stops at its first non-NULL argument), and
+    the snapshot's domain is the expression of the index application_ranking_domain_idx
+    (xinban.applications.models), so that SQLite reads it from that index rather than
+    every application's row and JSON (docs/benchmarks.md, "Rankings")."""
     registration = Registration.objects.filter(
         organisation_id=OuterRef("organisation_id"), campaign_id=OuterRef("campaign_id")
     ).values("domain__name")[:1]
+    return Coalesce(
+        NullIf(SnapshotDomain(), Value("")),
+        Subquery(registration),
+        output_field=CharField(),
+    )
+
+
+def _ranking_domains(campaign: Campaign) -> tuple[dict[int, str], dict[int, str]]:
+    """Per application under review, its domain (:func:`_domain`) and its number — one
+    query, the domain read inside the database rather than every snapshot parsed."""
     rows = (
         Application.objects.filter(campaign=campaign, state__in=REVIEWED_STATES)
         .order_by()
-        .annotate(
-            frozen=KeyTextTransform("domain", "organisation_snapshot"),
-            registered=Subquery(registration),
-        )
-        .values_list("pk", "number", "frozen", "registered")
+        .annotate(domain=_domain())
+        .values_list("pk", "number", "domain")
     )
     domains: dict[int, str] = {}
     numbers: dict[int, str] = {}
     missing = _("未填写领域")
-    for pk, number, frozen, registered in rows:
-        domains[pk] = frozen or registered or missing
+    for pk, number, domain in rows:
+        domains[pk] = domain or missing
         numbers[pk] = number
     return domains, numbers
 
@@ -229,9 +236,6 @@ def _summary_entries(campaign: Campaign) -> list[ExpertRankEntry]:
     aggregation.rank does — displayed scores highest first, ties sharing a competition
     rank and ordered by 编号 then id, the unscored last without a rank — and the domains in
     the taxonomy's order, as :func:`_expert_entries` (tests/scoring/test_summaries.py)."""
-    registration = Registration.objects.filter(
-        organisation_id=OuterRef("organisation_id"), campaign_id=OuterRef("campaign_id")
-    ).values("domain__name")[:1]
     rows = (
         Application.objects.filter(campaign=campaign, state__in=REVIEWED_STATES)
         .order_by()
@@ -239,45 +243,55 @@ def _summary_entries(campaign: Campaign) -> list[ExpertRankEntry]:
             summary=FilteredRelation(
                 "score_summaries", condition=Q(score_summaries__stage=Stage.EXPERT)
             ),
-            frozen=KeyTextTransform("domain", "organisation_snapshot"),
-            registered=Subquery(registration),
+            domain=_domain(),
         )
         .values_list(
             "pk",
             "number",
-            "frozen",
-            "registered",
+            "domain",
             "summary__score",
             "summary__raw_mean",
             "summary__n",
             "summary__flagged",
         )
     )
+    # Read as the database returns them: integers, text and a flag (0/1 on SQLite) need
+    # none of Django's per-row converters (thousands of rows; docs/benchmarks.md).
+    sql, params = rows.query.sql_with_params()
+    with connections[rows.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        fetched = cursor.fetchall()
     missing = _("未填写领域")
-    by_domain: dict[str, list[tuple[Any, ...]]] = defaultdict(list)
-    for pk, number, frozen, registered, score, raw_mean, n, flagged in rows:
-        # The unscored last; then the highest score, 编号, id (aggregation.rank's order).
-        key = (1, 0, number, pk) if score is None else (0, -score, number, pk)
-        by_domain[frozen or registered or missing].append((key, pk, score, raw_mean, n, flagged))
+    scored: dict[str, list[tuple[Any, ...]]] = defaultdict(list)
+    unscored: dict[str, list[tuple[Any, ...]]] = defaultdict(list)
+    for row in fetched:
+        # No summary row (its score is never NULL): not scored yet.
+        (unscored if row[3] is None else scored)[row[2] or missing].append(row)
     order = {name: position for name, position in Domain.objects.values_list("name", "position")}
     entries: list[ExpertRankEntry] = []
-    for domain in sorted(by_domain, key=lambda d: (order.get(d, 10_000), d)):
+    append = entries.append
+    for domain in sorted(scored.keys() | unscored.keys(), key=lambda d: (order.get(d, 10_000), d)):
+        # aggregation.rank's order: the highest score first, then 编号, id (two stable
+        # sorts); ties share their competition rank.
+        members = scored.get(domain, [])
+        members.sort(key=itemgetter(1, 0))
+        members.sort(key=itemgetter(3), reverse=True)
         previous, current = None, 0
-        members = sorted(by_domain[domain], key=lambda member: member[0])
-        for position, (_key, pk, score, raw_mean, n, flagged) in enumerate(members, start=1):
-            if score is not None and score != previous:
+        for position, (pk, _number, _in, score, raw_mean, n, flagged) in enumerate(
+            members, start=1
+        ):
+            if score != previous:
                 previous, current = score, position
-            entries.append(
+            append(
                 ExpertRankEntry(
-                    application_id=pk,
-                    domain=domain,
-                    score=shown(score),
-                    raw_mean=shown(raw_mean),
-                    judges=n or 0,
-                    flagged=bool(flagged),
-                    rank=None if score is None else current,
+                    pk, domain, shown(score), shown(raw_mean), n, bool(flagged), current
                 )
             )
+        # Then the unscored by 编号, id, without a rank.
+        waiting = unscored.get(domain, [])
+        waiting.sort(key=itemgetter(1, 0))
+        for row in waiting:
+            append(ExpertRankEntry(row[0], domain, None, None, 0, False, None))
     return entries
 
 
