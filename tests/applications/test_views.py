@@ -7,14 +7,16 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from docx import Document
 
-from tests.conftest import pdf_bytes
+from tests.conftest import close_phase, pdf_bytes
 from xinban.applications.models import Application, ApplicationState, Attachment
-from xinban.campaigns.models import TeamType
+from xinban.campaigns.models import PhaseKind, TeamType
 
 pytestmark = pytest.mark.django_db
 
@@ -352,3 +354,23 @@ def test_what_is_missing_names_each_field_so_the_commitments_can_be_told_apart(
         line
         == "Commitment 4: no classified content: Please confirm this organisational commitment."
     )
+
+
+def test_the_application_page_reads_each_phase_window_once_per_request(
+    applicant_a: Any, draft_a: Application, campaign: Any
+) -> None:
+    """The withdrawal's and the team link's rules ask for the same windows: one read per
+    request, and a window closed since the last request is seen by the next."""
+    client = Client()
+    client.force_login(applicant_a)
+    url = reverse("applications:detail", args=[draft_a.pk])
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(url).content.decode()
+    phases = [q["sql"] for q in queries.captured_queries if "campaigns_phase" in q["sql"]]
+    assert phases and len(phases) == len(set(phases))
+    assert "撤回申报" in html
+    close_phase(campaign, PhaseKind.APPLICATION)
+    close_phase(campaign, PhaseKind.RECOMMENDATION)
+    html = client.get(url).content.decode()
+    assert "撤回申报" not in html
+    assert "成果申报和成果推荐均不在开放时间内，不能撤回。" in html

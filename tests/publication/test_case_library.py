@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from xinban.applications.models import Application, MaterialArea
 from xinban.campaigns.models import Domain
-from xinban.publication import selectors, services
+from xinban.publication import selectors, services, views
 from xinban.publication.models import CaseEntry, ConsentScope
 from xinban.publication.snippets import excerpt, highlight, snippet
 
@@ -178,3 +178,32 @@ def test_a_lists_count_is_kept_until_a_publication_forgets_it(
         services.case_entries_rebuild(campaign=campaign)
     assert cache.get(selectors.COUNTS_VERSION_KEY) is None
     assert count() == matching.count()
+
+
+@pytest.mark.parametrize("cap", [1000, 1])  # 1: the count reaches the cap (a common query)
+def test_a_search_reads_the_same_page_once_its_count_is_kept(
+    published: list[Application], applicant_a: Any, monkeypatch: Any, cap: int
+) -> None:
+    """Once a search's capped count is in the cache, PostgreSQL reads its page in one
+    statement (settings, page, reset): the same rows, page number and HTML as the first
+    request, which counted."""
+    _consent(published[0], applicant_a, ConsentScope.FULL)
+    monkeypatch.setattr(selectors.CappedPaginator, "cap", cap)
+    monkeypatch.setattr(views, "PER_PAGE", 1)
+    client = Client()
+    csrf = re.compile(r'(csrfmiddlewaretoken" value="|X-CSRFToken": ")[^"]+')
+    for number in ("1", "2", "9", "x"):
+        cache.clear()
+        search = {"q": "有限公司", "page": number}
+        first = client.get(reverse("publication:cases"), search)
+        with CaptureQueriesContext(connection) as queries:
+            again = client.get(reverse("publication:cases"), search)
+        page, kept = first.context["page"], again.context["page"]
+        assert kept.number == page.number and kept.paginator.count == page.paginator.count
+        assert list(kept.object_list) == list(page.object_list)
+        assert len(page.object_list) == 1
+        assert csrf.sub("", again.content.decode()) == csrf.sub("", first.content.decode())
+        if connection.vendor == "postgresql":
+            reads = [q["sql"] for q in queries.captured_queries if "caseentry" in q["sql"]]
+            assert len(queries.captured_queries) == 1 and len(reads) == 1
+            assert reads[0].count("enable_bitmapscan") == (2 if cap == 1 else 0)

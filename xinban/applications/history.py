@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import QuerySet
+from django.db.models import Exists, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -124,19 +124,18 @@ def participation_check(application: Application) -> ParticipationFinding | None
     """Rule 5: a registration that says 首次参加活动 while the platform holds an earlier
     year's application of the organisation (its own or imported) — a warning to the
     applicant, a flag to the unit."""
-    registration = (
-        Registration.objects.filter(
-            organisation_id=application.organisation_id, campaign_id=application.campaign_id
-        )
-        .only("participation")
-        .first()
+    # One query: the earlier years, if the year's registration (one per organisation and
+    # year) says 首次参加.
+    first_time = Registration.objects.filter(
+        organisation_id=application.organisation_id,
+        campaign_id=application.campaign_id,
+        participation=Participation.FIRST_TIME,
     )
-    if registration is None or registration.participation != Participation.FIRST_TIME:
-        return None
     years = sorted(
         set(
             _earlier(application)
             .filter(organisation_id=application.organisation_id)
+            .filter(Exists(first_time))
             .values_list("campaign__year", flat=True)
         )
     )

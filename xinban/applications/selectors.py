@@ -155,7 +155,8 @@ def application_get_for(*, user: User, pk: int) -> Application:
 
 def application_detail_context(application: Application) -> dict[str, Any]:
     attachments = list(application.attachments.all())
-    revisions = list(application.revisions.all())
+    # One application's: its number is the whole order (no join for the model's).
+    revisions = list(application.revisions.order_by("number"))
     return {"attachments": attachments, "revisions": revisions}
 
 

@@ -31,7 +31,12 @@ from xinban.applications.forms import (
 from xinban.applications.models import Application, ApplicationState, Attachment, Team
 from xinban.applications.selectors import application_form_data
 from xinban.campaigns.models import PhaseKind
-from xinban.campaigns.selectors import campaign_current, campaign_get, phase_window_end
+from xinban.campaigns.selectors import (
+    campaign_current,
+    campaign_get,
+    phase_window_end,
+    windows_read_once,
+)
 from xinban.core import uploads
 from xinban.core.actions import perform
 from xinban.core.errors import ServiceError
@@ -139,6 +144,13 @@ def create(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @login_required
 def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    # The withdrawal's and the team link's rules ask for the same phase windows: each
+    # read once per request (docs/benchmarks.md, "Application page on PostgreSQL").
+    with windows_read_once():
+        return _detail(request, pk)
+
+
+def _detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     application = selectors.application_get_for(user=request.user, pk=pk)
     can_edit = request.user.has_perm("applications.change_application", application)
     withdraw_refused = services.withdraw_refusal(application)

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -39,15 +42,47 @@ def phases_with_status(campaign: Campaign, at: datetime | None = None) -> list[P
     return result
 
 
+_Window = tuple[datetime, datetime] | None
+# Within ``windows_read_once()``: each phase window read, by its arguments.
+_windows: ContextVar[dict[tuple[int, str, int | None, int | None], _Window] | None] = ContextVar(
+    "phase_windows", default=None
+)
+
+
+@contextmanager
+def windows_read_once() -> Iterator[None]:
+    """Within the block, a phase window asked for again (the same campaign, phase,
+    organisation and unit) is the one read the first time: for a page whose rules ask the
+    same question several times (the application page: withdrawing, linking a team). Only
+    around a read-only page: a window changed inside the block is not seen."""
+    token = _windows.set({})
+    try:
+        yield
+    finally:
+        _windows.reset(token)
+
+
 def phase_window_end(
     *,
     campaign: Campaign,
     kind: PhaseKind,
     organisation_id: int | None = None,
     unit_id: int | None = None,
-) -> tuple[datetime, datetime] | None:
+) -> _Window:
     """The (start, end) of a phase for this organisation or unit, extensions included
     (one query: the latest extension is aggregated alongside the phase)."""
+    memo = _windows.get()
+    if memo is None:
+        return _phase_window(campaign, kind, organisation_id, unit_id)
+    key = (campaign.pk, str(kind), organisation_id, unit_id)
+    if key not in memo:
+        memo[key] = _phase_window(campaign, kind, organisation_id, unit_id)
+    return memo[key]
+
+
+def _phase_window(
+    campaign: Campaign, kind: PhaseKind, organisation_id: int | None, unit_id: int | None
+) -> _Window:
     target = Q()
     if organisation_id is not None:
         target |= Q(extensions__organisation_id=organisation_id)

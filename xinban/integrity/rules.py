@@ -48,10 +48,10 @@ def is_applicant_member(user: Any, application: Application | None) -> bool:
     )
 
 
-# The result at all (else 404).
+# The result at all (else 404). The query (is_assigned_expert) is asked last.
 rules.add_perm(
     "integrity.view_similarity",
-    is_staff | is_inbox_unit_member | is_assigned_expert | is_applicant_member,
+    is_staff | is_inbox_unit_member | is_applicant_member | is_assigned_expert,
 )
 # The other applications' text in the passages.
 rules.add_perm(

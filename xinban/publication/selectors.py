@@ -3,7 +3,9 @@ any substring, on SQLite and PostgreSQL), certificate verification."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import json
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
@@ -12,7 +14,8 @@ from functools import cached_property
 from typing import Any
 
 from django.core.cache import cache
-from django.core.paginator import Page, Paginator
+from django.core.exceptions import EmptyResultSet
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db import DatabaseError, connection
 from django.db.models import BooleanField, Count, QuerySet
 from django.db.models.expressions import RawSQL
@@ -323,10 +326,16 @@ def case_search_page(filters: CaseFilters, number: int | str, per_page: int) -> 
     """Page ``number`` of a search (its paginator's capped count read first), its rows
     read: on PostgreSQL through the grams index or, for a common query, the listing's
     order (see index_scans)."""
+    key = _count_key(filters)
+    searched = bool(clean_query(filters.q))
+    if searched and connection.vendor == "postgresql":
+        counted = cache.get(key)
+        if isinstance(counted, int):
+            return _search_page_at_once(filters, number, per_page, key, counted)
     # The rows carry what their excerpts are made of (materials): no second query.
     rows = case_search(filters).values(*LIST_FIELDS, "materials")
-    paginator = CappedPaginator(rows, per_page, count_key=_count_key(filters))
-    if not clean_query(filters.q):
+    paginator = CappedPaginator(rows, per_page, count_key=key)
+    if not searched:
         return paginator.get_page(number)
     with index_scans() as scans:
         if paginator.capped:  # counted through the index
@@ -334,6 +343,64 @@ def case_search_page(filters: CaseFilters, number: int | str, per_page: int) -> 
         page = paginator.get_page(number)
         page.object_list = list(page.object_list)  # read inside the block
     return page
+
+
+def _search_page_at_once(
+    filters: CaseFilters, number: int | str, per_page: int, key: str, counted: int
+) -> Page:  # type: ignore[type-arg]
+    """PostgreSQL, a search whose capped count is in the cache: the same page as
+    ``index_scans`` reads it (the same settings, query and rows), in one statement — the
+    settings, the page and their reset sent together — whose SQL is written once per
+    filters and slice (docs/benchmarks.md, "Case library on PostgreSQL")."""
+    paginator = CappedPaginator(CaseEntry.objects.none(), per_page, count_key=key)
+    paginator.__dict__["count"] = counted
+    # As Paginator.get_page and Paginator.page choose the page and its slice.
+    try:
+        wanted = paginator.validate_number(number)
+    except PageNotAnInteger:
+        wanted = 1
+    except EmptyPage:
+        wanted = paginator.num_pages
+    bottom = (wanted - 1) * per_page
+    top = bottom + per_page
+    if top + paginator.orphans >= counted:
+        top = counted
+    sql, params, settings = _page_statement(
+        filters, bottom, top, counted > paginator.cap, id(connection.settings_dict)
+    )
+    rows: list[dict[str, Any]] = []
+    if sql:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            for _setting in range(settings):  # past the settings' results
+                cursor.nextset()
+            fields = (*LIST_FIELDS, "materials")
+            for row in cursor.fetchall():
+                entry = dict(zip(fields, row, strict=True))
+                # As JSONField reads it: the text PostgreSQL sends, decoded.
+                if isinstance(entry["materials"], str):
+                    entry["materials"] = json.loads(entry["materials"])
+                rows.append(entry)
+    return Page(rows, wanted, paginator)
+
+
+@functools.lru_cache(maxsize=512)
+def _page_statement(
+    filters: CaseFilters, bottom: int, top: int, common: bool, _db: int
+) -> tuple[str, tuple[Any, ...], int]:
+    """The settings of ``index_scans`` (``common``: the capped count reached the cap), the
+    page's query and the reset, as one statement; its parameters; the number of settings
+    (the page's rows are the result after theirs)."""
+    settings = ["enable_seqscan", "enable_bitmapscan"] if common else ["enable_seqscan"]
+    query = case_search(filters).values(*LIST_FIELDS, "materials")[bottom:top]
+    try:
+        sql, params = query.query.get_compiler(connection=connection).as_sql()
+    except EmptyResultSet:
+        return "", (), 0
+    statement = "; ".join(
+        [*(f"SET {name} = off" for name in settings), sql, *(f"RESET {n}" for n in settings)]
+    )
+    return statement, tuple(params), len(settings)
 
 
 def fts_search_page(
