@@ -312,3 +312,35 @@ def test_rebuild_recomputes_every_summary(campaign: Campaign, unit_x: Recommendi
     summaries.rebuild()
     assert kept() == before == from_scratch()
     assert before[(app.pk, Stage.UNIT)][:4] == (3, Decimal("81.83"), Decimal("81.83"), True)
+
+
+def test_a_ranking_page_read_again_is_served_until_an_audited_change(
+    campaign: Campaign,
+    unit_x: RecommendingUnit,
+    org_a: Any,
+    unit_x_admin: Any,
+    django_assert_num_queries: Any,
+) -> None:
+    """A page of the unit's ranking is kept under the ranking's fingerprint (the newest
+    audit entry and the count): read again, it costs the fingerprint's one query; an
+    audited change (a sheet submitted through the service) shows at once."""
+    apps = applications(campaign, unit_x, ApplicationState.SUBMITTED, 3)
+    judge = make_judge("page@example.com", "翻页评委", unit_x)
+    sheets = [
+        recommendation_services.assignment_add(actor=unit_x_admin, application=a, judge=judge)
+        for a in apps
+    ]
+    score(sheets[0], share=Decimal("0.9"))
+
+    def page() -> list[Any]:
+        entries = recommendation_selectors.unit_rank_entries(
+            unit=unit_x, campaign=campaign, normalise=False
+        )
+        return [(e.application_id, e.rank) for e in entries[0:2]]
+
+    first = page()
+    assert first[0] == (apps[0].pk, 1)
+    with django_assert_num_queries(1):  # the fingerprint only
+        assert page() == first
+    score(sheets[1], share=Decimal("0.95"))  # audited: the newest audit entry moves
+    assert page() == [(apps[1].pk, 1), (apps[0].pk, 2)]

@@ -75,7 +75,7 @@ def unit_rank_entries(
         recommending_unit=unit, campaign=campaign, state__in=RANKABLE_STATES
     )
     if not normalise:
-        return UnitRanking(applications)
+        return UnitRanking(applications, unit_id=unit.pk, key=f"ranking:{unit.pk}:{campaign.pk}:0")
     sheets = ScoreSheet.objects.filter(
         stage=Stage.UNIT,
         status=SheetStatus.SUBMITTED,
@@ -83,21 +83,8 @@ def unit_rank_entries(
         application__campaign=campaign,
         application__state__in=RANKABLE_STATES,
     )
-    # Every state change is an audited service call, so the newest audit entry moves
-    # whenever a sheet, an application or a recommendation changes; the count guards
-    # against rows written without a service (imports, seeding). Both are index lookups.
-    # One query for both, hung on the unit's row (which always exists).
-    count = applications.order_by().values("campaign_id").annotate(n=Count("pk")).values("n")[:1]
-    latest_change, rows = (
-        RecommendingUnit.objects.filter(pk=unit.pk)
-        .annotate(
-            latest=Subquery(AuditEntry.objects.order_by("-id").values("id")[:1]),
-            n=Subquery(count),
-        )
-        .values_list("latest", "n")
-        .get()
-    )
-    key = f"ranking:{unit.pk}:{campaign.pk}:{int(normalise)}:{latest_change}:{rows or 0}"
+    latest_change, rows = _fingerprint(applications, unit.pk)
+    key = f"ranking:{unit.pk}:{campaign.pk}:{int(normalise)}:{latest_change}:{rows}"
     cached = _RANKINGS.get(key)
     if cached is not None:
         _RANKINGS.move_to_end(key)
@@ -130,6 +117,25 @@ def unit_rank_entries(
     return entries
 
 
+def _fingerprint(applications: QuerySet[Application], unit_id: int) -> tuple[int, int]:
+    """(the newest audit entry, how many applications are ranked). Every state change is
+    an audited service call, so the newest audit entry moves whenever a sheet, an
+    application or a recommendation changes; the count guards against rows written
+    without a service (imports, seeding). Both are index lookups, in one query hung on
+    the unit's row (which always exists)."""
+    count = applications.order_by().values("campaign_id").annotate(n=Count("pk")).values("n")[:1]
+    latest, rows = (
+        RecommendingUnit.objects.filter(pk=unit_id)
+        .annotate(
+            latest=Subquery(AuditEntry.objects.order_by("-id").values("id")[:1]),
+            n=Subquery(count),
+        )
+        .values_list("latest", "n")
+        .get()
+    )
+    return int(latest or 0), int(rows or 0)
+
+
 class UnitRanking(Sequence[RankEntry]):
     """A ranking without normalisation as the database ranks it: applications by their
     ``ScoreSummary.score`` (the engine's displayed score) highest first, ties sharing a
@@ -139,12 +145,47 @@ class UnitRanking(Sequence[RankEntry]):
     demand: ``len()`` is one COUNT, a slice (a page) one query of its rows; iterating
     reads them all once."""
 
-    def __init__(self, applications: QuerySet[Application]) -> None:
+    def __init__(
+        self,
+        applications: QuerySet[Application],
+        *,
+        unit_id: int | None = None,
+        key: str | None = None,
+    ) -> None:
         self._applications = applications
         self._length: int | None = None
         self._all: list[RankEntry] | None = None
+        # With the unit and a ``key``, the pages read are kept in ``_RANKINGS`` under the
+        # ranking's fingerprint (whose count is the length): a page served again costs
+        # that one query instead of joining and sorting every ranked application.
+        self._unit_id = unit_id
+        self._key = key
+        self._fingerprint: str | None = None
+
+    def _fingerprinted(self) -> str | None:
+        if self._key is None or self._unit_id is None:
+            return None
+        if self._fingerprint is None:
+            latest, rows = _fingerprint(self._applications, self._unit_id)
+            self._length = rows
+            self._fingerprint = f"{self._key}:{latest}:{rows}"
+        return self._fingerprint
 
     def _read(self, start: int = 0, stop: int | None = None) -> list[RankEntry]:
+        fingerprint = self._fingerprinted()
+        if fingerprint is None:
+            return self._read_rows(start, stop)
+        key = f"{fingerprint}:{start}:{stop}"
+        cached = _RANKINGS.get(key)
+        if cached is None:
+            cached = _RANKINGS[key] = self._read_rows(start, stop)
+            while len(_RANKINGS) > _RANKINGS_KEPT:
+                _RANKINGS.popitem(last=False)
+        else:
+            _RANKINGS.move_to_end(key)
+        return cached
+
+    def _read_rows(self, start: int = 0, stop: int | None = None) -> list[RankEntry]:
         by_score = F("summary__score").desc(nulls_last=True)
         number = Collate("number", "C") if connection.vendor == "postgresql" else F("number")
         rows = (
@@ -184,6 +225,8 @@ class UnitRanking(Sequence[RankEntry]):
         ).count()
 
     def __len__(self) -> int:
+        if self._length is None and self._all is None:
+            self._fingerprinted()  # (its count is the length)
         if self._length is None:
             self._length = len(self._all) if self._all is not None else self._applications.count()
         return self._length
