@@ -32,6 +32,8 @@ class Tally(models.Model):
         indexes = [
             models.Index(fields=["campaign_id", "unit_id", "dimension"]),
             models.Index(fields=["unit_id", "dimension", "campaign_id"]),
+            # A year's overall row of every unit (the chart by unit, the units' progress).
+            models.Index(fields=["campaign_id", "dimension", "unit_id"]),
         ]
 
     def __str__(self) -> str:

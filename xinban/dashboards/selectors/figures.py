@@ -78,13 +78,13 @@ def _tally_query(
     q = Q(dimension="") & mine
     if rollup:  # with each year's registrations
         q = Q(unit_id=ALL_UNITS, dimension__in=("", REGISTERED))
-    if campaign_id is not None:
-        year = Q(campaign_id=campaign_id) & mine
-        if rollup:
-            year &= Q(unit_id__gt=ALL_UNITS, dimension="") | (
-                Q(unit_id=ALL_UNITS) & ~Q(dimension="")
-            )
-        q |= year
+    if campaign_id is None:
+        pass
+    elif rollup:  # two terms an index each answers: (campaign, dimension, unit), (campaign, unit)
+        q |= Q(campaign_id=campaign_id, dimension="", unit_id__gt=ALL_UNITS)
+        q |= Q(campaign_id=campaign_id, unit_id=ALL_UNITS) & ~Q(dimension="")
+    else:
+        q |= Q(campaign_id=campaign_id) & mine
     return Tally.objects.filter(q).values_list(*ROW_COLUMNS).order_by()
 
 
