@@ -17,6 +17,7 @@ import datetime as dt
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from itertools import chain, islice
 from typing import IO, Any
 
@@ -29,7 +30,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
-from xinban.core.spreadsheets import safe_cell
+from xinban.core.spreadsheets import FORMULA_TRIGGERS, MAX_CELL_CHARS, safe_cell
 from xinban.core.text import display_width
 
 Progress = Callable[[int], None]
@@ -48,19 +49,14 @@ def write_xlsx(
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title[:31])
     yes, no = _("是"), _("否")
-
-    def cells(row: Sequence[Any]) -> list[Any]:
-        return [
-            (yes if value else no) if type(value) is bool else safe_cell(value) for value in row
-        ]
-
     iterator = iter(rows)
-    first = [cells(row) for row in islice(iterator, MEASURED_ROWS)]
+    first = [_cell_values(row, yes, no) for row in islice(iterator, MEASURED_ROWS)]
     header = [safe_cell(h) for h in headers]
     format_list_sheet(sheet, header, first)
     count = 0
-    for row in chain(first, (cells(row) for row in iterator)):
-        sheet.append(row)
+    append = sheet.append
+    for row in chain(first, (_cell_values(row, yes, no) for row in iterator)):
+        append(row)
         count += 1
         if progress is not None and count % every == 0:
             progress(count)
@@ -68,6 +64,33 @@ def write_xlsx(
         sheet.auto_filter.ref = f"A1:{get_column_letter(len(header))}{count + 1}"
     workbook.save(out)
     return count
+
+
+# The cell types safe_cell keeps as they are (exact types: a subclass takes safe_cell's
+# own path), and the first characters that keep a printable text from being plain (the
+# only printable whitespace is the space; tests/exports/test_cells_unchanged.py).
+_AS_IS = frozenset({int, float, Decimal, dt.datetime, dt.date, dt.time, type(None)})
+_NOT_FIRST = frozenset((*FORMULA_TRIGGERS, " "))
+
+
+def _cell_values(row: Sequence[Any], yes: str, no: str) -> list[Any]:
+    """``row`` as its cells hold it: booleans as ``yes``/``no``, everything else as
+    :func:`safe_cell` gives it, without a call per cell for the common cells (plain text,
+    numbers, dates, empty) — the export's own work per cell (docs/benchmarks.md,
+    ``export_*``)."""
+    return [
+        value
+        if (kind := type(value)) is str
+        and value.isprintable()
+        and value[:1] not in _NOT_FIRST
+        and len(value) <= MAX_CELL_CHARS
+        else value
+        if kind in _AS_IS
+        else (yes if value else no)
+        if kind is bool
+        else safe_cell(value)
+        for value in row
+    ]
 
 
 # The rows the column widths are measured from (with the header).
@@ -143,6 +166,24 @@ def spooled_xlsx(**kwargs: Any) -> IO[bytes]:
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+class PerExport:
+    """A transform of a column's values that reads its context (the time zone, the
+    language) once per export, not once per row: ``bind()`` gives the function for the
+    export about to be written. Called directly it converts one value in the context in
+    force (docs/benchmarks.md, ``export_*``, session 10)."""
+
+    def __init__(self, bind: Callable[[], Callable[[Any], Any]]) -> None:
+        self.bind = bind
+
+    def __call__(self, value: Any) -> Any:
+        return self.bind()(value)
+
+
+def bound(transform: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """``transform`` as it applies to every row of the export about to be written."""
+    return transform.bind() if isinstance(transform, PerExport) else transform
+
+
 @dataclass(frozen=True)
 class Column:
     """One column of an export: its header (text or lazy text), the ``values_list`` path
@@ -159,7 +200,7 @@ def queryset_rows(
 ) -> Iterator[list[Any]]:
     """The rows of ``queryset`` as lists of the columns' values, read in chunks with a
     server-side cursor where the database has one (nothing is kept per row)."""
-    transforms = [(i, c.transform) for i, c in enumerate(columns) if c.transform is not None]
+    transforms = [(i, bound(c.transform)) for i, c in enumerate(columns) if c.transform is not None]
     for values in queryset.values_list(*(c.field for c in columns)).iterator(chunk_size):
         row = list(values)
         for index, transform in transforms:

@@ -19,6 +19,7 @@ from xinban.accounts.models import User
 from xinban.applications.models import ApplicationState
 from xinban.campaigns.selectors import campaign_current
 from xinban.core.roles import roles_of
+from xinban.exports.writer import PerExport, bound
 from xinban.scoring.models import SheetStatus
 from xinban.tasks.models import TaskState
 
@@ -83,11 +84,12 @@ class ExportSpec:
         if self.table is not None:
             yield from self.table(user, params).rows()
             return
-        for values in (
-            self._queryset(user, params).values_list(*self.fields).iterator(chunk_size=2000)
-        ):
-            row = list(values)
-            for index, transform in self.transforms.items():
+        values = self._queryset(user, params).values_list(*self.fields)
+        # Each transform's time zone and language read once, here (not once per row).
+        transforms = [(index, bound(t)) for index, t in self.transforms.items()]
+        for fetched in values.iterator(chunk_size=2000):
+            row = list(fetched)
+            for index, transform in transforms:
                 row[index] = transform(row[index])
             yield row
 
@@ -95,17 +97,27 @@ class ExportSpec:
         return f"{self.title}-{timezone.localdate():%Y%m%d}.xlsx"
 
 
-def local_time(value: Any) -> Any:
-    """An aware date and time as the local time a cell shows (none stays empty)."""
-    return value.astimezone(_zone()).replace(tzinfo=None) if value else None
+def _local_time_in(zone: Any) -> Callable[[Any], Any]:
+    def local(value: Any) -> Any:
+        return value.astimezone(zone).replace(tzinfo=None) if value else None
+
+    return local
+
+
+# An aware date and time as the local time a cell shows (none stays empty); the time zone
+# is read once per export.
+local_time = PerExport(lambda: _local_time_in(_zone()))
 
 
 def _zone() -> Any:
     return timezone.get_current_timezone()
 
 
-def _state_label(value: str) -> str:
-    return _state_labels(translation.get_language() or "").get(value, value)
+def _state_label_in(labels: dict[str, str]) -> Callable[[str], str]:
+    def label(value: str) -> str:
+        return labels.get(value, value)
+
+    return label
 
 
 @lru_cache(maxsize=8)
@@ -113,6 +125,10 @@ def _state_labels(language: str) -> dict[str, str]:
     """The state labels in ``language`` (one lookup per export, not per row)."""
     del language  # the cache key: the labels below are translated in it
     return {key: str(label) for key, label in ApplicationState.choices}
+
+
+# An application's state as its label in the language in force (read once per export).
+_state_label = PerExport(lambda: _state_label_in(_state_labels(translation.get_language() or "")))
 
 
 def require_staff(user: User) -> None:
