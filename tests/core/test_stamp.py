@@ -12,6 +12,8 @@ from pypdf import PdfReader, PdfWriter
 from tests.scans import page_with_code, scan_as_pdf, scan_of
 from xinban.core.stamp import (
     DocumentKind,
+    Stamp,
+    draw_qr,
     matches,
     parse,
     qr_png,
@@ -61,3 +63,42 @@ def test_a_fine_scan_is_read_too() -> None:
 @pytest.mark.parametrize("data", [b"", b"%PDF-1.4 broken", b"\x89PNG\r\n\x1a\n broken"])
 def test_what_cannot_be_rendered_has_no_code(data: bytes) -> None:
     assert read_stamps(data) == []
+
+
+def _vector_pdf(stamp: Stamp | None) -> bytes:
+    """A born-digital page (text and vector shapes, no raster image), with the code
+    drawn as vectors when given."""
+    from reportlab.pdfgen import canvas
+
+    out = io.BytesIO()
+    page = canvas.Canvas(out)
+    page.drawString(72, 720, "born digital")
+    if stamp is not None:
+        draw_qr(page, stamp, 400, 60, 100)
+    page.showPage()
+    page.save()
+    return out.getvalue()
+
+
+def test_a_born_digital_pdf_is_read_from_its_grey_render_alone(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import zxingcpp
+
+    stamp = sign(DocumentKind.APPLICATION, "20260001", 4, CONTENT)
+    assert read_stamps(_vector_pdf(stamp)) == [stamp]
+    calls: list[int] = []
+    real = zxingcpp.read_barcodes
+
+    def counted(*args: object, **kwargs: object) -> object:
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(zxingcpp, "read_barcodes", counted)
+    assert read_stamps(_vector_pdf(None)) == []
+    assert len(calls) == 1  # no red channel, no enlargement: nothing scanned to clean up
+    calls.clear()
+    blank = io.BytesIO()
+    Image.new("RGB", (1240, 1754), "white").save(blank, format="PDF", resolution=150)
+    assert read_stamps(blank.getvalue()) == []
+    assert len(calls) == 3  # a scanned page: grey, red channel, red channel enlarged

@@ -299,9 +299,13 @@ def qr_png(stamp: Stamp, *, box_size: int = 8, border: int = 2) -> bytes:
 # --- reading ----------------------------------------------------------------------------
 
 
-def _pages(data: bytes) -> Iterator[Image.Image]:
+def _pages(data: bytes) -> Iterator[tuple[Image.Image, bool]]:
+    """Each page rendered, and whether it holds a raster image (a scan, a photo, a seal
+    pasted in): a PDF page drawn only in vectors and text is rendered crisp, so its grey
+    render is all there is to read."""
     if data[:5] == b"%PDF-":
         import pypdfium2
+        import pypdfium2.raw as pdfium
 
         document = pypdfium2.PdfDocument(data)
         try:
@@ -310,7 +314,8 @@ def _pages(data: bytes) -> Iterator[Image.Image]:
                 try:
                     # 200 dpi, but never more than MAX_SIDE pixels a side (a poster-sized page).
                     scale = min(RENDER_DPI / 72, MAX_SIDE / max(page.get_size()))
-                    yield page.render(scale=scale).to_pil()
+                    raster = next(page.get_objects(filter=[pdfium.FPDF_PAGEOBJ_IMAGE]), None)
+                    yield page.render(scale=scale).to_pil(), raster is not None
                 finally:
                     page.close()
         finally:
@@ -321,15 +326,17 @@ def _pages(data: bytes) -> Iterator[Image.Image]:
         image = upright.convert("RGB")
         if max(image.size) > MAX_SIDE:
             image.thumbnail((MAX_SIDE, MAX_SIDE))
-        yield image
+        yield image, True
 
 
-def _variants(image: Image.Image) -> Iterator[Image.Image]:
-    """The page in grey, then its red channel alone with everything light made white: in
-    the red channel a red seal turns as light as the paper, so a seal stamped over the
-    code no longer hides it."""
+def _variants(image: Image.Image, raster: bool = True) -> Iterator[Image.Image]:
+    """The page in grey, then (a scanned page: ``raster``) its red channel alone with
+    everything light made white: in the red channel a red seal turns as light as the
+    paper, so a seal stamped over the code no longer hides it."""
     rgb = image.convert("RGB")
     yield rgb.convert("L")
+    if not raster:
+        return
     red = rgb.getchannel("R").point(lambda v: 255 if v > RED_CUT else v)
     yield red
     # A small code scanned at a low resolution (under three pixels a module) reads
@@ -345,8 +352,8 @@ def read_payloads(data: bytes) -> list[str]:
 
     found: list[str] = []
     try:
-        for page in _pages(data):
-            for variant in _variants(page):
+        for page, raster in _pages(data):
+            for variant in _variants(page, raster):
                 texts = [
                     barcode.text
                     for barcode in zxingcpp.read_barcodes(
