@@ -33,10 +33,12 @@ Counts = dict[tuple[int, int, str, int | None], tuple[int, int, int]]
 _CHUNK = 200  # groups per query (an OR of pairs)
 
 
-def _groups_q(groups: list[Group]) -> Q:
+def _groups_q(groups: Iterable[Group], campaign: str = "application__campaign_id") -> Q:
+    """The rows of ``groups``: sheets (their application's campaign) or, with
+    ``campaign="campaign_id"``, the stored tallies."""
     q = Q(pk__in=[])
     for campaign_id, judge_id in groups:
-        q |= Q(application__campaign_id=campaign_id, judge_id=judge_id)
+        q |= Q(**{campaign: campaign_id}, judge_id=judge_id)
     return q
 
 
@@ -75,10 +77,7 @@ def stored(groups: Iterable[Group] | None = None) -> Counts:
     """The judges' tallies as stored (``None``: every row)."""
     rows = JudgeTally.objects.all()
     if groups is not None:
-        q = Q(pk__in=[])
-        for campaign_id, judge_id in set(groups):
-            q |= Q(campaign_id=campaign_id, judge_id=judge_id)
-        rows = rows.filter(q)
+        rows = rows.filter(_groups_q(set(groups), "campaign_id"))
     return {
         (campaign_id, judge_id, stage, unit_id): (total, done, drafts)
         for campaign_id, judge_id, stage, unit_id, total, done, drafts in rows.values_list(
@@ -113,10 +112,7 @@ def refresh(groups: Iterable[Group]) -> None:
     with transaction.atomic():
         for i in range(0, len(groups), _CHUNK):
             chunk = groups[i : i + _CHUNK]
-            q = Q(pk__in=[])
-            for campaign_id, judge_id in chunk:
-                q |= Q(campaign_id=campaign_id, judge_id=judge_id)
-            JudgeTally.objects.filter(q).delete()
+            JudgeTally.objects.filter(_groups_q(chunk, "campaign_id")).delete()
         _write(count(groups))
 
 
